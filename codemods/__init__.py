@@ -1,0 +1,1 @@
+"""Code rewriters: each module handles one concern of a migration."""

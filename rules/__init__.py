@@ -1,0 +1,1 @@
+"""Lint rules: each module reports one kind of legacy-term site."""

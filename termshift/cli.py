@@ -1,0 +1,95 @@
+"""The command line: thin on purpose. It parses, calls the engine, reports, exits.
+
+Exit codes are a contract (DESIGN.md): 0 done, 1 something refused or would
+change (`--check`), 2 usage or configuration error — never a traceback for a
+mistake the user can fix.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, config as config_module, engine, files
+from .config import STAGES, ConfigError
+
+IDENTIFIER_STAGES = ("types", "services")
+
+
+class UsageFailure(click.ClickException):
+    exit_code = 2
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        click.echo(f"termshift: error: {self.message}", err=True)
+
+
+def _load(paths: tuple[Path, ...], config_file: Path | None) -> tuple[Path, config_module.Config, list[Path]]:
+    targets = list(paths) or [Path(".")]
+    for path in targets:
+        if not path.exists():
+            raise UsageFailure(f"{path}: no such file or directory")
+    start = targets[0].resolve()
+    root = files.find_root(start)
+    try:
+        config = config_module.load(root, config_file.resolve() if config_file else None)
+    except ConfigError as error:
+        raise UsageFailure(str(error)) from None
+    return root, config, targets
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="termshift")
+def main() -> None:
+    """Move a Python codebase from one domain vocabulary to another (by default Job -> Step).
+
+    Start with `termshift migrate --diff` to read what would change.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--stage", "stages", multiple=True, type=click.Choice(STAGES),
+              help="Run only this stage (repeatable). Default: the config's stages.")
+@click.option("--no-compat", is_flag=True,
+              help="Rename without leaving deprecated aliases for the old names behind.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if anything would change.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read settings from this file instead of pyproject.toml / termshift.toml.")
+def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, show_diff: bool,
+            check_only: bool, config_file: Path | None) -> None:
+    """Rename the legacy term in PATHS (default: the current directory).
+
+    The whole project (found from the nearest pyproject.toml, setup.cfg,
+    setup.py or .git) is read to tell its own names from third-party ones;
+    PATHS only choose which files are rewritten.
+    """
+    from . import report
+
+    root, config, targets = _load(paths, config_file)
+    chosen = stages or config.stages
+    writes = not (show_diff or check_only)
+    if writes and not no_compat and set(chosen) & set(IDENTIFIER_STAGES):
+        raise UsageFailure(
+            "this version can't yet leave a compatibility layer behind for renamed names; "
+            "pass --no-compat to rename without one (or --diff to preview)"
+        )
+    unsupported = sorted(set(chosen) - set(IDENTIFIER_STAGES))
+    if stages and unsupported:
+        raise UsageFailure(f"stage {unsupported[0]!r} is not available in this version")
+    chosen = tuple(stage for stage in chosen if stage in IDENTIFIER_STAGES)
+    try:
+        with report.progress("analysing") as progress:
+            analysis = engine.analyze(root, targets, config, progress=progress)
+    except FileNotFoundError as error:
+        raise UsageFailure(str(error)) from None
+    the_plan = engine.plan(analysis, chosen)
+    outcome = engine.apply(analysis, the_plan, write=writes)
+    if show_diff:
+        sys.stdout.write(outcome.diff())
+    report.migrate_summary(analysis, the_plan, outcome, wrote=writes)
+    refused = bool(the_plan.refusals or the_plan.unresolved or analysis.problems or outcome.failures)
+    would_change = bool(outcome.changed or outcome.moved)
+    sys.exit(1 if refused or (check_only and would_change) else 0)

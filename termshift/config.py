@@ -1,0 +1,162 @@
+"""Configuration: `[tool.termshift]` in pyproject.toml, or termshift.toml.
+
+The outside world is messy, so this module is strict: every key is known, every
+value is checked, and a mistake is a `ConfigError` that names the key — the CLI
+turns it into exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from .vocabulary import DEFAULT_TERMS, Term, Vocabulary
+
+STAGES = ("types", "services", "keys", "api", "webhooks", "prose")
+DEFAULT_STAGES = ("types", "services", "keys", "api", "webhooks")
+SEVERITIES = ("info", "warning", "error")
+
+
+class ConfigError(Exception):
+    """A configuration mistake; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    terms: tuple[Term, ...] = DEFAULT_TERMS
+    keep: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    first_party: tuple[str, ...] = ()
+    search_path: tuple[str, ...] = ()  # folders holding third-party sources, relative to the root
+    compat_weeks: int = 8
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    fail_on: str = "warning"
+    per_path: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    source: Path | None = None
+
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(self.terms, self.keep)
+
+    def fingerprint(self) -> str:
+        """What a cache must be invalidated by."""
+        return repr(
+            (self.terms, self.keep, self.exclude, self.stages, self.first_party, self.search_path, self.compat_weeks)
+        )
+
+
+def _strings(where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def _terms(where: str, value: Any) -> tuple[Term, ...]:
+    terms: list[Term] = []
+    try:
+        if isinstance(value, dict):
+            for old, new in value.items():
+                if not isinstance(new, str):
+                    raise ConfigError(f"{where}.{old}: expected a string")
+                terms.append(Term(old, new))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if not isinstance(item, dict) or not {"old", "new"} <= item.keys():
+                    raise ConfigError(f"{where}[{index}]: expected a table with 'old' and 'new'")
+                unknown = item.keys() - {"old", "new", "old_plural", "new_plural"}
+                if unknown:
+                    raise ConfigError(f"{where}[{index}]: unknown key {sorted(unknown)[0]!r}")
+                terms.append(Term(**item))
+        else:
+            raise ConfigError(f"{where}: expected a table like {{ job = \"step\" }}")
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    if not terms:
+        raise ConfigError(f"{where}: no terms given")
+    return tuple(terms)
+
+
+def _codes(where: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    return _strings(where, value)
+
+
+def parse(table: dict[str, Any], source: Path | None = None) -> Config:
+    """Build a Config from the `[tool.termshift]` table."""
+    prefix = f"{source}: tool.termshift" if source else "tool.termshift"
+    values: dict[str, Any] = {"source": source}
+    for key, value in table.items():
+        where = f"{prefix}.{key}"
+        name = key.replace("-", "_")
+        if name == "terms":
+            values["terms"] = _terms(where, value)
+        elif name in ("keep", "exclude", "first_party", "search_path"):
+            values[name] = _strings(where, value)
+        elif name == "stages":
+            stages = _strings(where, value)
+            for stage in stages:
+                if stage not in STAGES:
+                    raise ConfigError(f"{where}: unknown stage {stage!r} (one of {', '.join(STAGES)})")
+            values["stages"] = stages
+        elif name == "compat_weeks":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{where}: expected a whole number of weeks")
+            values["compat_weeks"] = value
+        elif name in ("select", "ignore"):
+            values[name] = _codes(where, value)
+        elif name == "fail_on":
+            if value not in SEVERITIES:
+                raise ConfigError(f"{where}: expected one of {', '.join(SEVERITIES)}")
+            values["fail_on"] = value
+        elif name == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: expected a table of CODE = severity")
+            for code, level in value.items():
+                if level not in SEVERITIES:
+                    raise ConfigError(f"{where}.{code}: expected one of {', '.join(SEVERITIES)}")
+            values["severity"] = dict(value)
+        elif name == "per_path":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: expected a table of \"glob\" = [codes to ignore]")
+            values["per_path"] = {
+                pattern: _codes(f"{where}.{pattern}", codes) for pattern, codes in value.items()
+            }
+        else:
+            raise ConfigError(f"{where}: unknown key {key!r}")
+    return Config(**values)
+
+
+def load(root: Path, explicit: Path | None = None) -> Config:
+    """The project's configuration: explicit file, termshift.toml, pyproject.toml, or defaults."""
+    candidates = [explicit] if explicit else [root / "termshift.toml", root / "pyproject.toml"]
+    for path in candidates:
+        if path is None or not path.is_file():
+            if explicit is not None:
+                raise ConfigError(f"{explicit}: no such config file")
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{path}: {error}") from None
+        if path.name == "pyproject.toml":
+            table = data.get("tool", {}).get("termshift")
+            if table is None:
+                if explicit is not None:
+                    raise ConfigError(f"{path}: no [tool.termshift] table")
+                continue
+        else:
+            table = data.get("tool", {}).get("termshift", data)
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: tool.termshift must be a table")
+        return parse(table, path)
+    return Config()

@@ -1,0 +1,403 @@
+"""Finding, reading and writing files: the only module that touches the disk.
+
+Keeping every file-system decision here means the rest of termshift works on
+paths and strings, and the rules that protect users' files (what is skipped,
+how encodings and newlines survive a rewrite, how a write can never leave a
+half-written module behind) live in one reviewable place.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "PROJECT_MARKERS",
+    "SourceError",
+    "SourceText",
+    "discover",
+    "find_root",
+    "is_generated",
+    "move_path",
+    "read_bytes_prefilter",
+    "read_source",
+    "write_source",
+]
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+# Directories no rename should ever reach into: tool state, virtualenvs,
+# installed or built copies of the code. Renaming there is at best wasted work
+# and at worst corrupts an environment, so they apply even without a .gitignore.
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git/",
+    "__pycache__/",
+    ".venv/",
+    "venv/",
+    ".tox/",
+    ".nox/",
+    "node_modules/",
+    "*.egg-info/",
+    ".eggs/",
+    "build/",
+    "dist/",
+    ".termshift_cache/",
+    "site-packages/",
+)
+
+_GITIGNORE = ".gitignore"
+_NEW_FILE_MODE = 0o644
+_GENERATED_MARKER = "@generated"
+_GENERATED_WINDOW = 4096
+
+
+# --------------------------------------------------------------------------
+# Project root
+# --------------------------------------------------------------------------
+
+
+def find_root(start: Path) -> Path:
+    """The nearest ancestor (or start itself, if a dir; the parent if a file) holding one of PROJECT_MARKERS.
+
+    Exclude patterns and .gitignore paths are relative to the project, so the
+    root has to be found the way users think of it: the nearest folder that
+    looks like a project. Without any marker the starting directory is used,
+    which keeps a bare folder of scripts usable.
+    """
+    here = start.resolve()
+    if not here.is_dir():
+        here = here.parent
+    for candidate in (here, *here.parents):
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+            return candidate
+    return here
+
+
+# --------------------------------------------------------------------------
+# Discovery
+# --------------------------------------------------------------------------
+
+
+def _spec(lines: Sequence[str]) -> GitIgnoreSpec:
+    return GitIgnoreSpec.from_lines(lines)
+
+
+def _verdict(spec: GitIgnoreSpec, rel: str) -> bool | None:
+    """True (ignored), False (re-included by a `!` pattern) or None (no pattern matched).
+
+    The tri-state is what lets a nested .gitignore override its parents only
+    where it says something. pathspec >= 0.12 offers check_file; older
+    releases (pyproject allows 0.11) get the same last-match-wins answer by
+    hand.
+    """
+    check_file = getattr(spec, "check_file", None)
+    if check_file is not None:
+        include: bool | None = check_file(rel).include
+        return include
+    for pattern in reversed(spec.patterns):
+        if pattern.include is not None and pattern.match_file(rel) is not None:
+            return bool(pattern.include)
+    return None
+
+
+def _relative(path: Path, base: Path, is_dir: bool) -> str:
+    """The path as gitignore patterns see it: POSIX, relative, dirs end in '/'."""
+    rel = path.relative_to(base).as_posix()
+    return rel + "/" if is_dir else rel
+
+
+class _Rules:
+    """Exclusion rules anchored at one base directory.
+
+    `forced` patterns (defaults plus the user's) always win; .gitignore files
+    are consulted from the nearest folder upwards so that, as in git, a deeper
+    .gitignore has the last word about its own subtree.
+    """
+
+    def __init__(self, base: Path, forced: Sequence[str], use_gitignore: bool) -> None:
+        self.base = base
+        self._forced = _spec(forced)
+        self._use_gitignore = use_gitignore
+        self._gitignores: dict[Path, GitIgnoreSpec | None] = {}
+
+    def covers(self, path: Path) -> bool:
+        return path.is_relative_to(self.base)
+
+    def _gitignore(self, directory: Path) -> GitIgnoreSpec | None:
+        if directory not in self._gitignores:
+            self._gitignores[directory] = _load_gitignore(directory / _GITIGNORE)
+        return self._gitignores[directory]
+
+    def _folders_up(self, path: Path) -> Iterator[Path]:
+        """The folders whose .gitignore can speak about `path`, nearest first."""
+        folder = path.parent
+        while True:
+            yield folder
+            if folder == self.base or folder == folder.parent:
+                return
+            folder = folder.parent
+
+    def ignores(self, path: Path, is_dir: bool) -> bool:
+        """Whether `path` itself is excluded, assuming its folders are not.
+
+        Walking relies on that assumption (excluded folders are pruned); for
+        a path named directly use `ignores_anywhere`.
+        """
+        if path == self.base:
+            return False
+        if self._forced.match_file(_relative(path, self.base, is_dir)):
+            return True
+        if not self._use_gitignore:
+            return False
+        for folder in self._folders_up(path):
+            spec = self._gitignore(folder)
+            if spec is None:
+                continue
+            verdict = _verdict(spec, _relative(path, folder, is_dir))
+            if verdict is not None:
+                return verdict
+        return False
+
+    def ignores_anywhere(self, path: Path, is_dir: bool) -> bool:
+        """Whether `path` or any folder between the base and it is excluded.
+
+        As in git, a file inside an ignored folder stays ignored even if a
+        pattern would re-include the file itself.
+        """
+        folders = [p for p in reversed(path.parents) if p.is_relative_to(self.base)]
+        return any(self.ignores(folder, True) for folder in folders) or self.ignores(
+            path, is_dir
+        )
+
+
+def _load_gitignore(path: Path) -> GitIgnoreSpec | None:
+    """A .gitignore as a spec; unreadable ones count as absent rather than fatal."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return _spec(lines) if lines else None
+
+
+def _existing(path: Path) -> Path:
+    """Absolute and resolved, or FileNotFoundError naming the path as given."""
+    if not path.exists():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    return path.resolve()
+
+
+def _has_suffix(path: Path, suffixes: tuple[str, ...]) -> bool:
+    return path.name.endswith(suffixes)
+
+
+def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """Files under `top`, pruning excluded folders before ever listing them.
+
+    Symlinks are skipped: followed directory links can loop or lead out of the
+    project, and the real file behind an in-project file link is found anyway.
+    """
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    continue
+                path = folder / entry.name
+                if entry.is_dir():
+                    if not rules.ignores(path, is_dir=True):
+                        pending.append(path)
+                elif entry.is_file() and _has_suffix(path, suffixes):
+                    if not rules.ignores(path, is_dir=False):
+                        yield path
+
+
+def discover(
+    root: Path,
+    paths: Sequence[Path],
+    excludes: Sequence[str] = (),
+    suffixes: tuple[str, ...] = (".py", ".pyi"),
+) -> list[Path]:
+    """Absolute, resolved, sorted, de-duplicated file paths.
+
+    Explicitly named paths get the same exclusions as walked ones because
+    tools like pre-commit pass every changed file by name, vendored and
+    generated ones included. Outside `root` no project pattern can apply: a
+    named file there only needs the right suffix, and a named directory
+    there is walked with DEFAULT_EXCLUDES only (relative to that directory),
+    so it still never descends into a .git or a virtualenv.
+    """
+    project = _Rules(root.resolve(), (*DEFAULT_EXCLUDES, *excludes), use_gitignore=True)
+    found: set[Path] = set()
+    for given in paths:
+        path = _existing(given)
+        is_dir = path.is_dir()
+        inside = project.covers(path)
+        if inside and project.ignores_anywhere(path, is_dir):
+            continue
+        if is_dir:
+            rules = project if inside else _Rules(path, DEFAULT_EXCLUDES, use_gitignore=False)
+            found.update(_walk(path, rules, suffixes))
+        elif _has_suffix(path, suffixes):
+            found.add(path)
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+
+
+class SourceError(Exception):
+    """A file that can't be read as Python source: message says why (undecodable, unreadable).
+
+    One exception type per file problem lets the caller report the file and
+    carry on with the rest of the codebase.
+    """
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded file plus everything needed to write it back byte-identical."""
+
+    text: str
+    encoding: str
+    bom: bool
+    newline: str
+
+
+def _dominant_newline(text: str) -> str:
+    """The most common line ending; ties prefer "\\n", then "\\r\\n".
+
+    Code generated for a file (new imports, moved lines) must use the file's
+    own convention or the rewrite shows up as a whole-file diff.
+    """
+    crlf = text.count("\r\n")
+    counts = {"\n": text.count("\n") - crlf, "\r\n": crlf, "\r": text.count("\r") - crlf}
+    best = max(counts, key=lambda newline: counts[newline])
+    return best if counts[best] else "\n"
+
+
+def read_source(path: Path) -> SourceText:
+    """Decode a Python file the way the interpreter would, keeping its bytes recoverable.
+
+    Newlines are not translated so that an unchanged text writes back to the
+    exact same bytes.
+    """
+    try:
+        raw = path.read_bytes()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read: {error.strerror or error}") from error
+    except SyntaxError as error:
+        raise SourceError(f"{path}: bad encoding declaration: {error.msg}") from error
+    bom = raw.startswith(codecs.BOM_UTF8)
+    if bom:
+        raw = raw[len(codecs.BOM_UTF8) :]
+        encoding = "utf-8"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise SourceError(
+            f"{path}: not valid {encoding}: {error.reason} at byte {error.start}"
+        ) from error
+    return SourceText(text=text, encoding=encoding, bom=bom, newline=_dominant_newline(text))
+
+
+def read_bytes_prefilter(path: Path, needles: tuple[bytes, ...]) -> bool:
+    """True when the file's bytes contain any needle case-insensitively (needles are given lowercase).
+
+    Parsing is the expensive step; most files never mention the term, and a
+    byte search rules them out first. Only ASCII is case-folded, so needles
+    should be ASCII. An unreadable file returns True so that the full read
+    fails and gets reported instead of silently vanishing.
+    """
+    try:
+        data = path.read_bytes().lower()
+    except OSError:
+        return True
+    return any(needle in data for needle in needles)
+
+
+def is_generated(text: str) -> bool:
+    """True when "@generated" appears in the first 4 KB.
+
+    Generated files are rewritten by their generator; editing them by hand
+    is lost on the next run, so callers skip them.
+    """
+    return _GENERATED_MARKER in text[:_GENERATED_WINDOW]
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+
+
+def _encode(path: Path, text: str, like: SourceText) -> bytes:
+    """Bytes for `text` in the file's own encoding, before anything touches the disk."""
+    try:
+        data = text.encode(like.encoding)
+    except UnicodeEncodeError as error:
+        raise SourceError(
+            f"{path}: new text cannot be encoded as {like.encoding}: "
+            f"{error.object[error.start : error.end]!r}"
+        ) from error
+    return codecs.BOM_UTF8 + data if like.bom else data
+
+
+def _target_mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return _NEW_FILE_MODE
+
+
+def write_source(path: Path, text: str, like: SourceText) -> None:
+    """Replace `path` atomically with `text` encoded like the original.
+
+    A crash or a full disk mid-write must never leave a truncated module, so
+    the bytes go to a temporary sibling (same file system, so os.replace is
+    atomic) that only takes the target's place once complete. Raises
+    SourceError, before any file is created, when the text cannot be encoded.
+    """
+    data = _encode(path, text, like)
+    mode = _target_mode(path)
+    fd, temp_name = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".termshift-tmp"
+    )
+    try:
+        with os.fdopen(fd, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, path)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def move_path(src: Path, dst: Path) -> None:
+    """Rename a module file or package directory, refusing to overwrite.
+
+    os.rename silently replaces an existing file on POSIX; losing a module
+    that happens to carry the new name would be unrecoverable, so an existing
+    `dst` raises FileExistsError instead.
+    """
+    if os.path.lexists(dst):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(dst))
+    os.rename(src, dst)

@@ -1,0 +1,980 @@
+"""The site finder: every identifier and name-carrying string of one file.
+
+It runs on `ast` (C speed) and decides, for each occurrence of a legacy word,
+who owns the name: the project (rename it), someone else (leave it), or nobody
+can tell (leave it and say so). The lint and the codemods both consume its
+output; it never rewrites anything itself.
+
+Ownership comes from scopes and a light type inference: a value is third-party
+when it comes from a third-party import, annotation, constructor, call result,
+or iteration over such a value; attributes and keyword arguments of
+third-party values are theirs.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from dataclasses import dataclass, field
+
+from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
+from .sites import Action, Role, Site
+from .summary import annotation_ref, dotted
+from .textpos import Positions
+from .vocabulary import MatchKind, Vocabulary
+
+_FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
+_ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
+_KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
+
+
+@dataclass
+class Binding:
+    kind: str  # import, def, class, param, assign, annassign, for, with, other
+    node: ast.AST | None = None
+    value: ast.AST | None = None
+    annotation: ast.AST | None = None
+    ref: Ref | None = None  # imports: what they refer to
+    owner: str = OWN  # params of kept overrides are not ours to rename
+    self_of: str | None = None  # first parameter of a method: qualified class
+    is_cls: bool = False
+
+
+@dataclass
+class Scope:
+    kind: str  # module, class, function, lambda, comprehension
+    node: ast.AST
+    parent: "Scope | None"
+    qualname: str = ""  # module-relative qualified name, for classes and functions
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+    loads: set[str] = field(default_factory=set)
+    class_qual: str | None = None  # the class a method belongs to (qualified "mod:Qual")
+    method_owner: str = OWN  # for methods: may the method (and its parameters) be renamed
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+@dataclass
+class Collision:
+    old: str
+    new: str
+    kind: str
+    line: int
+    column: int
+    where: str
+
+
+@dataclass
+class FileSites:
+    path: str
+    module: str
+    sites: list[Site] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
+
+
+class Finder:
+    """Finds the sites of one parsed file. One instance per file."""
+
+    def __init__(self, *, index: Index, vocabulary: Vocabulary, path: str, module: str, text: str, tree: ast.Module):
+        self.index = index
+        self.vocab = vocabulary
+        self.path = path
+        self.module = module
+        self.text = text
+        self.tree = tree
+        self.pos = Positions(text)
+        self.project = index.project
+        self.is_package = path.endswith(("__init__.py", "__init__.pyi"))
+        self.scope_of: dict[int, Scope] = {}  # id(node) -> scope the node is evaluated in
+        self.result = FileSites(path=path, module=module)
+        self._seen: set[tuple[int, int]] = set()
+        self._types: dict[int, Type | None] = {}
+        self._in_progress: set[int] = set()
+
+    # -- entry -------------------------------------------------------------
+
+    def run(self) -> FileSites:
+        module_scope = Scope("module", self.tree, None)
+        _ScopeBuilder(self, module_scope).build(self.tree)
+        self._check_collisions()
+        _SiteVisitor(self).visit(self.tree)
+        self.result.sites.sort(key=lambda site: (site.line, site.column))
+        return self.result
+
+    # -- emitting ----------------------------------------------------------
+
+    def emit(self, line: int, column: int, text: str, *, kind: str, role: Role, owner: str, note: str = "", scope: str = "") -> None:
+        """Record one identifier-like occurrence at a (line, char column)."""
+        if (line, column) in self._seen:
+            return
+        self._seen.add((line, column))
+        new = self.vocab.rewrite(text)
+        if new is None:
+            self._emit_odd(line, column, text, kind, role, scope)
+            return
+        if owner == OWN:
+            action = Action.RENAME
+        elif owner == EXTERNAL:
+            action = Action.EXTERNAL
+        else:
+            action = Action.UNRESOLVED
+            note = note or "can't tell whether this name is the project's: left as it is"
+        self.result.sites.append(
+            Site(self.path, line, column, line, column + len(text), text, new, kind, role, action, note, scope)
+        )
+
+    def _emit_odd(self, line: int, column: int, text: str, kind: str, role: Role, scope: str) -> None:
+        for match in self.vocab.scan(text):
+            if match.kind is MatchKind.ODD:
+                note = f"{match.word!r} has an odd case shape: rename it by hand"
+            elif match.kind is MatchKind.GLUED:
+                note = f"{match.word!r} only contains the term: left as it is"
+            else:
+                continue
+            start = column + match.start
+            self.result.sites.append(
+                Site(self.path, line, start, line, start + len(match.word), match.word, match.word, kind, role, Action.ODD, note, scope)
+            )
+
+    def mentions(self, name: str) -> bool:
+        return self.vocab.mentions(name)
+
+    def emit_node_name(self, node: ast.AST, name: str, **kwargs) -> None:
+        """Emit a name that starts exactly at the node's position (Name, arg, keyword, alias)."""
+        line, column = self.pos.char(node.lineno, node.col_offset)
+        if not self.pos.at(line, column, name):
+            found = self.pos.search(node, name)
+            if found is None:
+                self._unlocatable(node, name)
+                return
+            line, column = found
+        self.emit(line, column, name, **kwargs)
+
+    def emit_attr(self, node: ast.Attribute, **kwargs) -> None:
+        line, column = self.pos.char(node.end_lineno, node.end_col_offset)
+        column -= len(node.attr)
+        if not self.pos.at(line, column, node.attr):
+            found = self.pos.search(node, node.attr, last=True)
+            if found is None:
+                self._unlocatable(node, node.attr)
+                return
+            line, column = found
+        self.emit(line, column, node.attr, **kwargs)
+
+    def _unlocatable(self, node: ast.AST, name: str) -> None:
+        line, column = self.pos.char(node.lineno, node.col_offset)
+        self.result.sites.append(
+            Site(self.path, line, column, line, column, name, name, "variable", Role.REFERENCE, Action.UNRESOLVED,
+                 f"{name!r}: could not locate it in the source text")
+        )
+
+    # -- scopes and resolution --------------------------------------------
+
+    def lookup(self, name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
+        current: Scope | None = scope
+        if name in scope.globals:
+            while current.parent is not None:
+                current = current.parent
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            bindings = current.bindings.get(name)
+            if bindings:
+                return current, bindings
+            first = False
+            current = current.parent
+        return None
+
+    def module_scope(self, scope: Scope) -> Scope:
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    def name_ref(self, name: str, scope: Scope) -> Ref:
+        """Who owns a bare name here, what kind of thing it is, and its type."""
+        found = self.lookup(name, scope)
+        if found is None:
+            if hasattr(builtins, name):
+                return Ref(EXTERNAL, "", Type("ext", f"builtins.{name}"))
+            # Star imports and anything else only the index can know.
+            return self.index.resolve_name(self.module, name)
+        where, bindings = found
+        imports = [b for b in bindings if b.kind == "import"]
+        if imports and len(imports) == len(bindings):
+            return imports[0].ref or Ref(UNKNOWN, "")
+        binding = next(b for b in bindings if b.kind != "import")
+        kind = self._binding_kind(where, binding, name)
+        owner = binding.owner
+        if where.kind == "class" and binding.kind in ("def", "assign", "annassign", "class"):
+            owner = self.index.member_owner(where.class_qual, name) if where.class_qual else OWN
+            if binding.kind == "annassign" and self._class_kind(where.class_qual) in _FIELD_CLASSES:
+                kind = "field"
+        if where.kind == "module" and binding.kind in ("assign", "annassign"):
+            summary = self.index.module(self.module)
+            symbol = summary.symbols.get(name) if summary else None
+            if symbol is not None and symbol.kind not in ("import", "module-import"):
+                kind = symbol.kind
+        return Ref(owner, kind, self.binding_type(where, binding))
+
+    @staticmethod
+    def _binding_kind(where: Scope, binding: Binding, name: str) -> str:
+        if binding.kind == "def":
+            return "method" if where.kind == "class" else "function"
+        if binding.kind == "class":
+            return "class"
+        if binding.kind == "param":
+            return "parameter"
+        if where.kind == "class":
+            return "attribute"
+        if where.kind == "module":
+            return "constant" if name.isupper() else "variable"
+        return "variable"
+
+    def is_field(self, qualified: str, name: str) -> bool:
+        """A generated constructor's keyword: a field of a data class."""
+        return any(name in info.fields for _, info in self.index.mro(qualified)[0])
+
+    def _class_kind(self, qualified: str | None) -> str | None:
+        found = self.index.class_info(qualified) if qualified else None
+        return found[1].kind if found else None
+
+    def binding_type(self, where: Scope, binding: Binding) -> Type | None:
+        if binding.kind == "import":
+            return binding.ref.type if binding.ref else None
+        if binding.kind == "class":
+            qual = _child_qual(where, binding.node.name)
+            return Type("cls", f"{self.module}:{qual}") if qual else None
+        if binding.kind == "def":
+            qual = _child_qual(where, binding.node.name)
+            return Type("func", f"{self.module}:{qual}") if qual else None
+        if binding.kind == "param":
+            if binding.annotation is not None:
+                return self.annotation_type(binding.annotation, where)
+            if binding.self_of:
+                return Type("cls" if binding.is_cls else "inst", binding.self_of)
+            return None
+        if binding.kind == "annassign":
+            return self.annotation_type(binding.annotation, where)
+        if binding.kind == "assign" and binding.value is not None:
+            return self.type_of(binding.value, where)
+        if binding.kind == "for" and binding.value is not None:
+            # Items of a third-party iterable came from third-party code.
+            return DERIVED if _is_ext(self.type_of(binding.value, where)) else None
+        # `with tp() as x`: x is often ours (pytest.raises, mock.patch): undecided.
+        return None
+        return None
+
+    def annotation_type(self, annotation: ast.AST, scope: Scope) -> Type | None:
+        name = annotation_ref(annotation)
+        if not name:
+            return None
+        return self.index.instance_of(self.dotted_ref(name, scope).type)
+
+    def dotted_ref(self, name: str, scope: Scope) -> Ref:
+        head, *rest = name.split(".")
+        ref = self.name_ref(head, scope)
+        for attr in rest:
+            ref = self.index.attribute(ref.type, attr)
+        return ref
+
+    def type_of(self, expr: ast.AST, scope: Scope) -> Type | None:
+        key = id(expr)
+        if key in self._types:
+            return self._types[key]
+        if key in self._in_progress:
+            return None
+        self._in_progress.add(key)
+        try:
+            result = self._type_of(expr, scope)
+        finally:
+            self._in_progress.discard(key)
+        self._types[key] = result
+        return result
+
+    def _type_of(self, expr: ast.AST, scope: Scope) -> Type | None:
+        if isinstance(expr, ast.Name):
+            return self.name_ref(expr.id, scope).type
+        if isinstance(expr, ast.Attribute):
+            return self.attr_ref(expr, scope).type
+        if isinstance(expr, ast.Call):
+            imported = _imported_module(expr)
+            if imported and self.project.is_module(imported):
+                return Type("mod", imported)
+            return self.index.call_result(self.type_of(expr.func, scope))
+        if isinstance(expr, ast.Await):
+            return self.type_of(expr.value, scope)
+        if isinstance(expr, (ast.Subscript, ast.Starred)):
+            return DERIVED if _is_ext(self.type_of(expr.value, scope)) else None
+        if isinstance(expr, ast.IfExp):
+            body = self.type_of(expr.body, scope)
+            return body if body is not None else self.type_of(expr.orelse, scope)
+        if isinstance(expr, ast.BoolOp):
+            for value in expr.values:
+                found = self.type_of(value, scope)
+                if found is not None:
+                    return found
+        return None
+
+    def attr_ref(self, node: ast.Attribute, scope: Scope) -> Ref:
+        receiver = self.type_of(node.value, scope)
+        return self.index.attribute(receiver, node.attr)
+
+    def keyword_owner(self, call: ast.Call, keyword: str, scope: Scope) -> str:
+        func = call.func
+        callee = self.type_of(func, scope)
+        if callee is not None:
+            return self.index.accepts_keyword(callee, keyword)
+        if isinstance(func, ast.Attribute):
+            receiver = self.type_of(func.value, scope)
+            if _is_ext(receiver):
+                return EXTERNAL
+            if self.index.by_name(func.attr).owner == OWN:
+                return self.index.accepts_method_keyword(func.attr, keyword)
+        return UNKNOWN
+
+    # -- collisions --------------------------------------------------------
+
+    def _check_collisions(self) -> None:
+        for scope in self._scopes:
+            bound = set(scope.bindings)
+            for name in bound:
+                if not self.mentions(name):
+                    continue
+                new = self.vocab.rewrite(name)
+                if new is None:
+                    continue
+                clash = None
+                if new in bound:
+                    clash = f"{new!r} is already bound in the same scope"
+                elif scope.kind in ("function", "lambda") and new in scope.loads:
+                    clash = f"{new!r} from an outer scope is used here and would be shadowed"
+                if clash is None:
+                    continue
+                binding = scope.bindings[name][0]
+                line, column = self._binding_position(binding, name)
+                where = scope.qualname or "module"
+                self.result.collisions.append(
+                    Collision(name, new, self._binding_kind(scope, binding, name), line, column, f"{clash} ({where})")
+                )
+
+    def _binding_position(self, binding: Binding, name: str) -> tuple[int, int]:
+        node = binding.node
+        if node is None or not hasattr(node, "lineno"):
+            return 1, 0
+        found = self.pos.search(node, name)
+        return found if found else self.pos.char(node.lineno, node.col_offset)
+
+    _scopes: list[Scope]
+
+
+def _is_ext(value: Type | None) -> bool:
+    return value is not None and value.kind in ("ext", "extd")
+
+
+def _imported_module(call: ast.Call) -> str | None:
+    """`importlib.import_module("app.jobs")` and `__import__`-style calls."""
+    name = dotted(call.func) or ""
+    if name.rsplit(".", 1)[-1] in ("import_module", "__import__") and call.args:
+        first = call.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+    return None
+
+
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def _child_qual(where: Scope, name: str) -> str | None:
+    if where.kind == "module":
+        return name
+    if where.kind == "class":
+        return f"{where.qualname}.{name}"
+    return None
+
+
+class _ScopeBuilder(ast.NodeVisitor):
+    """First pass: every scope, its bindings, and the scope each node lives in."""
+
+    def __init__(self, finder: Finder, module_scope: Scope):
+        self.finder = finder
+        self.scope = module_scope
+        finder._scopes = [module_scope]
+
+    def build(self, tree: ast.Module) -> None:
+        self.visit(tree)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        super().generic_visit(node)
+
+    def _push(self, kind: str, node: ast.AST, qualname: str = "") -> Scope:
+        scope = Scope(kind, node, self.scope, qualname)
+        self.finder._scopes.append(scope)
+        self.finder.scope_of[id(node)] = self.scope
+        return scope
+
+    def _target_scope(self, name: str) -> Scope:
+        if name in self.scope.globals:
+            return self.finder.module_scope(self.scope)
+        return self.scope
+
+    # bindings -------------------------------------------------------------
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        project = self.finder.project
+        for alias in node.names:
+            target = alias.name if alias.asname else alias.name.split(".")[0]
+            if project.is_first_party(target):
+                ref = Ref(OWN, "module", Type("mod", target))
+            else:
+                ref = Ref(EXTERNAL, "", Type("ext", target))
+            self._target_scope(alias.asname or target).bind(alias.asname or target, Binding("import", alias, ref=ref))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        finder = self.finder
+        source = finder.project.resolve_relative(finder.module, node.level, node.module, finder.is_package)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            if finder.project.is_first_party(source):
+                if finder.project.is_module(f"{source}.{alias.name}"):
+                    ref = Ref(OWN, "module", Type("mod", f"{source}.{alias.name}"))
+                else:
+                    ref = finder.index.resolve_name(source, alias.name)
+            else:
+                ref = Ref(EXTERNAL, "", Type("ext", f"{source}.{alias.name}"))
+            name = alias.asname or alias.name
+            self._target_scope(name).bind(name, Binding("import", alias, ref=ref))
+
+    def visit_Global(self, node: ast.Global) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        self.scope.globals.update(node.names)
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        self.scope.nonlocals.update(node.names)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            self._target_scope(node.id).bind(node.id, Binding("other", node))
+        else:
+            self.scope.loads.add(node.id)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.finder.scope_of[id(target)] = self.scope
+                self._target_scope(target.id).bind(target.id, Binding("assign", target, value=node.value))
+            else:
+                self.visit(target)
+        self.visit(node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        if isinstance(node.target, ast.Name):
+            self.finder.scope_of[id(node.target)] = self.scope
+            self._target_scope(node.target.id).bind(
+                node.target.id, Binding("annassign", node.target, value=node.value, annotation=node.annotation)
+            )
+        else:
+            self.visit(node.target)
+        self.visit(node.annotation)
+        if node.value is not None:
+            self.visit(node.value)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[id(node.target)] = self.scope
+        scope = self.scope
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        scope.bind(node.target.id, Binding("assign", node.target, value=node.value))
+        self.visit(node.value)
+
+    def _bind_targets(self, target: ast.AST, kind: str, value: ast.AST | None) -> None:
+        if isinstance(target, ast.Name):
+            self.finder.scope_of[id(target)] = self.scope
+            self._target_scope(target.id).bind(target.id, Binding(kind, target, value=value))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            self.finder.scope_of[id(target)] = self.scope
+            for element in target.elts:
+                self._bind_targets(element, kind, value)
+        elif isinstance(target, ast.Starred):
+            self.finder.scope_of[id(target)] = self.scope
+            self._bind_targets(target.value, kind, value)
+        else:
+            self.visit(target)
+
+    def visit_For(self, node: ast.For) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        self._bind_targets(node.target, "for", node.iter)
+        self.visit(node.iter)
+        for stmt in node.body + node.orelse:
+            self.visit(stmt)
+
+    visit_AsyncFor = visit_For
+
+    def visit_With(self, node: ast.With) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        for item in node.items:
+            self.finder.scope_of[id(item)] = self.scope
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self._bind_targets(item.optional_vars, "with", item.context_expr)
+        for stmt in node.body:
+            self.visit(stmt)
+
+    visit_AsyncWith = visit_With
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        if node.name:
+            self._target_scope(node.name).bind(node.name, Binding("other", node))
+        if node.type is not None:
+            self.visit(node.type)
+        for stmt in node.body:
+            self.visit(stmt)
+
+    # scopes ---------------------------------------------------------------
+
+    def _qual(self, name: str) -> str:
+        return f"{self.scope.qualname}.{name}" if self.scope.qualname else name
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._target_scope(node.name).bind(node.name, Binding("class", node))
+        for expr in (*node.decorator_list, *node.bases, *node.keywords):
+            self.visit(expr)
+        scope = self._push("class", node, self._qual(node.name))
+        if self.scope.kind in ("module", "class"):
+            scope.class_qual = f"{self.finder.module}:{scope.qualname}"
+        outer, self.scope = self.scope, scope
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope = outer
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self._target_scope(node.name).bind(node.name, Binding("def", node))
+        for expr in node.decorator_list:
+            self.visit(expr)
+        args = node.args
+        for default in (*args.defaults, *args.kw_defaults):
+            if default is not None:
+                self.visit(default)
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation)
+        if node.returns is not None:
+            self.visit(node.returns)
+        scope = self._push("function", node, self._qual(node.name))
+        method_of = self.scope.class_qual if self.scope.kind == "class" else None
+        if method_of:
+            scope.method_owner = self.finder.index.member_owner(method_of, node.name)
+        self._bind_params(scope, node, method_of)
+        outer, self.scope = self.scope, scope
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope = outer
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _bind_params(self, scope: Scope, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, method_of: str | None) -> None:
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        decorators = {dotted(d) for d in getattr(node, "decorator_list", [])}
+        is_static = "staticmethod" in decorators
+        for arg in (*positional, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is None:
+                continue
+            self.finder.scope_of[id(arg)] = self.scope
+            # Parameters of a kept override keep their names (the framework may
+            # pass them by keyword); dunder methods are called by the language.
+            owner = OWN if _is_dunder(getattr(node, "name", "")) else scope.method_owner
+            binding = Binding("param", arg, annotation=arg.annotation, owner=owner)
+            if method_of and not is_static and positional and arg is positional[0]:
+                binding.self_of = method_of
+                binding.is_cls = "classmethod" in decorators
+            scope.bind(arg.arg, binding)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        for default in (*node.args.defaults, *node.args.kw_defaults):
+            if default is not None:
+                self.visit(default)
+        scope = self._push("lambda", node)
+        self._bind_params(scope, node, None)
+        outer, self.scope = self.scope, scope
+        self.visit(node.body)
+        self.scope = outer
+
+    def _comprehension(self, node: ast.AST, elements: list[ast.AST]) -> None:
+        generators = node.generators
+        self.visit(generators[0].iter)
+        scope = self._push("comprehension", node)
+        outer, self.scope = self.scope, scope
+        for index, generator in enumerate(generators):
+            self.finder.scope_of[id(generator)] = scope
+            self._bind_targets(generator.target, "for", generator.iter)
+            if index:
+                self.visit(generator.iter)
+            for condition in generator.ifs:
+                self.visit(condition)
+        for element in elements:
+            self.visit(element)
+        self.scope = outer
+
+    def visit_ListComp(self, node: ast.ListComp) -> None:
+        self._comprehension(node, [node.elt])
+
+    visit_SetComp = visit_ListComp
+    visit_GeneratorExp = visit_ListComp
+
+    def visit_DictComp(self, node: ast.DictComp) -> None:
+        self._comprehension(node, [node.key, node.value])
+
+
+class _SiteVisitor(ast.NodeVisitor):
+    """Second pass: emit a site for every occurrence of a legacy word."""
+
+    def __init__(self, finder: Finder):
+        self.f = finder
+        self.module_scope = finder._scopes[0]
+        self.func_stack: list[ast.AST] = []
+
+    def scope(self, node: ast.AST) -> Scope:
+        return self.f.scope_of.get(id(node), self.module_scope)
+
+    def scope_name(self, node: ast.AST) -> str:
+        return self.scope(node).qualname
+
+    # identifiers ----------------------------------------------------------
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if not self.f.mentions(node.id):
+            return
+        scope = self.scope(node)
+        ref = self.f.name_ref(node.id, scope)
+        role = Role.DEFINITION if isinstance(node.ctx, ast.Store) and self._is_definition(node, scope) else Role.REFERENCE
+        self.f.emit_node_name(node, node.id, kind=ref.kind or "variable", role=role, owner=ref.owner, scope=scope.qualname)
+
+    def _is_definition(self, node: ast.Name, scope: Scope) -> bool:
+        bindings = scope.bindings.get(node.id)
+        return bool(bindings) and bindings[0].node is node
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.visit(node.value)
+        if not self.f.mentions(node.attr):
+            return
+        scope = self.scope(node)
+        ref = self.f.attr_ref(node, scope)
+        kind = ref.kind or "attribute"
+        if kind in ("function",) and not isinstance(node.value, ast.Name):
+            kind = "method"
+        self.f.emit_attr(node, kind=kind, role=Role.REFERENCE, owner=ref.owner, scope=scope.qualname)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        scope = self.scope(node)
+        if self.f.mentions(node.name):
+            ref = self.f.name_ref(node.name, scope)
+            found = self.f.pos.def_name(node)
+            if found:
+                self.f.emit(*found, node.name, kind=ref.kind or "function", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname)
+        self.func_stack.append(node)
+        self._route_placeholders(node)
+        self.generic_visit(node)
+        self.func_stack.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        scope = self.scope(node)
+        if self.f.mentions(node.name):
+            ref = self.f.name_ref(node.name, scope)
+            found = self.f.pos.def_name(node)
+            if found:
+                self.f.emit(*found, node.name, kind="class", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname)
+        self.generic_visit(node)
+
+    def visit_arg(self, node: ast.arg) -> None:
+        if node.annotation is not None:
+            self.visit(node.annotation)
+        if not self.f.mentions(node.arg):
+            return
+        scope = self._param_scope(node)
+        bindings = scope.bindings.get(node.arg, []) if scope else []
+        owner = bindings[0].owner if bindings else OWN
+        self.f.emit_node_name(node, node.arg, kind="parameter", role=Role.DEFINITION, owner=owner,
+                              scope=scope.qualname if scope else "")
+
+    def _param_scope(self, node: ast.arg) -> Scope | None:
+        for scope in self.f._scopes:
+            for binding in scope.bindings.get(node.arg, ()):
+                if binding.node is node:
+                    return scope
+        return None
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        self.visit(node.value)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.visit(node.func)
+        for arg in node.args:
+            self.visit(arg)
+        scope = self.scope(node)
+        for keyword in node.keywords:
+            self.visit(keyword.value)
+            if keyword.arg and self.f.mentions(keyword.arg):
+                owner = self.f.keyword_owner(node, keyword.arg, scope)
+                callee = self.f.type_of(node.func, scope)
+                is_field = callee is not None and callee.kind == "cls" and self.f.is_field(callee.name, keyword.arg)
+                self.f.emit_node_name(keyword, keyword.arg, kind="field" if is_field else "parameter",
+                                      role=Role.REFERENCE, owner=owner, scope=scope.qualname)
+        self._name_strings(node, scope)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        project = self.f.project
+        scope = self.scope(node)
+        for alias in node.names:
+            first_party = project.is_first_party(alias.name)
+            parts = self.f.pos.dotted_parts(alias, alias.name)
+            for index, (line, column, part) in enumerate(parts):
+                if self.f.mentions(part):
+                    module = ".".join(alias.name.split(".")[: index + 1])
+                    owner = OWN if first_party and project.is_module(module) else (EXTERNAL if not first_party else UNKNOWN)
+                    self.f.emit(line, column, part, kind="module", role=Role.MODULE_PATH, owner=owner, scope=scope.qualname)
+            if alias.asname and self.f.mentions(alias.asname):
+                found = self.f.pos.asname(alias)
+                if found:
+                    # An alias follows what it names: ours for our modules, theirs for theirs.
+                    ref = self.f.name_ref(alias.asname, scope)
+                    self.f.emit(*found, alias.asname, kind=ref.kind or "module", role=Role.IMPORT, owner=ref.owner, scope=scope.qualname)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        f = self.f
+        project = f.project
+        scope = self.scope(node)
+        source = project.resolve_relative(f.module, node.level, node.module, f.is_package)
+        first_party = project.is_first_party(source)
+        if node.module and f.mentions(node.module):
+            base = source[: len(source) - len(node.module)].rstrip(".")
+            for index, (line, column, part) in enumerate(f.pos.from_module_parts(node)):
+                if f.mentions(part):
+                    prefix = ".".join(filter(None, [base, *node.module.split(".")[: index + 1]]))
+                    owner = OWN if first_party and project.is_module(prefix) else (EXTERNAL if not first_party else UNKNOWN)
+                    f.emit(line, column, part, kind="module", role=Role.MODULE_PATH, owner=owner, scope=scope.qualname)
+        for alias in node.names:
+            if alias.name != "*" and f.mentions(alias.name):
+                if first_party:
+                    if project.is_module(f"{source}.{alias.name}"):
+                        ref = Ref(OWN, "module")
+                    else:
+                        ref = f.index.resolve_name(source, alias.name)
+                else:
+                    ref = Ref(EXTERNAL, "")
+                f.emit_node_name(alias, alias.name, kind=ref.kind or "variable", role=Role.IMPORT, owner=ref.owner,
+                                 scope=scope.qualname)
+            if alias.asname and f.mentions(alias.asname):
+                found = f.pos.asname(alias)
+                if found:
+                    ref = f.name_ref(alias.asname, scope)
+                    f.emit(*found, alias.asname, kind=ref.kind or "variable", role=Role.IMPORT, owner=ref.owner, scope=scope.qualname)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        self._declared(node)
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        self._declared(node)
+
+    def _declared(self, node: ast.Global | ast.Nonlocal) -> None:
+        scope = self.scope(node)
+        for name in node.names:
+            if self.f.mentions(name):
+                found = self.f.pos.search(node, name)
+                if found:
+                    ref = self.f.name_ref(name, scope)
+                    self.f.emit(*found, name, kind=ref.kind or "variable", role=Role.REFERENCE, owner=ref.owner,
+                                scope=scope.qualname)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name and self.f.mentions(node.name):
+            found = self.f.pos.search(node, node.name)
+            if found:
+                self.f.emit(*found, node.name, kind="variable", role=Role.DEFINITION, owner=OWN,
+                            scope=self.scope(node).qualname)
+        self.generic_visit(node)
+
+    # strings that carry names -----------------------------------------------
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.generic_visit(node)
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id == "__all__":
+                self._all_strings(node.value)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.generic_visit(node)
+        if isinstance(node.target, ast.Name) and node.target.id == "__all__":
+            self._all_strings(node.value)
+
+    def _all_strings(self, value: ast.AST) -> None:
+        if not isinstance(value, (ast.List, ast.Tuple)):
+            return
+        for element in value.elts:
+            if isinstance(element, ast.Constant) and isinstance(element.value, str) and self.f.mentions(element.value):
+                ref = self.f.name_ref(element.value, self.module_scope)
+                self._string_name(element, 0, element.value, ref, "__all__ entry")
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and self.f.mentions(node.value):
+            self._string_annotation_or_dotted(node)
+
+    def _string_annotation_or_dotted(self, node: ast.Constant) -> None:
+        value = node.value
+        scope = self.scope(node)
+        if self._annotation_strings.get(id(node)):
+            self._string_annotation(node, scope)
+            return
+        if ("." in value or ":" in value) and _DOTTED.fullmatch(value):
+            self._dotted_string(node, value)
+
+    @property
+    def _annotation_strings(self) -> dict[int, bool]:
+        cache = getattr(self, "_ann_cache", None)
+        if cache is None:
+            cache = {}
+            for sub in ast.walk(self.f.tree):
+                annotations: list[ast.AST] = []
+                if isinstance(sub, ast.arg) and sub.annotation is not None:
+                    annotations.append(sub.annotation)
+                elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)) and sub.returns is not None:
+                    annotations.append(sub.returns)
+                elif isinstance(sub, ast.AnnAssign):
+                    annotations.append(sub.annotation)
+                for annotation in annotations:
+                    for inner in ast.walk(annotation):
+                        if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                            cache[id(inner)] = True
+            self._ann_cache = cache
+        return cache
+
+    def _string_annotation(self, node: ast.Constant, scope: Scope) -> None:
+        inner_start = self.f.pos.string_value_start(node)
+        if inner_start is None:
+            return
+        try:
+            expr = ast.parse(node.value.strip(), mode="eval").body
+        except SyntaxError:
+            return
+        offset = len(node.value) - len(node.value.lstrip())
+        line, column = inner_start
+        for sub in ast.walk(expr):
+            if isinstance(sub, ast.Name) and self.f.mentions(sub.id):
+                ref = self.f.name_ref(sub.id, scope)
+                self.f.emit(line, column + offset + sub.col_offset, sub.id, kind=ref.kind or "class",
+                            role=Role.STRING, owner=ref.owner, scope=scope.qualname)
+            elif isinstance(sub, ast.Attribute) and self.f.mentions(sub.attr):
+                ref = self.f.index.attribute(self.f.type_of(sub.value, scope), sub.attr)
+                self.f.emit(line, column + offset + sub.end_col_offset - len(sub.attr), sub.attr,
+                            kind=ref.kind or "attribute", role=Role.STRING, owner=ref.owner, scope=scope.qualname)
+
+    def _dotted_string(self, node: ast.Constant, value: str) -> None:
+        """`"app.jobs:submit_job"`, `mock.patch("app.jobs.Job")`: module path, then attributes."""
+        for start, part, ref in self.f.index.dotted_pieces(value) or ():
+            if self.f.mentions(part):
+                self._string_name(node, start, part, ref, "dotted name")
+
+    def _string_name(self, node: ast.Constant, start: int, name: str, ref: Ref, what: str) -> None:
+        """Emit a name that sits inside a plain string literal at value offset `start`."""
+        inner = self.f.pos.string_value_start(node)
+        if inner is None:
+            self.f.emit(*self.f.pos.char(node.lineno, node.col_offset), name, kind=ref.kind or "variable",
+                        role=Role.STRING, owner=UNKNOWN, note=f"{what} in a string with escapes or continuation: rename by hand")
+            return
+        line, column = inner
+        kind = ref.kind or ("module" if what == "dotted name" else "variable")
+        self.f.emit(line, column + start, name, kind=kind, role=Role.STRING, owner=ref.owner, scope=self.scope_name(node))
+
+    def _name_strings(self, call: ast.Call, scope: Scope) -> None:
+        """getattr(obj, "name"), mock.patch.object(obj, "name"), kwargs.pop("name")."""
+        func = call.func
+        name = dotted(func) or ""
+        short = name.rsplit(".", 1)[-1]
+        args = call.args
+        if (short in _ATTR_FUNCS and name == short or name.endswith("patch.object")) and len(args) >= 2:
+            target = args[1]
+            if isinstance(target, ast.Constant) and isinstance(target.value, str) and self.f.mentions(target.value):
+                ref = self.f.index.attribute(self.f.type_of(args[0], scope), target.value)
+                self._string_name(target, 0, target.value, ref, f"{short}() name")
+        if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
+            self._kwargs_key(func.value.id, args[0], scope)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        self.generic_visit(node)
+        if isinstance(node.value, ast.Name):
+            self._kwargs_key(node.value.id, node.slice, self.scope(node))
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        self.generic_visit(node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(node.comparators[0], ast.Name):
+            self._kwargs_key(node.comparators[0].id, node.left, self.scope(node))
+
+    def _kwargs_key(self, container: str, key: ast.AST, scope: Scope) -> None:
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and self.f.mentions(key.value)):
+            return
+        if not key.value.isidentifier():
+            return
+        found = self.f.lookup(container, scope)
+        if found is None:
+            return
+        where, bindings = found
+        function = where.node
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.args.kwarg is None:
+            return
+        if function.args.kwarg.arg != container:
+            return
+        owner = where.method_owner
+        self._string_name(key, 0, key.value, Ref(owner, "parameter"), "**kwargs key")
+
+    def _route_placeholders(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """`@app.get("/job/{job_id}")` names the handler's parameter: they change together."""
+        params: dict[str, str] = {}
+        function_scope = None
+        for scope in self.f._scopes:
+            if scope.node is node:
+                function_scope = scope
+        if function_scope is None:
+            return
+        for name, bindings in function_scope.bindings.items():
+            if bindings[0].kind == "param":
+                params[name] = bindings[0].owner
+        for decorator in node.decorator_list:
+            if not isinstance(decorator, ast.Call):
+                continue
+            for arg in (*decorator.args, *(k.value for k in decorator.keywords)):
+                if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                    continue
+                for match in _PLACEHOLDER.finditer(arg.value):
+                    name = match.group(1) or match.group(2)
+                    group = 1 if match.group(1) else 2
+                    if name in params and self.f.mentions(name):
+                        self._string_name(arg, match.start(group), name, Ref(params[name], "parameter"), "route placeholder")
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                self.visit(value)
+

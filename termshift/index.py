@@ -1,0 +1,455 @@
+"""The first-party index: what each name in the project refers to, across files.
+
+Built from module summaries, lazily: a resolution that walks into a module
+summarises it on first use, so a repository where few files mention the term
+costs few parses. Every answer is a `Ref`: who owns the thing (the project,
+someone else, or nobody can tell), what kind of thing it is, and the type of
+its value where that is known — which is what lets `scheduler.add_job(...)`
+stay untouched when `scheduler` is a third-party object.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from pathlib import Path
+from typing import Callable, Iterable, NamedTuple
+
+from . import thirdparty
+from .project import Project
+from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, summarize
+
+
+class Type(NamedTuple):
+    """A value's type. kind: mod, cls, inst, func, ext. name: "mod", "mod:Qual" or dotted."""
+
+    kind: str
+    name: str = ""
+
+
+EXT = Type("ext")
+# A value that third-party code handed back: its own members are theirs, but it
+# may be one of our objects (a queue's item, a mock's call): names the project
+# defines are undecidable there.
+DERIVED = Type("extd")
+
+OWN, EXTERNAL, UNKNOWN = "own", "ext", "unknown"
+
+
+class Ref(NamedTuple):
+    owner: str  # own, ext, unknown
+    kind: str  # class, function, module, variable, constant, type-alias, type-var, method, attribute, ""
+    type: Type | None = None
+
+
+_NOT_FOUND = Ref(UNKNOWN, "")
+_EXT_REF = Ref(EXTERNAL, "", EXT)
+
+Parser = Callable[[Path], "ast.Module | None"]
+
+
+class Index:
+    def __init__(self, project: Project, parse: Parser, search_path: Iterable[str] = ()):
+        self.project = project
+        self._parse = parse
+        self.search_path = tuple(search_path)
+        self._summaries: dict[str, ModuleSummary | None] = {}
+        # Names the project defines anywhere (module level and class members),
+        # with their kinds: the fallback when a receiver's type is unknown.
+        self.defined: dict[str, set[str]] = {}
+        self.members: dict[str, list[tuple[str, ClassInfo, Member]]] = {}
+
+    # -- summaries ---------------------------------------------------------
+
+    def module(self, name: str) -> ModuleSummary | None:
+        if name in self._summaries:
+            return self._summaries[name]
+        self._summaries[name] = None  # guards import cycles
+        path = self.project.modules.get(name)
+        summary = None
+        if path is not None:
+            tree = self._parse(path)
+            if tree is not None:
+                summary = self.summarize(tree, name, path)
+        self._summaries[name] = summary
+        return summary
+
+    def summarize(self, tree: ast.Module, name: str, path: Path) -> ModuleSummary:
+        is_package = path.stem == "__init__"
+
+        def absolute(level: int, module: str | None) -> str:
+            return self.project.resolve_relative(name, level, module, is_package)
+
+        summary = summarize(tree, name, str(path), is_package, absolute)
+        self._summaries[name] = summary
+        self._record_definitions(summary)
+        return summary
+
+    def _record_definitions(self, summary: ModuleSummary) -> None:
+        for name, symbol in summary.symbols.items():
+            if symbol.kind not in ("import", "module-import"):
+                self.defined.setdefault(name, set()).add(symbol.kind)
+        for info in summary.classes.values():
+            for name, member in info.members.items():
+                self.defined.setdefault(name, set()).add("method" if member.kind == "method" else "attribute")
+                self.members.setdefault(name, []).append((summary.name, info, member))
+        for module in (summary.name,):
+            for part in module.split("."):
+                self.defined.setdefault(part, set()).add("module")
+
+    def payload_names(self) -> frozenset[str]:
+        """Field names that are dict keys on the wire: TypedDict fields, and
+        fields of data classes that are turned into dicts with asdict()."""
+        names: set[str] = set()
+        for summary in list(self._summaries.values()):
+            if summary is None:
+                continue
+            for info in summary.classes.values():
+                if info.kind == "typeddict":
+                    names.update(info.fields)
+            for dotted_name in summary.serialized:
+                for qualified in self._classes_named(summary.name, dotted_name):
+                    found = self.class_info(qualified)
+                    if found:
+                        names.update(found[1].fields)
+        return frozenset(names)
+
+    def _classes_named(self, module: str, dotted_name: str, depth: int = 0) -> list[str]:
+        ref = self.resolve_dotted(module, dotted_name)
+        if ref.type is not None and ref.type.kind == "cls":
+            return [ref.type.name]
+        if ref.kind == "type-alias" and depth < 4:
+            # Find the alias's defining module and expand its value.
+            head = dotted_name.split(".")[0]
+            summary = self.module(module)
+            symbol = summary.symbols.get(head) if summary else None
+            owner = module
+            while symbol is not None and symbol.kind == "import":
+                owner, _, attr = symbol.target.partition(":")
+                target = self.module(owner)
+                symbol = target.symbols.get(attr) if target else None
+            if symbol is not None and symbol.kind == "type-alias":
+                return [q for name in symbol.names for q in self._classes_named(owner, name, depth + 1)]
+        return []
+
+    def gather(self, modules: Iterable[str]) -> None:
+        """Summarise these modules up front: the project-wide facts come from them."""
+        for name in modules:
+            self.module(name)
+
+    # -- resolution --------------------------------------------------------
+
+    def resolve_name(self, module: str, name: str, _seen: frozenset = frozenset()) -> Ref:
+        """What `name` means at the top level of first-party `module`."""
+        key = (module, name)
+        if key in _seen:
+            return _NOT_FOUND
+        seen = _seen | {key}
+        submodule = f"{module}.{name}"
+        summary = self.module(module)
+        if summary is None:
+            if self.project.is_module(submodule):
+                return Ref(OWN, "module", Type("mod", submodule))
+            if not self.project.is_first_party(module):
+                return Ref(EXTERNAL, "", Type("ext", submodule))
+            return _NOT_FOUND
+        symbol = summary.symbols.get(name)
+        if symbol is None:
+            if self.project.is_module(submodule):
+                return Ref(OWN, "module", Type("mod", submodule))
+            for star in summary.star_imports:
+                if not self.project.is_first_party(star):
+                    return _EXT_REF
+                found = self.resolve_name(star, name, seen)
+                if found.owner != UNKNOWN:
+                    return found
+            return _NOT_FOUND
+        if symbol.kind == "class":
+            return Ref(OWN, "class", Type("cls", f"{module}:{name}"))
+        if symbol.kind == "function":
+            return Ref(OWN, "function", Type("func", f"{module}:{name}"))
+        if symbol.kind == "module-import":
+            if self.project.is_first_party(symbol.target):
+                return Ref(OWN, "module", Type("mod", symbol.target))
+            return Ref(EXTERNAL, "", Type("ext", symbol.target))
+        if symbol.kind == "import":
+            source, _, attr = symbol.target.partition(":")
+            if not self.project.is_first_party(source):
+                return Ref(EXTERNAL, "", Type("ext", f"{source}.{attr}"))
+            if self.project.is_module(f"{source}.{attr}"):
+                return Ref(OWN, "module", Type("mod", f"{source}.{attr}"))
+            return self.resolve_name(source, attr, seen)
+        value_type = self.ref_type(module, symbol.type_ref, seen) if symbol.type_ref else None
+        return Ref(OWN, symbol.kind, value_type)
+
+    def resolve_dotted(self, module: str, dotted_name: str, _seen: frozenset = frozenset()) -> Ref:
+        """What `a.b.c`, written at the top level of `module`, refers to."""
+        head, *rest = dotted_name.split(".")
+        ref = self.resolve_name(module, head, _seen)
+        if ref.owner == UNKNOWN and hasattr(builtins, head):
+            ref = Ref(EXTERNAL, "", Type("ext", f"builtins.{head}"))
+        for attr in rest:
+            ref = self.attribute(ref.type, attr)
+        return ref
+
+    def ref_type(self, module: str, ref: TypeRef | None, _seen: frozenset = frozenset()) -> Type | None:
+        """The type of a value described by a summary's TypeRef."""
+        if ref is None:
+            return None
+        how, name = ref
+        target = self.resolve_dotted(module, name, _seen)
+        if how == "ann":
+            return self.instance_of(target.type)
+        return self.call_result(target.type)
+
+    @staticmethod
+    def instance_of(value: Type | None) -> Type | None:
+        if value is None:
+            return None
+        if value.kind == "cls":
+            return Type("inst", value.name)
+        if value.kind in ("ext", "extd"):
+            return EXT
+        return None
+
+    def call_result(self, callee: Type | None) -> Type | None:
+        if callee is None:
+            return None
+        if callee.kind == "ext":
+            return EXT if _looks_like_class(callee.name) else DERIVED
+        if callee.kind == "extd":
+            return DERIVED
+        if callee.kind == "cls":
+            return Type("inst", callee.name)
+        if callee.kind == "func":
+            module, _, qual = callee.name.partition(":")
+            summary = self.module(module)
+            function = summary.functions.get(qual) if summary else None
+            if function and function.returns:
+                return self.ref_type(module, ("ann", function.returns))
+        return None
+
+    # -- classes -----------------------------------------------------------
+
+    def class_info(self, qualified: str) -> tuple[str, ClassInfo] | None:
+        module, _, qual = qualified.partition(":")
+        summary = self.module(module)
+        if summary is None:
+            return None
+        info = summary.classes.get(qual)
+        return (module, info) if info else None
+
+    def mro(self, qualified: str) -> tuple[list[tuple[str, ClassInfo]], list[str], bool]:
+        """First-party classes in lookup order, the third-party bases, and whether any base is unknown."""
+        first_party: list[tuple[str, ClassInfo]] = []
+        external: list[str] = []
+        unknown = False
+        pending = [qualified]
+        seen: set[str] = set()
+        while pending:
+            current = pending.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            found = self.class_info(current)
+            if found is None:
+                unknown = True
+                continue
+            module, info = found
+            first_party.append(found)
+            for base in info.bases:
+                ref = self.resolve_dotted(module, base)
+                if ref.type is not None and ref.type.kind == "cls":
+                    pending.append(ref.type.name)
+                elif ref.owner == EXTERNAL and ref.type is not None and ref.type.name:
+                    if ref.type.name != "builtins.object":
+                        external.append(ref.type.name)
+                elif base.rsplit(".", 1)[-1] not in ("object",):
+                    unknown = True
+        return first_party, external, unknown
+
+    def member_owner(self, qualified: str, name: str) -> str:
+        """Whether a member defined in a first-party class may be renamed.
+
+        `ext` when a third-party base defines it too (an override keeps its
+        name), `unknown` when a base can't be read, else `own`.
+        """
+        _, external, unknown = self.mro(qualified)
+        for base in external:
+            members = thirdparty.class_members(base, self.search_path)
+            if members is None:
+                unknown = True
+            elif name in members:
+                return EXTERNAL
+        return UNKNOWN if unknown else OWN
+
+    def find_member(self, qualified: str, name: str) -> tuple[str, ClassInfo, Member] | None:
+        for module, info in self.mro(qualified)[0]:
+            member = info.members.get(name)
+            if member is not None:
+                return module, info, member
+        return None
+
+    def attribute(self, value: Type | None, attr: str) -> Ref:
+        """What `value.attr` refers to."""
+        if value is None:
+            return self.by_name(attr)
+        if value.kind == "ext":
+            # Their API; what it returns is theirs too, but may carry our objects.
+            return Ref(EXTERNAL, "", Type("ext", f"{value.name}.{attr}") if value.name and not value.name.startswith("builtins.") else DERIVED)
+        if value.kind == "extd":
+            if attr in self.defined:
+                return Ref(UNKNOWN, "", DERIVED)
+            return Ref(EXTERNAL, "", DERIVED)
+        if value.kind == "mod":
+            return self.resolve_name(value.name, attr)
+        if value.kind in ("cls", "inst"):
+            found = self.find_member(value.name, attr)
+            if found is not None:
+                module, info, member = found
+                owner = self.member_owner(value.name, attr)
+                if member.kind == "method":
+                    member_type = Type("func", f"{module}:{info.qualname}.{attr}")
+                elif member.kind == "class":
+                    member_type = Type("cls", f"{module}:{info.qualname}.{attr}")
+                elif info.kind == "enum" and value.kind == "cls":
+                    member_type = Type("inst", value.name)
+                else:
+                    member_type = self.ref_type(module, member.type_ref)
+                return Ref(owner, member.kind, member_type)
+            owner = self.member_owner(value.name, attr)
+            if owner == EXTERNAL:
+                return _EXT_REF
+            if owner == UNKNOWN:
+                return Ref(UNKNOWN, "")
+            return self.by_name(attr)
+        return self.by_name(attr)
+
+    def by_name(self, attr: str) -> Ref:
+        """The fallback for an unknown receiver: the project owns names it defines.
+
+        When exactly one class defines the member, its type is used too, so
+        `worker.scheduler.add_job` is known to be third-party even when
+        `worker` is an unannotated parameter.
+        """
+        kinds = self.defined.get(attr)
+        if not kinds:
+            return _NOT_FOUND
+        value_type = None
+        members = self.members.get(attr, ())
+        if len(members) == 1 and len(kinds) == 1:
+            module, info, member = members[0]
+            if member.kind == "attribute":
+                value_type = self.ref_type(module, member.type_ref)
+        return Ref(OWN, _preferred_kind(kinds), value_type)
+
+    def dotted_pieces(self, value: str) -> list[tuple[int, str, Ref]] | None:
+        """Each part of a dotted import string (`app.jobs:submit_job`,
+        `app.jobs.Job`) with its offset and what it refers to; None when the
+        string doesn't start with a first-party module."""
+        module_part, _, object_part = value.partition(":")
+        parts = module_part.split(".")
+        if not self.project.is_module(parts[0]):
+            return None
+        pieces: list[tuple[int, str, Ref]] = []
+        offset = 0
+        current: Type | None = None
+        in_modules = True
+        for index, part in enumerate(parts):
+            prefix = ".".join(parts[: index + 1])
+            if in_modules and self.project.is_module(prefix):
+                ref = Ref(OWN, "module", Type("mod", prefix))
+            else:
+                in_modules = False
+                ref = self.attribute(current, part) if current is not None else Ref(UNKNOWN, "")
+            pieces.append((offset, part, ref))
+            current = ref.type
+            offset += len(part) + 1
+        if object_part:
+            offset = len(module_part) + 1
+            current = Type("mod", module_part) if self.project.is_module(module_part) else None
+            if current is None:
+                return None
+            for part in object_part.split("."):
+                ref = self.attribute(current, part)
+                pieces.append((offset, part, ref))
+                current = ref.type
+                offset += len(part) + 1
+        return pieces
+
+    # -- calls -------------------------------------------------------------
+
+    def accepts_keyword(self, callee: Type | None, keyword: str) -> str:
+        """Does a first-party callable take `keyword`? own / ext / unknown."""
+        if callee is None:
+            return OWN if self._any_function_takes(keyword) else UNKNOWN
+        if callee.kind in ("ext", "extd"):
+            return EXTERNAL
+        if callee.kind == "func":
+            module, _, qual = callee.name.partition(":")
+            summary = self.module(module)
+            function = summary.functions.get(qual) if summary else None
+            return _takes(function, keyword)
+        if callee.kind == "cls":
+            verdicts = []
+            for module, info in self.mro(callee.name)[0]:
+                if keyword in info.fields:
+                    return OWN
+                summary = self.module(module)
+                init = summary.functions.get(f"{info.qualname}.__init__") if summary else None
+                if init is not None:
+                    verdicts.append(_takes(init, keyword))
+                    break
+            if verdicts:
+                return verdicts[0]
+            _, external, unknown = self.mro(callee.name)
+            return EXTERNAL if external else UNKNOWN
+        return UNKNOWN
+
+    def accepts_method_keyword(self, method: str, keyword: str) -> str:
+        """For `obj.method(kw=…)` with `obj` unknown: does any first-party `method` take `kw`?"""
+        for summary in self._summaries.values():
+            if summary is None:
+                continue
+            for qual, function in summary.functions.items():
+                if qual.rsplit(".", 1)[-1] == method and _takes(function, keyword) == OWN:
+                    return OWN
+        return UNKNOWN
+
+    def _any_function_takes(self, keyword: str) -> bool:
+        for summary in self._summaries.values():
+            if summary is None:
+                continue
+            for function in summary.functions.values():
+                if keyword in function.params:
+                    return True
+            for info in summary.classes.values():
+                if keyword in info.fields:
+                    return True
+        return False
+
+
+def _looks_like_class(name: str) -> bool:
+    """`taskclock.Scheduler` is a constructor; `taskclock.make_scheduler` a function."""
+    last = name.rsplit(".", 1)[-1]
+    return last[:1].isupper()
+
+
+def _takes(function: FunctionInfo | None, keyword: str) -> str:
+    if function is None:
+        return UNKNOWN
+    if keyword in function.params:
+        return OWN
+    if function.var_keyword and keyword in function.kwargs_keys:
+        return OWN
+    return UNKNOWN
+
+
+_KIND_ORDER = ("class", "type-alias", "type-var", "module", "function", "method", "constant", "attribute", "variable")
+
+
+def _preferred_kind(kinds: set[str]) -> str:
+    for kind in _KIND_ORDER:
+        if kind in kinds:
+            return kind
+    return next(iter(kinds))

@@ -1,0 +1,98 @@
+"""The project: its root, its modules, and so what is first-party.
+
+First-party is decided from the project root, never from the PATH arguments,
+so `termshift migrate tests` still knows that `from app.jobs import Job` names
+the project's own class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+_INITS = ("__init__.py", "__init__.pyi")
+
+
+def _is_package_dir(folder: Path, cache: dict[Path, bool]) -> bool:
+    known = cache.get(folder)
+    if known is None:
+        known = cache[folder] = any((folder / init).is_file() for init in _INITS)
+    return known
+
+
+def module_names(root: Path, path: Path, cache: dict[Path, bool]) -> list[str]:
+    """The names a file can be imported as: by its packages, and by its path from the root.
+
+    Two names because a folder without `__init__.py` may be a namespace package
+    (`app/jobs.py` imported as `app.jobs`) or a plain directory on sys.path
+    (`tests/test_jobs.py` imported as `test_jobs`).
+    """
+    stem = path.stem
+    parts = [] if stem == "__init__" else [stem]
+    folder = path.parent
+    while folder != root and _is_package_dir(folder, cache):
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    names = [".".join(parts)] if parts else []
+    try:
+        relative = path.relative_to(root).with_suffix("")
+    except ValueError:
+        return names
+    rel_parts = list(relative.parts)
+    if rel_parts and rel_parts[-1] == "__init__":
+        rel_parts.pop()
+    if rel_parts and all(part.isidentifier() for part in rel_parts):
+        dotted = ".".join(rel_parts)
+        if dotted not in names:
+            names.append(dotted)
+    return [name for name in names if name]
+
+
+@dataclass
+class Project:
+    root: Path
+    modules: dict[str, Path] = field(default_factory=dict)
+    module_of: dict[Path, str] = field(default_factory=dict)
+    packages: set[str] = field(default_factory=set)
+    top_level: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, root: Path, files: Iterable[Path], first_party: Iterable[str] = ()) -> "Project":
+        project = cls(root=root)
+        cache: dict[Path, bool] = {}
+        for path in files:
+            if path.suffix not in (".py", ".pyi"):
+                continue
+            names = module_names(root, path, cache)
+            if not names:
+                continue
+            project.module_of[path] = names[0]
+            for name in names:
+                existing = project.modules.get(name)
+                # A .py beats a .pyi stub of the same module.
+                if existing is None or existing.suffix == ".pyi":
+                    project.modules[name] = path
+                if path.stem == "__init__":
+                    project.packages.add(name)
+                project.top_level.add(name.split(".")[0])
+        project.top_level.update(first_party)
+        return project
+
+    def is_first_party(self, dotted: str) -> bool:
+        return dotted.split(".", 1)[0] in self.top_level
+
+    def is_module(self, dotted: str) -> bool:
+        return dotted in self.modules
+
+    def resolve_relative(self, current: str, level: int, module: str | None, is_package: bool) -> str:
+        """The absolute name of `from .x import y` written in module `current`."""
+        if level == 0:
+            return module or ""
+        parts = current.split(".")
+        base = parts if is_package else parts[:-1]
+        if level > 1:
+            base = base[: len(base) - (level - 1)]
+        if module:
+            base = base + module.split(".")
+        return ".".join(base)

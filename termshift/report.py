@@ -1,0 +1,71 @@
+"""What a run tells the person who started it: summaries on stderr, diffs on stdout."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from rich.console import Console
+from rich.table import Table
+
+from .engine import Analysis, Outcome, Plan
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_PROGRESS_THRESHOLD = 50  # files: below this a run is too quick to need a bar
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on long runs, when stderr is a terminal; otherwise silent."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if total < _PROGRESS_THRESHOLD:
+                return
+            if task is None:
+                task = bar.add_task(label, total=total)
+            bar.update(task, completed=done)
+
+        yield update
+
+
+def location(path: str, line: int, column: int) -> str:
+    return f"{path}:{line}:{column + 1}"
+
+
+def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: bool) -> None:
+    renamed = Counter(site.kind for sites in plan.edits.values() for site in sites)
+    verb = "changed" if wrote else "would change"
+    files_changed = len(outcome.changed)
+    moved = len(outcome.moved)
+    headline = f"{files_changed} file{'s' if files_changed != 1 else ''} {verb}"
+    if moved:
+        headline += f", {moved} module path{'s' if moved != 1 else ''} {'renamed' if wrote else 'to rename'}"
+    err.print(f"[bold]termshift migrate[/]: {headline}")
+    if renamed:
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        table.add_column("renamed")
+        table.add_column("sites", justify="right")
+        for kind, count in sorted(renamed.items(), key=lambda item: (-item[1], item[0])):
+            table.add_row(kind, str(count))
+        err.print(table)
+    for refusal in plan.refusals:
+        err.print(f"[red]refused[/] {location(refusal.path, refusal.line, refusal.column)}: {refusal.reason}")
+    if plan.refused_names:
+        err.print(f"  names kept everywhere because of these refusals: {', '.join(sorted(plan.refused_names))}")
+    for site in plan.unresolved:
+        err.print(f"[yellow]unresolved[/] {location(site.path, site.line, site.column)}: {site.old!r}: {site.note}")
+    for problem in (*analysis.problems, *outcome.failures):
+        err.print(f"[red]error[/] {location(problem.path, problem.line, problem.column)}: {problem.message}")
+    for path in analysis.skipped_generated:
+        err.print(f"[dim]skipped {path}: marked @generated[/]")

@@ -1,0 +1,79 @@
+"""Sites: one place where a legacy term occurs, as the lint and the codemods see it.
+
+Both halves of termshift consume the same records, so a finding and its fix
+can never disagree about where a term is or what it becomes.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Action(enum.Enum):
+    """What migrate does with a site."""
+
+    RENAME = "rename"  # first-party: rewritten when its stage runs
+    EXTERNAL = "external"  # owned by someone else: never rewritten, never a finding
+    REPORT = "report"  # the project's text naming an outside thing (env var): reported only
+    UNRESOLVED = "unresolved"  # can't be tied to a definition: left alone and reported
+    REFUSED = "refused"  # a rename that would collide: refused and reported
+    ODD = "odd"  # odd case shape or glued word: reported only
+
+
+# The kind of the thing a site names, and the stage that renames it.
+STAGE_OF_KIND = {
+    "class": "types",
+    "type-alias": "types",
+    "type-var": "types",
+    "function": "services",
+    "method": "services",
+    "parameter": "services",
+    "attribute": "services",
+    "field": "services",
+    "variable": "services",
+    "constant": "services",
+    "module": "services",
+    "key": "keys",
+    "route": "api",
+    "event": "webhooks",
+    "payload-key": "webhooks",
+    "prose": "prose",
+}
+
+
+class Role(enum.Enum):
+    """Where in the code the site sits; the rules are keyed on it."""
+
+    DEFINITION = "definition"
+    REFERENCE = "reference"
+    IMPORT = "import"
+    MODULE_PATH = "module-path"  # a module name in an import, a string or packaging metadata
+    STRING = "string"  # a name carried by a string: __all__, getattr, placeholders, dotted paths
+    LITERAL = "literal"  # wire format: keys, routes, events, payload keys
+    PROSE = "prose"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One occurrence. Lines are 1-based; columns are 0-based character offsets."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    old: str
+    new: str
+    kind: str
+    role: Role
+    action: Action
+    note: str = ""
+    scope: str = ""  # enclosing qualified name, for line-independent fingerprints
+
+    @property
+    def stage(self) -> str:
+        return STAGE_OF_KIND.get(self.kind, "services")
+
+    def key(self) -> tuple[str, int, int]:
+        return (self.path, self.line, self.column)

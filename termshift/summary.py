@@ -1,0 +1,397 @@
+"""What one module defines, in a form cheap to keep for the whole project.
+
+The gather pass summarises every first-party module that mentions a term (and,
+lazily, any other module a resolution walks through). Summaries hold names and
+dotted references only — no syntax trees — so they are small and picklable.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+# A type reference, resolved later in the module's own namespace:
+# ("ann", "a.b.C") an instance of what the annotation names;
+# ("call", "a.b.f") the result of calling it.
+TypeRef = tuple[str, str]
+
+_WRAPPERS = {"Optional", "ClassVar", "Final", "Annotated", "Required", "NotRequired", "ReadOnly"}
+_ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
+
+
+def dotted(expr: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, None for anything else."""
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def annotation_ref(expr: ast.AST | None) -> str | None:
+    """The class an annotation names, seen through Optional, `| None` and quotes."""
+    while expr is not None:
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            try:
+                expr = ast.parse(expr.value.strip(), mode="eval").body
+            except SyntaxError:
+                return None
+            continue
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+            left, right = expr.left, expr.right
+            if isinstance(right, ast.Constant) and right.value is None:
+                expr = left
+            elif isinstance(left, ast.Constant) and left.value is None:
+                expr = right
+            else:
+                return None
+            continue
+        if isinstance(expr, ast.Subscript):
+            base = dotted(expr.value)
+            if base and base.rsplit(".", 1)[-1] in _WRAPPERS:
+                inner = expr.slice
+                if isinstance(inner, ast.Tuple) and inner.elts:
+                    inner = inner.elts[0]
+                expr = inner
+                continue
+            return None
+        return dotted(expr)
+    return None
+
+
+def value_ref(value: ast.AST | None) -> TypeRef | None:
+    """What an assigned value tells of its type: only calls of named things."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    if isinstance(value, ast.Call):
+        callee = dotted(value.func)
+        if callee:
+            return ("call", callee)
+    return None
+
+
+@dataclass
+class FunctionInfo:
+    params: tuple[str, ...] = ()
+    var_keyword: str | None = None
+    returns: str | None = None
+    decorators: tuple[str, ...] = ()
+    kwargs_keys: frozenset[str] = frozenset()
+
+
+@dataclass
+class Member:
+    kind: str  # method, attribute, class
+    type_ref: TypeRef | None = None
+    function: FunctionInfo | None = None
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    qualname: str
+    kind: str  # class, enum, exception, typeddict, namedtuple, protocol, dataclass
+    bases: tuple[str, ...] = ()
+    members: dict[str, Member] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()  # annotated class-level names: constructor keywords of data classes
+
+
+@dataclass
+class Symbol:
+    kind: str  # class, function, variable, constant, type-alias, type-var, import, module-import
+    target: str = ""  # imports: "a.b" (module) or "a.b:name"
+    type_ref: TypeRef | None = None
+    names: tuple[str, ...] = ()  # type aliases: the dotted names in their value
+
+
+@dataclass
+class ModuleSummary:
+    name: str
+    path: str
+    is_package: bool
+    symbols: dict[str, Symbol] = field(default_factory=dict)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)  # by qualname within the module
+    functions: dict[str, FunctionInfo] = field(default_factory=dict)  # "f" or "Class.method"
+    star_imports: list[str] = field(default_factory=list)
+    # Annotation names of values handed to dataclasses.asdict/astuple: their
+    # fields become dict keys, so they travel with the payload keys.
+    serialized: list[str] = field(default_factory=list)
+    all_names: tuple[str, ...] | None = None
+    dynamic: bool = False  # a module __getattr__: any attribute may exist
+
+
+def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
+    args = node.args
+    params = tuple(
+        arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+    )
+    var_kw = args.kwarg.arg if args.kwarg else None
+    keys: set[str] = set()
+    if var_kw:
+        for sub in ast.walk(node):
+            key = _kwargs_key(sub, var_kw)
+            if key is not None:
+                keys.add(key)
+    return FunctionInfo(
+        params=params,
+        var_keyword=var_kw,
+        returns=annotation_ref(node.returns),
+        decorators=tuple(filter(None, (dotted(_decorator_target(d)) for d in node.decorator_list))),
+        kwargs_keys=frozenset(keys),
+    )
+
+
+def _kwargs_key(node: ast.AST, kwargs: str) -> str | None:
+    """The key in `kwargs.pop("k")`, `kwargs.get("k")`, `kwargs["k"]`, `"k" in kwargs`."""
+    key: ast.AST | None = None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("pop", "get", "setdefault")
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == kwargs
+        and node.args
+    ):
+        key = node.args[0]
+    elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == kwargs:
+        key = node.slice
+    elif (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], (ast.In, ast.NotIn))
+        and isinstance(node.comparators[0], ast.Name)
+        and node.comparators[0].id == kwargs
+    ):
+        key = node.left
+    if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier():
+        return key.value
+    return None
+
+
+def _decorator_target(decorator: ast.expr) -> ast.expr:
+    return decorator.func if isinstance(decorator, ast.Call) else decorator
+
+
+def class_kind(node: ast.ClassDef) -> str:
+    names = {(dotted(base) or "").rsplit(".", 1)[-1] for base in node.bases}
+    decorators = {(dotted(_decorator_target(d)) or "").rsplit(".", 1)[-1] for d in node.decorator_list}
+    if names & _ENUM_BASES:
+        return "enum"
+    if "TypedDict" in names:
+        return "typeddict"
+    if "NamedTuple" in names:
+        return "namedtuple"
+    if "Protocol" in names:
+        return "protocol"
+    if "dataclass" in decorators:
+        return "dataclass"
+    if any(name.endswith(("Error", "Exception", "Warning")) for name in names):
+        return "exception"
+    return "class"
+
+
+def _self_attribute(target: ast.AST, self_name: str) -> str | None:
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == self_name
+    ):
+        return target.attr
+    return None
+
+
+def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary) -> ClassInfo:
+    qualname = f"{prefix}{node.name}"
+    info = ClassInfo(
+        name=node.name,
+        qualname=qualname,
+        kind=class_kind(node),
+        bases=tuple(filter(None, (dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases))),
+    )
+    fields: list[str] = []
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function = function_info(stmt)
+            summary.functions[f"{qualname}.{stmt.name}"] = function
+            returns = ("ann", function.returns) if function.returns else None
+            is_property = any(d.endswith("property") or d.endswith(".setter") for d in function.decorators)
+            info.members.setdefault(
+                stmt.name,
+                Member("attribute" if is_property else "method", returns, function),
+            )
+            _collect_self_attributes(stmt, info)
+        elif isinstance(stmt, ast.ClassDef):
+            nested = summarize_class(stmt, f"{qualname}.", summary)
+            summary.classes[nested.qualname] = nested
+            info.members[stmt.name] = Member("class")
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            ann = annotation_ref(stmt.annotation)
+            info.members[stmt.target.id] = Member("attribute", ("ann", ann) if ann else None)
+            if not (ann or "").endswith("ClassVar"):
+                fields.append(stmt.target.id)
+        elif isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                for name in _target_names(target):
+                    info.members.setdefault(name, Member("attribute", value_ref(stmt.value)))
+    info.fields = tuple(fields)
+    return info
+
+
+def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, info: ClassInfo) -> None:
+    args = method.args.posonlyargs + method.args.args
+    if not args:
+        return
+    self_name = args[0].arg
+    for sub in ast.walk(method):
+        if isinstance(sub, ast.AnnAssign):
+            name = _self_attribute(sub.target, self_name)
+            if name:
+                ann = annotation_ref(sub.annotation)
+                current = info.members.get(name)
+                if current is None or current.type_ref is None:
+                    info.members[name] = Member("attribute", ("ann", ann) if ann else None)
+        elif isinstance(sub, ast.Assign):
+            for target in sub.targets:
+                name = _self_attribute(target, self_name)
+                if name:
+                    current = info.members.get(name)
+                    if current is None or (current.kind == "attribute" and current.type_ref is None):
+                        info.members[name] = Member("attribute", value_ref(sub.value))
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for elt in target.elts for name in _target_names(elt)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
+
+
+def _variable_kind(name: str, value: ast.AST | None) -> str:
+    if isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in ("TypeVar", "ParamSpec", "TypeVarTuple"):
+        return "type-var"
+    if isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in ("NamedTuple", "TypedDict", "NewType"):
+        return "class"
+    if name[:1].isupper() and not name.isupper() and isinstance(value, (ast.Subscript, ast.BinOp, ast.Name, ast.Attribute)):
+        return "type-alias"
+    if name.isupper():
+        return "constant"
+    return "variable"
+
+
+def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_relative) -> ModuleSummary:
+    """Summarise a parsed module. `resolve_relative(level, module)` makes import targets absolute."""
+    summary = ModuleSummary(name=name, path=path, is_package=is_package)
+    symbols = summary.symbols
+
+    def visit_block(body: list[ast.stmt]) -> None:
+        for stmt in body:
+            visit(stmt)
+
+    def visit(stmt: ast.stmt) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function = function_info(stmt)
+            summary.functions[stmt.name] = function
+            symbols[stmt.name] = Symbol("function", type_ref=("ann", function.returns) if function.returns else None)
+            if stmt.name == "__getattr__":
+                summary.dynamic = True
+        elif isinstance(stmt, ast.ClassDef):
+            info = summarize_class(stmt, "", summary)
+            summary.classes[info.qualname] = info
+            symbols[stmt.name] = Symbol("class")
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    symbols[alias.asname] = Symbol("module-import", alias.name)
+                else:
+                    top = alias.name.split(".")[0]
+                    symbols.setdefault(top, Symbol("module-import", top))
+        elif isinstance(stmt, ast.ImportFrom):
+            module = resolve_relative(stmt.level, stmt.module)
+            for alias in stmt.names:
+                if alias.name == "*":
+                    summary.star_imports.append(module)
+                else:
+                    symbols[alias.asname or alias.name] = Symbol("import", f"{module}:{alias.name}")
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            ann = annotation_ref(stmt.annotation)
+            kind = "type-alias" if (ann or "").endswith("TypeAlias") else _variable_kind(stmt.target.id, stmt.value)
+            symbols[stmt.target.id] = Symbol(kind, type_ref=("ann", ann) if ann and kind != "type-alias" else None)
+        elif isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                for target_name in _target_names(target):
+                    kind = _variable_kind(target_name, stmt.value if isinstance(target, ast.Name) else None)
+                    symbols.setdefault(target_name, Symbol(kind, type_ref=value_ref(stmt.value)))
+                if isinstance(target, ast.Name) and target.id == "__all__":
+                    summary.all_names = _string_list(stmt.value)
+        elif isinstance(stmt, getattr(ast, "TypeAlias", ())):  # Python 3.12 `type X = ...`
+            symbols[stmt.name.id] = Symbol("type-alias")
+        elif isinstance(stmt, (ast.If, ast.Try, getattr(ast, "TryStar", ast.Try))):
+            visit_block(stmt.body)
+            visit_block(stmt.orelse)
+            for handler in getattr(stmt, "handlers", ()):
+                visit_block(handler.body)
+            visit_block(getattr(stmt, "finalbody", []))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)):
+            visit_block(stmt.body)
+
+    visit_block(tree.body)
+    for name, symbol in symbols.items():
+        if symbol.kind == "type-alias":
+            symbol.names = _alias_names(tree, name)
+    summary.serialized = _serialized(tree)
+    return summary
+
+
+def _names_in(expr: ast.AST) -> tuple[str, ...]:
+    found = []
+    for sub in ast.walk(expr):
+        if isinstance(sub, (ast.Name, ast.Attribute)):
+            name = dotted(sub)
+            if name:
+                found.append(name)
+    return tuple(found)
+
+
+def _alias_names(tree: ast.Module, alias: str) -> tuple[str, ...]:
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == alias for t in stmt.targets):
+            return _names_in(stmt.value)
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == alias and stmt.value:
+            return _names_in(stmt.value)
+    return ()
+
+
+def _serialized(tree: ast.Module) -> list[str]:
+    """What `asdict(x)` / `astuple(x)` is called on, by x's parameter annotation."""
+    found: list[str] = []
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        annotations = {
+            arg.arg: arg.annotation
+            for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
+            if arg.annotation is not None
+        }
+        for call in ast.walk(function):
+            if (
+                isinstance(call, ast.Call)
+                and (dotted(call.func) or "").rsplit(".", 1)[-1] in ("asdict", "astuple")
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+                and call.args[0].id in annotations
+            ):
+                found.extend(_names_in(annotations[call.args[0].id]))
+    return found
+
+
+def _string_list(value: ast.AST) -> tuple[str, ...] | None:
+    if isinstance(value, (ast.List, ast.Tuple)):
+        names = [elt.value for elt in value.elts if isinstance(elt, ast.Constant) and isinstance(elt.value, str)]
+        return tuple(names)
+    return None

@@ -1,0 +1,142 @@
+"""Members of classes that the project does not own.
+
+A method that overrides a third-party base class must keep its name, so we need
+to know what the base defines. We read the base's source with `ast` instead of
+importing it: termshift never executes code it is analysing. Builtins are the
+exception — they have no source, and introspecting them runs nothing foreign.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import sys
+from functools import lru_cache
+from importlib.machinery import PathFinder
+from pathlib import Path
+
+from .summary import dotted
+
+# typing's special forms are functions or have no useful source; their members:
+_SPECIAL: dict[str, frozenset[str]] = {
+    "typing.NamedTuple": frozenset(dir(tuple)) | {"_fields", "_asdict", "_replace", "_make", "_field_defaults"},
+    "typing.TypedDict": frozenset(dir(dict)),
+    "typing.Protocol": frozenset(dir(object)),
+    "typing.Generic": frozenset(dir(object)),
+    "typing_extensions.NamedTuple": frozenset(dir(tuple)) | {"_fields", "_asdict", "_replace", "_make"},
+    "typing_extensions.TypedDict": frozenset(dir(dict)),
+    "typing_extensions.Protocol": frozenset(dir(object)),
+}
+
+_DEPTH = 8
+
+
+def _find_source(module: str, search_path: tuple[str, ...]) -> Path | None:
+    """The source file of a module, found without importing anything."""
+    parts = module.split(".")
+    path: list[str] | None = list(search_path) + sys.path
+    spec = None
+    for index in range(len(parts)):
+        try:
+            spec = PathFinder.find_spec(".".join(parts[: index + 1]), path)
+        except (ImportError, ValueError):
+            return None
+        if spec is None:
+            return None
+        path = list(spec.submodule_search_locations or [])
+    if spec is None or not spec.origin or not spec.origin.endswith((".py", ".pyi")):
+        return None
+    return Path(spec.origin)
+
+
+@lru_cache(maxsize=256)
+def _parse(path: Path) -> ast.Module | None:
+    try:
+        return ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def class_members(name: str, search_path: tuple[str, ...] = (), depth: int = 0) -> frozenset[str] | None:
+    """Names defined by the class `name` (dotted) and its bases; None when unknowable."""
+    return _class_members(name, tuple(search_path), depth)
+
+
+@lru_cache(maxsize=1024)
+def _class_members(name: str, search_path: tuple[str, ...], depth: int) -> frozenset[str] | None:
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    module, _, attr = name.rpartition(".")
+    if module in ("builtins", ""):
+        value = getattr(builtins, attr, None)
+        return frozenset(dir(value)) if isinstance(value, type) else None
+    if depth > _DEPTH:
+        return None
+    source = _find_source(module, search_path)
+    if source is None:
+        # `package.Name` may be a submodule's class re-exported by the package.
+        return None
+    tree = _parse(source)
+    if tree is None:
+        return None
+    is_package = source.stem == "__init__"
+    imports: dict[str, str] = {}
+    for stmt in ast.walk(tree):
+        if isinstance(stmt, ast.ClassDef) and stmt.name == attr and stmt in tree.body:
+            members: set[str] = set(dir(object))
+            for item in stmt.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    members.add(item.name)
+                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    members.add(item.target.id)
+                elif isinstance(item, ast.Assign):
+                    members.update(t.id for t in item.targets if isinstance(t, ast.Name))
+            for sub in ast.walk(stmt):
+                if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == "self":
+                    members.add(sub.attr)
+            for base in stmt.bases:
+                base_name = dotted(base.value if isinstance(base, ast.Subscript) else base)
+                if not base_name:
+                    return None
+                qualified = _qualify(tree, module, is_package, base_name)
+                inherited = _class_members(qualified, search_path, depth + 1)
+                if inherited is None:
+                    return None
+                members |= inherited
+            return frozenset(members)
+        if isinstance(stmt, ast.ImportFrom) and stmt in tree.body:
+            for alias in stmt.names:
+                imports[alias.asname or alias.name] = _absolute(module, is_package, stmt.level, stmt.module) + "." + alias.name
+    target = imports.get(attr)
+    if target:
+        return _class_members(target, search_path, depth + 1)
+    return None
+
+
+def _absolute(module: str, is_package: bool, level: int, name: str | None) -> str:
+    if level == 0:
+        return name or ""
+    parts = module.split(".")
+    base = parts if is_package else parts[:-1]
+    if level > 1:
+        base = base[: len(base) - (level - 1)]
+    return ".".join(base + ([name] if name else []))
+
+
+def _qualify(tree: ast.Module, module: str, is_package: bool, name: str) -> str:
+    head, _, rest = name.partition(".")
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if (alias.asname or alias.name) == head:
+                    base = _absolute(module, is_package, stmt.level, stmt.module) + "." + alias.name
+                    return f"{base}.{rest}" if rest else base
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname == head:
+                    return f"{alias.name}.{rest}" if rest else alias.name
+                if alias.asname is None and alias.name.split(".")[0] == head:
+                    return name
+    if hasattr(builtins, head) and not rest:
+        return f"builtins.{head}"
+    return f"{module}.{name}"
