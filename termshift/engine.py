@@ -50,6 +50,7 @@ class Analysis:
     sources: dict[str, files.SourceText] = field(default_factory=dict)
     targets: list[Path] = field(default_factory=list)
     skipped_generated: list[str] = field(default_factory=list)
+    given: list[Path] = field(default_factory=list)
 
     def all_sites(self) -> Iterable[Site]:
         for sites in self.sites.values():
@@ -107,11 +108,12 @@ def analyze(
     root = root.resolve()
     vocabulary = config.vocabulary()
     everything = files.discover(root, [root], config.exclude)
-    targets = files.discover(root, list(paths), config.exclude)
+    paths = [Path(path).resolve() for path in paths]
+    targets = files.discover(root, paths, config.exclude)
     project = Project.build(root, [*everything, *targets], config.first_party)
     workspace = Workspace(root)
     index = Index(project, workspace.tree, _search_path(root, config))
-    analysis = Analysis(root, project, index, vocabulary, targets=targets)
+    analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths)
 
     mentioning = {path for path in everything if files.read_bytes_prefilter(path, vocabulary.needles)}
     mentioning.update(path for path in targets if files.read_bytes_prefilter(path, vocabulary.needles))
@@ -139,7 +141,27 @@ def analyze(
         analysis.sources[relative] = source
         if progress:
             progress(done, len(work))
+    _metadata(analysis, workspace, root, paths)
     return analysis
+
+
+def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: list[Path]) -> None:
+    """Packaging metadata at the root, when the run covers the root itself."""
+    from termshift.codemods import packaging
+
+    if not any(root == path or root in path.parents for path in targets):
+        return
+    for path in packaging.metadata_files(root):
+        if not files.read_bytes_prefilter(path, analysis.vocabulary.needles):
+            continue
+        source = workspace.source(path)
+        if source is None:
+            continue
+        relative = workspace.relative(path)
+        sites = packaging.find_sites(relative, source.text, analysis.index, analysis.vocabulary)
+        if sites:
+            analysis.sites[relative] = sites
+            analysis.sources[relative] = source
 
 
 def _search_path(root: Path, config: Config) -> tuple[str, ...]:
@@ -279,31 +301,29 @@ def _rel(root: Path, path: Path) -> str:
 @dataclass
 class Outcome:
     changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (old text, new text)
-    moved: list[tuple[str, str]] = field(default_factory=list)
+    moved: list[tuple[str, str]] = field(default_factory=list)  # module files and folders, deepest first
+    renamed_files: dict[str, str] = field(default_factory=dict)  # every file whose path changes
     failures: list[Problem] = field(default_factory=list)
 
     def diff(self) -> str:
         """A unified diff, with module renames as git shows them."""
-        moved = dict(self.moved)
         out: list[str] = []
-        paths = sorted(set(self.changed) | set(_moved_files(self.moved, self.changed)))
-        for path in paths:
-            new_path = _final_path(path, self.moved)
-            old_text, new_text = self.changed.get(path, (None, None))
-            header = [f"diff --git a/{path} b/{new_path}"]
+        for path in sorted(set(self.changed) | set(self.renamed_files)):
+            new_path = self.renamed_files.get(path, path)
+            out.append(f"diff --git a/{path} b/{new_path}")
             if new_path != path:
-                header += [f"rename from {path}", f"rename to {new_path}"]
-            if old_text is None:
-                out.extend(header)
+                out += [f"rename from {path}", f"rename to {new_path}"]
+            if path not in self.changed:
                 continue
+            old_text, new_text = self.changed[path]
             lines = difflib.unified_diff(
                 old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                 fromfile=f"a/{path}", tofile=f"b/{new_path}",
             )
-            body = [line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines]
-            out.extend(header)
-            out.append("".join(body).rstrip("\n"))
-        del moved
+            for line in lines:
+                out.append(line.rstrip("\r\n"))
+                if not line.endswith(("\n", "\r")):
+                    out.append("\\ No newline at end of file")
         return "\n".join(out) + ("\n" if out else "")
 
 
@@ -316,10 +336,6 @@ def _final_path(path: str, moves: list[tuple[str, str]]) -> str:
     return path
 
 
-def _moved_files(moves: list[tuple[str, str]], changed: dict) -> list[str]:
-    return [old for old, _ in moves if old.endswith((".py", ".pyi"))]
-
-
 def apply(analysis: Analysis, the_plan: Plan, *, write: bool) -> Outcome:
     """Rewrite the planned files (or only compute the result when `write` is false)."""
     from termshift.codemods.rename import SpliceError, splice
@@ -329,7 +345,8 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool) -> Outcome:
         source = analysis.sources[path]
         try:
             new_text = splice(source.text, sites)
-            _validate(new_text)
+            if path.endswith((".py", ".pyi")):
+                _validate(new_text)
         except (SpliceError, SyntaxError) as error:
             outcome.failures.append(Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {error}"))
             continue
@@ -340,6 +357,14 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool) -> Outcome:
         outcome.changed.clear()
         return outcome
     outcome.moved = list(the_plan.moves)
+    for old, _ in the_plan.moves:
+        old_path = analysis.root / old
+        inside = [p for p in old_path.rglob("*") if p.is_file()] if old_path.is_dir() else [old_path]
+        for member in inside:
+            if "__pycache__" in member.parts:
+                continue
+            relative = member.relative_to(analysis.root).as_posix()
+            outcome.renamed_files[relative] = _final_path(relative, the_plan.moves)
     if write:
         for path, (_, new_text) in outcome.changed.items():
             files.write_source(analysis.root / path, new_text, analysis.sources[path])

@@ -1,0 +1,94 @@
+import pytest
+
+from termshift.vocabulary import MatchKind, Term, Vocabulary, plural, split_words
+
+VOCAB = Vocabulary()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # snake, camel, Pascal, SCREAMING
+        ("job", "step"),
+        ("submit_job", "submit_step"),
+        ("_job_id", "_step_id"),
+        ("submitJob", "submitStep"),
+        ("getJobs", "getSteps"),
+        ("Job", "Step"),
+        ("JobSubmittedEvent", "StepSubmittedEvent"),
+        ("JOB", "STEP"),
+        ("JOBS_PENDING", "STEPS_PENDING"),
+        ("MAX_JOBS", "MAX_STEPS"),
+        # plurals
+        ("jobs", "steps"),
+        ("Jobs", "Steps"),
+        # kebab, dotted, keys, routes
+        ("/submit-job", "/submit-step"),
+        ("app.jobs:submit_job", "app.steps:submit_step"),
+        ("job:{id}", "step:{id}"),
+        ("jobs:pending", "steps:pending"),
+        ("job.completed", "step.completed"),
+        # acronyms and digits
+        ("HTTPJob", "HTTPStep"),
+        ("JobHTTPClient", "StepHTTPClient"),
+        ("job2", "step2"),
+        ("Job2Go", "Step2Go"),
+        ("v2_job", "v2_step"),
+        # several words
+        ("job_to_jobs", "step_to_steps"),
+        ("jobJob", "stepStep"),
+    ],
+)
+def test_rewrite_keeps_shape(text, expected):
+    assert VOCAB.rewrite(text) == expected
+
+
+@pytest.mark.parametrize("text", ["jobless", "joblib", "cronjob", "Jobless", "blowjobs", "worker", "", "step"])
+def test_words_that_only_contain_the_term_never_match(text):
+    assert VOCAB.rewrite(text) is None
+
+
+@pytest.mark.parametrize(("text", "kind"), [("jobless", MatchKind.GLUED), ("cronjob", MatchKind.GLUED), ("jOb", MatchKind.ODD), ("JoB", MatchKind.ODD), ("JOBs", MatchKind.ODD)])
+def test_odd_and_glued_words_are_reported_not_rewritten(text, kind):
+    matches = VOCAB.scan(text)
+    assert [m.kind for m in matches] == [kind]
+    assert VOCAB.rewrite(text) is None
+
+
+def test_scan_gives_offsets_of_each_word():
+    matches = VOCAB.scan("submit_job(jobId)")
+    assert [(m.start, m.end, m.replacement) for m in matches] == [(7, 10, "step"), (11, 14, "step")]
+
+
+def test_split_words_follows_the_design():
+    assert [w for _, _, w in split_words("HTTPJob_id2-x:y")] == ["HTTP", "Job", "id", "2", "x", "y"]
+
+
+def test_keep_list_is_never_rewritten():
+    vocab = Vocabulary(keep=["SLURM_JOB_ID"])
+    assert vocab.rewrite("SLURM_JOB_ID") is None
+    assert vocab.rewrite("JOB_ID") == "STEP_ID"
+
+
+def test_configured_terms_and_plurals():
+    vocab = Vocabulary([Term("task", "step"), Term("child", "item", old_plural="children")])
+    assert vocab.rewrite("TaskQueue") == "StepQueue"
+    assert vocab.rewrite("children_of") == "items_of"
+    assert vocab.rewrite("get_child") == "get_item"
+
+
+@pytest.mark.parametrize(("word", "expected"), [("job", "jobs"), ("box", "boxes"), ("batch", "batches"), ("query", "queries"), ("day", "days")])
+def test_plural(word, expected):
+    assert plural(word) == expected
+
+
+def test_term_words_are_validated():
+    with pytest.raises(ValueError):
+        Term("Job", "step")
+    with pytest.raises(ValueError):
+        Term("job", "two words")
+
+
+def test_mentions_is_case_insensitive():
+    assert VOCAB.mentions("xJOBx")
+    assert not VOCAB.mentions("step")
