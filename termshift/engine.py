@@ -227,6 +227,7 @@ def plan(analysis: Analysis, stages: Iterable[str]) -> Plan:
                             f"renaming {collision.old!r} to {collision.new!r} would collide: {collision.where}")
                 )
 
+    _refuse_broken_modules(analysis, result)
     moves = _module_moves(analysis, stages, result)
     payload_names = analysis.index.payload_names()
 
@@ -243,6 +244,21 @@ def plan(analysis: Analysis, stages: Iterable[str]) -> Plan:
             result.edits[path] = chosen
     result.moves = moves
     return result
+
+
+def _refuse_broken_modules(analysis: Analysis, result: Plan) -> None:
+    """A module that can't be parsed can't be renamed: keep its name everywhere."""
+    for problem in analysis.problems:
+        module = analysis.project.module_of.get(analysis.root / problem.path)
+        if not module:
+            continue
+        for part in module.split("."):
+            if analysis.vocabulary.rewrite(part) is not None and part not in result.refused_names:
+                result.refused_names.add(part)
+                result.refusals.append(
+                    Refusal(problem.path, problem.line, problem.column, part, analysis.vocabulary.rewrite(part) or part,
+                            f"module {module!r} can't be parsed, so its name is kept")
+                )
 
 
 def _module_moves(analysis: Analysis, stages: set[str], result: Plan) -> list[tuple[str, str]]:
