@@ -120,6 +120,12 @@ def analyze(
     # Gather: the project-wide facts come from every first-party module that mentions the term.
     index.gather(project.module_of[path] for path in sorted(mentioning) if path in project.module_of)
 
+    target_set = set(targets)
+    for path in sorted(mentioning - target_set):
+        source = workspace.sources.get(path)
+        if source is not None and files.is_generated(source.text):
+            analysis.skipped_generated.append(workspace.relative(path))
+
     work = [path for path in targets if path in mentioning]
     for done, path in enumerate(work, 1):
         relative = workspace.relative(path)
@@ -228,6 +234,7 @@ def plan(analysis: Analysis, stages: Iterable[str]) -> Plan:
                 )
 
     _refuse_broken_modules(analysis, result)
+    _refuse_generated_names(analysis, result)
     moves = _module_moves(analysis, stages, result)
     payload_names = analysis.index.payload_names()
 
@@ -258,6 +265,27 @@ def _refuse_broken_modules(analysis: Analysis, result: Plan) -> None:
                 result.refusals.append(
                     Refusal(problem.path, problem.line, problem.column, part, analysis.vocabulary.rewrite(part) or part,
                             f"module {module!r} can't be parsed, so its name is kept")
+                )
+
+
+def _refuse_generated_names(analysis: Analysis, result: Plan) -> None:
+    """A @generated module is rewritten by its generator, not by us: the names
+    it defines keep their spelling everywhere until it is regenerated."""
+    vocabulary = analysis.vocabulary
+    for path in analysis.skipped_generated:
+        module = analysis.project.module_of.get(analysis.root / path)
+        summary = analysis.index.module(module) if module else None
+        if summary is None:
+            continue
+        names = [name for name, symbol in summary.symbols.items() if symbol.kind not in ("import", "module-import")]
+        names += [member for info in summary.classes.values() for member in info.members]
+        names += module.split(".")
+        for name in names:
+            new = vocabulary.rewrite(name)
+            if new is not None and name not in result.refused_names:
+                result.refused_names.add(name)
+                result.refusals.append(
+                    Refusal(path, 1, 0, name, new, f"{name!r} is defined in a @generated file: regenerate it, then migrate")
                 )
 
 

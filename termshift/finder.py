@@ -27,6 +27,7 @@ from .vocabulary import MatchKind, Vocabulary
 _FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
 _ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
+_ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
 _KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
 
@@ -96,6 +97,7 @@ class Finder:
         self._seen: set[tuple[int, int]] = set()
         self._types: dict[int, Type | None] = {}
         self._in_progress: set[int] = set()
+        self.keep_alive: list[ast.AST] = []
 
     # -- entry -------------------------------------------------------------
 
@@ -850,6 +852,10 @@ class _SiteVisitor(ast.NodeVisitor):
             return
         if ("." in value or ":" in value) and _DOTTED.fullmatch(value):
             self._dotted_string(node, value)
+            return
+        entry_point = _ENTRY_POINT.fullmatch(value)
+        if entry_point:  # "name = app.jobs:main" in setup.py's entry_points
+            self._dotted_string(node, entry_point.group(1), entry_point.start(1))
 
     @property
     def _annotation_strings(self) -> dict[int, bool]:
@@ -879,6 +885,8 @@ class _SiteVisitor(ast.NodeVisitor):
             expr = ast.parse(node.value.strip(), mode="eval").body
         except SyntaxError:
             return
+        # Types are memoised by node id: the parsed annotation must outlive the run.
+        self.f.keep_alive.append(expr)
         offset = len(node.value) - len(node.value.lstrip())
         line, column = inner_start
         for sub in ast.walk(expr):
@@ -891,11 +899,11 @@ class _SiteVisitor(ast.NodeVisitor):
                 self.f.emit(line, column + offset + sub.end_col_offset - len(sub.attr), sub.attr,
                             kind=ref.kind or "attribute", role=Role.STRING, owner=ref.owner, scope=scope.qualname)
 
-    def _dotted_string(self, node: ast.Constant, value: str) -> None:
+    def _dotted_string(self, node: ast.Constant, value: str, offset: int = 0) -> None:
         """`"app.jobs:submit_job"`, `mock.patch("app.jobs.Job")`: module path, then attributes."""
         for start, part, ref in self.f.index.dotted_pieces(value) or ():
             if self.f.mentions(part):
-                self._string_name(node, start, part, ref, "dotted name")
+                self._string_name(node, offset + start, part, ref, "dotted name")
 
     def _string_name(self, node: ast.Constant, start: int, name: str, ref: Ref, what: str) -> None:
         """Emit a name that sits inside a plain string literal at value offset `start`."""

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .engine import Analysis, Outcome, Plan
+from .sites import Action
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -67,5 +68,8 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
         err.print(f"[yellow]unresolved[/] {location(site.path, site.line, site.column)}: {site.old!r}: {site.note}")
     for problem in (*analysis.problems, *outcome.failures):
         err.print(f"[red]error[/] {location(problem.path, problem.line, problem.column)}: {problem.message}")
+    odd = [site for site in analysis.all_sites() if site.action is Action.ODD and "odd case" in site.note]
+    for site in odd:
+        err.print(f"[yellow]note[/] {location(site.path, site.line, site.column)}: {site.note}")
     for path in analysis.skipped_generated:
         err.print(f"[dim]skipped {path}: marked @generated[/]")
