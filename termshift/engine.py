@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -21,11 +20,10 @@ from .config import Config
 from .finder import Collision, Finder
 from .index import Index
 from .project import Project
-from .sites import Action, Role, Site
+from .sites import Action, Site
 from .vocabulary import Vocabulary
 
 TYPE_KINDS = frozenset({"class", "type-alias", "type-var"})
-IDENTIFIER_STAGES = frozenset({"types", "services"})
 
 
 @dataclass(frozen=True)
@@ -437,13 +435,3 @@ def _drop_bytecode(old: Path) -> None:
                 os.remove(pyc)
             except OSError:
                 pass
-
-
-def summarize_actions(sites: Iterable[Site]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for site in sites:
-        counts[site.kind] += 1
-    return dict(counts)
-
-
-__all__ = ["Analysis", "Plan", "Outcome", "Problem", "Refusal", "analyze", "plan", "apply", "Role"]

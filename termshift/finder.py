@@ -18,7 +18,7 @@ import builtins
 import re
 from dataclasses import dataclass, field
 
-from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
+from .index import DERIVED, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .sites import Action, Role, Site
 from .summary import annotation_ref, dotted
 from .textpos import Positions
