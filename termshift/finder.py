@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from .index import DERIVED, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
+from .scopes import Binding, Scope, ScopeBuilder
 from .sites import Action, Role, Site
 from .summary import annotation_ref, dotted
 from .textpos import Positions
@@ -30,35 +31,6 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
 _KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
-
-
-@dataclass
-class Binding:
-    kind: str  # import, def, class, param, assign, annassign, for, with, other
-    node: ast.AST | None = None
-    value: ast.AST | None = None
-    annotation: ast.AST | None = None
-    ref: Ref | None = None  # imports: what they refer to
-    owner: str = OWN  # params of kept overrides are not ours to rename
-    self_of: str | None = None  # first parameter of a method: qualified class
-    is_cls: bool = False
-
-
-@dataclass
-class Scope:
-    kind: str  # module, class, function, lambda, comprehension
-    node: ast.AST
-    parent: "Scope | None"
-    qualname: str = ""  # module-relative qualified name, for classes and functions
-    bindings: dict[str, list[Binding]] = field(default_factory=dict)
-    globals: set[str] = field(default_factory=set)
-    nonlocals: set[str] = field(default_factory=set)
-    loads: set[str] = field(default_factory=set)
-    class_qual: str | None = None  # the class a method belongs to (qualified "mod:Qual")
-    method_owner: str = OWN  # for methods: may the method (and its parameters) be renamed
-
-    def bind(self, name: str, binding: Binding) -> None:
-        self.bindings.setdefault(name, []).append(binding)
 
 
 @dataclass
@@ -103,7 +75,7 @@ class Finder:
 
     def run(self) -> FileSites:
         module_scope = Scope("module", self.tree, None)
-        _ScopeBuilder(self, module_scope).build(self.tree)
+        ScopeBuilder(self, module_scope).build(self.tree)
         self._check_collisions()
         _SiteVisitor(self).visit(self.tree)
         self.result.sites.sort(key=lambda site: (site.line, site.column))
@@ -391,259 +363,12 @@ def _imported_module(call: ast.Call) -> str | None:
     return None
 
 
-def _is_dunder(name: str) -> bool:
-    return name.startswith("__") and name.endswith("__")
-
-
 def _child_qual(where: Scope, name: str) -> str | None:
     if where.kind == "module":
         return name
     if where.kind == "class":
         return f"{where.qualname}.{name}"
     return None
-
-
-class _ScopeBuilder(ast.NodeVisitor):
-    """First pass: every scope, its bindings, and the scope each node lives in."""
-
-    def __init__(self, finder: Finder, module_scope: Scope):
-        self.finder = finder
-        self.scope = module_scope
-        finder._scopes = [module_scope]
-
-    def build(self, tree: ast.Module) -> None:
-        self.visit(tree)
-
-    def generic_visit(self, node: ast.AST) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        super().generic_visit(node)
-
-    def _push(self, kind: str, node: ast.AST, qualname: str = "") -> Scope:
-        scope = Scope(kind, node, self.scope, qualname)
-        self.finder._scopes.append(scope)
-        self.finder.scope_of[id(node)] = self.scope
-        return scope
-
-    def _target_scope(self, name: str) -> Scope:
-        if name in self.scope.globals:
-            return self.finder.module_scope(self.scope)
-        return self.scope
-
-    # bindings -------------------------------------------------------------
-
-    def visit_Import(self, node: ast.Import) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        project = self.finder.project
-        for alias in node.names:
-            target = alias.name if alias.asname else alias.name.split(".")[0]
-            if project.is_first_party(target):
-                ref = Ref(OWN, "module", Type("mod", target))
-            else:
-                ref = Ref(EXTERNAL, "", Type("ext", target))
-            self._target_scope(alias.asname or target).bind(alias.asname or target, Binding("import", alias, ref=ref))
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        finder = self.finder
-        source = finder.project.resolve_relative(finder.module, node.level, node.module, finder.is_package)
-        for alias in node.names:
-            if alias.name == "*":
-                continue
-            if finder.project.is_first_party(source):
-                if finder.project.is_module(f"{source}.{alias.name}"):
-                    ref = Ref(OWN, "module", Type("mod", f"{source}.{alias.name}"))
-                else:
-                    ref = finder.index.resolve_name(source, alias.name)
-            else:
-                ref = Ref(EXTERNAL, "", Type("ext", f"{source}.{alias.name}"))
-            name = alias.asname or alias.name
-            self._target_scope(name).bind(name, Binding("import", alias, ref=ref))
-
-    def visit_Global(self, node: ast.Global) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        self.scope.globals.update(node.names)
-
-    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        self.scope.nonlocals.update(node.names)
-
-    def visit_Name(self, node: ast.Name) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        if isinstance(node.ctx, (ast.Store, ast.Del)):
-            self._target_scope(node.id).bind(node.id, Binding("other", node))
-        else:
-            self.scope.loads.add(node.id)
-
-    def visit_Assign(self, node: ast.Assign) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        for target in node.targets:
-            if isinstance(target, ast.Name):
-                self.finder.scope_of[id(target)] = self.scope
-                self._target_scope(target.id).bind(target.id, Binding("assign", target, value=node.value))
-            else:
-                self.visit(target)
-        self.visit(node.value)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        if isinstance(node.target, ast.Name):
-            self.finder.scope_of[id(node.target)] = self.scope
-            self._target_scope(node.target.id).bind(
-                node.target.id, Binding("annassign", node.target, value=node.value, annotation=node.annotation)
-            )
-        else:
-            self.visit(node.target)
-        self.visit(node.annotation)
-        if node.value is not None:
-            self.visit(node.value)
-
-    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        self.finder.scope_of[id(node.target)] = self.scope
-        scope = self.scope
-        while scope.kind == "comprehension" and scope.parent is not None:
-            scope = scope.parent
-        scope.bind(node.target.id, Binding("assign", node.target, value=node.value))
-        self.visit(node.value)
-
-    def _bind_targets(self, target: ast.AST, kind: str, value: ast.AST | None) -> None:
-        if isinstance(target, ast.Name):
-            self.finder.scope_of[id(target)] = self.scope
-            self._target_scope(target.id).bind(target.id, Binding(kind, target, value=value))
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            self.finder.scope_of[id(target)] = self.scope
-            for element in target.elts:
-                self._bind_targets(element, kind, value)
-        elif isinstance(target, ast.Starred):
-            self.finder.scope_of[id(target)] = self.scope
-            self._bind_targets(target.value, kind, value)
-        else:
-            self.visit(target)
-
-    def visit_For(self, node: ast.For) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        self._bind_targets(node.target, "for", node.iter)
-        self.visit(node.iter)
-        for stmt in node.body + node.orelse:
-            self.visit(stmt)
-
-    visit_AsyncFor = visit_For
-
-    def visit_With(self, node: ast.With) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        for item in node.items:
-            self.finder.scope_of[id(item)] = self.scope
-            self.visit(item.context_expr)
-            if item.optional_vars is not None:
-                self._bind_targets(item.optional_vars, "with", item.context_expr)
-        for stmt in node.body:
-            self.visit(stmt)
-
-    visit_AsyncWith = visit_With
-
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        if node.name:
-            self._target_scope(node.name).bind(node.name, Binding("other", node))
-        if node.type is not None:
-            self.visit(node.type)
-        for stmt in node.body:
-            self.visit(stmt)
-
-    # scopes ---------------------------------------------------------------
-
-    def _qual(self, name: str) -> str:
-        return f"{self.scope.qualname}.{name}" if self.scope.qualname else name
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self._target_scope(node.name).bind(node.name, Binding("class", node))
-        for expr in (*node.decorator_list, *node.bases, *node.keywords):
-            self.visit(expr)
-        scope = self._push("class", node, self._qual(node.name))
-        if self.scope.kind in ("module", "class"):
-            scope.class_qual = f"{self.finder.module}:{scope.qualname}"
-        outer, self.scope = self.scope, scope
-        for stmt in node.body:
-            self.visit(stmt)
-        self.scope = outer
-
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self._target_scope(node.name).bind(node.name, Binding("def", node))
-        for expr in node.decorator_list:
-            self.visit(expr)
-        args = node.args
-        for default in (*args.defaults, *args.kw_defaults):
-            if default is not None:
-                self.visit(default)
-        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
-            if arg is not None and arg.annotation is not None:
-                self.visit(arg.annotation)
-        if node.returns is not None:
-            self.visit(node.returns)
-        scope = self._push("function", node, self._qual(node.name))
-        method_of = self.scope.class_qual if self.scope.kind == "class" else None
-        if method_of:
-            scope.method_owner = self.finder.index.member_owner(method_of, node.name)
-        self._bind_params(scope, node, method_of)
-        outer, self.scope = self.scope, scope
-        for stmt in node.body:
-            self.visit(stmt)
-        self.scope = outer
-
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-    def _bind_params(self, scope: Scope, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, method_of: str | None) -> None:
-        args = node.args
-        positional = [*args.posonlyargs, *args.args]
-        decorators = {dotted(d) for d in getattr(node, "decorator_list", [])}
-        is_static = "staticmethod" in decorators
-        for arg in (*positional, args.vararg, *args.kwonlyargs, args.kwarg):
-            if arg is None:
-                continue
-            self.finder.scope_of[id(arg)] = self.scope
-            # Parameters of a kept override keep their names (the framework may
-            # pass them by keyword); dunder methods are called by the language.
-            owner = OWN if _is_dunder(getattr(node, "name", "")) else scope.method_owner
-            binding = Binding("param", arg, annotation=arg.annotation, owner=owner)
-            if method_of and not is_static and positional and arg is positional[0]:
-                binding.self_of = method_of
-                binding.is_cls = "classmethod" in decorators
-            scope.bind(arg.arg, binding)
-
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        for default in (*node.args.defaults, *node.args.kw_defaults):
-            if default is not None:
-                self.visit(default)
-        scope = self._push("lambda", node)
-        self._bind_params(scope, node, None)
-        outer, self.scope = self.scope, scope
-        self.visit(node.body)
-        self.scope = outer
-
-    def _comprehension(self, node: ast.AST, elements: list[ast.AST]) -> None:
-        generators = node.generators
-        self.visit(generators[0].iter)
-        scope = self._push("comprehension", node)
-        outer, self.scope = self.scope, scope
-        for index, generator in enumerate(generators):
-            self.finder.scope_of[id(generator)] = scope
-            self._bind_targets(generator.target, "for", generator.iter)
-            if index:
-                self.visit(generator.iter)
-            for condition in generator.ifs:
-                self.visit(condition)
-        for element in elements:
-            self.visit(element)
-        self.scope = outer
-
-    def visit_ListComp(self, node: ast.ListComp) -> None:
-        self._comprehension(node, [node.elt])
-
-    visit_SetComp = visit_ListComp
-    visit_GeneratorExp = visit_ListComp
-
-    def visit_DictComp(self, node: ast.DictComp) -> None:
-        self._comprehension(node, [node.key, node.value])
 
 
 class _SiteVisitor(ast.NodeVisitor):
