@@ -87,12 +87,17 @@ class Project:
 
     def resolve_relative(self, current: str, level: int, module: str | None, is_package: bool) -> str:
         """The absolute name of `from .x import y` written in module `current`."""
-        if level == 0:
-            return module or ""
-        parts = current.split(".")
-        base = parts if is_package else parts[:-1]
-        if level > 1:
-            base = base[: len(base) - (level - 1)]
-        if module:
-            base = base + module.split(".")
-        return ".".join(base)
+        return absolute_module(current, level, module, is_package)
+
+
+def absolute_module(current: str, level: int, module: str | None, is_package: bool) -> str:
+    """Resolve a relative import (`level` leading dots) against the importing module."""
+    if level == 0:
+        return module or ""
+    parts = current.split(".")
+    base = parts if is_package else parts[:-1]
+    if level > 1:
+        base = base[: len(base) - (level - 1)]
+    if module:
+        base = base + module.split(".")
+    return ".".join(base)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib.machinery import PathFinder
 from pathlib import Path
 
+from .project import absolute_module
 from .summary import dotted
 
 # typing's special forms are functions or have no useful source; their members:
@@ -106,21 +107,11 @@ def _class_members(name: str, search_path: tuple[str, ...], depth: int) -> froze
             return frozenset(members)
         if isinstance(stmt, ast.ImportFrom) and stmt in tree.body:
             for alias in stmt.names:
-                imports[alias.asname or alias.name] = _absolute(module, is_package, stmt.level, stmt.module) + "." + alias.name
+                imports[alias.asname or alias.name] = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
     target = imports.get(attr)
     if target:
         return _class_members(target, search_path, depth + 1)
     return None
-
-
-def _absolute(module: str, is_package: bool, level: int, name: str | None) -> str:
-    if level == 0:
-        return name or ""
-    parts = module.split(".")
-    base = parts if is_package else parts[:-1]
-    if level > 1:
-        base = base[: len(base) - (level - 1)]
-    return ".".join(base + ([name] if name else []))
 
 
 def _qualify(tree: ast.Module, module: str, is_package: bool, name: str) -> str:
@@ -129,7 +120,7 @@ def _qualify(tree: ast.Module, module: str, is_package: bool, name: str) -> str:
         if isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 if (alias.asname or alias.name) == head:
-                    base = _absolute(module, is_package, stmt.level, stmt.module) + "." + alias.name
+                    base = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
                     return f"{base}.{rest}" if rest else base
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
