@@ -65,6 +65,7 @@ class Finder:
         self.project = index.project
         self.is_package = path.endswith(("__init__.py", "__init__.pyi"))
         self.scope_of: dict[int, Scope] = {}  # id(node) -> scope the node is evaluated in
+        self.inner_scope: dict[int, Scope] = {}  # id(def, class, lambda or parameter) -> the scope it opens or lives in
         self.result = FileSites(path=path, module=module)
         self._seen: set[tuple[int, int]] = set()
         self._types: dict[int, Type | None] = {}
@@ -445,11 +446,7 @@ class _SiteVisitor(ast.NodeVisitor):
                               scope=scope.qualname if scope else "")
 
     def _param_scope(self, node: ast.arg) -> Scope | None:
-        for scope in self.f._scopes:
-            for binding in scope.bindings.get(node.arg, ()):
-                if binding.node is node:
-                    return scope
-        return None
+        return self.f.inner_scope.get(id(node))
 
     def visit_keyword(self, node: ast.keyword) -> None:
         self.visit(node.value)
@@ -685,10 +682,7 @@ class _SiteVisitor(ast.NodeVisitor):
     def _route_placeholders(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """`@app.get("/job/{job_id}")` names the handler's parameter: they change together."""
         params: dict[str, str] = {}
-        function_scope = None
-        for scope in self.f._scopes:
-            if scope.node is node:
-                function_scope = scope
+        function_scope = self.f.inner_scope.get(id(node))
         if function_scope is None:
             return
         for name, bindings in function_scope.bindings.items():

@@ -71,6 +71,7 @@ class ScopeBuilder(ast.NodeVisitor):
     def _push(self, kind: str, node: ast.AST, qualname: str = "") -> Scope:
         scope = Scope(kind, node, self.scope, qualname)
         self.finder._scopes.append(scope)
+        self.finder.inner_scope[id(node)] = scope
         self.finder.scope_of[id(node)] = self.scope
         return scope
 
@@ -259,6 +260,7 @@ class ScopeBuilder(ast.NodeVisitor):
                 binding.self_of = method_of
                 binding.is_cls = "classmethod" in decorators
             scope.bind(arg.arg, binding)
+            self.finder.inner_scope[id(arg)] = scope
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         for default in (*node.args.defaults, *node.args.kw_defaults):
