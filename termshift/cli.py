@@ -58,8 +58,10 @@ def main() -> None:
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if anything would change.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read settings from this file instead of pyproject.toml / termshift.toml.")
+@click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write every storage key, route, event type and payload key that changes to FILE, as JSON.")
 def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, show_diff: bool,
-            check_only: bool, config_file: Path | None) -> None:
+            check_only: bool, config_file: Path | None, report_file: Path | None) -> None:
     """Rename the legacy term in PATHS (default: the current directory).
 
     The whole project (found from the nearest pyproject.toml, setup.cfg,
@@ -76,10 +78,6 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
             "this version can't yet leave a compatibility layer behind for renamed names; "
             "pass --no-compat to rename without one (or --diff to preview)"
         )
-    unsupported = sorted(set(chosen) - set(IDENTIFIER_STAGES))
-    if stages and unsupported:
-        raise UsageFailure(f"stage {unsupported[0]!r} is not available in this version")
-    chosen = tuple(stage for stage in chosen if stage in IDENTIFIER_STAGES)
     try:
         with report.progress("analysing") as progress:
             analysis = engine.analyze(root, targets, config, progress=progress)
@@ -90,6 +88,13 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
     if show_diff:
         sys.stdout.write(outcome.diff())
     report.migrate_summary(analysis, the_plan, outcome, wrote=writes)
+    if report_file is not None:
+        from . import wire
+
+        try:
+            report_file.write_text(wire.to_json(wire.changes(analysis, the_plan)), encoding="utf-8")
+        except OSError as error:
+            raise UsageFailure(f"can't write the report: {error}") from None
     refused = bool(the_plan.refusals or the_plan.unresolved or analysis.problems or outcome.failures)
     would_change = bool(outcome.changed or outcome.moved)
     sys.exit(1 if refused or (check_only and would_change) else 0)

@@ -117,6 +117,7 @@ def analyze(
     mentioning.update(path for path in targets if files.read_bytes_prefilter(path, vocabulary.needles))
     # Gather: the project-wide facts come from every first-party module that mentions the term.
     index.gather(project.module_of[path] for path in sorted(mentioning) if path in project.module_of)
+    index.routes = _served_routes(workspace, sorted(path for path in mentioning if path in project.module_of))
 
     target_set = set(targets)
     for path in sorted(mentioning - target_set):
@@ -166,6 +167,19 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
         if sites:
             analysis.sites[relative] = sites
             analysis.sources[relative] = source
+
+
+def _served_routes(workspace: "Workspace", paths: list[Path]) -> frozenset[tuple[str, ...]]:
+    """The routes the project registers: a request path elsewhere (a test
+    client's) is one of ours only when it matches one of them."""
+    from .literals import registered_routes
+
+    routes: set[tuple[str, ...]] = set()
+    for path in paths:
+        tree = workspace.tree(path)
+        if tree is not None:
+            routes |= registered_routes(tree)
+    return frozenset(routes)
 
 
 def _search_path(root: Path, config: Config) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ import builtins
 import re
 from dataclasses import dataclass, field
 
+from .literals import LiteralFinder
 from .index import DERIVED, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .scopes import Binding, Scope, ScopeBuilder
 from .sites import Action, Role, Site
@@ -30,6 +31,7 @@ _ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
+_SELF_NAMING = {"TypeVar", "ParamSpec", "TypeVarTuple", "NewType", "NamedTuple", "TypedDict", "Enum", "IntEnum", "StrEnum"}
 _KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
 
 
@@ -79,6 +81,7 @@ class Finder:
         ScopeBuilder(self, module_scope).build(self.tree)
         self._check_collisions()
         _SiteVisitor(self).visit(self.tree)
+        LiteralFinder(self).run()
         self.result.sites.sort(key=lambda site: (site.line, site.column))
         return self.result
 
@@ -461,7 +464,7 @@ class _SiteVisitor(ast.NodeVisitor):
             if keyword.arg and self.f.mentions(keyword.arg):
                 owner = self.f.keyword_owner(node, keyword.arg, scope)
                 callee = self.f.type_of(node.func, scope)
-                is_field = callee is not None and callee.kind == "cls" and self.f.is_field(callee.name, keyword.arg)
+                is_field = self.f.index.lands_on_field(callee, keyword.arg)
                 self.f.emit_node_name(keyword, keyword.arg, kind="field" if is_field else "parameter",
                                       role=Role.REFERENCE, owner=owner, scope=scope.qualname)
         self._name_strings(node, scope)
@@ -545,6 +548,20 @@ class _SiteVisitor(ast.NodeVisitor):
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id == "__all__":
                 self._all_strings(node.value)
+        self._own_name_string(node)
+
+    def _own_name_string(self, node: ast.Assign) -> None:
+        """`JobT = TypeVar("JobT")`, `JobId = NewType("JobId", str)`: the string is the name."""
+        value = node.value
+        if not (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Call)):
+            return
+        if (dotted(value.func) or "").rsplit(".", 1)[-1] not in _SELF_NAMING or not value.args:
+            return
+        first = value.args[0]
+        name = node.targets[0].id
+        if isinstance(first, ast.Constant) and first.value == name and self.f.mentions(name):
+            ref = self.f.name_ref(name, self.scope(node))
+            self._string_name(first, 0, name, ref, "type name")
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self.generic_visit(node)
@@ -592,6 +609,12 @@ class _SiteVisitor(ast.NodeVisitor):
                     annotations.append(sub.returns)
                 elif isinstance(sub, ast.AnnAssign):
                     annotations.append(sub.annotation)
+                elif isinstance(sub, ast.Call):
+                    callee = (dotted(sub.func) or "").rsplit(".", 1)[-1]
+                    if callee == "TypeVar":  # bound= and constraints are annotations
+                        annotations += [k.value for k in sub.keywords if k.arg == "bound"] + sub.args[1:]
+                    elif callee == "cast" and sub.args:
+                        annotations.append(sub.args[0])
                 for annotation in annotations:
                     for inner in ast.walk(annotation):
                         if isinstance(inner, ast.Constant) and isinstance(inner.value, str):

@@ -58,6 +58,7 @@ class Index:
         # with their kinds: the fallback when a receiver's type is unknown.
         self.defined: dict[str, set[str]] = {}
         self.members: dict[str, list[tuple[str, ClassInfo, Member]]] = {}
+        self.routes: frozenset[tuple[str, ...]] = frozenset()  # served route templates, as segments
 
     # -- summaries ---------------------------------------------------------
 
@@ -341,6 +342,8 @@ class Index:
             module, info, member = members[0]
             if member.kind == "attribute":
                 value_type = self.ref_type(module, member.type_ref)
+            elif member.kind == "method":
+                value_type = Type("func", f"{module}:{info.qualname}.{attr}")
         return Ref(OWN, _preferred_kind(kinds), value_type)
 
     def dotted_pieces(self, value: str) -> list[tuple[int, str, Ref]] | None:
@@ -379,7 +382,7 @@ class Index:
 
     # -- calls -------------------------------------------------------------
 
-    def accepts_keyword(self, callee: Type | None, keyword: str) -> str:
+    def accepts_keyword(self, callee: Type | None, keyword: str, depth: int = 0) -> str:
         """Does a first-party callable take `keyword`? own / ext / unknown."""
         if callee is None:
             return OWN if self._any_function_takes(keyword) else UNKNOWN
@@ -389,7 +392,7 @@ class Index:
             module, _, qual = callee.name.partition(":")
             summary = self.module(module)
             function = summary.functions.get(qual) if summary else None
-            return _takes(function, keyword)
+            return self._takes(module, function, keyword, depth)
         if callee.kind == "cls":
             verdicts = []
             for module, info in self.mro(callee.name)[0]:
@@ -398,13 +401,41 @@ class Index:
                 summary = self.module(module)
                 init = summary.functions.get(f"{info.qualname}.__init__") if summary else None
                 if init is not None:
-                    verdicts.append(_takes(init, keyword))
+                    verdicts.append(self._takes(module, init, keyword, depth))
                     break
             if verdicts:
                 return verdicts[0]
             _, external, unknown = self.mro(callee.name)
             return EXTERNAL if external else UNKNOWN
         return UNKNOWN
+
+    def _takes(self, module: str, function: FunctionInfo | None, keyword: str, depth: int) -> str:
+        verdict = _takes(function, keyword)
+        if verdict != UNKNOWN or function is None or not function.var_keyword or not function.forwards or depth > 4:
+            return verdict
+        # The keyword travels on through **kwargs: it is ours when every callee that receives it is.
+        verdicts = {self.accepts_keyword(self.resolve_dotted(module, callee).type, keyword, depth + 1)
+                    for callee in function.forwards}
+        if verdicts == {OWN}:
+            return OWN
+        return EXTERNAL if EXTERNAL in verdicts else UNKNOWN
+
+    def lands_on_field(self, callee: Type | None, keyword: str, depth: int = 0) -> bool:
+        """Does `keyword` reach a data class's field, maybe through **kwargs? Then
+        it is that field's name and moves with it (in `webhooks` when the field is on the wire)."""
+        if callee is None or depth > 4:
+            return False
+        if callee.kind == "cls":
+            return any(keyword in info.fields for _, info in self.mro(callee.name)[0])
+        if callee.kind != "func":
+            return False
+        module, _, qual = callee.name.partition(":")
+        summary = self.module(module)
+        function = summary.functions.get(qual) if summary else None
+        if function is None or keyword in function.params or not function.var_keyword:
+            return False
+        return any(self.lands_on_field(self.resolve_dotted(module, target).type, keyword, depth + 1)
+                   for target in function.forwards)
 
     def accepts_method_keyword(self, method: str, keyword: str) -> str:
         """For `obj.method(kw=…)` with `obj` unknown: does any first-party `method` take `kw`?"""

@@ -60,6 +60,7 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
         for kind, count in sorted(renamed.items(), key=lambda item: (-item[1], item[0])):
             table.add_row(kind, str(count))
         err.print(table)
+    _wire_summary(analysis, plan, wrote=wrote)
     for refusal in plan.refusals:
         err.print(f"[red]refused[/] {location(refusal.path, refusal.line, refusal.column)}: {refusal.reason}")
     if plan.refused_names:
@@ -73,3 +74,17 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
         err.print(f"[yellow]note[/] {location(site.path, site.line, site.column)}: {site.note}")
     for path in analysis.skipped_generated:
         err.print(f"[dim]skipped {path}: marked @generated[/]")
+
+
+def _wire_summary(analysis: Analysis, plan: Plan, *, wrote: bool) -> None:
+    """Keys, routes, events and payload keys change data others read: list every one."""
+    from . import wire
+
+    found = wire.changes(analysis, plan)
+    if not found:
+        return
+    verb = "changed" if wrote else "would change"
+    err.print(f"on the wire ({len(found)} literal{'s' if len(found) != 1 else ''} {verb}: plan the data migration):")
+    for change in found:
+        err.print(f"  {change.path}:{change.line}:{change.column}: {change.old} -> {change.new} ({change.stage})",
+                  markup=False)

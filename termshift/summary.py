@@ -80,6 +80,9 @@ class FunctionInfo:
     returns: str | None = None
     decorators: tuple[str, ...] = ()
     kwargs_keys: frozenset[str] = frozenset()
+    # Callees that receive the **kwargs (directly or through a dict they were
+    # merged into): a keyword they take is one this function takes.
+    forwards: tuple[str, ...] = ()
 
 
 @dataclass
@@ -130,18 +133,52 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
     )
     var_kw = args.kwarg.arg if args.kwarg else None
     keys: set[str] = set()
+    forwards: tuple[str, ...] = ()
     if var_kw:
         for sub in ast.walk(node):
             key = _kwargs_key(sub, var_kw)
             if key is not None:
                 keys.add(key)
+        forwards = _kwargs_forwards(node, var_kw)
     return FunctionInfo(
         params=params,
         var_keyword=var_kw,
         returns=annotation_ref(node.returns),
         decorators=tuple(filter(None, (dotted(_decorator_target(d)) for d in node.decorator_list))),
         kwargs_keys=frozenset(keys),
+        forwards=forwards,
     )
+
+
+def _kwargs_forwards(node: ast.FunctionDef | ast.AsyncFunctionDef, kwargs: str) -> tuple[str, ...]:
+    """`Step(**kwargs)`, or `fields.update(kwargs); Step(**fields)`: where the keywords go."""
+    carriers = {kwargs}
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "update" \
+                and isinstance(sub.func.value, ast.Name) and any(
+                    isinstance(arg, ast.Name) and arg.id == kwargs for arg in sub.args):
+            carriers.add(sub.func.value.id)
+        elif isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name):
+            value = sub.value
+            if isinstance(value, ast.Dict) and any(
+                key is None and isinstance(item, ast.Name) and item.id == kwargs
+                for key, item in zip(value.keys, value.values)
+            ):
+                carriers.add(sub.targets[0].id)
+            elif isinstance(value, ast.Call) and dotted(value.func) in ("dict", f"{kwargs}.copy") and (
+                not value.args or (isinstance(value.args[0], ast.Name) and value.args[0].id == kwargs)
+            ):
+                carriers.add(sub.targets[0].id)
+    forwards = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and any(
+            keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id in carriers
+            for keyword in sub.keywords
+        ):
+            callee = dotted(sub.func)
+            if callee:
+                forwards.append(callee)
+    return tuple(forwards)
 
 
 def _kwargs_key(node: ast.AST, kwargs: str) -> str | None:

@@ -1,0 +1,521 @@
+"""Wire-format literals: which strings are storage keys, routes, event types,
+payload keys or prose — and which only look like them.
+
+A string's meaning comes from where it sits, not from what it spells:
+``"job_id"`` is a payload key as a dict key, an environment variable under
+``os.environ``, prose in a log call. So each literal is classified by its
+context first and its shape second, and anything that names a thing outside
+the project (an environment variable, another program's flag, another
+service's URL) is reported, never rewritten. What no rule claims is reported
+too: a guess would be a silent change on the wire.
+
+Runs after the identifier pass, on the same tree, and skips every word that
+pass already claimed (``__all__`` entries, dotted paths, route placeholders,
+``**kwargs`` keys).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from typing import TYPE_CHECKING, Iterable
+
+from . import strings
+from .index import EXTERNAL, OWN
+from .sites import Action, Role, Site
+from .summary import dotted
+from .vocabulary import MatchKind
+
+if TYPE_CHECKING:
+    from .finder import Finder
+
+ROUTE_DECORATORS = frozenset(
+    {"route", "get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket",
+     "websocket_route", "view"}
+)
+ROUTE_REGISTRATIONS = frozenset(
+    {"add_route", "add_url_rule", "add_api_route", "add_api_websocket_route", "add_websocket_route", "add_get",
+     "add_post", "add_put", "add_patch", "add_delete", "add_head", "add_view"}
+)
+# Route tables: Django's path()/re_path()/url(), Starlette's Route/Mount.
+ROUTE_TABLE_SOURCES = {
+    "django.urls": {"path", "re_path"},
+    "django.conf.urls": {"url", "re_path"},
+    "starlette.routing": {"Route", "WebSocketRoute", "Mount"},
+    "fastapi.routing": {"APIRoute", "APIWebSocketRoute"},
+}
+ROUTE_KEYWORDS = frozenset({"path", "rule", "url", "route", "pattern"})
+EVENT_NAMES = frozenset({"type", "event", "event_type", "kind", "event_name", "eventtype", "etype"})
+KEY_LOOKUPS = frozenset({"get", "pop", "setdefault", "__getitem__", "__contains__", "__delitem__", "__setitem__"})
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+MESSAGE_KEYWORDS = frozenset({"help", "description", "epilog", "usage", "msg", "message", "reason", "detail", "doc"})
+HTTP_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "fetch", "urlopen"})
+LOCAL_HOSTS = re.compile(r"^[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|testserver|0\.0\.0\.0)(?::\d+)?(?=/|$)")
+_ROUTE_PLACEHOLDER = re.compile(r"<[^<>/]*>|\{[^{}/]*\}|%\(?[^)/]*\)?[sdr]|%[sdr]")
+_IDENTIFIER_LIKE = re.compile(r"[A-Za-z_][\w\-]*")
+_EVENT_SHAPE = re.compile(r"[A-Za-z][\w.\-:]*")
+_ENV_SHAPE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_FLAG_SHAPE = re.compile(r"--?[A-Za-z][\w\-]*(?:=.*)?", re.S)
+_ENTRY_POINT = re.compile(r"[\w.]+\.[\w]+:[\w.]+")
+
+
+def route_segments(template: str) -> tuple[str, ...] | None:
+    """A route or request path as segments, placeholders as '*'; None if not a path."""
+    template = template.split("?", 1)[0].split("#", 1)[0]
+    local = LOCAL_HOSTS.match(template)
+    if local:
+        template = template[local.end():]
+    elif "://" in template:
+        return None
+    if "/" not in template or any(character.isspace() for character in template):
+        return None
+    template = template.lstrip("^").rstrip("$")
+    segments = []
+    for segment in template.strip("/").split("/"):
+        segments.append("*" if _ROUTE_PLACEHOLDER.search(segment) and not _ROUTE_PLACEHOLDER.sub("", segment) else segment)
+    return tuple(segments)
+
+
+def registered_routes(tree: ast.Module) -> set[tuple[str, ...]]:
+    """The route templates a module registers, as segments: the paths the project serves."""
+    table = _route_table_names(tree)
+    routes = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                if isinstance(decorator, ast.Call) and _callee_name(decorator) in ROUTE_DECORATORS:
+                    routes.update(_route_args(decorator))
+        elif isinstance(node, ast.Call):
+            name = _callee_name(node)
+            if name in ROUTE_REGISTRATIONS or (isinstance(node.func, ast.Name) and node.func.id in table):
+                routes.update(_route_args(node))
+    return routes
+
+
+def _route_args(call: ast.Call) -> Iterable[tuple[str, ...]]:
+    for arg in _route_arg_nodes(call):
+        template = _template(arg)
+        if template is not None:
+            segments = route_segments(template if template.startswith(("/", "^")) else "/" + template)
+            if segments is not None:
+                yield segments
+
+
+def _route_arg_nodes(call: ast.Call) -> list[ast.AST]:
+    nodes = [arg for arg in call.args if isinstance(arg, (ast.Constant, ast.JoinedStr))]
+    nodes += [keyword.value for keyword in call.keywords if keyword.arg in ROUTE_KEYWORDS]
+    return [node for node in nodes if _looks_like_route(_template(node))]
+
+
+def _looks_like_route(template: str | None) -> bool:
+    return template is not None and ("/" in template or template.startswith("^")) and "://" not in template \
+        and not any(character.isspace() for character in template)
+
+
+def _route_table_names(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module in ROUTE_TABLE_SOURCES:
+            wanted = ROUTE_TABLE_SOURCES[node.module]
+            names.update(alias.asname or alias.name for alias in node.names if alias.name in wanted)
+    return names
+
+
+def _callee_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def _template(node: ast.AST) -> str | None:
+    """A literal's value, with f-string expressions as `{}`."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            return node.value
+        if isinstance(node.value, bytes):
+            return node.value.decode("latin-1")
+        return None
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            else:
+                parts.append("{}")
+        return "".join(parts)
+    return None
+
+
+def is_key(template: str) -> bool:
+    """`job:123`, `jobs:pending`, `app:job:{id}:lock`, `job:*`, a `job:` prefix."""
+    text = template.strip()
+    if not text or any(character.isspace() for character in text) or ":" not in text or "://" in text:
+        return False
+    if _ENTRY_POINT.fullmatch(text):  # `app.jobs:main` is a dotted path, not a key
+        return False
+    if re.match(r"[A-Za-z]:\\", text):  # a Windows path
+        return False
+    return len(text.split(":")) >= 2
+
+
+class _Verdict:
+    __slots__ = ("kind", "role", "action", "note")
+
+    def __init__(self, kind: str, action: Action = Action.RENAME, note: str = "", role: Role = Role.LITERAL):
+        self.kind = kind
+        self.role = role
+        self.action = action
+        self.note = note
+
+
+PROSE = _Verdict("prose", role=Role.PROSE)
+
+
+class LiteralFinder:
+    """The literal pass of one file's finder."""
+
+    def __init__(self, finder: "Finder"):
+        self.f = finder
+        self.text = finder.text
+        self.pos = finder.pos
+        self.parents: dict[int, ast.AST] = {}
+        self.docstrings: set[int] = set()
+        self.table_names: set[str] = set()
+        self.enum_classes: set[int] = set()
+        self.scope_names: dict[int, str] = {}
+
+    # -- entry -------------------------------------------------------------
+
+    def run(self) -> None:
+        tree = self.f.tree
+        self.table_names = _route_table_names(tree)
+        candidates: list[ast.AST] = []
+        needles = self.f.vocab.needles
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[id(child)] = node
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                body = node.body
+                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                        and isinstance(body[0].value.value, str):
+                    self.docstrings.add(id(body[0].value))
+                if isinstance(node, ast.ClassDef) and any("Enum" in (dotted(base) or "") for base in node.bases):
+                    self.enum_classes.add(id(node))
+            if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))):
+                candidates.append(node)
+        for node in candidates:
+            parent = self.parents.get(id(node))
+            if isinstance(parent, (ast.JoinedStr, ast.FormattedValue)):
+                continue  # part of an f-string: handled with it
+            start, end = self.pos.span(node)
+            lowered = self.text[start:end].lower().encode("utf-8", "surrogatepass")
+            if any(needle in lowered for needle in needles):
+                self._literal(node, start, end)
+        self._comments()
+
+    # -- one literal ---------------------------------------------------------
+
+    def _literal(self, node: ast.AST, start: int, end: int) -> None:
+        template = _template(node)
+        if template is None:
+            return
+        verdict = self.classify(node, template)
+        regions = strings.regions(self.text, start, end)
+        script_keys = None
+        if verdict is None:
+            script_keys = self._script_keys(regions)
+            if script_keys:
+                verdict = _Verdict("string", Action.REPORT, "a word in code embedded in a string: rename it by hand")
+            else:
+                verdict = self._fallback(template)
+        route = verdict.kind == "route"
+        scope = self._scope_name(node)
+        for region in regions:
+            text = strings.masked(self.text, region)
+            if route:
+                text = _ROUTE_PLACEHOLDER.sub(lambda match: " " * len(match.group(0)), text)
+            for match in self.f.vocab.scan(text):
+                offset = region.start + match.start
+                line, column = self.pos.line_col(offset)
+                if (line, column) in self.f._seen:
+                    continue
+                self.f._seen.add((line, column))
+                here = verdict
+                if script_keys and any(low <= offset < high for low, high in script_keys):
+                    here = _Verdict("key")
+                self._emit(line, column, match, here, scope)
+
+    def _emit(self, line: int, column: int, match, verdict: _Verdict, scope: str) -> None:
+        sites = self.f.result.sites
+        end = column + len(match.word)
+        if match.kind is MatchKind.TERM:
+            sites.append(Site(self.f.path, line, column, line, end, match.word, match.replacement, verdict.kind,
+                              verdict.role, verdict.action, verdict.note, scope))
+        else:
+            note = (f"{match.word!r} has an odd case shape: rename it by hand" if match.kind is MatchKind.ODD
+                    else f"{match.word!r} only contains the term: left as it is")
+            sites.append(Site(self.f.path, line, column, line, end, match.word, match.word, verdict.kind,
+                              verdict.role, Action.ODD, note, scope))
+
+    def _script_keys(self, regions: list[strings.Region]) -> list[tuple[int, int]]:
+        """Keys quoted inside a script (Redis Lua: `redis.call('GET', 'job:' .. id)`)."""
+        found = []
+        for region in regions:
+            text = self.text[region.start : region.end]
+            for low, high in strings.inner_strings(text):
+                if is_key(text[low:high]):
+                    found.append((region.start + low, region.start + high))
+        return found
+
+    # -- classification ------------------------------------------------------
+
+    def classify(self, node: ast.AST, template: str) -> _Verdict | None:
+        """Context first, then shape. None: nothing claimed it (maybe a script)."""
+        if id(node) in self.docstrings:
+            return PROSE
+        outer, parent = self._outermost(node)
+        if self._is_message(outer, parent):
+            return PROSE
+        stripped = template.strip()
+        if "://" in stripped and not LOCAL_HOSTS.match(stripped):
+            return _Verdict("string", Action.REPORT, "part of another service's URL: left as it is")
+        if self._is_route_registration(outer, parent):
+            return _Verdict("route")
+        if self._is_event(outer, parent) and _EVENT_SHAPE.fullmatch(stripped):
+            return _Verdict("event")
+        if is_key(template):
+            return _Verdict("key")
+        env = self._environment(outer, parent)
+        if env or (_ENV_SHAPE.fullmatch(stripped) and not self._is_payload_context(outer, parent)):
+            return _Verdict("string", Action.REPORT, "an environment variable's name: it belongs to the environment")
+        if _FLAG_SHAPE.fullmatch(stripped):
+            return _Verdict("string", Action.REPORT, "a command-line flag: it belongs to the program that reads it")
+        segments = route_segments(stripped)
+        if segments is not None:
+            if self._served(segments):
+                return _Verdict("route")
+            return _Verdict("string", Action.REPORT, "a URL path the project doesn't serve: left as it is")
+        if _IDENTIFIER_LIKE.fullmatch(stripped):
+            payload = self._payload(outer, parent)
+            if payload is not None:
+                return payload
+        return None
+
+    def _fallback(self, template: str) -> _Verdict:
+        if any(character.isspace() for character in template.strip()):
+            return PROSE
+        return _Verdict("string", Action.REPORT, "a string no stage claims: rename it by hand if it is the project's")
+
+    def _outermost(self, node: ast.AST) -> tuple[ast.AST, ast.AST | None]:
+        """Climb through string-building expressions (`%`, `+`, `.format()`, parentheses)."""
+        current = node
+        parent = self.parents.get(id(current))
+        while True:
+            if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Mod, ast.Add)):
+                pass
+            elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.value is current \
+                    and parent.func.attr in ("format", "format_map", "encode", "decode", "strip", "upper", "lower"):
+                pass
+            elif isinstance(parent, ast.Attribute) and parent.attr in ("format", "format_map"):
+                current = parent
+                parent = self.parents.get(id(current))
+                continue
+            else:
+                return current, parent
+            current = parent
+            parent = self.parents.get(id(current))
+
+    def _is_message(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        if isinstance(parent, ast.Assert) and parent.msg is node:
+            return True
+        if isinstance(parent, ast.keyword):
+            if parent.arg in MESSAGE_KEYWORDS:
+                return True
+            parent = self.parents.get(id(parent))
+        if not isinstance(parent, ast.Call):
+            return False
+        name = dotted(parent.func) or ""
+        short = name.rsplit(".", 1)[-1]
+        if name in ("print", "warnings.warn", "warn") or short in ("fail", "skip", "xfail", "exit", "abort"):
+            return True
+        if short in LOG_METHODS and isinstance(parent.func, ast.Attribute):
+            receiver = (dotted(parent.func.value) or "").lower()
+            if "log" in receiver or receiver in ("self", "warnings", "logging"):
+                return True
+        if short.endswith(("Error", "Exception", "Warning", "Exit")) or short in ("Exception", "ValueError"):
+            return True
+        raised = self.parents.get(id(parent))
+        return isinstance(raised, ast.Raise)
+
+    def _is_route_registration(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        if isinstance(parent, ast.keyword):
+            if parent.arg not in ROUTE_KEYWORDS:
+                return False
+            parent = self.parents.get(id(parent))
+        if not isinstance(parent, ast.Call) or not _looks_like_route(_template(node)):
+            return False
+        name = _callee_name(parent)
+        if name in ROUTE_REGISTRATIONS:
+            return True
+        if isinstance(parent.func, ast.Name) and parent.func.id in self.table_names:
+            return True
+        holder = self.parents.get(id(parent))
+        return (
+            name in ROUTE_DECORATORS
+            and isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and parent in holder.decorator_list
+        )
+
+    def _served(self, segments: tuple[str, ...]) -> bool:
+        for route in self.f.index.routes:
+            if len(route) == len(segments) and all(
+                a == b or a == "*" or b == "*" or _wild(a) == _wild(b) for a, b in zip(route, segments)
+            ):
+                return True
+        return False
+
+    def _is_event(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        while isinstance(parent, (ast.Tuple, ast.List, ast.Set)):
+            node, parent = parent, self.parents.get(id(parent))
+        if isinstance(parent, ast.Call) and _callee_name(parent) in ("frozenset", "set", "tuple", "list"):
+            node, parent = parent, self.parents.get(id(parent))
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            for target in targets:
+                name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
+                if _names_event(name):
+                    return True
+            holder = self.parents.get(id(parent))
+            return isinstance(holder, ast.ClassDef) and id(holder) in self.enum_classes
+        if isinstance(parent, ast.Dict) and node in parent.values:
+            key = parent.keys[parent.values.index(node)]
+            return isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in EVENT_NAMES
+        if isinstance(parent, ast.keyword):
+            return (parent.arg or "").lower() in EVENT_NAMES
+        if isinstance(parent, ast.Compare):
+            others = [parent.left, *parent.comparators]
+            return any(other is not node and _names_event_expr(other) for other in others)
+        return False
+
+    def _environment(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        if isinstance(parent, ast.Subscript) and parent.slice is node:
+            return (dotted(parent.value) or "").endswith("environ")
+        if isinstance(parent, ast.Call):
+            name = dotted(parent.func) or ""
+            return name.endswith(("getenv", "putenv", "unsetenv", "environ.get", "environ.pop", "environ.setdefault"))
+        if isinstance(parent, ast.Compare):
+            return any((dotted(other) or "").endswith("environ") for other in parent.comparators)
+        return False
+
+    def _is_payload_context(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        return self._container(node, parent) is not None
+
+    def _container(self, node: ast.AST, parent: ast.AST | None) -> ast.AST | None:
+        if isinstance(parent, ast.Dict) and node in parent.keys:
+            return parent
+        if isinstance(parent, ast.Subscript) and parent.slice is node:
+            return parent.value
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.args \
+                and parent.args[0] is node and parent.func.attr in KEY_LOOKUPS:
+            return parent.func.value
+        if isinstance(parent, ast.Compare) and parent.left is node and len(parent.ops) == 1 \
+                and isinstance(parent.ops[0], (ast.In, ast.NotIn)):
+            return parent.comparators[0]
+        return None
+
+    def _payload(self, node: ast.AST, parent: ast.AST | None) -> _Verdict | None:
+        container = self._container(node, parent)
+        if container is None:
+            return None
+        if isinstance(container, ast.Dict):
+            call = self.parents.get(id(container))
+            if isinstance(call, ast.keyword):
+                call = self.parents.get(id(call))
+            if isinstance(call, ast.Call) and _callee_name(call) in HTTP_CALLS and self._is_third_party(call.func):
+                return _Verdict("payload-key", Action.REPORT, "a key of a request to another service: left as it is")
+            return _Verdict("payload-key")
+        if self._is_third_party(container, strict=True):
+            return _Verdict("payload-key", Action.REPORT, "a key looked up on a third-party object: left as it is")
+        return _Verdict("payload-key")
+
+    def _is_third_party(self, expr: ast.AST, strict: bool = False) -> bool:
+        """Third-party by type; `strict` only for values that are surely theirs (not data they handed back)."""
+        scope = self.f.scope_of.get(id(expr)) or self.f._scopes[0]
+        try:
+            found = self.f.type_of(expr, scope)
+        except RecursionError:  # pragma: no cover - pathological expressions
+            return False
+        if found is None:
+            return False
+        if strict:  # an imported third-party object (`flask.request.args`), not a dict they typed
+            return found.kind == "ext" and bool(found.name) and not found.name.startswith("builtins.")
+        return found.kind in ("ext", "extd")
+
+    def _scope_name(self, node: ast.AST) -> str:
+        current = self.parents.get(id(node))
+        names = []
+        while current is not None:
+            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.append(current.name)
+            current = self.parents.get(id(current))
+        return ".".join(reversed(names))
+
+    # -- comments ------------------------------------------------------------
+
+    def _comments(self) -> None:
+        text = self.text
+        if "#" not in text:
+            return
+        lines = [line for line in text.splitlines() if "#" in line]
+        needles = self.f.vocab.needles
+        if not any(needle in line[line.index("#"):].lower().encode("utf-8", "surrogatepass") for line in lines for needle in needles):
+            return
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            return
+        for token in tokens:
+            if token.type != tokenize.COMMENT or "termshift:" in token.string:
+                continue
+            line, column = token.start
+            for match in self.f.vocab.scan(token.string):
+                position = (line, column + match.start)
+                if position in self.f._seen:
+                    continue
+                self.f._seen.add(position)
+                self._emit(line, column + match.start, match, PROSE, "")
+
+
+def _names_event(name: str) -> bool:
+    lowered = name.lower()
+    if lowered in EVENT_NAMES:
+        return True
+    words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name)
+    return any(word.lower() in ("event", "events") for word in words)
+
+
+def _names_event_expr(expr: ast.AST) -> bool:
+    if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        return _names_event_expr(expr.elt)
+    if isinstance(expr, ast.Call) and _callee_name(expr) in ("list", "set", "tuple", "sorted", "frozenset") and expr.args:
+        return _names_event_expr(expr.args[0])
+    if isinstance(expr, ast.Attribute):
+        return _names_event(expr.attr)
+    if isinstance(expr, ast.Name):
+        return _names_event(expr.id)
+    if isinstance(expr, ast.Subscript):
+        key = expr.slice
+        return isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in EVENT_NAMES
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        key = expr.args[0]
+        return isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in EVENT_NAMES
+    return False
+
+
+def _wild(segment: str) -> str:
+    return _ROUTE_PLACEHOLDER.sub("*", segment)

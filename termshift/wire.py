@@ -1,0 +1,77 @@
+"""What a migration changes on the wire: the list a team plans its data migration from.
+
+Renaming a storage key, a route, an event type or a payload key changes data
+other programs read (Redis, clients, subscribers). There is no compat code for
+keys and events, so every changed literal is listed — in the summary and, with
+``migrate --report FILE``, as JSON — whole, old and new, so the dual-write and
+the backfill the plan describes can be written from it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from .sites import Role, Site
+from .textpos import Positions
+
+if TYPE_CHECKING:
+    from .engine import Analysis, Plan
+
+WIRE_KINDS = ("key", "route", "event", "payload-key")
+
+
+@dataclass(frozen=True)
+class WireChange:
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based, where the literal starts
+    stage: str
+    kind: str
+    old: str  # the literal as written, quotes included
+    new: str
+
+
+def changes(analysis: "Analysis", plan: "Plan") -> list[WireChange]:
+    found: list[WireChange] = []
+    for path, sites in sorted(plan.edits.items()):
+        wire = [site for site in sites if site.role is Role.LITERAL and site.kind in WIRE_KINDS]
+        if not wire:
+            continue
+        positions = Positions(analysis.sources[path].text)
+        for (line, start, end), group in groupby(
+            sorted(wire, key=lambda site: (site.line, site.column)), key=lambda site: _literal_span(positions, site)
+        ):
+            group = list(group)
+            text = positions.line_text(line)
+            old = text[start:end]
+            new = old
+            for site in sorted(group, key=lambda site: -site.column):
+                offset = site.column - start
+                new = new[:offset] + site.new + new[offset + len(site.old):]
+            found.append(WireChange(path, line, start + 1, group[0].stage, group[0].kind, old, new))
+    return found
+
+
+def _literal_span(positions: Positions, site: Site) -> tuple[int, int, int]:
+    """The quoted token around a site on its line (the whole line's literal, not just the word)."""
+    text = positions.line_text(site.line).rstrip("\r\n")
+    start = site.column
+    while start > 0 and text[start - 1] not in "\"'":
+        start -= 1
+    quote = text[start - 1] if start > 0 else ""
+    end = site.end_column
+    while end < len(text) and text[end] != quote:
+        end += 1
+    if quote:
+        start -= 1
+        while start > 0 and text[start - 1] in "rRbBfFuU":
+            start -= 1
+        end = min(end + 1, len(text))
+    return site.line, start, end
+
+
+def to_json(found: list[WireChange]) -> str:
+    return json.dumps({"wire_changes": [asdict(change) for change in found]}, indent=2) + "\n"
