@@ -1,0 +1,129 @@
+"""The real projects termshift is proven on, pinned to the byte.
+
+Each project is a released sdist that ships its own test suite. Everything
+that decides the outcome is pinned here: the archive (by sha256), the test
+dependencies (exact versions, transitive ones included, installed without
+resolution so nothing drifts), the tests left out and why, and the strings
+that name things outside the project and so must survive the migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Build backends the projects' own packaging needs; installed into every venv so
+# reinstalling a copy never reaches out for an isolated build environment.
+BUILD_TOOLS = ("setuptools==80.9.0",)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A test left out of every mode because it can't pass on this machine, whatever the code says."""
+
+    test: str  # pytest node id, or unittest id (module.Class.method)
+    reason: str
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A pattern naming something the project doesn't own: it must occur as often after as before."""
+
+    what: str
+    pattern: str  # regular expression, searched in every text file of the tree
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str  # distribution name, as `pip` and `importlib.metadata` know it
+    version: str
+    sdist_url: str
+    sha256: str
+    library: tuple[str, ...]  # what compat mode migrates: the library, not its tests
+    runner: str  # "pytest" or "unittest"
+    test_args: tuple[str, ...]
+    requirements: tuple[str, ...]  # the whole environment, exact versions
+    tests_outside_library: bool = True  # False: test modules live inside the package folders
+    exclusions: tuple[Exclusion, ...] = ()
+    invariants: tuple[Invariant, ...] = ()
+
+    @property
+    def sdist_name(self) -> str:
+        return self.sdist_url.rsplit("/", 1)[-1]
+
+
+PYTEST = (
+    "pytest==9.2.0",
+    "iniconfig==2.3.1",
+    "packaging==26.4",
+    "pluggy==1.7.0",
+    "Pygments==2.21.0",
+)
+
+SCHEDULE = Project(
+    name="schedule",
+    version="1.2.2",
+    sdist_url="https://files.pythonhosted.org/packages/0c/91/"
+    "b525790063015759f34447d4cf9d2ccb52cdee0f1dd6ff8764e863bcb74c/schedule-1.2.2.tar.gz",
+    sha256="15fe9c75fe5fd9b9627f3f19cc0ef1420508f9f9a46f45cd0769ef75ede5f0b7",
+    library=("schedule",),
+    runner="pytest",
+    test_args=("test_schedule.py",),
+    # pytz is the `timezone` extra: without it the time-zone tests skip themselves.
+    requirements=(*PYTEST, "pytz==2026.6"),
+)
+
+SUBMITIT = Project(
+    name="submitit",
+    version="1.5.4",
+    sdist_url="https://files.pythonhosted.org/packages/47/86/"
+    "497018fb3b74e71bef45df82762b176e6b3d159f29941c20d2f141ec4096/submitit-1.5.4.tar.gz",
+    sha256="7100848bd1cdda79c7196e54ee830793ae75fd7adde0c5bef738d72360a07508",
+    library=("submitit",),
+    tests_outside_library=False,
+    runner="pytest",
+    test_args=("submitit",),
+    requirements=(
+        *PYTEST,
+        "pytest-asyncio==1.5.0",
+        "cloudpickle==3.1.3",
+        "typing_extensions==4.16.0",
+        "flit_core==3.12.0",  # its build backend: flit_core >=3.2,<4
+    ),
+    invariants=(
+        Invariant("Slurm environment variables", r"\bSLURM_[A-Z_]*JOB[A-Z_]*"),
+        Invariant("the sbatch flag --job-name", r"--job-name\b"),
+        Invariant("the sacct field JobID", r"\bJobID\b"),
+        Invariant("sbatch's reply 'Submitted batch job N'", r"Submitted batch job\b"),
+    ),
+)
+
+PYTHON_JENKINS = Project(
+    name="python-jenkins",
+    version="1.8.3",
+    sdist_url="https://files.pythonhosted.org/packages/46/e8/"
+    "4cb6c251d32b440bdd5400b53ed7941d7e9301011f805d0b89d6987fc978/python_jenkins-1.8.3.tar.gz",
+    sha256="8f4761c391ac11e8c1f23f771010920c10440497705ab7175d52358f5a12dc98",
+    library=("jenkins",),
+    runner="unittest",
+    test_args=("discover", "-s", "tests", "-t", "."),
+    requirements=(
+        "pbr==7.1.3",
+        "multi_key_dict==2.0.3",
+        "requests==2.34.2",
+        "certifi==2026.10.19.post1",
+        "charset-normalizer==3.5.3",
+        "idna==3.20",
+        "urllib3==2.8.0",
+        "requests-mock==1.12.1",
+        "testscenarios==0.7.0",
+        "testtools==2.9.1",
+        "multiprocess==0.70.19",
+        "dill==0.4.1",
+    ),
+    invariants=(
+        Invariant("Jenkins REST paths (job/<name>/…)", r"\bjob/"),
+        Invariant("Jenkins tree queries (jobs[…])", r"\bjobs\["),
+    ),
+)
+
+PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS)

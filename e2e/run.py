@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Prove termshift on real projects: migrate pinned PyPI sdists and run their own test suites.
+
+    python e2e/run.py [--project NAME]… [--mode full|compat]… [--jobs N] [--cache DIR]
+
+Per project (see corpus.py for the pins):
+
+- baseline: the pristine tree, installed into the project's venv, runs its suite;
+- full:     `termshift migrate --no-compat .` on a copy (library, tests and
+            packaging together); the copy is reinstalled, every entry point it
+            declares must load, the suite must pass as many tests as at
+            baseline with none failing, and what the project doesn't own
+            (corpus.Invariant) must be untouched;
+- compat:   `termshift migrate --stage types --stage services <library>` on a
+            fresh copy (compat layer on); the *original* tests, unchanged, must
+            pass as at baseline.
+
+Prints one line per project and mode, `project mode: N passed, M failed
+(baseline N0)`, each failure's reasons under it, and exits 1 if any mode
+failed. Standard library only; termshift runs from this interpreter's
+environment, never from the projects' venvs. Logs: <cache>/logs/; the trees
+of the last run stay in --work for a look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import corpus
+import invariants
+import sdist
+import suites
+import venvs
+from corpus import Project
+
+HERE = Path(__file__).resolve().parent
+MODES = ("full", "compat")
+TEST_FILE_NAMES = ("conftest.py",)
+
+
+@dataclass
+class Result:
+    project: str
+    mode: str
+    passed: int = 0
+    failed: int = 0
+    baseline: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.failed == 0 and self.passed == self.baseline
+
+    def line(self) -> str:
+        return f"{self.project} {self.mode}: {self.passed} passed, {self.failed} failed (baseline {self.baseline})"
+
+
+@dataclass(frozen=True)
+class Places:
+    cache: Path
+    scratch: Path  # work trees: outside any repository, so no outer pytest or git config applies
+
+    @property
+    def sdists(self) -> Path:
+        return self.cache / "sdists"
+
+    @property
+    def venvs(self) -> Path:
+        return self.cache / "venvs"
+
+    def work(self, project: Project) -> Path:
+        return self.scratch / project.name
+
+    def log(self, project: Project, mode: str) -> Path:
+        path = self.cache / "logs" / f"{project.name}-{mode}.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _is_test_file(path: Path) -> bool:
+    return path.name.startswith("test_") or path.name.endswith("_test.py") or path.name in TEST_FILE_NAMES
+
+
+def _copy(pristine: Path, target: Path) -> Path:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(pristine, target, symlinks=True)
+    return target
+
+
+def _termshift(args: list[str], tree: Path, log: Path) -> list[str]:
+    """Run `termshift migrate` from the harness's environment; its refusals are the mode's problems."""
+    command = [sys.executable, "-m", "termshift", "migrate", *args]
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"$ (cd {tree} && termshift migrate {' '.join(args)})\n")
+        out.flush()
+        result = subprocess.run(command, cwd=tree, env=venvs.clean_env(), stdout=out, stderr=subprocess.PIPE,
+                                text=True, stdin=subprocess.DEVNULL)
+        out.write(result.stderr)
+    if result.returncode == 0:
+        return []
+    reported = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    return [f"termshift migrate {' '.join(args)} exited {result.returncode}", *(f"  {line}" for line in reported[-15:])]
+
+
+def _library_targets(project: Project, tree: Path) -> list[str]:
+    """What compat mode migrates: the library folders, or their non-test modules when tests live inside."""
+    if project.tests_outside_library:
+        return list(project.library)
+    return sorted(
+        path.relative_to(tree).as_posix()
+        for folder in project.library
+        for path in (tree / folder).rglob("*.py")
+        if not _is_test_file(path)
+    )
+
+
+def _changed_tests(pristine: Path, tree: Path) -> list[str]:
+    """Test modules of the pristine tree that differ in tree: compat mode must run the originals."""
+    changed = []
+    for path in sorted(pristine.rglob("*.py")):
+        relative = path.relative_to(pristine)
+        in_tests = relative.parts[0] in ("tests", "test")
+        if (in_tests or _is_test_file(path)) and (
+            not (tree / relative).is_file() or (tree / relative).read_bytes() != path.read_bytes()
+        ):
+            changed.append(relative.as_posix())
+    return changed
+
+
+def _suite(project: Project, venv: Path, tree: Path, log: Path, result: Result) -> None:
+    outcome = suites.run(project, venv, tree, log)
+    result.passed, result.failed = outcome.passed, outcome.failed
+    if outcome.problem:
+        result.problems.append(outcome.problem)
+    for name in outcome.failures[:10]:
+        result.problems.append(f"failed: {name}")
+    if len(outcome.failures) > 10:
+        result.problems.append(f"… and {len(outcome.failures) - 10} more failures")
+
+
+def _baseline(project: Project, venv: Path, pristine: Path, places: Places) -> Result:
+    log = places.log(project, "baseline")
+    tree = _copy(pristine, places.work(project) / "baseline")
+    venvs.install(venv, tree, log)
+    result = Result(project.name, "baseline")
+    _suite(project, venv, tree, log, result)
+    result.baseline = result.passed
+    if result.failed:
+        result.problems.insert(0, "the pristine tree fails its own tests: fix the environment or exclude "
+                                  "the test in corpus.py, with the reason")
+    return result
+
+
+def _full(project: Project, venv: Path, pristine: Path, places: Places, baseline: Result) -> Result:
+    log = places.log(project, "full")
+    result = Result(project.name, "full", baseline=baseline.passed)
+    tree = _copy(pristine, places.work(project) / "full")
+    result.problems += _termshift(["--no-compat", "."], tree, log)
+    before = invariants.occurrences(pristine, project.invariants)
+    after = invariants.occurrences(tree, project.invariants)
+    result.problems += invariants.compare(before, after)
+    if project.invariants and invariants.check_available():
+        result.problems += invariants.check_severities(tree, after, log)
+    venvs.install(venv, tree, log)
+    result.problems += venvs.load_entry_points(project, venv, log)
+    _suite(project, venv, tree, log, result)
+    return result
+
+
+def _compat(project: Project, venv: Path, pristine: Path, places: Places, baseline: Result) -> Result:
+    log = places.log(project, "compat")
+    result = Result(project.name, "compat", baseline=baseline.passed)
+    tree = _copy(pristine, places.work(project) / "compat")
+    result.problems += _termshift(["--stage", "types", "--stage", "services", *_library_targets(project, tree)],
+                                  tree, log)
+    result.problems += [f"compat mode changed a test module: {name}" for name in _changed_tests(pristine, tree)]
+    venvs.install(venv, tree, log)
+    result.problems += venvs.load_entry_points(project, venv, log)
+    _suite(project, venv, tree, log, result)
+    return result
+
+
+def prove(project: Project, modes: tuple[str, ...], places: Places) -> list[Result]:
+    started = time.monotonic()
+    for mode in ("baseline", *modes):
+        places.log(project, mode).write_text("")
+    setup_log = places.log(project, "baseline")
+    try:
+        archive = sdist.fetch(project, places.sdists)
+        pristine = sdist.unpack(archive, places.work(project) / "pristine")
+        venv = venvs.ensure(project, places.venvs, setup_log)
+    except (sdist.FetchError, venvs.EnvironmentFailure) as error:
+        return [Result(project.name, mode, problems=[f"setup: {error}"]) for mode in modes]
+    results = []
+    try:
+        baseline = _baseline(project, venv, pristine, places)
+        _say(f"{project.name}: {baseline.line()}")
+        results.append(baseline)
+        steps = {"full": _full, "compat": _compat}
+        for mode in modes:
+            try:
+                result = steps[mode](project, venv, pristine, places, baseline)
+            except venvs.EnvironmentFailure as error:
+                result = Result(project.name, mode, baseline=baseline.passed, problems=[str(error)])
+            _say(f"{project.name}: {result.line()}")
+            results.append(result)
+    except venvs.EnvironmentFailure as error:
+        results.append(Result(project.name, "baseline", problems=[str(error)]))
+    _say(f"{project.name}: done in {time.monotonic() - started:.0f} s")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    names = [project.name for project in corpus.PROJECTS]
+    parser.add_argument("--project", action="append", choices=names, help="only this project (repeatable)")
+    parser.add_argument("--mode", action="append", choices=MODES, help="only this mode (repeatable)")
+    parser.add_argument("--jobs", type=int, default=2, help="projects proven at once (default 2)")
+    parser.add_argument("--cache", type=Path, default=HERE / ".cache",
+                        help="downloads, venvs and logs (default e2e/.cache)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "termshift-e2e",
+                        help="where the projects' trees are unpacked and migrated; must lie outside "
+                             "this repository (default: %(default)s)")
+    options = parser.parse_args(argv)
+    projects = [project for project in corpus.PROJECTS if not options.project or project.name in options.project]
+    modes = tuple(mode for mode in MODES if not options.mode or mode in options.mode)
+    places = Places(options.cache.resolve(), options.work.resolve())
+    if HERE.parent in (places.scratch, *places.scratch.parents):
+        parser.error("--work must lie outside this repository: its pytest and git settings would apply")
+
+    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+        everything = list(pool.map(lambda project: prove(project, modes, places), projects))
+
+    failed = False
+    for results in everything:
+        for result in results:
+            if result.mode == "baseline" and result.ok:
+                continue  # its numbers are in the modes' lines
+            print(result.line() if result.mode != "baseline" else f"{result.project} baseline: "
+                  f"{result.passed} passed, {result.failed} failed")
+            for problem in result.problems:
+                print(f"    {problem}")
+            failed = failed or not result.ok
+    print(f"logs: {places.cache / 'logs'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
