@@ -1,1 +1,4 @@
-"""Lint rules: each module reports one kind of legacy-term site."""
+"""Lint rules: one module per rule, each with its code, documentation and examples.
+
+`registry` lists them and decides which rule reports a site.
+"""

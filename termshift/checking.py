@@ -1,0 +1,97 @@
+"""`termshift check`, end to end: options in, report out, exit code back.
+
+Exit codes are the contract in DESIGN.md: 0 when nothing is at or above the
+failing severity (`fail-on`, default `error`), 1 when something is, 2 for a
+usage, configuration or internal error. `--exit-zero` turns 1 into 0.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import baseline as baseline_module
+from . import lint
+from .config import Config, ConfigError
+
+
+class CheckError(Exception):
+    """A usage problem found while checking (bad selector, bad baseline): exit 2."""
+
+
+@dataclass
+class Request:
+    root: Path
+    config: Config
+    targets: list[Path]
+    format: str = "text"
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    fix: bool = False
+    exit_zero: bool = False
+
+
+def run(request: Request) -> int:
+    from . import report
+    from .formats import Report, repository_of, writer
+
+    options = lint.Options(select=request.select, ignore=request.ignore)
+    try:
+        chosen = lint.selection(request.config, options)
+        if request.baseline is not None:
+            options.baseline = baseline_module.load(request.baseline)
+    except (ConfigError, baseline_module.BaselineError) as error:
+        raise CheckError(str(error)) from None
+
+    targets = request.targets
+    fixed = 0
+    if request.fix:
+        from . import fix as fix_module
+
+        with report.progress("fixing") as progress:
+            outcome = fix_module.fix(request.root, request.config, progress=progress)
+        for problem in outcome.failures:
+            report.err.print(f"[red]not fixed[/] {report.location(problem.path, problem.line, problem.column)}: "
+                             f"{problem.message}")
+        targets = _after_moves(request.root, targets, outcome.moved)
+        fixed = outcome.edits
+        if outcome.changed or outcome.moved:
+            report.err.print(f"termshift check --fix: {len(outcome.changed)} file(s) rewritten, "
+                             f"{len(outcome.moved)} module path(s) renamed")
+
+    with report.progress("checking") as progress:
+        result, _, _ = lint.run(request.root, targets, request.config, options, chosen, progress=progress)
+
+    if request.write_baseline is not None:
+        try:
+            count = baseline_module.write(request.write_baseline, result.unfiltered)
+        except baseline_module.BaselineError as error:
+            raise CheckError(str(error)) from None
+        report.err.print(f"termshift check: wrote {count} finding(s) to the baseline {request.write_baseline}")
+        return 0
+
+    the_report = Report(result, Path.cwd(), repository_of(request.root), fixed=fixed)
+    writer(request.format)(the_report, sys.stdout, sys.stderr)
+    sys.stdout.flush()
+    if result.failing and not request.exit_zero:
+        return 1
+    return 0
+
+
+def _after_moves(root: Path, targets: list[Path], moves: list[tuple[str, str]]) -> list[Path]:
+    """The targets under their new names, once --fix has renamed modules and packages."""
+    out = []
+    for target in targets:
+        absolute = target.resolve()
+        for old, new in moves:  # deepest first, as the engine orders them
+            old_path, new_path = root / old, root / new
+            if absolute == old_path:
+                absolute = new_path
+            elif old_path in absolute.parents:
+                absolute = new_path / absolute.relative_to(old_path)
+        if absolute.exists():
+            out.append(absolute)
+    return out

@@ -1,0 +1,68 @@
+"""Findings: what `check` reports, one record per flagged place.
+
+Positions follow what editors and CI annotations expect: lines and columns
+are 1-based, and the end column is the column just past the flagged text.
+Paths are relative to the project root; each output format turns them into
+what its reader expects (the current directory, the repository).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from .rule import SEVERITIES
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str  # relative to the project root, with forward slashes
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    rule: str
+    severity: str
+    message: str
+    fixable: bool = False
+    text: str = ""  # the flagged text: part of the line-independent fingerprint
+    scope: str = ""  # enclosing qualified name: part of the fingerprint too
+    fingerprint: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code)
+
+    def with_severity(self, severity: str) -> "Finding":
+        return replace(self, severity=severity)
+
+
+def rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+def at_least(finding: Finding, severity: str) -> bool:
+    return rank(finding.severity) >= rank(severity)
+
+
+def fingerprint(code: str, path: str, text: str, scope: str, occurrence: int) -> str:
+    """A digest that survives unrelated edits: no line or column goes into it.
+
+    Two identical texts in the same scope are told apart by their order of
+    appearance, so adding a line above them changes nothing.
+    """
+    data = "\0".join((code, path, text, scope, str(occurrence)))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def fingerprinted(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings in order, each with its fingerprint filled in."""
+    seen: Counter[tuple[str, str, str, str]] = Counter()
+    out = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        key = (finding.code, finding.path, finding.text, finding.scope)
+        out.append(replace(finding, fingerprint=fingerprint(*key, seen[key])))
+        seen[key] += 1
+    return out

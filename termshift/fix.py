@@ -1,0 +1,56 @@
+"""`check --fix`: the codemods, applied to what the check found.
+
+The fix is `migrate --no-compat` over the configured stages with two
+differences: generated compat code is left exactly as it is (it names the
+old terms on purpose), and the whole project is planned even when only a
+few files were named — pre-commit names only the changed files, and
+renaming a definition without its uses elsewhere would break the code. So a
+fix renames each flagged name everywhere, the way `migrate` would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import engine, markers
+from .config import Config
+
+
+@dataclass
+class FixOutcome:
+    changed: list[str] = field(default_factory=list)  # relative paths rewritten
+    moved: list[tuple[str, str]] = field(default_factory=list)
+    edits: int = 0
+    failures: list[engine.Problem] = field(default_factory=list)
+
+
+def fix(root: Path, config: Config, progress=None) -> FixOutcome:
+    analysis = engine.analyze(root, [root], config, progress=progress)
+    the_plan = engine.plan(analysis, config.stages)
+    _leave_compat_alone(analysis, the_plan)
+    outcome = engine.apply(analysis, the_plan, write=True)
+    result = FixOutcome(failures=list(outcome.failures))
+    if not outcome.failures:
+        result.changed = sorted(outcome.changed)
+        result.moved = list(outcome.moved)
+        result.edits = sum(len(sites) for sites in the_plan.edits.values())
+    return result
+
+
+def _leave_compat_alone(analysis: engine.Analysis, the_plan: engine.Plan) -> None:
+    shims: set[str] = set()
+    for path in list(the_plan.edits):
+        source = analysis.sources.get(path)
+        pieces = markers.scan(source.text) if source is not None else []
+        if not pieces:
+            continue
+        if any(piece.kind == "module" for piece in pieces):
+            shims.add(path)
+        kept = [site for site in the_plan.edits[path] if markers.covering(pieces, site.line) is None]
+        if kept:
+            the_plan.edits[path] = kept
+        else:
+            del the_plan.edits[path]
+    # A shim module keeps the old import path alive: it must not be moved to the new one.
+    the_plan.moves = [(old, new) for old, new in the_plan.moves if old not in shims]

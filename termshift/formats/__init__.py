@@ -1,0 +1,54 @@
+"""Output formats for `check`: text for people, json for scripts, sarif for
+code scanning, github for workflow annotations. Each takes the same Report
+and writes to a stream; none of them decides what is a finding."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TextIO
+
+from ..lint import Result
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+@dataclass
+class Report:
+    result: Result
+    cwd: Path
+    repository: Path  # the folder SARIF and GitHub paths are relative to
+    fixed: int = 0  # findings `--fix` removed before this report
+
+    def from_cwd(self, path: str) -> str:
+        """A root-relative path as seen from the current directory (json, text)."""
+        return Path(os.path.relpath(self.result.root / path, self.cwd)).as_posix()
+
+    def from_repository(self, path: str) -> str:
+        """A root-relative path as seen from the repository's top (sarif, github)."""
+        absolute = self.result.root / path
+        try:
+            return absolute.relative_to(self.repository).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(absolute, self.repository)).as_posix()
+
+
+def repository_of(root: Path) -> Path:
+    """The nearest folder holding .git (CI checks out there); the project root otherwise."""
+    for candidate in (root, *root.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return root
+
+
+def writer(name: str) -> Callable[[Report, TextIO, TextIO], None]:
+    if name == "json":
+        from .jsonfmt import write
+    elif name == "sarif":
+        from .sarif import write
+    elif name == "github":
+        from .github import write
+    else:
+        from .text import write
+    return write

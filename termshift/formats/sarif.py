@@ -1,0 +1,79 @@
+"""SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+Every rule of the rule set is described (short and full description, help
+in text and Markdown, default level), results point at repository-relative
+URIs under `%SRCROOT%`, and each result carries the same line-independent
+fingerprint the baseline uses, so code scanning tracks a finding across
+edits instead of opening a new alert when lines move.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from .. import __version__
+from ..rules.registry import RULES
+from . import Report
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _rule(rule) -> dict:
+    doc = rule.doc()
+    first = doc.split("\n\n## ", 1)[0]
+    what = first.split("\n", 1)[1].strip() if first.startswith("## What it does") else rule.summary
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": " ".join(what.split())},
+        "help": {"text": doc, "markdown": rule.help_markdown()},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"tags": ["termshift", rule.name], "fixable": rule.fixable},
+    }
+
+
+def document(report: Report) -> dict:
+    index = {rule.code: position for position, rule in enumerate(RULES)}
+    results = []
+    for finding in report.result.findings:
+        results.append({
+            "ruleId": finding.code,
+            "ruleIndex": index[finding.code],
+            "level": _LEVEL[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": report.from_repository(finding.path), "uriBaseId": "%SRCROOT%"},
+                    "region": {
+                        "startLine": finding.line,
+                        "startColumn": finding.column,
+                        "endLine": finding.end_line,
+                        "endColumn": finding.end_column,
+                    },
+                }
+            }],
+            "partialFingerprints": {"termshiftFingerprint/v1": finding.fingerprint},
+            "properties": {"fixable": finding.fixable},
+        })
+    run = {
+        "tool": {
+            "driver": {
+                "name": "termshift",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule(rule) for rule in RULES],
+            }
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": report.repository.as_uri() + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def write(report: Report, out: TextIO, err: TextIO) -> None:
+    json.dump(document(report), out, indent=2)
+    out.write("\n")

@@ -1,0 +1,203 @@
+"""The check pipeline: sites in, findings out.
+
+    analyse -> plan (what --fix could change) -> findings from sites, file
+    problems and expired compat -> rule selection and severities ->
+    suppression comments -> fingerprints -> baseline
+
+The sites come from the same `engine.analyze` that `migrate` uses, so the
+lint reports exactly what the codemods would change, and nothing here
+imports LibCST: a check stays cheap unless it is asked to fix.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import baseline as baseline_module
+from . import compat_scan, engine, files
+from .config import Config
+from .findings import Finding, at_least, fingerprinted
+from .rule import Rule
+from .rules import registry
+from .selection import Selection, rule_infos
+from .sites import Action
+from .suppressions import NEEDLE, FileSuppressions
+
+
+@dataclass
+class Options:
+    select: tuple[str, ...] | None = None  # replaces the config's selection
+    ignore: tuple[str, ...] = ()  # adds to the config's ignores
+    today: datetime.date = field(default_factory=datetime.date.today)
+    baseline: list[baseline_module.Entry] | None = None
+
+
+@dataclass
+class Result:
+    root: Path
+    findings: list[Finding]  # what is reported: not suppressed, not in the baseline
+    unfiltered: list[Finding]  # before the baseline: what --write-baseline records
+    suppressed: int = 0
+    baselined: int = 0
+    stale: list[baseline_module.Entry] = field(default_factory=list)
+    fail_on: str = "error"
+    files_checked: int = 0
+
+    @property
+    def failing(self) -> list[Finding]:
+        return [finding for finding in self.findings if at_least(finding, self.fail_on)]
+
+
+def selection(config: Config, options: Options) -> Selection:
+    return Selection(config, rule_infos(registry.RULES), select=options.select, ignore=options.ignore)
+
+
+def run(root: Path, targets: list[Path], config: Config, options: Options, chosen: Selection | None = None,
+        progress=None) -> tuple[Result, engine.Analysis, engine.Plan]:
+    chosen = chosen or selection(config, options)
+    analysis = engine.analyze(root, targets, config, progress=progress)
+    the_plan = engine.plan(analysis, config.stages)
+    result = check(analysis, the_plan, config, options, chosen)
+    return result, analysis, the_plan
+
+
+def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, options: Options,
+          chosen: Selection) -> Result:
+    texts = _comment_texts(analysis)
+    compat = compat_scan.gather(analysis, texts, registry.family)
+    raw = [
+        *_site_findings(analysis, the_plan, compat),
+        *_problem_findings(analysis),
+        *_expired_findings(compat, texts, options.today),
+    ]
+    kept = []
+    for finding in raw:
+        if chosen.enabled(finding.code, finding.path):
+            kept.append(replace(finding, severity=chosen.severity_of(finding.code)))
+    kept, suppressed = _apply_suppressions(kept, texts, chosen)
+    unfiltered = fingerprinted(kept)
+    result = Result(analysis.root, unfiltered, unfiltered, fail_on=config.fail_on,
+                    files_checked=len(analysis.targets))
+    result.suppressed = suppressed
+    if options.baseline is not None:
+        checked = {_relative(analysis.root, path) for path in analysis.targets}
+        fresh, old, stale = baseline_module.split(unfiltered, options.baseline, checked)
+        result.findings, result.baselined, result.stale = fresh, len(old), stale
+    return result
+
+
+# -- sources of findings -------------------------------------------------------
+
+
+def _finding(rule: type[Rule], path: str, line: int, column: int, end_line: int, end_column: int,
+             message: str, *, fixable: bool = False, text: str = "", scope: str = "") -> Finding:
+    """Positions in: 1-based line, 0-based columns; out: 1-based columns."""
+    return Finding(path, line, column + 1, end_line, max(end_column, column) + 1, rule.code, rule.name,
+                   rule.severity, message, fixable, text, scope)
+
+
+def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts):
+    fixable = {site.key() for sites in the_plan.edits.values() for site in sites}
+    refused = {}
+    for refusal in the_plan.refusals:
+        refused.setdefault(refusal.old, refusal.reason)
+    wire_names = frozenset(analysis.index.payload_names())
+    for path in sorted(analysis.sites):
+        for site in analysis.sites[path]:
+            context = registry.SiteContext(
+                in_compat=compat.covering(site) is not None,
+                compat_names=compat.names,
+                wire_names=wire_names,
+            )
+            rule = registry.rule_for(site, context)
+            if rule is None:
+                continue
+            message = rule.message(site)
+            if site.action in (Action.RENAME, Action.REFUSED) and site.old in refused:
+                message += f" (not fixable: {refused[site.old]})"
+            yield _finding(rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
+                           fixable=site.key() in fixable and site.action is Action.RENAME,
+                           text=site.old, scope=site.scope)
+
+
+def _problem_findings(analysis: engine.Analysis):
+    rule = registry.BY_CODE["TSH901"]
+    for problem in analysis.problems:
+        yield _finding(rule, problem.path, problem.line, problem.column, problem.line, problem.column,
+                       rule.message(problem), text="")
+
+
+def _expired_findings(compat: compat_scan.CompatFacts, texts: dict[str, str], today: datetime.date):
+    rule = registry.BY_CODE["TSH402"]
+    for path, pieces in compat.pieces.items():
+        lines = texts[path].splitlines()
+        for piece in pieces:
+            if piece.until is not None and not piece.expired(today):
+                continue
+            line = lines[piece.start_line - 1] if piece.start_line <= len(lines) else ""
+            column = max(line.find("#"), 0)
+            message = rule.message(piece) if piece.until is not None else (
+                f"compat marker with an invalid date ({piece.raw_date}): it can never expire; fix the date")
+            yield _finding(rule, path, piece.start_line, column, piece.start_line, len(line), message,
+                           text=f"compat until {piece.raw_date}")
+
+
+# -- suppressions ----------------------------------------------------------------
+
+
+def _apply_suppressions(findings: list[Finding], texts: dict[str, str], chosen: Selection
+                        ) -> tuple[list[Finding], int]:
+    by_file = {path: FileSuppressions(text) for path, text in texts.items()}
+    kept, suppressed = [], 0
+    for finding in findings:
+        comments = by_file.get(finding.path)
+        if comments is not None and comments.suppresses(finding.code, finding.line):
+            suppressed += 1
+        else:
+            kept.append(finding)
+    bare, unused = registry.BY_CODE["TSH902"], registry.BY_CODE["TSH903"]
+    for path, comments in sorted(by_file.items()):
+        leftovers = comments.leftovers(lambda code: code in registry.BY_CODE,
+                                       lambda code, path=path: chosen.enabled(code, path))
+        for comment, code, detail in leftovers:
+            rule = bare if detail == "bare" else unused
+            if not chosen.enabled(rule.code, path):
+                continue
+            message = bare.message(f"# {comment.text}") if rule is bare else unused.message(detail)
+            finding = Finding(path, comment.line, comment.column, comment.line, comment.end_column, rule.code,
+                              rule.name, chosen.severity_of(rule.code), message, False,
+                              f"{comment.text}:{code}", "")
+            kept.append(finding)
+    return kept, suppressed
+
+
+def _comment_texts(analysis: engine.Analysis) -> dict[str, str]:
+    """The text of every checked file that holds a termshift comment (suppressions, compat markers)."""
+    texts: dict[str, str] = {}
+    needle = NEEDLE.encode()
+    for path in analysis.targets:
+        relative = _relative(analysis.root, path)
+        source = analysis.sources.get(relative)
+        if source is not None:
+            if NEEDLE in source.text:
+                texts[relative] = source.text
+            continue
+        if not files.read_bytes_prefilter(path, (needle,)):
+            continue
+        try:
+            text = files.read_source(path).text
+        except files.SourceError:
+            continue
+        if NEEDLE in text:
+            texts[relative] = text
+    return texts
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+

@@ -1,0 +1,42 @@
+"""Helpers for the lint tests: write a small project, check it in-process or through the CLI."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import sys
+from pathlib import Path
+from typing import Mapping
+
+from termshift import config as config_module
+from termshift import lint
+
+PYPROJECT = '[project]\nname = "sample"\nversion = "0"\n'
+
+
+def write_project(root: Path, files: Mapping[str, str], pyproject: str = PYPROJECT) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(pyproject)
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def check(root: Path, *, today: datetime.date | None = None, **options) -> lint.Result:
+    config = config_module.load(root)
+    chosen = lint.Options(**options)
+    if today is not None:
+        chosen.today = today
+    result, _, _ = lint.run(root, [root], config, chosen)
+    return result
+
+
+def locations(result: lint.Result, code: str) -> list[str]:
+    return [f"{f.path}:{f.line}:{f.column}" for f in result.findings if f.code == code]
+
+
+def termshift(*args: str, cwd: Path, timeout: int = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "termshift", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
