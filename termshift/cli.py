@@ -7,6 +7,7 @@ mistake the user can fix.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -98,3 +99,79 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
     refused = bool(the_plan.refusals or the_plan.unresolved or analysis.problems or outcome.failures)
     would_change = bool(outcome.changed or outcome.moved)
     sys.exit(1 if refused or (check_only and would_change) else 0)
+
+
+# -- the lint ------------------------------------------------------------------
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True, help="text for people, json for scripts, sarif for code scanning, github for annotations.")
+@click.option("--select", metavar="C,…", help="Only these rules (codes, prefixes such as TSH1, or names).")
+@click.option("--ignore", metavar="C,…", help="Skip these rules, on top of the config's ignores.")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record every current finding in this file and exit 0.")
+@click.option("--fix", is_flag=True, help="Apply the codemods (no compat layer), then report what remains.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read settings from this file instead of pyproject.toml / termshift.toml.")
+def check(paths: tuple[Path, ...], output_format: str, select: str | None, ignore: str | None,
+          baseline: Path | None, write_baseline: Path | None, fix: bool, exit_zero: bool,
+          config_file: Path | None) -> None:
+    """Report every remaining legacy term in PATHS (default: the current directory).
+
+    Exits 0 when nothing is at or above the failing severity (`fail-on`,
+    default error), 1 when something is, 2 on a usage or config error.
+    """
+    from . import checking
+
+    root, config, targets = _load(paths, config_file)
+    request = checking.Request(
+        root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
+        select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
+        fix=fix, exit_zero=exit_zero,
+    )
+    try:
+        code = checking.run(request)
+    except checking.CheckError as error:
+        raise UsageFailure(str(error)) from None
+    except FileNotFoundError as error:
+        raise UsageFailure(str(error)) from None
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+        sys.stdout = open(os.devnull, "w")
+        sys.exit(1)
+    except Exception as error:  # the contract: an internal error exits 2, not 1
+        import traceback
+
+        traceback.print_exc()
+        raise UsageFailure(f"internal error: {error!r}") from None
+    sys.exit(code)
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """Print the rule table: code, name, default severity, what it reports."""
+    from .rules_table import plain
+
+    click.echo(plain(), nl=False)
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print one rule's documentation: what it does, why, example, fix."""
+    from .rules_table import explain_text
+
+    text = explain_text(code)
+    if text is None:
+        raise UsageFailure(f"unknown rule {code!r} (see `termshift rules`)")
+    click.echo(text)
