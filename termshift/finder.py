@@ -30,6 +30,7 @@ _FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
 _ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
 _SELF_NAMING = {"TypeVar", "ParamSpec", "TypeVarTuple", "NewType", "NamedTuple", "TypedDict", "Enum", "IntEnum", "StrEnum"}
 _KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
@@ -423,6 +424,7 @@ class _SiteVisitor(ast.NodeVisitor):
                 self.f.emit(*found, node.name, kind=ref.kind or "function", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname)
         self.func_stack.append(node)
         self._route_placeholders(node)
+        self._parametrize_names(node)
         self.generic_visit(node)
         self.func_stack.pop()
 
@@ -702,15 +704,18 @@ class _SiteVisitor(ast.NodeVisitor):
         owner = where.method_owner
         self._string_name(key, 0, key.value, Ref(owner, "parameter"), "**kwargs key")
 
-    def _route_placeholders(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """`@app.get("/job/{job_id}")` names the handler's parameter: they change together."""
-        params: dict[str, str] = {}
+    def _parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+        """The function's parameters and their owners."""
         function_scope = self.f.inner_scope.get(id(node))
         if function_scope is None:
+            return {}
+        return {name: bindings[0].owner for name, bindings in function_scope.bindings.items() if bindings[0].kind == "param"}
+
+    def _route_placeholders(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """`@app.get("/job/{job_id}")` names the handler's parameter: they change together."""
+        params = self._parameters(node)
+        if not params:
             return
-        for name, bindings in function_scope.bindings.items():
-            if bindings[0].kind == "param":
-                params[name] = bindings[0].owner
         for decorator in node.decorator_list:
             if not isinstance(decorator, ast.Call):
                 continue
@@ -722,6 +727,23 @@ class _SiteVisitor(ast.NodeVisitor):
                     group = 1 if match.group(1) else 2
                     if name in params and self.f.mentions(name):
                         self._string_name(arg, match.start(group), name, Ref(params[name], "parameter"), "route placeholder")
+
+    def _parametrize_names(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """`@pytest.mark.parametrize("job_id,expected", …)` names the test's parameters: they change together."""
+        for decorator in node.decorator_list:
+            if not (isinstance(decorator, ast.Call) and (dotted(decorator.func) or "").endswith("mark.parametrize")):
+                continue
+            argnames = decorator.args[0] if decorator.args else next(
+                (k.value for k in decorator.keywords if k.arg == "argnames"), None)
+            strings = argnames.elts if isinstance(argnames, (ast.List, ast.Tuple)) else [argnames]
+            params = self._parameters(node)
+            for string in strings:
+                if not (isinstance(string, ast.Constant) and isinstance(string.value, str)):
+                    continue
+                for match in _IDENTIFIER.finditer(string.value):
+                    if match.group() in params and self.f.mentions(match.group()):
+                        self._string_name(string, match.start(), match.group(), Ref(params[match.group()], "parameter"),
+                                          "parametrize name")
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         for value in node.values:
