@@ -348,7 +348,7 @@ def peak_rss(command: list[str], cwd: Path) -> tuple[int, int]:
 
 
 def help_text(*command: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "termshift", *command, "--help"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "termshift", *command, "--help"], capture_output=True, text=True, cwd=HERE)
     return done.stdout if done.returncode == 0 else ""
 
 
@@ -417,7 +417,9 @@ def main() -> None:
 
     corpora = {"dense": python_files(dense), "sparse": python_files(sparse)}
     tools: list[Tool] = []
-    termshift = [sys.executable, "-m", "termshift"]
+    # -P keeps the corpus (the current directory) off sys.path: the sparse corpus is a copy of the
+    # standard library, and would otherwise be imported in place of it.
+    termshift = [sys.executable, *(["-P"] if sys.version_info >= (3, 11) else []), "-m", "termshift"]
     me = [sys.executable, str(Path(__file__).resolve()), "_parse"]
     fixit_env = dict(os.environ, PYTHONPATH=str(HERE))
     fixit_lint = [str(fixit), "--rules", "fixit_job_rule:JobWord", "lint"] if fixit else None
