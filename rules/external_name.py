@@ -52,5 +52,4 @@ class ExternalName(Rule):
 
     @staticmethod
     def message(site) -> str:
-        why = site.note or "it names something outside the project"
-        return f"{site.old!r} is kept as it is: {why}"
+        return f"{site.old!r}: {site.note or 'names something outside the project: left as it is'}"
