@@ -74,18 +74,16 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
     root, config, targets = _load(paths, config_file)
     chosen = stages or config.stages
     writes = not (show_diff or check_only)
-    if writes and not no_compat and set(chosen) & set(IDENTIFIER_STAGES):
-        raise UsageFailure(
-            "this version can't yet leave a compatibility layer behind for renamed names; "
-            "pass --no-compat to rename without one (or --diff to preview)"
-        )
     try:
         with report.progress("analysing") as progress:
             analysis = engine.analyze(root, targets, config, progress=progress)
     except FileNotFoundError as error:
         raise UsageFailure(str(error)) from None
     the_plan = engine.plan(analysis, chosen)
-    outcome = engine.apply(analysis, the_plan, write=writes)
+    from .markers import today, until
+
+    compat_until = None if no_compat else until(today(), config.compat_weeks)
+    outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until)
     if show_diff:
         sys.stdout.write(outcome.diff())
     report.migrate_summary(analysis, the_plan, outcome, wrote=writes)
@@ -99,6 +97,32 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
     refused = bool(the_plan.refusals or the_plan.unresolved or analysis.problems or outcome.failures)
     would_change = bool(outcome.changed or outcome.moved)
     sys.exit(1 if refused or (check_only and would_change) else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--expired", is_flag=True, help="Remove only the pieces whose removal date has passed.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read settings from this file instead of pyproject.toml / termshift.toml.")
+def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file: Path | None) -> None:
+    """Remove the compatibility code `migrate` left behind in PATHS (default: the current directory).
+
+    Only code marked `# termshift: compat ...` goes: deprecated aliases,
+    wrappers, keyword and attribute shims, and shim modules at old import
+    paths. Every other byte stays as it was.
+    """
+    from termshift.codemods.cleanup import run
+
+    from . import markers, report
+
+    root, config, targets = _load(paths, config_file)
+    today = markers.today() if expired else None
+    result = run(root, [path.resolve() for path in targets], config.exclude, today=today, write=not show_diff)
+    if show_diff:
+        sys.stdout.write(result.diff())
+    report.cleanup_summary(result, wrote=not show_diff)
+    sys.exit(1 if result.failures else 0)
 
 
 # -- the lint ------------------------------------------------------------------

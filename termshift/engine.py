@@ -9,13 +9,14 @@ half renamed). `apply` writes, or only reports, what the plan changes.
 from __future__ import annotations
 
 import ast
+import datetime
 import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import files
+from . import deprecation, files, markers
 from .config import Config
 from .finder import Collision, Finder
 from .index import Index
@@ -49,6 +50,11 @@ class Analysis:
     targets: list[Path] = field(default_factory=list)
     skipped_generated: list[str] = field(default_factory=list)
     given: list[Path] = field(default_factory=list)
+
+    def compat_pieces(self, path: str) -> list[markers.Piece]:
+        """The compat code in a file: its sites are seen (the lint needs them) but never planned."""
+        source = self.sources.get(path)
+        return markers.scan(source.text) if source is not None else []
 
     def all_sites(self) -> Iterable[Site]:
         for sites in self.sites.values():
@@ -236,7 +242,10 @@ def plan(analysis: Analysis, stages: Iterable[str]) -> Plan:
 
     # Collisions refuse a name everywhere.
     for path, collisions in analysis.collisions.items():
+        pieces = analysis.compat_pieces(path)
         for collision in collisions:
+            if pieces and markers.covering(pieces, collision.line):
+                continue
             stage = "types" if collision.old in type_names else "services"
             if stage in stages:
                 result.refused_names.add(collision.old)
@@ -252,9 +261,12 @@ def plan(analysis: Analysis, stages: Iterable[str]) -> Plan:
 
     for path, sites in analysis.sites.items():
         chosen = []
+        pieces = analysis.compat_pieces(path)
         for site in sites:
             if stage_of(site, type_names, payload_names) not in stages:
                 continue
+            if pieces and markers.covering(pieces, site.line):
+                continue  # compat code names the old terms on purpose; `cleanup` removes it
             if site.action is Action.RENAME and site.old not in result.refused_names:
                 chosen.append(site)
             elif site.action is Action.UNRESOLVED:
@@ -327,6 +339,8 @@ def _module_moves(analysis: Analysis, stages: set[str], result: Plan) -> list[tu
             new = vocabulary.rewrite(stem)
             if new is None or stem == "__init__":
                 continue
+            if _is_shim_module(path):
+                break  # a module compat left at an old import path: `cleanup` removes it
             old_path = root.joinpath(*parts[: index + 1])
             new_name = new + (Path(name).suffix if index == len(parts) - 1 else "")
             renames[old_path] = old_path.with_name(new_name)
@@ -347,6 +361,15 @@ def _module_moves(analysis: Analysis, stages: set[str], result: Plan) -> list[tu
     return [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
 
 
+def _is_shim_module(path: Path) -> bool:
+    if not files.read_bytes_prefilter(path, (b"termshift: compat module",)):
+        return False
+    try:
+        return any(piece.kind == "module" for piece in markers.scan(files.read_source(path).text))
+    except files.SourceError:
+        return False
+
+
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
@@ -360,11 +383,17 @@ class Outcome:
     moved: list[tuple[str, str]] = field(default_factory=list)  # module files and folders, deepest first
     renamed_files: dict[str, str] = field(default_factory=dict)  # every file whose path changes
     failures: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # done, with a caveat the user should read
+    created: dict[str, str] = field(default_factory=dict)  # new files (compat shims at old module paths) -> text
 
     def diff(self) -> str:
         """A unified diff, with module renames as git shows them."""
         out: list[str] = []
-        for path in sorted(set(self.changed) | set(self.renamed_files)):
+        for path in sorted(set(self.changed) | set(self.renamed_files) | set(self.created)):
+            if path in self.created:
+                out += _new_file_diff(path, self.created[path])
+            if path not in self.changed and path not in self.renamed_files:
+                continue
             new_path = self.renamed_files.get(path, path)
             out.append(f"diff --git a/{path} b/{new_path}")
             if new_path != path:
@@ -383,6 +412,12 @@ class Outcome:
         return "\n".join(out) + ("\n" if out else "")
 
 
+def _new_file_diff(path: str, text: str) -> list[str]:
+    lines = text.splitlines()
+    return [f"diff --git a/{path} b/{path}", "new file mode 100644", "--- /dev/null", f"+++ b/{path}",
+            f"@@ -0,0 +1,{len(lines)} @@", *(f"+{line}" for line in lines)]
+
+
 def _final_path(path: str, moves: list[tuple[str, str]]) -> str:
     for old, new in moves:  # deepest first, so files before their folders
         if path == old:
@@ -392,15 +427,35 @@ def _final_path(path: str, moves: list[tuple[str, str]]) -> str:
     return path
 
 
-def apply(analysis: Analysis, the_plan: Plan, *, write: bool) -> Outcome:
-    """Rewrite the planned files (or only compute the result when `write` is false)."""
+def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: datetime.date | None = None) -> Outcome:
+    """Rewrite the planned files (or only compute the result when `write` is false).
+
+    With `compat_until`, what clients depend on keeps working until that date:
+    renamed routes keep serving under their old paths.
+    """
     from termshift.codemods.rename import SpliceError, splice
 
     outcome = Outcome()
+    # Old public names, parameters and module paths keep working until compat_until.
+    deprecated = deprecation.plan(analysis, the_plan) if compat_until is not None else None
     for path, sites in sorted(the_plan.edits.items()):
         source = analysis.sources[path]
         try:
             new_text = splice(source.text, sites)
+            if compat_until is not None and any(site.kind == "route" for site in sites):
+                from termshift.codemods.routes import keep_old_routes
+
+                new_text, bare = keep_old_routes(source.text, new_text, sites, compat_until)
+                outcome.notes += [
+                    Problem(path, site.line, site.column,
+                            "the old path can't keep serving here (its registration shares a line or spans "
+                            "several): register it by hand if clients still call it")
+                    for site in bare
+                ]
+            if deprecated is not None and path in deprecated.modules:
+                from termshift.codemods.compat import add_block
+
+                new_text = add_block(new_text, deprecated.modules[path], compat_until, source.newline)
             if path.endswith((".py", ".pyi")):
                 _validate(new_text)
         except (SpliceError, SyntaxError) as error:
@@ -421,12 +476,20 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool) -> Outcome:
                 continue
             relative = member.relative_to(analysis.root).as_posix()
             outcome.renamed_files[relative] = _final_path(relative, the_plan.moves)
+    if deprecated is not None:
+        from termshift.codemods.compat import shim_module
+
+        for shim in deprecation.shims(analysis, outcome.renamed_files, deprecated.modules):
+            outcome.created[shim.path] = shim_module(shim, compat_until)
     if write:
         for path, (_, new_text) in outcome.changed.items():
             files.write_source(analysis.root / path, new_text, analysis.sources[path])
         for old, new in the_plan.moves:
             files.move_path(analysis.root / old, analysis.root / new)
             _drop_bytecode(analysis.root / old)
+        for path, text in outcome.created.items():
+            (analysis.root / path).parent.mkdir(parents=True, exist_ok=True)
+            files.write_source(analysis.root / path, text, files.SourceText(text, "utf-8", False, "\n"))
     return outcome
 
 

@@ -174,6 +174,7 @@ class _Verdict:
 
 
 PROSE = _Verdict("prose", role=Role.PROSE)
+REGISTRATION = "route registration"  # the note that tells compat where an old route may keep serving
 
 
 class LiteralFinder:
@@ -285,7 +286,7 @@ class LiteralFinder:
         if "://" in stripped and not LOCAL_HOSTS.match(stripped):
             return _Verdict("string", Action.REPORT, "part of another service's URL: left as it is")
         if self._is_route_registration(outer, parent):
-            return _Verdict("route")
+            return _Verdict("route", note=REGISTRATION)
         if self._is_event(outer, parent) and _EVENT_SHAPE.fullmatch(stripped):
             return _Verdict("event")
         if is_key(template):

@@ -19,6 +19,7 @@ Three shapes:
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 
@@ -99,3 +100,14 @@ def covering(pieces: list[Piece], line: int) -> Piece | None:
 def until(today: datetime.date, weeks: int) -> datetime.date:
     """The removal date for compat code written today."""
     return today + datetime.timedelta(weeks=weeks)
+
+
+def today() -> datetime.date:
+    """Today, or `TERMSHIFT_TODAY` (YYYY-MM-DD): golden tests and dry runs need a fixed date."""
+    fixed = os.environ.get("TERMSHIFT_TODAY")
+    if fixed:
+        try:
+            return datetime.date.fromisoformat(fixed)
+        except ValueError:
+            pass
+    return datetime.date.today()

@@ -67,6 +67,8 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
         err.print(f"  names kept everywhere because of these refusals: {', '.join(sorted(plan.refused_names))}")
     for site in plan.unresolved:
         err.print(f"[yellow]unresolved[/] {location(site.path, site.line, site.column)}: {site.old!r}: {site.note}")
+    for note in outcome.notes:
+        err.print(f"[yellow]note[/] {location(note.path, note.line, note.column)}: {note.message}")
     for problem in (*analysis.problems, *outcome.failures):
         err.print(f"[red]error[/] {location(problem.path, problem.line, problem.column)}: {problem.message}")
     odd = [site for site in analysis.all_sites() if site.action is Action.ODD and "odd case" in site.note]
@@ -88,3 +90,17 @@ def _wire_summary(analysis: Analysis, plan: Plan, *, wrote: bool) -> None:
     for change in found:
         err.print(f"  {change.path}:{change.line}:{change.column}: {change.old} -> {change.new} ({change.stage})",
                   markup=False)
+
+
+def cleanup_summary(result, *, wrote: bool) -> None:
+    """`result` is a `termshift.codemods.cleanup.Cleanup`."""
+    changed, deleted = len(result.changed), len(result.deleted)
+    verb = "changed" if wrote and not result.failures else "would change"
+    headline = f"{changed} file{'s' if changed != 1 else ''} {verb}"
+    if deleted:
+        headline += f", {deleted} shim module{'s' if deleted != 1 else ''} {'removed' if verb == 'changed' else 'to remove'}"
+    err.print(f"[bold]termshift cleanup[/]: {headline}")
+    for path, message in result.failures:
+        err.print(f"[red]error[/] {path}: {message}")
+    if result.failures and wrote:
+        err.print("nothing was written")

@@ -29,6 +29,7 @@ from click.testing import CliRunner
 import termshift.cli
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
+GOLDEN_TODAY = "2026-11-29"
 DEFAULT_ARGS = ["--stage", "types", "--stage", "services", "--no-compat"]
 # Not part of the project: bytecode, and termshift's own cache (excluded by default).
 IGNORED = {"__pycache__", ".termshift_cache"}
@@ -119,6 +120,7 @@ def test_golden(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     shutil.copytree(folder / "input", project, ignore=shutil.ignore_patterns(*IGNORED))
     assert (project / "pyproject.toml").is_file(), f"{case}: input/ needs a pyproject.toml to be its own project root"
     monkeypatch.chdir(project)
+    monkeypatch.setenv("TERMSHIFT_TODAY", GOLDEN_TODAY)  # compat markers carry a date: fix it
 
     args = _lines(folder / "args") or DEFAULT_ARGS
     exit_code = int((_lines(folder / "exit_code") or ["0"])[0])
