@@ -111,7 +111,39 @@ def _class_members(name: str, search_path: tuple[str, ...], depth: int) -> froze
     target = imports.get(attr)
     if target:
         return _class_members(target, search_path, depth + 1)
-    return None
+    return _alias_members(tree, module, is_package, attr, search_path, depth)
+
+
+def _module_level(body: list[ast.stmt]):
+    """Statements that run at import time, through `if`/`try` blocks (`if TYPE_CHECKING: … else: …`)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _module_level(stmt.body)
+            yield from _module_level(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            for block in (stmt.body, *(handler.body for handler in stmt.handlers), stmt.orelse, stmt.finalbody):
+                yield from _module_level(block)
+
+
+def _alias_members(tree: ast.Module, module: str, is_package: bool, attr: str, search_path: tuple[str, ...],
+                   depth: int) -> frozenset[str] | None:
+    """`_Base = unittest.TestCase` (or `object`, depending): a class alias has the members of every class
+    it may be; None when one of them is unknowable or the name isn't bound to a class name at all."""
+    members: set[str] = set()
+    found = False
+    for stmt in _module_level(tree.body):
+        if not (isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets)):
+            continue
+        name = dotted(stmt.value)
+        if not name or name == attr:
+            return None
+        inherited = _class_members(_qualify(tree, module, is_package, name), search_path, depth + 1)
+        if inherited is None:
+            return None
+        members |= inherited
+        found = True
+    return frozenset(members) if found else None
 
 
 def _qualify(tree: ast.Module, module: str, is_package: bool, name: str) -> str:
