@@ -90,3 +90,28 @@ def test_unparsable_file_is_reported_and_left_alone(project):
     assert result.exit_code == 1
     assert "app/broken_job.py:1:" in result.output
     assert broken.read_text() == "def job(:\n"
+
+
+def test_report_lists_every_wire_change_as_json(project):
+    (project / "app" / "store.py").write_text(
+        'import os\n\nPENDING = "jobs:pending"\nQUEUE = os.environ["JOB_QUEUE"]\n\n\n'
+        'def event(job):\n    return {"type": "job_done", "job_id": job}\n'
+    )
+    result = invoke("migrate", "--stage", "keys", "--stage", "webhooks", "--diff", "--report", "wire.json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    changes = json.loads((project / "wire.json").read_text())["wire_changes"]
+    assert [(c["path"], c["line"], c["column"], c["stage"], c["kind"], c["old"], c["new"]) for c in changes] == [
+        ("app/store.py", 3, 11, "keys", "key", '"jobs:pending"', '"steps:pending"'),
+        ("app/store.py", 8, 21, "webhooks", "event", '"job_done"', '"step_done"'),
+        ("app/store.py", 8, 33, "webhooks", "payload-key", '"job_id"', '"step_id"'),
+    ]
+    # --diff wrote nothing but the report; the environment variable is never a wire change.
+    assert '"jobs:pending"' in (project / "app" / "store.py").read_text()
+
+
+def test_report_to_an_unwritable_place_is_a_usage_error(project):
+    result = invoke("migrate", "--stage", "keys", "--diff", "--report", "missing/dir/wire.json")
+    assert result.exit_code == 2
+    assert "can't write the report" in result.output
