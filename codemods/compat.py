@@ -1,0 +1,383 @@
+"""Write the compatibility layer: old names kept working, with a warning.
+
+One block per module, at its end (before a trailing ``if __name__ ==
+"__main__":``), so that everything it refers to already exists when it
+runs. It holds only what the module needs of:
+
+- a PEP 562 module ``__getattr__`` serving the old module-level names (an
+  existing ``__getattr__`` is kept as the fallback), and the same aliases
+  under ``if TYPE_CHECKING:`` for type checkers;
+- ``_compat_keywords``: a renamed parameter still accepted under its old
+  keyword (a ``TypeError`` when both are given), for functions, methods,
+  ``__init__`` and the constructors of data classes and named tuples;
+- ``_compat_members``: old member names as descriptors forwarding gets,
+  sets and deletes to the new name (methods of every flavour, properties,
+  attributes, fields, enum members), and renamed methods that still honour
+  a subclass — or a mock — defining the old name.
+
+Moved modules leave a shim module at the old path. The generated code needs
+nothing but the standard library, and every piece carries a marker
+(`termshift.markers`) so that `termshift cleanup` removes exactly it and
+the lint can tell it apart. Inserting is a splice at a line boundary, so
+every other byte of the file stays as it was and cleanup gives back exactly
+what `migrate --no-compat` writes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Iterable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from termshift import markers
+from termshift.deprecation import ModuleCompat, Shim
+
+# Blank lines between the block and the code around it (PEP 8, top level).
+SEPARATION = 2
+
+_HEADER = """\
+# The old names keep working, with a DeprecationWarning, until the date above;
+# `termshift cleanup` removes this block, and only it.
+"""
+
+_WARN = '''
+
+def _compat_warn(old, new, stacklevel=3):
+    import warnings
+
+    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=stacklevel)
+'''
+
+_KEYWORDS = '''
+
+def _compat_keywords(owner, name, renamed):
+    """Callers of owner.name may still pass the old keyword names."""
+    import functools
+    import inspect
+
+    attribute = vars(owner)[name]
+    function = getattr(attribute, "__func__", attribute)  # inside a staticmethod / classmethod
+
+    def new_keywords(kwargs):
+        for old, new in renamed.items():
+            if old in kwargs:
+                if new in kwargs:
+                    raise TypeError(f"{function.__qualname__}() got both {old!r} and {new!r}")
+                _compat_warn(f"keyword {old!r} of {function.__qualname__}()", repr(new), stacklevel=4)
+                kwargs[new] = kwargs.pop(old)
+        return kwargs
+
+    if inspect.iscoroutinefunction(function):
+        async def accept(*args, **kwargs):
+            return await function(*args, **new_keywords(kwargs))
+    else:
+        def accept(*args, **kwargs):
+            return function(*args, **new_keywords(kwargs))
+    accept = functools.wraps(function)(accept)
+    setattr(owner, name, accept if attribute is function else type(attribute)(accept))
+'''
+
+_MEMBERS = '''
+
+class _CompatOldName:
+    """The old name of a member: gets, sets and deletes go to the new name."""
+
+    def __init__(self, owner, old, new):
+        self.owner, self.old, self.new = owner, old, new
+
+    def __get__(self, instance, owner=None):
+        _compat_warn(f"{self.owner.__qualname__}.{self.old}", self.new)
+        owner = owner or type(instance)
+        found = next((vars(cls)[self.new] for cls in owner.__mro__ if self.new in vars(cls)), None)
+        if isinstance(found, _CompatNewName):  # the method itself, not an override of its old name
+            return found.function.__get__(instance, owner)
+        return getattr(owner if instance is None else instance, self.new)
+
+    def __set__(self, instance, value):
+        _compat_warn(f"{self.owner.__qualname__}.{self.old}", self.new)
+        setattr(instance, self.new, value)
+
+    def __delete__(self, instance):
+        _compat_warn(f"{self.owner.__qualname__}.{self.old}", self.new)
+        delattr(instance, self.new)
+
+
+class _CompatNewName:
+    """A renamed method that a subclass, or a mock, still defining the old name overrides."""
+
+    def __init__(self, function, old, new):
+        self.function, self.old, self.new = function, old, new
+
+    def __get__(self, instance, owner=None):
+        owner = owner or type(instance)
+        for cls in owner.__mro__:
+            override = vars(cls).get(self.old)
+            if override is not None and not isinstance(override, _CompatOldName):
+                _compat_warn(f"overriding {cls.__qualname__}.{self.old}", f"{self.new}")
+                return override.__get__(instance, owner) if hasattr(type(override), "__get__") else override
+            if vars(cls).get(self.new) is self:
+                break
+        return self.function.__get__(instance, owner)
+
+
+def _compat_members(owner, renamed):
+    import inspect
+
+    for old, new in renamed.items():
+        current = vars(owner).get(new)
+        if inspect.isfunction(current) or isinstance(current, (staticmethod, classmethod)):
+            setattr(owner, new, _CompatNewName(current, old, new))
+        setattr(owner, old, _CompatOldName(owner, old, new))
+'''
+
+_GETATTR = '''
+
+def __getattr__(name):
+    if name not in _COMPAT_OLD_NAMES:
+        {fallback}
+    _compat_warn(f"{{__name__}}.{{name}}", _COMPAT_OLD_NAMES[name])
+    return globals()[_COMPAT_OLD_NAMES[name]]
+'''
+_RAISE = 'raise AttributeError(f"module {__name__!r} has no attribute {name!r}")'
+_CHAIN = "return _compat_getattr(name)"
+
+
+def add_block(text: str, request: ModuleCompat, until: datetime.date, newline: str = "\n") -> str:
+    """`text` (a module already renamed) with its compat block spliced in."""
+    try:
+        layout = _Layout.of(text)
+    except cst.ParserSyntaxError:
+        return text  # the rename itself broke the file: the engine's validation reports it
+    names = {old: new for old, new in request.names.items() if new in layout.bound and old not in layout.bound}
+    body = _block_body(request, names, chains=layout.has_getattr)
+    if not body:
+        return text
+    block = markers.BEGIN_TAG.format(date=until.isoformat()) + "\n" + _HEADER + body + markers.END_TAG + "\n"
+    block = block.replace("\n", newline)
+    blank = newline * SEPARATION
+    lines = text.splitlines(keepends=True)
+    if layout.main_guard_line is not None:
+        at = layout.main_guard_line - 1
+        return "".join(lines[:at]) + block + blank + "".join(lines[at:])
+    if text and not text.endswith(("\n", "\r")):
+        # Keep the file's missing final newline missing, so cleanup can restore it.
+        return text + newline + blank + block[: -len(newline)]
+    return text + (blank if text.strip() else "") + block
+
+
+def _block_body(request: ModuleCompat, names: dict[str, str], *, chains: bool) -> str:
+    members = {path: renamed for path, renamed in request.members.items() if renamed}
+    keywords = {path: renamed for path, renamed in request.keywords.items() if renamed}
+    if not (names or members or keywords):
+        return ""
+    imports = []
+    if any("." not in path for path in keywords):
+        imports.append("import sys\n")
+    if names:
+        imports.append("from typing import TYPE_CHECKING\n")
+    parts = ["\n" + "".join(imports) if imports else "", _WARN]
+    if keywords:
+        parts.append(_KEYWORDS)
+    if members:
+        parts.append(_MEMBERS)
+    calls: list[str] = []
+    for path, renamed in sorted(keywords.items()):
+        owner, _, name = path.rpartition(".")
+        calls.append(_call("_compat_keywords", [owner or "sys.modules[__name__]", _quoted(name)], renamed))
+    for path, renamed in sorted(members.items()):
+        calls.append(_call("_compat_members", [path], renamed))
+    if calls:
+        parts.append("\n\n" + "".join(calls))
+    if names:
+        chain = "_compat_getattr = __getattr__\n" if chains else ""
+        parts.append(f"\n\n{chain}_COMPAT_OLD_NAMES = {_dict_text(names)}\n")
+        parts.append(_GETATTR.format(fallback=_CHAIN if chains else _RAISE))
+        aliases = "".join(f"    {old} = {new}\n" for old, new in sorted(names.items()))
+        parts.append("\n\nif TYPE_CHECKING:  # the old names, for type checkers\n" + aliases)
+    return "".join(parts)
+
+
+def _call(function: str, arguments: list[str], renamed: dict[str, str]) -> str:
+    return f"{function}({', '.join(arguments)}, {_dict_text(renamed)})\n"
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'  # identifiers: nothing to escape
+
+
+def _dict_text(renamed: dict[str, str]) -> str:
+    """A dict literal: on one line when short, else one pair a line."""
+    pairs = [f"{_quoted(old)}: {_quoted(new)}" for old, new in renamed.items()]
+    inline = "{" + ", ".join(pairs) + "}"
+    if len(inline) <= 72:
+        return inline
+    return "{\n" + "".join(f"    {pair},\n" for pair in pairs) + "}"
+
+
+class _Layout:
+    """What the block's placement needs to know about a module."""
+
+    def __init__(self) -> None:
+        self.bound: set[str] = set()
+        self.has_getattr = False
+        self.main_guard_line: int | None = None  # where a trailing `if __name__ == "__main__":` starts
+
+    @classmethod
+    def of(cls, text: str) -> "_Layout":
+        module = cst.parse_module(text)
+        layout = cls()
+        layout.bound = _bound_names(module.body)
+        layout.has_getattr = any(
+            isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__getattr__" for stmt in module.body
+        )
+        if module.body and _is_main_guard(module.body[-1]):
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            positions = wrapper.resolve(PositionProvider)
+            last = wrapper.module.body[-1]
+            start = positions[last].start.line
+            comments = [line for line in last.leading_lines if line.comment is not None]
+            if comments:
+                # Leading lines end right above the statement; start at the first comment.
+                first = next(index for index, line in enumerate(last.leading_lines) if line.comment is not None)
+                start -= len(last.leading_lines) - first
+            layout.main_guard_line = start
+        return layout
+
+
+def _is_main_guard(stmt: cst.CSTNode) -> bool:
+    if not isinstance(stmt, cst.If) or not isinstance(stmt.test, cst.Comparison):
+        return False
+    test = stmt.test
+    names = [test.left, *(target.comparator for target in test.comparisons)]
+    return any(isinstance(node, cst.Name) and node.value == "__name__" for node in names) and any(
+        isinstance(node, cst.SimpleString) and node.evaluated_value == "__main__" for node in names
+    )
+
+
+def _bound_names(body: Iterable[cst.CSTNode]) -> set[str]:
+    """Names a module binds at its top level (inside if/try/with too)."""
+    bound: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            bound.add(stmt.name.value)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                bound.update(_small_bound(small))
+        elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
+            for block in _blocks(stmt):
+                bound.update(_bound_names(block.body if isinstance(block.body, Iterable) else ()))
+    return bound
+
+
+def _blocks(stmt: cst.CSTNode) -> list:
+    blocks = []
+    body = getattr(stmt, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        blocks.append(body)
+    orelse = getattr(stmt, "orelse", None)
+    while orelse is not None:
+        if isinstance(orelse, cst.If):
+            blocks.extend(_blocks(orelse))
+            break
+        if isinstance(getattr(orelse, "body", None), cst.IndentedBlock):
+            blocks.append(orelse.body)
+        break
+    for handler in getattr(stmt, "handlers", ()):
+        if isinstance(handler.body, cst.IndentedBlock):
+            blocks.append(handler.body)
+    final = getattr(stmt, "finalbody", None)
+    if final is not None and isinstance(final.body, cst.IndentedBlock):
+        blocks.append(final.body)
+    return blocks
+
+
+def _small_bound(small: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+    if isinstance(small, cst.Assign):
+        for target in small.targets:
+            names.update(_target_names(target.target))
+    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+        names.update(_target_names(small.target))
+    elif isinstance(small, cst.Import):
+        for alias in small.names:
+            if alias.asname is not None:
+                names.update(_target_names(alias.asname.name))
+            else:
+                names.add(_dotted(alias.name).split(".")[0])
+    elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+        for alias in small.names:
+            if alias.asname is not None:
+                names.update(_target_names(alias.asname.name))
+            else:
+                names.add(_dotted(alias.name).split(".")[-1])
+    return names
+
+
+def _target_names(node: cst.CSTNode) -> set[str]:
+    if isinstance(node, cst.Name):
+        return {node.value}
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return {name for element in node.elements for name in _target_names(element.value)}
+    if isinstance(node, cst.StarredElement):
+        return _target_names(node.value)
+    return set()
+
+
+def _dotted(node: cst.CSTNode) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+# -- shim modules -------------------------------------------------------------
+
+_SHIM_DOC = '"""Deprecated: `{old}` is now `{new}`. This module keeps the old import path working."""\n'
+
+_MODULE_SHIM = '''
+import importlib
+import sys
+import warnings
+
+warnings.warn("{old} is deprecated; use {new}", DeprecationWarning, stacklevel=2)
+# The new module itself, so classes, functions and module state are the very same objects.
+sys.modules[__name__] = importlib.import_module("{new}")
+'''
+
+_PACKAGE_SHIM = '''
+import importlib
+import warnings
+
+warnings.warn("{old} is deprecated; use {new}", DeprecationWarning, stacklevel=2)
+_new = importlib.import_module("{new}")
+
+
+def __getattr__(name):
+    # Names and already imported submodules of the new package; other
+    # submodules are found through the shim modules beside this file.
+    return getattr(_new, name)
+'''
+
+_SHIM_TYPES = '''
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the old path offers, for type checkers
+    from {new} import *  # noqa: F401,F403
+'''
+
+
+def shim_module(shim: Shim, until: datetime.date) -> str:
+    """The text of the module left at an old import path."""
+    text = markers.MODULE_TAG.format(date=until.isoformat()) + "\n"
+    text += _SHIM_DOC.format(old=shim.old_module, new=shim.new_module)
+    template = _PACKAGE_SHIM if shim.package else _MODULE_SHIM
+    text += template.format(old=shim.old_module, new=shim.new_module)
+    text += _SHIM_TYPES.format(new=shim.new_module)
+    if shim.old_names:
+        names = "".join(f"        {name},\n" for name in shim.old_names)
+        text += f"    from {shim.new_module} import (  # noqa: F401\n{names}    )\n"
+    return text

@@ -1,0 +1,190 @@
+"""Which renames leave a deprecated old name behind, and where.
+
+`migrate` keeps old clients working through the deprecation period: every
+renamed name that someone outside the module may use — its *public
+surface* — stays reachable under the old name, with a warning. This module
+decides that surface from the sites of a plan and the index's module
+summaries; `termshift.codemods.compat` writes the code. It is pure planning,
+so it never imports LibCST.
+
+Public means not underscore-prefixed (dunders are public) and reachable from
+the package: module-level names, names a package or an `__all__` re-exports,
+public classes and their public members, the parameters of public functions
+and methods (and the fields a data class or named tuple takes as keywords),
+and modules and packages that moved. Locals, private names and test modules
+get no compat: nobody outside can be relying on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from .sites import Action, Role, Site
+
+MODULE_KINDS = frozenset({"class", "type-alias", "type-var", "function", "variable", "constant", "module"})
+MEMBER_KINDS = frozenset({"method", "attribute", "field", "class"})
+IMPORTED = ("import", "module-import")
+
+
+@dataclass
+class ModuleCompat:
+    """What one module keeps under its old names. Paths inside are the new spellings."""
+
+    path: str  # relative path of the file, as in `plan.edits` (before any move)
+    module: str
+    names: dict[str, str] = field(default_factory=dict)  # module level: old -> new
+    members: dict[str, dict[str, str]] = field(default_factory=dict)  # "Class" -> old -> new
+    keywords: dict[str, dict[str, str]] = field(default_factory=dict)  # "f" / "Class.method" -> old -> new
+    chains_getattr: bool = False  # the module has its own __getattr__ to fall back to
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.members or self.keywords)
+
+
+@dataclass(frozen=True)
+class Shim:
+    """A module left at an old import path, standing for the module that moved away."""
+
+    path: str  # relative path of the shim file (the old path of a moved module)
+    old_module: str
+    new_module: str
+    package: bool  # an old package's __init__: its submodules have shims of their own
+    old_names: tuple[str, ...] = ()  # deprecated names the new module still serves
+
+
+@dataclass
+class CompatPlan:
+    modules: dict[str, ModuleCompat] = field(default_factory=dict)  # relative path -> request
+
+
+def is_public(name: str) -> bool:
+    return not name.startswith("_") or (name.startswith("__") and name.endswith("__") and len(name) > 4)
+
+
+def is_test_module(module: str) -> bool:
+    """Test suites are nobody's API: they get no compat code."""
+    parts = module.split(".")
+    return parts[-1] == "conftest" or parts[-1].startswith("test_") or parts[-1].endswith("_test") or any(
+        part in ("test", "tests") for part in parts[:-1]
+    )
+
+
+def _public_path(dotted: str) -> bool:
+    return all(is_public(part) for part in dotted.split("."))
+
+
+def plan(analysis, the_plan) -> CompatPlan:
+    """What each module of a migration plan keeps under its old names (shims: see `shims`)."""
+    result = CompatPlan()
+    for path, sites in sorted(the_plan.edits.items()):
+        if not path.endswith(".py"):
+            continue
+        module = analysis.project.module_of.get(analysis.root / path)
+        if not module or is_test_module(module) or not _public_path(module):
+            continue
+        summary = analysis.index.module(module)
+        if summary is None:
+            continue
+        request = _module_request(path, module, summary, sites)
+        if request:
+            result.modules[path] = request
+    return result
+
+
+def _renamed(sites: list[Site]) -> list[Site]:
+    return [site for site in sites if site.action is Action.RENAME and site.old != site.new]
+
+
+def _module_request(path: str, module: str, summary, sites: list[Site]) -> ModuleCompat:
+    sites = _renamed(sites)
+    request = ModuleCompat(path=path, module=module, chains_getattr=summary.dynamic)
+    is_package = PurePosixPath(path).stem == "__init__"
+    exported = set(summary.all_names or ())
+
+    # Where a definition's new name comes from: (scope, old) -> new.
+    definitions = {(site.scope, site.old): site.new for site in sites if site.role is Role.DEFINITION}
+
+    def new_path(old_path: str) -> str:
+        parts = old_path.split(".")
+        return ".".join(definitions.get((".".join(parts[:index]), part), part) for index, part in enumerate(parts))
+
+    # Module-level names: defined here, or re-exported (a package's imports, or names in __all__).
+    for site in sites:
+        symbol = summary.symbols.get(site.old)
+        if symbol is None or not is_public(site.old) or site.old in request.names:
+            continue
+        if symbol.kind in IMPORTED:
+            reexported = site.old in exported if summary.all_names is not None else is_package
+            if site.role is Role.IMPORT and site.kind in MODULE_KINDS and reexported:
+                request.names[site.old] = site.new
+        elif site.role is Role.DEFINITION and site.scope == "" and site.kind in MODULE_KINDS:
+            request.names[site.old] = site.new
+
+    # Members of public classes: methods, properties, attributes, fields, nested classes.
+    for qualname, info in summary.classes.items():
+        if not _public_path(qualname):
+            continue
+        members: dict[str, str] = {}
+        for site in sites:
+            if site.old in info.members and site.kind in MEMBER_KINDS and is_public(site.old) and (
+                site.scope == qualname or site.scope.startswith(qualname + ".")
+            ):
+                members.setdefault(site.old, site.new)
+        if members:
+            request.members[new_path(qualname)] = members
+        # A data class's fields (a named tuple's too) are its constructor's keywords.
+        renamed_fields = {old: new for old, new in members.items() if old in info.fields}
+        if renamed_fields and info.kind == "dataclass" and "__init__" not in info.members:
+            request.keywords[new_path(qualname) + ".__init__"] = renamed_fields
+        elif renamed_fields and info.kind == "namedtuple":
+            request.keywords[new_path(qualname) + ".__new__"] = renamed_fields
+
+    # Parameters of public functions and methods, and the **kwargs keys they read.
+    for key, function in summary.functions.items():
+        if not _public_path(key) or ("." in key and key.rsplit(".", 1)[0] not in summary.classes):
+            continue
+        keywords: dict[str, str] = {}
+        for site in sites:
+            if site.kind != "parameter" or site.scope != key:
+                continue
+            if site.role is Role.DEFINITION and site.old in function.params:
+                keywords.setdefault(site.old, site.new)
+            elif site.role is Role.STRING and site.old in function.kwargs_keys:
+                keywords.setdefault(site.old, site.new)
+        if keywords:
+            request.keywords.setdefault(new_path(key), {}).update(keywords)
+    return request
+
+
+def shims(analysis, renamed_files: dict[str, str], modules: dict[str, ModuleCompat]) -> list[Shim]:
+    """One shim per old module path: every moved .py file, and the files inside moved packages.
+
+    `renamed_files` maps the relative path of every file that moves to its
+    new path (`Outcome.renamed_files`).
+    """
+    project = analysis.project
+    shims: list[Shim] = []
+    for old, new in sorted(renamed_files.items()):
+        if not old.endswith(".py") or old == new:
+            continue
+        old_module = project.module_of.get(analysis.root / old)
+        if not old_module or is_test_module(old_module):
+            continue
+        if not _public_path(old_module):
+            continue
+        # Moves rename path segments, never add or drop one: the module's
+        # dotted name is the tail of its new path.
+        depth = len(old_module.split("."))
+        new_module = ".".join(_module_name(new).split(".")[-depth:])
+        request = modules.get(old)
+        names = tuple(sorted(request.names)) if request else ()
+        shims.append(Shim(old, old_module, new_module, PurePosixPath(old).name == "__init__.py", names))
+    return shims
+
+
+def _module_name(relative: str) -> str:
+    parts = list(PurePosixPath(relative).with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
