@@ -54,6 +54,7 @@ MESSAGE_KEYWORDS = frozenset({"help", "description", "epilog", "usage", "msg", "
 HTTP_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "fetch", "urlopen"})
 LOCAL_HOSTS = re.compile(r"^[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|testserver|0\.0\.0\.0)(?::\d+)?(?=/|$)")
 _ROUTE_PLACEHOLDER = re.compile(r"<[^<>/]*>|\{[^{}/]*\}|%\(?[^)/]*\)?[sdr]|%[sdr]")
+_PLACEHOLDER_NAME = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
 _IDENTIFIER_LIKE = re.compile(r"[A-Za-z_][\w\-]*")
 _EVENT_SHAPE = re.compile(r"[A-Za-z][\w.\-:]*")
 _ENV_SHAPE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
@@ -89,7 +90,7 @@ def registered_routes(tree: ast.Module) -> set[tuple[str, ...]]:
                     routes.update(_route_args(decorator))
         elif isinstance(node, ast.Call):
             name = _callee_name(node)
-            if name in ROUTE_REGISTRATIONS or (isinstance(node.func, ast.Name) and node.func.id in table):
+            if name in ROUTE_REGISTRATIONS or _is_table_call(node, table):
                 routes.update(_route_args(node))
     return routes
 
@@ -115,12 +116,25 @@ def _looks_like_route(template: str | None) -> bool:
 
 
 def _route_table_names(tree: ast.Module) -> set[str]:
+    """Local names of route-table constructors: `path`, `Route`, and `web.get` for `from aiohttp import web`."""
     names = set()
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module in ROUTE_TABLE_SOURCES:
             wanted = ROUTE_TABLE_SOURCES[node.module]
             names.update(alias.asname or alias.name for alias in node.names if alias.name in wanted)
+        elif isinstance(node, ast.ImportFrom) and node.module == "aiohttp":
+            for alias in node.names:
+                if alias.name == "web":
+                    names.update(f"{alias.asname or 'web'}.{method}" for method in ROUTE_DECORATORS)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "aiohttp.web" and alias.asname:
+                    names.update(f"{alias.asname}.{method}" for method in ROUTE_DECORATORS)
     return names
+
+
+def _is_table_call(call: ast.Call, table: set[str]) -> bool:
+    return (dotted(call.func) or "") in table
 
 
 def _callee_name(call: ast.Call) -> str:
@@ -236,6 +250,8 @@ class LiteralFinder:
                 verdict = self._fallback(template)
         route = verdict.kind == "route"
         scope = self._scope_name(node)
+        if verdict.note == REGISTRATION:
+            self._registered_placeholders(node, regions, scope)
         for region in regions:
             text = strings.masked(self.text, region)
             if route:
@@ -262,6 +278,48 @@ class LiteralFinder:
                     else f"{match.word!r} only contains the term: left as it is")
             sites.append(Site(self.f.path, line, column, line, end, match.word, match.word, verdict.kind,
                               verdict.role, Action.ODD, note, scope))
+
+    def _registered_placeholders(self, node: ast.AST, regions: list[strings.Region], scope: str) -> None:
+        """`path("jobs/<int:job_id>/", views.job_detail)`: the placeholder names the view's parameter.
+
+        Decorated handlers are bound by the identifier pass; here the handler is
+        an argument of the registering call. Unbound, the placeholder is reported:
+        renaming one side alone would break the route.
+        """
+        outer, parent = self._outermost(node)
+        if isinstance(parent, ast.keyword):
+            parent = self.parents.get(id(parent))
+        if not isinstance(parent, ast.Call):
+            return
+        holder = self.parents.get(id(parent))
+        if isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and parent in holder.decorator_list:
+            return
+        handler = next((arg for arg in parent.args if arg is not outer and not isinstance(arg, (ast.Constant, ast.JoinedStr))), None)
+        handler = handler or next((k.value for k in parent.keywords if k.arg in ("view_func", "view", "handler", "endpoint")), None)
+        params = self._handler_params(handler) if handler is not None else None
+        for region in regions:
+            text = self.text[region.start : region.end]
+            for match in _PLACEHOLDER_NAME.finditer(text):
+                name = match.group(1) or match.group(2)
+                if not self.f.mentions(name):
+                    continue
+                group = 1 if match.group(1) else 2
+                line, column = self.pos.line_col(region.start + match.start(group))
+                if params is not None and name in params:
+                    self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner=OWN, scope=scope)
+                else:
+                    self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner="unknown", scope=scope,
+                                note="a route placeholder whose handler can't be found: rename both by hand")
+
+    def _handler_params(self, handler: ast.AST) -> tuple[str, ...] | None:
+        scope = self.f.scope_of.get(id(handler)) or self.f._scopes[0]
+        found = self.f.type_of(handler, scope)
+        if found is None or found.kind != "func":
+            return None
+        module, _, qual = found.name.partition(":")
+        summary = self.f.index.module(module)
+        function = summary.functions.get(qual) if summary else None
+        return function.params if function else None
 
     def _script_keys(self, regions: list[strings.Region]) -> list[tuple[int, int]]:
         """Keys quoted inside a script (Redis Lua: `redis.call('GET', 'job:' .. id)`)."""
@@ -363,7 +421,7 @@ class LiteralFinder:
         name = _callee_name(parent)
         if name in ROUTE_REGISTRATIONS:
             return True
-        if isinstance(parent.func, ast.Name) and parent.func.id in self.table_names:
+        if _is_table_call(parent, self.table_names):
             return True
         holder = self.parents.get(id(parent))
         return (
