@@ -1,0 +1,334 @@
+"""The compat layer at run time: import the migrated golden output and use it.
+
+Old names must keep working and warn (naming the new name); new names must
+not warn; classes, enum members, pickles, signatures and module objects must
+be the very same things under both names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import importlib
+import inspect
+import pickle
+import shutil
+import sys
+import warnings
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+CASES = Path(__file__).parent / "fixtures" / "compat"
+
+
+@pytest.fixture
+def load(tmp_path: Path):
+    """Import modules of a case's migrated tree (a private copy), forgotten afterwards."""
+    added: list[str] = []
+
+    def load(case: str, package: str):
+        root = tmp_path / case
+        if not root.exists():
+            shutil.copytree(CASES / case / "expected", root)
+            sys.path.insert(0, str(root))
+            added.append(str(root))
+        return importlib.import_module(package)
+
+    before = set(sys.modules)
+    yield load
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+    for entry in added:
+        sys.path.remove(entry)
+
+
+def deprecated(match: str):
+    return pytest.warns(DeprecationWarning, match=match)
+
+
+@pytest.fixture
+def no_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+# -- module-level names --------------------------------------------------------
+
+
+def test_old_class_name_is_the_new_class(load):
+    models = load("module_names", "names_app.models")
+    with deprecated(r"names_app\.models\.Job is deprecated; use Step"):
+        from names_app.models import Job
+    assert Job is models.Step
+    assert isinstance(models.Step("a"), Job)
+
+    class Mine(Job):
+        pass
+
+    assert issubclass(Mine, models.Step)
+    with deprecated("JobError"):
+        with pytest.raises(models.JobError):
+            raise models.StepError("boom")
+
+
+def test_new_names_do_not_warn(load, no_warnings):
+    models = load("module_names", "names_app.models")
+    import names_app
+
+    assert names_app.Step is models.Step
+    assert models.make_step("a") == models.Step("a")
+    assert models.STEP_LIMIT == 3 and models.StepKind.BATCH.value == "batch"
+
+
+def test_constants_functions_aliases_and_enums(load):
+    models = load("module_names", "names_app.models")
+    with deprecated("JOB_LIMIT"):
+        assert models.JOB_LIMIT == 3
+    with deprecated("make_job is deprecated; use make_step"):
+        assert models.make_job("a") == models.Step("a")
+    with deprecated("JobMap"):
+        assert models.JobMap == dict[str, int]
+    with deprecated("JobKind"):
+        assert models.JobKind.STREAM is models.StepKind.STREAM
+
+
+def test_reexports_keep_the_old_names(load):
+    load("module_names", "names_app")
+    with deprecated(r"names_app\.Job is deprecated; use Step"):
+        from names_app import Job
+    from names_app.models import Step
+
+    assert Job is Step
+
+
+def test_existing_module_getattr_still_answers(load, no_warnings):
+    models = load("module_names", "names_app.models")
+    assert models.LEGACY_LIMIT == 3
+    assert not hasattr(models, "NOTHING_HERE")
+
+
+def test_private_names_get_no_alias(load, no_warnings):
+    models = load("module_names", "names_app.models")
+    assert not hasattr(models, "_job_cache") and not hasattr(models, "_forget_job")
+
+
+def test_pickles_naming_the_old_class_still_load(load):
+    models = load("module_names", "names_app.models")
+    data = pickle.dumps(models.Step("a"), protocol=0)
+    assert b"\nStep\n" in data
+    with deprecated("Job"):
+        old = pickle.loads(data.replace(b"\nStep\n", b"\nJob\n"))
+    assert type(old) is models.Step and old.name == "a"
+    assert pickle.loads(pickle.dumps(models.StepKind.BATCH)) is models.StepKind.BATCH
+
+
+# -- methods and parameters ------------------------------------------------------
+
+
+def test_old_method_names_forward(load):
+    service = load("methods_and_parameters", "methods_app.service")
+    scheduler = service.Scheduler()
+    with deprecated(r"Scheduler\.add_job is deprecated; use add_step"):
+        assert scheduler.add_job("a") == "a:0"
+    with deprecated("next_job"):
+        assert scheduler.next_job() == "a"
+
+
+def test_signatures_are_the_real_ones(load):
+    service = load("methods_and_parameters", "methods_app.service")
+    parameters = inspect.signature(service.Scheduler.add_step).parameters
+    assert list(parameters) == ["self", "step_name", "step_priority"]
+    assert parameters["step_priority"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["step_priority"].default == 0
+    with deprecated("add_job"):
+        old = inspect.signature(service.Scheduler().add_job)
+    assert list(old.parameters) == ["step_name", "step_priority"]
+    assert list(inspect.signature(service.submit_step).parameters) == ["scheduler", "step_name", "options"]
+    assert list(inspect.signature(service.Scheduler).parameters) == ["max_steps"]
+
+
+def test_old_keywords_are_accepted_with_a_warning(load):
+    service = load("methods_and_parameters", "methods_app.service")
+    scheduler = service.Scheduler()
+    with deprecated(r"keyword 'job_name' of Scheduler\.add_step\(\) is deprecated; use 'step_name'"):
+        assert scheduler.add_step(job_name="a", step_priority=1) == "a:1"
+    with deprecated("max_jobs"):
+        assert service.Scheduler(max_jobs=2).limit == 2
+    with deprecated("job_priority"):  # a **kwargs key the function reads
+        assert service.submit_step(scheduler, "b", job_priority=3) == "b:3"
+    with pytest.raises(TypeError, match="got both 'job_name' and 'step_name'"):
+        scheduler.add_step(job_name="a", step_name="b")
+    with pytest.raises(TypeError, match="both"):
+        service.Scheduler(max_jobs=1, max_steps=2)
+
+
+def test_new_keywords_and_methods_do_not_warn(load, no_warnings):
+    service = load("methods_and_parameters", "methods_app.service")
+    scheduler = service.Scheduler(max_steps=3)
+    assert scheduler.add_step(step_name="a", step_priority=2) == "a:2"
+    assert scheduler.step_count == 1 and scheduler.next_step() == "a"
+    assert service.Scheduler.step_key(step_name="x") == "key-x"
+    assert service.submit_step(scheduler, "b", step_priority=1) == "b:1"
+
+
+def test_static_class_async_and_property_flavours(load):
+    service = load("methods_and_parameters", "methods_app.service")
+    with deprecated("job_key"):
+        assert service.Scheduler.job_key("x") == "key-x"
+    with deprecated("job_key"):
+        assert service.Scheduler().job_key("y") == "key-y"
+
+    class Sub(service.Scheduler):
+        pass
+
+    with deprecated("with_jobs"):
+        built = Sub.with_jobs("a", "b")
+    assert type(built) is Sub and built.queue == ["a", "b"]
+    with deprecated("wait_for_job"):
+        waiter = built.wait_for_job
+    assert inspect.iscoroutinefunction(waiter) and inspect.iscoroutinefunction(service.Scheduler.wait_for_step)
+    with deprecated("job_name"):
+        assert asyncio.run(built.wait_for_step(job_name="c")) == "waited for c"
+    with deprecated("job_count"):
+        assert built.job_count == 2
+    with deprecated("job_count"), pytest.raises(AttributeError):
+        built.job_count = 5
+
+
+def test_a_subclass_overriding_the_old_name_still_takes_effect(load):
+    service = load("methods_and_parameters", "methods_app.service")
+
+    class Legacy(service.Scheduler):
+        def add_job(self, job_name, *, job_priority=0):
+            return "legacy:" + super().add_job(job_name, job_priority=job_priority)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        legacy = Legacy.with_steps("a")  # the library calls add_step: the override runs
+        assert legacy.add_step("b") == "legacy:b:0"
+    assert legacy.queue == ["a", "b"]
+    assert any("overriding" in str(warning.message) and "add_job" in str(warning.message) for warning in caught)
+
+
+def test_patching_the_old_name_patches_what_the_code_calls(load):
+    service = load("methods_and_parameters", "methods_app.service")
+    scheduler = service.Scheduler.with_steps("a")
+    with mock.patch.object(service.Scheduler, "next_job", return_value="patched") as patched:
+        with deprecated("overriding"):
+            assert scheduler.drain.__self__ is scheduler and scheduler.next_step() == "patched"
+    patched.assert_called_once_with()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert scheduler.drain() == ["a"]  # the patch is gone, the alias is back
+
+
+def test_private_members_get_no_alias(load, no_warnings):
+    service = load("methods_and_parameters", "methods_app.service")
+    assert not hasattr(service.Scheduler, "_drop_job") and not hasattr(service, "_retry_job")
+
+
+# -- fields and attributes -------------------------------------------------------
+
+
+def test_dataclass_fields(load):
+    records = load("fields_and_attributes", "fields_app.records")
+    with deprecated("keyword 'job_name'"):
+        record = records.Record(job_name="a")
+    assert record == records.Record(step_name="a") and record.step_name == "a"
+    assert [field.name for field in dataclasses.fields(record)] == ["step_name", "step_count"]
+    with deprecated(r"Record\.job_count is deprecated; use step_count"):
+        record.job_count = 4
+    assert record.bump() == 5
+    with deprecated("job_count"):
+        assert record.job_count == 5
+    with pytest.raises(TypeError, match="both"):
+        records.Record(job_name="a", step_name="b")
+    assert pickle.loads(pickle.dumps(record)) == record
+
+
+def test_frozen_dataclass_stays_frozen(load):
+    records = load("fields_and_attributes", "fields_app.records")
+    with deprecated("job_name"):
+        snapshot = records.Snapshot(job_name="x")
+    with deprecated("job_name"):
+        assert snapshot.job_name == "x"
+    with pytest.raises(dataclasses.FrozenInstanceError):  # the class's own __setattr__ refuses first
+        snapshot.job_name = "y"
+
+
+def test_named_tuple_fields(load):
+    records = load("fields_and_attributes", "fields_app.records")
+    with deprecated("first_job"):
+        pair = records.Pair(first_job="a", second_job="b")
+    assert pair == ("a", "b") and pair == records.Pair("a", "b")
+    with deprecated("second_job"):
+        assert pair.second_job == "b"
+    assert pickle.loads(pickle.dumps(pair)) == pair
+
+
+def test_enum_members(load):
+    records = load("fields_and_attributes", "fields_app.records")
+    with deprecated(r"Phase\.JOB_DONE is deprecated; use STEP_DONE"):
+        assert records.Phase.JOB_DONE is records.Phase.STEP_DONE
+    assert [member.name for member in records.Phase] == ["STEP_QUEUED", "STEP_DONE"]
+    assert records.Phase(1) is records.Phase.STEP_QUEUED
+    assert pickle.loads(pickle.dumps(records.Phase.STEP_DONE)) is records.Phase.STEP_DONE
+
+
+def test_attributes_and_properties_read_and_write(load):
+    records = load("fields_and_attributes", "fields_app.records")
+    worker = records.Worker("w")
+    with deprecated("current_job"):
+        worker.current_job = "x"
+    assert worker.current_step == "x"
+    with deprecated("job_label"):
+        worker.job_label = "w:y"
+    assert worker.step_label == "w:y"
+    with deprecated("current_job"):
+        del worker.current_job
+    assert not hasattr(worker, "current_step")
+    assert not hasattr(records.Worker, "_job_history")
+
+
+# -- modules and packages --------------------------------------------------------
+
+
+def test_old_module_path_is_the_new_module(load):
+    steps = load("module_moves", "moves_app.steps")
+    with deprecated(r"moves_app\.jobs is deprecated; use moves_app\.steps"):
+        import moves_app.jobs
+    assert moves_app.jobs is steps and sys.modules["moves_app.jobs"] is steps
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # warned once: the shim is not run again
+        assert importlib.import_module("moves_app.jobs") is steps
+        from moves_app import jobs
+    assert jobs is steps
+    with deprecated("Job"):
+        from moves_app.jobs import Job
+    assert Job is steps.Step
+
+
+def test_old_package_and_its_submodules(load):
+    store = load("module_moves", "moves_app.step_store")
+    with deprecated(r"moves_app\.job_store is deprecated"):
+        from moves_app.job_store import MemoryStore
+    assert MemoryStore is store.MemoryStore
+    with deprecated(r"moves_app\.job_store\.memory is deprecated"):
+        import moves_app.job_store.memory
+    assert sys.modules["moves_app.job_store.memory"] is sys.modules["moves_app.step_store.memory"]
+    with deprecated(r"job_files is deprecated; use moves_app\.step_store\.step_files"):
+        from moves_app.job_store.job_files import ROOT
+    assert ROOT is importlib.import_module("moves_app.step_store.step_files").ROOT
+    assert isinstance(MemoryStore(), store.MemoryStore)
+
+
+def test_modules_of_other_newline_styles(load):
+    crlf = load("newlines", "nl_app.crlf")
+    unterminated = load("newlines", "nl_app.unterminated")
+    with deprecated("run_job"):
+        assert crlf.run_job("a") == "a"
+    with deprecated("count_jobs"):
+        assert unterminated.count_jobs([1, 2]) == 2
