@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from .astwalk import walk
+
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
 # ("call", "a.b.f") the result of calling it.
@@ -135,7 +137,7 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
     keys: set[str] = set()
     forwards: tuple[str, ...] = ()
     if var_kw:
-        for sub in ast.walk(node):
+        for sub in walk(node):
             key = _kwargs_key(sub, var_kw)
             if key is not None:
                 keys.add(key)
@@ -153,7 +155,7 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
 def _kwargs_forwards(node: ast.FunctionDef | ast.AsyncFunctionDef, kwargs: str) -> tuple[str, ...]:
     """`Step(**kwargs)`, or `fields.update(kwargs); Step(**fields)`: where the keywords go."""
     carriers = {kwargs}
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "update" \
                 and isinstance(sub.func.value, ast.Name) and any(
                     isinstance(arg, ast.Name) and arg.id == kwargs for arg in sub.args):
@@ -170,7 +172,7 @@ def _kwargs_forwards(node: ast.FunctionDef | ast.AsyncFunctionDef, kwargs: str) 
             ):
                 carriers.add(sub.targets[0].id)
     forwards = []
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, ast.Call) and any(
             keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id in carriers
             for keyword in sub.keywords
@@ -282,7 +284,7 @@ def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, inf
     if not args:
         return
     self_name = args[0].arg
-    for sub in ast.walk(method):
+    for sub in walk(method):
         if isinstance(sub, ast.AnnAssign):
             name = _self_attribute(sub.target, self_name)
             if name:
@@ -387,7 +389,7 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
 
 def _names_in(expr: ast.AST) -> tuple[str, ...]:
     found = []
-    for sub in ast.walk(expr):
+    for sub in walk(expr):
         if isinstance(sub, (ast.Name, ast.Attribute)):
             name = dotted(sub)
             if name:
@@ -405,9 +407,18 @@ def _alias_names(tree: ast.Module, alias: str) -> tuple[str, ...]:
 
 
 def _serialized(tree: ast.Module) -> list[str]:
-    """What `asdict(x)` / `astuple(x)` is called on, by x's parameter annotation."""
+    """What `asdict(x)` / `astuple(x)` is called on, by x's parameter annotation.
+
+    Every module the index reads is summarised, and few call asdict: one walk
+    answers for those that don't, instead of a walk of every function.
+    """
+    if not any(
+        isinstance(call, ast.Call) and (dotted(call.func) or "").rsplit(".", 1)[-1] in ("asdict", "astuple")
+        for call in walk(tree)
+    ):
+        return []
     found: list[str] = []
-    for function in ast.walk(tree):
+    for function in walk(tree):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         annotations = {
@@ -415,7 +426,7 @@ def _serialized(tree: ast.Module) -> list[str]:
             for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
             if arg.annotation is not None
         }
-        for call in ast.walk(function):
+        for call in walk(function):
             if (
                 isinstance(call, ast.Call)
                 and (dotted(call.func) or "").rsplit(".", 1)[-1] in ("asdict", "astuple")
