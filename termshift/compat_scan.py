@@ -5,13 +5,12 @@ Compat code names the old terms on purpose, so nothing inside it is a
 finding. The old names it defines are "compat names": a use of one outside
 the compat code is a caller that still has to move (TSH401), not a
 forgotten rename. Compat names are gathered project-wide, because a caller
-in one file relies on compat code in another; files the run doesn't analyse
-contribute the identifiers written in their compat pieces.
+in one file relies on compat code in another: files holding compat code are
+analysed even when the run checks other files only.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from . import files, markers
 from .sites import Action, Role, Site
 
 MARKER_BYTES = b"termshift: compat"
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass
@@ -32,13 +30,20 @@ class CompatFacts:
 
 
 def gather(analysis, texts: dict[str, str], family) -> CompatFacts:
-    """`texts` holds the text of each checked file that has a termshift comment."""
+    """`texts` holds the text of each analysed file that has a termshift comment."""
     facts = CompatFacts()
     for path, text in texts.items():
         pieces = markers.scan(text)
         if pieces:
             facts.pieces[path] = pieces
     names: set[tuple[str, str]] = set()
+    for path, pieces in facts.pieces.items():
+        if any(piece.kind == "module" for piece in pieces):
+            # A shim module keeps its own old import path alive.
+            module = analysis.project.module_of.get(analysis.root / path, "")
+            name = module.rsplit(".", 1)[-1]
+            if name and analysis.vocabulary.rewrite(name) is not None:
+                names.add(("name", name))
     for path, sites in analysis.sites.items():
         pieces = facts.pieces.get(path)
         if not pieces:
@@ -48,37 +53,14 @@ def gather(analysis, texts: dict[str, str], family) -> CompatFacts:
                 continue
             if site.role in (Role.DEFINITION, Role.LITERAL) and markers.covering(pieces, site.line):
                 names.add((family(site), site.old))
-    names.update(_names_elsewhere(analysis, set(texts)))
     facts.names = frozenset(names)
     return facts
 
 
-def _names_elsewhere(analysis, seen: set[str]) -> set[tuple[str, str]]:
-    """Identifiers carrying the term inside compat pieces of project files this run doesn't check."""
-    names: set[tuple[str, str]] = set()
-    vocabulary = analysis.vocabulary
-    for path in analysis.project.module_of:
-        relative = _relative(analysis.root, path)
-        if relative in seen or relative in analysis.sites:
-            continue
-        if not files.read_bytes_prefilter(path, (MARKER_BYTES,)):
-            continue
-        try:
-            text = files.read_source(path).text
-        except files.SourceError:
-            continue
-        lines = text.splitlines()
-        for piece in markers.scan(text):
-            for line in lines[piece.start_line - 1 : piece.end_line]:
-                code = line.split("#", 1)[0]
-                for match in _IDENTIFIER.finditer(code):
-                    if vocabulary.rewrite(match.group()) is not None:
-                        names.add(("name", match.group()))
-    return names
+def files_elsewhere(root: Path, config, checked: set[Path]) -> list[Path]:
+    """Project files outside this run that hold compat code: their old names are compat names here too."""
+    return [
+        path for path in files.discover(root, [root], config.exclude)
+        if path not in checked and files.read_bytes_prefilter(path, (MARKER_BYTES,))
+    ]
 
-
-def _relative(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

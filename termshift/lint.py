@@ -56,15 +56,25 @@ def selection(config: Config, options: Options) -> Selection:
 
 def run(root: Path, targets: list[Path], config: Config, options: Options, chosen: Selection | None = None,
         progress=None) -> tuple[Result, engine.Analysis, engine.Plan]:
+    """Check the files under `targets`; compat code elsewhere in the project is analysed too,
+    because a caller here relies on it, but nothing is reported for it."""
     chosen = chosen or selection(config, options)
-    analysis = engine.analyze(root, targets, config, progress=progress)
+    root = root.resolve()
+    targets = [Path(target).resolve() for target in targets]
+    checked = files.discover(root, targets, config.exclude)
+    whole = root in targets
+    others = [] if whole or not checked else compat_scan.files_elsewhere(root, config, set(checked))
+    analysis = engine.analyze(root, [*checked, *others], config, progress=progress)
     the_plan = engine.plan(analysis, config.stages)
-    result = check(analysis, the_plan, config, options, chosen)
+    result = check(analysis, the_plan, config, options, chosen, {_relative(root, path) for path in checked})
     return result, analysis, the_plan
 
 
 def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, options: Options,
-          chosen: Selection) -> Result:
+          chosen: Selection, checked: set[str] | None = None) -> Result:
+    """Findings for the `checked` files (relative paths; default: every analysed file)."""
+    if checked is None:
+        checked = {_relative(analysis.root, path) for path in analysis.targets}
     texts = _comment_texts(analysis)
     compat = compat_scan.gather(analysis, texts, registry.family)
     raw = [
@@ -74,15 +84,14 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
     ]
     kept = []
     for finding in raw:
-        if chosen.enabled(finding.code, finding.path):
+        if finding.path in checked and chosen.enabled(finding.code, finding.path):
             kept.append(replace(finding, severity=chosen.severity_of(finding.code)))
-    kept, suppressed = _apply_suppressions(kept, texts, chosen)
+    ours = {path: text for path, text in texts.items() if path in checked}
+    kept, suppressed = _apply_suppressions(kept, ours, chosen)
     unfiltered = fingerprinted(kept)
-    result = Result(analysis.root, unfiltered, unfiltered, fail_on=config.fail_on,
-                    files_checked=len(analysis.targets))
+    result = Result(analysis.root, unfiltered, unfiltered, fail_on=config.fail_on, files_checked=len(checked))
     result.suppressed = suppressed
     if options.baseline is not None:
-        checked = {_relative(analysis.root, path) for path in analysis.targets}
         fresh, old, stale = baseline_module.split(unfiltered, options.baseline, checked)
         result.findings, result.baselined, result.stale = fresh, len(old), stale
     return result

@@ -79,3 +79,46 @@ def test_fix_rewrites_like_migrate_and_reports_what_remains(example, tmp_path):
     assert fixed.returncode == 0, fixed.stdout[-3000:] + fixed.stderr
     assert snapshot(example) == snapshot(twin / "example")
     assert "TSH101" not in fixed.stdout and "TSH301" in fixed.stdout
+
+
+OLD_CLIENT = """\
+from dispatch import Job
+from dispatch.jobs import JobStatus
+
+
+def client(http):
+    return http.post("/submit-job", json={}), Job, JobStatus
+"""
+
+
+def test_after_migrate_with_compat_old_callers_are_warnings_until_the_date(example):
+    migrated = termshift("migrate", cwd=example)
+    assert "refused" not in migrated.stderr, migrated.stderr
+    assert termshift("check", cwd=example).returncode == 0
+
+    (example / "scripts").mkdir()
+    (example / "scripts" / "old_client.py").write_text(OLD_CLIENT)
+    result = termshift("check", "scripts/old_client.py", cwd=example)  # as pre-commit would
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        f"scripts/old_client.py:{where}: TSH401 {old!r} is a deprecated compat alias, removed at the end of the "
+        f"deprecation period: use {new!r}"
+        for where, old, new in [("1:22", "Job", "Step"), ("2:15", "jobs", "steps"), ("2:27", "JobStatus", "StepStatus"),
+                                ("6:31", "job", "step"), ("6:47", "Job", "Step"), ("6:52", "JobStatus", "StepStatus")]
+    ]
+
+    # Past the removal date, every compat piece is one error at its marker.
+    import datetime
+
+    from termshift import config as config_module, lint, markers
+
+    later = lint.Options(today=datetime.date.today() + datetime.timedelta(weeks=60))
+    expired, _, _ = lint.run(example, [example], config_module.load(example), later)
+    found = sorted(f"{f.path}:{f.line}" for f in expired.findings if f.code == "TSH402")
+    pieces = sorted(
+        f"{path.relative_to(example).as_posix()}:{piece.start_line}"
+        for path in example.rglob("*.py") for piece in markers.scan(path.read_text())
+    )
+    assert found == pieces and len(pieces) >= 5
+    assert "dispatch/jobs.py:1" in found
+    assert all(f.severity == "error" for f in expired.findings if f.code == "TSH402")
