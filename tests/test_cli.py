@@ -47,11 +47,16 @@ def test_migrate_then_check_is_clean(project):
     assert invoke("migrate", "--check").exit_code == 0
 
 
-def test_writing_without_compat_is_refused_until_compat_exists(project):
+def test_writing_leaves_compat_behind_by_default_and_cleanup_removes_it(project):
     result = invoke("migrate")
-    assert result.exit_code == 2
-    assert "--no-compat" in result.output
-    assert (project / "app" / "jobs.py").exists()
+    assert result.exit_code == 0
+    steps = (project / "app" / "steps.py").read_text()
+    assert "# termshift: compat until " in steps and '"submit_job": "submit_step"' in steps
+    assert (project / "app" / "jobs.py").read_text().startswith("# termshift: compat module until ")
+    assert invoke("migrate", "--check").exit_code == 0  # a second run changes nothing
+    assert invoke("cleanup").exit_code == 0
+    assert not (project / "app" / "jobs.py").exists()
+    assert "termshift" not in (project / "app" / "steps.py").read_text()
 
 
 def test_diff_prints_renames(project):

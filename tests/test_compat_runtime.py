@@ -261,7 +261,7 @@ def test_frozen_dataclass_stays_frozen(load):
 
 def test_named_tuple_fields(load):
     records = load("fields_and_attributes", "fields_app.records")
-    with deprecated("first_job"):
+    with deprecated("keyword '(first|second)_job'"):
         pair = records.Pair(first_job="a", second_job="b")
     assert pair == ("a", "b") and pair == records.Pair("a", "b")
     with deprecated("second_job"):
