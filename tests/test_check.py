@@ -406,3 +406,14 @@ def test_check_does_not_import_libcst(tmp_path):
 
     result = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=60)
     assert "LIBCST False" in result.stderr, result.stderr
+
+
+def test_an_internal_error_exits_2_not_1(tmp_path, run, monkeypatch):
+    from termshift import lint
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lint, "run", explode)
+    code, _, err = run(project(tmp_path))
+    assert code == 2 and "internal error: RuntimeError('boom')" in err
