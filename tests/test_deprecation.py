@@ -1,0 +1,62 @@
+"""Which renames get compat: the public surface only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from termshift import config, deprecation, engine
+
+
+def plan_for(tmp_path: Path, files: dict[str, str]) -> deprecation.CompatPlan:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0"\n')
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    analysis = engine.analyze(tmp_path, [tmp_path], config.Config())
+    return deprecation.plan(analysis, engine.plan(analysis, ["types", "services"]))
+
+
+def test_public_names_members_and_parameters(tmp_path: Path) -> None:
+    plan = plan_for(tmp_path, {
+        "app/__init__.py": "from .core import Job, _JobBase\n",
+        "app/core.py": (
+            "class _JobBase:\n    def run_job(self):\n        pass\n\n\n"
+            "class Job(_JobBase):\n"
+            "    def __init__(self, job_id):\n        self.job_id = job_id\n        self._job_note = ''\n\n"
+            "    def next_job(self):\n        local_job = self\n        return local_job\n\n"
+            "    def _peek_job(self):\n        pass\n\n\n"
+            "def find_job(job_id, **options):\n    return options.pop('job_limit', None)\n\n\n"
+            "def _load_job(job_id):\n    pass\n\n\n"
+            "MAX_JOBS = 3\n_job_cache = {}\n"
+        ),
+    })
+    core = plan.modules["app/core.py"]
+    assert core.names == {"Job": "Step", "find_job": "find_step", "MAX_JOBS": "MAX_STEPS"}
+    assert core.members == {"Step": {"job_id": "step_id", "next_job": "next_step"}}
+    assert core.keywords == {"Step.__init__": {"job_id": "step_id"},
+                             "find_step": {"job_id": "step_id", "job_limit": "step_limit"}}
+    # A package's imports are its public names; a private one is not.
+    assert plan.modules["app/__init__.py"].names == {"Job": "Step"}
+
+
+def test_all_decides_what_a_module_reexports(tmp_path: Path) -> None:
+    plan = plan_for(tmp_path, {
+        "app/__init__.py": "from .core import Job, JobKind\n\n__all__ = ['Job']\n",
+        "app/core.py": "class Job:\n    pass\n\n\nclass JobKind:\n    pass\n",
+        "app/user.py": "from .core import Job\n",
+    })
+    assert plan.modules["app/__init__.py"].names == {"Job": "Step"}
+    assert "app/user.py" not in plan.modules  # an import of a plain module is not a re-export
+
+
+@pytest.mark.parametrize("module", ["tests.test_jobs", "conftest", "app.jobs_test", "test_jobs"])
+def test_test_modules_get_no_compat(module: str) -> None:
+    assert deprecation.is_test_module(module)
+    assert not deprecation.is_test_module("app.testing_jobs")
+
+
+def test_dunders_are_public_private_names_are_not() -> None:
+    assert deprecation.is_public("__init__") and deprecation.is_public("job")
+    assert not deprecation.is_public("_job") and not deprecation.is_public("__job")
