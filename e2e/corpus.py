@@ -82,6 +82,11 @@ SUBMITIT = Project(
     tests_outside_library=False,
     runner="pytest",
     test_args=("submitit",),
+    exclusions=(
+        Exclusion("submitit/local/test_local.py::test_cancel",
+                  "timing: expects a cancelled local job's process to be gone 0.1 s after SIGINT, "
+                  "which a loaded 2-core machine doesn't guarantee (fails on the pristine tree too)"),
+    ),
     requirements=(
         *PYTEST,
         "pytest-asyncio==1.5.0",
@@ -122,7 +127,7 @@ PYTHON_JENKINS = Project(
     ),
     invariants=(
         Invariant("Jenkins REST paths (job/<name>/…)", r"\bjob/"),
-        Invariant("Jenkins tree queries (jobs[…])", r"\bjobs\["),
+        Invariant("Jenkins tree queries (tree=jobs[url,…])", r"\bjobs\[url\b"),
     ),
 )
 

@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 from corpus import Invariant
@@ -51,9 +50,7 @@ def compare(before: dict, after: dict) -> list[str]:
     for what, matches in before.items():
         was, now = len(matches), len(after.get(what, []))
         if was != now:
-            lost = Counter(path for path, _ in matches) - Counter(path for path, _ in after.get(what, []))
-            where = ", ".join(sorted(lost)) or "new matches appeared"
-            problems.append(f"must not change: {what}: {was} occurrence(s) before, {now} after ({where})")
+            problems.append(f"must not change: {what}: {was} occurrence(s) before, {now} after")
     return problems
 
 

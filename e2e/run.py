@@ -25,6 +25,7 @@ of the last run stay in --work for a look.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import tempfile
 import subprocess
@@ -100,8 +101,23 @@ def _copy(pristine: Path, target: Path) -> Path:
     return target
 
 
-def _termshift(args: list[str], tree: Path, log: Path) -> list[str]:
+def _config(venv: Path, tree: Path) -> Path:
+    """termshift's settings for a project: where its third-party sources are.
+
+    termshift runs from this environment, not the project's venv, so it is told
+    where the project's dependencies live — as README asks of any user whose
+    dependencies aren't importable where termshift runs — to tell a method that
+    overrides a third-party base class (`unittest.TestCase`'s, `testtools`')
+    from the project's own. The file lies beside the tree, not in it.
+    """
+    config = tree.with_name(f"{tree.name}.termshift.toml")
+    config.write_text(f"search-path = [{json.dumps(str(venvs.site_packages(venv)))}]\n", encoding="utf-8")
+    return config
+
+
+def _termshift(args: list[str], tree: Path, log: Path, venv: Path) -> list[str]:
     """Run `termshift migrate` from the harness's environment; its refusals are the mode's problems."""
+    args = [*args, "--config", str(_config(venv, tree))]
     command = [sys.executable, "-m", "termshift", "migrate", *args]
     with log.open("a", encoding="utf-8") as out:
         out.write(f"$ (cd {tree} && termshift migrate {' '.join(args)})\n")
@@ -168,10 +184,10 @@ def _full(project: Project, venv: Path, pristine: Path, places: Places, baseline
     log = places.log(project, "full")
     result = Result(project.name, "full", baseline=baseline.passed)
     tree = _copy(pristine, places.work(project) / "full")
-    result.problems += _termshift(["--no-compat", "."], tree, log)
+    result.problems += _termshift(["--no-compat", "."], tree, log, venv)
     before = invariants.occurrences(pristine, project.invariants)
     after = invariants.occurrences(tree, project.invariants)
-    result.problems += invariants.compare(before, after)
+    result.problems += [f"{problem} (diff -r {pristine} {tree})" for problem in invariants.compare(before, after)]
     if project.invariants and invariants.check_available():
         result.problems += invariants.check_severities(tree, after, log)
     venvs.install(venv, tree, log)
@@ -185,7 +201,7 @@ def _compat(project: Project, venv: Path, pristine: Path, places: Places, baseli
     result = Result(project.name, "compat", baseline=baseline.passed)
     tree = _copy(pristine, places.work(project) / "compat")
     result.problems += _termshift(["--stage", "types", "--stage", "services", *_library_targets(project, tree)],
-                                  tree, log)
+                                  tree, log, venv)
     result.problems += [f"compat mode changed a test module: {name}" for name in _changed_tests(pristine, tree)]
     venvs.install(venv, tree, log)
     result.problems += venvs.load_entry_points(project, venv, log)

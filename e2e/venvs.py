@@ -75,6 +75,12 @@ def install(venv: Path, tree: Path, log: Path) -> None:
           "--force-reinstall", "."], log, cwd=tree, venv=venv)
 
 
+def site_packages(venv: Path) -> Path:
+    result = subprocess.run([python(venv), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                            env=clean_env(venv), capture_output=True, text=True, check=True)
+    return Path(result.stdout.strip())
+
+
 _LOAD = r"""
 import importlib, importlib.metadata as md, json, sys
 dist = md.distribution(sys.argv[1])

@@ -22,7 +22,7 @@ from .literals import LiteralFinder
 from .index import DERIVED, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .scopes import Binding, Scope, ScopeBuilder
 from .sites import Action, Role, Site
-from .summary import annotation_ref, dotted
+from .summary import annotation_type_ref, dotted
 from .textpos import Positions
 from .vocabulary import MatchKind, Vocabulary
 
@@ -252,10 +252,10 @@ class Finder:
         return None
 
     def annotation_type(self, annotation: ast.AST, scope: Scope) -> Type | None:
-        name = annotation_ref(annotation)
-        if not name:
+        ref = annotation_type_ref(annotation)
+        if not ref:
             return None
-        return self.index.instance_of(self.dotted_ref(name, scope).type)
+        return self.index.annotated(ref[0], self.dotted_ref(ref[1], scope).type)
 
     def dotted_ref(self, name: str, scope: Scope) -> Ref:
         head, *rest = name.split(".")

@@ -199,9 +199,17 @@ class Index:
             return None
         how, name = ref
         target = self.resolve_dotted(module, name, _seen)
+        if how == "call":
+            return self.call_result(target.type)
+        return self.annotated(how, target.type)
+
+    @classmethod
+    def annotated(cls, how: str, named: Type | None) -> Type | None:
+        """The type of a value annotated with what `named` is: see summary.annotation_type_ref."""
         if how == "ann":
-            return self.instance_of(target.type)
-        return self.call_result(target.type)
+            return cls.instance_of(named)
+        own_class = named if named is not None and named.kind == "cls" else None
+        return own_class if how == "cls" else cls.instance_of(own_class)
 
     @staticmethod
     def instance_of(value: Type | None) -> Type | None:

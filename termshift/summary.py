@@ -14,10 +14,12 @@ from .astwalk import walk
 
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
-# ("call", "a.b.f") the result of calling it.
+# ("call", "a.b.f") the result of calling it;
+# ("cls", "a.b.C") the class itself; ("gen", "a.b.C") an instance of C[...] if C is ours.
 TypeRef = tuple[str, str]
 
 _WRAPPERS = {"Optional", "ClassVar", "Final", "Annotated", "Required", "NotRequired", "ReadOnly"}
+_CLASS_OF = {"type", "Type"}
 _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
 
 
@@ -35,6 +37,33 @@ def dotted(expr: ast.AST) -> str | None:
 
 def annotation_ref(expr: ast.AST | None) -> str | None:
     """The class an annotation names, seen through Optional, `| None` and quotes."""
+    inner = _unwrap(expr)
+    return dotted(inner) if inner is not None and not isinstance(inner, ast.Subscript) else None
+
+
+def annotation_type_ref(expr: ast.AST | None) -> TypeRef | None:
+    """What an annotation tells of a value's type, as a TypeRef.
+
+    Besides ("ann", C): ("cls", C) for `type[C]` / `Type[C]`, the class itself,
+    whose call makes a C; ("gen", C) for a subscripted `C[...]`, an instance of C
+    when C is one of the project's (generic) classes — a container such as
+    `list[C]` stays unknown, as before.
+    """
+    inner = _unwrap(expr)
+    if isinstance(inner, ast.Subscript):
+        base = dotted(inner.value)
+        if not base:
+            return None
+        if base.rsplit(".", 1)[-1] in _CLASS_OF:
+            of = annotation_type_ref(inner.slice)
+            return ("cls", of[1]) if of else None
+        return ("gen", base)
+    name = dotted(inner) if inner is not None else None
+    return ("ann", name) if name else None
+
+
+def _unwrap(expr: ast.AST | None) -> ast.AST | None:
+    """The annotation inside quotes, Optional, `| None`, ClassVar and the like; None for other unions."""
     while expr is not None:
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             try:
@@ -59,8 +88,7 @@ def annotation_ref(expr: ast.AST | None) -> str | None:
                     inner = inner.elts[0]
                 expr = inner
                 continue
-            return None
-        return dotted(expr)
+        return expr
     return None
 
 
@@ -268,7 +296,7 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary) -> 
             info.members[stmt.name] = Member("class")
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             ann = annotation_ref(stmt.annotation)
-            info.members[stmt.target.id] = Member("attribute", ("ann", ann) if ann else None)
+            info.members[stmt.target.id] = Member("attribute", annotation_type_ref(stmt.annotation))
             if not (ann or "").endswith("ClassVar"):
                 fields.append(stmt.target.id)
         elif isinstance(stmt, ast.Assign):
@@ -288,10 +316,9 @@ def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, inf
         if isinstance(sub, ast.AnnAssign):
             name = _self_attribute(sub.target, self_name)
             if name:
-                ann = annotation_ref(sub.annotation)
                 current = info.members.get(name)
                 if current is None or current.type_ref is None:
-                    info.members[name] = Member("attribute", ("ann", ann) if ann else None)
+                    info.members[name] = Member("attribute", annotation_type_ref(sub.annotation))
         elif isinstance(sub, ast.Assign):
             for target in sub.targets:
                 name = _self_attribute(target, self_name)
@@ -360,7 +387,7 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             ann = annotation_ref(stmt.annotation)
             kind = "type-alias" if (ann or "").endswith("TypeAlias") else _variable_kind(stmt.target.id, stmt.value)
-            symbols[stmt.target.id] = Symbol(kind, type_ref=("ann", ann) if ann and kind != "type-alias" else None)
+            symbols[stmt.target.id] = Symbol(kind, type_ref=annotation_type_ref(stmt.annotation) if kind != "type-alias" else None)
         elif isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 for target_name in _target_names(target):
