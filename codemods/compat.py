@@ -52,7 +52,7 @@ def _compat_warn(old, new, stacklevel=3):
 
 _KEYWORDS = '''
 
-def _compat_keywords(owner, name, renamed):
+def _compat_keywords(owner, name, /, **renamed):
     """Callers of owner.name may still pass the old keyword names."""
     import functools
     import inspect
@@ -122,7 +122,7 @@ class _CompatNewName:
         return self.function.__get__(instance, owner)
 
 
-def _compat_members(owner, renamed):
+def _compat_members(owner, /, **renamed):
     import inspect
 
     for old, new in renamed.items():
@@ -185,14 +185,14 @@ def _block_body(request: ModuleCompat, names: dict[str, str], *, chains: bool) -
     calls: list[str] = []
     for path, renamed in sorted(keywords.items()):
         owner, _, name = path.rpartition(".")
-        calls.append(_call("_compat_keywords", [owner or "sys.modules[__name__]", _quoted(name)], renamed))
+        calls.append(_call("_compat_keywords", [owner or "sys.modules[__name__]", f'"{name}"'], renamed))
     for path, renamed in sorted(members.items()):
         calls.append(_call("_compat_members", [path], renamed))
     if calls:
         parts.append("\n\n" + "".join(calls))
     if names:
         chain = "_compat_getattr = __getattr__\n" if chains else ""
-        parts.append(f"\n\n{chain}_COMPAT_OLD_NAMES = {_dict_text(names)}\n")
+        parts.append(f"\n\n{chain}_COMPAT_OLD_NAMES = {_call('dict', [], names)}")
         parts.append(_GETATTR.format(fallback=_CHAIN if chains else _RAISE))
         aliases = "".join(f"    {old} = {new}\n" for old, new in sorted(names.items()))
         parts.append("\n\nif TYPE_CHECKING:  # the old names, for type checkers\n" + aliases)
@@ -200,20 +200,16 @@ def _block_body(request: ModuleCompat, names: dict[str, str], *, chains: bool) -
 
 
 def _call(function: str, arguments: list[str], renamed: dict[str, str]) -> str:
-    return f"{function}({', '.join(arguments)}, {_dict_text(renamed)})\n"
+    """A call passing `old="new"` pairs as keywords: on one line when short, else one a line.
 
-
-def _quoted(name: str) -> str:
-    return f'"{name}"'  # identifiers: nothing to escape
-
-
-def _dict_text(renamed: dict[str, str]) -> str:
-    """A dict literal: on one line when short, else one pair a line."""
-    pairs = [f"{_quoted(old)}: {_quoted(new)}" for old, new in renamed.items()]
-    inline = "{" + ", ".join(pairs) + "}"
-    if len(inline) <= 72:
+    Keywords, not a dict of strings: string keys would read as payload keys
+    to the analysis, and the old names are identifiers after all.
+    """
+    items = [*arguments, *(f'{old}="{new}"' for old, new in renamed.items())]
+    inline = f"{function}({', '.join(items)})\n"
+    if len(inline) <= 100:
         return inline
-    return "{\n" + "".join(f"    {pair},\n" for pair in pairs) + "}"
+    return f"{function}(\n" + "".join(f"    {item},\n" for item in items) + ")\n"
 
 
 class _Layout:

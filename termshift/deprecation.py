@@ -17,9 +17,11 @@ get no compat: nobody outside can be relying on them.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from . import markers
 from .sites import Action, Role, Site
 
 MODULE_KINDS = frozenset({"class", "type-alias", "type-var", "function", "variable", "constant", "module"})
@@ -188,3 +190,38 @@ def _module_name(relative: str) -> str:
     if parts and parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+def served(text: str) -> ModuleCompat:
+    """The old names a module's compat block serves, read back from its text.
+
+    The inverse of writing the block (`termshift.codemods.compat`), for
+    whoever needs to know which old names still work — the lint tells a
+    caller of one from a forgotten rename. `ast` only, no LibCST.
+    """
+    result = ModuleCompat(path="", module="")
+    pieces = [piece for piece in markers.scan(text) if piece.kind == "block"]
+    if not pieces:
+        return result
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return result
+    for stmt in tree.body:
+        if not markers.covering(pieces, stmt.lineno):
+            continue
+        call = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+            continue
+        pairs = {kw.arg: kw.value.value for kw in call.keywords
+                 if kw.arg and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)}
+        owner = ast.unparse(call.args[0]) if call.args else ""
+        if call.func.id == "dict" and isinstance(stmt, ast.Assign):
+            result.names.update(pairs)
+        elif call.func.id == "_compat_members":
+            result.members.setdefault(owner, {}).update(pairs)
+        elif call.func.id == "_compat_keywords" and len(call.args) == 2 and isinstance(call.args[1], ast.Constant):
+            name = call.args[1].value
+            path = name if owner == "sys.modules[__name__]" else f"{owner}.{name}"
+            result.keywords.setdefault(path, {}).update(pairs)
+    return result

@@ -51,7 +51,7 @@ def test_writing_leaves_compat_behind_by_default_and_cleanup_removes_it(project)
     result = invoke("migrate")
     assert result.exit_code == 0
     steps = (project / "app" / "steps.py").read_text()
-    assert "# termshift: compat until " in steps and '"submit_job": "submit_step"' in steps
+    assert "# termshift: compat until " in steps and 'submit_job="submit_step"' in steps
     assert (project / "app" / "jobs.py").read_text().startswith("# termshift: compat module until ")
     assert invoke("migrate", "--check").exit_code == 0  # a second run changes nothing
     assert invoke("cleanup").exit_code == 0

@@ -60,3 +60,23 @@ def test_test_modules_get_no_compat(module: str) -> None:
 def test_dunders_are_public_private_names_are_not() -> None:
     assert deprecation.is_public("__init__") and deprecation.is_public("job")
     assert not deprecation.is_public("_job") and not deprecation.is_public("__job")
+
+
+def test_served_reads_back_what_the_block_says() -> None:
+    import datetime
+
+    from termshift.codemods.compat import add_block
+
+    text = (
+        "class Step:\n    def __init__(self, step_id):\n        self.step_id = step_id\n\n"
+        "    def run_step(self):\n        pass\n\n\ndef make_step(step_id):\n    return Step(step_id)\n"
+    )
+    request = deprecation.ModuleCompat(
+        path="app/core.py", module="app.core",
+        names={"Job": "Step", "make_job": "make_step"},
+        members={"Step": {"run_job": "run_step", "job_id": "step_id"}},
+        keywords={"Step.__init__": {"job_id": "step_id"}, "make_step": {"job_id": "step_id"}},
+    )
+    served = deprecation.served(add_block(text, request, datetime.date(2027, 3, 1)))
+    assert (served.names, served.members, served.keywords) == (request.names, request.members, request.keywords)
+    assert not deprecation.served(text)
