@@ -52,6 +52,9 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
     headline = f"{files_changed} file{'s' if files_changed != 1 else ''} {verb}"
     if moved:
         headline += f", {moved} module path{'s' if moved != 1 else ''} {'renamed' if wrote else 'to rename'}"
+    shims = len(outcome.created)
+    if shims:
+        headline += f", {shims} compat shim module{'s' if shims != 1 else ''} {'added' if wrote else 'to add'}"
     err.print(f"[bold]termshift migrate[/]: {headline}")
     if renamed:
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
