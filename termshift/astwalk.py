@@ -1,19 +1,21 @@
-"""`ast.walk`, in the same order, at about twice the speed.
+"""`ast.walk` and `ast.NodeVisitor`, with the same behaviour, at about twice the speed.
 
 Summaries and the finder walk every tree they read several times over, and
-`ast.walk` spends most of its time in the generators of `iter_child_nodes` /
-`iter_fields`. This reads `_fields` directly and skips what isn't a node
-when it comes off the queue, so it yields exactly what `ast.walk` yields, in
-the same breadth-first order: callers that collect lists see no difference.
+the standard versions spend most of their time in the generators of
+`iter_child_nodes` / `iter_fields` and in a string-built method lookup per
+node. These read `_fields` directly and look a handler up once per node
+class; they visit exactly the nodes the standard ones visit, in the same
+order, so callers that collect lists see no difference.
 """
 
 from __future__ import annotations
 
 import ast
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
 
-__all__ = ["walk"]
+__all__ = ["NodeVisitor", "walk"]
 
 _AST = ast.AST
 
@@ -33,3 +35,45 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
             elif isinstance(value, _AST):
                 append(value)
         yield node
+
+
+_DEPRECATED_CONSTANT_VISITORS = ("visit_Num", "visit_Str", "visit_Bytes", "visit_NameConstant", "visit_Ellipsis")
+_STANDARD_VISIT_CONSTANT = getattr(ast.NodeVisitor, "visit_Constant", None)
+
+
+class NodeVisitor(ast.NodeVisitor):
+    """A drop-in `ast.NodeVisitor`: subclass it and define `visit_<Class>` methods as usual."""
+
+    _handlers: ClassVar[dict[type, Callable[[Any, Any], Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._handlers = {}  # node class -> the function that visits it, per visitor class
+
+    def visit(self, node: ast.AST) -> Any:
+        handler = self._handlers.get(node.__class__)
+        if handler is None:
+            handler = self._handler(node.__class__)
+        return handler(self, node)
+
+    @classmethod
+    def _handler(cls, node_class: type) -> Callable[[Any, Any], Any]:
+        handler = getattr(cls, "visit_" + node_class.__name__, None)
+        if handler is None or (
+            handler is _STANDARD_VISIT_CONSTANT
+            and not any(hasattr(cls, name) for name in _DEPRECATED_CONSTANT_VISITORS)
+        ):
+            handler = cls.generic_visit  # the standard visit_Constant only looks for those
+        cls._handlers[node_class] = handler
+        return handler
+
+    def generic_visit(self, node: ast.AST) -> None:
+        visit = self.visit
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, _AST):
+                        visit(item)
+            elif isinstance(value, _AST):
+                visit(value)

@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .astwalk import NodeVisitor
 from .index import EXTERNAL, OWN, Ref, Type
 from .summary import dotted
 
@@ -53,7 +54,7 @@ def _is_dunder(name: str) -> bool:
 
 
 
-class ScopeBuilder(ast.NodeVisitor):
+class ScopeBuilder(NodeVisitor):
     """First pass: every scope, its bindings, and the scope each node lives in."""
 
     def __init__(self, finder: Finder, module_scope: Scope):

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from termshift.astwalk import walk
+from termshift.astwalk import NodeVisitor, walk
 
 CONSTRUCTS = textwrap.dedent(
     '''
@@ -57,3 +57,53 @@ def test_walk_matches_ast_walk_on_real_modules(module: object) -> None:
 def test_walk_starts_anywhere() -> None:
     expr = ast.parse("f(x, *y, k=z)").body[0]
     assert [type(node).__name__ for node in walk(expr)] == [type(node).__name__ for node in ast.walk(expr)]
+
+
+def _recorder(base: type) -> type:
+    class Recorder(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, int]] = []
+
+        def generic_visit(self, node: ast.AST) -> None:
+            self.seen.append(("generic", id(node)))
+            super().generic_visit(node)
+
+        def visit_Name(self, node: ast.Name) -> None:
+            self.seen.append(("name", id(node)))
+
+        def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+            self.seen.append(("def", id(node)))
+            for statement in node.body:  # skips decorators and arguments on purpose
+                self.visit(statement)
+
+        visit_AsyncFunctionDef = visit_FunctionDef
+
+    return Recorder
+
+
+@pytest.mark.parametrize("source", [CONSTRUCTS, inspect.getsource(ast)], ids=["constructs", "ast.py"])
+def test_node_visitor_visits_like_ast_node_visitor(source: str) -> None:
+    tree = ast.parse(source)
+    fast, standard = _recorder(NodeVisitor)(), _recorder(ast.NodeVisitor)()
+    fast.visit(tree)
+    standard.visit(tree)
+    assert fast.seen == standard.seen
+    assert {kind for kind, _ in fast.seen} == {"generic", "name", "def"}
+
+
+def test_node_visitor_keeps_handlers_per_class() -> None:
+    class Names(NodeVisitor):
+        def __init__(self) -> None:
+            self.names: list[str] = []
+
+        def visit_Name(self, node: ast.Name) -> None:
+            self.names.append(node.id)
+
+    class Nothing(NodeVisitor):
+        pass
+
+    tree = ast.parse("a = b + c")
+    Nothing().visit(tree)  # caches generic_visit for Name in Nothing, not in Names
+    names = Names()
+    names.visit(tree)
+    assert names.names == ["a", "b", "c"]
