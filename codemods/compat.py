@@ -59,6 +59,8 @@ def _compat_keywords(owner, name, /, **renamed):
 
     attribute = vars(owner)[name]
     function = getattr(attribute, "__func__", attribute)  # inside a staticmethod / classmethod
+    if not callable(function):
+        return
 
     def new_keywords(kwargs):
         for old, new in renamed.items():

@@ -27,6 +27,7 @@ from .sites import Action, Role, Site
 MODULE_KINDS = frozenset({"class", "type-alias", "type-var", "function", "variable", "constant", "module"})
 MEMBER_KINDS = frozenset({"method", "attribute", "field", "class"})
 IMPORTED = ("import", "module-import")
+_ACCESSORS = ("property", ".setter", ".getter", ".deleter")
 
 
 @dataclass
@@ -146,6 +147,8 @@ def _module_request(path: str, module: str, summary, sites: list[Site]) -> Modul
     for key, function in summary.functions.items():
         if not _public_path(key) or ("." in key and key.rsplit(".", 1)[0] not in summary.classes):
             continue
+        if any(decorator.endswith(_ACCESSORS) for decorator in function.decorators):
+            continue  # a property's accessors are never called with keywords
         keywords: dict[str, str] = {}
         for site in sites:
             if site.kind != "parameter" or site.scope != key:

@@ -80,3 +80,14 @@ def test_served_reads_back_what_the_block_says() -> None:
     served = deprecation.served(add_block(text, request, datetime.date(2027, 3, 1)))
     assert (served.names, served.members, served.keywords) == (request.names, request.members, request.keywords)
     assert not deprecation.served(text)
+
+
+def test_property_accessors_take_no_keyword_shim(tmp_path: Path) -> None:
+    plan = plan_for(tmp_path, {
+        "app/__init__.py": "",
+        "app/core.py": (
+            "class Worker:\n    @property\n    def label(self):\n        return ''\n\n"
+            "    @label.setter\n    def label(self, job_name):\n        pass\n"
+        ),
+    })
+    assert "app/core.py" not in plan.modules or not plan.modules["app/core.py"].keywords
