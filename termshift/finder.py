@@ -32,6 +32,9 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
+_GENERICS = {"dict", "list", "set", "frozenset", "tuple", "type", "Dict", "List", "Set", "FrozenSet", "Tuple", "Type",
+             "Optional", "Union", "Sequence", "Mapping", "MutableMapping", "Iterable", "Iterator", "Callable",
+             "ClassVar", "Final", "Awaitable", "Coroutine", "Generator", "AsyncIterator", "DefaultDict", "Deque"}
 _SELF_NAMING = {"TypeVar", "ParamSpec", "TypeVarTuple", "NewType", "NamedTuple", "TypedDict", "Enum", "IntEnum", "StrEnum"}
 _KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
 
@@ -611,6 +614,9 @@ class _SiteVisitor(ast.NodeVisitor):
                     annotations.append(sub.returns)
                 elif isinstance(sub, ast.AnnAssign):
                     annotations.append(sub.annotation)
+                elif isinstance(sub, ast.Subscript) and (dotted(sub.value) or "").rsplit(".", 1)[-1] in _GENERICS:
+                    # `dict[str, "Job"]` in a type alias: a forward reference, wherever it sits
+                    annotations += list(sub.slice.elts) if isinstance(sub.slice, ast.Tuple) else [sub.slice]
                 elif isinstance(sub, ast.Call):
                     callee = (dotted(sub.func) or "").rsplit(".", 1)[-1]
                     if callee == "TypeVar":  # bound= and constraints are annotations
