@@ -478,7 +478,7 @@ def _takes(function: FunctionInfo | None, keyword: str) -> str:
     if function is None:
         return UNKNOWN
     if keyword in function.params:
-        return OWN
+        return EXTERNAL if function.params_are_data else OWN
     if function.var_keyword and keyword in function.kwargs_keys:
         return OWN
     return UNKNOWN

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .astwalk import NodeVisitor
 from .index import EXTERNAL, OWN, Ref, Type
-from .summary import dotted
+from .summary import dotted, reads_own_locals
 
 if TYPE_CHECKING:
     from .finder import Finder
@@ -249,6 +249,8 @@ class ScopeBuilder(NodeVisitor):
         positional = [*args.posonlyargs, *args.args]
         decorators = {dotted(d) for d in getattr(node, "decorator_list", [])}
         is_static = "staticmethod" in decorators
+        # locals() makes the parameter names data (dict keys, flags): they keep their spelling.
+        names_are_data = reads_own_locals(node)
         for arg in (*positional, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is None:
                 continue
@@ -256,6 +258,8 @@ class ScopeBuilder(NodeVisitor):
             # Parameters of a kept override keep their names (the framework may
             # pass them by keyword); dunder methods are called by the language.
             owner = OWN if _is_dunder(getattr(node, "name", "")) else scope.method_owner
+            if names_are_data:
+                owner = EXTERNAL
             binding = Binding("param", arg, annotation=arg.annotation, owner=owner)
             if method_of and not is_static and positional and arg is positional[0]:
                 binding.self_of = method_of

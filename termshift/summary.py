@@ -113,6 +113,7 @@ class FunctionInfo:
     # Callees that receive the **kwargs (directly or through a dict they were
     # merged into): a keyword they take is one this function takes.
     forwards: tuple[str, ...] = ()
+    params_are_data: bool = False  # see reads_own_locals
 
 
 @dataclass
@@ -177,7 +178,26 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
         decorators=tuple(filter(None, (dotted(_decorator_target(d)) for d in node.decorator_list))),
         kwargs_keys=frozenset(keys),
         forwards=forwards,
+        params_are_data=reads_own_locals(node),
     )
+
+
+def reads_own_locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:
+    """Does the function call `locals()` (or a bare `vars()`) in its own body?
+
+    Then its parameter names are data — dict keys, command-line flags
+    (`job_name` → `--job-name`) — and not the project's to rename.
+    """
+    pending: list[ast.AST] = list(node.body) if isinstance(node.body, list) else [node.body]
+    while pending:
+        sub = pending.pop()
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # their own locals
+        if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in ("locals", "vars")
+                and not sub.args and not sub.keywords):
+            return True
+        pending.extend(ast.iter_child_nodes(sub))
+    return False
 
 
 def _kwargs_forwards(node: ast.FunctionDef | ast.AsyncFunctionDef, kwargs: str) -> tuple[str, ...]:
