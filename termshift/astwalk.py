@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
-__all__ = ["NodeVisitor", "walk"]
+__all__ = ["NodeVisitor", "iter_child_nodes", "walk"]
 
 _AST = ast.AST
 
@@ -35,6 +35,18 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
             elif isinstance(value, _AST):
                 append(value)
         yield node
+
+
+def iter_child_nodes(node: ast.AST) -> list[ast.AST]:
+    """The direct children of `node`, as `ast.iter_child_nodes` yields them, as a list."""
+    found: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            found.extend(item for item in value if isinstance(item, _AST))
+        elif isinstance(value, _AST):
+            found.append(value)
+    return found
 
 
 _DEPRECATED_CONSTANT_VISITORS = ("visit_Num", "visit_Str", "visit_Bytes", "visit_NameConstant", "visit_Ellipsis")

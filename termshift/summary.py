@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .astwalk import walk
+from .astwalk import iter_child_nodes, walk
 
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
@@ -196,7 +196,7 @@ def reads_own_locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) 
         if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in ("locals", "vars")
                 and not sub.args and not sub.keywords):
             return True
-        pending.extend(ast.iter_child_nodes(sub))
+        pending.extend(iter_child_nodes(sub))
     return False
 
 

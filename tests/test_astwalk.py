@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from termshift.astwalk import NodeVisitor, walk
+from termshift.astwalk import NodeVisitor, iter_child_nodes, walk
 
 CONSTRUCTS = textwrap.dedent(
     '''
@@ -107,3 +107,8 @@ def test_node_visitor_keeps_handlers_per_class() -> None:
     names = Names()
     names.visit(tree)
     assert names.names == ["a", "b", "c"]
+
+
+def test_iter_child_nodes_matches_ast_iter_child_nodes() -> None:
+    for node in ast.walk(ast.parse(CONSTRUCTS)):
+        assert [id(child) for child in iter_child_nodes(node)] == [id(child) for child in ast.iter_child_nodes(node)]
