@@ -47,11 +47,13 @@ def _pytest(project: Project, venv: Path, tree: Path, log: Path) -> Outcome:
                f"--junitxml={report}", *project.test_args]
     for exclusion in project.exclusions:
         command += ["--deselect", exclusion.test]
-    if _execute(command, tree, venv, log) is None:
+    finished = _execute(command, tree, venv, log)
+    if finished is None:
         return Outcome(problem=f"the suite timed out after {SUITE_TIMEOUT} s")
     if not report.is_file():
         return Outcome(problem="pytest wrote no report")
-    outcome = Outcome()
+    # 0 all passed, 1 some failed; anything else (an internal error, a crash) cut the run short.
+    outcome = Outcome(problem=None if finished.returncode in (0, 1) else f"pytest exited {finished.returncode}")
     for case in ElementTree.parse(report).getroot().iter("testcase"):
         name = f"{case.get('classname')}::{case.get('name')}"
         if case.find("failure") is not None or case.find("error") is not None:
@@ -74,7 +76,8 @@ def _unittest(project: Project, venv: Path, tree: Path, log: Path) -> Outcome:
         raise ValueError(f"{project.name}: excluding tests is only supported with pytest")
     command = [python(venv), "-m", "unittest", *project.test_args]
     start = log.stat().st_size if log.exists() else 0
-    if _execute(command, tree, venv, log) is None:
+    finished = _execute(command, tree, venv, log)
+    if finished is None:
         return Outcome(problem=f"the suite timed out after {SUITE_TIMEOUT} s")
     with log.open(encoding="utf-8", errors="replace") as stream:
         stream.seek(start)
@@ -89,4 +92,5 @@ def _unittest(project: Project, venv: Path, tree: Path, log: Path) -> Outcome:
     skipped = tally.get("skipped", 0) + tally.get("expected failures", 0)
     # Python 3.11+ prints the full id in the parentheses; older versions print module.Class.
     failures = [where if where.endswith(name) else f"{where}.{name}" for name, where in _FAILED_TEST.findall(text)]
-    return Outcome(passed=total - failed - skipped, failed=failed, skipped=skipped, failures=failures)
+    problem = None if finished.returncode == 0 or failed else f"unittest exited {finished.returncode}"
+    return Outcome(passed=total - failed - skipped, failed=failed, skipped=skipped, failures=failures, problem=problem)
