@@ -31,6 +31,8 @@ _ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_NAME_IN_TEXT = re.compile(r"(?<!\w)[A-Za-z_]\w*")
+_MULTIWORD = re.compile(r"[A-Za-z0-9]_+[A-Za-z0-9]|[a-z0-9][A-Z]")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
 _GENERICS = {"dict", "list", "set", "frozenset", "tuple", "type", "Dict", "List", "Set", "FrozenSet", "Tuple", "Type",
              "Optional", "Union", "Sequence", "Mapping", "MutableMapping", "Iterable", "Iterator", "Callable",
@@ -600,6 +602,57 @@ class _SiteVisitor(ast.NodeVisitor):
         entry_point = _ENTRY_POINT.fullmatch(value)
         if entry_point:  # "name = app.jobs:main" in setup.py's entry_points
             self._dotted_string(node, entry_point.group(1), entry_point.start(1))
+            return
+        self._spelled_definitions(node)
+
+    def _spelled_definitions(self, node: ast.Constant) -> None:
+        """`"JobEnvironment"`, `"do job_fun('foo')"`: a string that spells the multi-word name of one of
+        the project's classes or functions mirrors its `__name__` (a class-name suffix, repr text), so
+        it changes with it. One-word names (`"Job"`) are prose, and so are docstrings."""
+        if id(node) in self._docstrings or self.f.pos.string_value_start(node) is None:
+            return
+        for match in _NAME_IN_TEXT.finditer(node.value):
+            kind = self._definition_names.get(match.group())
+            if kind and self.f.mentions(match.group()):
+                self._string_name(node, match.start(), match.group(), Ref(OWN, kind), "name in a string")
+
+    @property
+    def _definition_names(self) -> dict[str, str]:
+        """Multi-word names bound only to the project's functions and classes (here or project-wide)."""
+        cache = getattr(self, "_definitions_cache", None)
+        if cache is None:
+            found: dict[str, str] = {}
+            other: set[str] = set()
+            for scope in self.f._scopes:
+                for name, bindings in scope.bindings.items():
+                    for binding in bindings:
+                        if binding.kind in ("def", "class") and scope.kind != "class":
+                            found[name] = "class" if binding.kind == "class" else "function"
+                        elif binding.kind == "import" and binding.ref is not None and binding.ref.owner == OWN:
+                            continue
+                        elif scope.kind != "class":
+                            other.add(name)
+            for name, kinds in self.f.index.defined.items():
+                if kinds and kinds <= {"class", "function"}:
+                    found.setdefault(name, "class" if "class" in kinds else "function")
+                elif kinds:
+                    other.add(name)
+            cache = {name: kind for name, kind in found.items() if name not in other and _MULTIWORD.search(name)}
+            self._definitions_cache = cache
+        return cache
+
+    @property
+    def _docstrings(self) -> set[int]:
+        cache = getattr(self, "_docstrings_cache", None)
+        if cache is None:
+            cache = set()
+            for sub in ast.walk(self.f.tree):
+                body = getattr(sub, "body", None)
+                if isinstance(sub, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body \
+                        and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                    cache.add(id(body[0].value))
+            self._docstrings_cache = cache
+        return cache
 
     @property
     def _annotation_strings(self) -> dict[int, bool]:
