@@ -127,6 +127,7 @@ class _Rules:
         # that speak about its entries, nearest first, each with the prefix
         # that makes a base-relative path relative to that .gitignore's folder.
         self._chains: dict[str, list[tuple[int, GitIgnoreSpec]]] = {}
+        self._folder_verdicts: dict[str, bool] = {}  # folder (relative) -> excluded by itself
 
     def covers(self, path: Path) -> bool:
         return path.is_relative_to(self.base)
@@ -175,10 +176,22 @@ class _Rules:
         As in git, a file inside an ignored folder stays ignored even if a
         pattern would re-include the file itself.
         """
-        folders = [p for p in reversed(path.parents) if p.is_relative_to(self.base)]
-        return any(self.ignores(folder, True) for folder in folders) or self.ignores(
-            path, is_dir
-        )
+        if path == self.base:
+            return False
+        relative = path.relative_to(self.base).as_posix()
+        folder_end = relative.find("/")
+        while folder_end != -1:
+            if self._ignores_folder(relative[:folder_end]):
+                return True
+            folder_end = relative.find("/", folder_end + 1)
+        return self.ignores_relative(relative, is_dir)
+
+    def _ignores_folder(self, folder: str) -> bool:
+        """Remembered: pre-commit names many files in the same few folders."""
+        verdict = self._folder_verdicts.get(folder)
+        if verdict is None:
+            verdict = self._folder_verdicts[folder] = self.ignores_relative(folder, is_dir=True)
+        return verdict
 
 
 def _load_gitignore(path: Path) -> GitIgnoreSpec | None:
