@@ -458,6 +458,7 @@ def main() -> None:
         tool.files, tool.lines = len(sampled), count_lines(sampled)
     tools.extend(sample_tools)
 
+    load_at_start = os.getloadavg()[0]
     # Warm the page cache and .pyc files once, untimed; then round-robin so noise spreads evenly.
     log(f"warming up ({len(tools)} tools)")
     for tool in tools:
@@ -479,7 +480,7 @@ def main() -> None:
         log(f"peak RSS: dense {name}")
         rss[name] = peak_rss(command, dense)
 
-    print_report(args, tools, rss, notes, fixit is not None)
+    print_report(args, tools, rss, notes, fixit is not None, (load_at_start, os.getloadavg()[0]))
 
 
 def floor_of(tools: list[Tool], corpus: str) -> Tool | None:
@@ -490,9 +491,22 @@ def find(tools: list[Tool], corpus: str, prefix: str) -> Tool | None:
     return next((t for t in tools if t.corpus == corpus and t.name.startswith(prefix)), None)
 
 
-def print_report(args, tools: list[Tool], rss: dict[str, tuple[int, int]], notes: list[str], with_fixit: bool) -> None:
-    print(f"termshift benchmark — Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"--workers {args.workers}, median of {args.runs} runs, libcst {_installed_libcst()}")
+def revision() -> str:
+    """The commit of the working tree measured, and whether it had local changes."""
+    def git(*command: str) -> str:
+        done = subprocess.run(["git", "-C", str(HERE.parent), *command], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" + local changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def print_report(args, tools: list[Tool], rss: dict[str, tuple[int, int]], notes: list[str], with_fixit: bool,
+                 load: tuple[float, float]) -> None:
+    print(f"termshift benchmark — termshift {revision()}, Python {platform.python_version()}, "
+          f"libcst {_installed_libcst()}, {os.cpu_count()} CPUs, --workers {args.workers}, median of {args.runs} runs")
+    print(f"load average (1 min) {load[0]:.2f} at start, {load[1]:.2f} at end: other work on the machine slows "
+          "multi-process tools more than single-process ones")
     print()
     header = ("corpus", "files", "lines", "tool", "median s", "min–max s", "× floor")
     rows = []
