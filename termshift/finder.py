@@ -611,35 +611,28 @@ class _SiteVisitor(ast.NodeVisitor):
         it changes with it. One-word names (`"Job"`) are prose, and so are docstrings."""
         if id(node) in self._docstrings or self.f.pos.string_value_start(node) is None:
             return
+        scope = self.scope(node)
         for match in _NAME_IN_TEXT.finditer(node.value):
-            kind = self._definition_names.get(match.group())
-            if kind and self.f.mentions(match.group()):
-                self._string_name(node, match.start(), match.group(), Ref(OWN, kind), "name in a string")
+            name = match.group()
+            if _MULTIWORD.search(name) and self.f.mentions(name):
+                kind = self._definition_kind(name, scope)
+                if kind:
+                    self._string_name(node, match.start(), name, Ref(OWN, kind), "name in a string")
 
-    @property
-    def _definition_names(self) -> dict[str, str]:
-        """Multi-word names bound only to the project's functions and classes (here or project-wide)."""
-        cache = getattr(self, "_definitions_cache", None)
-        if cache is None:
-            found: dict[str, str] = {}
-            other: set[str] = set()
-            for scope in self.f._scopes:
-                for name, bindings in scope.bindings.items():
-                    for binding in bindings:
-                        if binding.kind in ("def", "class") and scope.kind != "class":
-                            found[name] = "class" if binding.kind == "class" else "function"
-                        elif binding.kind == "import" and binding.ref is not None and binding.ref.owner == OWN:
-                            continue
-                        elif scope.kind != "class":
-                            other.add(name)
-            for name, kinds in self.f.index.defined.items():
-                if kinds and kinds <= {"class", "function"}:
-                    found.setdefault(name, "class" if "class" in kinds else "function")
-                elif kinds:
-                    other.add(name)
-            cache = {name: kind for name, kind in found.items() if name not in other and _MULTIWORD.search(name)}
-            self._definitions_cache = cache
-        return cache
+    def _definition_kind(self, name: str, scope: Scope) -> str | None:
+        """"class" or "function" when `name`, seen from `scope`, is only one of the project's classes or functions."""
+        found = self.f.lookup(name, scope)
+        if found is not None:
+            where, bindings = found
+            if where.kind != "class" and all(binding.kind in ("def", "class") for binding in bindings):
+                return "class" if bindings[0].kind == "class" else "function"
+            if not all(binding.kind == "import" and binding.ref is not None and binding.ref.owner == OWN
+                       for binding in bindings):
+                return None
+        kinds = self.f.index.defined.get(name)
+        if kinds and kinds <= {"class", "function"}:
+            return "class" if "class" in kinds else "function"
+        return None
 
     @property
     def _docstrings(self) -> set[int]:
