@@ -471,6 +471,10 @@ def main() -> None:
             log(f"run {run}/{args.runs}: {tool.corpus} {tool.name}")
             run_once(tool)
 
+    if cached and not (dense / ".termshift_cache").is_dir():
+        notes.append("no .termshift_cache folder at the corpus root after a check: the cold runs, which remove it, "
+                     "may not have been cold.")
+
     rss: dict[str, tuple[int, int]] = {}
     rss_subjects = []
     if check_help:
