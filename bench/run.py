@@ -389,6 +389,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per tool (default: 3)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"where corpora and Fixit live (default: {DEFAULT_CACHE})")
     parser.add_argument("--no-fixit", action="store_true", help="skip Fixit (it takes most of the time)")
+    parser.add_argument("--corpora", default="dense,sparse,sample",
+                        help="which corpora to measure, comma-separated (default: dense,sparse,sample)")
     args = parser.parse_args()
 
     cache = args.cache.resolve()
@@ -424,7 +426,12 @@ def main() -> None:
     fixit_env = dict(os.environ, PYTHONPATH=str(HERE))
     fixit_lint = [str(fixit), "--rules", "fixit_job_rule:JobWord", "lint"] if fixit else None
 
+    chosen = {name.strip() for name in args.corpora.split(",") if name.strip()}
+    if not chosen <= {"dense", "sparse", "sample"}:
+        parser.error(f"unknown corpus in --corpora: {', '.join(sorted(chosen - {'dense', 'sparse', 'sample'}))}")
     for corpus_name, root in (("dense", dense), ("sparse", sparse)):
+        if corpus_name not in chosen:
+            continue
         paths = corpora[corpus_name]
         listing = write_listing(cache, corpus_name, paths)
         tools.append(Tool(corpus_name, "ast.parse (all files)", [*me, "ast", str(listing), "--workers", str(args.workers)], root))
@@ -456,7 +463,8 @@ def main() -> None:
         sample_tools.append(Tool("sample", f"fixit {FIXIT_VERSION} (1 rule)", [*fixit_lint, *relative_sample], dense, env=fixit_env))
     for tool in sample_tools:
         tool.files, tool.lines = len(sampled), count_lines(sampled)
-    tools.extend(sample_tools)
+    if "sample" in chosen:
+        tools.extend(sample_tools)
 
     load_at_start = os.getloadavg()[0]
     # Warm the page cache and .pyc files once, untimed; then round-robin so noise spreads evenly.
@@ -480,7 +488,7 @@ def main() -> None:
     if check_help:
         rss_subjects.append(("termshift check", [*termshift, "check", ".", *workers_flag(check_help), *(["--no-cache"] if cached else [])]))
     rss_subjects.append(("termshift migrate --diff", [*termshift, "migrate", "--diff", ".", *workers_flag(migrate_help)]))
-    for name, command in rss_subjects:
+    for name, command in rss_subjects if "dense" in chosen else ():
         log(f"peak RSS: dense {name}")
         rss[name] = peak_rss(command, dense)
 
