@@ -123,7 +123,9 @@ def analyze(
     mentioning.update(path for path in targets if files.read_bytes_prefilter(path, vocabulary.needles))
     # Gather: the project-wide facts come from every first-party module that mentions the term.
     index.gather(project.module_of[path] for path in sorted(mentioning) if path in project.module_of)
-    index.routes = _served_routes(workspace, sorted(path for path in mentioning if path in project.module_of))
+    index.routes, index.string_roles = _string_facts(
+        workspace, sorted(path for path in mentioning if path in project.module_of), vocabulary
+    )
 
     target_set = set(targets)
     for path in sorted(mentioning - target_set):
@@ -175,17 +177,20 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
             analysis.sources[relative] = source
 
 
-def _served_routes(workspace: "Workspace", paths: list[Path]) -> frozenset[tuple[str, ...]]:
-    """The routes the project registers: a request path elsewhere (a test
-    client's) is one of ours only when it matches one of them."""
-    from .literals import registered_routes
+def _string_facts(workspace: "Workspace", paths: list[Path], vocabulary: Vocabulary):
+    """Project-wide facts about strings: the routes the project registers (a
+    request path elsewhere, a test client's, is one of ours only when it
+    matches one), and how it uses its keys and event names (see StringRoles)."""
+    from .literals import StringRoles, registered_routes
 
     routes: set[tuple[str, ...]] = set()
+    roles = StringRoles()
     for path in paths:
         tree = workspace.tree(path)
         if tree is not None:
             routes |= registered_routes(tree)
-    return frozenset(routes)
+            roles.add(tree, vocabulary.needles)
+    return frozenset(routes), roles
 
 
 def _search_path(root: Path, config: Config) -> tuple[str, ...]:

@@ -59,6 +59,7 @@ class Index:
         self.defined: dict[str, set[str]] = {}
         self.members: dict[str, list[tuple[str, ClassInfo, Member]]] = {}
         self.routes: frozenset[tuple[str, ...]] = frozenset()  # served route templates, as segments
+        self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
 
     # -- summaries ---------------------------------------------------------
 

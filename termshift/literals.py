@@ -188,29 +188,19 @@ class _Verdict:
 
 
 PROSE = _Verdict("prose", role=Role.PROSE)
+LOOSE = "also used as a plain string where its role can't be told: a rename could not be made whole"
 REGISTRATION = "route registration"  # the note that tells compat where an old route may keep serving
 
 
-class LiteralFinder:
-    """The literal pass of one file's finder."""
+class _Context:
+    """Where the strings of one tree sit: parents, docstrings, enum classes, route tables."""
 
-    def __init__(self, finder: "Finder"):
-        self.f = finder
-        self.text = finder.text
-        self.pos = finder.pos
+    def __init__(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None):
         self.parents: dict[int, ast.AST] = {}
         self.docstrings: set[int] = set()
-        self.table_names: set[str] = set()
         self.enum_classes: set[int] = set()
-        self.scope_names: dict[int, str] = {}
-
-    # -- entry -------------------------------------------------------------
-
-    def run(self) -> None:
-        tree = self.f.tree
         self.table_names = _route_table_names(tree)
-        candidates: list[ast.AST] = []
-        needles = self.f.vocab.needles
+        self.candidates: list[ast.AST] = []  # string literals (whole f-strings) that may mention the term
         for node in ast.walk(tree):
             for child in ast.iter_child_nodes(node):
                 self.parents[id(child)] = node
@@ -222,11 +212,202 @@ class LiteralFinder:
                 if isinstance(node, ast.ClassDef) and any("Enum" in (dotted(base) or "") for base in node.bases):
                     self.enum_classes.add(id(node))
             if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))):
-                candidates.append(node)
-        for node in candidates:
-            parent = self.parents.get(id(node))
-            if isinstance(parent, (ast.JoinedStr, ast.FormattedValue)):
-                continue  # part of an f-string: handled with it
+                self.candidates.append(node)
+        self.candidates = [node for node in self.candidates
+                           if not isinstance(self.parents.get(id(node)), (ast.JoinedStr, ast.FormattedValue))]
+
+
+    def _outermost(self, node: ast.AST) -> tuple[ast.AST, ast.AST | None]:
+        """Climb through string-building expressions (`%`, `+`, `.format()`, parentheses)."""
+        current = node
+        parent = self.parents.get(id(current))
+        while True:
+            if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Mod, ast.Add)):
+                pass
+            elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.value is current \
+                    and parent.func.attr in ("format", "format_map", "encode", "decode", "strip", "upper", "lower"):
+                pass
+            elif isinstance(parent, ast.Attribute) and parent.attr in ("format", "format_map"):
+                current = parent
+                parent = self.parents.get(id(current))
+                continue
+            else:
+                return current, parent
+            current = parent
+            parent = self.parents.get(id(current))
+
+    def _is_message(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        if isinstance(parent, ast.Assert) and parent.msg is node:
+            return True
+        if isinstance(parent, ast.keyword):
+            if parent.arg in MESSAGE_KEYWORDS:
+                return True
+            parent = self.parents.get(id(parent))
+        if not isinstance(parent, ast.Call):
+            return False
+        name = dotted(parent.func) or ""
+        short = name.rsplit(".", 1)[-1]
+        if name in ("print", "warnings.warn", "warn") or short in ("fail", "skip", "xfail", "exit", "abort"):
+            return True
+        if short in LOG_METHODS and isinstance(parent.func, ast.Attribute):
+            receiver = (dotted(parent.func.value) or "").lower()
+            if "log" in receiver or receiver in ("self", "warnings", "logging"):
+                return True
+        if short.endswith(("Error", "Exception", "Warning", "Exit")) or short in ("Exception", "ValueError"):
+            return True
+        raised = self.parents.get(id(parent))
+        return isinstance(raised, ast.Raise)
+
+    def _is_route_registration(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        if isinstance(parent, ast.keyword):
+            if parent.arg not in ROUTE_KEYWORDS:
+                return False
+            parent = self.parents.get(id(parent))
+        if not isinstance(parent, ast.Call) or not _looks_like_route(_template(node)):
+            return False
+        name = _callee_name(parent)
+        if name in ROUTE_REGISTRATIONS:
+            return True
+        if _is_table_call(parent, self.table_names):
+            return True
+        holder = self.parents.get(id(parent))
+        return (
+            name in ROUTE_DECORATORS
+            and isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and parent in holder.decorator_list
+        )
+
+    def _is_event(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        while isinstance(parent, (ast.Tuple, ast.List, ast.Set)):
+            node, parent = parent, self.parents.get(id(parent))
+        if isinstance(parent, ast.Call) and _callee_name(parent) in ("frozenset", "set", "tuple", "list"):
+            node, parent = parent, self.parents.get(id(parent))
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            for target in targets:
+                name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
+                if _names_event(name):
+                    return True
+            holder = self.parents.get(id(parent))
+            return isinstance(holder, ast.ClassDef) and id(holder) in self.enum_classes
+        if isinstance(parent, ast.Dict) and node in parent.values:
+            key = parent.keys[parent.values.index(node)]
+            return isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in EVENT_NAMES
+        if isinstance(parent, ast.keyword):
+            return (parent.arg or "").lower() in EVENT_NAMES
+        if isinstance(parent, ast.Compare):
+            others = [parent.left, *parent.comparators]
+            return any(other is not node and _names_event_expr(other) for other in others)
+        return False
+
+    def _environment(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        if isinstance(parent, ast.Subscript) and parent.slice is node:
+            return (dotted(parent.value) or "").endswith("environ")
+        if isinstance(parent, ast.Call):
+            name = dotted(parent.func) or ""
+            return name.endswith(("getenv", "putenv", "unsetenv", "environ.get", "environ.pop", "environ.setdefault"))
+        if isinstance(parent, ast.Compare):
+            return any((dotted(other) or "").endswith("environ") for other in parent.comparators)
+        return False
+
+    def _is_payload_context(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        return self._container(node, parent) is not None
+
+    def _container(self, node: ast.AST, parent: ast.AST | None) -> ast.AST | None:
+        if isinstance(parent, ast.Dict) and node in parent.keys:
+            return parent
+        if isinstance(parent, ast.Subscript) and parent.slice is node:
+            return parent.value
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.args \
+                and parent.args[0] is node and parent.func.attr in KEY_LOOKUPS:
+            return parent.func.value
+        if isinstance(parent, ast.Compare) and parent.left is node and len(parent.ops) == 1 \
+                and isinstance(parent.ops[0], (ast.In, ast.NotIn)):
+            return parent.comparators[0]
+        return None
+
+    def _names_something(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        """Strings the identifier pass reads as names: getattr()/patch() names, `__all__`, dotted paths."""
+        if isinstance(parent, ast.Call) and _callee_name(parent) in _NAME_FUNCS:
+            return True
+        if isinstance(parent, (ast.List, ast.Tuple)):
+            holder = self.parents.get(id(parent))
+            if isinstance(holder, (ast.Assign, ast.AugAssign)):
+                targets = holder.targets if isinstance(holder, ast.Assign) else [holder.target]
+                if any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets):
+                    return True
+        template = _template(node) or ""
+        return "." in template and bool(re.fullmatch(r"[A-Za-z_][\w.]*(?::[\w.]+)?", template))
+
+class StringRoles:
+    """How a project uses its strings, project-wide: the evidence a wire rename needs.
+
+    A payload key is renamed only where the project itself writes it (a dict
+    literal key, a subscript assignment, `setdefault`) and never also uses the
+    same word as a loose string (`n = "array_job_id"; env[n]`, a column list
+    handed to another program): then a rename could not be made whole, and the
+    key is reported instead. An event type is renamed only if it never appears
+    as a loose string either.
+    """
+
+    def __init__(self) -> None:
+        self.written: set[str] = set()
+        self.loose: set[str] = set()  # whole values and \w+ tokens of strings no context claims
+
+    def add(self, tree: ast.Module, needles: Iterable[bytes]) -> None:
+        context = _Context(tree, needles)
+        needles = tuple(needles)
+        for node in context.candidates:
+            template = _template(node)
+            if template is None or not any(needle in template.lower().encode("utf-8", "surrogatepass") for needle in needles):
+                continue
+            if id(node) in context.docstrings:
+                continue
+            outer, parent = context._outermost(node)
+            if context._is_message(outer, parent):
+                continue
+            container = context._container(outer, parent)
+            if container is not None:
+                if _writes_key(outer, parent):
+                    self.written.add(template)
+                continue
+            if context._is_event(outer, parent) or context._is_route_registration(outer, parent) or is_key(template) \
+                    or context._environment(outer, parent) or context._names_something(outer, parent):
+                continue
+            stripped = template.strip()
+            if any(character.isspace() for character in stripped) or route_segments(stripped) is not None:
+                continue  # prose, or a path: not a loose key
+            self.loose.add(stripped)
+            self.loose.update(re.findall(r"\w+", stripped))
+
+
+_NAME_FUNCS = frozenset({"getattr", "setattr", "hasattr", "delattr", "object", "patch", "import_module", "TypeVar",
+                         "NewType", "ParamSpec", "TypeVarTuple", "NamedTuple", "TypedDict", "cast"})
+
+
+def _writes_key(node: ast.AST, parent: ast.AST | None) -> bool:
+    if isinstance(parent, ast.Dict):
+        return True
+    if isinstance(parent, ast.Subscript):
+        return isinstance(parent.ctx, (ast.Store, ast.Del))
+    return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) \
+        and parent.func.attr in ("setdefault", "__setitem__")
+
+
+class LiteralFinder(_Context):
+    """The literal pass of one file's finder."""
+
+    def __init__(self, finder: "Finder"):
+        super().__init__(finder.tree, finder.vocab.needles)
+        self.f = finder
+        self.text = finder.text
+        self.pos = finder.pos
+
+    # -- entry -------------------------------------------------------------
+
+    def run(self) -> None:
+        needles = self.f.vocab.needles
+        for node in self.candidates:
             start, end = self.pos.span(node)
             lowered = self.text[start:end].lower().encode("utf-8", "surrogatepass")
             if any(needle in lowered for needle in needles):
@@ -346,6 +527,9 @@ class LiteralFinder:
         if self._is_route_registration(outer, parent):
             return _Verdict("route", note=REGISTRATION)
         if self._is_event(outer, parent) and _EVENT_SHAPE.fullmatch(stripped):
+            roles = self.f.index.string_roles
+            if roles is not None and stripped in roles.loose:
+                return _Verdict("event", Action.REPORT, LOOSE)
             return _Verdict("event")
         if is_key(template):
             return _Verdict("key")
@@ -370,66 +554,6 @@ class LiteralFinder:
             return PROSE
         return _Verdict("string", Action.REPORT, "a string no stage claims: rename it by hand if it is the project's")
 
-    def _outermost(self, node: ast.AST) -> tuple[ast.AST, ast.AST | None]:
-        """Climb through string-building expressions (`%`, `+`, `.format()`, parentheses)."""
-        current = node
-        parent = self.parents.get(id(current))
-        while True:
-            if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Mod, ast.Add)):
-                pass
-            elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.value is current \
-                    and parent.func.attr in ("format", "format_map", "encode", "decode", "strip", "upper", "lower"):
-                pass
-            elif isinstance(parent, ast.Attribute) and parent.attr in ("format", "format_map"):
-                current = parent
-                parent = self.parents.get(id(current))
-                continue
-            else:
-                return current, parent
-            current = parent
-            parent = self.parents.get(id(current))
-
-    def _is_message(self, node: ast.AST, parent: ast.AST | None) -> bool:
-        if isinstance(parent, ast.Assert) and parent.msg is node:
-            return True
-        if isinstance(parent, ast.keyword):
-            if parent.arg in MESSAGE_KEYWORDS:
-                return True
-            parent = self.parents.get(id(parent))
-        if not isinstance(parent, ast.Call):
-            return False
-        name = dotted(parent.func) or ""
-        short = name.rsplit(".", 1)[-1]
-        if name in ("print", "warnings.warn", "warn") or short in ("fail", "skip", "xfail", "exit", "abort"):
-            return True
-        if short in LOG_METHODS and isinstance(parent.func, ast.Attribute):
-            receiver = (dotted(parent.func.value) or "").lower()
-            if "log" in receiver or receiver in ("self", "warnings", "logging"):
-                return True
-        if short.endswith(("Error", "Exception", "Warning", "Exit")) or short in ("Exception", "ValueError"):
-            return True
-        raised = self.parents.get(id(parent))
-        return isinstance(raised, ast.Raise)
-
-    def _is_route_registration(self, node: ast.AST, parent: ast.AST | None) -> bool:
-        if isinstance(parent, ast.keyword):
-            if parent.arg not in ROUTE_KEYWORDS:
-                return False
-            parent = self.parents.get(id(parent))
-        if not isinstance(parent, ast.Call) or not _looks_like_route(_template(node)):
-            return False
-        name = _callee_name(parent)
-        if name in ROUTE_REGISTRATIONS:
-            return True
-        if _is_table_call(parent, self.table_names):
-            return True
-        holder = self.parents.get(id(parent))
-        return (
-            name in ROUTE_DECORATORS
-            and isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-            and parent in holder.decorator_list
-        )
-
     def _served(self, segments: tuple[str, ...]) -> bool:
         for route in self.f.index.routes:
             if len(route) == len(segments) and all(
@@ -437,55 +561,6 @@ class LiteralFinder:
             ):
                 return True
         return False
-
-    def _is_event(self, node: ast.AST, parent: ast.AST | None) -> bool:
-        while isinstance(parent, (ast.Tuple, ast.List, ast.Set)):
-            node, parent = parent, self.parents.get(id(parent))
-        if isinstance(parent, ast.Call) and _callee_name(parent) in ("frozenset", "set", "tuple", "list"):
-            node, parent = parent, self.parents.get(id(parent))
-        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
-            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            for target in targets:
-                name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
-                if _names_event(name):
-                    return True
-            holder = self.parents.get(id(parent))
-            return isinstance(holder, ast.ClassDef) and id(holder) in self.enum_classes
-        if isinstance(parent, ast.Dict) and node in parent.values:
-            key = parent.keys[parent.values.index(node)]
-            return isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in EVENT_NAMES
-        if isinstance(parent, ast.keyword):
-            return (parent.arg or "").lower() in EVENT_NAMES
-        if isinstance(parent, ast.Compare):
-            others = [parent.left, *parent.comparators]
-            return any(other is not node and _names_event_expr(other) for other in others)
-        return False
-
-    def _environment(self, node: ast.AST, parent: ast.AST | None) -> bool:
-        if isinstance(parent, ast.Subscript) and parent.slice is node:
-            return (dotted(parent.value) or "").endswith("environ")
-        if isinstance(parent, ast.Call):
-            name = dotted(parent.func) or ""
-            return name.endswith(("getenv", "putenv", "unsetenv", "environ.get", "environ.pop", "environ.setdefault"))
-        if isinstance(parent, ast.Compare):
-            return any((dotted(other) or "").endswith("environ") for other in parent.comparators)
-        return False
-
-    def _is_payload_context(self, node: ast.AST, parent: ast.AST | None) -> bool:
-        return self._container(node, parent) is not None
-
-    def _container(self, node: ast.AST, parent: ast.AST | None) -> ast.AST | None:
-        if isinstance(parent, ast.Dict) and node in parent.keys:
-            return parent
-        if isinstance(parent, ast.Subscript) and parent.slice is node:
-            return parent.value
-        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.args \
-                and parent.args[0] is node and parent.func.attr in KEY_LOOKUPS:
-            return parent.func.value
-        if isinstance(parent, ast.Compare) and parent.left is node and len(parent.ops) == 1 \
-                and isinstance(parent.ops[0], (ast.In, ast.NotIn)):
-            return parent.comparators[0]
-        return None
 
     def _payload(self, node: ast.AST, parent: ast.AST | None) -> _Verdict | None:
         container = self._container(node, parent)
@@ -497,9 +572,21 @@ class LiteralFinder:
                 call = self.parents.get(id(call))
             if isinstance(call, ast.Call) and _callee_name(call) in HTTP_CALLS and self._is_third_party(call.func):
                 return _Verdict("payload-key", Action.REPORT, "a key of a request to another service: left as it is")
-            return _Verdict("payload-key")
+            return self._owned_key(node)
         if self._is_third_party(container, strict=True):
             return _Verdict("payload-key", Action.REPORT, "a key looked up on a third-party object: left as it is")
+        return self._owned_key(node)
+
+    def _owned_key(self, node: ast.AST) -> _Verdict:
+        roles = self.f.index.string_roles
+        key = (_template(node) or "").strip()
+        if roles is None:
+            return _Verdict("payload-key")
+        if key in roles.loose:
+            return _Verdict("payload-key", Action.REPORT, LOOSE)
+        if key not in roles.written:
+            return _Verdict("payload-key", Action.REPORT,
+                            "a key the project only reads (the data may come from elsewhere): left as it is")
         return _Verdict("payload-key")
 
     def _is_third_party(self, expr: ast.AST, strict: bool = False) -> bool:
