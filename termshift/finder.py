@@ -37,6 +37,8 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A
 _GENERICS = {"dict", "list", "set", "frozenset", "tuple", "type", "Dict", "List", "Set", "FrozenSet", "Tuple", "Type",
              "Optional", "Union", "Sequence", "Mapping", "MutableMapping", "Iterable", "Iterator", "Callable",
              "ClassVar", "Final", "Awaitable", "Coroutine", "Generator", "AsyncIterator", "DefaultDict", "Deque"}
+_COPIES = {"copy.copy": True, "copy.deepcopy": True, "copy": True, "deepcopy": True, "pickle.loads": False,
+           "pickle.load": False, "cloudpickle.loads": False, "cloudpickle.load": False, "dill.loads": False}
 _SELF_NAMING = {"TypeVar", "ParamSpec", "TypeVarTuple", "NewType", "NamedTuple", "TypedDict", "Enum", "IntEnum", "StrEnum"}
 _KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
 
@@ -289,6 +291,10 @@ class Finder:
         if isinstance(expr, ast.Attribute):
             return self.attr_ref(expr, scope).type
         if isinstance(expr, ast.Call):
+            copied = _COPIES.get(dotted(expr.func) or "")
+            if copied is not None:
+                # copy.copy(x) is x's type; pickle.loads(...) is whatever was pickled: unknown, not theirs.
+                return self.type_of(expr.args[0], scope) if copied and expr.args else None
             imported = _imported_module(expr)
             if imported and self.project.is_module(imported):
                 return Type("mod", imported)
@@ -470,6 +476,10 @@ class _SiteVisitor(ast.NodeVisitor):
             self.visit(keyword.value)
             if keyword.arg and self.f.mentions(keyword.arg):
                 owner = self.f.keyword_owner(node, keyword.arg, scope)
+                if owner == UNKNOWN and not self.f.index.names_anything(keyword.arg):
+                    # Into **kwargs, naming nothing the project defines (`SLURM_JOB_ID=…` for an
+                    # environment helper): there is no other side that could be left behind.
+                    owner = EXTERNAL
                 callee = self.f.type_of(node.func, scope)
                 is_field = self.f.index.lands_on_field(callee, keyword.arg)
                 self.f.emit_node_name(keyword, keyword.arg, kind="field" if is_field else "parameter",
@@ -722,12 +732,30 @@ class _SiteVisitor(ast.NodeVisitor):
         short = name.rsplit(".", 1)[-1]
         args = call.args
         if (short in _ATTR_FUNCS and name == short or name.endswith("patch.object")) and len(args) >= 2:
-            target = args[1]
-            if isinstance(target, ast.Constant) and isinstance(target.value, str) and self.f.mentions(target.value):
-                ref = self.f.index.attribute(self.f.type_of(args[0], scope), target.value)
-                self._string_name(target, 0, target.value, ref, f"{short}() name")
+            for target in self._attribute_names(args[1], scope):
+                if self.f.mentions(target.value):
+                    ref = self.f.index.attribute(self.f.type_of(args[0], scope), target.value)
+                    self._string_name(target, 0, target.value, ref, f"{short}() name")
         if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
             self._kwargs_key(func.value.id, args[0], scope)
+
+    def _attribute_names(self, name: ast.AST, scope: Scope) -> list[ast.Constant]:
+        """The string constants a getattr() name can be: `"job_id"`, or each of
+        `for n in ("job_id", "hostname"): getattr(self, n)`."""
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            return [name]
+        if not isinstance(name, ast.Name):
+            return []
+        found = self.f.lookup(name.id, scope)
+        if found is None:
+            return []
+        bindings = found[1]
+        if len(bindings) != 1 or bindings[0].kind != "for" or not isinstance(bindings[0].value, (ast.Tuple, ast.List, ast.Set)):
+            return []
+        items = bindings[0].value.elts
+        if not all(isinstance(item, ast.Constant) and isinstance(item.value, str) for item in items):
+            return []
+        return list(items)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         self.generic_visit(node)

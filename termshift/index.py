@@ -59,20 +59,38 @@ class Index:
         self.defined: dict[str, set[str]] = {}
         self.members: dict[str, list[tuple[str, ClassInfo, Member]]] = {}
         self.routes: frozenset[tuple[str, ...]] = frozenset()  # served route templates, as segments
+        # The summaries whose definitions are project-wide facts: those gathered up
+        # front (and targets summarised before the finding starts). Modules a
+        # resolution summarises later are answers, not facts: if they fed `defined`,
+        # a file's sites would depend on which files were analysed before it (in
+        # this process, or in this pool worker), and no cache could be keyed by
+        # what the file consulted.
+        self.facts: list[ModuleSummary] = []
+        self._recording = True
+        self.consulted: set[str] | None = None  # modules served while finding one file, when asked
+        self.store = None  # where summaries are kept between runs: load(name, path), save(name, path, summary)
         self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
 
     # -- summaries ---------------------------------------------------------
 
     def module(self, name: str) -> ModuleSummary | None:
+        if self.consulted is not None:
+            self.consulted.add(name)
         if name in self._summaries:
             return self._summaries[name]
         self._summaries[name] = None  # guards import cycles
         path = self.project.modules.get(name)
         summary = None
         if path is not None:
-            tree = self._parse(path)
-            if tree is not None:
-                summary = self.summarize(tree, name, path)
+            summary = self.store.load(name, path) if self.store is not None else None
+            if summary is not None:
+                self._adopt(summary)
+            else:
+                tree = self._parse(path)
+                if tree is not None:
+                    summary = self.summarize(tree, name, path)
+                    if self.store is not None:
+                        self.store.save(name, path, summary)
         self._summaries[name] = summary
         return summary
 
@@ -83,9 +101,18 @@ class Index:
             return self.project.resolve_relative(name, level, module, is_package)
 
         summary = summarize(tree, name, str(path), is_package, absolute)
-        self._summaries[name] = summary
-        self._record_definitions(summary)
+        self._adopt(summary)
         return summary
+
+    def _adopt(self, summary: ModuleSummary) -> None:
+        self._summaries[summary.name] = summary
+        if self._recording:
+            self.facts.append(summary)
+            self._record_definitions(summary)
+
+    def seal(self) -> None:
+        """From now on, summaries made on demand answer questions but add no facts."""
+        self._recording = False
 
     def _record_definitions(self, summary: ModuleSummary) -> None:
         for name, symbol in summary.symbols.items():
@@ -103,9 +130,7 @@ class Index:
         """Field names that are dict keys on the wire: TypedDict fields, and
         fields of data classes that are turned into dicts with asdict()."""
         names: set[str] = set()
-        for summary in list(self._summaries.values()):
-            if summary is None:
-                continue
+        for summary in list(self.facts):
             for info in summary.classes.values():
                 if info.kind == "typeddict":
                     names.update(info.fields)
@@ -446,20 +471,20 @@ class Index:
         return any(self.lands_on_field(self.resolve_dotted(module, target).type, keyword, depth + 1)
                    for target in function.forwards)
 
+    def names_anything(self, name: str) -> bool:
+        """Does the project define `name` anywhere: a module-level name, a member, a parameter or a field?"""
+        return name in self.defined or self._any_function_takes(name)
+
     def accepts_method_keyword(self, method: str, keyword: str) -> str:
         """For `obj.method(kw=…)` with `obj` unknown: does any first-party `method` take `kw`?"""
-        for summary in self._summaries.values():
-            if summary is None:
-                continue
+        for summary in self.facts:
             for qual, function in summary.functions.items():
                 if qual.rsplit(".", 1)[-1] == method and _takes(function, keyword) == OWN:
                     return OWN
         return UNKNOWN
 
     def _any_function_takes(self, keyword: str) -> bool:
-        for summary in self._summaries.values():
-            if summary is None:
-                continue
+        for summary in self.facts:
             for function in summary.functions.values():
                 if keyword in function.params:
                     return True
