@@ -326,9 +326,25 @@ class _Context:
             return parent.comparators[0]
         return None
 
+    def _iterated_as_attribute_name(self, names: ast.AST) -> bool:
+        """`for n in ("job_id", "hostname"): getattr(self, n)`: the strings are attribute names."""
+        holder = self.parents.get(id(names))
+        if not isinstance(holder, (ast.For, ast.comprehension)) or holder.iter is not names \
+                or not isinstance(holder.target, ast.Name):
+            return False
+        body = holder if isinstance(holder, ast.For) else self.parents.get(id(holder))
+        variable = holder.target.id
+        return any(
+            isinstance(sub, ast.Call) and _callee_name(sub) in ("getattr", "setattr", "hasattr", "delattr")
+            and len(sub.args) >= 2 and isinstance(sub.args[1], ast.Name) and sub.args[1].id == variable
+            for sub in ast.walk(body)
+        )
+
     def _names_something(self, node: ast.AST, parent: ast.AST | None) -> bool:
         """Strings the identifier pass reads as names: getattr()/patch() names, `__all__`, dotted paths."""
         if isinstance(parent, ast.Call) and _callee_name(parent) in _NAME_FUNCS:
+            return True
+        if isinstance(parent, (ast.List, ast.Tuple, ast.Set)) and self._iterated_as_attribute_name(parent):
             return True
         if isinstance(parent, (ast.List, ast.Tuple)):
             holder = self.parents.get(id(parent))
