@@ -12,8 +12,9 @@ runs. It holds only what the module needs of:
   ``__init__`` and the constructors of data classes and named tuples;
 - ``_compat_members``: old member names as descriptors forwarding gets,
   sets and deletes to the new name (methods of every flavour, properties,
-  attributes, fields, enum members), and renamed methods that still honour
-  a subclass — or a mock — defining the old name.
+  attributes, fields, enum members), and renamed methods and class
+  attributes that still honour a subclass — or a mock — defining the old
+  name (so an abstract class accepts a subclass implementing the old name).
 
 Moved modules leave a shim module at the old path. The generated code needs
 nothing but the standard library, and every piece carries a marker
@@ -83,6 +84,10 @@ def _compat_keywords(owner, name, /, **renamed):
 
 _MEMBERS = '''
 
+def _compat_bind(value, instance, owner):
+    return value.__get__(instance, owner) if hasattr(type(value), "__get__") else value
+
+
 class _CompatOldName:
     """The old name of a member: gets, sets and deletes go to the new name."""
 
@@ -93,8 +98,9 @@ class _CompatOldName:
         _compat_warn(f"{self.owner.__qualname__}.{self.old}", self.new)
         owner = owner or type(instance)
         found = next((vars(cls)[self.new] for cls in owner.__mro__ if self.new in vars(cls)), None)
-        if isinstance(found, _CompatNewName):  # the method itself, not an override of its old name
-            return found.function.__get__(instance, owner)
+        if isinstance(found, _CompatNewName):  # the member itself, not an override of its old name
+            state = getattr(instance, "__dict__", {})  # where an instance attribute shadows a class one
+            return state[self.new] if self.new in state else _compat_bind(found.value, instance, owner)
         return getattr(owner if instance is None else instance, self.new)
 
     def __set__(self, instance, value):
@@ -107,29 +113,35 @@ class _CompatOldName:
 
 
 class _CompatNewName:
-    """A renamed method that a subclass, or a mock, still defining the old name overrides."""
+    """A renamed method or class attribute that a subclass, or a mock, still defining the old name overrides.
 
-    def __init__(self, function, old, new):
-        self.function, self.old, self.new = function, old, new
+    Also what keeps an abstract class's renamed abstract method implemented
+    by a subclass that only defines the old name.
+    """
+
+    def __init__(self, value, old, new):
+        self.value, self.old, self.new = value, old, new
 
     def __get__(self, instance, owner=None):
         owner = owner or type(instance)
         for cls in owner.__mro__:
-            override = vars(cls).get(self.old)
-            if override is not None and not isinstance(override, _CompatOldName):
+            if self.old in vars(cls) and not isinstance(vars(cls)[self.old], _CompatOldName):
                 _compat_warn(f"overriding {cls.__qualname__}.{self.old}", f"{self.new}")
-                return override.__get__(instance, owner) if hasattr(type(override), "__get__") else override
+                return _compat_bind(vars(cls)[self.old], instance, owner)
             if vars(cls).get(self.new) is self:
                 break
-        return self.function.__get__(instance, owner)
+        return _compat_bind(self.value, instance, owner)
 
 
 def _compat_members(owner, /, **renamed):
-    import inspect
-
     for old, new in renamed.items():
         current = vars(owner).get(new)
-        if inspect.isfunction(current) or isinstance(current, (staticmethod, classmethod)):
+        kind = type(current)
+        # Methods and class attributes honour an override of the old name; data
+        # descriptors (properties, slots, named tuple fields) and enum members can't.
+        if new in vars(owner) and not isinstance(current, owner) and not (
+            hasattr(kind, "__set__") or hasattr(kind, "__delete__")
+        ):
             setattr(owner, new, _CompatNewName(current, old, new))
         setattr(owner, old, _CompatOldName(owner, old, new))
 '''

@@ -11,15 +11,25 @@ Public means not underscore-prefixed (dunders are public) and reachable from
 the package: module-level names, names a package or an `__all__` re-exports,
 public classes and their public members, the parameters of public functions
 and methods (and the fields a data class or named tuple takes as keywords),
-and modules and packages that moved. Locals, private names and test modules
-get no compat: nobody outside can be relying on them.
+and modules and packages that moved. Locals and test modules get no compat:
+nobody outside can be relying on them.
+
+Private names get none either — unless code outside the migrated paths still
+spells them. When only part of a project is migrated (the library, not its
+tests), the files left out are clients like any other: a test that calls
+`client._get_job_folder()`, or a subclass overriding `_parse_job_id`, depends
+on that name whatever its underscore says. So an underscore-prefixed old name
+that occurs, as a whole word, in a project file outside the migrated paths
+counts as public (`OutsideUses`).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable
 
 from . import markers
 from .sites import Action, Role, Site
@@ -65,6 +75,54 @@ def is_public(name: str) -> bool:
     return not name.startswith("_") or (name.startswith("__") and name.endswith("__") and len(name) > 4)
 
 
+class OutsideUses:
+    """Which private names the project's files outside the migrated paths still spell.
+
+    A whole-word search of their bytes: cheap, and erring on the side of
+    keeping an old name working (a local that happens to share the name
+    costs one unneeded alias, which `cleanup` removes like any other). Files
+    are read on the first question, and only those that mention the term at
+    all are kept: an old name carries the term, so no other file can spell it.
+    """
+
+    def __init__(self, paths: Iterable[Path], needles: tuple[bytes, ...]) -> None:
+        self._paths = sorted(paths)
+        self._needles = needles
+        self._texts: list[bytes] | None = None
+        self._answers: dict[str, bool] = {}
+
+    def __contains__(self, name: str) -> bool:
+        if name not in self._answers:
+            word = re.compile(rb"(?<![\w])" + re.escape(name.encode()) + rb"(?![\w])")
+            self._answers[name] = any(word.search(text) for text in self._read())
+        return self._answers[name]
+
+    def _read(self) -> list[bytes]:
+        if self._texts is None:
+            self._texts = []
+            for path in self._paths:
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    continue
+                lowered = data.lower()
+                if any(needle in lowered for needle in self._needles):
+                    self._texts.append(data)
+        return self._texts
+
+
+def outside_uses(analysis) -> OutsideUses:
+    """The private names used by the project's files that this run leaves alone."""
+    targets = set(analysis.targets)
+    others = (path for path in analysis.project.module_of if path not in targets)
+    return OutsideUses(others, analysis.vocabulary.needles)
+
+
+def surface(outside: OutsideUses) -> Callable[[str], bool]:
+    """Whether an old name is part of what clients use: public, or spelled outside the run."""
+    return lambda name: is_public(name) or name in outside
+
+
 def is_test_module(module: str) -> bool:
     """Test suites are nobody's API: they get no compat code."""
     parts = module.split(".")
@@ -73,23 +131,24 @@ def is_test_module(module: str) -> bool:
     )
 
 
-def _public_path(dotted: str) -> bool:
-    return all(is_public(part) for part in dotted.split("."))
+def _public_path(dotted: str, used: Callable[[str], bool] = is_public) -> bool:
+    return all(used(part) for part in dotted.split("."))
 
 
 def plan(analysis, the_plan) -> CompatPlan:
     """What each module of a migration plan keeps under its old names (shims: see `shims`)."""
     result = CompatPlan()
+    used = surface(outside_uses(analysis))
     for path, sites in sorted(the_plan.edits.items()):
         if not path.endswith(".py"):
             continue
         module = analysis.project.module_of.get(analysis.root / path)
-        if not module or is_test_module(module) or not _public_path(module):
+        if not module or is_test_module(module) or not _public_path(module, used):
             continue
         summary = analysis.index.module(module)
         if summary is None:
             continue
-        request = _module_request(path, module, summary, sites)
+        request = _module_request(path, module, summary, sites, used)
         if request:
             result.modules[path] = request
     return result
@@ -99,7 +158,8 @@ def _renamed(sites: list[Site]) -> list[Site]:
     return [site for site in sites if site.action is Action.RENAME and site.old != site.new]
 
 
-def _module_request(path: str, module: str, summary, sites: list[Site]) -> ModuleCompat:
+def _module_request(path: str, module: str, summary, sites: list[Site], used: Callable[[str], bool] = is_public
+                    ) -> ModuleCompat:
     sites = _renamed(sites)
     request = ModuleCompat(path=path, module=module, chains_getattr=summary.dynamic)
     is_package = PurePosixPath(path).stem == "__init__"
@@ -115,7 +175,7 @@ def _module_request(path: str, module: str, summary, sites: list[Site]) -> Modul
     # Module-level names: defined here, or re-exported (a package's imports, or names in __all__).
     for site in sites:
         symbol = summary.symbols.get(site.old)
-        if symbol is None or not is_public(site.old) or site.old in request.names:
+        if symbol is None or not used(site.old) or site.old in request.names:
             continue
         if symbol.kind in IMPORTED:
             reexported = site.old in exported if summary.all_names is not None else is_package
@@ -126,11 +186,11 @@ def _module_request(path: str, module: str, summary, sites: list[Site]) -> Modul
 
     # Members of public classes: methods, properties, attributes, fields, nested classes.
     for qualname, info in summary.classes.items():
-        if not _public_path(qualname):
+        if not _public_path(qualname, used):
             continue
         members: dict[str, str] = {}
         for site in sites:
-            if site.old in info.members and site.kind in MEMBER_KINDS and is_public(site.old) and (
+            if site.old in info.members and site.kind in MEMBER_KINDS and used(site.old) and (
                 site.scope == qualname or site.scope.startswith(qualname + ".")
             ):
                 members.setdefault(site.old, site.new)
@@ -145,7 +205,7 @@ def _module_request(path: str, module: str, summary, sites: list[Site]) -> Modul
 
     # Parameters of public functions and methods, and the **kwargs keys they read.
     for key, function in summary.functions.items():
-        if not _public_path(key) or ("." in key and key.rsplit(".", 1)[0] not in summary.classes):
+        if not _public_path(key, used) or ("." in key and key.rsplit(".", 1)[0] not in summary.classes):
             continue
         if any(decorator.endswith(_ACCESSORS) for decorator in function.decorators):
             continue  # a property's accessors are never called with keywords
@@ -169,6 +229,7 @@ def shims(analysis, renamed_files: dict[str, str], modules: dict[str, ModuleComp
     new path (`Outcome.renamed_files`).
     """
     project = analysis.project
+    used = surface(outside_uses(analysis))
     shims: list[Shim] = []
     for old, new in sorted(renamed_files.items()):
         if not old.endswith(".py") or old == new:
@@ -176,7 +237,7 @@ def shims(analysis, renamed_files: dict[str, str], modules: dict[str, ModuleComp
         old_module = project.module_of.get(analysis.root / old)
         if not old_module or is_test_module(old_module):
             continue
-        if not _public_path(old_module):
+        if not _public_path(old_module, used):
             continue
         # Moves rename path segments, never add or drop one: the module's
         # dotted name is the tail of its new path.

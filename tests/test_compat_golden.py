@@ -7,7 +7,9 @@ Each folder `tests/fixtures/compat/<case>/` holds:
                compat on, on the fixed date 2027-01-04 (so removal dates read
                2027-03-01), byte for byte;
 - `cleaned/`   the tree after `cleanup` of `expected/` — which must also be
-               exactly what `migrate --no-compat` makes of `input/`.
+               exactly what `migrate --no-compat` makes of `input/`;
+- `targets`    (optional) the PATH arguments of those migrate runs, one a
+               line, when only part of the project is migrated.
 
 Regenerate a case by running those commands in a copy of `input/` with
 TERMSHIFT_TODAY=2027-01-04, and read the diff before committing it.
@@ -74,6 +76,12 @@ def cases() -> list[str]:
     return sorted(case.name for case in CASES.iterdir() if (case / "input").is_dir())
 
 
+def targets(case: str) -> list[str]:
+    """The paths a case migrates: all of it, unless its `targets` file names some."""
+    listed = CASES / case / "targets"
+    return listed.read_text().split() if listed.is_file() else []
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TERMSHIFT_TODAY", TODAY)
@@ -90,11 +98,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.mark.parametrize("case", cases())
 def test_migrate_with_compat(case: str, project) -> None:
     root = project(case)
-    first = run("migrate", *STAGES)
+    first = run("migrate", *STAGES, *targets(case))
     assert first.exit_code == 0, first.stderr
     assert not (found := differences(snapshot(root), snapshot(CASES / case / "expected"))), found
 
-    again = run("migrate", *STAGES)
+    again = run("migrate", *STAGES, *targets(case))
     assert again.exit_code == 0, again.stderr
     assert "0 files changed" in again.stderr
     assert not (found := differences(snapshot(root), snapshot(CASES / case / "expected"))), found
@@ -113,7 +121,7 @@ def test_cleanup_gives_back_what_no_compat_writes(case: str, project) -> None:
     assert not differences(snapshot(root), cleaned)
 
     plain = project(case)
-    assert run("migrate", *STAGES, "--no-compat").exit_code == 0
+    assert run("migrate", *STAGES, "--no-compat", *targets(case)).exit_code == 0
     assert not (found := differences(snapshot(plain), cleaned)), found
 
 
@@ -121,7 +129,7 @@ def test_cleanup_gives_back_what_no_compat_writes(case: str, project) -> None:
 def test_diff_shows_compat_and_writes_nothing(case: str, project) -> None:
     root = project(case)
     before = snapshot(root)
-    result = run("migrate", *STAGES, "--diff")
+    result = run("migrate", *STAGES, "--diff", *targets(case))
     assert result.exit_code == 0, result.stderr
     assert snapshot(root) == before
     assert "+# termshift: compat until 2027-03-01" in result.stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import importlib
+import importlib.util
 import inspect
 import pickle
 import shutil
@@ -291,6 +292,100 @@ def test_attributes_and_properties_read_and_write(load):
         del worker.current_job
     assert not hasattr(worker, "current_step")
     assert not hasattr(records.Worker, "_job_history")
+
+
+# -- private names the unmigrated code still uses ---------------------------------
+
+
+def outside_module(load, case: str, relative: str):
+    """A module of the part of a case that was not migrated, imported from its file."""
+    load(case, "outside_app")
+    path = CASES / case / "expected" / relative
+    spec = importlib.util.spec_from_file_location(f"_outside_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_private_names_used_outside_the_migrated_paths_keep_working(load):
+    executors = load("private_used_outside", "outside_app.executors")
+    with deprecated(r"ShellExecutor\._parse_job_id is deprecated; use _parse_step_id"):
+        assert executors.ShellExecutor._parse_job_id("Submitted 12") == "12"
+    with deprecated(r"Executor\._job_folder is deprecated; use _step_folder"):
+        assert executors.ShellExecutor()._job_folder("a/b") == ("a", "b")
+    with deprecated(r"_job_label is deprecated; use _step_label"):
+        from outside_app.executors import _job_label
+    assert _job_label is executors._step_label
+    with deprecated("_JOB_PREFIX"):
+        assert executors._JOB_PREFIX == "job-"
+
+
+def test_private_names_nobody_outside_uses_get_no_alias(load, no_warnings):
+    executors = load("private_used_outside", "outside_app.executors")
+    assert not hasattr(executors, "_job_counter") and not hasattr(executors.Executor, "_forget_job")
+
+
+def test_the_unmigrated_tests_pass_on_the_migrated_library(load):
+    tests = outside_module(load, "private_used_outside", "tests/test_executors.py")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tests.test_an_override_of_the_old_abstract_name_implements_it()
+        tests.test_private_names_still_answer()
+    assert all(warning.category is DeprecationWarning for warning in caught)
+
+
+def test_an_abc_accepts_a_subclass_implementing_only_the_old_abstract_names(load):
+    executors = load("private_used_outside", "outside_app.executors")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+
+        class Legacy(executors.Executor):
+            @staticmethod
+            def _parse_job_id(output):
+                return "legacy"
+
+            def describe_job(self):
+                return "old"
+
+        legacy = Legacy()  # not abstract: the old names implement the renamed abstract methods
+        assert legacy.submit("x") == "job-legacy" and legacy.describe_step() == "old"
+    assert any("overriding" in str(w.message) and "_parse_job_id" in str(w.message) for w in caught)
+
+    class Incomplete(executors.Executor):
+        def describe_job(self):
+            return "old"
+
+    with pytest.raises(TypeError, match="_parse_step_id"):
+        Incomplete()  # implementing neither name still leaves it abstract
+
+
+def test_a_subclass_setting_the_old_class_attribute_still_takes_effect(load):
+    executors = load("private_used_outside", "outside_app.executors")
+
+    class Legacy(executors.ShellExecutor):
+        max_jobs = 4
+
+    with deprecated(r"overriding .*Legacy\.max_jobs is deprecated; use max_steps"):
+        assert Legacy().capacity() == 4
+    shell = executors.ShellExecutor()
+    shell.max_steps = 2  # an instance attribute shadows the class one, under either name
+    with deprecated("max_jobs"):
+        assert shell.max_jobs == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert executors.ShellExecutor().capacity() == 1 and executors.Executor.max_steps == 1
+
+    class Modern(executors.Executor):
+        @staticmethod
+        def _parse_step_id(output):
+            return "new"
+
+        def describe_step(self):
+            return "new"
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Modern().submit("x") == "job-new"
 
 
 # -- modules and packages --------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Which renames get compat: the public surface only."""
+"""Which renames get compat: the public surface, and private names the rest of the project uses."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import pytest
 from termshift import config, deprecation, engine
 
 
-def plan_for(tmp_path: Path, files: dict[str, str]) -> deprecation.CompatPlan:
+def plan_for(tmp_path: Path, files: dict[str, str], targets: tuple[str, ...] = ()) -> deprecation.CompatPlan:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0"\n')
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    analysis = engine.analyze(tmp_path, [tmp_path], config.Config())
+    paths = [tmp_path / target for target in targets] or [tmp_path]
+    analysis = engine.analyze(tmp_path, paths, config.Config())
     return deprecation.plan(analysis, engine.plan(analysis, ["types", "services"]))
 
 
@@ -39,6 +40,44 @@ def test_public_names_members_and_parameters(tmp_path: Path) -> None:
                              "find_step": {"job_id": "step_id", "job_limit": "step_limit"}}
     # A package's imports are its public names; a private one is not.
     assert plan.modules["app/__init__.py"].names == {"Job": "Step"}
+
+
+PRIVATE_LIBRARY = {
+    "app/__init__.py": "",
+    "app/core.py": (
+        "class _JobBase:\n    def _run_job(self):\n        pass\n\n\n"
+        "class Job(_JobBase):\n    def _peek_job(self, job_id):\n        pass\n\n"
+        "    def _drop_job(self):\n        pass\n\n\n"
+        "def _load_job(job_id):\n    pass\n\n\n"
+        "_job_cache = {}\n"
+    ),
+    # Not migrated when only app/ is: a client of whatever it spells.
+    "tests/test_core.py": (
+        "from app.core import Job, _JobBase, _load_job\n\n\n"
+        "class Mine(_JobBase):\n    def _run_job(self):\n        return Job()._peek_job(job_id=1)\n\n\n"
+        "my_job_cache = _load_job  # the cache, only inside a longer word\n"
+    ),
+}
+
+
+def test_private_names_used_outside_the_migrated_paths_get_compat(tmp_path: Path) -> None:
+    core = plan_for(tmp_path, PRIVATE_LIBRARY, targets=("app",)).modules["app/core.py"]
+    assert core.names == {"_JobBase": "_StepBase", "Job": "Step", "_load_job": "_load_step"}
+    assert core.members == {"_StepBase": {"_run_job": "_run_step"}, "Step": {"_peek_job": "_peek_step"}}
+    assert core.keywords == {"_load_step": {"job_id": "step_id"}, "Step._peek_step": {"job_id": "step_id"}}
+
+
+def test_private_names_get_none_when_the_whole_project_moves(tmp_path: Path) -> None:
+    core = plan_for(tmp_path, PRIVATE_LIBRARY).modules["app/core.py"]
+    assert core.names == {"Job": "Step"} and not core.members and not core.keywords
+
+
+def test_outside_uses_are_whole_words(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_bytes(b"x = my_job_cache + self._job_note\n")
+    (tmp_path / "b.py").write_bytes(b"_job_flag = 1\n")  # never mentions the needle: not read
+    outside = deprecation.OutsideUses([tmp_path / "a.py", tmp_path / "b.py"], (b"job_c", b"job_n"))
+    assert "_job_note" in outside
+    assert "_job_cache" not in outside and "_job" not in outside and "_job_flag" not in outside
 
 
 def test_all_decides_what_a_module_reexports(tmp_path: Path) -> None:
