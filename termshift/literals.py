@@ -397,7 +397,7 @@ class StringRoles:
             self.loose.update(re.findall(r"\w+", stripped))
 
 
-_NAME_FUNCS = frozenset({"getattr", "setattr", "hasattr", "delattr", "object", "patch", "import_module", "TypeVar",
+_NAME_FUNCS = frozenset({"getattr", "setattr", "hasattr", "delattr", "object", "patch", "import_module", "TypeVar", "parametrize",
                          "NewType", "ParamSpec", "TypeVarTuple", "NamedTuple", "TypedDict", "cast"})
 
 
