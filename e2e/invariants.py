@@ -59,9 +59,9 @@ def check_available() -> bool:
     return result.returncode == 0
 
 
-def check_severities(tree: Path, after: dict, log: Path) -> list[str]:
+def check_severities(tree: Path, after: dict, log: Path, config: Path) -> list[str]:
     """`termshift check --format json` on the migrated tree: the invariants' lines are warnings at most."""
-    result = subprocess.run([sys.executable, "-m", "termshift", "check", "--format", "json", "."],
+    result = subprocess.run([sys.executable, "-m", "termshift", "check", "--format", "json", "--config", str(config), "."],
                             cwd=tree, capture_output=True, text=True)
     with log.open("a", encoding="utf-8") as out:
         out.write(f"$ termshift check --format json .  (exit {result.returncode})\n{result.stderr}")

@@ -189,7 +189,8 @@ def _full(project: Project, venv: Path, pristine: Path, places: Places, baseline
     after = invariants.occurrences(tree, project.invariants)
     result.problems += [f"{problem} (diff -r {pristine} {tree})" for problem in invariants.compare(before, after)]
     if project.invariants and invariants.check_available():
-        result.problems += invariants.check_severities(tree, after, log)
+        # The same configuration as the migration: the same third-party sources, the same findings.
+        result.problems += invariants.check_severities(tree, after, log, _config(venv, tree))
     venvs.install(venv, tree, log)
     result.problems += venvs.load_entry_points(project, venv, log)
     _suite(project, venv, tree, log, result)
