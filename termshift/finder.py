@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from .literals import LiteralFinder
-from .index import DERIVED, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
+from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .scopes import Binding, Scope, ScopeBuilder
 from .sites import Action, Role, Site
 from .summary import annotation_type_ref, dotted
@@ -291,6 +291,8 @@ class Finder:
         if isinstance(expr, ast.Attribute):
             return self.attr_ref(expr, scope).type
         if isinstance(expr, ast.Call):
+            if isinstance(expr.func, ast.Name) and expr.func.id == "super" and len(expr.args) in (0, 2):
+                return self._super_type(scope)
             copied = _COPIES.get(dotted(expr.func) or "")
             if copied is not None:
                 # copy.copy(x) is x's type; pickle.loads(...) is whatever was pickled: unknown, not theirs.
@@ -312,6 +314,19 @@ class Finder:
                 if found is not None:
                     return found
         return None
+
+    def _super_type(self, scope: Scope) -> Type | None:
+        """`super()` in a method: the next first-party class in the MRO, or a third-party base."""
+        current: Scope | None = scope
+        while current is not None and current.class_qual is None:
+            current = current.parent
+        if current is None:
+            return None
+        classes, external, _ = self.index.mro(current.class_qual)
+        if len(classes) > 1:
+            module, info = classes[1]
+            return Type("inst", f"{module}:{info.qualname}")
+        return EXT if external else None
 
     def attr_ref(self, node: ast.Attribute, scope: Scope) -> Ref:
         receiver = self.type_of(node.value, scope)
