@@ -289,8 +289,12 @@ class Finder:
         if isinstance(expr, ast.Name):
             return self.name_ref(expr.id, scope).type
         if isinstance(expr, ast.Attribute):
+            if expr.attr == "__class__":  # `self.__class__(...)` constructs the instance's own class
+                return _class_of(self.type_of(expr.value, scope))
             return self.attr_ref(expr, scope).type
         if isinstance(expr, ast.Call):
+            if isinstance(expr.func, ast.Name) and expr.func.id == "type" and len(expr.args) == 1:
+                return _class_of(self.type_of(expr.args[0], scope))
             if isinstance(expr.func, ast.Name) and expr.func.id == "super" and len(expr.args) in (0, 2):
                 return self._super_type(scope)
             copied = _COPIES.get(dotted(expr.func) or "")
@@ -378,6 +382,12 @@ class Finder:
         return found if found else self.pos.char(node.lineno, node.col_offset)
 
     _scopes: list[Scope]
+
+
+def _class_of(value: Type | None) -> Type | None:
+    if value is not None and value.kind == "inst":
+        return Type("cls", value.name)
+    return None
 
 
 def _is_ext(value: Type | None) -> bool:
