@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import baseline as baseline_module
 from . import lint
@@ -32,6 +33,8 @@ class Request:
     write_baseline: Path | None = None
     fix: bool = False
     exit_zero: bool = False
+    workers: int = 1
+    cache: Any = None  # a termshift.cache.Cache, or None for --no-cache
 
 
 def run(request: Request) -> int:
@@ -52,7 +55,8 @@ def run(request: Request) -> int:
         from . import fix as fix_module
 
         with report.progress("fixing") as progress:
-            outcome = fix_module.fix(request.root, request.config, progress=progress)
+            outcome = fix_module.fix(request.root, request.config, progress=progress, workers=request.workers,
+                                     cache=request.cache)
         for problem in outcome.failures:
             report.err.print(f"[red]not fixed[/] {report.location(problem.path, problem.line, problem.column)}: "
                              f"{problem.message}")
@@ -63,7 +67,8 @@ def run(request: Request) -> int:
                              f"{len(outcome.moved)} module path(s) renamed")
 
     with report.progress("checking") as progress:
-        result, _, _ = lint.run(request.root, targets, request.config, options, chosen, progress=progress)
+        result, _, _ = lint.run(request.root, targets, request.config, options, chosen, progress=progress,
+                                workers=request.workers, cache=request.cache)
 
     if request.write_baseline is not None:
         try:

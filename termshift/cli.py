@@ -40,6 +40,22 @@ def _load(paths: tuple[Path, ...], config_file: Path | None) -> tuple[Path, conf
     return root, config, targets
 
 
+def _run_options(root: Path, workers: int | None, no_cache: bool):
+    """`--workers` and `--no-cache` as the engine takes them."""
+    from . import parallel
+
+    cache = None
+    if not no_cache:
+        from .cache import Cache
+
+        cache = Cache(root)
+    return (workers or parallel.default_workers()), cache
+
+
+_WORKERS_HELP = "Processes to search and rewrite files in (default: one per CPU; 1 runs in this process)."
+_NO_CACHE_HELP = "Neither read nor write the cache of earlier results (<root>/.termshift_cache)."
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="termshift")
 def main() -> None:
@@ -61,8 +77,11 @@ def main() -> None:
               help="Read settings from this file instead of pyproject.toml / termshift.toml.")
 @click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write every storage key, route, event type and payload key that changes to FILE, as JSON.")
+@click.option("--workers", type=click.IntRange(min=1), help=_WORKERS_HELP)
+@click.option("--no-cache", is_flag=True, help=_NO_CACHE_HELP)
 def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, show_diff: bool,
-            check_only: bool, config_file: Path | None, report_file: Path | None) -> None:
+            check_only: bool, config_file: Path | None, report_file: Path | None, workers: int | None,
+            no_cache: bool) -> None:
     """Rename the legacy term in PATHS (default: the current directory).
 
     The whole project (found from the nearest pyproject.toml, setup.cfg,
@@ -72,18 +91,19 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
     from . import report
 
     root, config, targets = _load(paths, config_file)
+    workers, cache = _run_options(root, workers, no_cache)
     chosen = stages or config.stages
     writes = not (show_diff or check_only)
     try:
         with report.progress("analysing") as progress:
-            analysis = engine.analyze(root, targets, config, progress=progress)
+            analysis = engine.analyze(root, targets, config, progress=progress, workers=workers, cache=cache)
     except FileNotFoundError as error:
         raise UsageFailure(str(error)) from None
     the_plan = engine.plan(analysis, chosen)
     from .markers import today, until
 
     compat_until = None if no_compat else until(today(), config.compat_weeks)
-    outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until)
+    outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until, workers=workers)
     if show_diff:
         sys.stdout.write(outcome.diff())
     report.migrate_summary(analysis, the_plan, outcome, wrote=writes)
@@ -146,11 +166,13 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
               help="Record every current finding in this file and exit 0.")
 @click.option("--fix", is_flag=True, help="Apply the codemods (no compat layer), then report what remains.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
+@click.option("--workers", type=click.IntRange(min=1), help=_WORKERS_HELP)
+@click.option("--no-cache", is_flag=True, help=_NO_CACHE_HELP)
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read settings from this file instead of pyproject.toml / termshift.toml.")
 def check(paths: tuple[Path, ...], output_format: str, select: str | None, ignore: str | None,
           baseline: Path | None, write_baseline: Path | None, fix: bool, exit_zero: bool,
-          config_file: Path | None) -> None:
+          workers: int | None, no_cache: bool, config_file: Path | None) -> None:
     """Report every remaining legacy term in PATHS (default: the current directory).
 
     Exits 0 when nothing is at or above the failing severity (`fail-on`,
@@ -159,10 +181,11 @@ def check(paths: tuple[Path, ...], output_format: str, select: str | None, ignor
     from . import checking
 
     root, config, targets = _load(paths, config_file)
+    workers, cache = _run_options(root, workers, no_cache)
     request = checking.Request(
         root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
         select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
-        fix=fix, exit_zero=exit_zero,
+        fix=fix, exit_zero=exit_zero, workers=workers, cache=cache,
     )
     try:
         code = checking.run(request)

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import ast
 import datetime
-import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from . import deprecation, files, markers
+from . import deprecation, files, markers, parallel
 from .config import Config
-from .finder import Collision, Finder
 from .index import Index
 from .project import Project
 from .sites import Action, Site
 from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from .cache import Cache
+    from .finder import Collision
 
 TYPE_KINDS = frozenset({"class", "type-alias", "type-var"})
 
@@ -69,6 +71,20 @@ class Workspace:
         self.sources: dict[Path, files.SourceText | None] = {}
         self.trees: dict[Path, ast.Module | None] = {}
         self.errors: dict[Path, Problem] = {}
+        self.raw: dict[Path, bytes | None] = {}  # bytes the pre-filter read, kept for the files that mention the term
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Shipped to pool workers that can't fork: without the trees, which they re-parse as needed."""
+        return {**self.__dict__, "trees": {}, "errors": {}}
+
+    def read(self, path: Path) -> bytes | None:
+        """The file's bytes (None when unreadable), from the pre-filter's read when it kept them."""
+        if path in self.raw:
+            return self.raw[path]
+        try:
+            return files._read_all(path)
+        except OSError:
+            return None
 
     def relative(self, path: Path) -> str:
         try:
@@ -79,7 +95,8 @@ class Workspace:
     def source(self, path: Path) -> files.SourceText | None:
         if path not in self.sources:
             try:
-                self.sources[path] = files.read_source(path)
+                raw = self.raw.get(path)
+                self.sources[path] = files.read_source(path) if raw is None else files.decode_source(path, raw)
             except files.SourceError as error:
                 self.sources[path] = None
                 self.errors[path] = Problem(self.relative(path), 1, 0, str(error))
@@ -107,55 +124,239 @@ def analyze(
     config: Config,
     *,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    cache: "Cache | None" = None,
 ) -> Analysis:
-    """Find every site in the files named by `paths`, with the whole project as context."""
+    """Find every site in the files named by `paths`, with the whole project as context.
+
+    The project is discovered and pre-filtered once; the index is built here,
+    in this process, and then the files are searched, by `workers` processes
+    (parallel.py) when that pays. With a `cache`, files whose findings are
+    known from an earlier run, against the same project, are not searched.
+    """
     root = root.resolve()
     vocabulary = config.vocabulary()
     everything = files.discover(root, [root], config.exclude)
     paths = [Path(path).resolve() for path in paths]
-    targets = files.discover(root, paths, config.exclude)
+    targets = _targets(root, paths, everything, config)
     project = Project.build(root, [*everything, *targets], config.first_party)
     workspace = Workspace(root)
     index = Index(project, workspace.tree, _search_path(root, config))
     analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths)
 
-    mentioning = {path for path in everything if files.read_bytes_prefilter(path, vocabulary.needles)}
-    mentioning.update(path for path in targets if files.read_bytes_prefilter(path, vocabulary.needles))
+    mentioning: set[Path] = set()
+    listed = set(everything)
+    for path in [*everything, *(path for path in targets if path not in listed)]:
+        mentions, data = files.read_mentioning(path, vocabulary.needles)
+        if mentions:
+            mentioning.add(path)
+            workspace.raw[path] = data
+    facts_from = sorted(path for path in mentioning if path in project.module_of)
+    store = _Store(cache, workspace, project, config, sorted(mentioning)) if cache is not None else None
+    index.store = store
     # Gather: the project-wide facts come from every first-party module that mentions the term.
     index.gather(project.module_of[path] for path in sorted(mentioning) if path in project.module_of)
-    index.routes, index.string_roles = _string_facts(
-        workspace, sorted(path for path in mentioning if path in project.module_of), vocabulary
-    )
 
     target_set = set(targets)
     for path in sorted(mentioning - target_set):
-        source = workspace.sources.get(path)
+        source = workspace.source(path) if path in project.module_of else None
         if source is not None and files.is_generated(source.text):
             analysis.skipped_generated.append(workspace.relative(path))
 
     work = [path for path in targets if path in mentioning]
-    for done, path in enumerate(work, 1):
-        relative = workspace.relative(path)
+    outcomes: dict[Path, tuple] = {}
+    generated: set[Path] = set()
+    for path in work:
         source = workspace.source(path)
-        if source is not None and files.is_generated(source.text):
+        if source is None:
+            outcomes[path] = ("problem", workspace.errors[path])
+        elif files.is_generated(source.text):
+            generated.add(path)
+        elif store is not None:
+            known = store.findings(path)
+            if known is not None:
+                outcomes[path] = known
+    pending = [path for path in work if path not in outcomes and path not in generated]
+    if pending:
+        index.routes, index.string_roles = _string_facts(workspace, facts_from, vocabulary, store)
+        for path in pending:  # a target outside the project is summarised as it is found
+            module = project.module_of.get(path, path.stem)
+            if module not in index._summaries or index._summaries[module] is None:
+                tree = workspace.tree(path)
+                if tree is not None:
+                    index.summarize(tree, module, path)
+        index.seal()
+        sizes = [len(workspace.raw.get(path) or b"") for path in pending]
+        if not parallel.worth_a_pool(workers, len(pending), sum(sizes)):
+            workers = 1
+        job = _FindJob(workspace, index, vocabulary)
+        for path, outcome in zip(pending, parallel.run(_find_file, pending, job, workers, weights=sizes,
+                                                       progress=progress)):
+            outcomes[path] = outcome[:3]
+            if store is not None:
+                store.save_findings(path, outcome)
+    index.seal()
+
+    for path in work:
+        relative = workspace.relative(path)
+        if path in generated:
             analysis.skipped_generated.append(relative)
             continue
-        tree = workspace.tree(path)
-        if tree is None:
-            analysis.problems.append(workspace.errors[path])
+        outcome = outcomes[path]
+        if outcome[0] == "problem":
+            analysis.problems.append(outcome[1])
             continue
-        module = project.module_of.get(path, path.stem)
-        if module not in index._summaries or index._summaries[module] is None:
-            index.summarize(tree, module, path)
-        found = Finder(index=index, vocabulary=vocabulary, path=relative, module=module, text=source.text, tree=tree).run()
-        analysis.sites[relative] = found.sites
-        if found.collisions:
-            analysis.collisions[relative] = found.collisions
-        analysis.sources[relative] = source
-        if progress:
-            progress(done, len(work))
+        _, sites, collisions = outcome
+        analysis.sites[relative] = sites
+        if collisions:
+            analysis.collisions[relative] = collisions
+        analysis.sources[relative] = workspace.source(path)
     _metadata(analysis, workspace, root, paths)
     return analysis
+
+
+def _targets(root: Path, paths: list[Path], everything: list[Path], config: Config) -> list[Path]:
+    """The files `paths` name: folders inside the project are a part of `everything`, already walked."""
+    if paths == [root]:
+        return everything
+    inside = [path for path in paths if path.is_dir() and (path == root or root in path.parents)]
+    named = [path for path in paths if path not in inside]
+    found: set[Path] = set()
+    if root in inside:
+        found.update(everything)
+    elif inside:
+        prefixes = tuple(str(folder) + os.sep for folder in inside)
+        found.update(path for path in everything if str(path).startswith(prefixes))
+    if named:
+        found.update(files.discover(root, named, config.exclude))
+    return sorted(found, key=lambda path: path.parts) if os.name == "posix" else sorted(found)
+
+
+@dataclass
+class _FindJob:
+    """What finding one file needs: inherited by forked workers, pickled once for the others."""
+
+    workspace: Workspace
+    index: Index
+    vocabulary: Vocabulary
+
+
+def _find_file(job: _FindJob, path: Path) -> tuple:
+    """("sites", sites, collisions, modules consulted, third-party sources read) or ("problem", problem)."""
+    from . import thirdparty
+    from .finder import Finder
+
+    workspace, index = job.workspace, job.index
+    tree = workspace.tree(path)
+    if tree is None:
+        return ("problem", workspace.errors[path])
+    source = workspace.source(path)
+    relative = workspace.relative(path)
+    module = index.project.module_of.get(path, path.stem)
+    index.begin_file()
+    read = thirdparty.recording()
+    try:
+        found = Finder(index=index, vocabulary=job.vocabulary, path=relative, module=module, text=source.text,
+                       tree=tree).run()
+    finally:
+        consulted = index.end_file()
+        thirdparty.stop(read)
+    return ("sites", found.sites, found.collisions, tuple(sorted(consulted)), tuple(sorted(read)))
+
+
+class _Store:
+    """The cache, as the analysis uses it: module summaries, string facts, and each file's findings."""
+
+    def __init__(self, cache: "Cache", workspace: Workspace, project: Project, config: Config,
+                 mentioning: list[Path]) -> None:
+        from .cache import digest
+
+        self.cache = cache
+        self.workspace = workspace
+        self.project = project
+        self._digest = digest
+        self._digests: dict[Path, str] = {}
+        parts = [config.fingerprint(), str(project.root), " ".join(sorted(project.top_level))]
+        parts += [f"{name}={workspace.relative(path)}" for name, path in sorted(project.modules.items())]
+        parts += [f"{workspace.relative(path)}:{self.digest(path)}" for path in mentioning]
+        self.project_key = cache.key("project", *parts)
+        self.needles = repr(config.vocabulary().needles)
+
+    def digest(self, path: Path) -> str:
+        known = self._digests.get(path)
+        if known is None:
+            data = self.workspace.read(path)
+            known = self._digests[path] = "" if data is None else self._digest(data)
+        return known
+
+    # -- summaries (Index.store) ----------------------------------------------
+
+    def _summary_key(self, name: str, path: Path) -> str | None:
+        digest = self.digest(path)
+        return self.cache.key("summary", name, str(path), digest) if digest else None
+
+    def load(self, name: str, path: Path):
+        key = self._summary_key(name, path)
+        summary = self.cache.load("summaries", key) if key else None
+        return summary if summary is not None and summary.name == name else None
+
+    def save(self, name: str, path: Path, summary) -> None:
+        key = self._summary_key(name, path)
+        if key:
+            self.cache.store("summaries", key, summary)
+
+    # -- string facts ---------------------------------------------------------
+
+    def strings(self, path: Path):
+        digest = self.digest(path)
+        return self.cache.load("strings", self.cache.key("strings", self.needles, digest)) if digest else None
+
+    def save_strings(self, path: Path, facts) -> None:
+        digest = self.digest(path)
+        if digest:
+            self.cache.store("strings", self.cache.key("strings", self.needles, digest), facts)
+
+    # -- findings ---------------------------------------------------------------
+
+    def _findings_key(self, path: Path) -> str:
+        module = self.project.module_of.get(path, path.stem)
+        return self.cache.key("findings", self.project_key, self.workspace.relative(path), module, self.digest(path))
+
+    def _module_state(self, module: str) -> tuple[str, str, str]:
+        path = self.project.modules.get(module)
+        if path is None:
+            return (module, "", "")
+        return (module, self.workspace.relative(path), self.digest(path))
+
+    def findings(self, path: Path) -> tuple | None:
+        entry = self.cache.load("findings", self._findings_key(path))
+        if not isinstance(entry, dict):
+            return None
+        try:
+            for state in entry["modules"]:
+                if self._module_state(state[0]) != state:
+                    return None
+            for source, size, mtime in entry["sources"]:
+                stat = os.stat(source)
+                if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+                    return None
+        except (OSError, KeyError, TypeError, ValueError, IndexError):
+            return None
+        return entry["outcome"]
+
+    def save_findings(self, path: Path, outcome: tuple) -> None:
+        modules: tuple = ()
+        sources: list[tuple[str, int, int]] = []
+        if outcome[0] == "sites":
+            modules = tuple(self._module_state(module) for module in outcome[3])
+            try:
+                for source in outcome[4]:
+                    stat = os.stat(source)
+                    sources.append((source, stat.st_size, stat.st_mtime_ns))
+            except OSError:
+                return
+        self.cache.store("findings", self._findings_key(path),
+                         {"modules": modules, "sources": sources, "outcome": outcome[:3]})
 
 
 def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: list[Path]) -> None:
@@ -177,19 +378,30 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
             analysis.sources[relative] = source
 
 
-def _string_facts(workspace: "Workspace", paths: list[Path], vocabulary: Vocabulary):
+def _string_facts(workspace: "Workspace", paths: list[Path], vocabulary: Vocabulary, store: "_Store | None" = None):
     """Project-wide facts about strings: the routes the project registers (a
     request path elsewhere, a test client's, is one of ours only when it
-    matches one), and how it uses its keys and event names (see StringRoles)."""
+    matches one), and how it uses its keys and event names (see StringRoles).
+
+    Each module's share is a function of its text alone, so it is cached by it."""
     from .literals import StringRoles, registered_routes
 
     routes: set[tuple[str, ...]] = set()
     roles = StringRoles()
     for path in paths:
-        tree = workspace.tree(path)
-        if tree is not None:
-            routes |= registered_routes(tree)
-            roles.add(tree, vocabulary.needles)
+        share = store.strings(path) if store is not None else None
+        if share is None:
+            tree = workspace.tree(path)
+            if tree is None:
+                continue
+            own = StringRoles()
+            own.add(tree, vocabulary.needles)
+            share = (registered_routes(tree), own)
+            if store is not None:
+                store.save_strings(path, share)
+        routes |= share[0]
+        for name, values in vars(share[1]).items():  # the union of the modules' shares
+            getattr(roles, name).update(values)
     return frozenset(routes), roles
 
 
@@ -393,6 +605,8 @@ class Outcome:
 
     def diff(self) -> str:
         """A unified diff, with module renames as git shows them."""
+        import difflib
+
         out: list[str] = []
         for path in sorted(set(self.changed) | set(self.renamed_files) | set(self.created)):
             if path in self.created:
@@ -432,42 +646,34 @@ def _final_path(path: str, moves: list[tuple[str, str]]) -> str:
     return path
 
 
-def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: datetime.date | None = None) -> Outcome:
+def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: datetime.date | None = None,
+          workers: int = 1) -> Outcome:
     """Rewrite the planned files (or only compute the result when `write` is false).
 
     With `compat_until`, what clients depend on keeps working until that date:
     renamed routes keep serving under their old paths.
     """
-    from termshift.codemods.rename import SpliceError, splice
-
     outcome = Outcome()
     # Old public names, parameters and module paths keep working until compat_until.
     deprecated = deprecation.plan(analysis, the_plan) if compat_until is not None else None
-    for path, sites in sorted(the_plan.edits.items()):
-        source = analysis.sources[path]
-        try:
-            new_text = splice(source.text, sites)
-            if compat_until is not None and any(site.kind == "route" for site in sites):
-                from termshift.codemods.routes import keep_old_routes
+    paths = sorted(the_plan.edits)
+    job = _RewriteJob({path: analysis.sources[path] for path in paths}, the_plan.edits,
+                      deprecated.modules if deprecated is not None else None, compat_until, strict=write)
+    sizes = [len(analysis.sources[path].text) for path in paths]
+    if not parallel.worth_a_pool(workers, len(paths), sum(sizes)):
+        workers = 1
+    elif job.compat or job.strict:
+        import libcst  # noqa: F401  -- imported once here, inherited by forked workers
 
-                new_text, bare = keep_old_routes(source.text, new_text, sites, compat_until)
-                outcome.notes += [
-                    Problem(path, site.line, site.column,
-                            "the old path can't keep serving here (its registration shares a line or spans "
-                            "several): register it by hand if clients still call it")
-                    for site in bare
-                ]
-            if deprecated is not None and path in deprecated.modules:
-                from termshift.codemods.compat import add_block
-
-                new_text = add_block(new_text, deprecated.modules[path], compat_until, source.newline)
-            if path.endswith((".py", ".pyi")):
-                _validate(new_text)
-        except (SpliceError, SyntaxError) as error:
-            outcome.failures.append(Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {error}"))
-            continue
-        if new_text != source.text:
-            outcome.changed[path] = (source.text, new_text)
+        if job.compat:
+            import termshift.codemods.compat  # noqa: F401
+    for path, (new_text, notes, failure) in zip(paths, parallel.run(_rewrite_file, paths, job, workers,
+                                                                    weights=sizes)):
+        outcome.notes += notes
+        if failure is not None:
+            outcome.failures.append(failure)
+        elif new_text != analysis.sources[path].text:
+            outcome.changed[path] = (analysis.sources[path].text, new_text)
     if outcome.failures:
         # A file we could not rewrite would leave its names half renamed: write nothing.
         outcome.changed.clear()
@@ -498,8 +704,58 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
     return outcome
 
 
-def _validate(text: str) -> None:
-    """Re-parse the output before it may be written; LibCST is the stricter judge."""
+@dataclass
+class _RewriteJob:
+    """What rewriting one file needs: inherited by forked workers, pickled once for the others."""
+
+    sources: dict[str, files.SourceText]
+    edits: dict[str, list[Site]]
+    compat: dict | None  # deprecation's ModuleCompat per path, when compat code is added
+    compat_until: datetime.date | None
+    strict: bool  # the output is written: LibCST must accept it
+
+
+def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem], Problem | None]:
+    """One file's new text, the notes for the user, or why it can't be rewritten."""
+    from termshift.codemods.rename import SpliceError, splice
+
+    source, sites, notes = job.sources[path], job.edits[path], []
+    try:
+        new_text = splice(source.text, sites)
+        if job.compat_until is not None and any(site.kind == "route" for site in sites):
+            from termshift.codemods.routes import keep_old_routes
+
+            new_text, bare = keep_old_routes(source.text, new_text, sites, job.compat_until)
+            notes = [
+                Problem(path, site.line, site.column,
+                        "the old path can't keep serving here (its registration shares a line or spans "
+                        "several): register it by hand if clients still call it")
+                for site in bare
+            ]
+        if job.compat is not None and path in job.compat:
+            from termshift.codemods.compat import add_block
+
+            new_text = add_block(new_text, job.compat[path], job.compat_until, source.newline)
+        if path.endswith((".py", ".pyi")):
+            _validate(new_text, strict=job.strict)
+    except (SpliceError, SyntaxError) as error:
+        return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {error}")
+    return new_text, notes, None
+
+
+def _validate(text: str, *, strict: bool = True) -> None:
+    """Re-parse the output before it may be written; LibCST is the stricter judge.
+
+    When nothing is written (`--diff`, `--check`) Python's own parser is the
+    judge: it runs at C speed and rejects what a bad splice breaks.
+    """
+    if not strict:
+        try:
+            ast.parse(text)
+        except (SyntaxError, ValueError) as error:
+            message = getattr(error, "msg", None) or str(error)
+            raise SyntaxError(f"the rewritten code does not parse: {message}") from None
+        return
     import libcst
 
     try:

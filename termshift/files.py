@@ -31,6 +31,8 @@ __all__ = [
     "is_generated",
     "move_path",
     "read_bytes_prefilter",
+    "read_mentioning",
+    "decode_source",
     "read_source",
     "write_source",
 ]
@@ -318,9 +320,16 @@ def read_source(path: Path) -> SourceText:
     """
     try:
         raw = path.read_bytes()
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     except OSError as error:
         raise SourceError(f"{path}: cannot read: {error.strerror or error}") from error
+    return decode_source(path, raw)
+
+
+def decode_source(path: Path, raw: bytes) -> SourceText:
+    """`read_source` for bytes already read: the pre-filter keeps the bytes of
+    the files that mention the term, so they are read from disk only once."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     except SyntaxError as error:
         raise SourceError(f"{path}: bad encoding declaration: {error.msg}") from error
     bom = raw.startswith(codecs.BOM_UTF8)
@@ -344,11 +353,17 @@ def read_bytes_prefilter(path: Path, needles: tuple[bytes, ...]) -> bool:
     should be ASCII. An unreadable file returns True so that the full read
     fails and gets reported instead of silently vanishing.
     """
+    return read_mentioning(path, needles)[0]
+
+
+def read_mentioning(path: Path, needles: tuple[bytes, ...]) -> tuple[bool, bytes | None]:
+    """`read_bytes_prefilter`, also handing back the bytes read (None when unreadable)."""
     try:
-        data = _read_all(path).lower()
+        data = _read_all(path)
     except OSError:
-        return True
-    return any(needle in data for needle in needles)
+        return True, None
+    lowered = data.lower()
+    return any(needle in lowered for needle in needles), data
 
 
 def _read_all(path: Path) -> bytes:

@@ -25,11 +25,11 @@ class FixOutcome:
     failures: list[engine.Problem] = field(default_factory=list)
 
 
-def fix(root: Path, config: Config, progress=None) -> FixOutcome:
-    analysis = engine.analyze(root, [root], config, progress=progress)
+def fix(root: Path, config: Config, progress=None, *, workers: int = 1, cache=None) -> FixOutcome:
+    analysis = engine.analyze(root, [root], config, progress=progress, workers=workers, cache=cache)
     the_plan = engine.plan(analysis, config.stages)
     _leave_compat_alone(analysis, the_plan)
-    outcome = engine.apply(analysis, the_plan, write=True)
+    outcome = engine.apply(analysis, the_plan, write=True, workers=workers)
     result = FixOutcome(failures=list(outcome.failures))
     if not outcome.failures:
         result.changed = sorted(outcome.changed)

@@ -59,25 +59,36 @@ class Index:
         self.defined: dict[str, set[str]] = {}
         self.members: dict[str, list[tuple[str, ClassInfo, Member]]] = {}
         self.routes: frozenset[tuple[str, ...]] = frozenset()  # served route templates, as segments
-        # The summaries whose definitions are project-wide facts: those gathered up
-        # front (and targets summarised before the finding starts). Modules a
-        # resolution summarises later are answers, not facts: if they fed `defined`,
-        # a file's sites would depend on which files were analysed before it (in
-        # this process, or in this pool worker), and no cache could be keyed by
-        # what the file consulted.
+        # The summaries whose definitions feed `defined`, `members` and the
+        # keyword questions: the modules gathered up front, for every file, and
+        # while one file is being searched, the modules its own resolutions
+        # consulted (`begin_file` .. `end_file`). Never the modules an earlier
+        # file happened to summarise: then a file's sites would depend on which
+        # files were searched before it, in this process or this pool worker,
+        # and no cache could be keyed by what the file consulted.
         self.facts: list[ModuleSummary] = []
         self._recording = True
-        self.consulted: set[str] | None = None  # modules served while finding one file, when asked
+        self._base_facts: set[str] = set()
+        self._file: tuple[set[str], list[tuple[str, str | None]], list[str]] | None = None  # names, undo logs
+        self.consulted: set[str] | None = None  # modules served while finding one file
         self.store = None  # where summaries are kept between runs: load(name, path), save(name, path, summary)
         self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
 
     # -- summaries ---------------------------------------------------------
 
     def module(self, name: str) -> ModuleSummary | None:
-        if self.consulted is not None:
+        if self._file is not None:
             self.consulted.add(name)
+            summary = self._summaries.get(name) if name in self._summaries else self._load(name)
+            if summary is not None and name not in self._base_facts and name not in self._file[0]:
+                self._file[0].add(name)
+                self._record_definitions(summary, self._file)
+            return summary
         if name in self._summaries:
             return self._summaries[name]
+        return self._load(name)
+
+    def _load(self, name: str) -> ModuleSummary | None:
         self._summaries[name] = None  # guards import cycles
         path = self.project.modules.get(name)
         summary = None
@@ -106,25 +117,61 @@ class Index:
 
     def _adopt(self, summary: ModuleSummary) -> None:
         self._summaries[summary.name] = summary
-        if self._recording:
-            self.facts.append(summary)
+        if self._recording and summary.name not in self._base_facts:
+            self._base_facts.add(summary.name)
             self._record_definitions(summary)
 
     def seal(self) -> None:
-        """From now on, summaries made on demand answer questions but add no facts."""
+        """The gathered facts are complete: from now on, summaries made on demand count
+        only for the file being searched (`begin_file`)."""
         self._recording = False
 
-    def _record_definitions(self, summary: ModuleSummary) -> None:
+    def begin_file(self) -> None:
+        self.consulted = set()
+        self._file = (set(), [], [])
+
+    def end_file(self) -> set[str]:
+        """Forget what this file's resolutions added; return the modules it consulted."""
+        names, defined_log, members_log = self._file
+        for name, kind in reversed(defined_log):
+            if kind is None:
+                del self.defined[name]
+            else:
+                self.defined[name].discard(kind)
+        for name in reversed(members_log):
+            self.members[name].pop()
+            if not self.members[name]:
+                del self.members[name]
+        del self.facts[len(self.facts) - len(names):]
+        consulted, self.consulted, self._file = self.consulted, None, None
+        return consulted
+
+    def _record_definitions(self, summary: ModuleSummary, undo=None) -> None:
+        self.facts.append(summary)
+
+        def define(name: str, kind: str) -> None:
+            kinds = self.defined.get(name)
+            if kinds is None:
+                kinds = self.defined[name] = set()
+                if undo is not None:
+                    undo[1].append((name, None))
+            if kind not in kinds:
+                kinds.add(kind)
+                if undo is not None:
+                    undo[1].append((name, kind))
+
         for name, symbol in summary.symbols.items():
             if symbol.kind not in ("import", "module-import"):
-                self.defined.setdefault(name, set()).add(symbol.kind)
+                define(name, symbol.kind)
         for info in summary.classes.values():
             for name, member in info.members.items():
-                self.defined.setdefault(name, set()).add("method" if member.kind == "method" else "attribute")
+                define(name, "method" if member.kind == "method" else "attribute")
                 self.members.setdefault(name, []).append((summary.name, info, member))
+                if undo is not None:
+                    undo[2].append(name)
         for module in (summary.name,):
             for part in module.split("."):
-                self.defined.setdefault(part, set()).add("module")
+                define(part, "module")
 
     def payload_names(self) -> frozenset[str]:
         """Field names that are dict keys on the wire: TypedDict fields, and

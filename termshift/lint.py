@@ -55,16 +55,21 @@ def selection(config: Config, options: Options) -> Selection:
 
 
 def run(root: Path, targets: list[Path], config: Config, options: Options, chosen: Selection | None = None,
-        progress=None) -> tuple[Result, engine.Analysis, engine.Plan]:
+        progress=None, *, workers: int = 1, cache=None) -> tuple[Result, engine.Analysis, engine.Plan]:
     """Check the files under `targets`; compat code elsewhere in the project is analysed too,
     because a caller here relies on it, but nothing is reported for it."""
     chosen = chosen or selection(config, options)
     root = root.resolve()
     targets = [Path(target).resolve() for target in targets]
-    checked = files.discover(root, targets, config.exclude)
-    whole = root in targets
-    others = [] if whole or not checked else compat_scan.files_elsewhere(root, config, set(checked))
-    analysis = engine.analyze(root, [*checked, *others], config, progress=progress)
+    if root in targets:
+        # The whole project: the engine's own discovery is the list of checked files.
+        analysis = engine.analyze(root, targets, config, progress=progress, workers=workers, cache=cache)
+        checked = analysis.targets
+    else:
+        checked = files.discover(root, targets, config.exclude)
+        others = compat_scan.files_elsewhere(root, config, set(checked)) if checked else []
+        analysis = engine.analyze(root, [*checked, *others], config, progress=progress, workers=workers,
+                                  cache=cache)
     the_plan = engine.plan(analysis, config.stages)
     result = check(analysis, the_plan, config, options, chosen, {_relative(root, path) for path in checked})
     return result, analysis, the_plan

@@ -63,8 +63,46 @@ def class_members(name: str, search_path: tuple[str, ...] = (), depth: int = 0) 
     return _class_members(name, tuple(search_path), depth)
 
 
-@lru_cache(maxsize=1024)
+# The source files each answer was read from, so that a cache of results
+# that relied on it can tell when the installed packages changed.
+_ANSWERS: dict[tuple[str, tuple[str, ...], int], tuple[frozenset[str] | None, frozenset[str]]] = {}
+_readers: list[set[str]] = []  # the open recorders, innermost last
+
+
+def recording() -> set[str]:
+    """Start recording the third-party source files read from here on; `stop` ends it."""
+    sources: set[str] = set()
+    _readers.append(sources)
+    return sources
+
+
+def stop(sources: set[str]) -> None:
+    for position in range(len(_readers) - 1, -1, -1):
+        if _readers[position] is sources:  # by identity: two recorders may hold the same paths
+            del _readers[position]
+            return
+
+
+def _note(paths) -> None:
+    for reader in _readers:
+        reader.update(paths)
+
+
 def _class_members(name: str, search_path: tuple[str, ...], depth: int) -> frozenset[str] | None:
+    key = (name, search_path, depth)
+    known = _ANSWERS.get(key)
+    if known is None:
+        sources = recording()
+        try:
+            members = _compute_class_members(name, search_path, depth)
+        finally:
+            stop(sources)
+        known = _ANSWERS[key] = (members, frozenset(sources))
+    _note(known[1])
+    return known[0]
+
+
+def _compute_class_members(name: str, search_path: tuple[str, ...], depth: int) -> frozenset[str] | None:
     if name in _SPECIAL:
         return _SPECIAL[name]
     module, _, attr = name.rpartition(".")
@@ -77,6 +115,7 @@ def _class_members(name: str, search_path: tuple[str, ...], depth: int) -> froze
     if source is None:
         # `package.Name` may be a submodule's class re-exported by the package.
         return None
+    _note((str(source),))
     tree = _parse(source)
     if tree is None:
         return None

@@ -17,7 +17,7 @@ def snapshot(root: Path) -> dict[str, str]:
     return {
         path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts
+        if path.is_file() and not {"__pycache__", ".pytest_cache", ".termshift_cache"} & set(path.parts)
     }
 
 

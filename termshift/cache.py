@@ -1,0 +1,114 @@
+"""The run cache: what an unchanged file needs is read back, not recomputed.
+
+A terminology gate runs on every commit, over trees that barely change. Two
+kinds of entries, because a file's sites depend on other files while its
+summary does not:
+
+- per-module entries (a module's summary, the facts its strings give) are a
+  pure function of the file's bytes, so their key is that content, the
+  module's name and place, and `salt`;
+- a file's findings depend on the whole project (names it defines anywhere,
+  the routes it serves) and on every module the analysis consulted: the key
+  holds the file's content and a project fingerprint (configuration, module
+  layout, the content of every module that mentions the term), and the entry
+  records the digests of the other modules and the third-party sources read
+  for it; it is used only while they all still match.
+
+`salt` ties every key to this termshift (its version and the state of its own
+source files, so an edited checkout never reads stale answers), the Python
+minor version (whose `ast` shapes the results) and the schema below.
+
+Entries live under `<root>/.termshift_cache/`, which ignores itself for git
+(a `.gitignore` holding `*`) and is tagged as a cache for backup tools. Each
+is one file, written to a temporary name and renamed into place, so parallel
+runs (pre-commit's) never read half an entry; anything unreadable is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+SCHEMA = 1
+DIRNAME = ".termshift_cache"
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by termshift.\n"
+        "# For information about cache directory tags see https://bford.info/cachedir/\n")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """termshift's version and the size and time of each of its source files."""
+    here = Path(__file__).resolve().parent
+    parts = [__version__, f"{sys.version_info[0]}.{sys.version_info[1]}", str(SCHEMA)]
+    try:
+        with os.scandir(here) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                if entry.name.endswith(".py"):
+                    stat = entry.stat()
+                    parts.append(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    except OSError:
+        pass
+    return digest("\0".join(parts).encode())
+
+
+class Cache:
+    def __init__(self, root: Path, salt: str | None = None) -> None:
+        self.top = root / DIRNAME
+        self.dir = self.top / f"v{SCHEMA}"
+        self.salt = salt if salt is not None else code_fingerprint()
+        self._ready = False
+
+    def key(self, *parts: str) -> str:
+        return digest("\0".join((self.salt, *parts)).encode("utf-8", "surrogatepass"))
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.dir / kind / key[:2] / key[2:]
+
+    def load(self, kind: str, key: str) -> Any | None:
+        try:
+            with open(self._path(kind, key), "rb") as stream:
+                return pickle.load(stream)
+        except Exception:  # missing, truncated, from another termshift: all misses
+            return None
+
+    def store(self, kind: str, key: str, value: Any) -> None:
+        """Best effort: a read-only checkout still gets its answers, just not cached."""
+        try:
+            self._prepare()
+            path = self._path(kind, key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as stream:
+                    pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, path)
+            except BaseException:
+                try:
+                    os.unlink(temporary)
+                except OSError:
+                    pass
+                raise
+        except (OSError, pickle.PicklingError):
+            pass
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        self.top.mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", "# Created by termshift: the cache ignores itself.\n*\n"),
+                           ("CACHEDIR.TAG", _TAG)):
+            path = self.top / name
+            if not path.exists():
+                path.write_text(text, encoding="utf-8")
+        self._ready = True
