@@ -18,6 +18,7 @@ import builtins
 import re
 from dataclasses import dataclass, field
 
+from . import strings
 from .literals import LiteralFinder
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .scopes import Binding, Scope, ScopeBuilder
@@ -644,15 +645,20 @@ class _SiteVisitor(ast.NodeVisitor):
         """`"JobEnvironment"`, `"do job_fun('foo')"`: a string that spells the multi-word name of one of
         the project's classes or functions mirrors its `__name__` (a class-name suffix, repr text), so
         it changes with it. One-word names (`"Job"`) are prose, and so are docstrings."""
-        if id(node) in self._docstrings or self.f.pos.string_value_start(node) is None:
+        if id(node) in self._docstrings:
             return
         scope = self.scope(node)
-        for match in _NAME_IN_TEXT.finditer(node.value):
-            name = match.group()
-            if _MULTIWORD.search(name) and self.f.mentions(name):
-                kind = self._definition_kind(name, scope)
-                if kind:
-                    self._string_name(node, match.start(), name, Ref(OWN, kind), "name in a string")
+        start, end = self.f.pos.span(node)
+        # Source regions, not the value: implicit concatenation and escapes keep their places.
+        for region in strings.regions(self.f.text, start, end):
+            text = strings.masked(self.f.text, region, placeholders=False)
+            for match in _NAME_IN_TEXT.finditer(text):
+                name = match.group()
+                if _MULTIWORD.search(name) and self.f.mentions(name):
+                    kind = self._definition_kind(name, scope)
+                    if kind:
+                        line, column = self.f.pos.line_col(region.start + match.start())
+                        self.f.emit(line, column, name, kind=kind, role=Role.STRING, owner=OWN, scope=scope.qualname)
 
     def _definition_kind(self, name: str, scope: Scope) -> str | None:
         """"class" or "function" when `name`, seen from `scope`, is only one of the project's classes or functions."""
