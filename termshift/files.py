@@ -18,8 +18,10 @@ import tokenize
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -92,7 +94,21 @@ def find_root(start: Path) -> Path:
 
 
 def _spec(lines: Sequence[str]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec  # only when there is a .gitignore or a configured exclude
+
     return GitIgnoreSpec.from_lines(lines)
+
+
+class _DefaultExcludes:
+    """DEFAULT_EXCLUDES as a matcher, without pathspec: each is a folder name
+    (or `*.egg-info`), excluded at any depth with everything under it."""
+
+    _NAMES = frozenset(pattern.rstrip("/") for pattern in DEFAULT_EXCLUDES if "*" not in pattern)
+
+    def match_file(self, path: str) -> bool:
+        """`path` is relative; a folder's ends with "/"."""
+        folders = path[:-1].split("/") if path.endswith("/") else path.split("/")[:-1]
+        return any(part in self._NAMES or part.endswith(".egg-info") for part in folders)
 
 
 def _verdict(spec: GitIgnoreSpec, rel: str) -> bool | None:
@@ -123,7 +139,7 @@ class _Rules:
 
     def __init__(self, base: Path, forced: Sequence[str], use_gitignore: bool) -> None:
         self.base = base
-        self._forced = _spec(forced)
+        self._forced = _DefaultExcludes() if tuple(forced) == DEFAULT_EXCLUDES else _spec(forced)
         self._use_gitignore = use_gitignore
         # Folder (POSIX, relative to base, "" for base) -> the .gitignore specs
         # that speak about its entries, nearest first, each with the prefix

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gc
 import math
-import multiprocessing
 import os
 import sys
 from typing import Any, Callable, Iterable, Sequence, TypeVar
@@ -57,6 +56,8 @@ def start_method() -> str:
     forced = os.environ.get("TERMSHIFT_START_METHOD")  # tests exercise the pickling path with it
     if forced:
         return forced
+    import multiprocessing
+
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return "fork"
     return "spawn"
@@ -90,6 +91,8 @@ def run(
     order = sorted(range(total), key=lambda i: -(weights[i] if weights else 0))
     workers = min(workers, total)
     chunksize = 1 if total < 200 else math.ceil(total / (workers * 4))
+    import multiprocessing
+
     method = start_method()
     context = multiprocessing.get_context(method)
     results: list[Any] = [None] * total

@@ -7,13 +7,28 @@ from collections import Counter
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from rich.console import Console
-from rich.table import Table
-
 from .engine import Analysis, Outcome, Plan
 from .sites import Action
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Stderr:
+    """rich's stderr console, made on first use: a `check --format json` never prints
+    through it, and importing rich is a noticeable part of a pre-commit run."""
+
+    _console = None
+
+    def console(self):
+        if _Stderr._console is None:
+            from rich.console import Console
+
+            _Stderr._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return _Stderr._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.console(), name)
+
+
+err = _Stderr()
 
 _PROGRESS_THRESHOLD = 50  # files: below this a run is too quick to need a bar
 
@@ -26,7 +41,7 @@ def progress(label: str) -> Iterator[Callable[[int, int], None]]:
         return
     from rich.progress import Progress
 
-    with Progress(console=err, transient=True) as bar:
+    with Progress(console=err.console(), transient=True) as bar:
         task = None
 
         def update(done: int, total: int) -> None:
@@ -57,6 +72,8 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
         headline += f", {shims} compat shim module{'s' if shims != 1 else ''} {'added' if wrote else 'to add'}"
     err.print(f"[bold]termshift migrate[/]: {headline}")
     if renamed:
+        from rich.table import Table
+
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("renamed")
         table.add_column("sites", justify="right")

@@ -9,11 +9,12 @@ loudly instead of silently checking nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .config import Config, ConfigError
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class Selection:
                 self.severity[code] = level
         self.per_path: list[tuple[GitIgnoreSpec, frozenset[str]]] = []
         for pattern, specs in config.per_path.items():
+            from pathspec import GitIgnoreSpec  # only for a per-path configuration
+
             codes = _resolve_all(specs, rules, f"{prefix}.per-path.{pattern}")
             self.per_path.append((GitIgnoreSpec.from_lines([pattern]), frozenset(codes)))
         self.fail_on = config.fail_on

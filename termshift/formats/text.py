@@ -6,33 +6,64 @@ links; colour is added only when the stream is a terminal.
 
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
-from typing import TextIO
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING, TextIO
 
 from ..rules.registry import BY_CODE
 from . import Report
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+# What rich would render differently from the text itself: emoji codes (`:name:`).
+_RICH_SENSITIVE = re.compile(r":[^\s:]+:")
 
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
     result = report.result
-    console = Console(file=out, highlight=False, soft_wrap=True)
-    for finding in result.findings:
-        where = f"{report.from_cwd(finding.path)}:{finding.line}:{finding.column}:"
-        style = _STYLE[finding.severity]
-        console.print(f"[bold]{escape(where)}[/] [{style}]{finding.code}[/] {escape(finding.message)}")
+    lines = [(f"{report.from_cwd(finding.path)}:{finding.line}:{finding.column}:", finding)
+             for finding in result.findings]
+    if not _is_terminal(out) and all(_plain(f"{where} {finding.code} {finding.message}") for where, finding in lines):
+        # Pre-commit and CI read a pipe: no colour, so the lines are the text itself, written at once.
+        out.write("".join(f"{where} {finding.code} {finding.message}\n" for where, finding in lines))
+    else:
+        from rich.console import Console
+        from rich.markup import escape
+
+        console = Console(file=out, highlight=False, soft_wrap=True)
+        for where, finding in lines:
+            style = _STYLE[finding.severity]
+            console.print(f"[bold]{escape(where)}[/] [{style}]{finding.code}[/] {escape(finding.message)}")
+    from rich.console import Console
+
     summary(report, Console(file=err, highlight=False, soft_wrap=True))
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    """As rich decides it: a tty, or the environment asks for colour anyway."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _plain(line: str) -> bool:
+    """Whether rich, writing to a pipe, would print this line exactly as it is (it expands
+    tabs, drops control characters and replaces emoji codes)."""
+    return line.isprintable() and _RICH_SENSITIVE.search(line) is None
 
 
 def summary(report: Report, console: Console) -> None:
     result = report.result
     counts = Counter(finding.code for finding in result.findings)
     if counts:
+        from rich.table import Table
+
         table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
         for column in ("code", "rule", "severity"):
             table.add_column(column)
@@ -61,6 +92,8 @@ def summary(report: Report, console: Console) -> None:
     if result.stale:
         console.print(f"[yellow]{len(result.stale)} baseline entr{'ies' if len(result.stale) != 1 else 'y'} "
                       f"no longer match (fixed or gone): rewrite the baseline with --write-baseline to shrink it[/]")
+        from rich.markup import escape
+
         for entry in result.stale:
             console.print(f"  stale: {escape(entry.path)}: {entry.code} {escape(entry.text)!s}")
     failing = len(result.failing)
