@@ -45,6 +45,9 @@ class Project:
     tests_outside_library: bool = True  # False: test modules live inside the package folders
     exclusions: tuple[Exclusion, ...] = ()
     invariants: tuple[Invariant, ...] = ()
+    # Tests of the ORIGINAL suite that assert a spelling the rename changes by definition (a class's
+    # own __name__): in compat mode they still run and must fail — exactly these, for these reasons.
+    compat_differences: tuple[Exclusion, ...] = ()
 
     @property
     def sdist_name(self) -> str:
@@ -82,6 +85,11 @@ SUBMITIT = Project(
     tests_outside_library=False,
     runner="pytest",
     test_args=("submitit",),
+    compat_differences=(
+        Exclusion("submitit.core.test_plugins::test_job_environment_works",
+                  "asserts type(env).__name__ == 'SlurmJobEnvironment': the class is renamed, and keeping its "
+                  "old __name__ would undo the rename (submitit derives plugin names and reprs from it)"),
+    ),
     exclusions=(
         Exclusion("submitit/local/test_local.py::test_cancel",
                   "timing: expects a cancelled local job's process to be gone 0.1 s after SIGINT, "
