@@ -1,0 +1,112 @@
+"""The process pool must give exactly the in-process answer: same sites, same output."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from termshift import config as config_module
+from termshift import engine, parallel
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLE = FIXTURES / "example"
+GOLDEN = FIXTURES / "golden"
+UNTIL = datetime.date(2027, 1, 24)
+
+
+def _trees() -> list:
+    cases = [pytest.param(EXAMPLE, id="example")]
+    for case in sorted(GOLDEN.iterdir()):
+        if (case / "input").is_dir():
+            cases.append(pytest.param(case / "input", id=case.name))
+    return cases
+
+
+@pytest.fixture
+def always_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small trees too: otherwise the engine rightly stays in-process."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+
+
+def _run(root: Path, workers: int):
+    config = config_module.load(root, None)
+    analysis = engine.analyze(root, [root], config, workers=workers)
+    the_plan = engine.plan(analysis, config.stages)
+    outcome = engine.apply(analysis, the_plan, write=False, compat_until=UNTIL, workers=workers)
+    return analysis, outcome
+
+
+def _facts(analysis: engine.Analysis):
+    return (analysis.sites, analysis.collisions, analysis.problems, analysis.skipped_generated)
+
+
+@pytest.mark.parametrize("root", _trees())
+def test_pool_finds_and_rewrites_exactly_as_in_process(root: Path, always_pool, tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(root, tree)
+    alone, alone_outcome = _run(tree, workers=1)
+    pooled, pooled_outcome = _run(tree, workers=2)
+    assert _facts(pooled) == _facts(alone)
+    assert list(pooled.sites) == list(alone.sites)  # the same order, too
+    assert pooled_outcome.diff() == alone_outcome.diff()
+    assert pooled_outcome.failures == alone_outcome.failures
+    assert pooled_outcome.notes == alone_outcome.notes
+
+
+def test_pool_without_fork_ships_the_index_by_pickling(always_pool, monkeypatch, tmp_path: Path) -> None:
+    tree = tmp_path / "example"
+    shutil.copytree(EXAMPLE, tree)
+    alone, alone_outcome = _run(tree, workers=1)
+    monkeypatch.setenv("TERMSHIFT_START_METHOD", "spawn")
+    pooled, pooled_outcome = _run(tree, workers=2)
+    assert _facts(pooled) == _facts(alone)
+    assert pooled_outcome.diff() == alone_outcome.diff()
+
+
+def test_pool_is_really_used(always_pool, monkeypatch, tmp_path: Path) -> None:
+    """Guard for the tests above: with the thresholds lowered, the engine hands files to a pool,
+    and a pool runs them in other processes."""
+    calls = []
+    real_run = parallel.run
+
+    def recording_run(work, items, state, workers, **kwargs):
+        calls.append((work.__name__, len(items), workers))
+        return real_run(work, items, state, workers, **kwargs)
+
+    monkeypatch.setattr(parallel, "run", recording_run)
+    tree = tmp_path / "example"
+    shutil.copytree(EXAMPLE, tree)
+    config = config_module.load(tree, None)
+    analysis = engine.analyze(tree, [tree], config, workers=2)
+    engine.apply(analysis, engine.plan(analysis, config.stages), write=False, compat_until=UNTIL, workers=2)
+    assert [(name, workers) for name, _, workers in calls] == [("_find_file", 2), ("_rewrite_file", 2)]
+    assert all(count >= 2 for _, count, _ in calls)
+    pids = real_run(_pid, list(range(8)), None, 2)
+    assert os.getpid() not in pids
+
+
+def _pid(state: None, item: int) -> int:
+    time.sleep(0.01)
+    return os.getpid()
+
+
+def test_few_files_stay_in_process() -> None:
+    assert not parallel.worth_a_pool(8, 2, 10**9)
+    assert not parallel.worth_a_pool(1, 10**4, 10**9)
+    assert not parallel.worth_a_pool(8, 100, 1000)
+    assert parallel.worth_a_pool(2, 100, 10**6)
+
+
+def test_results_keep_the_order_of_the_items() -> None:
+    items = list(range(40))
+    assert parallel.run(_square, items, 3, workers=2, weights=items) == [item * item + 3 for item in items]
+
+
+def _square(state: int, item: int) -> int:
+    return item * item + state
