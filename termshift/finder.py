@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import strings
-from .literals import LiteralFinder
+from .literals import PLACEHOLDER_NAME, LiteralFinder
+from .astwalk import NodeVisitor, walk
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .scopes import Binding, Scope, ScopeBuilder
 from .sites import Action, Role, Site
@@ -34,7 +35,6 @@ _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*"
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _NAME_IN_TEXT = re.compile(r"(?<!\w)[A-Za-z_]\w*")
 _MULTIWORD = re.compile(r"[A-Za-z0-9]_+[A-Za-z0-9]|[a-z0-9][A-Z]")
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
 _GENERICS = {"dict", "list", "set", "frozenset", "tuple", "type", "Dict", "List", "Set", "FrozenSet", "Tuple", "Type",
              "Optional", "Union", "Sequence", "Mapping", "MutableMapping", "Iterable", "Iterator", "Callable",
              "ClassVar", "Final", "Awaitable", "Coroutine", "Generator", "AsyncIterator", "DefaultDict", "Deque"}
@@ -413,7 +413,7 @@ def _child_qual(where: Scope, name: str) -> str | None:
     return None
 
 
-class _SiteVisitor(ast.NodeVisitor):
+class _SiteVisitor(NodeVisitor):
     """Second pass: emit a site for every occurrence of a legacy word."""
 
     def __init__(self, finder: Finder):
@@ -680,7 +680,7 @@ class _SiteVisitor(ast.NodeVisitor):
         cache = getattr(self, "_docstrings_cache", None)
         if cache is None:
             cache = set()
-            for sub in ast.walk(self.f.tree):
+            for sub in walk(self.f.tree):
                 body = getattr(sub, "body", None)
                 if isinstance(sub, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body \
                         and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
@@ -693,7 +693,7 @@ class _SiteVisitor(ast.NodeVisitor):
         cache = getattr(self, "_ann_cache", None)
         if cache is None:
             cache = {}
-            for sub in ast.walk(self.f.tree):
+            for sub in walk(self.f.tree):
                 annotations: list[ast.AST] = []
                 if isinstance(sub, ast.arg) and sub.annotation is not None:
                     annotations.append(sub.annotation)
@@ -711,7 +711,7 @@ class _SiteVisitor(ast.NodeVisitor):
                     elif callee == "cast" and sub.args:
                         annotations.append(sub.args[0])
                 for annotation in annotations:
-                    for inner in ast.walk(annotation):
+                    for inner in walk(annotation):
                         if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
                             cache[id(inner)] = True
             self._ann_cache = cache
@@ -729,7 +729,7 @@ class _SiteVisitor(ast.NodeVisitor):
         self.f.keep_alive.append(expr)
         offset = len(node.value) - len(node.value.lstrip())
         line, column = inner_start
-        for sub in ast.walk(expr):
+        for sub in walk(expr):
             if isinstance(sub, ast.Name) and self.f.mentions(sub.id):
                 ref = self.f.name_ref(sub.id, scope)
                 self.f.emit(line, column + offset + sub.col_offset, sub.id, kind=ref.kind or "class",
@@ -833,7 +833,7 @@ class _SiteVisitor(ast.NodeVisitor):
             for arg in (*decorator.args, *(k.value for k in decorator.keywords)):
                 if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
                     continue
-                for match in _PLACEHOLDER.finditer(arg.value):
+                for match in PLACEHOLDER_NAME.finditer(arg.value):
                     name = match.group(1) or match.group(2)
                     group = 1 if match.group(1) else 2
                     if name in params and self.f.mentions(name):

@@ -23,6 +23,7 @@ import tokenize
 from typing import TYPE_CHECKING, Iterable
 
 from . import strings
+from .astwalk import iter_child_nodes, walk
 from .index import EXTERNAL, OWN
 from .sites import Action, Role, Site
 from .summary import dotted
@@ -54,7 +55,8 @@ MESSAGE_KEYWORDS = frozenset({"help", "description", "epilog", "usage", "msg", "
 HTTP_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "fetch", "urlopen"})
 LOCAL_HOSTS = re.compile(r"^[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|testserver|0\.0\.0\.0)(?::\d+)?(?=/|$)")
 _ROUTE_PLACEHOLDER = re.compile(r"<[^<>/]*>|\{[^{}/]*\}|%\(?[^)/]*\)?[sdr]|%[sdr]")
-_PLACEHOLDER_NAME = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
+# A route placeholder's name: `{job_id}`, `{job_id:int}`, `<job_id>`, `<int:job_id>`.
+PLACEHOLDER_NAME = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
 _IDENTIFIER_LIKE = re.compile(r"[A-Za-z_][\w\-]*")
 _EVENT_SHAPE = re.compile(r"[A-Za-z][\w.\-:]*")
 _ENV_SHAPE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
@@ -83,7 +85,7 @@ def registered_routes(tree: ast.Module) -> set[tuple[str, ...]]:
     """The route templates a module registers, as segments: the paths the project serves."""
     table = _route_table_names(tree)
     routes = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
                 if isinstance(decorator, ast.Call) and _callee_name(decorator) in ROUTE_DECORATORS:
@@ -201,8 +203,8 @@ class _Context:
         self.enum_classes: set[int] = set()
         self.table_names = _route_table_names(tree)
         self.candidates: list[ast.AST] = []  # string literals (whole f-strings) that may mention the term
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
+        for node in walk(tree):
+            for child in iter_child_nodes(node):
                 self.parents[id(child)] = node
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 body = node.body
@@ -337,7 +339,7 @@ class _Context:
         return any(
             isinstance(sub, ast.Call) and _callee_name(sub) in ("getattr", "setattr", "hasattr", "delattr")
             and len(sub.args) >= 2 and isinstance(sub.args[1], ast.Name) and sub.args[1].id == variable
-            for sub in ast.walk(body)
+            for sub in walk(body)
         )
 
     def _names_something(self, node: ast.AST, parent: ast.AST | None) -> bool:
@@ -496,7 +498,7 @@ class LiteralFinder(_Context):
         params = self._handler_params(handler) if handler is not None else None
         for region in regions:
             text = self.text[region.start : region.end]
-            for match in _PLACEHOLDER_NAME.finditer(text):
+            for match in PLACEHOLDER_NAME.finditer(text):
                 name = match.group(1) or match.group(2)
                 if not self.f.mentions(name):
                     continue
