@@ -154,8 +154,6 @@ def analyze(
     facts_from = sorted(path for path in mentioning if path in project.module_of)
     store = _Store(cache, workspace, project, config, sorted(mentioning)) if cache is not None else None
     index.store = store
-    # Gather: the project-wide facts come from every first-party module that mentions the term.
-    index.gather(project.module_of[path] for path in sorted(mentioning) if path in project.module_of)
 
     target_set = set(targets)
     for path in sorted(mentioning - target_set):
@@ -177,8 +175,11 @@ def analyze(
             if known is not None:
                 outcomes[path] = known
     pending = [path for path in work if path not in outcomes and path not in generated]
+    # Gather: the project-wide facts come from every first-party module that mentions the term
+    # (and, when files are to be searched, the facts their strings give).
+    strings = _gather(index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers)
     if pending:
-        index.routes, index.string_roles = _string_facts(workspace, facts_from, vocabulary, store)
+        index.routes, index.string_roles = _string_facts(strings)
         for path in pending:  # a target outside the project is summarised as it is found
             module = project.module_of.get(path, path.stem)
             if module not in index._summaries or index._summaries[module] is None:
@@ -378,29 +379,93 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
             analysis.sources[relative] = source
 
 
-def _string_facts(workspace: "Workspace", paths: list[Path], vocabulary: Vocabulary, store: "_Store | None" = None):
+def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
+            *, with_strings: bool, workers: int) -> list[tuple]:
+    """`index.gather` of the modules in `paths`, each summarised once (by a pool worker when that
+    pays, or read from the cache), adopted in the order `gather` would have summarised them; and
+    with `with_strings`, each module's share of the string facts, in the order of `paths`."""
+    project = index.project
+    order: list[str] = []
+    names_of: dict[Path, list[str]] = {}
+    for path in paths:
+        name = project.module_of[path]
+        if name not in order:
+            order.append(name)
+            names_of.setdefault(project.modules[name], []).append(name)
+    wanted = sorted(set(names_of) | (set(paths) if with_strings else set()), key=lambda path: path.parts)
+    shares: dict[Path, tuple] = {}
+    missing = []
+    for path in wanted:
+        summaries = {name: store.load(name, path) for name in names_of.get(path, ())} if store else {}
+        share = store.strings(path) if store and with_strings and path in paths else None
+        if store and all(summary is not None for summary in summaries.values()) and (
+                share is not None or not with_strings or path not in paths):
+            shares[path] = (summaries, share)
+        else:
+            missing.append(path)
+    if missing:
+        sizes = [len(workspace.raw.get(path) or b"") for path in missing]
+        if not parallel.worth_a_pool(workers, len(missing), sum(sizes)):
+            workers = 1
+        job = _ShareJob(workspace, project, vocabulary.needles, names_of, frozenset(paths) if with_strings else frozenset())
+        for path, (summaries, share) in zip(missing, parallel.run(_module_share, missing, job, workers, weights=sizes)):
+            shares[path] = (summaries, share)
+            if store is not None:
+                for name, summary in summaries.items():
+                    if summary is not None:
+                        store.save(name, path, summary)
+                if share is not None:
+                    store.save_strings(path, share)
+    for name in order:
+        index.adopt(name, shares[project.modules[name]][0].get(name))
+    if not with_strings:
+        return []
+    return [shares[path][1] for path in paths if shares[path][1] is not None]
+
+
+@dataclass
+class _ShareJob:
+    """What summarising one module needs: inherited by forked workers, pickled once for the others."""
+
+    workspace: Workspace
+    project: Project
+    needles: tuple[bytes, ...]
+    names_of: dict[Path, list[str]]
+    strings_of: frozenset[Path]
+
+
+def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
+    """A module's summaries (None when it can't be parsed) and its share of the string facts:
+    functions of its text alone, so pool workers make them and the cache keeps them."""
+    from .index import summarize_module
+
+    tree = job.workspace.tree(path)
+    if tree is None:
+        return {name: None for name in job.names_of.get(path, ())}, None
+    summaries = {name: summarize_module(job.project, tree, name, path) for name in job.names_of.get(path, ())}
+    share = None
+    if path in job.strings_of:
+        from .literals import StringRoles, registered_routes
+
+        roles = StringRoles()
+        roles.add(tree, job.needles)
+        # Plain data, so reading it back from the cache imports nothing.
+        share = (frozenset(registered_routes(tree)), {name: set(values) for name, values in vars(roles).items()})
+    return summaries, share
+
+
+def _string_facts(shares: list[tuple]):
     """Project-wide facts about strings: the routes the project registers (a
     request path elsewhere, a test client's, is one of ours only when it
-    matches one), and how it uses its keys and event names (see StringRoles).
-
-    Each module's share is a function of its text alone, so it is cached by it."""
-    from .literals import StringRoles, registered_routes
+    matches one), and how it uses its keys and event names (see StringRoles):
+    the union of each module's share."""
+    from .literals import StringRoles
 
     routes: set[tuple[str, ...]] = set()
     roles = StringRoles()
-    for path in paths:
-        share = store.strings(path) if store is not None else None
-        if share is None:
-            tree = workspace.tree(path)
-            if tree is None:
-                continue
-            own = StringRoles()
-            own.add(tree, vocabulary.needles)
-            share = (registered_routes(tree), own)
-            if store is not None:
-                store.save_strings(path, share)
-        routes |= share[0]
-        for name, values in vars(share[1]).items():  # the union of the modules' shares
+    for module_routes, module_roles in shares:
+        routes |= module_routes
+        for name, values in module_roles.items():
             getattr(roles, name).update(values)
     return frozenset(routes), roles
 

@@ -106,14 +106,16 @@ class Index:
         return summary
 
     def summarize(self, tree: ast.Module, name: str, path: Path) -> ModuleSummary:
-        is_package = path.stem == "__init__"
-
-        def absolute(level: int, module: str | None) -> str:
-            return self.project.resolve_relative(name, level, module, is_package)
-
-        summary = summarize(tree, name, str(path), is_package, absolute)
+        summary = summarize_module(self.project, tree, name, path)
         self._adopt(summary)
         return summary
+
+    def adopt(self, name: str, summary: ModuleSummary | None) -> None:
+        """`module(name)`, with the summary made elsewhere (a pool worker, the cache)."""
+        if summary is None:
+            self._summaries[name] = None
+        else:
+            self._adopt(summary)
 
     def _adopt(self, summary: ModuleSummary) -> None:
         self._summaries[summary.name] = summary
@@ -539,6 +541,16 @@ class Index:
                 if keyword in info.fields:
                     return True
         return False
+
+
+def summarize_module(project: Project, tree: ast.Module, name: str, path: Path) -> ModuleSummary:
+    """A module's summary: a function of its text, its name and its place alone."""
+    is_package = path.stem == "__init__"
+
+    def absolute(level: int, module: str | None) -> str:
+        return project.resolve_relative(name, level, module, is_package)
+
+    return summarize(tree, name, str(path), is_package, absolute)
 
 
 def _looks_like_class(name: str) -> bool:
