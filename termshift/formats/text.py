@@ -7,7 +7,6 @@ links; colour is added only when the stream is a terminal.
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
@@ -18,8 +17,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
-# What rich would render differently from the text itself: emoji codes (`:name:`).
-_RICH_SENSITIVE = re.compile(r":[^\s:]+:")
 
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
@@ -33,7 +30,8 @@ def write(report: Report, out: TextIO, err: TextIO) -> None:
         from rich.console import Console
         from rich.markup import escape
 
-        console = Console(file=out, highlight=False, soft_wrap=True)
+        # No emoji codes: `path:100:5:` must not print as `path💯5:`.
+        console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
         for where, finding in lines:
             style = _STYLE[finding.severity]
             console.print(f"[bold]{escape(where)}[/] [{style}]{finding.code}[/] {escape(finding.message)}")
@@ -54,8 +52,8 @@ def _is_terminal(stream: TextIO) -> bool:
 
 def _plain(line: str) -> bool:
     """Whether rich, writing to a pipe, would print this line exactly as it is (it expands
-    tabs, drops control characters and replaces emoji codes)."""
-    return line.isprintable() and _RICH_SENSITIVE.search(line) is None
+    tabs and drops control characters)."""
+    return line.isprintable()
 
 
 def summary(report: Report, console: Console) -> None:
