@@ -5,7 +5,7 @@ and writes to a stream; none of them decides what is a finding."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
 
@@ -20,10 +20,14 @@ class Report:
     cwd: Path
     repository: Path  # the folder SARIF and GitHub paths are relative to
     fixed: int = 0  # findings `--fix` removed before this report
+    _from_cwd: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def from_cwd(self, path: str) -> str:
         """A root-relative path as seen from the current directory (json, text)."""
-        return Path(os.path.relpath(self.result.root / path, self.cwd)).as_posix()
+        known = self._from_cwd.get(path)
+        if known is None:  # once per file: a dense tree has thousands of findings in a few hundred files
+            known = self._from_cwd[path] = Path(os.path.relpath(self.result.root / path, self.cwd)).as_posix()
+        return known
 
     def from_repository(self, path: str) -> str:
         """A root-relative path as seen from the repository's top (sarif, github)."""
