@@ -111,3 +111,20 @@ def test_results_keep_the_order_of_the_items() -> None:
 
 def _square(state: int, item: int) -> int:
     return item * item + state
+
+
+def test_pool_writes_the_same_tree(always_pool, tmp_path: Path) -> None:
+    trees = []
+    for workers in (1, 2):
+        tree = tmp_path / f"example-{workers}"
+        shutil.copytree(EXAMPLE, tree)
+        config = config_module.load(tree, None)
+        analysis = engine.analyze(tree, [tree], config, workers=workers)
+        outcome = engine.apply(analysis, engine.plan(analysis, config.stages), write=True, compat_until=UNTIL,
+                               workers=workers)
+        assert not outcome.failures
+        trees.append({path.relative_to(tree).as_posix(): path.read_bytes()
+                      for path in sorted(tree.rglob("*")) if path.is_file() and "__pycache__" not in path.parts})
+    assert trees[0] == trees[1]
+    assert trees[0] != {path.relative_to(EXAMPLE).as_posix(): path.read_bytes()
+                        for path in sorted(EXAMPLE.rglob("*")) if path.is_file() and "__pycache__" not in path.parts}
