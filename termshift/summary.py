@@ -157,7 +157,8 @@ class ModuleSummary:
     dynamic: bool = False  # a module __getattr__: any attribute may exist
 
 
-def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
+def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, may_read_locals: bool = True) -> FunctionInfo:
+    """`may_read_locals=False`: the module calls neither locals() nor vars() anywhere."""
     args = node.args
     params = tuple(
         arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
@@ -178,7 +179,7 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
         decorators=tuple(filter(None, (dotted(_decorator_target(d)) for d in node.decorator_list))),
         kwargs_keys=frozenset(keys),
         forwards=forwards,
-        params_are_data=reads_own_locals(node),
+        params_are_data=may_read_locals and reads_own_locals(node),
     )
 
 
@@ -290,7 +291,7 @@ def _self_attribute(target: ast.AST, self_name: str) -> str | None:
     return None
 
 
-def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary) -> ClassInfo:
+def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, may_read_locals: bool = True) -> ClassInfo:
     qualname = f"{prefix}{node.name}"
     info = ClassInfo(
         name=node.name,
@@ -301,7 +302,7 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary) -> 
     fields: list[str] = []
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            function = function_info(stmt)
+            function = function_info(stmt, may_read_locals)
             summary.functions[f"{qualname}.{stmt.name}"] = function
             returns = ("ann", function.returns) if function.returns else None
             is_property = any(d.endswith("property") or d.endswith(".setter") for d in function.decorators)
@@ -311,7 +312,7 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary) -> 
             )
             _collect_self_attributes(stmt, info)
         elif isinstance(stmt, ast.ClassDef):
-            nested = summarize_class(stmt, f"{qualname}.", summary)
+            nested = summarize_class(stmt, f"{qualname}.", summary, may_read_locals)
             summary.classes[nested.qualname] = nested
             info.members[stmt.name] = Member("class")
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
@@ -374,6 +375,8 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     """Summarise a parsed module. `resolve_relative(level, module)` makes import targets absolute."""
     summary = ModuleSummary(name=name, path=path, is_package=is_package)
     symbols = summary.symbols
+    called = _called_names(tree)
+    may_read_locals = not called.isdisjoint(("locals", "vars"))
 
     def visit_block(body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -381,13 +384,13 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
 
     def visit(stmt: ast.stmt) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            function = function_info(stmt)
+            function = function_info(stmt, may_read_locals)
             summary.functions[stmt.name] = function
             symbols[stmt.name] = Symbol("function", type_ref=("ann", function.returns) if function.returns else None)
             if stmt.name == "__getattr__":
                 summary.dynamic = True
         elif isinstance(stmt, ast.ClassDef):
-            info = summarize_class(stmt, "", summary)
+            info = summarize_class(stmt, "", summary, may_read_locals)
             summary.classes[info.qualname] = info
             symbols[stmt.name] = Symbol("class")
         elif isinstance(stmt, ast.Import):
@@ -430,8 +433,22 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     for name, symbol in symbols.items():
         if symbol.kind == "type-alias":
             symbol.names = _alias_names(tree, name)
-    summary.serialized = _serialized(tree)
+    summary.serialized = _serialized(tree) if not called.isdisjoint(("asdict", "astuple")) else []
     return summary
+
+
+def _called_names(tree: ast.Module) -> set[str]:
+    """The last name of everything the module calls (`f`, `x.f` -> "f"): one walk tells
+    which of the per-function questions (locals(), asdict()) can have a yes at all."""
+    names: set[str] = set()
+    for node in walk(tree):
+        if node.__class__ is ast.Call:
+            func = node.func
+            if func.__class__ is ast.Name:
+                names.add(func.id)
+            elif func.__class__ is ast.Attribute:
+                names.add(func.attr)
+    return names
 
 
 def _names_in(expr: ast.AST) -> tuple[str, ...]:
