@@ -20,10 +20,11 @@ import ast
 import io
 import re
 import tokenize
+from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
 from . import strings
-from .astwalk import iter_child_nodes, walk
+from .astwalk import walk
 from .index import EXTERNAL, OWN
 from .sites import Action, Role, Site
 from .summary import dotted
@@ -203,9 +204,20 @@ class _Context:
         self.enum_classes: set[int] = set()
         self.table_names = _route_table_names(tree)
         self.candidates: list[ast.AST] = []  # string literals (whole f-strings) that may mention the term
-        for node in walk(tree):
-            for child in iter_child_nodes(node):
-                self.parents[id(child)] = node
+        parents = self.parents
+        pending = deque((tree,))  # astwalk.walk's order, recording each child's parent on the way
+        while pending:
+            node = pending.popleft()
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            parents[id(item)] = node
+                            pending.append(item)
+                elif isinstance(value, ast.AST):
+                    parents[id(value)] = node
+                    pending.append(value)
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 body = node.body
                 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
