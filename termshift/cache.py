@@ -102,6 +102,13 @@ class Cache:
         except (OSError, pickle.PicklingError):
             pass
 
+    def prepare(self) -> None:
+        """Before forking workers that may write: they then never prune each other's entries."""
+        try:
+            self._prepare()
+        except OSError:
+            pass
+
     def _prepare(self) -> None:
         if self._ready:
             return
@@ -111,4 +118,21 @@ class Cache:
             path = self.top / name
             if not path.exists():
                 path.write_text(text, encoding="utf-8")
+        self._prune()
         self._ready = True
+
+    def _prune(self) -> None:
+        """Entries written by another termshift (or another state of its code) can never be
+        read again: drop them when this one first writes, so the cache doesn't only grow."""
+        marker = self.dir / "salt"
+        try:
+            if marker.read_text(encoding="utf-8") == self.salt:
+                return
+        except OSError:
+            pass
+        if self.dir.exists():
+            import shutil
+
+            shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text(self.salt, encoding="utf-8")

@@ -175,6 +175,8 @@ def analyze(
             if known is not None:
                 outcomes[path] = known
     pending = [path for path in work if path not in outcomes and path not in generated]
+    if pending and store is not None:
+        store.cache.prepare()
     # Gather: the project-wide facts come from every first-party module that mentions the term
     # (and, when files are to be searched, the facts their strings give).
     strings = _gather(index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers)

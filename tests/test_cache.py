@@ -229,3 +229,14 @@ def test_editing_a_third_party_source_it_read_searches_it_again(project: Path, s
     warm = analyze(project)
     assert searched == ["runner.py"]
     assert any(site.old == "submit_job" and site.action.value == "external" for site in warm.sites["app/runner.py"])
+
+
+def test_entries_of_another_termshift_are_dropped(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    analyze(project)
+    entries = project / ".termshift_cache" / f"v{cache_module.SCHEMA}"
+    old = {path for path in entries.rglob("*") if path.is_file() and path.name != "salt"}
+    assert old
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    analyze(project)
+    new = {path for path in entries.rglob("*") if path.is_file() and path.name != "salt"}
+    assert new and not (old & new)
