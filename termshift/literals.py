@@ -17,6 +17,7 @@ pass already claimed (``__all__`` entries, dotted paths, route placeholders,
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import re
 import tokenize
@@ -644,27 +645,70 @@ class LiteralFinder(_Context):
     # -- comments ------------------------------------------------------------
 
     def _comments(self) -> None:
+        """Comments, found without `tokenize` (slow, pure Python): a `#` starts one
+        unless it sits inside a string literal, and the tree knows where those are."""
         text = self.text
         if "#" not in text:
             return
-        lines = [line for line in text.splitlines() if "#" in line]
         needles = self.f.vocab.needles
-        if not any(needle in line[line.index("#"):].lower().encode("utf-8", "surrogatepass") for line in lines for needle in needles):
+        wanted = []
+        for number, line in enumerate(text.splitlines(), 1):
+            at = line.find("#")
+            if at >= 0 and any(needle in line[at:].lower().encode("utf-8", "surrogatepass") for needle in needles):
+                wanted.append(number)
+        if not wanted:
             return
-        try:
-            tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-        except (tokenize.TokenError, SyntaxError, IndentationError):
-            return
-        for token in tokens:
-            if token.type != tokenize.COMMENT or "termshift:" in token.string:
+        spans = []
+        for span in sorted(self.pos.span(node) for node in self.candidates):
+            if not spans or span[0] >= spans[-1][1]:  # strings inside f-string expressions are inside their f-string
+                spans.append(span)
+        starts = [start for start, _ in spans]
+        between: dict[int, set[int]] = {}  # comments between the parts of an implicit concatenation
+
+        def in_string(offset: int) -> bool:
+            index = bisect.bisect_right(starts, offset) - 1
+            if index < 0 or not spans[index][0] <= offset < spans[index][1]:
+                return False
+            if index not in between:
+                between[index] = _comment_offsets(text, *spans[index])
+            return offset not in between[index]
+
+        for number in wanted:
+            line_start = self.pos.starts[number - 1]
+            line = self.pos.line_text(number).rstrip("\r\n")
+            at = line.find("#")
+            while at >= 0 and in_string(line_start + at):
+                at = line.find("#", at + 1)
+            if at < 0:
                 continue
-            line, column = token.start
-            for match in self.f.vocab.scan(token.string):
-                position = (line, column + match.start)
+            comment = line[at:]
+            if "termshift:" in comment:
+                continue
+            for match in self.f.vocab.scan(comment):
+                position = (number, at + match.start)
                 if position in self.f._seen:
                     continue
                 self.f._seen.add(position)
-                self._emit(line, column + match.start, match, PROSE, "")
+                self._emit(number, at + match.start, match, PROSE, "")
+
+
+def _comment_offsets(text: str, start: int, end: int) -> set[int]:
+    """Where comments start inside one string literal's span (only an implicit
+    concatenation can hold any): a small tokenize of just that expression."""
+    segment = text[start:end]
+    if "#" not in segment:
+        return set()
+    lines = [0]
+    lines += [index + 1 for index, character in enumerate(segment) if character == "\n"]
+    found = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO("(" + segment + ")").readline):
+            if token.type == tokenize.COMMENT:
+                row, column = token.start
+                found.add(start + lines[row - 1] + column - (1 if row == 1 else 0))
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
 
 
 def _names_event(name: str) -> bool:
