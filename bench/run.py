@@ -283,11 +283,20 @@ class Tool:
         return statistics.median(self.times) if self.times else None
 
 
+def _user_env(env: dict[str, str] | None) -> dict[str, str]:
+    """Every tool runs as on a user's machine: with its bytecode cached. A
+    PYTHONDONTWRITEBYTECODE in this shell would make each run recompile every
+    module it imports — a cost no user pays, and it falls unevenly on the tools."""
+    env = dict(os.environ if env is None else env)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_once(tool: Tool) -> None:
     if callable(tool.before):
         tool.before()
     start = time.perf_counter()
-    done = subprocess.run(tool.command, cwd=tool.cwd, env=tool.env, stdout=subprocess.DEVNULL,
+    done = subprocess.run(tool.command, cwd=tool.cwd, env=_user_env(tool.env), stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     # termshift exits 1 when it finds something (check) or refuses something (migrate): both are

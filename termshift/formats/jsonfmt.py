@@ -49,5 +49,9 @@ def document(report: Report) -> dict:
 
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
-    json.dump(document(report), out, indent=2)
-    out.write("\n")
+    """One finding a line: readable, diffable, and written by json's C encoder
+    (an indented dump goes through its pure-Python one, slower than the lint itself)."""
+    doc = document(report)
+    findings = ",\n  ".join(json.dumps(finding) for finding in doc["findings"])
+    out.write('{"findings": [\n  ' + findings + "\n],\n" if findings else '{"findings": [],\n')
+    out.write(' "summary": ' + json.dumps(doc["summary"]) + "}\n")
