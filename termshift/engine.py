@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import datetime
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -446,7 +447,7 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
         return {name: None for name in job.names_of.get(path, ())}, None
     summaries = {name: summarize_module(job.project, tree, name, path) for name in job.names_of.get(path, ())}
     share = None
-    if path in job.strings_of:
+    if path in job.strings_of and _quotes_the_term(job, path):
         from .literals import StringRoles, registered_routes
 
         roles = StringRoles()
@@ -454,6 +455,24 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
         # Plain data, so reading it back from the cache imports nothing.
         share = (frozenset(registered_routes(tree)), {name: set(values) for name, values in vars(roles).items()})
     return summaries, share
+
+
+def _quotes_the_term(job: _ShareJob, path: Path) -> bool:
+    """Can this module add to the string facts at all? They come from strings without
+    whitespace that hold the term (keys, routes, event names), so a quote followed by
+    such a run is needed; most modules that mention the term only do so in names,
+    comments and prose, and skip the walk."""
+    source = job.workspace.source(path)
+    if source is None:
+        return False
+    pattern = _QUOTED_TERM.get(job.needles)
+    if pattern is None:
+        alternatives = b"|".join(re.escape(needle) for needle in job.needles)
+        pattern = _QUOTED_TERM[job.needles] = re.compile(rb"[\"'][^\"'\s]*(?:" + alternatives + rb")")
+    return pattern.search(source.text.lower().encode("utf-8", "surrogatepass")) is not None
+
+
+_QUOTED_TERM: dict[tuple[bytes, ...], "re.Pattern[bytes]"] = {}
 
 
 def _string_facts(shares: list[tuple]):
