@@ -225,10 +225,6 @@ class Finder:
             return "constant" if name.isupper() else "variable"
         return "variable"
 
-    def is_field(self, qualified: str, name: str) -> bool:
-        """A generated constructor's keyword: a field of a data class."""
-        return any(name in info.fields for _, info in self.index.mro(qualified)[0])
-
     def _class_kind(self, qualified: str | None) -> str | None:
         found = self.index.class_info(qualified) if qualified else None
         return found[1].kind if found else None

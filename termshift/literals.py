@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from . import strings
 from .astwalk import walk
-from .index import EXTERNAL, OWN
+from .index import OWN
 from .sites import Action, Role, Site
 from .summary import dotted
 from .vocabulary import MatchKind
@@ -199,7 +199,7 @@ REGISTRATION = "route registration"  # the note that tells compat where an old r
 class _Context:
     """Where the strings of one tree sit: parents, docstrings, enum classes, route tables."""
 
-    def __init__(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None):
+    def __init__(self, tree: ast.Module):
         self.parents: dict[int, ast.AST] = {}
         self.docstrings: set[int] = set()
         self.enum_classes: set[int] = set()
@@ -325,9 +325,6 @@ class _Context:
             return any((dotted(other) or "").endswith("environ") for other in parent.comparators)
         return False
 
-    def _is_payload_context(self, node: ast.AST, parent: ast.AST | None) -> bool:
-        return self._container(node, parent) is not None
-
     def _container(self, node: ast.AST, parent: ast.AST | None) -> ast.AST | None:
         if isinstance(parent, ast.Dict) and node in parent.keys:
             return parent
@@ -386,7 +383,7 @@ class StringRoles:
         self.loose: set[str] = set()  # whole values and \w+ tokens of strings no context claims
 
     def add(self, tree: ast.Module, needles: Iterable[bytes]) -> None:
-        context = _Context(tree, needles)
+        context = _Context(tree)
         needles = tuple(needles)
         for node in context.candidates:
             template = _template(node)
@@ -429,7 +426,7 @@ class LiteralFinder(_Context):
     """The literal pass of one file's finder."""
 
     def __init__(self, finder: "Finder"):
-        super().__init__(finder.tree, finder.vocab.needles)
+        super().__init__(finder.tree)
         self.f = finder
         self.text = finder.text
         self.pos = finder.pos
@@ -565,7 +562,7 @@ class LiteralFinder(_Context):
         if is_key(template):
             return _Verdict("key")
         env = self._environment(outer, parent)
-        if env or (_ENV_SHAPE.fullmatch(stripped) and not self._is_payload_context(outer, parent)):
+        if env or (_ENV_SHAPE.fullmatch(stripped) and self._container(outer, parent) is None):
             return _Verdict("string", Action.REPORT, "an environment variable's name: it belongs to the environment")
         if _FLAG_SHAPE.fullmatch(stripped):
             return _Verdict("string", Action.REPORT, "a command-line flag: it belongs to the program that reads it")

@@ -35,7 +35,7 @@ def comment_starts(text: str) -> set[tuple[int, int]]:
     )
     found: set[tuple[int, int]] = set()
     finder_pass = literals.LiteralFinder.__new__(literals.LiteralFinder)
-    literals._Context.__init__(finder_pass, tree, (b"#",))
+    literals._Context.__init__(finder_pass, tree)
     finder_pass.f, finder_pass.text, finder_pass.pos = finder, text, finder.pos
     finder_pass._emit = lambda line, column, match, verdict, scope: found.add((line, column))
     finder_pass._comments()
