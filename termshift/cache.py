@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 from . import __version__
 
@@ -49,7 +49,7 @@ def digest(data: bytes) -> str:
 
 def code_fingerprint() -> str:
     """termshift's version and the size and time of each of its source files."""
-    here = Path(__file__).resolve().parent
+    here = os.path.dirname(os.path.realpath(__file__))
     parts = [__version__, f"{sys.version_info[0]}.{sys.version_info[1]}", str(SCHEMA)]
     try:
         with os.scandir(here) as entries:
@@ -72,10 +72,12 @@ class Cache:
     def key(self, *parts: str) -> str:
         return digest("\0".join((self.salt, *parts)).encode("utf-8", "surrogatepass"))
 
-    def _path(self, kind: str, key: str) -> Path:
+    def _path(self, kind: str, key: str) -> "Path":
         return self.dir / kind / key[:2] / key[2:]
 
     def load(self, kind: str, key: str) -> Any | None:
+        import pickle
+
         try:
             with open(self._path(kind, key), "rb") as stream:
                 return pickle.load(stream)
@@ -84,6 +86,9 @@ class Cache:
 
     def store(self, kind: str, key: str, value: Any) -> None:
         """Best effort: a read-only checkout still gets its answers, just not cached."""
+        import pickle
+        import tempfile
+
         try:
             self._prepare()
             path = self._path(kind, key)

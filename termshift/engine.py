@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from . import deprecation, files, markers, parallel
+from . import deprecation, files, markers, parallel, replay
 from .config import Config
 from .index import Index
 from .project import Project
@@ -143,6 +143,8 @@ def analyze(
     project = Project.build(root, [*everything, *targets], config.first_party)
     workspace = Workspace(root)
     index = Index(project, workspace.tree, _search_path(root, config))
+    if replay.observing is not None:
+        replay.observing.folders.update(index.search_path)
     analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths)
 
     mentioning: set[Path] = set()
@@ -197,6 +199,8 @@ def analyze(
         for path, outcome in zip(pending, parallel.run(_find_file, pending, job, workers, weights=sizes,
                                                        progress=progress)):
             outcomes[path] = outcome[:3]
+            if outcome[0] == "sites" and replay.observing is not None:
+                replay.observing.files.update(outcome[4])
             if store is not None:
                 store.save_findings(path, outcome)
     index.seal()
@@ -346,6 +350,8 @@ class _Store:
                     return None
         except (OSError, KeyError, TypeError, ValueError, IndexError):
             return None
+        if replay.observing is not None:
+            replay.observing.files.update(source for source, _, _ in entry["sources"])
         return entry["outcome"]
 
     def save_findings(self, path: Path, outcome: tuple) -> None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import replay
+
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
@@ -242,8 +244,11 @@ def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...]) -> Iterator[Path]
     """
     top_relative = "" if top == rules.base else top.relative_to(rules.base).as_posix()
     pending = [(str(top), top_relative)]
+    watched = replay.observing.folders if replay.observing is not None else None
     while pending:
         folder, relative = pending.pop()
+        if watched is not None:
+            watched.add(folder)
         prefix = relative + "/" if relative else ""
         with os.scandir(folder) as entries:
             for entry in entries:
@@ -285,6 +290,8 @@ def discover(
             found.update(_walk(path, rules, suffixes))
         elif _has_suffix(path, suffixes):
             found.add(path)
+    if replay.observing is not None:
+        replay.observing.files.update(map(str, found))
     return sorted(found, key=_path_order)
 
 
