@@ -195,6 +195,8 @@ def analyze(
         sizes = [len(workspace.raw.get(path) or b"") for path in pending]
         if not parallel.worth_a_pool(workers, len(pending), sum(sizes)):
             workers = 1
+        else:
+            _prefetch(index, workspace, vocabulary, store, pending, workers)
         job = _FindJob(workspace, index, vocabulary)
         for path, outcome in zip(pending, parallel.run(_find_file, pending, job, workers, weights=sizes,
                                                        progress=progress)):
@@ -388,11 +390,37 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
             analysis.sources[relative] = source
 
 
+def _prefetch(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None",
+              targets: list[Path], workers: int) -> None:
+    """Summarise, once and spread over the pool, the project modules the targets import by name.
+
+    Searching a file summarises the modules its resolutions walk into; each pool worker would do
+    that for its own files, the same module over again in every worker that meets it. Which modules
+    a search consults is only known by searching, so this is a guess from the targets' `from M
+    import` statements, right for most. A module fetched here counts for a file only if the file's
+    search consults it (`Index.prefetch`), exactly as if it had been summarised then.
+    """
+    project = index.project
+    wanted: set[str] = set()
+    for path in targets:
+        summary = index._summaries.get(project.module_of.get(path, ""))
+        if summary is None:
+            continue
+        for symbol in summary.symbols.values():
+            if symbol.kind == "import":
+                wanted.add(symbol.target.partition(":")[0])
+    paths = sorted({project.modules[name] for name in wanted
+                    if name in project.modules and name not in index._summaries}, key=lambda path: path.parts)
+    if paths:
+        _gather(index, workspace, vocabulary, store, paths, with_strings=False, workers=workers, facts=False)
+
+
 def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
-            *, with_strings: bool, workers: int) -> list[tuple]:
+            *, with_strings: bool, workers: int, facts: bool = True) -> list[tuple]:
     """`index.gather` of the modules in `paths`, each summarised once (by a pool worker when that
     pays, or read from the cache), adopted in the order `gather` would have summarised them; and
-    with `with_strings`, each module's share of the string facts, in the order of `paths`."""
+    with `with_strings`, each module's share of the string facts, in the order of `paths`.
+    Without `facts` the summaries are only kept for later (`Index.prefetch`)."""
     project = index.project
     order: list[str] = []
     names_of: dict[Path, list[str]] = {}
@@ -426,7 +454,7 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
                 if share is not None:
                     store.save_strings(path, share)
     for name in order:
-        index.adopt(name, shares[project.modules[name]][0].get(name))
+        (index.adopt if facts else index.prefetch)(name, shares[project.modules[name]][0].get(name))
     if not with_strings:
         return []
     return [shares[path][1] for path in paths if shares[path][1] is not None]
