@@ -375,6 +375,11 @@ def drop_folder(path: Path):
     return lambda: shutil.rmtree(path, ignore_errors=True)
 
 
+def touch(path: Path):
+    """A new modification time, the same content."""
+    return lambda: os.utime(path)
+
+
 @dataclass
 class Target:
     what: str
@@ -452,6 +457,10 @@ def main() -> None:
                               before=drop_folder(root / ".termshift_cache") if cached else None))
             if cached:
                 tools.append(Tool(corpus_name, "termshift check (warm cache)", [*termshift, "check", ".", *workers_flag(check_help)], root))
+                # An edit somewhere: the run can't be replayed whole, the cache still answers for unchanged files.
+                touched = next(path for path in paths if mentions(path))
+                tools.append(Tool(corpus_name, "termshift check (warm, 1 file touched)",
+                                  [*termshift, "check", ".", *workers_flag(check_help)], root, before=touch(touched)))
         if corpus_name == "dense":
             tools.append(Tool(corpus_name, "termshift migrate --diff",
                               [*termshift, "migrate", "--diff", ".", *workers_flag(migrate_help),

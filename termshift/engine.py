@@ -197,6 +197,7 @@ def analyze(
             workers = 1
         else:
             _prefetch(index, workspace, vocabulary, store, pending, workers)
+            from . import finder, thirdparty  # noqa: F401  (once, here: not again in every forked worker)
         job = _FindJob(workspace, index, vocabulary)
         for path, outcome in zip(pending, parallel.run(_find_file, pending, job, workers, weights=sizes,
                                                        progress=progress)):
@@ -444,6 +445,8 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
         sizes = [len(workspace.raw.get(path) or b"") for path in missing]
         if not parallel.worth_a_pool(workers, len(missing), sum(sizes)):
             workers = 1
+        elif with_strings:
+            from . import literals  # noqa: F401  (once, here: not again in every forked worker)
         job = _ShareJob(workspace, project, vocabulary.needles, names_of, frozenset(paths) if with_strings else frozenset())
         for path, (summaries, share) in zip(missing, parallel.run(_module_share, missing, job, workers, weights=sizes)):
             shares[path] = (summaries, share)
