@@ -40,6 +40,9 @@ class Problem:
     message: str
 
 
+COMMENT_MARK = b"termshift:"  # suppression comments and compat markers both start so
+
+
 @dataclass
 class Analysis:
     root: Path
@@ -53,6 +56,9 @@ class Analysis:
     targets: list[Path] = field(default_factory=list)
     skipped_generated: list[str] = field(default_factory=list)
     given: list[Path] = field(default_factory=list)
+    # Files whose bytes hold COMMENT_MARK: the lint reads these for suppressions and compat markers,
+    # and needn't read every other file of the project again to learn it has none.
+    marked: set[Path] = field(default_factory=set)
 
     def compat_pieces(self, path: str) -> list[markers.Piece]:
         """The compat code in a file: its sites are seen (the lint needs them) but never planned."""
@@ -151,6 +157,8 @@ def analyze(
     listed = set(everything)
     for path in [*everything, *(path for path in targets if path not in listed)]:
         mentions, data = files.read_mentioning(path, vocabulary.needles)
+        if data is not None and COMMENT_MARK in data:
+            analysis.marked.add(path)
         if mentions:
             mentioning.add(path)
             workspace.raw[path] = data

@@ -190,7 +190,6 @@ def _apply_suppressions(findings: list[Finding], texts: dict[str, str], chosen: 
 def _comment_texts(analysis: engine.Analysis) -> dict[str, str]:
     """The text of every checked file that holds a termshift comment (suppressions, compat markers)."""
     texts: dict[str, str] = {}
-    needle = NEEDLE.encode()
     for path in analysis.targets:
         relative = _relative(analysis.root, path)
         source = analysis.sources.get(relative)
@@ -198,7 +197,7 @@ def _comment_texts(analysis: engine.Analysis) -> dict[str, str]:
             if NEEDLE in source.text:
                 texts[relative] = source.text
             continue
-        if not files.read_bytes_prefilter(path, (needle,)):
+        if path not in analysis.marked:
             continue
         try:
             text = files.read_source(path).text

@@ -417,3 +417,10 @@ def test_an_internal_error_exits_2_not_1(tmp_path, run, monkeypatch):
     monkeypatch.setattr(lint, "run", explode)
     code, _, err = run(project(tmp_path))
     assert code == 2 and "internal error: RuntimeError('boom')" in err
+
+
+def test_the_engine_marks_every_file_the_lint_reads_comments_from() -> None:
+    """The lint reads suppressions only from files the engine saw COMMENT_MARK in."""
+    from termshift import engine, suppressions
+
+    assert suppressions.NEEDLE.encode() == engine.COMMENT_MARK
