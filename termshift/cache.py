@@ -18,6 +18,9 @@ summary does not:
 source files, so an edited checkout never reads stale answers), the Python
 minor version (whose `ast` shapes the results) and the schema below.
 
+A third kind, the record of a whole `check` run, is kept and checked by
+replay.py.
+
 Entries live under `<root>/.termshift_cache/`, which ignores itself for git
 (a `.gitignore` holding `*`) and is tagged as a cache for backup tools. Each
 is one file, written to a temporary name and renamed into place, so parallel
