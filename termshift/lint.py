@@ -90,7 +90,8 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
     kept = []
     for finding in raw:
         if finding.path in checked and chosen.enabled(finding.code, finding.path):
-            kept.append(replace(finding, severity=chosen.severity_of(finding.code)))
+            severity = chosen.severity_of(finding.code)
+            kept.append(finding if severity == finding.severity else replace(finding, severity=severity))
     ours = {path: text for path, text in texts.items() if path in checked}
     kept, suppressed = _apply_suppressions(kept, ours, chosen)
     unfiltered = fingerprinted(kept)
