@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .astwalk import iter_child_nodes, walk
+from .astwalk import called_names, iter_child_nodes, walk, walk_statements
 
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
@@ -333,7 +333,7 @@ def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, inf
     if not args:
         return
     self_name = args[0].arg
-    for sub in walk(method):
+    for sub in walk_statements(method):  # assignments are statements: no need to enter expressions
         if isinstance(sub, ast.AnnAssign):
             name = _self_attribute(sub.target, self_name)
             if name:
@@ -440,15 +440,7 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
 def _called_names(tree: ast.Module) -> set[str]:
     """The last name of everything the module calls (`f`, `x.f` -> "f"): one walk tells
     which of the per-function questions (locals(), asdict()) can have a yes at all."""
-    names: set[str] = set()
-    for node in walk(tree):
-        if node.__class__ is ast.Call:
-            func = node.func
-            if func.__class__ is ast.Name:
-                names.add(func.id)
-            elif func.__class__ is ast.Attribute:
-                names.add(func.attr)
-    return names
+    return called_names(tree)
 
 
 def _names_in(expr: ast.AST) -> tuple[str, ...]:
