@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
-__all__ = ["NodeVisitor", "called_names", "iter_child_nodes", "walk", "walk_statements"]
+__all__ = ["NodeVisitor", "called_names", "calls", "iter_child_nodes", "walk", "walk_statements"]
 
 _AST = ast.AST
 
@@ -71,26 +71,23 @@ _NO_CALLS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "asname"
 _call_fields_of: dict[type, tuple[str, ...]] = {}
 
 
-def called_names(node: ast.AST) -> set[str]:
-    """The last name of everything called below `node` (`f`, `x.f` -> "f").
+def calls(node: ast.AST) -> list[ast.Call]:
+    """Every call below `node`, in no particular order.
 
-    A whole-module question, answered without a generator and without looking
-    into the fields that can't hold a call: much cheaper than a `walk`.
+    A whole-module question (does anything call locals()?), answered without a
+    generator and without looking into the fields that can't hold a call: much
+    cheaper than a `walk`.
     """
-    names: set[str] = set()
+    found: list[ast.Call] = []
     pending = [node]
     pop, append = pending.pop, pending.append
     fields_of = _call_fields_of
-    call, name_node, attribute = ast.Call, ast.Name, ast.Attribute
+    call = ast.Call
     while pending:
         node = pop()
         node_class = node.__class__
         if node_class is call:
-            func = node.func
-            if func.__class__ is name_node:
-                names.add(func.id)
-            elif func.__class__ is attribute:
-                names.add(func.attr)
+            found.append(node)
         fields = fields_of.get(node_class)
         if fields is None:
             fields = fields_of[node_class] = tuple(name for name in node._fields if name not in _NO_CALLS)
@@ -102,6 +99,18 @@ def called_names(node: ast.AST) -> set[str]:
                         append(item)
             elif isinstance(value, _AST):
                 append(value)
+    return found
+
+
+def called_names(node: ast.AST) -> set[str]:
+    """The last name of everything called below `node` (`f`, `x.f` -> "f")."""
+    names: set[str] = set()
+    for call in calls(node):
+        func = call.func
+        if func.__class__ is ast.Name:
+            names.add(func.id)
+        elif func.__class__ is ast.Attribute:
+            names.add(func.attr)
     return names
 
 

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .astwalk import NodeVisitor, called_names
+from .astwalk import NodeVisitor, calls
 from .index import EXTERNAL, OWN, Ref, Type
-from .summary import dotted, reads_own_locals
+from .summary import dotted, reads_locals, reads_own_locals
 
 if TYPE_CHECKING:
     from .finder import Finder
@@ -71,10 +71,10 @@ class ScopeBuilder(NodeVisitor):
         # Most files never call locals() or vars(): then no function needs a walk of
         # its own to ask. The source must spell the word for a call to exist (in ASCII
         # text: elsewhere identifiers are NFKC-normalised), and where it does, one
-        # walk of the tree tells whether anything is called by that name.
+        # walk of the tree tells whether there is such a call anywhere.
         text = self.finder.text
         self._may_read_locals = (not text.isascii() or _LOCALS_WORD.search(text) is not None) \
-            and not called_names(tree).isdisjoint(("locals", "vars"))
+            and any(reads_locals(call) for call in calls(tree))
         self.visit(tree)
 
     def generic_visit(self, node: ast.AST) -> None:

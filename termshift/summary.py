@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .astwalk import called_names, iter_child_nodes, walk, walk_statements
+from .astwalk import calls, iter_child_nodes, walk, walk_statements
 
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
@@ -194,11 +194,16 @@ def reads_own_locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) 
         sub = pending.pop()
         if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue  # their own locals
-        if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in ("locals", "vars")
-                and not sub.args and not sub.keywords):
+        if isinstance(sub, ast.Call) and reads_locals(sub):
             return True
         pending.extend(iter_child_nodes(sub))
     return False
+
+
+def reads_locals(call: ast.Call) -> bool:
+    """`locals()` or a bare `vars()`: the caller's local names become data."""
+    func = call.func
+    return func.__class__ is ast.Name and func.id in ("locals", "vars") and not call.args and not call.keywords
 
 
 def _kwargs_forwards(node: ast.FunctionDef | ast.AsyncFunctionDef, kwargs: str) -> tuple[str, ...]:
@@ -375,8 +380,10 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     """Summarise a parsed module. `resolve_relative(level, module)` makes import targets absolute."""
     summary = ModuleSummary(name=name, path=path, is_package=is_package)
     symbols = summary.symbols
-    called = _called_names(tree)
-    may_read_locals = not called.isdisjoint(("locals", "vars"))
+    module_calls = calls(tree)
+    called = _called_names(module_calls)
+    # Only a module that calls locals() somewhere has functions that need a walk to ask.
+    may_read_locals = any(reads_locals(call) for call in module_calls)
 
     def visit_block(body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -437,10 +444,17 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     return summary
 
 
-def _called_names(tree: ast.Module) -> set[str]:
-    """The last name of everything the module calls (`f`, `x.f` -> "f"): one walk tells
-    which of the per-function questions (locals(), asdict()) can have a yes at all."""
-    return called_names(tree)
+def _called_names(module_calls: list[ast.Call]) -> set[str]:
+    """The last name of everything the module calls (`f`, `x.f` -> "f"): which of the
+    per-function questions (asdict()) can have a yes at all."""
+    names: set[str] = set()
+    for call in module_calls:
+        func = call.func
+        if func.__class__ is ast.Name:
+            names.add(func.id)
+        elif func.__class__ is ast.Attribute:
+            names.add(func.attr)
+    return names
 
 
 def _names_in(expr: ast.AST) -> tuple[str, ...]:

@@ -28,8 +28,9 @@ def test_a_function_reading_its_locals_keeps_its_parameter_names(tmp_path: Path,
     assert _parameter_actions(tmp_path, source) == {"job_name": Action.EXTERNAL}
 
 
-@pytest.mark.parametrize("mention", ["# locals() would make these data\n", "x = vars\n", "obj.locals()\n"],
-                         ids=["comment", "not-called", "a-method"])
+@pytest.mark.parametrize("mention", ["# locals() would make these data\n", "x = vars\n", "obj.locals()\n",
+                                     "print(vars(object()))\n"],
+                         ids=["comment", "not-called", "a-method", "vars-of-an-object"])
 def test_only_a_call_of_locals_makes_names_data(tmp_path: Path, mention: str) -> None:
     source = f"{mention}def make_flags(job_name):\n    return job_name\n"
     assert _parameter_actions(tmp_path, source) == {"job_name": Action.RENAME}
