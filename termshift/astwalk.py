@@ -134,10 +134,17 @@ class NodeVisitor(ast.NodeVisitor):
     """A drop-in `ast.NodeVisitor`: subclass it and define `visit_<Class>` methods as usual."""
 
     _handlers: ClassVar[dict[type, Callable[[Any, Any], Any]]] = {}
+    # Fields generic_visit leaves out. OPERATORS: the expression contexts and
+    # operators (`Load()`, `Add()`, shared singletons that hold nothing), a third
+    # of all nodes, for visitors that have nothing to do with them.
+    skipped_fields: ClassVar[frozenset[str]] = frozenset()
+    OPERATORS: ClassVar[frozenset[str]] = frozenset({"ctx", "op", "ops"})
+    _fields_of: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._handlers = {}  # node class -> the function that visits it, per visitor class
+        cls._fields_of = {}  # node class -> the fields generic_visit enters, per visitor class
 
     def visit(self, node: ast.AST) -> Any:
         handler = self._handlers.get(node.__class__)
@@ -158,7 +165,11 @@ class NodeVisitor(ast.NodeVisitor):
 
     def generic_visit(self, node: ast.AST) -> None:
         visit = self.visit
-        for name in node._fields:
+        fields = self._fields_of.get(node.__class__)
+        if fields is None:
+            fields = self._fields_of[node.__class__] = tuple(
+                name for name in node._fields if name not in self.skipped_fields)
+        for name in fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:

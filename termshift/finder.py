@@ -413,6 +413,8 @@ def _child_qual(where: Scope, name: str) -> str | None:
 class _SiteVisitor(NodeVisitor):
     """Second pass: emit a site for every occurrence of a legacy word."""
 
+    skipped_fields = NodeVisitor.OPERATORS
+
     def __init__(self, finder: Finder, context: LiteralFinder):
         self.f = finder
         self.module_scope = finder._scopes[0]

@@ -61,6 +61,8 @@ def _is_dunder(name: str) -> bool:
 class ScopeBuilder(NodeVisitor):
     """First pass: every scope, its bindings, and the scope each node lives in."""
 
+    skipped_fields = NodeVisitor.OPERATORS  # nobody asks for the scope of `Load()`
+
     def __init__(self, finder: Finder, module_scope: Scope):
         self.finder = finder
         self.scope = module_scope
@@ -79,7 +81,7 @@ class ScopeBuilder(NodeVisitor):
 
     def generic_visit(self, node: ast.AST) -> None:
         self.finder.scope_of[id(node)] = self.scope
-        super().generic_visit(node)
+        NodeVisitor.generic_visit(self, node)
 
     def _push(self, kind: str, node: ast.AST, qualname: str = "") -> Scope:
         scope = Scope(kind, node, self.scope, qualname)

@@ -166,3 +166,25 @@ def test_called_names_looks_everywhere_a_call_can_hide() -> None:
         "deco", "default", "hint", "kw_default", "ret", "in_lambda", "in_comp", "it", "cond", "in_fstring",
         "in_spec", "subject", "guard", "method", "handled",
     }
+
+
+def test_a_visitor_can_leave_operators_out() -> None:
+    class Everything(NodeVisitor):
+        def __init__(self) -> None:
+            self.seen: list[int] = []
+
+        def generic_visit(self, node: ast.AST) -> None:
+            self.seen.append(id(node))
+            super().generic_visit(node)
+
+    class NoOperators(Everything):
+        skipped_fields = NodeVisitor.OPERATORS
+
+    tree = ast.parse(CONSTRUCTS + "x = -a + b < c and not d\ny += 1\n")
+    everything, no_operators = Everything(), NoOperators()
+    everything.visit(tree)
+    no_operators.visit(tree)
+    operators = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
+    singletons = {id(node) for node in ast.walk(tree) if isinstance(node, operators)}
+    assert singletons and singletons <= set(everything.seen)
+    assert no_operators.seen == [seen for seen in everything.seen if seen not in singletons]
