@@ -25,7 +25,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
 from . import strings
-from .astwalk import walk
+from .astwalk import calls, walk, walk_statements
 from .index import OWN
 from .sites import Action, Role, Site
 from .summary import dotted
@@ -87,15 +87,15 @@ def registered_routes(tree: ast.Module) -> set[tuple[str, ...]]:
     """The route templates a module registers, as segments: the paths the project serves."""
     table = _route_table_names(tree)
     routes = set()
-    for node in walk(tree):
+    for node in walk_statements(tree):  # definitions are statements: their decorators
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
                 if isinstance(decorator, ast.Call) and _callee_name(decorator) in ROUTE_DECORATORS:
                     routes.update(_route_args(decorator))
-        elif isinstance(node, ast.Call):
-            name = _callee_name(node)
-            if name in ROUTE_REGISTRATIONS or _is_table_call(node, table):
-                routes.update(_route_args(node))
+    for node in calls(tree):  # registrations and route tables, wherever the call sits
+        name = _callee_name(node)
+        if name in ROUTE_REGISTRATIONS or _is_table_call(node, table):
+            routes.update(_route_args(node))
     return routes
 
 

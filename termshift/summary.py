@@ -167,11 +167,12 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, may_read_locals:
     keys: set[str] = set()
     forwards: tuple[str, ...] = ()
     if var_kw:
-        for sub in walk(node):
+        nodes = list(walk(node))  # one walk for the three questions about **kwargs
+        for sub in nodes:
             key = _kwargs_key(sub, var_kw)
             if key is not None:
                 keys.add(key)
-        forwards = _kwargs_forwards(node, var_kw)
+        forwards = _kwargs_forwards(nodes, var_kw)
     return FunctionInfo(
         params=params,
         var_keyword=var_kw,
@@ -206,10 +207,12 @@ def reads_locals(call: ast.Call) -> bool:
     return func.__class__ is ast.Name and func.id in ("locals", "vars") and not call.args and not call.keywords
 
 
-def _kwargs_forwards(node: ast.FunctionDef | ast.AsyncFunctionDef, kwargs: str) -> tuple[str, ...]:
-    """`Step(**kwargs)`, or `fields.update(kwargs); Step(**fields)`: where the keywords go."""
+def _kwargs_forwards(nodes: list[ast.AST], kwargs: str) -> tuple[str, ...]:
+    """`Step(**kwargs)`, or `fields.update(kwargs); Step(**fields)`: where the keywords go.
+
+    `nodes`: the function's, in walk order."""
     carriers = {kwargs}
-    for sub in walk(node):
+    for sub in nodes:
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "update" \
                 and isinstance(sub.func.value, ast.Name) and any(
                     isinstance(arg, ast.Name) and arg.id == kwargs for arg in sub.args):
@@ -226,7 +229,7 @@ def _kwargs_forwards(node: ast.FunctionDef | ast.AsyncFunctionDef, kwargs: str) 
             ):
                 carriers.add(sub.targets[0].id)
     forwards = []
-    for sub in walk(node):
+    for sub in nodes:
         if isinstance(sub, ast.Call) and any(
             keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id in carriers
             for keyword in sub.keywords
