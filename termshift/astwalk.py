@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
-__all__ = ["NodeVisitor", "iter_child_nodes", "walk"]
+__all__ = ["NodeVisitor", "called_names", "calls", "iter_child_nodes", "walk", "walk_statements"]
 
 _AST = ast.AST
 
@@ -35,6 +35,83 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
             elif isinstance(value, _AST):
                 append(value)
         yield node
+
+
+# The only fields through which a statement holds other statements.
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_block_fields_of: dict[type, tuple[str, ...]] = {}
+
+
+def walk_statements(node: ast.AST) -> Iterator[ast.AST]:
+    """What `walk(node)` yields, less everything inside expressions, in the same order.
+
+    Statements only ever sit in the blocks of other statements (and of except
+    handlers and match cases), so the walk never needs to enter an expression:
+    leaving those subtrees out keeps the breadth-first order of what remains.
+    The questions asked of assignments (`self.x = ...`) visit a tenth of the nodes.
+    """
+    pending = deque((node,))
+    popleft, extend = pending.popleft, pending.extend
+    fields_of = _block_fields_of
+    while pending:
+        node = popleft()
+        fields = fields_of.get(node.__class__)
+        if fields is None:
+            fields = fields_of[node.__class__] = tuple(name for name in node._fields if name in _BLOCK_FIELDS)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                extend(value)
+        yield node
+
+
+# Fields that hold no node a call can be found in: names, contexts, operators.
+_NO_CALLS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "asname", "module", "level", "kind",
+                       "type_comment", "conversion", "is_async", "simple", "names"})
+_call_fields_of: dict[type, tuple[str, ...]] = {}
+
+
+def calls(node: ast.AST) -> list[ast.Call]:
+    """Every call below `node`, in no particular order.
+
+    A whole-module question (does anything call locals()?), answered without a
+    generator and without looking into the fields that can't hold a call: much
+    cheaper than a `walk`.
+    """
+    found: list[ast.Call] = []
+    pending = [node]
+    pop, append = pending.pop, pending.append
+    fields_of = _call_fields_of
+    call = ast.Call
+    while pending:
+        node = pop()
+        node_class = node.__class__
+        if node_class is call:
+            found.append(node)
+        fields = fields_of.get(node_class)
+        if fields is None:
+            fields = fields_of[node_class] = tuple(name for name in node._fields if name not in _NO_CALLS)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, _AST):
+                        append(item)
+            elif isinstance(value, _AST):
+                append(value)
+    return found
+
+
+def called_names(node: ast.AST) -> set[str]:
+    """The last name of everything called below `node` (`f`, `x.f` -> "f")."""
+    names: set[str] = set()
+    for call in calls(node):
+        func = call.func
+        if func.__class__ is ast.Name:
+            names.add(func.id)
+        elif func.__class__ is ast.Attribute:
+            names.add(func.attr)
+    return names
 
 
 def iter_child_nodes(node: ast.AST) -> list[ast.AST]:
@@ -57,10 +134,17 @@ class NodeVisitor(ast.NodeVisitor):
     """A drop-in `ast.NodeVisitor`: subclass it and define `visit_<Class>` methods as usual."""
 
     _handlers: ClassVar[dict[type, Callable[[Any, Any], Any]]] = {}
+    # Fields generic_visit leaves out. OPERATORS: the expression contexts and
+    # operators (`Load()`, `Add()`, shared singletons that hold nothing), a third
+    # of all nodes, for visitors that have nothing to do with them.
+    skipped_fields: ClassVar[frozenset[str]] = frozenset()
+    OPERATORS: ClassVar[frozenset[str]] = frozenset({"ctx", "op", "ops"})
+    _fields_of: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._handlers = {}  # node class -> the function that visits it, per visitor class
+        cls._fields_of = {}  # node class -> the fields generic_visit enters, per visitor class
 
     def visit(self, node: ast.AST) -> Any:
         handler = self._handlers.get(node.__class__)
@@ -81,7 +165,11 @@ class NodeVisitor(ast.NodeVisitor):
 
     def generic_visit(self, node: ast.AST) -> None:
         visit = self.visit
-        for name in node._fields:
+        fields = self._fields_of.get(node.__class__)
+        if fields is None:
+            fields = self._fields_of[node.__class__] = tuple(
+                name for name in node._fields if name not in self.skipped_fields)
+        for name in fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:

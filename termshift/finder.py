@@ -89,8 +89,9 @@ class Finder:
         module_scope = Scope("module", self.tree, None)
         ScopeBuilder(self, module_scope).build(self.tree)
         self._check_collisions()
-        _SiteVisitor(self).visit(self.tree)
-        LiteralFinder(self).run()
+        literals = LiteralFinder(self)  # its one walk of the tree also tells the identifier pass where strings sit
+        _SiteVisitor(self, literals).visit(self.tree)
+        literals.run()
         self.result.sites.sort(key=lambda site: (site.line, site.column))
         return self.result
 
@@ -412,10 +413,14 @@ def _child_qual(where: Scope, name: str) -> str | None:
 class _SiteVisitor(NodeVisitor):
     """Second pass: emit a site for every occurrence of a legacy word."""
 
-    def __init__(self, finder: Finder):
+    skipped_fields = NodeVisitor.OPERATORS
+
+    def __init__(self, finder: Finder, context: LiteralFinder):
         self.f = finder
         self.module_scope = finder._scopes[0]
         self.func_stack: list[ast.AST] = []
+        self.parents = context.parents
+        self.docstrings = context.docstrings
 
     def scope(self, node: ast.AST) -> Scope:
         return self.f.scope_of.get(id(node), self.module_scope)
@@ -625,7 +630,7 @@ class _SiteVisitor(NodeVisitor):
     def _string_annotation_or_dotted(self, node: ast.Constant) -> None:
         value = node.value
         scope = self.scope(node)
-        if self._annotation_strings.get(id(node)):
+        if self._in_annotation(node):
             self._string_annotation(node, scope)
             return
         if ("." in value or ":" in value) and _DOTTED.fullmatch(value):
@@ -641,7 +646,7 @@ class _SiteVisitor(NodeVisitor):
         """`"JobEnvironment"`, `"do job_fun('foo')"`: a string that spells the multi-word name of one of
         the project's classes or functions mirrors its `__name__` (a class-name suffix, repr text), so
         it changes with it. One-word names (`"Job"`) are prose, and so are docstrings."""
-        if id(node) in self._docstrings:
+        if id(node) in self.docstrings:
             return
         scope = self.scope(node)
         start, end = self.f.pos.span(node)
@@ -671,47 +676,42 @@ class _SiteVisitor(NodeVisitor):
             return "class" if "class" in kinds else "function"
         return None
 
-    @property
-    def _docstrings(self) -> set[int]:
-        cache = getattr(self, "_docstrings_cache", None)
-        if cache is None:
-            cache = set()
-            for sub in walk(self.f.tree):
-                body = getattr(sub, "body", None)
-                if isinstance(sub, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body \
-                        and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                    cache.add(id(body[0].value))
-            self._docstrings_cache = cache
-        return cache
+    def _in_annotation(self, node: ast.AST) -> bool:
+        """Does the string sit in a type annotation (a forward reference), at any depth?
 
-    @property
-    def _annotation_strings(self) -> dict[int, bool]:
-        cache = getattr(self, "_ann_cache", None)
-        if cache is None:
-            cache = {}
-            for sub in walk(self.f.tree):
-                annotations: list[ast.AST] = []
-                if isinstance(sub, ast.arg) and sub.annotation is not None:
-                    annotations.append(sub.annotation)
-                elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)) and sub.returns is not None:
-                    annotations.append(sub.returns)
-                elif isinstance(sub, ast.AnnAssign):
-                    annotations.append(sub.annotation)
-                elif isinstance(sub, ast.Subscript) and (dotted(sub.value) or "").rsplit(".", 1)[-1] in _GENERICS:
-                    # `dict[str, "Job"]` in a type alias: a forward reference, wherever it sits
-                    annotations += list(sub.slice.elts) if isinstance(sub.slice, ast.Tuple) else [sub.slice]
-                elif isinstance(sub, ast.Call):
-                    callee = (dotted(sub.func) or "").rsplit(".", 1)[-1]
-                    if callee == "TypeVar":  # bound= and constraints are annotations
-                        annotations += [k.value for k in sub.keywords if k.arg == "bound"] + sub.args[1:]
-                    elif callee == "cast" and sub.args:
-                        annotations.append(sub.args[0])
-                for annotation in annotations:
-                    for inner in walk(annotation):
-                        if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
-                            cache[id(inner)] = True
-            self._ann_cache = cache
-        return cache
+        Asked only of strings that mention the term, by climbing their parents:
+        an annotation, a return annotation, the subscript of a generic
+        (`dict[str, "Job"]`, wherever it sits), TypeVar's bound= and
+        constraints, cast()'s type."""
+        parents = self.parents
+        child = node
+        parent = parents.get(id(child))
+        while parent is not None:
+            parent_class = parent.__class__
+            if parent_class is ast.arg:
+                if parent.annotation is child:
+                    return True
+            elif parent_class is ast.FunctionDef or parent_class is ast.AsyncFunctionDef:
+                if parent.returns is child:
+                    return True
+            elif parent_class is ast.AnnAssign:
+                if parent.annotation is child:
+                    return True
+            elif parent_class is ast.Subscript:
+                if parent.slice is child and (dotted(parent.value) or "").rsplit(".", 1)[-1] in _GENERICS:
+                    return True
+            elif parent_class is ast.Call:
+                callee = (dotted(parent.func) or "").rsplit(".", 1)[-1]
+                if callee == "TypeVar":
+                    if child.__class__ is ast.keyword:
+                        if child.arg == "bound":
+                            return True
+                    elif any(arg is child for arg in parent.args[1:]):
+                        return True
+                elif callee == "cast" and parent.args and parent.args[0] is child:
+                    return True
+            child, parent = parent, parents.get(id(parent))
+        return False
 
     def _string_annotation(self, node: ast.Constant, scope: Scope) -> None:
         inner_start = self.f.pos.string_value_start(node)

@@ -25,7 +25,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
 from . import strings
-from .astwalk import walk
+from .astwalk import calls, walk, walk_statements
 from .index import OWN
 from .sites import Action, Role, Site
 from .summary import dotted
@@ -87,15 +87,15 @@ def registered_routes(tree: ast.Module) -> set[tuple[str, ...]]:
     """The route templates a module registers, as segments: the paths the project serves."""
     table = _route_table_names(tree)
     routes = set()
-    for node in walk(tree):
+    for node in walk_statements(tree):  # definitions are statements: their decorators
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
                 if isinstance(decorator, ast.Call) and _callee_name(decorator) in ROUTE_DECORATORS:
                     routes.update(_route_args(decorator))
-        elif isinstance(node, ast.Call):
-            name = _callee_name(node)
-            if name in ROUTE_REGISTRATIONS or _is_table_call(node, table):
-                routes.update(_route_args(node))
+    for node in calls(tree):  # registrations and route tables, wherever the call sits
+        name = _callee_name(node)
+        if name in ROUTE_REGISTRATIONS or _is_table_call(node, table):
+            routes.update(_route_args(node))
     return routes
 
 
@@ -196,6 +196,15 @@ LOOSE = "also used as a plain string where its role can't be told: a rename coul
 REGISTRATION = "route registration"  # the note that tells compat where an old route may keep serving
 
 
+_AST, _CONSTANT, _JOINED_STR = ast.AST, ast.Constant, ast.JoinedStr
+_HAS_DOCSTRING = frozenset({ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef})
+# Fields that hold names, numbers or the shared context and operator singletons
+# (`Load()`, `Add()`): nothing whose parent is ever asked for.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "asname", "module", "level", "kind",
+                          "type_comment", "conversion", "is_async", "simple"})
+_PARENT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 class _Context:
     """Where the strings of one tree sit: parents, docstrings, enum classes, route tables."""
 
@@ -206,31 +215,40 @@ class _Context:
         self.table_names = _route_table_names(tree)
         self.candidates: list[ast.AST] = []  # string literals (whole f-strings) that may mention the term
         parents = self.parents
+        candidates = self.candidates
+        fields_of = _PARENT_FIELDS
         pending = deque((tree,))  # astwalk.walk's order, recording each child's parent on the way
+        popleft, append = pending.popleft, pending.append
         while pending:
-            node = pending.popleft()
-            for name in node._fields:
+            node = popleft()
+            node_class = node.__class__
+            fields = fields_of.get(node_class)
+            if fields is None:
+                fields = fields_of[node_class] = tuple(name for name in node._fields if name not in _LEAF_FIELDS)
+            for name in fields:
                 value = getattr(node, name, None)
                 if value.__class__ is list:
                     for item in value:
-                        if isinstance(item, ast.AST):
+                        if isinstance(item, _AST):
                             parents[id(item)] = node
-                            pending.append(item)
-                elif isinstance(value, ast.AST):
+                            append(item)
+                elif isinstance(value, _AST):
                     parents[id(value)] = node
-                    pending.append(value)
-            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                    append(value)
+            if node_class is _CONSTANT:
+                if isinstance(node.value, (str, bytes)):
+                    candidates.append(node)
+            elif node_class is _JOINED_STR:
+                candidates.append(node)
+            elif node_class in _HAS_DOCSTRING:
                 body = node.body
                 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                         and isinstance(body[0].value.value, str):
                     self.docstrings.add(id(body[0].value))
-                if isinstance(node, ast.ClassDef) and any("Enum" in (dotted(base) or "") for base in node.bases):
+                if node_class is ast.ClassDef and any("Enum" in (dotted(base) or "") for base in node.bases):
                     self.enum_classes.add(id(node))
-            if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))):
-                self.candidates.append(node)
-        self.candidates = [node for node in self.candidates
-                           if not isinstance(self.parents.get(id(node)), (ast.JoinedStr, ast.FormattedValue))]
-
+        self.candidates = [node for node in candidates
+                           if not isinstance(parents.get(id(node)), (ast.JoinedStr, ast.FormattedValue))]
 
     def _outermost(self, node: ast.AST) -> tuple[ast.AST, ast.AST | None]:
         """Climb through string-building expressions (`%`, `+`, `.format()`, parentheses)."""

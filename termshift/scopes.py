@@ -9,12 +9,13 @@ follows from the binding: a name bound by a third-party import is theirs.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .astwalk import NodeVisitor
+from .astwalk import NodeVisitor, calls
 from .index import EXTERNAL, OWN, Ref, Type
-from .summary import dotted, reads_own_locals
+from .summary import dotted, reads_locals, reads_own_locals
 
 if TYPE_CHECKING:
     from .finder import Finder
@@ -49,6 +50,9 @@ class Scope:
         self.bindings.setdefault(name, []).append(binding)
 
 
+_LOCALS_WORD = re.compile(r"\b(?:locals|vars)\b")
+
+
 def _is_dunder(name: str) -> bool:
     return name.startswith("__") and name.endswith("__")
 
@@ -57,17 +61,27 @@ def _is_dunder(name: str) -> bool:
 class ScopeBuilder(NodeVisitor):
     """First pass: every scope, its bindings, and the scope each node lives in."""
 
+    skipped_fields = NodeVisitor.OPERATORS  # nobody asks for the scope of `Load()`
+
     def __init__(self, finder: Finder, module_scope: Scope):
         self.finder = finder
         self.scope = module_scope
+        self._may_read_locals = True  # `build` narrows it down
         finder._scopes = [module_scope]
 
     def build(self, tree: ast.Module) -> None:
+        # Most files never call locals() or vars(): then no function needs a walk of
+        # its own to ask. The source must spell the word for a call to exist (in ASCII
+        # text: elsewhere identifiers are NFKC-normalised), and where it does, one
+        # walk of the tree tells whether there is such a call anywhere.
+        text = self.finder.text
+        self._may_read_locals = (not text.isascii() or _LOCALS_WORD.search(text) is not None) \
+            and any(reads_locals(call) for call in calls(tree))
         self.visit(tree)
 
     def generic_visit(self, node: ast.AST) -> None:
         self.finder.scope_of[id(node)] = self.scope
-        super().generic_visit(node)
+        NodeVisitor.generic_visit(self, node)
 
     def _push(self, kind: str, node: ast.AST, qualname: str = "") -> Scope:
         scope = Scope(kind, node, self.scope, qualname)
@@ -250,7 +264,7 @@ class ScopeBuilder(NodeVisitor):
         decorators = {dotted(d) for d in getattr(node, "decorator_list", [])}
         is_static = "staticmethod" in decorators
         # locals() makes the parameter names data (dict keys, flags): they keep their spelling.
-        names_are_data = reads_own_locals(node)
+        names_are_data = self._may_read_locals and reads_own_locals(node)
         for arg in (*positional, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is None:
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .astwalk import iter_child_nodes, walk
+from .astwalk import calls, iter_child_nodes, walk, walk_statements
 
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
@@ -167,11 +167,12 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, may_read_locals:
     keys: set[str] = set()
     forwards: tuple[str, ...] = ()
     if var_kw:
-        for sub in walk(node):
+        nodes = list(walk(node))  # one walk for the three questions about **kwargs
+        for sub in nodes:
             key = _kwargs_key(sub, var_kw)
             if key is not None:
                 keys.add(key)
-        forwards = _kwargs_forwards(node, var_kw)
+        forwards = _kwargs_forwards(nodes, var_kw)
     return FunctionInfo(
         params=params,
         var_keyword=var_kw,
@@ -194,17 +195,24 @@ def reads_own_locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) 
         sub = pending.pop()
         if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue  # their own locals
-        if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in ("locals", "vars")
-                and not sub.args and not sub.keywords):
+        if isinstance(sub, ast.Call) and reads_locals(sub):
             return True
         pending.extend(iter_child_nodes(sub))
     return False
 
 
-def _kwargs_forwards(node: ast.FunctionDef | ast.AsyncFunctionDef, kwargs: str) -> tuple[str, ...]:
-    """`Step(**kwargs)`, or `fields.update(kwargs); Step(**fields)`: where the keywords go."""
+def reads_locals(call: ast.Call) -> bool:
+    """`locals()` or a bare `vars()`: the caller's local names become data."""
+    func = call.func
+    return func.__class__ is ast.Name and func.id in ("locals", "vars") and not call.args and not call.keywords
+
+
+def _kwargs_forwards(nodes: list[ast.AST], kwargs: str) -> tuple[str, ...]:
+    """`Step(**kwargs)`, or `fields.update(kwargs); Step(**fields)`: where the keywords go.
+
+    `nodes`: the function's, in walk order."""
     carriers = {kwargs}
-    for sub in walk(node):
+    for sub in nodes:
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "update" \
                 and isinstance(sub.func.value, ast.Name) and any(
                     isinstance(arg, ast.Name) and arg.id == kwargs for arg in sub.args):
@@ -221,7 +229,7 @@ def _kwargs_forwards(node: ast.FunctionDef | ast.AsyncFunctionDef, kwargs: str) 
             ):
                 carriers.add(sub.targets[0].id)
     forwards = []
-    for sub in walk(node):
+    for sub in nodes:
         if isinstance(sub, ast.Call) and any(
             keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id in carriers
             for keyword in sub.keywords
@@ -333,7 +341,7 @@ def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, inf
     if not args:
         return
     self_name = args[0].arg
-    for sub in walk(method):
+    for sub in walk_statements(method):  # assignments are statements: no need to enter expressions
         if isinstance(sub, ast.AnnAssign):
             name = _self_attribute(sub.target, self_name)
             if name:
@@ -375,8 +383,10 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     """Summarise a parsed module. `resolve_relative(level, module)` makes import targets absolute."""
     summary = ModuleSummary(name=name, path=path, is_package=is_package)
     symbols = summary.symbols
-    called = _called_names(tree)
-    may_read_locals = not called.isdisjoint(("locals", "vars"))
+    module_calls = calls(tree)
+    called = _called_names(module_calls)
+    # Only a module that calls locals() somewhere has functions that need a walk to ask.
+    may_read_locals = any(reads_locals(call) for call in module_calls)
 
     def visit_block(body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -437,17 +447,16 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     return summary
 
 
-def _called_names(tree: ast.Module) -> set[str]:
-    """The last name of everything the module calls (`f`, `x.f` -> "f"): one walk tells
-    which of the per-function questions (locals(), asdict()) can have a yes at all."""
+def _called_names(module_calls: list[ast.Call]) -> set[str]:
+    """The last name of everything the module calls (`f`, `x.f` -> "f"): which of the
+    per-function questions (asdict()) can have a yes at all."""
     names: set[str] = set()
-    for node in walk(tree):
-        if node.__class__ is ast.Call:
-            func = node.func
-            if func.__class__ is ast.Name:
-                names.add(func.id)
-            elif func.__class__ is ast.Attribute:
-                names.add(func.attr)
+    for call in module_calls:
+        func = call.func
+        if func.__class__ is ast.Name:
+            names.add(func.id)
+        elif func.__class__ is ast.Attribute:
+            names.add(func.attr)
     return names
 
 

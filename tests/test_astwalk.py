@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from termshift.astwalk import NodeVisitor, iter_child_nodes, walk
+from termshift.astwalk import NodeVisitor, called_names, iter_child_nodes, walk, walk_statements
 
 CONSTRUCTS = textwrap.dedent(
     '''
@@ -112,3 +112,79 @@ def test_node_visitor_keeps_handlers_per_class() -> None:
 def test_iter_child_nodes_matches_ast_iter_child_nodes() -> None:
     for node in ast.walk(ast.parse(CONSTRUCTS)):
         assert [id(child) for child in iter_child_nodes(node)] == [id(child) for child in ast.iter_child_nodes(node)]
+
+
+_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+@pytest.mark.parametrize("source", [CONSTRUCTS, inspect.getsource(ast), inspect.getsource(inspect)],
+                         ids=["constructs", "ast.py", "inspect.py"])
+def test_walk_statements_is_walk_without_expressions(source: str) -> None:
+    tree = ast.parse(source)
+    for start in [tree, *(node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.ClassDef)))]:
+        expected = [id(node) for node in ast.walk(start) if node is start or isinstance(node, _BLOCKS)]
+        assert [id(node) for node in walk_statements(start)] == expected
+
+
+def test_walk_statements_reaches_handlers_and_match_cases() -> None:
+    kinds = {type(node).__name__ for node in walk_statements(ast.parse(CONSTRUCTS))}
+    assert {"ExceptHandler", "match_case", "AsyncWith", "Raise", "Pass"} <= kinds
+    assert not kinds & {"Name", "Call", "Lambda", "arguments"}
+
+
+@pytest.mark.parametrize("source", [CONSTRUCTS, inspect.getsource(ast), inspect.getsource(inspect)],
+                         ids=["constructs", "ast.py", "inspect.py"])
+def test_called_names_finds_every_call(source: str) -> None:
+    tree = ast.parse(source)
+    expected = {
+        node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
+    }
+    assert called_names(tree) == expected
+
+
+def test_called_names_looks_everywhere_a_call_can_hide() -> None:
+    source = textwrap.dedent(
+        """
+        @deco(a)
+        def f(x=default(), *, y: hint() = kw_default()) -> ret():
+            global g
+            lambda: in_lambda()
+            [in_comp() for _ in it() if cond()]
+            f"{in_fstring()!r:{in_spec()}}"
+            match subject():
+                case {"k": 1} if guard():
+                    obj.method()
+            try:
+                pass
+            except handled() as error:
+                pass
+        """
+    )
+    assert called_names(ast.parse(source)) == {
+        "deco", "default", "hint", "kw_default", "ret", "in_lambda", "in_comp", "it", "cond", "in_fstring",
+        "in_spec", "subject", "guard", "method", "handled",
+    }
+
+
+def test_a_visitor_can_leave_operators_out() -> None:
+    class Everything(NodeVisitor):
+        def __init__(self) -> None:
+            self.seen: list[int] = []
+
+        def generic_visit(self, node: ast.AST) -> None:
+            self.seen.append(id(node))
+            super().generic_visit(node)
+
+    class NoOperators(Everything):
+        skipped_fields = NodeVisitor.OPERATORS
+
+    tree = ast.parse(CONSTRUCTS + "x = -a + b < c and not d\ny += 1\n")
+    everything, no_operators = Everything(), NoOperators()
+    everything.visit(tree)
+    no_operators.visit(tree)
+    operators = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
+    singletons = {id(node) for node in ast.walk(tree) if isinstance(node, operators)}
+    assert singletons and singletons <= set(everything.seen)
+    assert no_operators.seen == [seen for seen in everything.seen if seen not in singletons]

@@ -1,0 +1,59 @@
+"""Module summaries: the per-function facts that only some modules can have."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from termshift.summary import summarize
+
+
+def _summary(source: str):
+    return summarize(ast.parse(textwrap.dedent(source)), "app.jobs", "app/jobs.py", False,
+                     lambda level, module: module or "")
+
+
+def test_params_are_data_only_where_the_function_reads_its_own_locals() -> None:
+    summary = _summary(
+        """
+        def flags(job_name):
+            return locals()
+
+        def described(job):
+            return vars(job)
+
+        def outer(job_id):
+            def inner():
+                return vars()
+            return inner
+
+        class Runner:
+            def options(self, job_name):
+                return dict(locals())
+        """
+    )
+    data = {name: function.params_are_data for name, function in summary.functions.items()}
+    assert data == {"flags": True, "described": False, "outer": False, "Runner.options": True}  # inner: not summarised
+
+
+def test_self_attributes_anywhere_in_a_method_body() -> None:
+    summary = _summary(
+        """
+        class Job:
+            def __init__(self, queue: "Queue"):
+                self.queue = queue
+                if queue:
+                    try:
+                        self.retries: int = 3
+                    except ValueError:
+                        self.failed = make_failure()
+                match queue:
+                    case None:
+                        self.empty = True
+                self.handler = lambda: setattr(self, "hidden", 1)
+        """
+    )
+    members = summary.classes["Job"].members
+    assert set(members) == {"__init__", "queue", "retries", "failed", "empty", "handler"}
+    assert members["retries"].type_ref == ("ann", "int")
+    assert members["failed"].type_ref == ("call", "make_failure")
