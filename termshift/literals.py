@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import ast
 import bisect
-import io
 import re
-import tokenize
 from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
@@ -709,21 +707,12 @@ class LiteralFinder(_Context):
 
 def _comment_offsets(text: str, start: int, end: int) -> set[int]:
     """Where comments start inside one string literal's span (only an implicit
-    concatenation can hold any): a small tokenize of just that expression."""
-    segment = text[start:end]
-    if "#" not in segment:
+    concatenation can hold any)."""
+    if "#" not in text[start:end]:
         return set()
-    lines = [0]
-    lines += [index + 1 for index, character in enumerate(segment) if character == "\n"]
-    found = set()
-    try:
-        for token in tokenize.generate_tokens(io.StringIO("(" + segment + ")").readline):
-            if token.type == tokenize.COMMENT:
-                row, column = token.start
-                found.add(start + lines[row - 1] + column - (1 if row == 1 else 0))
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return found
+    found: list[int] = []
+    strings.regions(text, start, end, comments=found)
+    return set(found)
 
 
 def _names_event(name: str) -> bool:

@@ -30,13 +30,16 @@ class Region(NamedTuple):
     fstring: bool
 
 
-def regions(source: str, start: int, end: int) -> list[Region]:
-    """The literal (non-expression) parts of the string tokens in source[start:end]."""
+def regions(source: str, start: int, end: int, comments: list[int] | None = None) -> list[Region]:
+    """The literal (non-expression) parts of the string tokens in source[start:end];
+    where comments between them start goes into `comments`, when given."""
     found: list[Region] = []
     position = start
     while position < end:
         character = source[position]
         if character == "#":  # a comment between implicitly concatenated parts
+            if comments is not None:
+                comments.append(position)
             newline = source.find("\n", position, end)
             position = end if newline < 0 else newline + 1
             continue

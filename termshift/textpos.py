@@ -16,6 +16,11 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _SKIP = re.compile(r"(?:\s|\\\r?\n)*")
 _STRING_START = re.compile(r"([rRbBuUfF]{0,2})('''|\"\"\"|'|\")")
 
+# The name after `class`/`def`: one pattern for every definition (the name is
+# compared after matching), instead of one compiled per name.
+_CLASS_NAME = re.compile(r"(?:async(?:\s|\\\r?\n)+)?class(?:\s|\\\r?\n)+(\w+)")
+_DEF_NAME = re.compile(r"(?:async(?:\s|\\\r?\n)+)?def(?:\s|\\\r?\n)+(\w+)")
+
 
 class Positions:
     def __init__(self, text: str):
@@ -76,10 +81,9 @@ class Positions:
 
     def def_name(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, int] | None:
         start = self.offset(*self.char(node.lineno, node.col_offset))
-        keyword = "class" if isinstance(node, ast.ClassDef) else "def"
-        pattern = re.compile(rf"(?:async(?:\s|\\\r?\n)+)?{keyword}(?:\s|\\\r?\n)+({re.escape(node.name)})\b")
+        pattern = _CLASS_NAME if isinstance(node, ast.ClassDef) else _DEF_NAME
         match = pattern.match(self.text, start)
-        return self.line_col(match.start(1)) if match else None
+        return self.line_col(match.start(1)) if match and match.group(1) == node.name else None
 
     def _walk_dotted(self, offset: int, name: str) -> Iterator[tuple[int, int, str]]:
         parts = name.split(".")
