@@ -14,6 +14,7 @@ third-party values are theirs.
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import re
 from dataclasses import dataclass, field
@@ -410,6 +411,30 @@ def _child_qual(where: Scope, name: str) -> str | None:
     return None
 
 
+def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
+    """The lines a statement must touch for the identifier pass to have anything to do there, in order.
+
+    Lines that mention the term in any case (a name that does appears in the
+    text as it is), lines with a character outside ASCII (where identifiers are
+    NFKC-normalised, so they may not), the lines of every string whose value
+    mentions it (escapes and implicit concatenation hide it from the text), and
+    lines that may call getattr() & co. or patch.object() (their name argument
+    may be a loop variable over strings written elsewhere).
+    """
+    mentions = finder.mentions
+    text = finder.text
+    starts = finder.pos.starts
+    loud = set()
+    for number, start in enumerate(starts, 1):
+        line = text[start : starts[number]] if number < len(starts) else text[start:]
+        if mentions(line) or not line.isascii() or "attr" in line or "object" in line:
+            loud.add(number)
+    for node in strings:
+        if node.__class__ is ast.Constant and node.value.__class__ is str and mentions(node.value):
+            loud.update(range(node.lineno, node.end_lineno + 1))
+    return sorted(loud)
+
+
 class _SiteVisitor(NodeVisitor):
     """Second pass: emit a site for every occurrence of a legacy word."""
 
@@ -421,6 +446,33 @@ class _SiteVisitor(NodeVisitor):
         self.func_stack: list[ast.AST] = []
         self.parents = context.parents
         self.docstrings = context.docstrings
+        self._loud = _loud_lines(finder, context.strings)
+
+    # Every site this pass emits, and every question it asks the index, starts
+    # from a name or string inside the statement at hand that mentions the term
+    # (the one exception, a getattr() name bound to strings elsewhere, is below).
+    # So a statement none of whose lines can hold such a name is skipped whole.
+
+    @classmethod
+    def _handler(cls, node_class: type):
+        handler = super()._handler(node_class)
+        if issubclass(node_class, ast.stmt):
+            visit_statement = handler
+
+            def handler(self: "_SiteVisitor", node: ast.stmt) -> None:
+                if self._may_mention(node):
+                    visit_statement(self, node)
+
+            cls._handlers[node_class] = handler
+        return handler
+
+    def _may_mention(self, node: ast.stmt) -> bool:
+        first = node.lineno
+        for decorator in getattr(node, "decorator_list", ()):
+            first = min(first, decorator.lineno)
+        loud = self._loud
+        index = bisect.bisect_left(loud, first)
+        return index < len(loud) and loud[index] <= node.end_lineno
 
     def scope(self, node: ast.AST) -> Scope:
         return self.f.scope_of.get(id(node), self.module_scope)

@@ -245,6 +245,7 @@ class _Context:
                     self.docstrings.add(id(body[0].value))
                 if node_class is ast.ClassDef and any("Enum" in (dotted(base) or "") for base in node.bases):
                     self.enum_classes.add(id(node))
+        self.strings = candidates  # every string literal, the parts of f-strings too
         self.candidates = [node for node in candidates
                            if not isinstance(parents.get(id(node)), (ast.JoinedStr, ast.FormattedValue))]
 

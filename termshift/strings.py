@@ -64,13 +64,17 @@ def regions(source: str, start: int, end: int, comments: list[int] | None = None
 
 
 def _closing(source: str, position: int, end: int, quote: str) -> int:
+    """Where the quote that closes a string body starts (`end` if none does): the
+    first quote before `end` that no backslash escapes."""
+    find = source.find
     while position < end:
-        if source[position] == "\\":
-            position += 2
-            continue
-        if source.startswith(quote, position):
-            return position
-        position += 1
+        close = find(quote, position)
+        if close < 0 or close >= end:
+            return end
+        escape = find("\\", position, close)
+        if escape < 0:
+            return close
+        position = escape + 2
     return end
 
 
