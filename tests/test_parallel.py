@@ -130,3 +130,54 @@ def test_pool_writes_the_same_tree(always_pool, tmp_path: Path) -> None:
     assert trees[0] == trees[1]
     assert trees[0] != {path.relative_to(EXAMPLE).as_posix(): path.read_bytes()
                         for path in sorted(EXAMPLE.rglob("*")) if path.is_file() and "__pycache__" not in path.parts}
+
+
+def _square_slowly(state: int, item: int) -> int:
+    time.sleep(0.001 * (item % 3))
+    return state + item * item
+
+
+def _fail_on_three(state: None, item: int) -> int:
+    if item == 3:
+        raise ValueError("three is not allowed")
+    return item
+
+
+def _die_on_three(state: None, item: int) -> int:
+    if item == 3:
+        os._exit(9)
+    return item
+
+
+def _big(state: None, item: int) -> bytes:
+    return bytes([item]) * 300_000  # several times a pipe's buffer
+
+
+def test_forked_workers_give_results_in_item_order_with_progress() -> None:
+    seen = []
+    results = parallel.run(_square_slowly, list(range(40)), 1000, 2, weights=list(range(40)),
+                           progress=lambda done, total: seen.append((done, total)))
+    assert results == [1000 + item * item for item in range(40)]
+    assert seen == [(done, 40) for done in range(1, 41)]
+
+
+def test_a_failure_in_a_worker_is_raised_in_the_parent() -> None:
+    with pytest.raises(ValueError, match="three is not allowed"):
+        parallel.run(_fail_on_three, list(range(8)), None, 2)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_missing_result() -> None:
+    with pytest.raises(RuntimeError, match="ended before finishing"):
+        parallel.run(_die_on_three, list(range(8)), None, 2)
+
+
+def test_results_larger_than_a_pipe_do_not_stall() -> None:
+    assert [result[:1] for result in parallel.run(_big, list(range(6)), None, 2)] == [bytes([i]) for i in range(6)]
+
+
+def test_very_many_items_go_through_a_multiprocessing_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_MAX_FORKED_ITEMS", 5)
+    forked = []
+    monkeypatch.setattr(parallel, "_forked", lambda *args: forked.append(args))
+    assert parallel.run(_square_slowly, list(range(12)), 0, 2) == [item * item for item in range(12)]
+    assert not forked
