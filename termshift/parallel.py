@@ -99,12 +99,15 @@ def run(
     method = start_method()
     results: list[Any] = [None] * total
     if method == "fork" and total <= _MAX_FORKED_ITEMS:
-        gc.collect()
-        gc.freeze()
+        collecting = gc.isenabled()  # the command line turns the collector off (launch.py)
+        if collecting:
+            gc.collect()
+            gc.freeze()
         try:
             _forked(work, items, state, workers, order, results, progress)
         finally:
-            gc.unfreeze()
+            if collecting:
+                gc.unfreeze()
         return results
     import multiprocessing
 
@@ -255,6 +258,7 @@ def _gather(pool, work, items, order, chunksize, results, progress) -> None:
 
 def _initialize(state: Any) -> None:
     global _STATE
+    gc.disable()  # as in the parent (launch.py): the worker's objects live until it ends
     _STATE = state
 
 
