@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from . import deprecation, files, markers, parallel, replay
 from .config import Config
 from .index import Index
-from .project import Project
+from .project import Project, absolute_module
 from .sites import Action, Site
 from .vocabulary import Vocabulary
 
@@ -189,8 +189,13 @@ def analyze(
     if pending and store is not None:
         store.cache.prepare()
     # Gather: the project-wide facts come from every first-party module that mentions the term
-    # (and, when files are to be searched, the facts their strings give).
-    strings = _gather(index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers)
+    # (and, when files are to be searched, the facts their strings give). When the search will be
+    # spread over a pool, the modules the targets import are summarised in the same round.
+    sizes = [len(workspace.raw.get(path) or b"") for path in pending]
+    pooled = bool(pending) and parallel.worth_a_pool(workers, len(pending), sum(sizes))
+    ahead = _imported(project, workspace, pending, {project.module_of[path] for path in facts_from}) if pooled else []
+    strings, fetched = _gather(index, workspace, vocabulary, store, facts_from, with_strings=bool(pending),
+                               workers=workers, ahead=ahead)
     if pending:
         index.routes, index.string_roles = _string_facts(strings)
         for path in pending:  # a target outside the project is summarised as it is found
@@ -200,11 +205,11 @@ def analyze(
                 if tree is not None:
                     index.summarize(tree, module, path)
         index.seal()
-        sizes = [len(workspace.raw.get(path) or b"") for path in pending]
-        if not parallel.worth_a_pool(workers, len(pending), sum(sizes)):
+        for name, summary in fetched:
+            index.prefetch(name, summary)
+        if not pooled:
             workers = 1
         else:
-            _prefetch(index, workspace, vocabulary, store, pending, workers)
             from . import finder, thirdparty  # noqa: F401  (once, here: not again in every forked worker)
         job = _FindJob(workspace, index, vocabulary)
         for path, outcome in zip(pending, parallel.run(_find_file, pending, job, workers, weights=sizes,
@@ -399,45 +404,48 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
             analysis.sources[relative] = source
 
 
-def _prefetch(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None",
-              targets: list[Path], workers: int) -> None:
-    """Summarise, once and spread over the pool, the project modules the targets import by name.
+def _imported(project: Project, workspace: Workspace, targets: list[Path], known: set[str]) -> list[Path]:
+    """The project modules the targets name in `from M import`: summarised ahead, alongside the facts.
 
     Searching a file summarises the modules its resolutions walk into; each pool worker would do
     that for its own files, the same module over again in every worker that meets it. Which modules
-    a search consults is only known by searching, so this is a guess from the targets' `from M
-    import` statements, right for most. A module fetched here counts for a file only if the file's
-    search consults it (`Index.prefetch`), exactly as if it had been summarised then.
+    a search consults is only known by searching, so this is a guess from the text, right for most;
+    a module summarised ahead counts for a file only if the file's search consults it
+    (`Index.prefetch`), exactly as if it had been summarised then.
     """
-    project = index.project
-    wanted: set[str] = set()
+    names: set[str] = set()
     for path in targets:
-        summary = index._summaries.get(project.module_of.get(path, ""))
-        if summary is None:
+        data = workspace.raw.get(path)
+        current = project.module_of.get(path)
+        if data is None or current is None:
             continue
-        for symbol in summary.symbols.values():
-            if symbol.kind == "import":
-                wanted.add(symbol.target.partition(":")[0])
-    paths = sorted({project.modules[name] for name in wanted
-                    if name in project.modules and name not in index._summaries}, key=lambda path: path.parts)
-    if paths:
-        _gather(index, workspace, vocabulary, store, paths, with_strings=False, workers=workers, facts=False)
+        is_package = path.name == "__init__.py"
+        for dots, module in _FROM_IMPORT.findall(data):
+            if dots or module:
+                names.add(absolute_module(current, len(dots), module.decode("ascii") or None, is_package))
+    return sorted({project.modules[name] for name in names if name in project.modules and name not in known},
+                  key=lambda path: path.parts)
+
+
+_FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b", re.M)
 
 
 def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
-            *, with_strings: bool, workers: int, facts: bool = True) -> list[tuple]:
+            *, with_strings: bool, workers: int, ahead: list[Path] = ()) -> tuple[list[tuple], list[tuple]]:
     """`index.gather` of the modules in `paths`, each summarised once (by a pool worker when that
-    pays, or read from the cache), adopted in the order `gather` would have summarised them; and
-    with `with_strings`, each module's share of the string facts, in the order of `paths`.
-    Without `facts` the summaries are only kept for later (`Index.prefetch`)."""
+    pays, or read from the cache), adopted in the order `gather` would have summarised them; with
+    `with_strings`, each module's share of the string facts, in the order of `paths`; and the
+    summaries of the modules in `ahead`, made in the same round, as (name, summary) for
+    `Index.prefetch`."""
     project = index.project
     order: list[str] = []
     names_of: dict[Path, list[str]] = {}
-    for path in paths:
+    for path in [*paths, *ahead]:
         name = project.module_of[path]
         if name not in order:
             order.append(name)
             names_of.setdefault(project.modules[name], []).append(name)
+    facts = len({project.module_of[path] for path in paths})  # the first names of `order`
     wanted = sorted(set(names_of) | (set(paths) if with_strings else set()), key=lambda path: path.parts)
     shares: dict[Path, tuple] = {}
     missing = []
@@ -450,7 +458,7 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
         else:
             missing.append(path)
     if missing:
-        sizes = [len(workspace.raw.get(path) or b"") for path in missing]
+        sizes = [_size(workspace, path) for path in missing]
         if not parallel.worth_a_pool(workers, len(missing), sum(sizes)):
             workers = 1
         elif with_strings:
@@ -464,11 +472,23 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
                         store.save(name, path, summary)
                 if share is not None:
                     store.save_strings(path, share)
-    for name in order:
-        (index.adopt if facts else index.prefetch)(name, shares[project.modules[name]][0].get(name))
+    for name in order[:facts]:
+        index.adopt(name, shares[project.modules[name]][0].get(name))
+    fetched = [(name, shares[project.modules[name]][0].get(name)) for name in order[facts:]]
     if not with_strings:
-        return []
-    return [shares[path][1] for path in paths if shares[path][1] is not None]
+        return [], fetched
+    return [shares[path][1] for path in paths if shares[path][1] is not None], fetched
+
+
+def _size(workspace: Workspace, path: Path) -> int:
+    """How much work a module is, by its bytes: read already when it mentions the term."""
+    data = workspace.raw.get(path)
+    if data is not None:
+        return len(data)
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 @dataclass
