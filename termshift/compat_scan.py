@@ -12,12 +12,11 @@ analysed even when the run checks other files only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from . import files, markers
+from . import markers
 from .sites import Action, Role, Site
 
-MARKER_BYTES = b"termshift: compat"
+MARKER_BYTES = b"termshift: compat"  # the pre-filter for files holding compat code
 
 
 @dataclass
@@ -55,12 +54,4 @@ def gather(analysis, texts: dict[str, str], family) -> CompatFacts:
                 names.add((family(site), site.old))
     facts.names = frozenset(names)
     return facts
-
-
-def files_elsewhere(root: Path, config, checked: set[Path]) -> list[Path]:
-    """Project files outside this run that hold compat code: their old names are compat names here too."""
-    return [
-        path for path in files.discover(root, [root], config.exclude)
-        if path not in checked and files.read_bytes_prefilter(path, (MARKER_BYTES,))
-    ]
 

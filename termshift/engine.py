@@ -133,6 +133,7 @@ def analyze(
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
     cache: "Cache | None" = None,
+    also: bytes | None = None,
 ) -> Analysis:
     """Find every site in the files named by `paths`, with the whole project as context.
 
@@ -140,6 +141,8 @@ def analyze(
     in this process, and then the files are searched, by `workers` processes
     (parallel.py) when that pays. With a `cache`, files whose findings are
     known from an earlier run, against the same project, are not searched.
+    Project files whose bytes hold `also` (lowercase; matched regardless of
+    case) are searched too, as if named: the pre-filter reads every file anyway.
     """
     root = root.resolve()
     vocabulary = config.vocabulary()
@@ -155,13 +158,19 @@ def analyze(
 
     mentioning: set[Path] = set()
     listed = set(everything)
+    named = set(targets)
+    flagged: list[Path] = []
     for path in [*everything, *(path for path in targets if path not in listed)]:
-        mentions, data = files.read_mentioning(path, vocabulary.needles)
+        mentions, data, holds = files.read_mentioning(path, vocabulary.needles, also)
         if data is not None and COMMENT_MARK in data:
             analysis.marked.add(path)
         if mentions:
             mentioning.add(path)
             workspace.raw[path] = data
+        if holds and path in listed and path not in named:
+            flagged.append(path)
+    if flagged:
+        targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
     facts_from = sorted(path for path in mentioning if path in project.module_of)
     store = _Store(cache, workspace, project, config, sorted(mentioning)) if cache is not None else None
     index.store = store

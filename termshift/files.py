@@ -292,10 +292,10 @@ def discover(
             found.add(path)
     if replay.observing is not None:
         replay.observing.files.update(map(str, found))
-    return sorted(found, key=_path_order)
+    return sorted(found, key=path_order)
 
 
-def _path_order(path: Path) -> tuple[str, ...] | Path:
+def path_order(path: Path) -> tuple[str, ...] | Path:
     """The order of `sorted(paths)`, compared in C: on POSIX, Path compares its parts."""
     return path.parts if os.name == "posix" else path
 
@@ -379,14 +379,15 @@ def read_bytes_prefilter(path: Path, needles: tuple[bytes, ...]) -> bool:
     return read_mentioning(path, needles)[0]
 
 
-def read_mentioning(path: Path, needles: tuple[bytes, ...]) -> tuple[bool, bytes | None]:
-    """`read_bytes_prefilter`, also handing back the bytes read (None when unreadable)."""
+def read_mentioning(path: Path, needles: tuple[bytes, ...], also: bytes | None = None) -> tuple[bool, bytes | None, bool]:
+    """`read_bytes_prefilter`, also handing back the bytes read (None when unreadable) and
+    whether they hold `also` (case-insensitively too): one read answers both questions."""
     try:
         data = _read_all(path)
     except OSError:
-        return True, None
+        return True, None, also is not None
     lowered = data.lower()
-    return any(needle in lowered for needle in needles), data
+    return any(needle in lowered for needle in needles), data, also is not None and also in lowered
 
 
 def _read_all(path: Path) -> bytes:

@@ -67,9 +67,10 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
         checked = analysis.targets
     else:
         checked = files.discover(root, targets, config.exclude)
-        others = compat_scan.files_elsewhere(root, config, set(checked)) if checked else []
-        analysis = engine.analyze(root, [*checked, *others], config, progress=progress, workers=workers,
-                                  cache=cache)
+        # Project files outside this run that hold compat code are analysed too: their old names
+        # are compat names here as well.
+        analysis = engine.analyze(root, checked, config, progress=progress, workers=workers, cache=cache,
+                                  also=compat_scan.MARKER_BYTES if checked else None)
     the_plan = engine.plan(analysis, config.stages)
     result = check(analysis, the_plan, config, options, chosen, {_relative(root, path) for path in checked})
     return result, analysis, the_plan
