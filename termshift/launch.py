@@ -7,6 +7,7 @@ replay.py for when a run is replayed and what its record depends on.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 
 
@@ -34,3 +35,28 @@ def main() -> None:
         raise
     if run is not None:
         run.finish(0)
+
+
+def entry() -> None:
+    """The console script and `python -m termshift`: `main`, then leave at once.
+
+    Freeing every syntax tree and summary one by one at exit takes longer than
+    some whole runs' answers (a pre-commit run's, replayed); there is nothing
+    left to clean up, so the output is flushed and the process ends.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exit:
+        code = exit.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be said
+            pass
+    os._exit(code)

@@ -102,8 +102,12 @@ class Run:
             stdout, stderr, code = record["stdout"], record["stderr"], record["code"]
         except Exception:  # missing, torn, from another termshift: just run
             return None
-        sys.stdout.write(stdout)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away (`| head`), as `check` itself answers it
+            sys.stdout = open(os.devnull, "w")
+            return 1
         sys.stderr.write(stderr)
         sys.stderr.flush()
         return code
@@ -123,9 +127,10 @@ class Run:
         seen, observing = observing, None
         if self._out is None or self._err is None:
             return
+        whole = sys.stdout is self._out and sys.stderr is self._err and not (self._out.failed or self._err.failed)
         sys.stdout, sys.stderr = self._out.stream, self._err.stream  # type: ignore[assignment]
-        if seen is None or code not in (0, 1, None) or not seen.folders:
-            return
+        if seen is None or code not in (0, 1, None) or not seen.folders or not whole:
+            return  # no answer, or not all of it was printed (a reader went away): nothing to replay
         try:
             self._write(seen, 0 if code is None else code)
         except Exception:  # best effort: a record is an optimisation, never a failure
@@ -325,12 +330,24 @@ class _Tee:
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
+        self.failed = False
         self._parts: list[str] = []
 
     def write(self, text: str) -> int:
-        written = self.stream.write(text)  # raises first for anything but text
+        try:
+            written = self.stream.write(text)  # raises first for anything but text
+        except OSError:
+            self.failed = True
+            raise
         self._parts.append(text)
         return written
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError:
+            self.failed = True
+            raise
 
     def text(self) -> str:
         return "".join(self._parts)

@@ -217,8 +217,8 @@ def test_the_command_line_replays(project: Path) -> None:
     command = [sys.executable, "-P", "-m", "termshift", "check", "--format", "json"]
     cold = subprocess.run(command, cwd=project, capture_output=True, text=True)
     assert list((project / ".termshift_cache").rglob("runs/*/*"))
-    probe = ("import sys, runpy\nsys.argv = ['termshift', 'check', '--format', 'json']\n"
-             "try:\n    runpy.run_module('termshift', run_name='__main__')\nexcept SystemExit as exit:\n"
+    probe = ("import sys\nfrom termshift import launch\nsys.argv = ['termshift', 'check', '--format', 'json']\n"
+             "try:\n    launch.main()\nexcept SystemExit as exit:\n"
              "    import gc\n"
              "    print(sorted(n for n in sys.modules if n in ('click', 'termshift.engine')), exit.code,\n"
              "          gc.isenabled(), file=sys.stderr)")
@@ -226,6 +226,26 @@ def test_the_command_line_replays(project: Path) -> None:
     assert warm.stdout == cold.stdout
     # ... and the command runs without the cyclic collector (launch.py says why).
     assert warm.stderr.strip().splitlines()[-1] == f"[] {cold.returncode} False", warm.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_replay_quietly(project: Path) -> None:
+    """`termshift check | head`: exit 1 without a traceback, as a run that analyses answers it;
+    and a run cut short that way never leaves a record of half its output."""
+    command = [sys.executable, "-P", "-m", "termshift", "check"]
+
+    def gone() -> tuple[int, bool]:
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        done = subprocess.run(command, cwd=project, stdout=write_end, stderr=subprocess.PIPE, text=True)
+        os.close(write_end)
+        return done.returncode, "Traceback" in done.stderr
+
+    assert gone() == (1, False)
+    assert not list((project / ".termshift_cache").rglob("runs/*/*"))
+    whole = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert "submit_job" in whole.stdout and list((project / ".termshift_cache").rglob("runs/*/*"))
+    assert gone() == (1, False)  # replayed
+    assert subprocess.run(command, cwd=project, capture_output=True, text=True).stdout == whole.stdout
 
 
 def _record(project: Path) -> dict:
