@@ -15,7 +15,8 @@ Corpora (prepared once into a git-ignored cache):
 - sparse: the running interpreter's standard library, where few files do.
 
 Fixit 2.2.1 gets its own virtual environment in the cache and runs one
-equivalent rule (bench/fixit_job_rule.py). Stdlib only; this is a benchmark,
+equivalent rule (bench/fixit_job_rule.py); so does termshift, installed from
+this checkout (not editable), and the parse anchors run in that one. Stdlib only; this is a benchmark,
 not a test, and CI does not run it.
 """
 
@@ -203,6 +204,32 @@ def prepare_fixit(cache: Path) -> Path:
     return fixit
 
 
+def prepare_termshift(cache: Path) -> Path:
+    """This checkout of termshift installed (not editable) into a venv of its own, as pre-commit
+    installs a hook and as Fixit is installed here: every tool then starts from a plain venv, not
+    from an interpreter whose site-packages runs .pth hooks at every start. Its dependencies are
+    installed when the venv is made; termshift itself is reinstalled on every run."""
+    venv = cache / "termshift-venv"
+    python = venv / "bin" / "python"
+    libcst_version = _installed_libcst()
+    project = HERE.parent
+    stamp = (f"libcst=={libcst_version} {platform.python_version()} "
+             f"{hashlib.sha256((project / 'pyproject.toml').read_bytes()).hexdigest()}")
+    marker = venv / ".prepared"
+    pins = [f"libcst=={libcst_version}"] if libcst_version else []
+    if not (python.exists() and marker.exists() and marker.read_text() == stamp):
+        log(f"building a venv for termshift in {venv}")
+        if venv.exists():
+            shutil.rmtree(venv)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(project), *pins], check=True)
+        marker.write_text(stamp)
+    log("installing this checkout of termshift")
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(project)],
+                   check=True)
+    return python
+
+
 def _installed_libcst() -> str | None:
     try:
         from importlib.metadata import version
@@ -361,8 +388,8 @@ def peak_rss(command: list[str], cwd: Path) -> tuple[int, int]:
     return peak, usage.ru_maxrss * 1024
 
 
-def help_text(*command: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "termshift", *command, "--help"], capture_output=True, text=True, cwd=HERE)
+def help_text(python: Path, *command: str) -> str:
+    done = subprocess.run([str(python), "-m", "termshift", *command, "--help"], capture_output=True, text=True, cwd=HERE)
     return done.stdout if done.returncode == 0 else ""
 
 
@@ -418,11 +445,12 @@ def main() -> None:
     dense = prepare_dense(cache, sdists)
     sparse = prepare_sparse(cache)
     fixit = None if args.no_fixit else prepare_fixit(cache)
+    python = prepare_termshift(cache)
     sampled = sample(dense)
 
     notes: list[str] = []
-    check_help = help_text("check")
-    migrate_help = help_text("migrate")
+    check_help = help_text(python, "check")
+    migrate_help = help_text(python, "migrate")
     if not check_help:
         notes.append("`termshift check` does not exist yet: its rows and targets are skipped.")
     cached = "--no-cache" in check_help
@@ -440,8 +468,8 @@ def main() -> None:
     tools: list[Tool] = []
     # -P keeps the corpus (the current directory) off sys.path: the sparse corpus is a copy of the
     # standard library, and would otherwise be imported in place of it.
-    termshift = [sys.executable, *(["-P"] if sys.version_info >= (3, 11) else []), "-m", "termshift"]
-    me = [sys.executable, str(Path(__file__).resolve()), "_parse"]
+    termshift = [str(python), *(["-P"] if sys.version_info >= (3, 11) else []), "-m", "termshift"]
+    me = [str(python), str(Path(__file__).resolve()), "_parse"]  # the anchors: the same venv, its LibCST
     fixit_env = dict(os.environ, PYTHONPATH=str(HERE))
     fixit_lint = [str(fixit), "--rules", "fixit_job_rule:JobWord", "lint"] if fixit else None
 
