@@ -102,10 +102,11 @@ def calls(node: ast.AST) -> list[ast.Call]:
     return found
 
 
-def called_names(node: ast.AST) -> set[str]:
-    """The last name of everything called below `node` (`f`, `x.f` -> "f")."""
+def called_names(node: ast.AST, found: list[ast.Call] | None = None) -> set[str]:
+    """The last name of everything called below `node` (`f`, `x.f` -> "f"); `found` is
+    `calls(node)`, when the caller has it already."""
     names: set[str] = set()
-    for call in calls(node):
+    for call in calls(node) if found is None else found:
         func = call.func
         if func.__class__ is ast.Name:
             names.add(func.id)

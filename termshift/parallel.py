@@ -25,7 +25,8 @@ import pickle
 import signal
 import struct
 import sys
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -99,33 +100,39 @@ def run(
     method = start_method()
     results: list[Any] = [None] * total
     if method == "fork" and total <= _MAX_FORKED_ITEMS:
-        collecting = gc.isenabled()  # the command line turns the collector off (launch.py)
-        if collecting:
-            gc.collect()
-            gc.freeze()
-        try:
+        with _inherited():
             _forked(work, items, state, workers, order, results, progress)
-        finally:
-            if collecting:
-                gc.unfreeze()
         return results
     import multiprocessing
 
     context = multiprocessing.get_context(method)
     if method == "fork":
         _STATE = state
-        gc.collect()
-        gc.freeze()
         try:
-            with context.Pool(workers) as pool:
+            with _inherited(), context.Pool(workers) as pool:
                 _gather(pool, work, items, order, chunksize, results, progress)
         finally:
-            gc.unfreeze()
             _STATE = None
     else:
         with context.Pool(workers, initializer=_initialize, initargs=(state,)) as pool:
             _gather(pool, work, items, order, chunksize, results, progress)
     return results
+
+
+@contextmanager
+def _inherited() -> Iterator[None]:
+    """While forked workers run: with the collector on, everything the parent holds is moved out
+    of its reach, so that no collection in a worker touches (and so copies) the inherited pages.
+    The command line runs with the collector off (launch.py), and then there is nothing to do."""
+    collecting = gc.isenabled()
+    if collecting:
+        gc.collect()
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.unfreeze()
 
 
 # Item numbers travel to forked workers through one pipe, written whole before

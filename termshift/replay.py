@@ -76,9 +76,8 @@ observing: Observed | None = None  # set while a recordable run is under way
 class Run:
     """One `termshift check` invocation that may be replayed or recorded."""
 
-    def __init__(self, args: list[str], paths: list[str], options: dict[str, str], root: str) -> None:
+    def __init__(self, args: list[str], options: dict[str, str], root: str) -> None:
         self.args = args
-        self.paths = paths
         self.options = options
         self.root = root
         self.started = time.time_ns()
@@ -204,7 +203,7 @@ def plan(args: list[str]) -> Run | None:
     for path in paths:
         if not os.path.exists(path):
             return None  # click reports it
-    return Run(args, paths, options, find_root(paths[0] if paths else "."))
+    return Run(args, options, find_root(paths[0] if paths else "."))
 
 
 def find_root(start: str) -> str:

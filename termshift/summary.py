@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .astwalk import calls, iter_child_nodes, walk, walk_statements
+from .astwalk import called_names, calls, iter_child_nodes, walk, walk_statements
 
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
@@ -384,7 +384,7 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     summary = ModuleSummary(name=name, path=path, is_package=is_package)
     symbols = summary.symbols
     module_calls = calls(tree)
-    called = _called_names(module_calls)
+    called = called_names(tree, module_calls)  # which per-function questions (asdict()) can have a yes
     # Only a module that calls locals() somewhere has functions that need a walk to ask.
     may_read_locals = any(reads_locals(call) for call in module_calls)
 
@@ -445,19 +445,6 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
             symbol.names = _alias_names(tree, name)
     summary.serialized = _serialized(tree) if not called.isdisjoint(("asdict", "astuple")) else []
     return summary
-
-
-def _called_names(module_calls: list[ast.Call]) -> set[str]:
-    """The last name of everything the module calls (`f`, `x.f` -> "f"): which of the
-    per-function questions (asdict()) can have a yes at all."""
-    names: set[str] = set()
-    for call in module_calls:
-        func = call.func
-        if func.__class__ is ast.Name:
-            names.add(func.id)
-        elif func.__class__ is ast.Attribute:
-            names.add(func.attr)
-    return names
 
 
 def _names_in(expr: ast.AST) -> tuple[str, ...]:
