@@ -230,7 +230,8 @@ def _identity(args: list[str], root: str) -> tuple[str, str]:
     per commit."""
     date = time.strftime("%Y-%m-%d")
     shared = [str(RECORD_FORMAT), sys.executable, sys.version, os.getcwd(), root, _repository(root), date,
-              repr(sys.path), getattr(sys.stdout, "encoding", "") or "", getattr(sys.stderr, "encoding", "") or "",
+              repr([os.path.abspath(entry) for entry in sys.path]),  # "" (-c) and the folder (-m) are one place
+              getattr(sys.stdout, "encoding", "") or "", getattr(sys.stderr, "encoding", "") or "",
               *(f"{name}={os.environ.get(name)}" for name in _ENVIRONMENT), *_code_state()]
     options = [arg for arg in args if arg.startswith("-")]
     slot = hashlib.sha256("\0".join([*shared, *options]).encode("utf-8", "surrogateescape")).hexdigest()

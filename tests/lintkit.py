@@ -11,6 +11,10 @@ from typing import Mapping
 from termshift import config as config_module
 from termshift import lint
 
+# A Python that doesn't put the working folder first on sys.path (-P, 3.11+), so a project
+# under test can never shadow a module termshift imports.
+PYTHON = [sys.executable, *(["-P"] if sys.version_info >= (3, 11) else [])]
+
 PYPROJECT = '[project]\nname = "sample"\nversion = "0"\n'
 
 

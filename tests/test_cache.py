@@ -6,7 +6,6 @@ from __future__ import annotations
 import pickle
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -15,6 +14,8 @@ import pytest
 from termshift import cache as cache_module
 from termshift import config as config_module
 from termshift import engine, thirdparty
+
+from lintkit import PYTHON
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "example"
 
@@ -161,7 +162,7 @@ def test_corrupt_entries_are_misses(project: Path, searched: list[str]) -> None:
 
 
 def termshift(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-P", "-m", "termshift", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run([*PYTHON, "-m", "termshift", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def test_no_cache_reads_and_writes_nothing(project: Path) -> None:
@@ -204,7 +205,7 @@ def test_a_warm_check_imports_neither_the_finder_nor_libcst(project: Path) -> No
     probe = ("import sys\nfrom termshift import cli\n"
              "try:\n    cli.main(['check', '--format', 'json', '.'])\nexcept SystemExit:\n    pass\n"
              "print(sorted(name for name in sys.modules if name in ('termshift.finder', 'libcst')), file=sys.stderr)")
-    warm = subprocess.run([sys.executable, "-P", "-c", probe], cwd=project, capture_output=True, text=True)
+    warm = subprocess.run([*PYTHON, "-c", probe], cwd=project, capture_output=True, text=True)
     assert warm.stderr.strip().splitlines()[-1] == "[]", warm.stderr
 
 

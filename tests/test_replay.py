@@ -13,6 +13,7 @@ import click
 import pytest
 
 from termshift import cli, files, launch, replay
+from lintkit import PYTHON
 
 FILES = {
     "pyproject.toml": '[project]\nname = "app"\nversion = "0"\n',
@@ -214,7 +215,7 @@ def test_the_root_is_found_as_the_command_finds_it(tmp_path: Path, layout: tuple
 
 def test_the_command_line_replays(project: Path) -> None:
     """Through the installed entry point, in a new process, as pre-commit and CI run it."""
-    command = [sys.executable, "-P", "-m", "termshift", "check", "--format", "json"]
+    command = [*PYTHON, "-m", "termshift", "check", "--format", "json"]
     cold = subprocess.run(command, cwd=project, capture_output=True, text=True)
     assert list((project / ".termshift_cache").rglob("runs/*/*"))
     probe = ("import sys\nfrom termshift import launch\nsys.argv = ['termshift', 'check', '--format', 'json']\n"
@@ -222,7 +223,7 @@ def test_the_command_line_replays(project: Path) -> None:
              "    import gc\n"
              "    print(sorted(n for n in sys.modules if n in ('click', 'termshift.engine')), exit.code,\n"
              "          gc.isenabled(), file=sys.stderr)")
-    warm = subprocess.run([sys.executable, "-P", "-c", probe], cwd=project, capture_output=True, text=True)
+    warm = subprocess.run([*PYTHON, "-c", probe], cwd=project, capture_output=True, text=True)
     assert warm.stdout == cold.stdout
     # ... and the command runs without the cyclic collector (launch.py says why).
     assert warm.stderr.strip().splitlines()[-1] == f"[] {cold.returncode} False", warm.stderr
@@ -231,7 +232,7 @@ def test_the_command_line_replays(project: Path) -> None:
 def test_a_reader_that_goes_away_ends_the_replay_quietly(project: Path) -> None:
     """`termshift check | head`: exit 1 without a traceback, as a run that analyses answers it;
     and a run cut short that way never leaves a record of half its output."""
-    command = [sys.executable, "-P", "-m", "termshift", "check"]
+    command = [*PYTHON, "-m", "termshift", "check"]
 
     def gone() -> tuple[int, bool]:
         read_end, write_end = os.pipe()
