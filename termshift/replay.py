@@ -81,7 +81,7 @@ class Run:
         self.options = options
         self.root = root
         self.started = time.time_ns()
-        self._key, self.slot = _identity(args, root)
+        self._key, self.slot = _identity(args, options, root)
         self._out: _Tee | None = None
         self._err: _Tee | None = None
 
@@ -224,7 +224,7 @@ def find_root(start: str) -> str:
 # -- what a record is keyed by and checked against -----------------------------
 
 
-def _identity(args: list[str], root: str) -> tuple[str, str]:
+def _identity(args: list[str], options: dict[str, str], root: str) -> tuple[str, str]:
     """(the full key, the slot it is stored in). The slot leaves out the paths, so a pre-commit
     hook that names different files on every commit keeps one record per option set, not one
     per commit."""
@@ -233,8 +233,8 @@ def _identity(args: list[str], root: str) -> tuple[str, str]:
               repr([os.path.abspath(entry) for entry in sys.path]),  # "" (-c) and the folder (-m) are one place
               getattr(sys.stdout, "encoding", "") or "", getattr(sys.stderr, "encoding", "") or "",
               *(f"{name}={os.environ.get(name)}" for name in _ENVIRONMENT), *_code_state()]
-    options = [arg for arg in args if arg.startswith("-")]
-    slot = hashlib.sha256("\0".join([*shared, *options]).encode("utf-8", "surrogateescape")).hexdigest()
+    chosen = [f"{name}={value}" for name, value in sorted(options.items())]
+    slot = hashlib.sha256("\0".join([*shared, *chosen]).encode("utf-8", "surrogateescape")).hexdigest()
     key = hashlib.sha256("\0".join([*shared, "\1", *args]).encode("utf-8", "surrogateescape")).hexdigest()
     return key, slot
 
