@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import replay
+from . import replay, roots
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -41,7 +41,7 @@ __all__ = [
     "write_source",
 ]
 
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+PROJECT_MARKERS = roots.PROJECT_MARKERS
 
 # Directories no rename should ever reach into: tool state, virtualenvs,
 # installed or built copies of the code. Renaming there is at best wasted work
@@ -74,20 +74,8 @@ _GENERATED_WINDOW = 4096
 
 
 def find_root(start: Path) -> Path:
-    """The nearest ancestor (or start itself, if a dir; the parent if a file) holding one of PROJECT_MARKERS.
-
-    Exclude patterns and .gitignore paths are relative to the project, so the
-    root has to be found the way users think of it: the nearest folder that
-    looks like a project. Without any marker the starting directory is used,
-    which keeps a bare folder of scripts usable.
-    """
-    here = start.resolve()
-    if not here.is_dir():
-        here = here.parent
-    for candidate in (here, *here.parents):
-        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
-            return candidate
-    return here
+    """roots.find_root, for paths."""
+    return Path(roots.find_root(str(start)))
 
 
 # --------------------------------------------------------------------------

@@ -41,13 +41,13 @@ import time
 from typing import Any
 
 from .cache import DIRNAME, SCHEMA
+from .roots import find_root, repository_of
 
 RECORD_FORMAT = 1
 # A file whose ctime or mtime is this close to the run's start may have been
 # changed within the same timestamp tick (coarse on some filesystems): trust
 # its content digest, not its stat.
 RACY_NS = 2_000_000_000
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")  # as files.PROJECT_MARKERS
 
 # `termshift check`'s options, as the replay must read them without click
 # (a test keeps these equal to the command's own).
@@ -206,21 +206,6 @@ def plan(args: list[str]) -> Run | None:
     return Run(args, options, find_root(paths[0] if paths else "."))
 
 
-def find_root(start: str) -> str:
-    """files.find_root, on strings: the nearest folder holding a project marker."""
-    here = os.path.realpath(start)
-    if not os.path.isdir(here):
-        here = os.path.dirname(here)
-    candidate = here
-    while True:
-        if any(os.path.exists(os.path.join(candidate, marker)) for marker in PROJECT_MARKERS):
-            return candidate
-        parent = os.path.dirname(candidate)
-        if parent == candidate:
-            return here
-        candidate = parent
-
-
 # -- what a record is keyed by and checked against -----------------------------
 
 
@@ -229,7 +214,7 @@ def _identity(args: list[str], options: dict[str, str], root: str) -> tuple[str,
     hook that names different files on every commit keeps one record per option set, not one
     per commit."""
     date = time.strftime("%Y-%m-%d")
-    shared = [str(RECORD_FORMAT), sys.executable, sys.version, os.getcwd(), root, _repository(root), date,
+    shared = [str(RECORD_FORMAT), sys.executable, sys.version, os.getcwd(), root, repository_of(root), date,
               repr([os.path.abspath(entry) for entry in sys.path]),  # "" (-c) and the folder (-m) are one place
               getattr(sys.stdout, "encoding", "") or "", getattr(sys.stderr, "encoding", "") or "",
               *(f"{name}={os.environ.get(name)}" for name in _ENVIRONMENT), *_code_state()]
@@ -255,17 +240,6 @@ def _code_state() -> list[str]:
             state.append(f"{package}:missing")
     state.sort()
     return state
-
-
-def _repository(root: str) -> str:
-    """formats.repository_of: SARIF and GitHub output name paths from the enclosing git checkout."""
-    candidate = root
-    while not os.path.exists(os.path.join(candidate, ".git")):
-        parent = os.path.dirname(candidate)
-        if parent == candidate:
-            return root
-        candidate = parent
-    return candidate
 
 
 def _import_folders() -> list[str]:

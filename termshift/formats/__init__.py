@@ -39,11 +39,10 @@ class Report:
 
 
 def repository_of(root: Path) -> Path:
-    """The nearest folder holding .git (CI checks out there); the project root otherwise."""
-    for candidate in (root, *root.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return root
+    """roots.repository_of, for paths: SARIF and GitHub output name files from the git checkout."""
+    from .. import roots
+
+    return Path(roots.repository_of(str(root)))
 
 
 def writer(name: str) -> Callable[[Report, TextIO, TextIO], None]:

@@ -1,0 +1,44 @@
+"""Where a project and its git checkout begin, found on plain strings.
+
+Both the command line and the replay of an unchanged run (replay.py, which
+answers before pathlib or the engine are imported) need the same answers, so
+they live here, with nothing heavier than `os` to import.
+"""
+
+from __future__ import annotations
+
+import os
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def find_root(start: str) -> str:
+    """The nearest ancestor (or start itself, if a folder; its folder, if a file) holding one of PROJECT_MARKERS.
+
+    Exclude patterns and .gitignore paths are relative to the project, so the
+    root has to be found the way users think of it: the nearest folder that
+    looks like a project. Without any marker the starting folder is used,
+    which keeps a bare folder of scripts usable.
+    """
+    here = os.path.realpath(start)
+    if not os.path.isdir(here):
+        here = os.path.dirname(here)
+    found = _nearest(here, PROJECT_MARKERS)
+    return here if found is None else found
+
+
+def repository_of(root: str) -> str:
+    """The nearest folder holding .git (CI checks out there); the project root otherwise."""
+    found = _nearest(root, (".git",))
+    return root if found is None else found
+
+
+def _nearest(folder: str, markers: tuple[str, ...]) -> str | None:
+    candidate = folder
+    while True:
+        if any(os.path.exists(os.path.join(candidate, marker)) for marker in markers):
+            return candidate
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            return None
+        candidate = parent
