@@ -109,6 +109,10 @@ class Workspace:
                 self.errors[path] = Problem(self.relative(path), 1, 0, str(error))
         return self.sources[path]
 
+    def text(self, path: Path) -> str | None:
+        source = self.source(path)
+        return None if source is None else source.text
+
     def tree(self, path: Path) -> ast.Module | None:
         if path not in self.trees:
             source = self.source(path)
@@ -151,7 +155,7 @@ def analyze(
     targets = _targets(root, paths, everything, config)
     project = Project.build(root, [*everything, *targets], config.first_party)
     workspace = Workspace(root)
-    index = Index(project, workspace.tree, _search_path(root, config))
+    index = Index(project, workspace.tree, _search_path(root, config), workspace.text)
     if replay.observing is not None:
         replay.observing.folders.update(index.search_path)
     analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths)
@@ -519,15 +523,16 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
     tree = job.workspace.tree(path)
     if tree is None:
         return {name: None for name in job.names_of.get(path, ())}, None
-    summaries = {name: summarize_module(job.project, tree, name, path) for name in job.names_of.get(path, ())}
+    text = job.workspace.text(path)
+    summaries = {name: summarize_module(job.project, tree, name, path, text) for name in job.names_of.get(path, ())}
     share = None
     if path in job.strings_of and _quotes_the_term(job, path):
         from .literals import StringRoles, registered_routes
 
         roles = StringRoles()
-        roles.add(tree, job.needles)
+        roles.add(tree, job.needles, text)
         # Plain data, so reading it back from the cache imports nothing.
-        share = (frozenset(registered_routes(tree)), {name: set(values) for name, values in vars(roles).items()})
+        share = (frozenset(registered_routes(tree, text)), {name: set(values) for name, values in vars(roles).items()})
     return summaries, share
 
 

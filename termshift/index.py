@@ -49,9 +49,11 @@ Parser = Callable[[Path], "ast.Module | None"]
 
 
 class Index:
-    def __init__(self, project: Project, parse: Parser, search_path: Iterable[str] = ()):
+    def __init__(self, project: Project, parse: Parser, search_path: Iterable[str] = (),
+                 text: Callable[[Path], str | None] | None = None):
         self.project = project
         self._parse = parse
+        self._text = text  # a module's source, when known: spares summaries some walks
         self.search_path = tuple(search_path)
         self._summaries: dict[str, ModuleSummary | None] = {}
         # Names the project defines anywhere (module level and class members),
@@ -106,7 +108,7 @@ class Index:
         return summary
 
     def summarize(self, tree: ast.Module, name: str, path: Path) -> ModuleSummary:
-        summary = summarize_module(self.project, tree, name, path)
+        summary = summarize_module(self.project, tree, name, path, self._text(path) if self._text else None)
         self._adopt(summary)
         return summary
 
@@ -549,14 +551,15 @@ class Index:
         return False
 
 
-def summarize_module(project: Project, tree: ast.Module, name: str, path: Path) -> ModuleSummary:
-    """A module's summary: a function of its text, its name and its place alone."""
+def summarize_module(project: Project, tree: ast.Module, name: str, path: Path, text: str | None = None) -> ModuleSummary:
+    """A module's summary: a function of its text, its name and its place alone (`text`, the
+    source `tree` was parsed from, only saves work)."""
     is_package = path.stem == "__init__"
 
     def absolute(level: int, module: str | None) -> str:
         return project.resolve_relative(name, level, module, is_package)
 
-    return summarize(tree, name, str(path), is_package, absolute)
+    return summarize(tree, name, str(path), is_package, absolute, text)
 
 
 def _looks_like_class(name: str) -> bool:

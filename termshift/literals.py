@@ -26,7 +26,7 @@ from . import strings
 from .astwalk import calls, walk, walk_statements
 from .index import OWN
 from .sites import Action, Role, Site
-from .summary import dotted
+from .summary import dotted, may_spell
 from .vocabulary import MatchKind
 
 if TYPE_CHECKING:
@@ -81,8 +81,13 @@ def route_segments(template: str) -> tuple[str, ...] | None:
     return tuple(segments)
 
 
-def registered_routes(tree: ast.Module) -> set[tuple[str, ...]]:
-    """The route templates a module registers, as segments: the paths the project serves."""
+_REGISTRATION_WORDS = tuple(sorted(ROUTE_REGISTRATIONS))
+
+
+def registered_routes(tree: ast.Module, text: str | None = None) -> set[tuple[str, ...]]:
+    """The route templates a module registers, as segments: the paths the project serves.
+    With `text`, the module's source, a module that imports no route table and never
+    names a registration call is not walked for calls."""
     table = _route_table_names(tree)
     routes = set()
     for node in walk_statements(tree):  # definitions are statements: their decorators
@@ -90,6 +95,8 @@ def registered_routes(tree: ast.Module) -> set[tuple[str, ...]]:
             for decorator in node.decorator_list:
                 if isinstance(decorator, ast.Call) and _callee_name(decorator) in ROUTE_DECORATORS:
                     routes.update(_route_args(decorator))
+    if not table and not may_spell(text, _REGISTRATION_WORDS):
+        return routes
     for node in calls(tree):  # registrations and route tables, wherever the call sits
         name = _callee_name(node)
         if name in ROUTE_REGISTRATIONS or _is_table_call(node, table):
@@ -200,13 +207,87 @@ _HAS_DOCSTRING = frozenset({ast.Module, ast.ClassDef, ast.FunctionDef, ast.Async
 # (`Load()`, `Add()`): nothing whose parent is ever asked for.
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "asname", "module", "level", "kind",
                           "type_comment", "conversion", "is_async", "simple"})
-_PARENT_FIELDS: dict[type, tuple[str, ...]] = {}
+# The fields through which statements hold statements (and handlers, match cases).
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_STATEMENT_LIKE = (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.excepthandler))
+_GATED_FIELDS: dict[type, tuple[tuple[str, ...], frozenset[str] | None]] = {}
+
+
+def _gated_fields(node_class: type) -> tuple[tuple[str, ...], frozenset[str] | None]:
+    """The fields a walk enters, and of those, for statements, the ones a `StringLines` gates."""
+    names = tuple(name for name in node_class._fields if name not in _LEAF_FIELDS)
+    if not issubclass(node_class, _STATEMENT_LIKE):
+        return names, None
+    return names, frozenset(name for name in names if name not in _BLOCK_FIELDS)
+
+
+# An escape that may spell a letter (`\x6a`, `\u006a`, `\N{...}`, octal): its string's
+# value may hold what its text doesn't.
+_LETTER_ESCAPE = re.compile(r"\\[xuUN0-7]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Between two letters of a word in a string's value: the end of one literal and the start
+# of the next (implicit concatenation, across lines and comments), or a line continuation.
+_JUNCTION = r"""(?:["'](?:\s|\\\r?\n|#[^\r\n]*)*[rRbBuUfF]{0,2}["']|\\\r?\n)?"""
+_SPELLED: dict[tuple[bytes, ...], "re.Pattern[str]"] = {}
+
+
+class StringLines:
+    """The lines a string literal must touch for its value to mention the term.
+
+    Those that spell it in any case, even split between the parts of an implicit
+    concatenation; those with an escape that may stand for a letter; those with
+    a character outside ASCII (case folding there may make the term). A
+    statement none of whose expressions touches one holds no such string, so
+    the walks that look for strings about the term need not enter it.
+    """
+
+    def __init__(self, text: str, needles: Iterable[bytes]):
+        needles = tuple(needles)
+        spelled = _SPELLED.get(needles)
+        if spelled is None:
+            words = ("".join(re.escape(letter) + _JUNCTION for letter in needle.decode("utf-8")[:-1])
+                     + re.escape(needle.decode("utf-8")[-1:]) for needle in needles if needle)
+            spelled = _SPELLED[needles] = re.compile("|".join(words) or "(?!)", re.I)
+        spans = [match.span() for match in spelled.finditer(text)]
+        spans += [match.span() for match in _LETTER_ESCAPE.finditer(text)]
+        if not text.isascii():
+            spans += [match.span() for match in _NON_ASCII.finditer(text)]
+        spans.sort()
+        if "\r" in text:  # old Mac line ends: count lines as textpos does
+            from .textpos import Positions
+
+            starts = Positions(text).starts
+            line_of = lambda offset: bisect.bisect_right(starts, offset)  # noqa: E731
+        else:
+            counted = [0, 1]  # an offset and its line: spans come in order, so newlines are counted once
+
+            def line_of(offset: int) -> int:
+                if offset >= counted[0]:
+                    counted[1] += text.count("\n", counted[0], offset)
+                else:  # the end of a span that an earlier one outlasts
+                    counted[1] -= text.count("\n", offset, counted[0])
+                counted[0] = offset
+                return counted[1]
+        marked: set[int] = set()
+        for start, end in spans:
+            marked.update(range(line_of(start), line_of(end - 1) + 1))
+        self._marked = sorted(marked)
+
+    def touch(self, first: int, last: int) -> bool:
+        """Does any of the lines first..last hold such a string?"""
+        marked = self._marked
+        index = bisect.bisect_left(marked, first)
+        return index < len(marked) and marked[index] <= last
 
 
 class _Context:
-    """Where the strings of one tree sit: parents, docstrings, enum classes, route tables."""
+    """Where the strings of one tree sit: parents, docstrings, enum classes, route tables.
 
-    def __init__(self, tree: ast.Module):
+    With `lines`, only the strings that may mention the term, and their
+    ancestors: the rest of every statement no such string sits in is left out.
+    """
+
+    def __init__(self, tree: ast.Module, lines: StringLines | None = None):
         self.parents: dict[int, ast.AST] = {}
         self.docstrings: set[int] = set()
         self.enum_classes: set[int] = set()
@@ -214,7 +295,8 @@ class _Context:
         self.candidates: list[ast.AST] = []  # string literals (whole f-strings) that may mention the term
         parents = self.parents
         candidates = self.candidates
-        fields_of = _PARENT_FIELDS
+        fields_of = _GATED_FIELDS
+        touch = lines.touch if lines is not None else None
         pending = deque((tree,))  # astwalk.walk's order, recording each child's parent on the way
         popleft, append = pending.popleft, pending.append
         while pending:
@@ -222,17 +304,30 @@ class _Context:
             node_class = node.__class__
             fields = fields_of.get(node_class)
             if fields is None:
-                fields = fields_of[node_class] = tuple(name for name in node._fields if name not in _LEAF_FIELDS)
-            for name in fields:
-                value = getattr(node, name, None)
-                if value.__class__ is list:
-                    for item in value:
+                fields = fields_of[node_class] = _gated_fields(node_class)
+            names, gated = fields
+            if gated is None or touch is None:
+                for name in names:
+                    value = getattr(node, name, None)
+                    if value.__class__ is list:
+                        for item in value:
+                            if isinstance(item, _AST):
+                                parents[id(item)] = node
+                                append(item)
+                    elif isinstance(value, _AST):
+                        parents[id(value)] = node
+                        append(value)
+            else:  # a statement: its blocks are entered, its own expressions where they touch a line
+                for name in names:
+                    value = getattr(node, name, None)
+                    for item in value if value.__class__ is list else (value,):
                         if isinstance(item, _AST):
+                            if name in gated:
+                                first = getattr(item, "lineno", None)
+                                if first is not None and not touch(first, item.end_lineno or first):
+                                    continue
                             parents[id(item)] = node
                             append(item)
-                elif isinstance(value, _AST):
-                    parents[id(value)] = node
-                    append(value)
             if node_class is _CONSTANT:
                 if isinstance(node.value, (str, bytes)):
                     candidates.append(node)
@@ -399,9 +494,10 @@ class StringRoles:
         self.written: set[str] = set()
         self.loose: set[str] = set()  # whole values and \w+ tokens of strings no context claims
 
-    def add(self, tree: ast.Module, needles: Iterable[bytes]) -> None:
-        context = _Context(tree)
+    def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None) -> None:
+        """Add one module's evidence; `text`, its source, lets the walk skip what can't be about the term."""
         needles = tuple(needles)
+        context = _Context(tree, StringLines(text, needles) if text is not None else None)
         for node in context.candidates:
             template = _template(node)
             if template is None or not any(needle in template.lower().encode("utf-8", "surrogatepass") for needle in needles):
@@ -443,7 +539,7 @@ class LiteralFinder(_Context):
     """The literal pass of one file's finder."""
 
     def __init__(self, finder: "Finder"):
-        super().__init__(finder.tree)
+        super().__init__(finder.tree, StringLines(finder.text, finder.vocab.needles))
         self.f = finder
         self.text = finder.text
         self.pos = finder.pos

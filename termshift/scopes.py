@@ -9,13 +9,12 @@ follows from the binding: a name bound by a third-party import is theirs.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .astwalk import NodeVisitor, calls
 from .index import EXTERNAL, OWN, Ref, Type
-from .summary import dotted, reads_locals, reads_own_locals
+from .summary import dotted, may_spell, reads_locals, reads_own_locals
 
 if TYPE_CHECKING:
     from .finder import Finder
@@ -50,7 +49,7 @@ class Scope:
         self.bindings.setdefault(name, []).append(binding)
 
 
-_LOCALS_WORD = re.compile(r"\b(?:locals|vars)\b")
+_LOCALS_WORDS = ("locals", "vars")
 
 
 def _is_dunder(name: str) -> bool:
@@ -71,12 +70,9 @@ class ScopeBuilder(NodeVisitor):
 
     def build(self, tree: ast.Module) -> None:
         # Most files never call locals() or vars(): then no function needs a walk of
-        # its own to ask. The source must spell the word for a call to exist (in ASCII
-        # text: elsewhere identifiers are NFKC-normalised), and where it does, one
-        # walk of the tree tells whether there is such a call anywhere.
-        text = self.finder.text
-        self._may_read_locals = (not text.isascii() or _LOCALS_WORD.search(text) is not None) \
-            and any(reads_locals(call) for call in calls(tree))
+        # its own to ask, and where the source spells the word, one walk of the tree
+        # tells whether there is such a call anywhere.
+        self._may_read_locals = may_spell(self.finder.text, _LOCALS_WORDS) and any(reads_locals(call) for call in calls(tree))
         self.visit(tree)
 
     def generic_visit(self, node: ast.AST) -> None:

@@ -379,11 +379,23 @@ def _variable_kind(name: str, value: ast.AST | None) -> str:
     return "variable"
 
 
-def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_relative) -> ModuleSummary:
-    """Summarise a parsed module. `resolve_relative(level, module)` makes import targets absolute."""
+_ASKED_CALLS = ("locals", "vars", "asdict", "astuple")
+
+
+def may_spell(text: str | None, words: tuple[str, ...]) -> bool:
+    """Can the source `text` hold a name that contains one of `words`? A name in ASCII source
+    is spelled as it is; elsewhere identifiers are NFKC-normalised, and without the text
+    nobody can tell: then the answer is yes, and the caller walks the tree to know."""
+    return text is None or not text.isascii() or any(word in text for word in words)
+
+
+def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_relative,
+              text: str | None = None) -> ModuleSummary:
+    """Summarise a parsed module. `resolve_relative(level, module)` makes import targets absolute;
+    `text`, the module's source, spares the walk of its calls when it never names the ones asked about."""
     summary = ModuleSummary(name=name, path=path, is_package=is_package)
     symbols = summary.symbols
-    module_calls = calls(tree)
+    module_calls = calls(tree) if may_spell(text, _ASKED_CALLS) else []
     called = called_names(tree, module_calls)  # which per-function questions (asdict()) can have a yes
     # Only a module that calls locals() somewhere has functions that need a walk to ask.
     may_read_locals = any(reads_locals(call) for call in module_calls)

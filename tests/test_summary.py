@@ -57,3 +57,41 @@ def test_self_attributes_anywhere_in_a_method_body() -> None:
     assert set(members) == {"__init__", "queue", "retries", "failed", "empty", "handler"}
     assert members["retries"].type_ref == ("ann", "int")
     assert members["failed"].type_ref == ("call", "make_failure")
+
+
+def test_the_source_text_only_spares_walks() -> None:
+    """With the text, a module that never names locals(), vars(), asdict() or astuple() is not
+    walked for calls: every summary must come out the same as without it."""
+    from pathlib import Path
+
+    from termshift.files import read_source
+
+    here = Path(__file__).resolve().parent
+    sources = [textwrap.dedent(
+        """
+        import dataclasses
+
+        @dataclasses.dataclass
+        class Job:
+            job_id: int
+
+        def payload(job: Job, **kwargs):
+            kwargs.get("job_name")
+            return dataclasses.asdict(job)
+
+        def flags(job_name):
+            return locals()
+        """)]
+    for path in [*sorted((here.parent / "termshift").rglob("*.py")), *sorted((here / "fixtures").rglob("*.py"))]:
+        sources.append(read_source(path).text)
+    asked = 0
+    for text in sources:
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:  # fixtures of unparsable files
+            continue
+        args = (tree, "app.jobs", "app/jobs.py", False, lambda level, module: module or "")
+        with_text = summarize(*args, text)
+        assert with_text == summarize(*args)
+        asked += with_text.serialized != [] or any(f.params_are_data for f in with_text.functions.values())
+    assert asked  # some of them do call those

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from ..rules.registry import BY_CODE
 from . import Report
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -35,9 +32,7 @@ def write(report: Report, out: TextIO, err: TextIO) -> None:
         for where, finding in lines:
             style = _STYLE[finding.severity]
             console.print(f"[bold]{escape(where)}[/] [{style}]{finding.code}[/] {escape(finding.message)}")
-    from rich.console import Console
-
-    summary(report, Console(file=err, highlight=False, soft_wrap=True))
+    summary(report, err)
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -56,44 +51,80 @@ def _plain(line: str) -> bool:
     return line.isprintable()
 
 
-def summary(report: Report, console: Console) -> None:
+def summary(report: Report, err: TextIO) -> None:
+    """The findings by rule, a headline and what to do next. In colour through rich on a
+    terminal; otherwise as plain text, laid out as rich would, without importing rich (a
+    noticeable part of a pre-commit run)."""
+    rows, lines = _summary(report)
+    if _is_terminal(err):
+        _rich_summary(rows, lines, err)
+    else:
+        err.write(_plain_summary(rows, lines))
+
+
+def _plain_summary(rows: list[tuple[str, str, str, str]], lines: list[tuple[str, str | None]]) -> str:
+    out = []
+    if rows:
+        header = ("code", "rule", "severity", "found")
+        widths = [max(len(row[column]) for row in (header, *rows)) for column in range(4)]
+        for row in (header, *rows):
+            out.append("  ".join([*(cell.ljust(width) for cell, width in zip(row[:3], widths)), row[3].rjust(widths[3])]))
+    out.extend(text for text, _ in lines)
+    return "".join(f"{line}\n" for line in out)
+
+
+def _summary(report: Report) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str | None]]]:
+    """(code, rule, severity, count) per rule found, and the lines after them: (text, its rich style)."""
     result = report.result
     counts = Counter(finding.code for finding in result.findings)
-    if counts:
-        from rich.table import Table
-
-        table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-        for column in ("code", "rule", "severity"):
-            table.add_column(column)
-        table.add_column("found", justify="right")
-        for code, count in sorted(counts.items()):
-            rule = BY_CODE[code]
-            severity = next(f.severity for f in result.findings if f.code == code)
-            table.add_row(code, rule.name, f"[{_STYLE[severity]}]{severity}[/]", str(count))
-        console.print(table)
+    rows = []
+    for code, count in sorted(counts.items()):
+        severity = next(f.severity for f in result.findings if f.code == code)
+        rows.append((code, BY_CODE[code].name, severity, str(count)))
     severities = Counter(finding.severity for finding in result.findings)
     parts = [f"{severities[level]} {level}{'s' if severities[level] != 1 and level != 'info' else ''}"
              for level in ("error", "warning", "info") if severities[level]]
     total = len(result.findings)
     headline = f"{total} finding{'s' if total != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
     headline += f" in {result.files_checked} file{'s' if result.files_checked != 1 else ''}"
-    console.print(f"[bold]termshift check[/]: {headline}")
+    lines: list[tuple[str, str | None]] = [(f"termshift check: {headline}", "headline")]
     fixable = sum(1 for finding in result.findings if finding.fixable)
     if report.fixed:
-        console.print(f"fixed {report.fixed} finding{'s' if report.fixed != 1 else ''}")
+        lines.append((f"fixed {report.fixed} finding{'s' if report.fixed != 1 else ''}", None))
     if fixable:
-        console.print(f"{fixable} fixable with `termshift check --fix`")
+        lines.append((f"{fixable} fixable with `termshift check --fix`", None))
     if result.suppressed:
-        console.print(f"{result.suppressed} suppressed by comments")
+        lines.append((f"{result.suppressed} suppressed by comments", None))
     if result.baselined:
-        console.print(f"{result.baselined} already in the baseline")
+        lines.append((f"{result.baselined} already in the baseline", None))
     if result.stale:
-        console.print(f"[yellow]{len(result.stale)} baseline entr{'ies' if len(result.stale) != 1 else 'y'} "
-                      f"no longer match (fixed or gone): rewrite the baseline with --write-baseline to shrink it[/]")
-        from rich.markup import escape
+        lines.append((f"{len(result.stale)} baseline entr{'ies' if len(result.stale) != 1 else 'y'} no longer match "
+                      f"(fixed or gone): rewrite the baseline with --write-baseline to shrink it", "yellow"))
+        lines.extend((f"  stale: {entry.path}: {entry.code} {entry.text!s}", None) for entry in result.stale)
+    if total and not result.failing:
+        lines.append((f"nothing at or above {result.fail_on}: passing", None))
+    return rows, lines
 
-        for entry in result.stale:
-            console.print(f"  stale: {escape(entry.path)}: {entry.code} {escape(entry.text)!s}")
-    failing = len(result.failing)
-    if total and not failing:
-        console.print(f"nothing at or above {result.fail_on}: passing")
+
+def _rich_summary(rows: list[tuple[str, str, str, str]], lines: list[tuple[str, str | None]], err: TextIO) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(file=err, highlight=False, soft_wrap=True, emoji=False)
+    if rows:
+        table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+        for column in ("code", "rule", "severity"):
+            table.add_column(column)
+        table.add_column("found", justify="right")
+        for code, rule, severity, count in rows:
+            table.add_row(code, rule, f"[{_STYLE[severity]}]{severity}[/]", count)
+        console.print(table)
+    for text, style in lines:
+        if style == "headline":
+            head, rest = text.split(":", 1)
+            console.print(f"[bold]{head}[/]:{escape(rest)}")
+        elif style:
+            console.print(f"[{style}]{escape(text)}[/]")
+        else:
+            console.print(escape(text))
