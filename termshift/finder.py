@@ -411,6 +411,9 @@ def _child_qual(where: Scope, name: str) -> str | None:
     return None
 
 
+_LOUD: dict[str, "re.Pattern[str]"] = {}
+
+
 def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     """The lines a statement must touch for the identifier pass to have anything to do there, in order.
 
@@ -424,11 +427,19 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     mentions = finder.mentions
     text = finder.text
     starts = finder.pos.starts
+    pattern = _LOUD.get(finder.vocab.mention_pattern)
+    if pattern is None:
+        pattern = _LOUD[finder.vocab.mention_pattern] = re.compile(
+            f"(?i:{finder.vocab.mention_pattern})|attr|object|[^\\x00-\\x7f]")
     loud = set()
-    for number, start in enumerate(starts, 1):
-        line = text[start : starts[number]] if number < len(starts) else text[start:]
-        if mentions(line) or not line.isascii() or "attr" in line or "object" in line:
-            loud.add(number)
+    search = pattern.search
+    found = search(text)
+    while found is not None:  # one hit per line is enough: go on from the next line
+        number = bisect.bisect_right(starts, found.start())
+        loud.add(number)
+        if number >= len(starts):
+            break
+        found = search(text, starts[number])
     for node in strings:
         if node.__class__ is ast.Constant and node.value.__class__ is str and mentions(node.value):
             loud.update(range(node.lineno, node.end_lineno + 1))

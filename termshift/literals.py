@@ -26,7 +26,7 @@ from . import strings
 from .astwalk import calls, walk, walk_statements
 from .index import OWN
 from .sites import Action, Role, Site
-from .summary import dotted, may_spell
+from .summary import dotted, may_call
 from .vocabulary import MatchKind
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def registered_routes(tree: ast.Module, text: str | None = None) -> set[tuple[st
             for decorator in node.decorator_list:
                 if isinstance(decorator, ast.Call) and _callee_name(decorator) in ROUTE_DECORATORS:
                     routes.update(_route_args(decorator))
-    if not table and not may_spell(text, _REGISTRATION_WORDS):
+    if not table and not may_call(text, _REGISTRATION_WORDS, methods=True):
         return routes
     for node in calls(tree):  # registrations and route tables, wherever the call sits
         name = _callee_name(node)

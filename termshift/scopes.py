@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .astwalk import NodeVisitor, calls
 from .index import EXTERNAL, OWN, Ref, Type
-from .summary import dotted, may_spell, reads_locals, reads_own_locals
+from .summary import dotted, may_call, reads_locals, reads_own_locals
 
 if TYPE_CHECKING:
     from .finder import Finder
@@ -49,7 +49,6 @@ class Scope:
         self.bindings.setdefault(name, []).append(binding)
 
 
-_LOCALS_WORDS = ("locals", "vars")
 
 
 def _is_dunder(name: str) -> bool:
@@ -72,7 +71,7 @@ class ScopeBuilder(NodeVisitor):
         # Most files never call locals() or vars(): then no function needs a walk of
         # its own to ask, and where the source spells the word, one walk of the tree
         # tells whether there is such a call anywhere.
-        self._may_read_locals = may_spell(self.finder.text, _LOCALS_WORDS) and any(reads_locals(call) for call in calls(tree))
+        self._may_read_locals = may_call(self.finder.text, ("locals", "vars")) and any(reads_locals(call) for call in calls(tree))
         self.visit(tree)
 
     def generic_visit(self, node: ast.AST) -> None:

@@ -379,14 +379,31 @@ def _variable_kind(name: str, value: ast.AST | None) -> str:
     return "variable"
 
 
-_ASKED_CALLS = ("locals", "vars", "asdict", "astuple")
+def may_call(text: str | None, names: tuple[str, ...], *, methods: bool = False) -> bool:
+    """Can the source `text` call one of `names` (or, with `methods`, a method of that name)?
+
+    In ASCII source a name is spelled as it is, and a call of `locals` needs the
+    word standing alone, not inside `all_locals` or after a dot. Elsewhere
+    identifiers are NFKC-normalised, and without the text nobody can tell: then
+    the answer is yes, and the caller walks the tree to know.
+    """
+    if text is None or not text.isascii():
+        return True
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            before = text[start - 1:start]
+            after = text[end:end + 1]
+            if not (after.isalnum() or after == "_") and not (
+                    before.isalnum() or before == "_" or (before == "." and not methods)):
+                return True
+            start = text.find(name, end)
+    return False
 
 
-def may_spell(text: str | None, words: tuple[str, ...]) -> bool:
-    """Can the source `text` hold a name that contains one of `words`? A name in ASCII source
-    is spelled as it is; elsewhere identifiers are NFKC-normalised, and without the text
-    nobody can tell: then the answer is yes, and the caller walks the tree to know."""
-    return text is None or not text.isascii() or any(word in text for word in words)
+_READS_LOCALS = ("locals", "vars")
+_SERIALIZES = ("asdict", "astuple")
 
 
 def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_relative,
@@ -395,7 +412,10 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     `text`, the module's source, spares the walk of its calls when it never names the ones asked about."""
     summary = ModuleSummary(name=name, path=path, is_package=is_package)
     symbols = summary.symbols
-    module_calls = calls(tree) if may_spell(text, _ASKED_CALLS) else []
+    if may_call(text, _READS_LOCALS) or may_call(text, _SERIALIZES, methods=True):
+        module_calls = calls(tree)
+    else:
+        module_calls = []
     called = called_names(tree, module_calls)  # which per-function questions (asdict()) can have a yes
     # Only a module that calls locals() somewhere has functions that need a walk to ask.
     may_read_locals = any(reads_locals(call) for call in module_calls)

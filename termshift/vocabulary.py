@@ -116,7 +116,8 @@ class Vocabulary:
         )
         self._stems = tuple(sorted({term.old for term in self.terms}))
         self.needles = tuple(stem.encode() for stem in self._stems)
-        self._mention = re.compile("|".join(map(re.escape, self._stems)), re.IGNORECASE)
+        self.mention_pattern = "|".join(map(re.escape, self._stems))  # an old form, matched in any case
+        self._mention = re.compile(self.mention_pattern, re.IGNORECASE)
         self._memo: dict[str, str | None] = {}
 
     def mentions(self, text: str) -> bool:

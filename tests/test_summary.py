@@ -95,3 +95,15 @@ def test_the_source_text_only_spares_walks() -> None:
         assert with_text == summarize(*args)
         asked += with_text.serialized != [] or any(f.params_are_data for f in with_text.functions.values())
     assert asked  # some of them do call those
+
+
+def test_may_call_reads_names_as_the_parser_does() -> None:
+    from termshift.summary import may_call
+
+    assert may_call("x = locals()", ("locals",))
+    assert may_call("return vars", ("vars",))  # a name, even when not called here
+    assert not may_call("all_locals(); locals_ = 1; self.locals()", ("locals",))
+    assert may_call("dataclasses.asdict(job)", ("asdict",), methods=True)
+    assert not may_call("dataclasses.asdict(job)", ("asdict",))
+    assert may_call("ｌocals()", ("locals",))  # NFKC-normalised: can't tell from the text
+    assert may_call(None, ("locals",))

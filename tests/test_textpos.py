@@ -1,0 +1,16 @@
+"""Line starts: the same lines the parser counts, whichever line ends a file uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from termshift.textpos import Positions
+
+
+@pytest.mark.parametrize("text, starts", [
+    ("", [0]), ("a", [0]), ("a\n", [0, 2]), ("a\nb", [0, 2]), ("a\n\nb\n", [0, 2, 3, 5]),
+    ("x\r\ny\rz\n", [0, 3, 5, 7]), ("é\nü\n", [0, 2, 4]),
+])
+def test_line_starts(text: str, starts: list[int]) -> None:
+    assert Positions(text).starts == starts
+    assert Positions(text).line_col(len(text)) == (len(starts), len(text) - starts[-1])
