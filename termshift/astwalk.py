@@ -11,11 +11,12 @@ order, so callers that collect lists see no difference.
 from __future__ import annotations
 
 import ast
+import bisect
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
-__all__ = ["NodeVisitor", "called_names", "calls", "iter_child_nodes", "walk", "walk_statements"]
+__all__ = ["NodeVisitor", "called_names", "calls", "iter_child_nodes", "touches", "walk", "walk_statements"]
 
 _AST = ast.AST
 
@@ -113,6 +114,15 @@ def called_names(node: ast.AST, found: list[ast.Call] | None = None) -> set[str]
         elif func.__class__ is ast.Attribute:
             names.add(func.attr)
     return names
+
+
+def touches(lines: list[int], node: ast.AST) -> bool:
+    """Does the node, decorators included, span one of `lines` (in order)?"""
+    first = node.lineno
+    for decorator in getattr(node, "decorator_list", ()):
+        first = min(first, decorator.lineno)
+    index = bisect.bisect_left(lines, first)
+    return index < len(lines) and lines[index] <= node.end_lineno
 
 
 def iter_child_nodes(node: ast.AST) -> list[ast.AST]:

@@ -153,7 +153,9 @@ def analyze(
     everything = files.discover(root, [root], config.exclude)
     paths = [Path(path).resolve() for path in paths]
     targets = _targets(root, paths, everything, config)
-    project = Project.build(root, [*everything, *targets], config.first_party)
+    listed = set(everything)
+    outside = [path for path in targets if path not in listed]  # named files the walk left out
+    project = Project.build(root, [*everything, *outside], config.first_party)
     workspace = Workspace(root)
     index = Index(project, workspace.tree, _search_path(root, config), workspace.text)
     if replay.observing is not None:
@@ -161,10 +163,9 @@ def analyze(
     analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths)
 
     mentioning: set[Path] = set()
-    listed = set(everything)
     named = set(targets)
     flagged: list[Path] = []
-    for path in [*everything, *(path for path in targets if path not in listed)]:
+    for path in [*everything, *outside]:
         mentions, data, holds = files.read_mentioning(path, vocabulary.needles, also)
         if data is not None and COMMENT_MARK in data:
             analysis.marked.add(path)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder
-from .astwalk import NodeVisitor, walk
+from .astwalk import NodeVisitor, touches, walk
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .scopes import Binding, Scope, ScopeBuilder
 from .sites import Action, Role, Site
@@ -88,10 +88,11 @@ class Finder:
 
     def run(self) -> FileSites:
         module_scope = Scope("module", self.tree, None)
-        ScopeBuilder(self, module_scope).build(self.tree)
-        self._check_collisions()
         literals = LiteralFinder(self)  # its one walk of the tree also tells the identifier pass where strings sit
-        _SiteVisitor(self, literals).visit(self.tree)
+        loud = _loud_lines(self, literals.strings)
+        ScopeBuilder(self, module_scope, _busy_lines(self, loud)).build(self.tree)
+        self._check_collisions()
+        _SiteVisitor(self, literals, loud).visit(self.tree)
         literals.run()
         self.result.sites.sort(key=lambda site: (site.line, site.column))
         return self.result
@@ -411,7 +412,45 @@ def _child_qual(where: Scope, name: str) -> str | None:
     return None
 
 
-_LOUD: dict[str, "re.Pattern[str]"] = {}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _lines_with(finder: Finder, exact: tuple[str, ...], anycase: tuple[str, ...]) -> set[int]:
+    """The lines of the file that hold one of the words `exact` as written, or one of the
+    (lower-case) words `anycase` in any case, or a character outside ASCII."""
+    text, starts = finder.text, finder.pos.starts
+    lines: set[int] = set()
+    if text.isascii():
+        haystacks = ((text, exact), (text.lower(), anycase))
+    else:  # lower() may change lengths there: ask a pattern instead
+        haystacks = ((text, exact),)
+        pattern = re.compile("|".join(map(re.escape, anycase)) or "(?!)", re.IGNORECASE)
+        for found in (*pattern.finditer(text), *_NON_ASCII.finditer(text)):
+            lines.add(bisect.bisect_right(starts, found.start()))
+    last = len(starts)
+    for haystack, words in haystacks:
+        for word in words:
+            at = haystack.find(word)
+            while at >= 0:  # one hit per line is enough: go on from the next line
+                number = bisect.bisect_right(starts, at)
+                lines.add(number)
+                if number >= last:
+                    break
+                at = haystack.find(word, starts[number])
+    return lines
+
+
+def _busy_lines(finder: Finder, loud: list[int]) -> list[int]:
+    """The lines a statement must touch for the scope pass to record all of it, in order.
+
+    The loud lines (the identifier pass and the literal pass ask about what sits
+    there), and lines that may use a name a rename would make (it may be
+    shadowed) or bind one with `:=` (a binding inside an expression). Elsewhere
+    only the bindings that statements make, and the modules they import, count.
+    """
+    busy = _lines_with(finder, (":=",), tuple(sorted(finder.vocab.new_forms)))
+    busy.update(loud)
+    return sorted(busy)
 
 
 def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
@@ -425,21 +464,7 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     may be a loop variable over strings written elsewhere).
     """
     mentions = finder.mentions
-    text = finder.text
-    starts = finder.pos.starts
-    pattern = _LOUD.get(finder.vocab.mention_pattern)
-    if pattern is None:
-        pattern = _LOUD[finder.vocab.mention_pattern] = re.compile(
-            f"(?i:{finder.vocab.mention_pattern})|attr|object|[^\\x00-\\x7f]")
-    loud = set()
-    search = pattern.search
-    found = search(text)
-    while found is not None:  # one hit per line is enough: go on from the next line
-        number = bisect.bisect_right(starts, found.start())
-        loud.add(number)
-        if number >= len(starts):
-            break
-        found = search(text, starts[number])
+    loud = _lines_with(finder, ("attr", "object"), finder.vocab.stems)
     for node in strings:
         if node.__class__ is ast.Constant and node.value.__class__ is str and mentions(node.value):
             loud.update(range(node.lineno, node.end_lineno + 1))
@@ -451,13 +476,13 @@ class _SiteVisitor(NodeVisitor):
 
     skipped_fields = NodeVisitor.OPERATORS
 
-    def __init__(self, finder: Finder, context: LiteralFinder):
+    def __init__(self, finder: Finder, context: LiteralFinder, loud: list[int]):
         self.f = finder
         self.module_scope = finder._scopes[0]
         self.func_stack: list[ast.AST] = []
         self.parents = context.parents
         self.docstrings = context.docstrings
-        self._loud = _loud_lines(finder, context.strings)
+        self._loud = loud
 
     # Every site this pass emits, and every question it asks the index, starts
     # from a name or string inside the statement at hand that mentions the term
@@ -478,12 +503,7 @@ class _SiteVisitor(NodeVisitor):
         return handler
 
     def _may_mention(self, node: ast.stmt) -> bool:
-        first = node.lineno
-        for decorator in getattr(node, "decorator_list", ()):
-            first = min(first, decorator.lineno)
-        loud = self._loud
-        index = bisect.bisect_left(loud, first)
-        return index < len(loud) and loud[index] <= node.end_lineno
+        return touches(self._loud, node)
 
     def scope(self, node: ast.AST) -> Scope:
         return self.f.scope_of.get(id(node), self.module_scope)

@@ -7,39 +7,46 @@ the project's own class.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 _INITS = ("__init__.py", "__init__.pyi")
+_SUFFIXES = (".py", ".pyi")
 
 
-def _is_package_dir(folder: Path, cache: dict[Path, bool]) -> bool:
+def _is_package_dir(folder: str, cache: dict[str, bool]) -> bool:
     known = cache.get(folder)
     if known is None:
-        known = cache[folder] = any((folder / init).is_file() for init in _INITS)
+        known = cache[folder] = any(os.path.isfile(os.path.join(folder, init)) for init in _INITS)
     return known
 
 
-def module_names(root: Path, path: Path, cache: dict[Path, bool]) -> list[str]:
+def module_names(root: Path, path: Path, cache: dict[str, bool]) -> list[str]:
     """The names a file can be imported as: by its packages, and by its path from the root.
 
     Two names because a folder without `__init__.py` may be a namespace package
     (`app/jobs.py` imported as `app.jobs`) or a plain directory on sys.path
-    (`tests/test_jobs.py` imported as `test_jobs`).
+    (`tests/test_jobs.py` imported as `test_jobs`). Worked out on strings: a
+    project has thousands of files, and pathlib's operations cost more than the rest.
     """
-    stem = path.stem
+    top, text = str(root), str(path)
+    folder, filename = os.path.split(text)
+    stem = filename.rpartition(".")[0] or filename
     parts = [] if stem == "__init__" else [stem]
-    folder = path.parent
-    while folder != root and _is_package_dir(folder, cache):
-        parts.insert(0, folder.name)
-        folder = folder.parent
+    while folder != top:
+        if not _is_package_dir(folder, cache):
+            break
+        folder, name = os.path.split(folder)
+        if not name:  # the top of the file system
+            break
+        parts.insert(0, name)
     names = [".".join(parts)] if parts else []
-    try:
-        relative = path.relative_to(root).with_suffix("")
-    except ValueError:
+    prefix = top if top.endswith(os.sep) else top + os.sep
+    if not text.startswith(prefix):
         return names
-    rel_parts = list(relative.parts)
+    rel_parts = text[len(prefix):].rpartition(".")[0].split(os.sep) if "." in filename else text[len(prefix):].split(os.sep)
     if rel_parts and rel_parts[-1] == "__init__":
         rel_parts.pop()
     if rel_parts and all(part.isidentifier() for part in rel_parts):
@@ -60,9 +67,9 @@ class Project:
     @classmethod
     def build(cls, root: Path, files: Iterable[Path], first_party: Iterable[str] = ()) -> "Project":
         project = cls(root=root)
-        cache: dict[Path, bool] = {}
+        cache: dict[str, bool] = {}
         for path in files:
-            if path.suffix not in (".py", ".pyi"):
+            if not path.name.endswith(_SUFFIXES):
                 continue
             names = module_names(root, path, cache)
             if not names:
@@ -71,9 +78,9 @@ class Project:
             for name in names:
                 existing = project.modules.get(name)
                 # A .py beats a .pyi stub of the same module.
-                if existing is None or existing.suffix == ".pyi":
+                if existing is None or existing.name.endswith(".pyi"):
                     project.modules[name] = path
-                if path.stem == "__init__":
+                if path.name in _INITS:
                     project.packages.add(name)
                 project.top_level.add(name.split(".")[0])
         project.top_level.update(first_party)

@@ -12,9 +12,9 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .astwalk import NodeVisitor, calls
+from .astwalk import NodeVisitor, touches
 from .index import EXTERNAL, OWN, Ref, Type
-from .summary import dotted, may_call, reads_locals, reads_own_locals
+from .summary import dotted, locals_lines, reads_locals_at
 
 if TYPE_CHECKING:
     from .finder import Finder
@@ -57,21 +57,44 @@ def _is_dunder(name: str) -> bool:
 
 
 class ScopeBuilder(NodeVisitor):
-    """First pass: every scope, its bindings, and the scope each node lives in."""
+    """First pass: every scope, its bindings, and the scope each node lives in.
+
+    With `busy` lines, a statement that touches none of them is taken in
+    quietly: the bindings it makes and the modules it imports are recorded (a
+    busy line elsewhere may ask for them), but its expressions are not
+    entered, and nobody will ask for the scope of anything inside it. Most of
+    a file that mentions the term once is such statements.
+    """
 
     skipped_fields = NodeVisitor.OPERATORS  # nobody asks for the scope of `Load()`
 
-    def __init__(self, finder: Finder, module_scope: Scope):
+    def __init__(self, finder: Finder, module_scope: Scope, busy: list[int] | None = None):
         self.finder = finder
         self.scope = module_scope
-        self._may_read_locals = True  # `build` narrows it down
+        self._locals_at: list[int] | None = None  # `build` narrows it down
+        self._busy = busy
         finder._scopes = [module_scope]
+
+    @classmethod
+    def _handler(cls, node_class: type):
+        handler = super()._handler(node_class)
+        quiet = getattr(cls, "_quiet_" + node_class.__name__, None)
+        if quiet is not None:  # a statement that can be taken in quietly (any other: always whole)
+            whole = handler
+
+            def handler(self: "ScopeBuilder", node: ast.stmt) -> None:
+                if self._busy is None or touches(self._busy, node):
+                    whole(self, node)
+                else:
+                    quiet(self, node)
+
+            cls._handlers[node_class] = handler
+        return handler
 
     def build(self, tree: ast.Module) -> None:
         # Most files never call locals() or vars(): then no function needs a walk of
-        # its own to ask, and where the source spells the word, one walk of the tree
-        # tells whether there is such a call anywhere.
-        self._may_read_locals = may_call(self.finder.text, ("locals", "vars")) and any(reads_locals(call) for call in calls(tree))
+        # its own to ask, and elsewhere only the functions on whose lines it is named.
+        self._locals_at = locals_lines(self.finder.text, tree)
         self.visit(tree)
 
     def generic_visit(self, node: ast.AST) -> None:
@@ -241,6 +264,9 @@ class ScopeBuilder(NodeVisitor):
                 self.visit(arg.annotation)
         if node.returns is not None:
             self.visit(node.returns)
+        self._function_scope(node)
+
+    def _function_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         scope = self._push("function", node, self._qual(node.name))
         method_of = self.scope.class_qual if self.scope.kind == "class" else None
         if method_of:
@@ -259,7 +285,7 @@ class ScopeBuilder(NodeVisitor):
         decorators = {dotted(d) for d in getattr(node, "decorator_list", [])}
         is_static = "staticmethod" in decorators
         # locals() makes the parameter names data (dict keys, flags): they keep their spelling.
-        names_are_data = self._may_read_locals and reads_own_locals(node)
+        names_are_data = reads_locals_at(self._locals_at, node)
         for arg in (*positional, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is None:
                 continue
@@ -310,3 +336,92 @@ class ScopeBuilder(NodeVisitor):
 
     def visit_DictComp(self, node: ast.DictComp) -> None:
         self._comprehension(node, [node.key, node.value])
+
+    # quiet statements: their bindings, not their expressions ----------------
+
+    def _quiet_Expr(self, node: ast.stmt) -> None:
+        pass
+
+    _quiet_Return = _quiet_Raise = _quiet_Assert = _quiet_Pass = _quiet_Break = _quiet_Continue = _quiet_Expr
+
+    def _quiet_store(self, target: ast.AST, kind: str, value: ast.AST | None) -> None:
+        """The names a target binds, as the whole visit binds them: a bare name of an assignment
+        is an "assign", names inside tuples and starred ones (and deleted ones) are "other"."""
+        if isinstance(target, ast.Name):
+            self._target_scope(target.id).bind(target.id, Binding(kind, target, value=value))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._quiet_store(element, kind, value)
+        elif isinstance(target, ast.Starred):
+            self._quiet_store(target.value, kind, value)
+
+    def _quiet_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self._target_scope(target.id).bind(target.id, Binding("assign", target, value=node.value))
+            else:
+                self._quiet_store(target, "other", None)
+
+    def _quiet_AugAssign(self, node: ast.AugAssign) -> None:
+        self._quiet_store(node.target, "other", None)
+
+    def _quiet_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            self._quiet_store(target, "other", None)
+
+    def _quiet_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if isinstance(node.target, ast.Name):
+            self._target_scope(node.target.id).bind(
+                node.target.id, Binding("annassign", node.target, value=node.value, annotation=node.annotation)
+            )
+
+    def _quiet_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self._quiet_store(node.target, "for", node.iter)
+        for stmt in node.body + node.orelse:
+            self.visit(stmt)
+
+    _quiet_AsyncFor = _quiet_For
+
+    def _quiet_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._quiet_store(item.optional_vars, "with", item.context_expr)
+        for stmt in node.body:
+            self.visit(stmt)
+
+    _quiet_AsyncWith = _quiet_With
+
+    def _quiet_If(self, node: ast.If | ast.While) -> None:
+        for stmt in node.body + node.orelse:
+            self.visit(stmt)
+
+    _quiet_While = _quiet_If
+
+    def _quiet_Try(self, node: ast.Try) -> None:
+        for stmt in node.body:
+            self.visit(stmt)
+        for handler in node.handlers:
+            if handler.name:
+                self._target_scope(handler.name).bind(handler.name, Binding("other", handler))
+            for stmt in handler.body:
+                self.visit(stmt)
+        for stmt in node.orelse + node.finalbody:
+            self.visit(stmt)
+
+    _quiet_TryStar = _quiet_Try
+
+    def _quiet_ClassDef(self, node: ast.ClassDef) -> None:
+        self._target_scope(node.name).bind(node.name, Binding("class", node))
+        scope = self._push("class", node, self._qual(node.name))
+        if self.scope.kind in ("module", "class"):
+            scope.class_qual = f"{self.finder.module}:{scope.qualname}"
+        outer, self.scope = self.scope, scope
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope = outer
+
+    def _quiet_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self._target_scope(node.name).bind(node.name, Binding("def", node))
+        self._function_scope(node)
+
+    _quiet_AsyncFunctionDef = _quiet_FunctionDef

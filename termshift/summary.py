@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .astwalk import called_names, calls, iter_child_nodes, walk, walk_statements
+from .astwalk import called_names, calls, iter_child_nodes, touches, walk, walk_statements
 
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
@@ -157,8 +157,8 @@ class ModuleSummary:
     dynamic: bool = False  # a module __getattr__: any attribute may exist
 
 
-def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, may_read_locals: bool = True) -> FunctionInfo:
-    """`may_read_locals=False`: the module calls neither locals() nor vars() anywhere."""
+def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, locals_at: list[int] | None = None) -> FunctionInfo:
+    """`locals_at`: where the module may call locals() or vars() (`locals_lines`)."""
     args = node.args
     params = tuple(
         arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
@@ -180,7 +180,7 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, may_read_locals:
         decorators=tuple(filter(None, (dotted(_decorator_target(d)) for d in node.decorator_list))),
         kwargs_keys=frozenset(keys),
         forwards=forwards,
-        params_are_data=may_read_locals and reads_own_locals(node),
+        params_are_data=reads_locals_at(locals_at, node),
     )
 
 
@@ -299,7 +299,7 @@ def _self_attribute(target: ast.AST, self_name: str) -> str | None:
     return None
 
 
-def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, may_read_locals: bool = True) -> ClassInfo:
+def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, locals_at: list[int] | None = None) -> ClassInfo:
     qualname = f"{prefix}{node.name}"
     info = ClassInfo(
         name=node.name,
@@ -310,7 +310,7 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, may
     fields: list[str] = []
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            function = function_info(stmt, may_read_locals)
+            function = function_info(stmt, locals_at)
             summary.functions[f"{qualname}.{stmt.name}"] = function
             returns = ("ann", function.returns) if function.returns else None
             is_property = any(d.endswith("property") or d.endswith(".setter") for d in function.decorators)
@@ -320,7 +320,7 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, may
             )
             _collect_self_attributes(stmt, info)
         elif isinstance(stmt, ast.ClassDef):
-            nested = summarize_class(stmt, f"{qualname}.", summary, may_read_locals)
+            nested = summarize_class(stmt, f"{qualname}.", summary, locals_at)
             summary.classes[nested.qualname] = nested
             info.members[stmt.name] = Member("class")
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
@@ -379,16 +379,10 @@ def _variable_kind(name: str, value: ast.AST | None) -> str:
     return "variable"
 
 
-def may_call(text: str | None, names: tuple[str, ...], *, methods: bool = False) -> bool:
-    """Can the source `text` call one of `names` (or, with `methods`, a method of that name)?
-
-    In ASCII source a name is spelled as it is, and a call of `locals` needs the
-    word standing alone, not inside `all_locals` or after a dot. Elsewhere
-    identifiers are NFKC-normalised, and without the text nobody can tell: then
-    the answer is yes, and the caller walks the tree to know.
-    """
-    if text is None or not text.isascii():
-        return True
+def _name_offsets(text: str, names: tuple[str, ...], methods: bool) -> list[int]:
+    """Where one of `names` stands alone in the text (not inside `all_locals`, nor after
+    a dot unless `methods`)."""
+    found = []
     for name in names:
         start = text.find(name)
         while start >= 0:
@@ -397,13 +391,53 @@ def may_call(text: str | None, names: tuple[str, ...], *, methods: bool = False)
             after = text[end:end + 1]
             if not (after.isalnum() or after == "_") and not (
                     before.isalnum() or before == "_" or (before == "." and not methods)):
-                return True
+                found.append(start)
             start = text.find(name, end)
-    return False
+    return found
+
+
+def may_call(text: str | None, names: tuple[str, ...], *, methods: bool = False) -> bool:
+    """Can the source `text` call one of `names` (or, with `methods`, a method of that name)?
+
+    In ASCII source a name is spelled as it is: a call of `locals` needs the
+    word standing alone. Elsewhere identifiers are NFKC-normalised, and without
+    the text nobody can tell: then the answer is yes, and the caller walks the
+    tree to know.
+    """
+    return text is None or not text.isascii() or bool(_name_offsets(text, names, methods))
 
 
 _READS_LOCALS = ("locals", "vars")
 _SERIALIZES = ("asdict", "astuple")
+
+
+def locals_lines(text: str | None, tree: ast.Module) -> list[int] | None:
+    """Where the module may call locals() or vars(): [] nowhere, else the lines a function
+    must span to call them, or None when that takes a walk of every function to tell.
+
+    Parameter names become data in such a function (`reads_own_locals`), and
+    finding out costs a walk of the function; most modules never name either.
+    """
+    if text is not None and text.isascii():
+        offsets = sorted(_name_offsets(text, _READS_LOCALS, False))
+        if "\r" in text:
+            from .textpos import Positions
+
+            return sorted({Positions(text).line_col(offset)[0] for offset in offsets})
+        lines, line, at = [], 1, 0
+        for offset in offsets:
+            line += text.count("\n", at, offset)
+            at = offset
+            lines.append(line)
+        return lines
+    return None if any(reads_locals(call) for call in calls(tree)) else []
+
+
+def reads_locals_at(locals_at: list[int] | None, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:
+    """`reads_own_locals(node)`, asked only where `locals_lines` says it can be yes."""
+    if locals_at is not None and (not locals_at or not touches(locals_at, node)):
+        return False
+    return reads_own_locals(node)
 
 
 def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_relative,
@@ -412,13 +446,9 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     `text`, the module's source, spares the walk of its calls when it never names the ones asked about."""
     summary = ModuleSummary(name=name, path=path, is_package=is_package)
     symbols = summary.symbols
-    if may_call(text, _READS_LOCALS) or may_call(text, _SERIALIZES, methods=True):
-        module_calls = calls(tree)
-    else:
-        module_calls = []
-    called = called_names(tree, module_calls)  # which per-function questions (asdict()) can have a yes
-    # Only a module that calls locals() somewhere has functions that need a walk to ask.
-    may_read_locals = any(reads_locals(call) for call in module_calls)
+    locals_at = locals_lines(text, tree)
+    # Which per-function questions (asdict()) can have a yes: a walk of the calls, where they may be named.
+    called = called_names(tree) if may_call(text, _SERIALIZES, methods=True) else set()
 
     def visit_block(body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -426,13 +456,13 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
 
     def visit(stmt: ast.stmt) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            function = function_info(stmt, may_read_locals)
+            function = function_info(stmt, locals_at)
             summary.functions[stmt.name] = function
             symbols[stmt.name] = Symbol("function", type_ref=("ann", function.returns) if function.returns else None)
             if stmt.name == "__getattr__":
                 summary.dynamic = True
         elif isinstance(stmt, ast.ClassDef):
-            info = summarize_class(stmt, "", summary, may_read_locals)
+            info = summarize_class(stmt, "", summary, locals_at)
             summary.classes[info.qualname] = info
             symbols[stmt.name] = Symbol("class")
         elif isinstance(stmt, ast.Import):

@@ -114,10 +114,9 @@ class Vocabulary:
         self.new_forms = frozenset(
             form for term in self.terms for form in (term.new, term.new_plural)
         )
-        self._stems = tuple(sorted({term.old for term in self.terms}))
-        self.needles = tuple(stem.encode() for stem in self._stems)
-        self.mention_pattern = "|".join(map(re.escape, self._stems))  # an old form, matched in any case
-        self._mention = re.compile(self.mention_pattern, re.IGNORECASE)
+        self.stems = tuple(sorted({term.old for term in self.terms}))  # every old form holds one, in some case
+        self.needles = tuple(stem.encode() for stem in self.stems)
+        self._mention = re.compile("|".join(map(re.escape, self.stems)), re.IGNORECASE)
         self._memo: dict[str, str | None] = {}
 
     def mentions(self, text: str) -> bool:
