@@ -29,6 +29,8 @@ def build() -> JobRecord:
     "app/use.py": '''\
 import contextlib
 
+import redis
+
 from app.models import JobRecord, build
 
 step = "the global one"
@@ -36,7 +38,8 @@ step = "the global one"
 
 def shadows():
     job = 1
-    return job, step
+    seen = step
+    return job
 
 
 def bound_quietly(items):
@@ -51,11 +54,13 @@ def bound_quietly(items):
         pass
     if (found := build()) is not None:
         pass
+    if (client := redis.Redis()) is not None:
+        pass
     total = 0
     total += 1
     del total
     annotated: JobRecord = build()
-    return first.job_id, record.job_id, found.job_id, annotated.job_id, guard, handle, error, rest
+    return first.job_id, record.job_id, found.job_id, annotated.job_id, guard, handle, error, rest, client.job_count
 
 
 def matched(value):
@@ -104,11 +109,11 @@ def test_quiet_statements_change_nothing(tmp_path: Path, monkeypatch: pytest.Mon
     assert any("shadowed" in collision[-1] for collision in collisions), collisions
     use = [site for site in sites if site[0] == "app/use.py"]
     # first, found and annotated: bound by a quiet tuple assignment, walrus, annotation (record: by a
-    # loop over anything)
-    assert [site[7].value for site in use if site[1] == 29 and site[3] == "job_id"] == [
-        "rename", "unresolved", "rename", "rename"]
-    assert [site[7].value for site in use if site[1] == 38] == ["rename"]  # held, bound by a match pattern
-    assert [site[7].value for site in use if site[1] == 41 and site[3] == "job_name"] == ["external"]  # locals()
+    # loop over anything); client: a third-party object, bound by a walrus
+    assert [site[7].value for site in use if site[1] == 34] == [
+        "rename", "unresolved", "rename", "rename", "external"]
+    assert [site[7].value for site in use if site[1] == 43] == ["rename"]  # held, bound by a match pattern
+    assert [site[7].value for site in use if site[1] == 46 and site[3] == "job_name"] == ["external"]  # locals()
 
 
 def test_most_statements_are_taken_in_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
