@@ -8,6 +8,8 @@ dotted references only — no syntax trees — so they are small and picklable.
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 from dataclasses import dataclass, field
 
 from .astwalk import called_names, calls, iter_child_nodes, touches, walk, walk_statements
@@ -396,15 +398,37 @@ def _name_offsets(text: str, names: tuple[str, ...], methods: bool) -> list[int]
     return found
 
 
+def name_lines(text: str, names: tuple[str, ...], *, methods: bool = False) -> list[int]:
+    """The lines, in order, where one of `names` stands alone as a name (with `methods`, also
+    after a dot). A name outside ASCII is NFKC-normalised first, as the parser does."""
+    from .textpos import Positions
+
+    offsets = _name_offsets(text, names, methods)
+    if text.isascii() and not offsets:
+        return []
+    starts = Positions(text).starts
+    found = {bisect.bisect_right(starts, offset) for offset in offsets}
+    if not text.isascii():
+        import unicodedata
+
+        match = _NON_ASCII.search(text)
+        while match is not None:  # each line outside ASCII once, normalised
+            number = bisect.bisect_right(starts, match.start())
+            end = starts[number] if number < len(starts) else len(text)
+            if number not in found and _name_offsets(unicodedata.normalize("NFKC", text[starts[number - 1]:end]),
+                                                     names, methods):
+                found.add(number)
+            match = _NON_ASCII.search(text, end)
+    return sorted(found)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def may_call(text: str | None, names: tuple[str, ...], *, methods: bool = False) -> bool:
     """Can the source `text` call one of `names` (or, with `methods`, a method of that name)?
-
-    In ASCII source a name is spelled as it is: a call of `locals` needs the
-    word standing alone. Elsewhere identifiers are NFKC-normalised, and without
-    the text nobody can tell: then the answer is yes, and the caller walks the
-    tree to know.
-    """
-    return text is None or not text.isascii() or bool(_name_offsets(text, names, methods))
+    Without the text nobody can tell: then the answer is yes, and the caller walks the tree."""
+    return text is None or bool(name_lines(text, names, methods=methods))
 
 
 _READS_LOCALS = ("locals", "vars")
@@ -413,23 +437,13 @@ _SERIALIZES = ("asdict", "astuple")
 
 def locals_lines(text: str | None, tree: ast.Module) -> list[int] | None:
     """Where the module may call locals() or vars(): [] nowhere, else the lines a function
-    must span to call them, or None when that takes a walk of every function to tell.
+    must span to call them, or None (without the text) when every function must be asked.
 
     Parameter names become data in such a function (`reads_own_locals`), and
     finding out costs a walk of the function; most modules never name either.
     """
-    if text is not None and text.isascii():
-        offsets = sorted(_name_offsets(text, _READS_LOCALS, False))
-        if "\r" in text:
-            from .textpos import Positions
-
-            return sorted({Positions(text).line_col(offset)[0] for offset in offsets})
-        lines, line, at = [], 1, 0
-        for offset in offsets:
-            line += text.count("\n", at, offset)
-            at = offset
-            lines.append(line)
-        return lines
+    if text is not None:
+        return name_lines(text, _READS_LOCALS)
     return None if any(reads_locals(call) for call in calls(tree)) else []
 
 

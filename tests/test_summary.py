@@ -105,5 +105,14 @@ def test_may_call_reads_names_as_the_parser_does() -> None:
     assert not may_call("all_locals(); locals_ = 1; self.locals()", ("locals",))
     assert may_call("dataclasses.asdict(job)", ("asdict",), methods=True)
     assert not may_call("dataclasses.asdict(job)", ("asdict",))
-    assert may_call("ｌocals()", ("locals",))  # NFKC-normalised: can't tell from the text
-    assert may_call(None, ("locals",))
+    assert may_call("ｌocals()", ("locals",))  # NFKC-normalised, as the parser reads it
+    assert not may_call("text = 'ünïcode'\nall_locals()", ("locals",))
+    assert may_call(None, ("locals",))  # no text: can't tell
+
+
+def test_name_lines() -> None:
+    from termshift.summary import name_lines
+
+    assert name_lines("a = 1\nx = vars()\r\nlocals()\n", ("locals", "vars")) == [2, 3]
+    assert name_lines("é = 1\ny = ｖars()\nz = vars\n", ("vars",)) == [2, 3]
+    assert name_lines("é = 1\n", ("vars",)) == []
