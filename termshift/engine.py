@@ -9,6 +9,7 @@ half renamed). `apply` writes, or only reports, what the plan changes.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime
 import os
 import re
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from . import deprecation, files, markers, parallel, replay
 from .config import Config
-from .index import Index
+from .index import Index, summarize_module
 from .project import Project, absolute_module
 from .sites import Action, Site
 from .vocabulary import Vocabulary
@@ -208,31 +209,46 @@ def analyze(
     sizes = [len(workspace.raw.get(path) or b"") for path in pending]
     pooled = bool(pending) and parallel.worth_a_pool(workers, len(pending), sum(sizes))
     ahead = _imported(project, workspace, pending, {project.module_of[path] for path in facts_from}) if pooled else []
-    strings, fetched = _gather(index, workspace, vocabulary, store, facts_from, with_strings=bool(pending),
-                               workers=workers, ahead=ahead)
-    if pending:
-        index.routes, index.string_roles = _string_facts(strings)
-        for path in pending:  # a target outside the project is summarised as it is found
-            module = project.module_of.get(path, path.stem)
-            if module not in index._summaries or index._summaries[module] is None:
-                tree = workspace.tree(path)
-                if tree is not None:
-                    index.summarize(tree, module, path)
-        index.seal()
-        for name, summary in fetched:
-            index.prefetch(name, summary)
-        if not pooled:
-            workers = 1
-        else:
-            from . import finder, thirdparty  # noqa: F401  (once, here: not again in every forked worker)
-        job = _FindJob(workspace, index, vocabulary)
-        for path, outcome in zip(pending, parallel.run(_find_file, pending, job, workers, weights=sizes,
-                                                       progress=progress)):
-            outcomes[path] = outcome[:3]
-            if outcome[0] == "sites" and replay.observing is not None:
-                replay.observing.files.update(outcome[4])
-            if store is not None:
-                store.save_findings(path, outcome)
+    crew = parallel.Crew(workers) if pooled and parallel.start_method() == "fork" else None
+    if pooled:
+        from . import finder, thirdparty  # noqa: F401  (once, here: not again in every forked worker)
+
+    def prepare(update: tuple) -> _FindJob:
+        """In a crew worker, after the gather: the index as the parent settled it."""
+        _settle(index, *update)
+        return _FindJob(workspace, index, vocabulary)
+
+    with crew or contextlib.nullcontext():
+        strings, adopted, fetched, gathered = _gather(
+            index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers, ahead=ahead,
+            crew=(crew, pending, prepare) if crew is not None else None)
+        for name, summary in adopted:
+            index.adopt(name, summary)
+        if pending:
+            extra = []  # a target outside the project is summarised as it is found
+            for path in pending:
+                module = project.module_of.get(path, path.stem)
+                if module not in index._summaries or index._summaries[module] is None:
+                    tree = workspace.tree(path)
+                    if tree is not None:
+                        extra.append((module, summarize_module(project, tree, module, path, workspace.text(path))))
+            update = ((), *_string_facts(strings), extra, fetched)
+            _settle(index, *update)
+            if crew is not None and crew.started:
+                # Each file is searched by the worker that parsed it for the gather, where its tree still is.
+                first = {path: number for number, path in enumerate(gathered)}
+                found = crew.second((adopted, *update[1:]), pending, sizes, [first.get(path) for path in pending],
+                                    progress)
+            else:
+                job = _FindJob(workspace, index, vocabulary)
+                found = parallel.run(_find_file, pending, job, workers if pooled else 1, weights=sizes,
+                                     progress=progress)
+            for path, outcome in zip(pending, found):
+                outcomes[path] = outcome[:3]
+                if outcome[0] == "sites" and replay.observing is not None:
+                    replay.observing.files.update(outcome[4])
+                if store is not None:
+                    store.save_findings(path, outcome)
     index.seal()
 
     for path in work:
@@ -445,12 +461,17 @@ _FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b"
 
 
 def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
-            *, with_strings: bool, workers: int, ahead: list[Path] = ()) -> tuple[list[tuple], list[tuple]]:
-    """`index.gather` of the modules in `paths`, each summarised once (by a pool worker when that
-    pays, or read from the cache), adopted in the order `gather` would have summarised them; with
-    `with_strings`, each module's share of the string facts, in the order of `paths`; and the
-    summaries of the modules in `ahead`, made in the same round, as (name, summary) for
-    `Index.prefetch`."""
+            *, with_strings: bool, workers: int, ahead: list[Path] = (),
+            crew: "tuple[parallel.Crew, list[Path], Callable[[tuple], _FindJob]] | None" = None,
+            ) -> tuple[list[tuple], list[tuple], list[tuple], list[Path]]:
+    """The summaries of the modules in `paths`, each made once (by a pool worker when that
+    pays, or read from the cache), as (name, summary) in the order `index.gather` would
+    have adopted them; with `with_strings`, each module's share of the string facts, in the
+    order of `paths`; the summaries of the modules in `ahead`, made in the same round, as
+    (name, summary) for `Index.prefetch`; and the modules summarised in this round.
+
+    With a `crew` (the crew, the files it will search next, and how its workers then get
+    ready), the round is the crew's first: its workers keep the trees they parse."""
     project = index.project
     order: list[str] = []
     names_of: dict[Path, list[str]] = {}
@@ -478,7 +499,12 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
         elif with_strings:
             from . import literals  # noqa: F401  (once, here: not again in every forked worker)
         job = _ShareJob(workspace, project, vocabulary.needles, names_of, frozenset(paths) if with_strings else frozenset())
-        for path, (summaries, share) in zip(missing, parallel.run(_module_share, missing, job, workers, weights=sizes)):
+        if crew is not None and workers > 1 and len(missing) > 1:
+            team, then, prepare = crew
+            made = team.first(_module_share, missing, job, sizes, second=_find_file, second_items=then, prepare=prepare)
+        else:
+            made = parallel.run(_module_share, missing, job, workers, weights=sizes)
+        for path, (summaries, share) in zip(missing, made):
             shares[path] = (summaries, share)
             if store is not None:
                 for name, summary in summaries.items():
@@ -486,12 +512,23 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
                         store.save(name, path, summary)
                 if share is not None:
                     store.save_strings(path, share)
-    for name in order[:facts]:
-        index.adopt(name, shares[project.modules[name]][0].get(name))
+    adopted = [(name, shares[project.modules[name]][0].get(name)) for name in order[:facts]]
     fetched = [(name, shares[project.modules[name]][0].get(name)) for name in order[facts:]]
-    if not with_strings:
-        return [], fetched
-    return [shares[path][1] for path in paths if shares[path][1] is not None], fetched
+    strings = [shares[path][1] for path in paths if shares[path][1] is not None] if with_strings else []
+    return strings, adopted, fetched, missing
+
+
+def _settle(index: Index, adopted: list[tuple], routes, string_roles, extra: list[tuple], fetched: list[tuple]) -> None:
+    """What the parent learnt from the gather, given to an index: in the parent, and in a crew
+    worker, whose own copy of the index must end up the same."""
+    for name, summary in adopted:
+        index.adopt(name, summary)
+    index.routes, index.string_roles = routes, string_roles
+    for name, summary in extra:
+        index.adopt(name, summary)
+    index.seal()
+    for name, summary in fetched:
+        index.prefetch(name, summary)
 
 
 def _size(workspace: Workspace, path: Path) -> int:
@@ -519,7 +556,6 @@ class _ShareJob:
 def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
     """A module's summaries (None when it can't be parsed) and its share of the string facts:
     functions of its text alone, so pool workers make them and the cache keeps them."""
-    from .index import summarize_module
 
     tree = job.workspace.tree(path)
     if tree is None:

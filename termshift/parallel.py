@@ -148,9 +148,7 @@ def _forked(work, items, state, workers, order, results, progress) -> None:
     as it is done. multiprocessing's Pool costs ~15 ms to start and stop, three times per run;
     this costs ~3.
     """
-    tasks_read, tasks_write = os.pipe()
-    os.write(tasks_write, b"".join(_INDEX.pack(index) for index in order))
-    os.close(tasks_write)
+    tasks_read = _queue(order)
     children: dict[int, int] = {}  # result pipe -> pid
     try:
         for _ in range(workers):
@@ -167,16 +165,37 @@ def _forked(work, items, state, workers, order, results, progress) -> None:
     finally:
         if tasks_read >= 0:
             os.close(tasks_read)
-        for read_end, pid in children.items():
-            try:
-                os.close(read_end)
-            except OSError:
-                pass
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except OSError:
-                pass
-            os.waitpid(pid, 0)
+        _stop(children)
+
+
+def _queue(order: Sequence[int]) -> int:
+    """A pipe holding the item numbers in `order`, to be read by whoever is free: its read end."""
+    tasks_read, tasks_write = os.pipe()
+    os.write(tasks_write, b"".join(_INDEX.pack(index) for index in order))
+    os.close(tasks_write)
+    return tasks_read
+
+
+def _taken(tasks: int) -> Iterator[int]:
+    """The item numbers this worker takes from the shared pipe, until it is empty."""
+    while True:
+        number = os.read(tasks, _INDEX.size)
+        if len(number) < _INDEX.size:
+            return
+        yield _INDEX.unpack(number)[0]
+
+
+def _stop(children: dict[int, int]) -> None:
+    for read_end, pid in children.items():
+        try:
+            os.close(read_end)
+        except OSError:
+            pass
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
 
 
 def _child(work, items, state, tasks: int, out: int) -> None:
@@ -184,20 +203,41 @@ def _child(work, items, state, tasks: int, out: int) -> None:
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us with SIGTERM
-        while True:
-            number = os.read(tasks, _INDEX.size)
-            if len(number) < _INDEX.size:
-                break
-            (index,) = _INDEX.unpack(number)
-            try:
-                payload = pickle.dumps((index, work(state, items[index])), pickle.HIGHEST_PROTOCOL)
-            except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
-                payload = _failure(index, error)
-            _write_all(out, _LENGTH.pack(len(payload)) + payload)
+        _answer(work, items, state, _taken(tasks), out)
     except BaseException:  # noqa: BLE001  (a broken pipe: the parent is gone or gave up)
         code = 1
     finally:
         os._exit(code)
+
+
+def _answer(work, items, state, indices: Iterable[int], out: int) -> None:
+    for index in indices:
+        try:
+            payload = pickle.dumps((index, work(state, items[index])), pickle.HIGHEST_PROTOCOL)
+        except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
+            payload = _failure(index, error)
+        _send(out, payload)
+
+
+def _send(fd: int, payload: bytes) -> None:
+    _write_all(fd, _LENGTH.pack(len(payload)) + payload)
+
+
+def _receive(fd: int) -> bytes:
+    """One frame `_send` wrote, read whole (a pipe hands it over in pieces)."""
+    header = _read_exactly(fd, _LENGTH.size)
+    return _read_exactly(fd, _LENGTH.unpack(header)[0])
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise EOFError("the other end of the pipe is gone")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _failure(index: int, error: BaseException) -> bytes:
@@ -216,15 +256,21 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _collect(children: dict[int, int], results: list, progress) -> None:
-    """Read every child's results as they come (a full pipe would stall the child)."""
+_ROUND_OVER = -2  # the item number of a worker's last frame in the first of two rounds
+
+
+def _collect(children: dict[int, int], results: list, progress, owners: list | None = None,
+             buffers: dict[int, bytearray] | None = None) -> None:
+    """Read every child's results as they come (a full pipe would stall the child), until each
+    has closed its pipe, or, with `owners` (which child made each result), has said that its
+    first round is over."""
     import selectors
 
     selector = selectors.DefaultSelector()
-    buffers: dict[int, bytearray] = {}
+    buffers = {} if buffers is None else buffers
     for read_end in children:
         selector.register(read_end, selectors.EVENT_READ)
-        buffers[read_end] = bytearray()
+        buffers.setdefault(read_end, bytearray())
     done, total, open_pipes = 0, len(results), len(children)
     received = [False] * total
     while open_pipes:
@@ -242,10 +288,16 @@ def _collect(children: dict[int, int], results: list, progress) -> None:
                     break
                 index, result = pickle.loads(buffer[_LENGTH.size:_LENGTH.size + length])
                 del buffer[:_LENGTH.size + length]
-                if index < 0:
+                if index == -1:
                     error, text = result
                     raise error from RuntimeError(f"in a worker process:\n{text}")
+                if index == _ROUND_OVER and owners is not None:
+                    selector.unregister(key.fd)
+                    open_pipes -= 1
+                    break
                 results[index] = result
+                if owners is not None:
+                    owners[index] = key.fd
                 received[index] = True
                 done += 1
                 if progress:
@@ -253,6 +305,114 @@ def _collect(children: dict[int, int], results: list, progress) -> None:
     selector.close()
     if not all(received):
         raise RuntimeError("a worker process ended before finishing its files")
+
+
+class Crew:
+    """Forked workers kept for two rounds, so that what each made in the first (the syntax
+    trees it parsed) is still in its memory for the second.
+
+    The first round is `run`'s: the heaviest items first, each to whoever is
+    free. Then the parent settles what the round told it and hands each worker
+    the same `update`, from which `prepare` (inherited, like everything else,
+    at the fork) makes the second round's state; each second-round item goes
+    to the worker that did the first-round item it `follows`. Fork only; the
+    workers end with the second round.
+    """
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._children: dict[int, tuple[int, int]] = {}  # result pipe -> (pid, control pipe)
+        self._owners: list[int | None] = []
+        self._buffers: dict[int, bytearray] = {}
+
+    def __enter__(self) -> "Crew":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for _, control in self._children.values():
+            try:
+                os.close(control)
+            except OSError:
+                pass
+        _stop({read_end: pid for read_end, (pid, _) in self._children.items()})
+        self._children = {}
+
+    @property
+    def started(self) -> bool:
+        return bool(self._children)
+
+    def first(self, work: Callable[[Any, Item], Result], items: Sequence[Item], state: Any, weights: Sequence[int],
+              *, second: Callable[[Any, Any], Any], second_items: Sequence[Any],
+              prepare: Callable[[Any], Any]) -> list[Result]:
+        order = sorted(range(len(items)), key=lambda i: -weights[i])
+        results: list[Any] = [None] * len(items)
+        tasks_read = _queue(order)
+        try:
+            with _inherited():
+                for _ in range(min(self.workers, len(items))):
+                    read_end, write_end = os.pipe()
+                    control_read, control_write = os.pipe()
+                    pid = os.fork()
+                    if pid == 0:  # pragma: no cover  (runs in the child, which never returns)
+                        os.close(read_end)
+                        os.close(control_write)
+                        _crew_child(work, items, state, tasks_read, write_end, control_read,
+                                    second, second_items, prepare)
+                    os.close(write_end)
+                    os.close(control_read)
+                    self._children[read_end] = (pid, control_write)
+                os.close(tasks_read)
+                tasks_read = -1
+                self._owners = [None] * len(items)
+                _collect({fd: pid for fd, (pid, _) in self._children.items()}, results, None,
+                         owners=self._owners, buffers=self._buffers)
+        finally:
+            if tasks_read >= 0:
+                os.close(tasks_read)
+        return results
+
+    def second(self, update: Any, items: Sequence[Any], weights: Sequence[int], follows: Sequence[int | None],
+               progress: Callable[[int, int], None] | None = None) -> list[Any]:
+        """The second round over `items` (the `second_items` of `first`)."""
+        pipes = list(self._children)
+        load = dict.fromkeys(pipes, 0)
+        given: dict[int, list[int]] = {fd: [] for fd in pipes}
+        for index in sorted(range(len(items)), key=lambda i: -weights[i]):
+            owner = self._owners[follows[index]] if follows[index] is not None else None
+            if owner is None:
+                owner = min(pipes, key=lambda fd: load[fd])
+            given[owner].append(index)
+            load[owner] += weights[index]
+        payload = pickle.dumps(update, pickle.HIGHEST_PROTOCOL)
+        for fd in pipes:
+            control = self._children[fd][1]
+            _send(control, payload)
+            _send(control, pickle.dumps(given[fd], pickle.HIGHEST_PROTOCOL))
+        results: list[Any] = [None] * len(items)
+        _collect({fd: pid for fd, (pid, _) in self._children.items()}, results, progress, buffers=self._buffers)
+        return results
+
+
+def _crew_child(work, items, state, tasks: int, out: int, control: int, second, second_items, prepare) -> None:
+    """A crew worker's whole life: the first round, then, told so, the second."""
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _answer(work, items, state, _taken(tasks), out)
+        os.close(tasks)
+        _send(out, pickle.dumps((_ROUND_OVER, None), pickle.HIGHEST_PROTOCOL))
+        update = pickle.loads(_receive(control))
+        indices = pickle.loads(_receive(control))
+        try:
+            state = prepare(update)
+        except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
+            _send(out, _failure(-1, error))
+            raise
+        _answer(second, second_items, state, indices, out)
+    except BaseException:  # noqa: BLE001  (a broken pipe: the parent is gone or gave up)
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def _gather(pool, work, items, order, chunksize, results, progress) -> None:

@@ -73,19 +73,30 @@ def test_pool_is_really_used(always_pool, monkeypatch, tmp_path: Path) -> None:
     """Guard for the tests above: with the thresholds lowered, the engine hands files to a pool,
     and a pool runs them in other processes."""
     calls = []
-    real_run = parallel.run
+    real_run, real_first, real_second = parallel.run, parallel.Crew.first, parallel.Crew.second
 
     def recording_run(work, items, state, workers, **kwargs):
         calls.append((work.__name__, len(items), workers))
         return real_run(work, items, state, workers, **kwargs)
 
+    def recording_first(self, work, items, state, weights, **kwargs):
+        calls.append((work.__name__, len(items), self.workers))
+        return real_first(self, work, items, state, weights, **kwargs)
+
+    def recording_second(self, update, items, *args, **kwargs):
+        calls.append(("_find_file", len(items), self.workers))
+        return real_second(self, update, items, *args, **kwargs)
+
     monkeypatch.setattr(parallel, "run", recording_run)
+    monkeypatch.setattr(parallel.Crew, "first", recording_first)
+    monkeypatch.setattr(parallel.Crew, "second", recording_second)
     tree = tmp_path / "example"
     shutil.copytree(EXAMPLE, tree)
     config = config_module.load(tree, None)
     analysis = engine.analyze(tree, [tree], config, workers=2)
     engine.apply(analysis, engine.plan(analysis, config.stages), write=False, compat_until=UNTIL, workers=2)
-    # Summaries of the modules that mention the term and of those the targets import, then the search.
+    # Summaries of the modules that mention the term and of those the targets import, then the search
+    # (by the same workers, a crew), then the rewrite.
     assert [(name, workers) for name, _, workers in calls] == [("_module_share", 2), ("_find_file", 2),
                                                                ("_rewrite_file", 2)]
     assert all(count >= 2 for _, count, _ in calls)
@@ -93,6 +104,57 @@ def test_pool_is_really_used(always_pool, monkeypatch, tmp_path: Path) -> None:
     assert calls[0][1] > mentioning  # the example's targets import a module that doesn't mention the term
     pids = real_run(_pid, list(range(8)), None, 2)
     assert os.getpid() not in pids
+
+
+_KEPT: dict[int, int] = {}  # in a crew worker: what its first round made
+
+
+def _first(state: int, item: int) -> tuple[int, int]:
+    time.sleep(0.005)
+    _KEPT[item] = item * state
+    return item, os.getpid()
+
+
+def _second(state: int, item: int) -> tuple[int | None, int, int]:
+    return _KEPT.get(item), state, os.getpid()
+
+
+def _ready(update: int) -> int:
+    if update < 0:
+        raise ValueError("no such update")
+    return update + 1
+
+
+def test_a_crew_keeps_its_first_round_for_the_second() -> None:
+    items = list(range(12))
+    with parallel.Crew(2) as crew:
+        made = crew.first(_first, items, 10, [1] * len(items), second=_second, second_items=[*items, 99],
+                          prepare=_ready)
+        assert [item for item, _ in made] == items
+        assert len({pid for _, pid in made}) == 2 and os.getpid() not in {pid for _, pid in made}
+        seen = []
+        found = crew.second(41, [*items, 99], [1] * 13, [*items, None], progress=lambda done, total: seen.append(done))
+    # Each item went to the worker that did the one it follows, which still held what it made.
+    assert [kept for kept, _, _ in found] == [item * 10 for item in items] + [None]
+    assert [pid for _, _, pid in found[:12]] == [pid for _, pid in made]
+    assert all(state == 42 for _, state, _ in found)
+    assert seen == list(range(1, 14))
+
+
+def test_a_crew_that_cannot_get_ready_fails_in_the_parent() -> None:
+    with parallel.Crew(2) as crew:
+        crew.first(_first, [1, 2, 3], 1, [1, 1, 1], second=_second, second_items=[1, 2], prepare=_ready)
+        with pytest.raises(ValueError, match="no such update"):
+            crew.second(-1, [1, 2], [1, 1], [0, 1])
+
+
+def test_a_crew_left_after_its_first_round_stops_its_workers() -> None:
+    with parallel.Crew(2) as crew:
+        crew.first(_first, [1, 2, 3], 1, [1, 1, 1], second=_second, second_items=[], prepare=_ready)
+        pids = [pid for pid, _ in crew._children.values()]
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def _pid(state: None, item: int) -> int:
