@@ -257,6 +257,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 _ROUND_OVER = -2  # the item number of a worker's last frame in the first of two rounds
+_ELSEWHERE = 1.4  # a second-round item done away from its first-round tree: parsed again
 
 
 def _collect(children: dict[int, int], results: list, progress, owners: list | None = None,
@@ -375,14 +376,16 @@ class Crew:
                progress: Callable[[int, int], None] | None = None) -> list[Any]:
         """The second round over `items` (the `second_items` of `first`)."""
         pipes = list(self._children)
-        load = dict.fromkeys(pipes, 0)
+        load = dict.fromkeys(pipes, 0.0)
         given: dict[int, list[int]] = {fd: [] for fd in pipes}
         for index in sorted(range(len(items)), key=lambda i: -weights[i]):
             owner = self._owners[follows[index]] if follows[index] is not None else None
-            if owner is None:
-                owner = min(pipes, key=lambda fd: load[fd])
-            given[owner].append(index)
-            load[owner] += weights[index]
+            # Heaviest first, each to whoever ends it soonest; elsewhere than where its first-round
+            # item was done it costs a little more (that worker must parse it again).
+            weight = weights[index]
+            chosen = min(pipes, key=lambda fd: load[fd] + (weight if fd == owner else weight * _ELSEWHERE))
+            given[chosen].append(index)
+            load[chosen] += weight if chosen == owner else weight * _ELSEWHERE
         payload = pickle.dumps(update, pickle.HIGHEST_PROTOCOL)
         for fd in pipes:
             control = self._children[fd][1]

@@ -110,7 +110,7 @@ _KEPT: dict[int, int] = {}  # in a crew worker: what its first round made
 
 
 def _first(state: int, item: int) -> tuple[int, int]:
-    time.sleep(0.005)
+    time.sleep(0.05)  # long enough that each of two workers takes one of two items
     _KEPT[item] = item * state
     return item, os.getpid()
 
@@ -126,19 +126,29 @@ def _ready(update: int) -> int:
 
 
 def test_a_crew_keeps_its_first_round_for_the_second() -> None:
-    items = list(range(12))
     with parallel.Crew(2) as crew:
-        made = crew.first(_first, items, 10, [1] * len(items), second=_second, second_items=[*items, 99],
+        made = crew.first(_first, [3, 4], 10, [1, 1], second=_second, second_items=[3, 4, 3, 4, 99],
                           prepare=_ready)
-        assert [item for item, _ in made] == items
-        assert len({pid for _, pid in made}) == 2 and os.getpid() not in {pid for _, pid in made}
+        assert [item for item, _ in made] == [3, 4]
+        owners = [pid for _, pid in made]
+        assert len(set(owners)) == 2 and os.getpid() not in owners
         seen = []
-        found = crew.second(41, [*items, 99], [1] * 13, [*items, None], progress=lambda done, total: seen.append(done))
+        found = crew.second(41, [3, 4, 3, 4, 99], [1] * 5, [0, 1, 0, 1, None],
+                            progress=lambda done, total: seen.append(done))
     # Each item went to the worker that did the one it follows, which still held what it made.
-    assert [kept for kept, _, _ in found] == [item * 10 for item in items] + [None]
-    assert [pid for _, _, pid in found[:12]] == [pid for _, pid in made]
+    assert [kept for kept, _, _ in found] == [30, 40, 30, 40, None]
+    assert [pid for _, _, pid in found[:4]] == owners * 2
     assert all(state == 42 for _, state, _ in found)
-    assert seen == list(range(1, 14))
+    assert seen == list(range(1, 6))
+
+
+def test_a_crew_spreads_the_second_round_when_one_worker_holds_it_all() -> None:
+    with parallel.Crew(2) as crew:
+        crew.first(_first, [3, 4], 10, [1, 1], second=_second, second_items=[3] * 6, prepare=_ready)
+        found = crew.second(0, [3] * 6, [1] * 6, [0] * 6)
+    kept = [value for value, _, _ in found]
+    assert len({pid for _, _, pid in found}) == 2  # the other worker took some, at the price of its tree
+    assert 2 <= kept.count(30) <= 4 and kept.count(30) + kept.count(None) == 6
 
 
 def test_a_crew_that_cannot_get_ready_fails_in_the_parent() -> None:
