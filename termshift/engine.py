@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from . import deprecation, files, markers, parallel, replay
+from . import files, markers, parallel, replay
 from .config import Config
 from .index import Index, summarize_module
 from .project import Project, absolute_module
@@ -417,10 +417,10 @@ class _Store:
 
 def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: list[Path]) -> None:
     """Packaging metadata at the root, when the run covers the root itself."""
-    from termshift.codemods import packaging
-
     if not any(root == path or root in path.parents for path in targets):
         return
+    from termshift.codemods import packaging
+
     for path in packaging.metadata_files(root):
         if not files.read_bytes_prefilter(path, analysis.vocabulary.needles):
             continue
@@ -855,6 +855,8 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
     With `compat_until`, what clients depend on keeps working until that date:
     renamed routes keep serving under their old paths.
     """
+    from . import deprecation  # only a migration plans the compatibility layer
+
     outcome = Outcome()
     # Old public names, parameters and module paths keep working until compat_until.
     deprecated = deprecation.plan(analysis, the_plan) if compat_until is not None else None

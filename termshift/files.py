@@ -13,7 +13,6 @@ import errno
 import io
 import os
 import stat
-import tempfile
 import tokenize
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -441,6 +440,8 @@ def write_source(path: Path, text: str, like: SourceText) -> None:
     """
     data = _encode(path, text, like)
     mode = _target_mode(path)
+    import tempfile  # here: most runs write nothing
+
     fd, temp_name = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".termshift-tmp"
     )

@@ -8,9 +8,9 @@ what its reader expects (the current directory, the repository).
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Iterable
 
 from .rule import SEVERITIES
@@ -30,7 +30,12 @@ class Finding:
     fixable: bool = False
     text: str = ""  # the flagged text: part of the line-independent fingerprint
     scope: str = ""  # enclosing qualified name: part of the fingerprint too
-    fingerprint: str = ""
+    occurrence: int = 0  # how many findings before it have the same code, path, text and scope
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Made when asked for (a baseline, JSON, SARIF): most runs never do."""
+        return fingerprint(self.code, self.path, self.text, self.scope, self.occurrence)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code)
@@ -53,16 +58,19 @@ def fingerprint(code: str, path: str, text: str, scope: str, occurrence: int) ->
     Two identical texts in the same scope are told apart by their order of
     appearance, so adding a line above them changes nothing.
     """
+    import hashlib
+
     data = "\0".join((code, path, text, scope, str(occurrence)))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
 def fingerprinted(findings: Iterable[Finding]) -> list[Finding]:
-    """The findings in order, each with its fingerprint filled in."""
+    """The findings in order, each knowing its occurrence, which its fingerprint needs."""
     seen: Counter[tuple[str, str, str, str]] = Counter()
     out = []
     for finding in sorted(findings, key=Finding.sort_key):
         key = (finding.code, finding.path, finding.text, finding.scope)
-        out.append(replace(finding, fingerprint=fingerprint(*key, seen[key])))
-        seen[key] += 1
+        occurrence = seen[key]
+        out.append(finding if finding.occurrence == occurrence else replace(finding, occurrence=occurrence))
+        seen[key] = occurrence + 1
     return out

@@ -33,7 +33,6 @@ no terminal sizing, colour or progress display can differ. `--no-cache`,
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -219,6 +218,8 @@ def _identity(args: list[str], options: dict[str, str], root: str) -> tuple[str,
               getattr(sys.stdout, "encoding", "") or "", getattr(sys.stderr, "encoding", "") or "",
               *(f"{name}={os.environ.get(name)}" for name in _ENVIRONMENT), *_code_state()]
     chosen = [f"{name}={value}" for name, value in sorted(options.items())]
+    import hashlib  # here: a run that can't be replayed never hashes
+
     slot = hashlib.sha256("\0".join([*shared, *chosen]).encode("utf-8", "surrogateescape")).hexdigest()
     key = hashlib.sha256("\0".join([*shared, "\1", *args]).encode("utf-8", "surrogateescape")).hexdigest()
     return key, slot
@@ -263,6 +264,8 @@ def _listing(folder: str) -> list[str] | None:
 
 
 def _digest(path: str) -> str:
+    import hashlib
+
     with open(path, "rb") as stream:
         return hashlib.sha256(stream.read()).hexdigest()
 
