@@ -25,6 +25,7 @@ import pickle
 import signal
 import struct
 import sys
+from collections import deque
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -257,14 +258,13 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 _ROUND_OVER = -2  # the item number of a worker's last frame in the first of two rounds
-_ELSEWHERE = 1.4  # a second-round item done away from its first-round tree: parsed again
 
 
 def _collect(children: dict[int, int], results: list, progress, owners: list | None = None,
-             buffers: dict[int, bytearray] | None = None) -> None:
+             buffers: dict[int, bytearray] | None = None, answered: Callable[[int], None] | None = None) -> None:
     """Read every child's results as they come (a full pipe would stall the child), until each
     has closed its pipe, or, with `owners` (which child made each result), has said that its
-    first round is over."""
+    first round is over. `answered(pipe)` is called on each result (to deal the child more)."""
     import selectors
 
     selector = selectors.DefaultSelector()
@@ -299,6 +299,8 @@ def _collect(children: dict[int, int], results: list, progress, owners: list | N
                 results[index] = result
                 if owners is not None:
                     owners[index] = key.fd
+                if answered is not None:
+                    answered(key.fd)
                 received[index] = True
                 done += 1
                 if progress:
@@ -374,26 +376,56 @@ class Crew:
 
     def second(self, update: Any, items: Sequence[Any], weights: Sequence[int], follows: Sequence[int | None],
                progress: Callable[[int, int], None] | None = None) -> list[Any]:
-        """The second round over `items` (the `second_items` of `first`)."""
-        pipes = list(self._children)
-        load = dict.fromkeys(pipes, 0.0)
-        given: dict[int, list[int]] = {fd: [] for fd in pipes}
+        """The second round over `items` (the `second_items` of `first`), dealt one at a time:
+        a worker that is free gets the heaviest of its own items left (those whose first-round
+        item it did), then of the items nobody owns, then the lightest left of another's (it
+        must parse that again, but would otherwise sit idle while the other works)."""
+        own: dict[int, deque[int]] = {fd: deque() for fd in self._children}
+        spare: deque[int] = deque()
         for index in sorted(range(len(items)), key=lambda i: -weights[i]):
             owner = self._owners[follows[index]] if follows[index] is not None else None
-            # Heaviest first, each to whoever ends it soonest; elsewhere than where its first-round
-            # item was done it costs a little more (that worker must parse it again).
-            weight = weights[index]
-            chosen = min(pipes, key=lambda fd: load[fd] + (weight if fd == owner else weight * _ELSEWHERE))
-            given[chosen].append(index)
-            load[chosen] += weight if chosen == owner else weight * _ELSEWHERE
+            (own[owner] if owner in own else spare).append(index)
+
+        told: set[int] = set()  # the workers told that there is no more
+
+        def deal(fd: int) -> None:
+            if fd in told:
+                return
+            if own[fd]:
+                index = own[fd].popleft()
+            elif spare:
+                index = spare.popleft()
+            else:
+                others = max(own.values(), key=len)
+                index = others.pop() if others else _NO_MORE
+            if index == _NO_MORE:
+                told.add(fd)
+            try:
+                os.write(self._children[fd][1], _INDEX.pack(index))
+            except BrokenPipeError:  # the worker is gone: `_collect` finds its items missing
+                told.add(fd)
+
         payload = pickle.dumps(update, pickle.HIGHEST_PROTOCOL)
-        for fd in pipes:
-            control = self._children[fd][1]
+        for fd, (_, control) in self._children.items():
             _send(control, payload)
-            _send(control, pickle.dumps(given[fd], pickle.HIGHEST_PROTOCOL))
+            deal(fd)
+            deal(fd)  # one in hand, one waiting: a worker never waits for the parent to answer
         results: list[Any] = [None] * len(items)
-        _collect({fd: pid for fd, (pid, _) in self._children.items()}, results, progress, buffers=self._buffers)
+        _collect({fd: pid for fd, (pid, _) in self._children.items()}, results, progress, buffers=self._buffers,
+                 answered=deal)
         return results
+
+
+_NO_MORE = 0xFFFF_FFFF  # the item number that tells a crew worker the second round is over
+
+
+def _dealt(control: int) -> Iterator[int]:
+    """The item numbers the parent deals this worker, one at a time."""
+    while True:
+        (index,) = _INDEX.unpack(_read_exactly(control, _INDEX.size))
+        if index == _NO_MORE:
+            return
+        yield index
 
 
 def _crew_child(work, items, state, tasks: int, out: int, control: int, second, second_items, prepare) -> None:
@@ -405,13 +437,12 @@ def _crew_child(work, items, state, tasks: int, out: int, control: int, second, 
         os.close(tasks)
         _send(out, pickle.dumps((_ROUND_OVER, None), pickle.HIGHEST_PROTOCOL))
         update = pickle.loads(_receive(control))
-        indices = pickle.loads(_receive(control))
         try:
             state = prepare(update)
         except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
             _send(out, _failure(-1, error))
             raise
-        _answer(second, second_items, state, indices, out)
+        _answer(second, second_items, state, _dealt(control), out)
     except BaseException:  # noqa: BLE001  (a broken pipe: the parent is gone or gave up)
         code = 1
     finally:
