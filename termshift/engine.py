@@ -166,9 +166,9 @@ def analyze(
     mentioning: set[Path] = set()
     named = set(targets)
     flagged: list[Path] = []
-    for path in [*everything, *outside]:
-        mentions, data, holds = files.read_mentioning(path, vocabulary.needles, also)
-        if data is not None and COMMENT_MARK in data:
+    scanned = [*everything, *outside]
+    for path, (mentions, data, holds, marked) in zip(scanned, _prefilter(scanned, vocabulary.needles, also, workers)):
+        if marked:
             analysis.marked.add(path)
         if mentions:
             mentioning.add(path)
@@ -267,6 +267,30 @@ def analyze(
         analysis.sources[relative] = workspace.source(path)
     _metadata(analysis, workspace, root, paths)
     return analysis
+
+
+# Reading every file of a project this large takes long enough to share between workers.
+PREFILTER_POOL = 1000
+PREFILTER_CHUNK = 64
+
+
+def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None,
+               workers: int) -> list[tuple[bool, bytes | None, bool, bool]]:
+    """For each file: does it mention the term, its bytes if so, does it hold `also`, does it
+    hold a `termshift:` comment. One read per file; in a large project, by a pool's workers."""
+    chunks = [paths[start:start + PREFILTER_CHUNK] for start in range(0, len(paths), PREFILTER_CHUNK)]
+    if workers <= 1 or len(paths) < PREFILTER_POOL:
+        return [answer for chunk in chunks for answer in _read_chunk((needles, also), chunk)]
+    return [answer for found in parallel.run(_read_chunk, chunks, (needles, also), workers) for answer in found]
+
+
+def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) -> list[tuple]:
+    needles, also = job
+    found = []
+    for path in paths:
+        mentions, data, holds = files.read_mentioning(path, needles, also)
+        found.append((mentions, data if mentions else None, holds, data is not None and COMMENT_MARK in data))
+    return found
 
 
 def _targets(root: Path, paths: list[Path], everything: list[Path], config: Config) -> list[Path]:

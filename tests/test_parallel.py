@@ -32,6 +32,8 @@ def always_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small trees too: otherwise the engine rightly stays in-process."""
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(engine, "PREFILTER_POOL", 2)
+    monkeypatch.setattr(engine, "PREFILTER_CHUNK", 3)
 
 
 def _run(root: Path, workers: int):
@@ -95,13 +97,13 @@ def test_pool_is_really_used(always_pool, monkeypatch, tmp_path: Path) -> None:
     config = config_module.load(tree, None)
     analysis = engine.analyze(tree, [tree], config, workers=2)
     engine.apply(analysis, engine.plan(analysis, config.stages), write=False, compat_until=UNTIL, workers=2)
-    # Summaries of the modules that mention the term and of those the targets import, then the search
-    # (by the same workers, a crew), then the rewrite.
-    assert [(name, workers) for name, _, workers in calls] == [("_module_share", 2), ("_find_file", 2),
-                                                               ("_rewrite_file", 2)]
+    # The pre-filter's reads, summaries of the modules that mention the term and of those the targets
+    # import, then the search (by the same workers, a crew), then the rewrite.
+    assert [(name, workers) for name, _, workers in calls] == [("_read_chunk", 2), ("_module_share", 2),
+                                                               ("_find_file", 2), ("_rewrite_file", 2)]
     assert all(count >= 2 for _, count, _ in calls)
     mentioning = sum(1 for path in tree.rglob("*.py") if b"job" in path.read_bytes().lower())
-    assert calls[0][1] > mentioning  # the example's targets import a module that doesn't mention the term
+    assert calls[1][1] > mentioning  # the example's targets import a module that doesn't mention the term
     pids = real_run(_pid, list(range(8)), None, 2)
     assert os.getpid() not in pids
 
