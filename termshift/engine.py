@@ -213,15 +213,19 @@ def analyze(
     if pooled:
         from . import finder, thirdparty  # noqa: F401  (once, here: not again in every forked worker)
 
-    def prepare(update: tuple) -> _FindJob:
-        """In a crew worker, after the gather: the index as the parent settled it."""
-        _settle(index, *update)
+    def prepare(update: tuple, made: list) -> _FindJob:
+        """In a crew worker, after the gather: the index as the parent settled it, from the
+        summaries the gather made (`made`) and what only the parent knows (`update`)."""
+        gathered, known, routes, string_roles, extra = update
+        _, adopted, fetched = _gathered(project, facts_from, ahead, False, {**known, **dict(zip(gathered, made))})
+        _settle(index, adopted, routes, string_roles, extra, fetched)
         return _FindJob(workspace, index, vocabulary)
 
     with crew or contextlib.nullcontext():
-        strings, adopted, fetched, gathered = _gather(
+        shares, gathered, known = _gather(
             index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers, ahead=ahead,
             crew=(crew, pending, prepare) if crew is not None else None)
+        strings, adopted, fetched = _gathered(project, facts_from, ahead, bool(pending), shares)
         for name, summary in adopted:
             index.adopt(name, summary)
         if pending:
@@ -232,13 +236,13 @@ def analyze(
                     tree = workspace.tree(path)
                     if tree is not None:
                         extra.append((module, summarize_module(project, tree, module, path, workspace.text(path))))
-            update = ((), *_string_facts(strings), extra, fetched)
-            _settle(index, *update)
+            routes, string_roles = _string_facts(strings)
+            _settle(index, (), routes, string_roles, extra, fetched)
             if crew is not None and crew.started:
                 # Each file is searched by the worker that parsed it for the gather, where its tree still is.
                 first = {path: number for number, path in enumerate(gathered)}
-                found = crew.second((adopted, *update[1:]), pending, sizes, [first.get(path) for path in pending],
-                                    progress)
+                found = crew.second((gathered, known, routes, string_roles, extra), pending, sizes,
+                                    [first.get(path) for path in pending], progress)
             else:
                 job = _FindJob(workspace, index, vocabulary)
                 found = parallel.run(_find_file, pending, job, workers if pooled else 1, weights=sizes,
@@ -486,36 +490,32 @@ _FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b"
 
 def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
             *, with_strings: bool, workers: int, ahead: list[Path] = (),
-            crew: "tuple[parallel.Crew, list[Path], Callable[[tuple], _FindJob]] | None" = None,
-            ) -> tuple[list[tuple], list[tuple], list[tuple], list[Path]]:
-    """The summaries of the modules in `paths`, each made once (by a pool worker when that
-    pays, or read from the cache), as (name, summary) in the order `index.gather` would
-    have adopted them; with `with_strings`, each module's share of the string facts, in the
-    order of `paths`; the summaries of the modules in `ahead`, made in the same round, as
-    (name, summary) for `Index.prefetch`; and the modules summarised in this round.
+            crew: "tuple[parallel.Crew, list[Path], Callable[[tuple, list], _FindJob]] | None" = None,
+            ) -> tuple[dict[Path, tuple], list[Path], dict[Path, tuple]]:
+    """Each module's share of what the index learns up front: its summaries (of the modules in
+    `paths`, for the project-wide facts, and of those in `ahead`, made in the same round for
+    `Index.prefetch`) and, with `with_strings`, its share of the string facts. Each is made
+    once, by a pool worker when that pays, or read from the cache. Returns every share by
+    module path, the modules summarised in this round, and the shares the cache gave.
 
     With a `crew` (the crew, the files it will search next, and how its workers then get
     ready), the round is the crew's first: its workers keep the trees they parse."""
     project = index.project
-    order: list[str] = []
     names_of: dict[Path, list[str]] = {}
-    for path in [*paths, *ahead]:
-        name = project.module_of[path]
-        if name not in order:
-            order.append(name)
-            names_of.setdefault(project.modules[name], []).append(name)
-    facts = len({project.module_of[path] for path in paths})  # the first names of `order`
+    for name in _order(project, paths, ahead):
+        names_of.setdefault(project.modules[name], []).append(name)
     wanted = sorted(set(names_of) | (set(paths) if with_strings else set()), key=lambda path: path.parts)
-    shares: dict[Path, tuple] = {}
+    known: dict[Path, tuple] = {}
     missing = []
     for path in wanted:
         summaries = {name: store.load(name, path) for name in names_of.get(path, ())} if store else {}
         share = store.strings(path) if store and with_strings and path in paths else None
         if store and all(summary is not None for summary in summaries.values()) and (
                 share is not None or not with_strings or path not in paths):
-            shares[path] = (summaries, share)
+            known[path] = (summaries, share)
         else:
             missing.append(path)
+    shares = dict(known)
     if missing:
         sizes = [_size(workspace, path) for path in missing]
         if not parallel.worth_a_pool(workers, len(missing), sum(sizes)):
@@ -536,10 +536,30 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
                         store.save(name, path, summary)
                 if share is not None:
                     store.save_strings(path, share)
+    return shares, missing, known
+
+
+def _order(project: Project, paths: list[Path], ahead: list[Path]) -> list[str]:
+    """The modules of `paths`, then of `ahead`, each once: the order `index.gather` adopts them in."""
+    order: list[str] = []
+    for path in [*paths, *ahead]:
+        name = project.module_of[path]
+        if name not in order:
+            order.append(name)
+    return order
+
+
+def _gathered(project: Project, paths: list[Path], ahead: list[Path], with_strings: bool,
+              shares: dict[Path, tuple]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """From the gather's shares: with `with_strings`, the string facts' shares in the order of
+    `paths`; the summaries of the modules of `paths`, as (name, summary) in the order the index
+    adopts them; and those of `ahead`, the same way, for `Index.prefetch`."""
+    order = _order(project, paths, ahead)
+    facts = len({project.module_of[path] for path in paths})  # the first names of `order`
     adopted = [(name, shares[project.modules[name]][0].get(name)) for name in order[:facts]]
     fetched = [(name, shares[project.modules[name]][0].get(name)) for name in order[facts:]]
     strings = [shares[path][1] for path in paths if shares[path][1] is not None] if with_strings else []
-    return strings, adopted, fetched, missing
+    return strings, adopted, fetched
 
 
 def _settle(index: Index, adopted: list[tuple], routes, string_roles, extra: list[tuple], fetched: list[tuple]) -> None:

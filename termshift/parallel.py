@@ -211,10 +211,13 @@ def _child(work, items, state, tasks: int, out: int) -> None:
         os._exit(code)
 
 
-def _answer(work, items, state, indices: Iterable[int], out: int) -> None:
+def _answer(work, items, state, indices: Iterable[int], out: int, kept: list | None = None) -> None:
     for index in indices:
         try:
-            payload = pickle.dumps((index, work(state, items[index])), pickle.HIGHEST_PROTOCOL)
+            result = work(state, items[index])
+            if kept is not None:
+                kept[index] = result
+            payload = pickle.dumps((index, result), pickle.HIGHEST_PROTOCOL)
         except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
             payload = _failure(index, error)
         _send(out, payload)
@@ -261,10 +264,12 @@ _ROUND_OVER = -2  # the item number of a worker's last frame in the first of two
 
 
 def _collect(children: dict[int, int], results: list, progress, owners: list | None = None,
-             buffers: dict[int, bytearray] | None = None, answered: Callable[[int], None] | None = None) -> None:
+             buffers: dict[int, bytearray] | None = None, answered: Callable[[int], None] | None = None,
+             frames: list | None = None) -> None:
     """Read every child's results as they come (a full pipe would stall the child), until each
     has closed its pipe, or, with `owners` (which child made each result), has said that its
-    first round is over. `answered(pipe)` is called on each result (to deal the child more)."""
+    first round is over. `answered(pipe)` is called on each result (to deal the child more);
+    `frames` keeps each result as it came, pickled."""
     import selectors
 
     selector = selectors.DefaultSelector()
@@ -287,7 +292,8 @@ def _collect(children: dict[int, int], results: list, progress, owners: list | N
                 (length,) = _LENGTH.unpack_from(buffer)
                 if len(buffer) < _LENGTH.size + length:
                     break
-                index, result = pickle.loads(buffer[_LENGTH.size:_LENGTH.size + length])
+                frame = bytes(buffer[_LENGTH.size:_LENGTH.size + length])
+                index, result = pickle.loads(frame)
                 del buffer[:_LENGTH.size + length]
                 if index == -1:
                     error, text = result
@@ -299,6 +305,8 @@ def _collect(children: dict[int, int], results: list, progress, owners: list | N
                 results[index] = result
                 if owners is not None:
                     owners[index] = key.fd
+                if frames is not None:
+                    frames[index] = frame
                 if answered is not None:
                     answered(key.fd)
                 received[index] = True
@@ -316,16 +324,18 @@ class Crew:
 
     The first round is `run`'s: the heaviest items first, each to whoever is
     free. Then the parent settles what the round told it and hands each worker
-    the same `update`, from which `prepare` (inherited, like everything else,
-    at the fork) makes the second round's state; each second-round item goes
-    to the worker that did the first-round item it `follows`. Fork only; the
-    workers end with the second round.
+    the same `update` and the results the others made (each kept its own), from
+    which `prepare` (inherited, like everything else, at the fork) makes the
+    second round's state. Second-round items are dealt one at a time, a
+    worker's own first: those that `follow` a first-round item it did. Fork
+    only; the workers end with the second round.
     """
 
     def __init__(self, workers: int):
         self.workers = workers
         self._children: dict[int, tuple[int, int]] = {}  # result pipe -> (pid, control pipe)
         self._owners: list[int | None] = []
+        self._frames: list[bytes | None] = []  # each first-round result, pickled, as its worker sent it
         self._buffers: dict[int, bytearray] = {}
 
     def __enter__(self) -> "Crew":
@@ -346,7 +356,7 @@ class Crew:
 
     def first(self, work: Callable[[Any, Item], Result], items: Sequence[Item], state: Any, weights: Sequence[int],
               *, second: Callable[[Any, Any], Any], second_items: Sequence[Any],
-              prepare: Callable[[Any], Any]) -> list[Result]:
+              prepare: Callable[[Any, list[Result]], Any]) -> list[Result]:
         order = sorted(range(len(items)), key=lambda i: -weights[i])
         results: list[Any] = [None] * len(items)
         tasks_read = _queue(order)
@@ -367,8 +377,9 @@ class Crew:
                 os.close(tasks_read)
                 tasks_read = -1
                 self._owners = [None] * len(items)
+                self._frames = [None] * len(items)
                 _collect({fd: pid for fd, (pid, _) in self._children.items()}, results, None,
-                         owners=self._owners, buffers=self._buffers)
+                         owners=self._owners, buffers=self._buffers, frames=self._frames)
         finally:
             if tasks_read >= 0:
                 os.close(tasks_read)
@@ -376,7 +387,8 @@ class Crew:
 
     def second(self, update: Any, items: Sequence[Any], weights: Sequence[int], follows: Sequence[int | None],
                progress: Callable[[int, int], None] | None = None) -> list[Any]:
-        """The second round over `items` (the `second_items` of `first`), dealt one at a time:
+        """The second round over `items` (the `second_items` of `first`), dealt one at a time
+        (before it, each worker's `prepare` gets `update` and the first round's results):
         a worker that is free gets the heaviest of its own items left (those whose first-round
         item it did), then of the items nobody owns, then the lightest left of another's (it
         must parse that again, but would otherwise sit idle while the other works)."""
@@ -407,7 +419,12 @@ class Crew:
 
         payload = pickle.dumps(update, pickle.HIGHEST_PROTOCOL)
         for fd, (_, control) in self._children.items():
+            # Each worker kept its own first-round results: it gets the others', as they were sent.
+            others = [frame for frame, owner in zip(self._frames, self._owners) if owner != fd and frame is not None]
             _send(control, payload)
+            _write_all(control, _INDEX.pack(len(others)))
+            for frame in others:
+                _send(control, frame)
             deal(fd)
             deal(fd)  # one in hand, one waiting: a worker never waits for the parent to answer
         results: list[Any] = [None] * len(items)
@@ -433,12 +450,16 @@ def _crew_child(work, items, state, tasks: int, out: int, control: int, second, 
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _answer(work, items, state, _taken(tasks), out)
+        made: list[Any] = [None] * len(items)
+        _answer(work, items, state, _taken(tasks), out, made)
         os.close(tasks)
         _send(out, pickle.dumps((_ROUND_OVER, None), pickle.HIGHEST_PROTOCOL))
         update = pickle.loads(_receive(control))
+        for _ in range(_INDEX.unpack(_read_exactly(control, _INDEX.size))[0]):
+            index, result = pickle.loads(_receive(control))
+            made[index] = result
         try:
-            state = prepare(update)
+            state = prepare(update, made)
         except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
             _send(out, _failure(-1, error))
             raise
