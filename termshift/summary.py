@@ -159,8 +159,8 @@ class ModuleSummary:
     dynamic: bool = False  # a module __getattr__: any attribute may exist
 
 
-def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, locals_at: list[int] | None = None) -> FunctionInfo:
-    """`locals_at`: where the module may call locals() or vars() (`locals_lines`)."""
+def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "SourceFacts | None" = None) -> FunctionInfo:
+    """`source`: what the module's text says, which spares walks that can't find anything."""
     args = node.args
     params = tuple(
         arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
@@ -168,7 +168,7 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, locals_at: list[
     var_kw = args.kwarg.arg if args.kwarg else None
     keys: set[str] = set()
     forwards: tuple[str, ...] = ()
-    if var_kw:
+    if var_kw and (source is None or source.names_again(var_kw, node)):
         nodes = list(walk(node))  # one walk for the three questions about **kwargs
         for sub in nodes:
             key = _kwargs_key(sub, var_kw)
@@ -182,7 +182,7 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, locals_at: list[
         decorators=tuple(filter(None, (dotted(_decorator_target(d)) for d in node.decorator_list))),
         kwargs_keys=frozenset(keys),
         forwards=forwards,
-        params_are_data=reads_locals_at(locals_at, node),
+        params_are_data=reads_locals_at(source.locals_at if source else None, node),
     )
 
 
@@ -301,7 +301,7 @@ def _self_attribute(target: ast.AST, self_name: str) -> str | None:
     return None
 
 
-def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, locals_at: list[int] | None = None) -> ClassInfo:
+def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, source: "SourceFacts | None" = None) -> ClassInfo:
     qualname = f"{prefix}{node.name}"
     info = ClassInfo(
         name=node.name,
@@ -312,7 +312,7 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, loc
     fields: list[str] = []
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            function = function_info(stmt, locals_at)
+            function = function_info(stmt, source)
             summary.functions[f"{qualname}.{stmt.name}"] = function
             returns = ("ann", function.returns) if function.returns else None
             is_property = any(d.endswith("property") or d.endswith(".setter") for d in function.decorators)
@@ -322,7 +322,7 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, loc
             )
             _collect_self_attributes(stmt, info)
         elif isinstance(stmt, ast.ClassDef):
-            nested = summarize_class(stmt, f"{qualname}.", summary, locals_at)
+            nested = summarize_class(stmt, f"{qualname}.", summary, source)
             summary.classes[nested.qualname] = nested
             info.members[stmt.name] = Member("class")
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
@@ -447,6 +447,29 @@ def locals_lines(text: str | None, tree: ast.Module) -> list[int] | None:
     return None if any(reads_locals(call) for call in calls(tree)) else []
 
 
+class SourceFacts:
+    """What a module's text tells without a walk of its tree: where locals() or vars() may be
+    called (`locals_lines`), and whether a function names one of its parameters again."""
+
+    def __init__(self, text: str | None, tree: ast.Module):
+        self.locals_at = locals_lines(text, tree)
+        self._text = text if text is not None and text.isascii() else None  # elsewhere: NFKC
+        self._starts: list[int] | None = None
+
+    def names_again(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Does the function's text name `name` more than once (its signature does once)?"""
+        text = self._text
+        if text is None:
+            return True
+        if self._starts is None:
+            from .textpos import Positions
+
+            self._starts = Positions(text).starts
+        starts = self._starts
+        end = starts[node.end_lineno] if node.end_lineno < len(starts) else len(text)
+        return len(_name_offsets(text[starts[node.lineno - 1]:end], (name,), False)) > 1
+
+
 def reads_locals_at(locals_at: list[int] | None, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:
     """`reads_own_locals(node)`, asked only where `locals_lines` says it can be yes."""
     if locals_at is not None and (not locals_at or not touches(locals_at, node)):
@@ -460,7 +483,7 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     `text`, the module's source, spares the walk of its calls when it never names the ones asked about."""
     summary = ModuleSummary(name=name, path=path, is_package=is_package)
     symbols = summary.symbols
-    locals_at = locals_lines(text, tree)
+    source = SourceFacts(text, tree)
     # Which per-function questions (asdict()) can have a yes: a walk of the calls, where they may be named.
     called = called_names(tree) if may_call(text, _SERIALIZES, methods=True) else set()
 
@@ -470,13 +493,13 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
 
     def visit(stmt: ast.stmt) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            function = function_info(stmt, locals_at)
+            function = function_info(stmt, source)
             summary.functions[stmt.name] = function
             symbols[stmt.name] = Symbol("function", type_ref=("ann", function.returns) if function.returns else None)
             if stmt.name == "__getattr__":
                 summary.dynamic = True
         elif isinstance(stmt, ast.ClassDef):
-            info = summarize_class(stmt, "", summary, locals_at)
+            info = summarize_class(stmt, "", summary, source)
             summary.classes[info.qualname] = info
             symbols[stmt.name] = Symbol("class")
         elif isinstance(stmt, ast.Import):
