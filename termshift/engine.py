@@ -782,9 +782,12 @@ def _module_moves(analysis: Analysis, stages: set[str], result: Plan) -> list[tu
         return []
     root = analysis.root
     vocabulary = analysis.vocabulary
-    targets = set(analysis.targets)
+    top = str(root)
+    # A module or package named with the term spells it in its path below the root.
+    named = {path for path in analysis.targets
+             if str(path).startswith(top) and vocabulary.mentions(str(path)[len(top):])}
     renames: dict[Path, Path] = {}
-    for path in sorted(targets):
+    for path in sorted(named):
         if path not in analysis.project.module_of:
             continue
         try:
