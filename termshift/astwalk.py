@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
-__all__ = ["NodeVisitor", "called_names", "calls", "iter_child_nodes", "touches", "walk", "walk_statements"]
+__all__ = ["NodeVisitor", "called_names", "calls", "collect", "iter_child_nodes", "touches", "walk", "walk_statements"]
 
 _AST = ast.AST
 
@@ -88,6 +88,32 @@ def calls(node: ast.AST) -> list[ast.Call]:
         node = pop()
         node_class = node.__class__
         if node_class is call:
+            found.append(node)
+        fields = fields_of.get(node_class)
+        if fields is None:
+            fields = fields_of[node_class] = tuple(name for name in node._fields if name not in _NO_CALLS)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, _AST):
+                        append(item)
+            elif isinstance(value, _AST):
+                append(value)
+    return found
+
+
+def collect(node: ast.AST, kinds: tuple[type, ...]) -> list[ast.AST]:
+    """The nodes of `kinds` that `walk(node)` yields, in its order, without a step per node
+    in Python for the fields that hold no node of any kind (names, contexts, operators)."""
+    found: list[ast.AST] = []
+    pending = deque((node,))
+    popleft, append = pending.popleft, pending.append
+    fields_of = _call_fields_of
+    while pending:
+        node = popleft()
+        node_class = node.__class__
+        if node_class in kinds:
             found.append(node)
         fields = fields_of.get(node_class)
         if fields is None:

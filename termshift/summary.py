@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .astwalk import called_names, calls, iter_child_nodes, touches, walk, walk_statements
+from .astwalk import called_names, calls, collect, iter_child_nodes, touches, walk, walk_statements
 
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
@@ -169,7 +169,7 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "SourceF
     keys: set[str] = set()
     forwards: tuple[str, ...] = ()
     if var_kw and (source is None or source.names_again(var_kw, node)):
-        nodes = list(walk(node))  # one walk for the three questions about **kwargs
+        nodes = collect(node, _KWARGS_NODES)  # one walk for the three questions about **kwargs
         for sub in nodes:
             key = _kwargs_key(sub, var_kw)
             if key is not None:
@@ -184,6 +184,11 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "SourceF
         forwards=forwards,
         params_are_data=reads_locals_at(source.locals_at if source else None, node),
     )
+
+
+# What the questions about **kwargs look at: `kwargs.get("k")`, `kwargs["k"]`, `"k" in kwargs`,
+# `f(**kwargs)` and the assignments that copy them.
+_KWARGS_NODES = (ast.Call, ast.Subscript, ast.Compare, ast.Assign)
 
 
 def reads_own_locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from termshift.astwalk import NodeVisitor, called_names, iter_child_nodes, walk, walk_statements
+from termshift.astwalk import NodeVisitor, called_names, collect, iter_child_nodes, walk, walk_statements
 
 CONSTRUCTS = textwrap.dedent(
     '''
@@ -188,3 +188,13 @@ def test_a_visitor_can_leave_operators_out() -> None:
     singletons = {id(node) for node in ast.walk(tree) if isinstance(node, operators)}
     assert singletons and singletons <= set(everything.seen)
     assert no_operators.seen == [seen for seen in everything.seen if seen not in singletons]
+
+
+@pytest.mark.parametrize("source", [CONSTRUCTS, inspect.getsource(ast), inspect.getsource(inspect)],
+                         ids=["constructs", "ast.py", "inspect.py"])
+def test_collect_is_walk_of_some_kinds(source: str) -> None:
+    tree = ast.parse(source)
+    kinds = (ast.Call, ast.Subscript, ast.Compare, ast.Assign)
+    for start in [tree, *(node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef))]:
+        expected = [id(node) for node in ast.walk(start) if type(node) in kinds]
+        assert [id(node) for node in collect(start, kinds)] == expected
