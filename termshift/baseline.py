@@ -10,7 +10,6 @@ are reported as stale: the baseline is meant to shrink.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable
@@ -35,6 +34,8 @@ class Entry:
 
 
 def load(path: Path) -> list[Entry]:
+    import json  # here: most runs have no baseline
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -54,6 +55,8 @@ def load(path: Path) -> list[Entry]:
 
 
 def dump(findings: Iterable[Finding]) -> str:
+    import json
+
     entries = [
         asdict(Entry(finding.fingerprint, finding.code, finding.path, finding.text, finding.scope, finding.message))
         for finding in sorted(findings, key=lambda finding: (finding.path, finding.code, finding.fingerprint))

@@ -80,10 +80,13 @@ class Workspace:
         self.trees: dict[Path, ast.Module | None] = {}
         self.errors: dict[Path, Problem] = {}
         self.raw: dict[Path, bytes | None] = {}  # bytes the pre-filter read, kept for the files that mention the term
+        # Where each module's strings sit (literals.string_context), made for the string facts and
+        # read again by the search of the same file.
+        self.strings: dict[Path, Any] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         """Shipped to pool workers that can't fork: without the trees, which they re-parse as needed."""
-        return {**self.__dict__, "trees": {}, "errors": {}}
+        return {**self.__dict__, "trees": {}, "errors": {}, "strings": {}}
 
     def read(self, path: Path) -> bytes | None:
         """The file's bytes (None when unreadable), from the pre-filter's read when it kept them."""
@@ -339,7 +342,7 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     read = thirdparty.recording()
     try:
         found = Finder(index=index, vocabulary=job.vocabulary, path=relative, module=module, text=source.text,
-                       tree=tree).run()
+                       tree=tree, strings=workspace.strings.get(path)).run()
     finally:
         consulted = index.end_file()
         thirdparty.stop(read)
@@ -608,10 +611,11 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
     summaries = {name: summarize_module(job.project, tree, name, path, text) for name in job.names_of.get(path, ())}
     share = None
     if path in job.strings_of and _quotes_the_term(job, path):
-        from .literals import StringRoles, registered_routes
+        from .literals import StringRoles, registered_routes, string_context
 
         roles = StringRoles()
-        roles.add(tree, job.needles, text)
+        context = job.workspace.strings[path] = string_context(tree, text, job.needles)
+        roles.add(tree, job.needles, text, context)
         # Plain data, so reading it back from the cache imports nothing.
         share = (frozenset(registered_routes(tree, text)), {name: set(values) for name, values in vars(roles).items()})
     return summaries, share

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import strings
-from .literals import PLACEHOLDER_NAME, LiteralFinder
+from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .scopes import Binding, Scope, ScopeBuilder
@@ -66,7 +66,8 @@ class FileSites:
 class Finder:
     """Finds the sites of one parsed file. One instance per file."""
 
-    def __init__(self, *, index: Index, vocabulary: Vocabulary, path: str, module: str, text: str, tree: ast.Module):
+    def __init__(self, *, index: Index, vocabulary: Vocabulary, path: str, module: str, text: str, tree: ast.Module,
+                 strings: "StringContext | None" = None):
         self.index = index
         self.vocab = vocabulary
         self.path = path
@@ -83,12 +84,13 @@ class Finder:
         self._types: dict[int, Type | None] = {}
         self._in_progress: set[int] = set()
         self.keep_alive: list[ast.AST] = []
+        self._strings = strings  # where the tree's strings sit, when the gather found it already
 
     # -- entry -------------------------------------------------------------
 
     def run(self) -> FileSites:
         module_scope = Scope("module", self.tree, None)
-        literals = LiteralFinder(self)  # its one walk of the tree also tells the identifier pass where strings sit
+        literals = LiteralFinder(self, self._strings)  # its walk also tells the identifier pass where strings sit
         loud = _loud_lines(self, literals.strings)
         ScopeBuilder(self, module_scope, _busy_lines(self, loud)).build(self.tree)
         self._check_collisions()

@@ -12,6 +12,7 @@ imports LibCST: a check stays cheap unless it is asked to fix.
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -211,8 +212,14 @@ def _comment_texts(analysis: engine.Analysis) -> dict[str, str]:
 
 
 def _relative(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
+    """`path.relative_to(root).as_posix()` (the path as it is outside the root), on strings:
+    it is asked of every checked file, and pathlib's version costs more than the rest."""
+    top, text = str(root), str(path)
+    if text == top:
+        return "."
+    prefix = top if top.endswith(os.sep) else top + os.sep
+    if not text.startswith(prefix):
         return path.as_posix()
+    relative = text[len(prefix):]
+    return relative.replace(os.sep, "/") if os.sep != "/" else relative
 

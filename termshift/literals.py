@@ -494,10 +494,12 @@ class StringRoles:
         self.written: set[str] = set()
         self.loose: set[str] = set()  # whole values and \w+ tokens of strings no context claims
 
-    def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None) -> None:
-        """Add one module's evidence; `text`, its source, lets the walk skip what can't be about the term."""
+    def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None,
+            context: _Context | None = None) -> None:
+        """Add one module's evidence; `text`, its source, lets the walk skip what can't be about
+        the term; `context`, the module's `string_context`, when it is made already."""
         needles = tuple(needles)
-        context = _Context(tree, StringLines(text, needles) if text is not None else None)
+        context = context or string_context(tree, text, needles)
         for node in context.candidates:
             template = _template(node)
             if template is None or not any(needle in template.lower().encode("utf-8", "surrogatepass") for needle in needles):
@@ -535,11 +537,23 @@ def _writes_key(node: ast.AST, parent: ast.AST | None) -> bool:
         and parent.func.attr in ("setdefault", "__setitem__")
 
 
+StringContext = _Context
+
+
+def string_context(tree: ast.Module, text: str | None, needles: Iterable[bytes]) -> _Context:
+    """Where the strings of `tree` that may mention the term sit (`text`: its source; without
+    it, every string). The gather makes it for the string facts; the search of the same file
+    in the same process reads it again instead of walking the tree a second time."""
+    return _Context(tree, StringLines(text, needles) if text is not None else None)
+
+
 class LiteralFinder(_Context):
     """The literal pass of one file's finder."""
 
-    def __init__(self, finder: "Finder"):
-        super().__init__(finder.tree, StringLines(finder.text, finder.vocab.needles))
+    def __init__(self, finder: "Finder", context: _Context | None = None):
+        if context is None:
+            context = string_context(finder.tree, finder.text, finder.vocab.needles)
+        self.__dict__.update(vars(context))  # read only, from here on: sharing it is safe
         self.f = finder
         self.text = finder.text
         self.pos = finder.pos

@@ -270,23 +270,23 @@ def _collect(children: dict[int, int], results: list, progress, owners: list | N
     has closed its pipe, or, with `owners` (which child made each result), has said that its
     first round is over. `answered(pipe)` is called on each result (to deal the child more);
     `frames` keeps each result as it came, pickled."""
-    import selectors
+    import select  # poll(): the forked path runs where fork does; `selectors` costs more to import
 
-    selector = selectors.DefaultSelector()
+    poller = select.poll()
     buffers = {} if buffers is None else buffers
     for read_end in children:
-        selector.register(read_end, selectors.EVENT_READ)
+        poller.register(read_end, select.POLLIN)
         buffers.setdefault(read_end, bytearray())
     done, total, open_pipes = 0, len(results), len(children)
     received = [False] * total
     while open_pipes:
-        for key, _ in selector.select():
-            chunk = os.read(key.fd, 1 << 20)
+        for fd, _ in poller.poll():
+            chunk = os.read(fd, 1 << 20)
             if not chunk:
-                selector.unregister(key.fd)
+                poller.unregister(fd)
                 open_pipes -= 1
                 continue
-            buffer = buffers[key.fd]
+            buffer = buffers[fd]
             buffer += chunk
             while len(buffer) >= _LENGTH.size:
                 (length,) = _LENGTH.unpack_from(buffer)
@@ -299,21 +299,20 @@ def _collect(children: dict[int, int], results: list, progress, owners: list | N
                     error, text = result
                     raise error from RuntimeError(f"in a worker process:\n{text}")
                 if index == _ROUND_OVER and owners is not None:
-                    selector.unregister(key.fd)
+                    poller.unregister(fd)
                     open_pipes -= 1
                     break
                 results[index] = result
                 if owners is not None:
-                    owners[index] = key.fd
+                    owners[index] = fd
                 if frames is not None:
                     frames[index] = frame
                 if answered is not None:
-                    answered(key.fd)
+                    answered(fd)
                 received[index] = True
                 done += 1
                 if progress:
                     progress(done, total)
-    selector.close()
     if not all(received):
         raise RuntimeError("a worker process ended before finishing its files")
 
