@@ -79,28 +79,10 @@ def calls(node: ast.AST) -> list[ast.Call]:
     generator and without looking into the fields that can't hold a call: much
     cheaper than a `walk`.
     """
-    found: list[ast.Call] = []
-    pending = [node]
-    pop, append = pending.pop, pending.append
-    fields_of = _call_fields_of
-    call = ast.Call
-    while pending:
-        node = pop()
-        node_class = node.__class__
-        if node_class is call:
-            found.append(node)
-        fields = fields_of.get(node_class)
-        if fields is None:
-            fields = fields_of[node_class] = tuple(name for name in node._fields if name not in _NO_CALLS)
-        for name in fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, _AST):
-                        append(item)
-            elif isinstance(value, _AST):
-                append(value)
-    return found
+    return collect(node, _CALL)  # type: ignore[return-value]
+
+
+_CALL = (ast.Call,)
 
 
 def collect(node: ast.AST, kinds: tuple[type, ...]) -> list[ast.AST]:

@@ -243,6 +243,9 @@ class ScopeBuilder(NodeVisitor):
         self._target_scope(node.name).bind(node.name, Binding("class", node))
         for expr in (*node.decorator_list, *node.bases, *node.keywords):
             self.visit(expr)
+        self._class_scope(node)
+
+    def _class_scope(self, node: ast.ClassDef) -> None:
         scope = self._push("class", node, self._qual(node.name))
         if self.scope.kind in ("module", "class"):
             scope.class_qual = f"{self.finder.module}:{scope.qualname}"
@@ -412,13 +415,7 @@ class ScopeBuilder(NodeVisitor):
 
     def _quiet_ClassDef(self, node: ast.ClassDef) -> None:
         self._target_scope(node.name).bind(node.name, Binding("class", node))
-        scope = self._push("class", node, self._qual(node.name))
-        if self.scope.kind in ("module", "class"):
-            scope.class_qual = f"{self.finder.module}:{scope.qualname}"
-        outer, self.scope = self.scope, scope
-        for stmt in node.body:
-            self.visit(stmt)
-        self.scope = outer
+        self._class_scope(node)
 
     def _quiet_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self._target_scope(node.name).bind(node.name, Binding("def", node))
