@@ -14,6 +14,10 @@ A pool costs a fork per worker and a round trip per file, so few or small
 jobs run in-process; `workers=1` always does. Results come back in the order
 of the items, whatever order the workers finish in, so a run gives the same
 output with any number of workers.
+
+A `Crew` keeps its forked workers for two rounds, so that the second can use
+what each made in the first: the engine summarises modules in the first and
+searches each file in the second where its syntax tree already is.
 """
 
 from __future__ import annotations
