@@ -26,7 +26,7 @@ from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .scopes import Binding, Scope, ScopeBuilder
 from .sites import Action, Role, Site
 from .summary import annotation_type_ref, dotted
-from .textpos import Positions
+from .textpos import NON_ASCII, Positions
 from .vocabulary import MatchKind, Vocabulary
 
 _FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
@@ -414,9 +414,6 @@ def _child_qual(where: Scope, name: str) -> str | None:
     return None
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
 def _lines_with(finder: Finder, exact: tuple[str, ...], anycase: tuple[str, ...]) -> set[int]:
     """The lines of the file that hold one of the words `exact` as written, or one of the
     (lower-case) words `anycase` in any case, or a character outside ASCII."""
@@ -427,7 +424,7 @@ def _lines_with(finder: Finder, exact: tuple[str, ...], anycase: tuple[str, ...]
     else:  # lower() may change lengths there: ask a pattern instead
         haystacks = ((text, exact),)
         pattern = re.compile("|".join(map(re.escape, anycase)) or "(?!)", re.IGNORECASE)
-        for found in (*pattern.finditer(text), *_NON_ASCII.finditer(text)):
+        for found in (*pattern.finditer(text), *NON_ASCII.finditer(text)):
             lines.add(bisect.bisect_right(starts, found.start()))
     last = len(starts)
     for haystack, words in haystacks:

@@ -27,6 +27,7 @@ from .astwalk import calls, walk, walk_statements
 from .index import OWN
 from .sites import Action, Role, Site
 from .summary import dotted, may_call
+from .textpos import NON_ASCII, Positions
 from .vocabulary import MatchKind
 
 if TYPE_CHECKING:
@@ -224,7 +225,6 @@ def _gated_fields(node_class: type) -> tuple[tuple[str, ...], frozenset[str] | N
 # An escape that may spell a letter (`\x6a`, `\u006a`, `\N{...}`, octal): its string's
 # value may hold what its text doesn't.
 _LETTER_ESCAPE = re.compile(r"\\[xuUN0-7]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Between two letters of a word in a string's value: the end of one literal and the start
 # of the next (implicit concatenation, across lines and comments), or a line continuation.
 _JUNCTION = r"""(?:["'](?:\s|\\\r?\n|#[^\r\n]*)*[rRbBuUfF]{0,2}["']|\\\r?\n)?"""
@@ -241,7 +241,8 @@ class StringLines:
     the walks that look for strings about the term need not enter it.
     """
 
-    def __init__(self, text: str, needles: Iterable[bytes]):
+    def __init__(self, text: str, needles: Iterable[bytes], starts: list[int] | None = None):
+        """`starts`: the text's line starts (`textpos.Positions`), when the caller has them."""
         needles = tuple(needles)
         spelled = _SPELLED.get(needles)
         if spelled is None:
@@ -251,26 +252,13 @@ class StringLines:
         spans = [match.span() for match in spelled.finditer(text)]
         spans += [match.span() for match in _LETTER_ESCAPE.finditer(text)]
         if not text.isascii():
-            spans += [match.span() for match in _NON_ASCII.finditer(text)]
-        spans.sort()
-        if "\r" in text:  # old Mac line ends: count lines as textpos does
-            from .textpos import Positions
-
-            starts = Positions(text).starts
-            line_of = lambda offset: bisect.bisect_right(starts, offset)  # noqa: E731
-        else:
-            counted = [0, 1]  # an offset and its line: spans come in order, so newlines are counted once
-
-            def line_of(offset: int) -> int:
-                if offset >= counted[0]:
-                    counted[1] += text.count("\n", counted[0], offset)
-                else:  # the end of a span that an earlier one outlasts
-                    counted[1] -= text.count("\n", offset, counted[0])
-                counted[0] = offset
-                return counted[1]
+            spans += [match.span() for match in NON_ASCII.finditer(text)]
         marked: set[int] = set()
-        for start, end in spans:
-            marked.update(range(line_of(start), line_of(end - 1) + 1))
+        if spans:
+            starts = starts if starts is not None else Positions(text).starts
+            line_of = bisect.bisect_right
+            for start, end in spans:
+                marked.update(range(line_of(starts, start), line_of(starts, end - 1) + 1))
         self._marked = sorted(marked)
 
     def touch(self, first: int, last: int) -> bool:
@@ -540,11 +528,12 @@ def _writes_key(node: ast.AST, parent: ast.AST | None) -> bool:
 StringContext = _Context
 
 
-def string_context(tree: ast.Module, text: str | None, needles: Iterable[bytes]) -> _Context:
+def string_context(tree: ast.Module, text: str | None, needles: Iterable[bytes],
+                   starts: list[int] | None = None) -> _Context:
     """Where the strings of `tree` that may mention the term sit (`text`: its source; without
     it, every string). The gather makes it for the string facts; the search of the same file
     in the same process reads it again instead of walking the tree a second time."""
-    return _Context(tree, StringLines(text, needles) if text is not None else None)
+    return _Context(tree, StringLines(text, needles, starts) if text is not None else None)
 
 
 class LiteralFinder(_Context):
@@ -552,7 +541,7 @@ class LiteralFinder(_Context):
 
     def __init__(self, finder: "Finder", context: _Context | None = None):
         if context is None:
-            context = string_context(finder.tree, finder.text, finder.vocab.needles)
+            context = string_context(finder.tree, finder.text, finder.vocab.needles, finder.pos.starts)
         self.__dict__.update(vars(context))  # read only, from here on: sharing it is safe
         self.f = finder
         self.text = finder.text

@@ -406,7 +406,7 @@ def _name_offsets(text: str, names: tuple[str, ...], methods: bool) -> list[int]
 def name_lines(text: str, names: tuple[str, ...], *, methods: bool = False) -> list[int]:
     """The lines, in order, where one of `names` stands alone as a name (with `methods`, also
     after a dot). A name outside ASCII is NFKC-normalised first, as the parser does."""
-    from .textpos import Positions
+    from .textpos import NON_ASCII, Positions
 
     offsets = _name_offsets(text, names, methods)
     if text.isascii() and not offsets:
@@ -416,18 +416,15 @@ def name_lines(text: str, names: tuple[str, ...], *, methods: bool = False) -> l
     if not text.isascii():
         import unicodedata
 
-        match = _NON_ASCII.search(text)
+        match = NON_ASCII.search(text)
         while match is not None:  # each line outside ASCII once, normalised
             number = bisect.bisect_right(starts, match.start())
             end = starts[number] if number < len(starts) else len(text)
             if number not in found and _name_offsets(unicodedata.normalize("NFKC", text[starts[number - 1]:end]),
                                                      names, methods):
                 found.add(number)
-            match = _NON_ASCII.search(text, end)
+            match = NON_ASCII.search(text, end)
     return sorted(found)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def may_call(text: str | None, names: tuple[str, ...], *, methods: bool = False) -> bool:

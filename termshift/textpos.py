@@ -14,6 +14,7 @@ from itertools import accumulate
 from typing import Iterator
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")  # where identifiers are NFKC-normalised and case folding surprises
 _SKIP = re.compile(r"(?:\s|\\\r?\n)*")
 _STRING_START = re.compile(r"([rRbBuUfF]{0,2})('''|\"\"\"|'|\")")
 
