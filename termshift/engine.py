@@ -21,6 +21,7 @@ from . import files, markers, parallel, replay
 from .config import Config
 from .index import Index, summarize_module
 from .project import Project, absolute_module
+from .roots import relative_posix
 from .sites import Action, Site
 from .vocabulary import Vocabulary
 
@@ -98,10 +99,7 @@ class Workspace:
             return None
 
     def relative(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return relative_posix(str(self.root), str(path))
 
     def source(self, path: Path) -> files.SourceText | None:
         if path not in self.sources:

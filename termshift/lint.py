@@ -12,7 +12,6 @@ imports LibCST: a check stays cheap unless it is asked to fix.
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from .rule import Rule
 from .rules import registry
 from .selection import Selection, rule_infos
 from .sites import Action
+from .roots import relative_posix
 from .suppressions import NEEDLE, FileSuppressions
 
 
@@ -212,14 +212,4 @@ def _comment_texts(analysis: engine.Analysis) -> dict[str, str]:
 
 
 def _relative(root: Path, path: Path) -> str:
-    """`path.relative_to(root).as_posix()` (the path as it is outside the root), on strings:
-    it is asked of every checked file, and pathlib's version costs more than the rest."""
-    top, text = str(root), str(path)
-    if text == top:
-        return "."
-    prefix = top if top.endswith(os.sep) else top + os.sep
-    if not text.startswith(prefix):
-        return path.as_posix()
-    relative = text[len(prefix):]
-    return relative.replace(os.sep, "/") if os.sep != "/" else relative
-
+    return relative_posix(str(root), str(path))

@@ -1,4 +1,4 @@
-"""Where a project and its git checkout begin, found on plain strings.
+"""Where a project and its git checkout begin, and paths relative to them, found on plain strings.
 
 Both the command line and the replay of an unchanged run (replay.py, which
 answers before pathlib or the engine are imported) need the same answers, so
@@ -42,3 +42,13 @@ def _nearest(folder: str, markers: tuple[str, ...]) -> str | None:
         if parent == candidate:
             return None
         candidate = parent
+
+
+def relative_posix(root: str, path: str) -> str:
+    """`Path(path).relative_to(root).as_posix()`, or the path itself (with forward slashes)
+    outside the root, on strings: asked of every checked file, where pathlib costs more."""
+    if path == root:
+        return "."
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    relative = path[len(prefix):] if path.startswith(prefix) else path
+    return relative.replace(os.sep, "/") if os.sep != "/" else relative

@@ -14,3 +14,18 @@ from termshift.textpos import Positions
 def test_line_starts(text: str, starts: list[int]) -> None:
     assert Positions(text).starts == starts
     assert Positions(text).line_col(len(text)) == (len(starts), len(text) - starts[-1])
+
+
+@pytest.mark.parametrize("root, path", [
+    ("/a/b", "/a/b/c/d.py"), ("/a/b", "/a/b"), ("/a/b", "/a/bc/d.py"), ("/", "/x/y.py"), ("/a/b", "/z/y.py"),
+])
+def test_relative_paths_are_pathlibs(root: str, path: str) -> None:
+    from pathlib import PurePosixPath
+
+    from termshift.roots import relative_posix
+
+    try:
+        expected = PurePosixPath(path).relative_to(root).as_posix()
+    except ValueError:
+        expected = PurePosixPath(path).as_posix()
+    assert relative_posix(root, path) == expected
