@@ -66,24 +66,42 @@ def code_fingerprint() -> str:
     return digest("\0".join(parts).encode())
 
 
+def write_whole(path: str, data: bytes) -> None:
+    """`data` at `path`, written to a temporary sibling and renamed into place, so a reader
+    finds the old file or the new one, never half of one. The temporary name is random
+    rather than the process id: two containers sharing a tree may run the same pid."""
+    temporary = f"{path}.tmp-{os.urandom(6).hex()}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with open(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
 class Cache:
     def __init__(self, root: Path, salt: str | None = None) -> None:
         self.top = root / DIRNAME
         self.dir = self.top / f"v{SCHEMA}"
         self.salt = salt if salt is not None else code_fingerprint()
         self._ready = False
+        # Entries are addressed as plain strings: a cold run reads and writes one per module.
+        self._folder = str(self.dir)
+        self._made: set[str] = set()  # entry folders known to exist
 
     def key(self, *parts: str) -> str:
         return digest("\0".join((self.salt, *parts)).encode("utf-8", "surrogatepass"))
-
-    def _path(self, kind: str, key: str) -> "Path":
-        return self.dir / kind / key[:2] / key[2:]
 
     def load(self, kind: str, key: str) -> Any | None:
         import pickle
 
         try:
-            with open(self._path(kind, key), "rb") as stream:
+            with open(os.path.join(self._folder, kind, key[:2], key[2:]), "rb") as stream:
                 return pickle.load(stream)
         except Exception:  # missing, truncated, from another termshift: all misses
             return None
@@ -91,23 +109,15 @@ class Cache:
     def store(self, kind: str, key: str, value: Any) -> None:
         """Best effort: a read-only checkout still gets its answers, just not cached."""
         import pickle
-        import tempfile
 
         try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             self._prepare()
-            path = self._path(kind, key)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as stream:
-                    pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, path)
-            except BaseException:
-                try:
-                    os.unlink(temporary)
-                except OSError:
-                    pass
-                raise
+            folder = os.path.join(self._folder, kind, key[:2])
+            if folder not in self._made:
+                os.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
+            write_whole(os.path.join(folder, key[2:]), data)
         except (OSError, pickle.PicklingError):
             pass
 

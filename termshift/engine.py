@@ -252,8 +252,6 @@ def analyze(
                 outcomes[path] = outcome[:3]
                 if outcome[0] == "sites" and replay.observing is not None:
                     replay.observing.files.update(outcome[4])
-                if store is not None:
-                    store.save_findings(path, outcome)
     index.seal()
 
     for path in work:
@@ -332,7 +330,10 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     workspace, index = job.workspace, job.index
     tree = workspace.tree(path)
     if tree is None:
-        return ("problem", workspace.errors[path])
+        outcome = ("problem", workspace.errors[path])
+        if index.store is not None:
+            index.store.save_findings(path, outcome)
+        return outcome
     source = workspace.source(path)
     relative = workspace.relative(path)
     module = index.project.module_of.get(path, path.stem)
@@ -344,7 +345,10 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     finally:
         consulted = index.end_file()
         thirdparty.stop(read)
-    return ("sites", found.sites, found.collisions, tuple(sorted(consulted)), tuple(sorted(read)))
+    outcome = ("sites", found.sites, found.collisions, tuple(sorted(consulted)), tuple(sorted(read)))
+    if index.store is not None:
+        index.store.save_findings(path, outcome)
+    return outcome
 
 
 class _Store:
@@ -523,20 +527,17 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
             workers = 1
         elif with_strings:
             from . import literals  # noqa: F401  (once, here: not again in every forked worker)
-        job = _ShareJob(workspace, project, vocabulary.needles, names_of, frozenset(paths) if with_strings else frozenset())
+        if store is not None:
+            store.cache.prepare()  # before any worker writes (see Cache.prepare)
+        job = _ShareJob(workspace, project, vocabulary.needles, names_of, frozenset(paths) if with_strings else frozenset(),
+                        store)
         if crew is not None and workers > 1 and len(missing) > 1:
             team, then, prepare = crew
             made = team.first(_module_share, missing, job, sizes, second=_find_file, second_items=then, prepare=prepare)
         else:
             made = parallel.run(_module_share, missing, job, workers, weights=sizes)
-        for path, (summaries, share) in zip(missing, made):
-            shares[path] = (summaries, share)
-            if store is not None:
-                for name, summary in summaries.items():
-                    if summary is not None:
-                        store.save(name, path, summary)
-                if share is not None:
-                    store.save_strings(path, share)
+        for path, share in zip(missing, made):
+            shares[path] = share
     return shares, missing, known
 
 
@@ -596,6 +597,7 @@ class _ShareJob:
     needles: tuple[bytes, ...]
     names_of: dict[Path, list[str]]
     strings_of: frozenset[Path]
+    store: "_Store | None" = None  # where the worker that made a share keeps it for later runs
 
 
 def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
@@ -616,6 +618,11 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
         roles.add(tree, job.needles, text, context)
         # Plain data, so reading it back from the cache imports nothing.
         share = (frozenset(registered_routes(tree, text)), {name: set(values) for name, values in vars(roles).items()})
+    if job.store is not None:
+        for name, summary in summaries.items():
+            job.store.save(name, path, summary)
+        if share is not None:
+            job.store.save_strings(path, share)
     return summaries, share
 
 

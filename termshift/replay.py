@@ -288,18 +288,11 @@ def _store(root: str, path: str, data: bytes) -> None:
     """Next to the cache's own entries, written whole or not at all."""
     from pathlib import Path
 
-    from .cache import Cache
+    from .cache import Cache, write_whole
 
     Cache(Path(root)).prepare()
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = f"{path}.tmp-{os.getpid()}"
-    try:
-        with open(temporary, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    write_whole(path, data)
 
 
 class _Tee:

@@ -13,7 +13,7 @@ import pytest
 
 from termshift import cache as cache_module
 from termshift import config as config_module
-from termshift import engine, thirdparty
+from termshift import engine, parallel, thirdparty
 
 from lintkit import PYTHON
 
@@ -73,9 +73,9 @@ def searched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-def analyze(root: Path, *, cache: bool = True) -> engine.Analysis:
+def analyze(root: Path, *, cache: bool = True, workers: int = 1) -> engine.Analysis:
     config = config_module.load(root, None)
-    return engine.analyze(root, [root], config, cache=cache_module.Cache(root) if cache else None)
+    return engine.analyze(root, [root], config, cache=cache_module.Cache(root) if cache else None, workers=workers)
 
 
 def facts(analysis: engine.Analysis):
@@ -98,6 +98,26 @@ def test_the_example_warm_equals_cold(tmp_path: Path, searched: list[str]) -> No
     analyze(root)
     searched.clear()
     warm = analyze(root)
+    assert searched == []
+    assert facts(warm) == facts(cold)
+
+
+def test_the_workers_keep_what_they_make(
+        project: Path, searched: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a pooled run each worker writes its own summaries, string facts and findings to the
+    cache (the parent writes none of them): the next run must find every one of them."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    cold = analyze(project, workers=2)  # (`searched` counts in the parent only: the workers searched)
+    assert facts(cold) == facts(analyze(project, cache=False))
+
+    def no_more(*args, **kwargs):
+        raise AssertionError("summarised again: the cache should have answered")
+
+    monkeypatch.setattr(engine, "_module_share", no_more)
+    monkeypatch.setattr(engine, "summarize_module", no_more)
+    searched.clear()
+    warm = analyze(project)
     assert searched == []
     assert facts(warm) == facts(cold)
 
