@@ -15,6 +15,7 @@ from typing import Iterable, NamedTuple, Sequence
 
 # A run of ASCII letters and digits; everything else separates words.
 _RUN = re.compile(r"[A-Za-z0-9]+")
+_RUN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 # Inside a run: acronyms before a capitalised word (HTTPJob -> HTTP, Job),
 # capitalised or lower words, all-caps words, digits.
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -124,11 +125,29 @@ class Vocabulary:
         return self._mention.search(text) is not None
 
     def scan(self, text: str) -> list[WordMatch]:
-        """Every legacy, odd-case or glued word in `text`."""
-        if not self.mentions(text):
-            return []
+        """Every legacy, odd-case or glued word in `text`.
+
+        Each of those spells an old form inside one run of ASCII letters and
+        digits, so only the runs the term occurs in are split into words: a
+        docstring that names the term once costs one run, not all its words.
+        """
         found: list[WordMatch] = []
-        words = split_words(text)
+        done = 0  # where the last run examined ends
+        for mention in self._mention.finditer(text):
+            start = mention.start()
+            if start < done:
+                continue  # in the run just examined
+            while start and text[start - 1] in _RUN_CHARS:
+                start -= 1
+            run = _RUN.match(text, start)
+            if run is None:  # a case-folded match outside ASCII: no word of ours
+                continue
+            done = run.end()
+            self._scan_run(run.group(), start, found)
+        return found
+
+    def _scan_run(self, run: str, base: int, found: list[WordMatch]) -> None:
+        words = [(base + word.start(), base + word.end(), word.group()) for word in _WORD.finditer(run)]
         for index, (start, end, word) in enumerate(words):
             lower = word.lower()
             new = self.forms.get(lower)
@@ -141,23 +160,22 @@ class Vocabulary:
                         WordMatch(start, end, word, MatchKind.TERM, apply_shape(new, word_shape))
                     )
                 continue
-            odd = self._odd_split(words, index, text)
+            odd = self._odd_split(words, index, run, base)
             if odd is not None:
                 found.append(odd)
             elif self._mention.search(word):
                 if not self._continues_odd(found, start):
                     found.append(WordMatch(start, end, word, MatchKind.GLUED, None))
-        return found
 
     def _odd_split(
-        self, words: list[tuple[int, int, str]], index: int, text: str
+        self, words: list[tuple[int, int, str]], index: int, run: str, base: int
     ) -> WordMatch | None:
         """A term whose odd casing made the splitter cut it in two (jOb -> j, Ob)."""
         start = words[index][0]
         for stop in range(index + 2, min(index + 4, len(words) + 1)):
             end = words[stop - 1][1]
-            piece = text[start:end]
-            if piece.isalnum() and piece.lower() in self.forms:
+            piece = run[start - base:end - base]
+            if piece.lower() in self.forms:
                 return WordMatch(start, end, piece, MatchKind.ODD, None)
         return None
 

@@ -92,3 +92,50 @@ def test_term_words_are_validated():
 def test_mentions_is_case_insensitive():
     assert VOCAB.mentions("xJOBx")
     assert not VOCAB.mentions("step")
+
+
+def _scan_every_word(vocab: Vocabulary, text: str) -> list:
+    """The definition `scan` must keep: every word of the text is looked at, in order, whether
+    or not its run holds the term (scan itself only splits the runs that do)."""
+    from termshift.vocabulary import Shape, WordMatch, apply_shape, shape
+
+    if not vocab.mentions(text):
+        return []
+    found: list = []
+    words = split_words(text)
+    for index, (start, end, word) in enumerate(words):
+        new = vocab.forms.get(word.lower())
+        if new is not None:
+            word_shape = shape(word)
+            if word_shape is Shape.ODD:
+                found.append(WordMatch(start, end, word, MatchKind.ODD, None))
+            else:
+                found.append(WordMatch(start, end, word, MatchKind.TERM, apply_shape(new, word_shape)))
+            continue
+        odd = None
+        for stop in range(index + 2, min(index + 4, len(words) + 1)):
+            piece = text[start:words[stop - 1][1]]
+            if piece.isalnum() and piece.lower() in vocab.forms:
+                odd = WordMatch(start, words[stop - 1][1], piece, MatchKind.ODD, None)
+                break
+        if odd is not None:
+            found.append(odd)
+        elif vocab._mention.search(word) and not (found and found[-1].kind is MatchKind.ODD and found[-1].end > start):
+            found.append(WordMatch(start, end, word, MatchKind.GLUED, None))
+    return found
+
+
+def test_scan_finds_what_splitting_every_word_finds() -> None:
+    import random
+    from pathlib import Path
+
+    rng = random.Random(20261129)
+    alphabet = "jJoObBsS bx_-./:éKſİ2\n"  # the term's letters in both cases, separators, digits, look-alikes
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40))) for _ in range(20000)]
+    texts += ["jOb jObs JoB_jOBS", "cronjob jobless", "HTTPJobJOBs", "j_ob jo-b", "jéob", "JOBjob", "job" * 5]
+    sources = Path(__file__).parent.parent / "termshift"
+    texts += [line for path in sorted(sources.glob("*.py")) for line in path.read_text(encoding="utf-8").splitlines()]
+    vocabularies = [VOCAB, Vocabulary([Term("job", "step"), Term("task", "action")])]
+    for vocab in vocabularies:
+        for text in texts:
+            assert vocab.scan(text) == _scan_every_word(vocab, text), text
