@@ -27,7 +27,7 @@ from .astwalk import calls, walk, walk_statements
 from .index import OWN
 from .sites import Action, Role, Site
 from .summary import dotted, may_call
-from .textpos import NON_ASCII, Positions
+from .textpos import NON_ASCII, Positions, line_starts
 from .vocabulary import MatchKind
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class StringLines:
     """
 
     def __init__(self, text: str, needles: Iterable[bytes], starts: list[int] | None = None):
-        """`starts`: the text's line starts (`textpos.Positions`), when the caller has them."""
+        """`starts`: the text's line starts (`textpos.line_starts`), when the caller has them."""
         needles = tuple(needles)
         spelled = _SPELLED.get(needles)
         if spelled is None:
@@ -255,7 +255,7 @@ class StringLines:
             spans += [match.span() for match in NON_ASCII.finditer(text)]
         marked: set[int] = set()
         if spans:
-            starts = starts if starts is not None else Positions(text).starts
+            starts = starts if starts is not None else line_starts(text)
             line_of = bisect.bisect_right
             for start, end in spans:
                 marked.update(range(line_of(starts, start), line_of(starts, end - 1) + 1))

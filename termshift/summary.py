@@ -406,12 +406,12 @@ def _name_offsets(text: str, names: tuple[str, ...], methods: bool) -> list[int]
 def name_lines(text: str, names: tuple[str, ...], *, methods: bool = False) -> list[int]:
     """The lines, in order, where one of `names` stands alone as a name (with `methods`, also
     after a dot). A name outside ASCII is NFKC-normalised first, as the parser does."""
-    from .textpos import NON_ASCII, Positions
+    from .textpos import NON_ASCII, line_starts
 
     offsets = _name_offsets(text, names, methods)
     if text.isascii() and not offsets:
         return []
-    starts = Positions(text).starts
+    starts = line_starts(text)
     found = {bisect.bisect_right(starts, offset) for offset in offsets}
     if not text.isascii():
         import unicodedata
@@ -464,9 +464,9 @@ class SourceFacts:
         if text is None:
             return True
         if self._starts is None:
-            from .textpos import Positions
+            from .textpos import line_starts
 
-            self._starts = Positions(text).starts
+            self._starts = line_starts(text)
         starts = self._starts
         end = starts[node.end_lineno] if node.end_lineno < len(starts) else len(text)
         return len(_name_offsets(text[starts[node.lineno - 1]:end], (name,), False)) > 1

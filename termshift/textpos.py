@@ -24,15 +24,31 @@ _CLASS_NAME = re.compile(r"(?:async(?:\s|\\\r?\n)+)?class(?:\s|\\\r?\n)+(\w+)")
 _DEF_NAME = re.compile(r"(?:async(?:\s|\\\r?\n)+)?def(?:\s|\\\r?\n)+(\w+)")
 
 
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of `text` starts (shared: never modify it).
+
+    A module's summary, its string context and its search each need these;
+    the last text's are kept, so the passes over one file compute them once.
+    """
+    global _last
+    if _last is not None and _last[0] is text:
+        return _last[1]
+    if "\r" in text:
+        starts = [0]
+        starts.extend(match.end() for match in _NEWLINE.finditer(text))
+    else:  # the same, without a Python step per line
+        starts = list(accumulate(map((1).__add__, map(len, text.split("\n")[:-1])), initial=0))
+    _last = (text, starts)
+    return starts
+
+
+_last: tuple[str, list[int]] | None = None
+
+
 class Positions:
     def __init__(self, text: str):
         self.text = text
-        if "\r" in text:
-            starts = [0]
-            starts.extend(match.end() for match in _NEWLINE.finditer(text))
-        else:  # the same, without a Python step per line
-            starts = list(accumulate(map((1).__add__, map(len, text.split("\n")[:-1])), initial=0))
-        self.starts = starts
+        self.starts = line_starts(text)
         self._ascii = text.isascii()
 
     def line_text(self, line: int) -> str:

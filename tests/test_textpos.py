@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from termshift.textpos import Positions
+from termshift.textpos import Positions, line_starts
 
 
 @pytest.mark.parametrize("text, starts", [
@@ -13,7 +13,18 @@ from termshift.textpos import Positions
 ])
 def test_line_starts(text: str, starts: list[int]) -> None:
     assert Positions(text).starts == starts
+    assert line_starts(text) == starts
     assert Positions(text).line_col(len(text)) == (len(starts), len(text) - starts[-1])
+
+
+def test_line_starts_belong_to_their_text() -> None:
+    """The passes over one file share its line starts; another text never gets them, even an
+    equal one made elsewhere (kept by identity, so an equal text just computes them again)."""
+    first = "a\nb\n"
+    assert line_starts(first) is line_starts(first)
+    other = "".join(["c\n", "d\n", "e"])
+    assert line_starts(other) == [0, 2, 4]
+    assert line_starts(first) == [0, 2, 4]
 
 
 @pytest.mark.parametrize("root, path", [
