@@ -46,6 +46,30 @@ def test_the_lines_that_may_hold_the_term() -> None:
     assert lines.touch(1, 2) and not lines.touch(11, 40)
 
 
+def test_ascii_text_is_searched_lowered_as_if_case_were_ignored() -> None:
+    """ASCII text is lowered and searched case-sensitively: the lines must be those a
+    case-insensitive search of the text as written marks."""
+    import random
+
+    rng = random.Random(2026)
+    pieces = ["j", "J", "o", "O", "b", "B", "'", '"', " ", "\\\n", "\n", "# c\n", "r", "R", "x", "="]
+    ignoring_case = literals._spelled(NEEDLES, ignore_case=True)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
+        expected = StringLines(text, NEEDLES)._marked
+        starts = [0] + [match.end() for match in __import__("re").finditer(r"\r\n|\r|\n", text)]
+        marked = set()
+        for match in ignoring_case.finditer(text):
+            first = sum(1 for start in starts if start <= match.start())
+            last = sum(1 for start in starts if start <= match.end() - 1)
+            marked.update(range(first, last + 1))
+        for match in literals._LETTER_ESCAPE.finditer(text):
+            first = sum(1 for start in starts if start <= match.start())
+            last = sum(1 for start in starts if start <= match.end() - 1)
+            marked.update(range(first, last + 1))
+        assert expected == sorted(marked), text
+
+
 def test_old_mac_line_ends_count_lines_as_the_parser_does() -> None:
     text = "a = 1\rb = 'job'\r\nc = 2\n"
     lines = StringLines(text, NEEDLES)
