@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import multiprocessing
 import os
 import platform
 import shutil
@@ -40,8 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # run as a script, or imported by path
+from anchor import mentions  # noqa: E402  (the anchors' own definition of "mentions the term")
 DEFAULT_CACHE = HERE / ".cache"
-NEEDLES = (b"job",)  # the default vocabulary's old forms, lowercase ("jobs" contains "job")
 FIXIT_VERSION = "2.2.1"
 SAMPLE_SIZE = 10
 
@@ -173,11 +173,6 @@ def python_files(corpus: Path) -> list[Path]:
     return sorted(found)
 
 
-def mentions(path: Path) -> bool:
-    data = path.read_bytes().lower()
-    return any(needle in data for needle in NEEDLES)
-
-
 def sample(dense: Path) -> list[Path]:
     """SAMPLE_SIZE files that mention the term, spread evenly over the sorted corpus."""
     chosen = [path for path in python_files(dense) if mentions(path)]
@@ -237,59 +232,6 @@ def _installed_libcst() -> str | None:
         return version("libcst")
     except Exception:
         return None
-
-
-# ---------------------------------------------------------------------------
-# Anchors, run in a child process of their own: `run.py _parse ast|libcst ...`
-# ---------------------------------------------------------------------------
-
-
-def _parse_ast(path: str) -> int:
-    import ast
-
-    try:
-        ast.parse(Path(path).read_bytes(), filename=path)
-    except (SyntaxError, ValueError):
-        return 1
-    return 0
-
-
-def _parse_libcst(path: str) -> int:
-    import libcst
-
-    try:
-        libcst.parse_module(Path(path).read_bytes())
-    except Exception:  # ParserSyntaxError, and what odd files in the stdlib raise
-        return 1
-    return 0
-
-
-def anchor_main(argv: list[str]) -> None:
-    """Parse the listed files; with --prefilter only those that mention the term."""
-    import gc
-
-    # termshift runs with the cyclic collector off; so do the anchors, or they would be ~9% slower
-    # than they need to be and every ratio to them would flatter termshift.
-    gc.disable()
-    parser = argparse.ArgumentParser(prog="run.py _parse")
-    parser.add_argument("parser", choices=("ast", "libcst"))
-    parser.add_argument("listing", type=Path)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--prefilter", action="store_true")
-    args = parser.parse_args(argv)
-    paths = args.listing.read_text().splitlines()
-    if args.prefilter:
-        paths = [path for path in paths if mentions(Path(path))]
-    if args.parser == "libcst":
-        import libcst  # noqa: F401  (imported once, before the workers fork)
-    parse = _parse_ast if args.parser == "ast" else _parse_libcst
-    if args.workers <= 1 or len(paths) < 2:
-        failures = sum(map(parse, paths))
-    else:
-        chunk = max(1, len(paths) // (args.workers * 4))
-        with multiprocessing.get_context("fork").Pool(args.workers) as pool:
-            failures = sum(pool.imap_unordered(parse, paths, chunksize=chunk))
-    print(json.dumps({"files": len(paths), "failures": failures}))
 
 
 # ---------------------------------------------------------------------------
@@ -426,9 +368,6 @@ def fmt_seconds(value: float | None) -> str:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "_parse":
-        anchor_main(sys.argv[2:])
-        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes for termshift and the parse anchors (default: CPU count)")
@@ -469,7 +408,7 @@ def main() -> None:
     # -P keeps the corpus (the current directory) off sys.path: the sparse corpus is a copy of the
     # standard library, and would otherwise be imported in place of it.
     termshift = [str(python), *(["-P"] if sys.version_info >= (3, 11) else []), "-m", "termshift"]
-    me = [str(python), str(Path(__file__).resolve()), "_parse"]  # the anchors: the same venv, its LibCST
+    me = [str(python), str(HERE / "anchor.py")]  # the anchors: the same venv, its LibCST
     fixit_env = dict(os.environ, PYTHONPATH=str(HERE))
     fixit_lint = [str(fixit), "--rules", "fixit_job_rule:JobWord", "lint"] if fixit else None
 
