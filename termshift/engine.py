@@ -483,14 +483,34 @@ def _imported(project: Project, workspace: Workspace, targets: list[Path], known
         if data is None or current is None:
             continue
         is_package = path.name == "__init__.py"
-        for dots, module in _FROM_IMPORT.findall(data):
+        for dots, module, imported in _FROM_IMPORT.findall(data):
             if dots or module:
-                names.add(absolute_module(current, len(dots), module.decode("ascii") or None, is_package))
+                source = absolute_module(current, len(dots), module.decode("ascii") or None, is_package)
+                # The search resolves each imported name in the module, unless the name is a
+                # submodule (`from pkg import mod` needs mod, which the file's own use will ask for).
+                if any(not project.is_module(f"{source}.{name}") for name in _imported_names(imported)):
+                    names.add(source)
     return sorted({project.modules[name] for name in names if name in project.modules and name not in known},
                   key=lambda path: path.parts)
 
 
-_FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b", re.M)
+def _imported_names(imported: bytes) -> list[str]:
+    """The names an import statement's text after `import` binds from its module (`*` binds
+    none the search resolves); anything unreadable is kept, so the module is still summarised."""
+    text = _IMPORT_NOISE.sub(b" ", imported).decode("ascii", "replace")
+    found = []
+    for item in text.split(","):
+        name = item.split(" as ")[0].strip()
+        if name and name != "*":
+            found.append(name)
+    return found
+
+
+# `from M import names`: the names are a parenthesised list (over lines), or the rest of the line
+# with its continuations.
+_FROM_IMPORT = re.compile(
+    rb"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b[ \t]*(\([^)]*\)?|[^\r\n;\\]*(?:\\\r?\n[^\r\n;\\]*)*)", re.M)
+_IMPORT_NOISE = re.compile(rb"#[^\r\n]*|[()\\\s]+")
 
 
 def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],

@@ -258,3 +258,38 @@ def test_very_many_items_go_through_a_multiprocessing_pool(monkeypatch: pytest.M
     monkeypatch.setattr(parallel, "_forked", lambda *args: forked.append(args))
     assert parallel.run(_square_slowly, list(range(12)), 0, 2) == [item * item for item in range(12)]
     assert not forked
+
+
+def test_the_modules_summarised_ahead_are_those_the_search_resolves_names_in(tmp_path: Path) -> None:
+    """`from M import a` makes the search resolve `a` in M, so M is summarised in the first
+    round; a name that is a submodule of M needs nothing of M, nor does `*`."""
+    from termshift.files import discover
+    from termshift.project import Project
+
+    from lintkit import write_project
+
+    root = write_project(tmp_path / "app", {
+        "app/__init__.py": "",
+        "app/pkg/__init__.py": "",
+        "app/pkg/mod.py": "",
+        "app/pkg/tools.py": "def helper(): pass\n",
+        "app/star.py": "",
+        "app/named.py": "",
+        "app/jobs.py": (
+            "from app.pkg import mod\n"
+            "from .pkg import (  # a comment (with a parenthesis\n"
+            "    mod as other,\n"
+            ")\n"
+            "from app.star import *\n"
+            "from app.pkg.tools import helper\n"
+            "from app.named import a, \\\n"
+            "    b as c\n"
+            "JOB = 1\n"
+        ),
+    })
+    project = Project.build(root, discover(root, [root]))
+    workspace = engine.Workspace(root)
+    target = root / "app" / "jobs.py"
+    workspace.raw[target] = target.read_bytes()
+    ahead = engine._imported(project, workspace, [target], set())
+    assert [path.relative_to(root).as_posix() for path in ahead] == ["app/named.py", "app/pkg/tools.py"]
