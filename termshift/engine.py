@@ -225,6 +225,7 @@ def analyze(
     with crew or contextlib.nullcontext():
         shares, gathered, known = _gather(
             index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers, ahead=ahead,
+            searched=frozenset(pending),
             crew=(crew, pending, prepare) if crew is not None else None)
         strings, adopted, fetched = _gathered(project, facts_from, ahead, bool(pending), shares)
         for name, summary in adopted:
@@ -514,7 +515,7 @@ _IMPORT_NOISE = re.compile(rb"#[^\r\n]*|[()\\\s]+")
 
 
 def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
-            *, with_strings: bool, workers: int, ahead: list[Path] = (),
+            *, with_strings: bool, workers: int, ahead: list[Path] = (), searched: frozenset[Path] | None = None,
             crew: "tuple[parallel.Crew, list[Path], Callable[[tuple, list], _FindJob]] | None" = None,
             ) -> tuple[dict[Path, tuple], list[Path], dict[Path, tuple]]:
     """Each module's share of what the index learns up front: its summaries (of the modules in
@@ -524,7 +525,8 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
     module path, the modules summarised in this round, and the shares the cache gave.
 
     With a `crew` (the crew, the files it will search next, and how its workers then get
-    ready), the round is the crew's first: its workers keep the trees they parse."""
+    ready), the round is the crew's first: its workers keep the trees they parse. Of the
+    files not in `searched` (when given), no tree is kept."""
     project = index.project
     names_of: dict[Path, list[str]] = {}
     for name in _order(project, paths, ahead):
@@ -550,7 +552,7 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
         if store is not None:
             store.cache.prepare()  # before any worker writes (see Cache.prepare)
         job = _ShareJob(workspace, project, vocabulary.needles, names_of, frozenset(paths) if with_strings else frozenset(),
-                        store)
+                        store, searched)
         if crew is not None and workers > 1 and len(missing) > 1:
             team, then, prepare = crew
             made = team.first(_module_share, missing, job, sizes, second=_find_file, second_items=then, prepare=prepare)
@@ -618,6 +620,9 @@ class _ShareJob:
     names_of: dict[Path, list[str]]
     strings_of: frozenset[Path]
     store: "_Store | None" = None  # where the worker that made a share keeps it for later runs
+    # The files the next round searches: the others' trees are dropped once summarised, so that
+    # the memory is parsed into again instead of fresh pages (each a page fault) being taken.
+    searched: frozenset[Path] | None = None
 
 
 def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
@@ -643,6 +648,9 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
             job.store.save(name, path, summary)
         if share is not None:
             job.store.save_strings(path, share)
+    if job.searched is not None and path not in job.searched:
+        del job.workspace.trees[path]
+        job.workspace.strings.pop(path, None)
     return summaries, share
 
 

@@ -293,3 +293,30 @@ def test_the_modules_summarised_ahead_are_those_the_search_resolves_names_in(tmp
     workspace.raw[target] = target.read_bytes()
     ahead = engine._imported(project, workspace, [target], set())
     assert [path.relative_to(root).as_posix() for path in ahead] == ["app/named.py", "app/pkg/tools.py"]
+
+
+def test_only_the_trees_of_searched_files_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The modules summarised for the project-wide facts alone don't keep their trees: a
+    pre-commit run in a large project would otherwise hold one for every module that
+    mentions the term. The answer is the same as when every file is searched."""
+    from lintkit import write_project
+
+    root = write_project(tmp_path / "app", {
+        "app/__init__.py": "",
+        "app/jobs.py": "class Job:\n    job_id = 1\n",
+        "app/api.py": "from app.jobs import Job\n\ndef make_job():\n    return Job().job_id\n",
+    })
+    made: list[engine.Workspace] = []
+
+    class Recorded(engine.Workspace):
+        def __init__(self, root: Path) -> None:
+            super().__init__(root)
+            made.append(self)
+
+    monkeypatch.setattr(engine, "Workspace", Recorded)
+    config = config_module.load(root, None)
+    api = root / "app" / "api.py"
+    alone = engine.analyze(root, [api], config)
+    assert set(made[-1].trees) == {api}
+    everything = engine.analyze(root, [root], config)
+    assert alone.sites["app/api.py"] == everything.sites["app/api.py"]
