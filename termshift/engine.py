@@ -211,8 +211,8 @@ def analyze(
     pooled = bool(pending) and parallel.worth_a_pool(workers, len(pending), sum(sizes))
     ahead = _imported(project, workspace, pending, {project.module_of[path] for path in facts_from}) if pooled else []
     crew = parallel.Crew(workers) if pooled and parallel.start_method() == "fork" else None
-    if pooled:
-        from . import finder, thirdparty  # noqa: F401  (once, here: not again in every forked worker)
+    if pooled and crew is None:
+        from . import finder  # noqa: F401  (once, here: not again in every forked worker)
 
     def prepare(update: tuple, made: list) -> _FindJob:
         """In a crew worker, after the gather: the index as the parent settled it, from the
@@ -321,6 +321,12 @@ class _FindJob:
     workspace: Workspace
     index: Index
     vocabulary: Vocabulary
+
+
+def _load_the_search() -> None:
+    """A crew worker's wait between its rounds: the parent never searches, so the finder's
+    modules are loaded by the workers, each while the parent settles the first round."""
+    from . import finder  # noqa: F401
 
 
 def _find_file(job: _FindJob, path: Path) -> tuple:
@@ -555,7 +561,8 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
                         store, searched)
         if crew is not None and workers > 1 and len(missing) > 1:
             team, then, prepare = crew
-            made = team.first(_module_share, missing, job, sizes, second=_find_file, second_items=then, prepare=prepare)
+            made = team.first(_module_share, missing, job, sizes, second=_find_file, second_items=then, prepare=prepare,
+                              meanwhile=_load_the_search)
         else:
             made = parallel.run(_module_share, missing, job, workers, weights=sizes)
         for path, share in zip(missing, made):

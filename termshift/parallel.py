@@ -359,7 +359,10 @@ class Crew:
 
     def first(self, work: Callable[[Any, Item], Result], items: Sequence[Item], state: Any, weights: Sequence[int],
               *, second: Callable[[Any, Any], Any], second_items: Sequence[Any],
-              prepare: Callable[[Any, list[Result]], Any]) -> list[Result]:
+              prepare: Callable[[Any, list[Result]], Any],
+              meanwhile: Callable[[], None] | None = None) -> list[Result]:
+        """The first round, `run`'s way. A worker done with its share calls `meanwhile` (what
+        the second round needs, loaded while the parent settles this one) before it waits."""
         order = sorted(range(len(items)), key=lambda i: -weights[i])
         results: list[Any] = [None] * len(items)
         tasks_read = _queue(order)
@@ -373,7 +376,7 @@ class Crew:
                         os.close(read_end)
                         os.close(control_write)
                         _crew_child(work, items, state, tasks_read, write_end, control_read,
-                                    second, second_items, prepare)
+                                    second, second_items, prepare, meanwhile)
                     os.close(write_end)
                     os.close(control_read)
                     self._children[read_end] = (pid, control_write)
@@ -448,7 +451,8 @@ def _dealt(control: int) -> Iterator[int]:
         yield index
 
 
-def _crew_child(work, items, state, tasks: int, out: int, control: int, second, second_items, prepare) -> None:
+def _crew_child(work, items, state, tasks: int, out: int, control: int, second, second_items, prepare,
+                meanwhile=None) -> None:
     """A crew worker's whole life: the first round, then, told so, the second."""
     code = 0
     try:
@@ -457,6 +461,8 @@ def _crew_child(work, items, state, tasks: int, out: int, control: int, second, 
         _answer(work, items, state, _taken(tasks), out, made)
         os.close(tasks)
         _send(out, pickle.dumps((_ROUND_OVER, None), pickle.HIGHEST_PROTOCOL))
+        if meanwhile is not None:
+            meanwhile()
         update = pickle.loads(_receive(control))
         for _ in range(_INDEX.unpack(_read_exactly(control, _INDEX.size))[0]):
             index, result = pickle.loads(_receive(control))
