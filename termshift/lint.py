@@ -121,14 +121,12 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
     for refusal in the_plan.refusals:
         refused.setdefault(refusal.old, refusal.reason)
     wire_names = frozenset(analysis.index.payload_names())
+    # A site's context is one of two: inside compat code or not.
+    contexts = {inside: registry.SiteContext(in_compat=inside, compat_names=compat.names, wire_names=wire_names)
+                for inside in (False, True)}
     for path in sorted(analysis.sites):
         for site in analysis.sites[path]:
-            context = registry.SiteContext(
-                in_compat=compat.covering(site) is not None,
-                compat_names=compat.names,
-                wire_names=wire_names,
-            )
-            rule = registry.rule_for(site, context)
+            rule = registry.rule_for(site, contexts[compat.covering(site) is not None])
             if rule is None:
                 continue
             message = rule.message(site)
