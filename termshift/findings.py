@@ -9,7 +9,7 @@ what its reader expects (the current directory, the repository).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable
 
@@ -40,8 +40,11 @@ class Finding:
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code)
 
-    def with_severity(self, severity: str) -> "Finding":
-        return replace(self, severity=severity)
+    def counted(self, occurrence: int) -> "Finding":
+        """This finding as the `occurrence`-th of its kind: `replace`, spelled out, because a
+        dense tree has thousands of findings and `replace` walks the fields for each."""
+        return Finding(self.path, self.line, self.column, self.end_line, self.end_column, self.code, self.rule,
+                       self.severity, self.message, self.fixable, self.text, self.scope, occurrence)
 
 
 def rank(severity: str) -> int:
@@ -71,6 +74,6 @@ def fingerprinted(findings: Iterable[Finding]) -> list[Finding]:
     for finding in sorted(findings, key=Finding.sort_key):
         key = (finding.code, finding.path, finding.text, finding.scope)
         occurrence = seen[key]
-        out.append(finding if finding.occurrence == occurrence else replace(finding, occurrence=occurrence))
+        out.append(finding if finding.occurrence == occurrence else finding.counted(occurrence))
         seen[key] = occurrence + 1
     return out
