@@ -102,23 +102,24 @@ def test_the_example_warm_equals_cold(tmp_path: Path, searched: list[str]) -> No
     assert facts(warm) == facts(cold)
 
 
-def test_the_workers_keep_what_they_make(
-        project: Path, searched: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_the_workers_keep_what_they_make(project: Path, monkeypatch: pytest.MonkeyPatch, start_method: str) -> None:
     """In a pooled run each worker writes its own summaries, string facts and findings to the
-    cache (the parent writes none of them): the next run must find every one of them."""
+    cache (the parent writes none of them): the next run must find every one of them, whether
+    the workers inherited the cache or were sent it."""
+    monkeypatch.setenv("TERMSHIFT_START_METHOD", start_method)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    cold = analyze(project, workers=2)  # (`searched` counts in the parent only: the workers searched)
+    cold = analyze(project, workers=2)
     assert facts(cold) == facts(analyze(project, cache=False))
 
     def no_more(*args, **kwargs):
-        raise AssertionError("summarised again: the cache should have answered")
+        raise AssertionError("summarised or searched again: the cache should have answered")
 
-    monkeypatch.setattr(engine, "_module_share", no_more)
-    monkeypatch.setattr(engine, "summarize_module", no_more)
-    searched.clear()
+    for name in ("_module_share", "summarize_module", "_find_file"):
+        monkeypatch.setattr(engine, name, no_more)
+    monkeypatch.delenv("TERMSHIFT_START_METHOD")
     warm = analyze(project)
-    assert searched == []
     assert facts(warm) == facts(cold)
 
 
