@@ -5,7 +5,7 @@
 With --prefilter, only the files that mention the term. A script of its own,
 importing only what parsing in N processes needs, so that the anchors' wall
 time is start-up, the parser's import and the parse, not the benchmark's own
-imports (run.py's cost 40 ms more, which would flatter every ratio to them).
+imports (run.py's cost 40-70 ms more, which would flatter every ratio to them).
 """
 
 from __future__ import annotations
