@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from . import files, markers, parallel, replay
 from .config import Config
 from .index import Index, summarize_module
-from .project import Project, absolute_module
+from .project import Project
 from .roots import relative_posix
 from .sites import Action, Site
 from .vocabulary import Vocabulary
@@ -205,11 +205,9 @@ def analyze(
     if pending and store is not None:
         store.cache.prepare()
     # Gather: the project-wide facts come from every first-party module that mentions the term
-    # (and, when files are to be searched, the facts their strings give). When the search will be
-    # spread over a pool, the modules the targets import are summarised in the same round.
+    # (and, when files are to be searched, the facts their strings give).
     sizes = [len(workspace.raw.get(path) or b"") for path in pending]
     pooled = bool(pending) and parallel.worth_a_pool(workers, len(pending), sum(sizes))
-    ahead = _imported(project, workspace, pending, {project.module_of[path] for path in facts_from}) if pooled else []
     crew = parallel.Crew(workers) if pooled and parallel.start_method() == "fork" else None
     if pooled and crew is None:
         from . import finder  # noqa: F401  (once, here: not again in every forked worker)
@@ -218,16 +216,16 @@ def analyze(
         """In a crew worker, after the gather: the index as the parent settled it, from the
         summaries the gather made (`made`) and what only the parent knows (`update`)."""
         gathered, known, routes, string_roles, extra = update
-        _, adopted, fetched = _gathered(project, facts_from, ahead, False, {**known, **dict(zip(gathered, made))})
-        _settle(index, adopted, routes, string_roles, extra, fetched)
+        _, adopted = _gathered(project, facts_from, False, {**known, **dict(zip(gathered, made))})
+        _settle(index, adopted, routes, string_roles, extra)
         return _FindJob(workspace, index, vocabulary)
 
     with crew or contextlib.nullcontext():
         shares, gathered, known = _gather(
-            index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers, ahead=ahead,
+            index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers,
             searched=frozenset(pending),
             crew=(crew, pending, prepare) if crew is not None else None)
-        strings, adopted, fetched = _gathered(project, facts_from, ahead, bool(pending), shares)
+        strings, adopted = _gathered(project, facts_from, bool(pending), shares)
         for name, summary in adopted:
             index.adopt(name, summary)
         if pending:
@@ -239,7 +237,7 @@ def analyze(
                     if tree is not None:
                         extra.append((module, summarize_module(project, tree, module, path, workspace.text(path))))
             routes, string_roles = _string_facts(strings)
-            _settle(index, (), routes, string_roles, extra, fetched)
+            _settle(index, (), routes, string_roles, extra)
             if crew is not None and crew.started:
                 # Each file is searched by the worker that parsed it for the gather, where its tree still is.
                 first = {path: number for number, path in enumerate(gathered)}
@@ -474,59 +472,12 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
             analysis.sources[relative] = source
 
 
-def _imported(project: Project, workspace: Workspace, targets: list[Path], known: set[str]) -> list[Path]:
-    """The project modules the targets name in `from M import`: summarised ahead, alongside the facts.
-
-    Searching a file summarises the modules its resolutions walk into; each pool worker would do
-    that for its own files, the same module over again in every worker that meets it. Which modules
-    a search consults is only known by searching, so this is a guess from the text, right for most;
-    a module summarised ahead counts for a file only if the file's search consults it
-    (`Index.prefetch`), exactly as if it had been summarised then.
-    """
-    names: set[str] = set()
-    for path in targets:
-        data = workspace.raw.get(path)
-        current = project.module_of.get(path)
-        if data is None or current is None:
-            continue
-        is_package = path.name == "__init__.py"
-        for dots, module, imported in _FROM_IMPORT.findall(data):
-            if dots or module:
-                source = absolute_module(current, len(dots), module.decode("ascii") or None, is_package)
-                # The search resolves each imported name in the module, unless the name is a
-                # submodule (`from pkg import mod` needs mod, which the file's own use will ask for).
-                if any(not project.is_module(f"{source}.{name}") for name in _imported_names(imported)):
-                    names.add(source)
-    return sorted({project.modules[name] for name in names if name in project.modules and name not in known},
-                  key=lambda path: path.parts)
-
-
-def _imported_names(imported: bytes) -> list[str]:
-    """The names an import statement's text after `import` binds from its module (`*` binds
-    none the search resolves); anything unreadable is kept, so the module is still summarised."""
-    text = _IMPORT_NOISE.sub(b" ", imported).decode("ascii", "replace")
-    found = []
-    for item in text.split(","):
-        name = item.split(" as ")[0].strip()
-        if name and name != "*":
-            found.append(name)
-    return found
-
-
-# `from M import names`: the names are a parenthesised list (over lines), or the rest of the line
-# with its continuations.
-_FROM_IMPORT = re.compile(
-    rb"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b[ \t]*(\([^)]*\)?|[^\r\n;\\]*(?:\\\r?\n[^\r\n;\\]*)*)", re.M)
-_IMPORT_NOISE = re.compile(rb"#[^\r\n]*|[()\\\s]+")
-
-
 def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
-            *, with_strings: bool, workers: int, ahead: list[Path] = (), searched: frozenset[Path] | None = None,
+            *, with_strings: bool, workers: int, searched: frozenset[Path] | None = None,
             crew: "tuple[parallel.Crew, list[Path], Callable[[tuple, list], _FindJob]] | None" = None,
             ) -> tuple[dict[Path, tuple], list[Path], dict[Path, tuple]]:
-    """Each module's share of what the index learns up front: its summaries (of the modules in
-    `paths`, for the project-wide facts, and of those in `ahead`, made in the same round for
-    `Index.prefetch`) and, with `with_strings`, its share of the string facts. Each is made
+    """Each module's share of what the index learns up front: its summaries (the project-wide
+    facts) and, with `with_strings`, its share of the string facts. Each is made
     once, by a pool worker when that pays, or read from the cache. Returns every share by
     module path, the modules summarised in this round, and the shares the cache gave.
 
@@ -535,7 +486,7 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
     files not in `searched` (when given), no tree is kept."""
     project = index.project
     names_of: dict[Path, list[str]] = {}
-    for name in _order(project, paths, ahead):
+    for name in _order(project, paths):
         names_of.setdefault(project.modules[name], []).append(name)
     wanted = sorted(set(names_of) | (set(paths) if with_strings else set()), key=lambda path: path.parts)
     known: dict[Path, tuple] = {}
@@ -570,30 +521,27 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
     return shares, missing, known
 
 
-def _order(project: Project, paths: list[Path], ahead: list[Path]) -> list[str]:
-    """The modules of `paths`, then of `ahead`, each once: the order `index.gather` adopts them in."""
+def _order(project: Project, paths: list[Path]) -> list[str]:
+    """The modules of `paths`, each once: the order the index adopts them in."""
     order: list[str] = []
-    for path in [*paths, *ahead]:
+    for path in paths:
         name = project.module_of[path]
         if name not in order:
             order.append(name)
     return order
 
 
-def _gathered(project: Project, paths: list[Path], ahead: list[Path], with_strings: bool,
-              shares: dict[Path, tuple]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+def _gathered(project: Project, paths: list[Path], with_strings: bool,
+              shares: dict[Path, tuple]) -> tuple[list[tuple], list[tuple]]:
     """From the gather's shares: with `with_strings`, the string facts' shares in the order of
-    `paths`; the summaries of the modules of `paths`, as (name, summary) in the order the index
-    adopts them; and those of `ahead`, the same way, for `Index.prefetch`."""
-    order = _order(project, paths, ahead)
-    facts = len({project.module_of[path] for path in paths})  # the first names of `order`
-    adopted = [(name, shares[project.modules[name]][0].get(name)) for name in order[:facts]]
-    fetched = [(name, shares[project.modules[name]][0].get(name)) for name in order[facts:]]
+    `paths`; and the summaries of the modules of `paths`, as (name, summary) in the order the
+    index adopts them."""
+    adopted = [(name, shares[project.modules[name]][0].get(name)) for name in _order(project, paths)]
     strings = [shares[path][1] for path in paths if shares[path][1] is not None] if with_strings else []
-    return strings, adopted, fetched
+    return strings, adopted
 
 
-def _settle(index: Index, adopted: list[tuple], routes, string_roles, extra: list[tuple], fetched: list[tuple]) -> None:
+def _settle(index: Index, adopted: list[tuple], routes, string_roles, extra: list[tuple]) -> None:
     """What the parent learnt from the gather, given to an index: in the parent, and in a crew
     worker, whose own copy of the index must end up the same."""
     for name, summary in adopted:
@@ -602,8 +550,6 @@ def _settle(index: Index, adopted: list[tuple], routes, string_roles, extra: lis
     for name, summary in extra:
         index.adopt(name, summary)
     index.seal()
-    for name, summary in fetched:
-        index.prefetch(name, summary)
 
 
 def _size(workspace: Workspace, path: Path) -> int:

@@ -119,12 +119,6 @@ class Index:
         else:
             self._adopt(summary)
 
-    def prefetch(self, name: str, summary: ModuleSummary | None) -> None:
-        """A summary made ahead of need: it becomes a fact for a file only when the file's search
-        consults it, as a summary made on demand would (`module`)."""
-        if name not in self._summaries:
-            self._summaries[name] = summary
-
     def _adopt(self, summary: ModuleSummary) -> None:
         self._summaries[summary.name] = summary
         if self._recording and summary.name not in self._base_facts:

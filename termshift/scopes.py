@@ -18,6 +18,7 @@ from .summary import dotted, locals_lines, reads_locals_at
 
 if TYPE_CHECKING:
     from .finder import Finder
+    from .index import Index
 
 
 @dataclass
@@ -30,6 +31,34 @@ class Binding:
     owner: str = OWN  # params of kept overrides are not ours to rename
     self_of: str | None = None  # first parameter of a method: qualified class
     is_cls: bool = False
+
+
+class ImportedName(Binding):
+    """A name a first-party `from module import name` binds, resolved when first asked about.
+
+    Resolving it summarises the module, whose definitions then count for the
+    file being searched (`Index.module`). A search asks only about names that
+    mention the term and the types their sites lead to, so most modules a file
+    imports from are never summarised for it: asking up front made a search of
+    a job-heavy file summarise every module it imported anything from.
+    """
+
+    def __init__(self, node: ast.alias, index: "Index", module: str, name: str):
+        super().__init__("import", node)
+        self._question: tuple[Index, str, str] | None = (index, module, name)
+
+    @property  # type: ignore[override]
+    def ref(self) -> Ref | None:
+        if self._question is not None:
+            index, module, name = self._question
+            self._question = None
+            self._ref = index.resolve_name(module, name)
+        return self._ref
+
+    @ref.setter
+    def ref(self, value: Ref | None) -> None:
+        self._question = None
+        self._ref = value
 
 
 @dataclass
@@ -137,7 +166,9 @@ class ScopeBuilder(NodeVisitor):
                 if finder.project.is_module(f"{source}.{alias.name}"):
                     ref = Ref(OWN, "module", Type("mod", f"{source}.{alias.name}"))
                 else:
-                    ref = finder.index.resolve_name(source, alias.name)
+                    name = alias.asname or alias.name
+                    self._target_scope(name).bind(name, ImportedName(alias, finder.index, source, alias.name))
+                    continue
             else:
                 ref = Ref(EXTERNAL, "", Type("ext", f"{source}.{alias.name}"))
             name = alias.asname or alias.name

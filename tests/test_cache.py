@@ -38,7 +38,8 @@ FILES = {
 
         class Job(Base):
             def submit_job(self, job_id):
-                return self.run(job_id)
+                job_limit = limit(job_id)  # the value's type is asked: helpers.py is consulted
+                return self.run(job_limit)
     """,
     "app/api.py": """
         from app.jobs import Job
