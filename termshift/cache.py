@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 from . import __version__
 
-SCHEMA = 1
+SCHEMA = 2  # 2: one folder per kind of entry (1 had 256 under each)
 DIRNAME = ".termshift_cache"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by termshift.\n"
@@ -101,7 +101,7 @@ class Cache:
         import pickle
 
         try:
-            with open(os.path.join(self._folder, kind, key[:2], key[2:]), "rb") as stream:
+            with open(os.path.join(self._folder, kind, key), "rb") as stream:
                 return pickle.load(stream)
         except Exception:  # missing, truncated, from another termshift: all misses
             return None
@@ -113,11 +113,11 @@ class Cache:
         try:
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             self._prepare()
-            folder = os.path.join(self._folder, kind, key[:2])
+            folder = os.path.join(self._folder, kind)
             if folder not in self._made:
                 os.makedirs(folder, exist_ok=True)
                 self._made.add(folder)
-            write_whole(os.path.join(folder, key[2:]), data)
+            write_whole(os.path.join(folder, key), data)
         except (OSError, pickle.PicklingError):
             pass
 
@@ -142,16 +142,18 @@ class Cache:
 
     def _prune(self) -> None:
         """Entries written by another termshift (or another state of its code) can never be
-        read again: drop them when this one first writes, so the cache doesn't only grow."""
+        read again: drop them when this one first writes, so the cache doesn't only grow.
+        Those of another layout (`SCHEMA`) live in a folder of their own, dropped too."""
         marker = self.dir / "salt"
         try:
             if marker.read_text(encoding="utf-8") == self.salt:
                 return
         except OSError:
             pass
-        if self.dir.exists():
-            import shutil
+        import shutil
 
-            shutil.rmtree(self.dir, ignore_errors=True)
+        for folder in self.top.glob("v[0-9]*"):
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
         self.dir.mkdir(parents=True, exist_ok=True)
         marker.write_text(self.salt, encoding="utf-8")

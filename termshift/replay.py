@@ -86,7 +86,7 @@ class Run:
 
     @property
     def record_path(self) -> str:
-        return os.path.join(self.root, DIRNAME, f"v{SCHEMA}", "runs", self.slot[:2], self.slot[2:])
+        return os.path.join(self.root, DIRNAME, f"v{SCHEMA}", "runs", self.slot)
 
     # -- replay ------------------------------------------------------------
 

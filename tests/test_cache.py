@@ -255,6 +255,15 @@ def test_editing_a_third_party_source_it_read_searches_it_again(project: Path, s
     assert any(site.old == "submit_job" and site.action.value == "external" for site in warm.sites["app/runner.py"])
 
 
+def test_entries_of_an_older_layout_are_dropped(project: Path) -> None:
+    older = project / ".termshift_cache" / "v1" / "findings" / "ab"
+    older.mkdir(parents=True)
+    (older / "cdef").write_bytes(b"an entry no termshift of this layout reads")
+    analyze(project)
+    assert not older.parent.parent.exists()
+    assert (project / ".termshift_cache" / f"v{cache_module.SCHEMA}" / "findings").is_dir()
+
+
 def test_entries_of_another_termshift_are_dropped(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     analyze(project)
     entries = project / ".termshift_cache" / f"v{cache_module.SCHEMA}"
