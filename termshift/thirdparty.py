@@ -121,8 +121,8 @@ def _compute_class_members(name: str, search_path: tuple[str, ...], depth: int) 
         return None
     is_package = source.stem == "__init__"
     imports: dict[str, str] = {}
-    for stmt in ast.walk(tree):
-        if isinstance(stmt, ast.ClassDef) and stmt.name == attr and stmt in tree.body:
+    for stmt in tree.body:  # module level only: a class or import nested in a block may not run
+        if isinstance(stmt, ast.ClassDef) and stmt.name == attr:
             members: set[str] = set(dir(object))
             for item in stmt.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -144,7 +144,7 @@ def _compute_class_members(name: str, search_path: tuple[str, ...], depth: int) 
                     return None
                 members |= inherited
             return frozenset(members)
-        if isinstance(stmt, ast.ImportFrom) and stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 imports[alias.asname or alias.name] = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
     target = imports.get(attr)
