@@ -150,10 +150,12 @@ class Cache:
                 return
         except OSError:
             pass
-        import shutil
+        with os.scandir(self.top) as entries:
+            stale = [entry.path for entry in entries if entry.name[:1] == "v" and entry.is_dir()]
+        if stale:
+            import shutil  # here: a first run, with nothing to drop, doesn't import it
 
-        for folder in self.top.glob("v[0-9]*"):
-            if folder.is_dir():
+            for folder in stale:
                 shutil.rmtree(folder, ignore_errors=True)
         self.dir.mkdir(parents=True, exist_ok=True)
         marker.write_text(self.salt, encoding="utf-8")
