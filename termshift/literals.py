@@ -210,12 +210,12 @@ _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "asna
                           "type_comment", "conversion", "is_async", "simple"})
 # The fields through which statements hold statements (and handlers, match cases).
 _BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
-_STATEMENT_LIKE = (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.excepthandler))
+_STATEMENT_LIKE = (ast.Module, ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.excepthandler))
 _GATED_FIELDS: dict[type, tuple[tuple[str, ...], frozenset[str] | None]] = {}
 
 
 def _gated_fields(node_class: type) -> tuple[tuple[str, ...], frozenset[str] | None]:
-    """The fields a walk enters, and of those, for statements, the ones a `StringLines` gates."""
+    """The fields a walk enters, and of those, for statements, the ones that are not blocks."""
     names = tuple(name for name in node_class._fields if name not in _LEAF_FIELDS)
     if not issubclass(node_class, _STATEMENT_LIKE):
         return names, None
@@ -280,7 +280,7 @@ class _Context:
     """Where the strings of one tree sit: parents, docstrings, enum classes, route tables.
 
     With `lines`, only the strings that may mention the term, and their
-    ancestors: the rest of every statement no such string sits in is left out.
+    ancestors: no part of the tree that touches none of its lines is entered.
     """
 
     def __init__(self, tree: ast.Module, lines: StringLines | None = None):
@@ -293,6 +293,7 @@ class _Context:
         candidates = self.candidates
         fields_of = _GATED_FIELDS
         touch = lines.touch if lines is not None else None
+        whole: set[int] = set()  # nodes inside an f-string: all of each is entered
         pending = deque((tree,))  # astwalk.walk's order, recording each child's parent on the way
         popleft, append = pending.popleft, pending.append
         while pending:
@@ -302,7 +303,10 @@ class _Context:
             if fields is None:
                 fields = fields_of[node_class] = _gated_fields(node_class)
             names, gated = fields
-            if gated is None or touch is None:
+            if touch is None or node_class is _JOINED_STR or id(node) in whole:
+                # Everything: no lines to go by, or inside an f-string, whose parts' positions
+                # were not always those of their text before Python 3.12.
+                inside = touch is not None
                 for name in names:
                     value = getattr(node, name, None)
                     if value.__class__ is list:
@@ -310,17 +314,36 @@ class _Context:
                             if isinstance(item, _AST):
                                 parents[id(item)] = node
                                 append(item)
+                                if inside:
+                                    whole.add(id(item))
                     elif isinstance(value, _AST):
                         parents[id(value)] = node
                         append(value)
-            else:  # a statement: its blocks are entered, its own expressions where they touch a line
+                        if inside:
+                            whole.add(id(value))
+            elif gated is None:  # within an expression: the parts that touch a line
                 for name in names:
                     value = getattr(node, name, None)
                     for item in value if value.__class__ is list else (value,):
                         if isinstance(item, _AST):
-                            if name in gated:
-                                first = getattr(item, "lineno", None)
-                                if first is not None and not touch(first, item.end_lineno or first):
+                            first = getattr(item, "lineno", None)
+                            if first is not None and not touch(first, item.end_lineno or first):
+                                continue
+                            parents[id(item)] = node
+                            append(item)
+            else:  # a statement (or the module): the parts that touch a line, decorators included
+                for name in names:
+                    value = getattr(node, name, None)
+                    block = name not in gated
+                    for item in value if value.__class__ is list else (value,):
+                        if isinstance(item, _AST):
+                            first = getattr(item, "lineno", None)
+                            if first is not None:
+                                if block:
+                                    decorators = getattr(item, "decorator_list", None)
+                                    if decorators:
+                                        first = min(first, *(decorator.lineno for decorator in decorators))
+                                if not touch(first, item.end_lineno or first):
                                     continue
                             parents[id(item)] = node
                             append(item)
