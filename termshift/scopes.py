@@ -78,6 +78,50 @@ class Scope:
         self.bindings.setdefault(name, []).append(binding)
 
 
+class MethodScope(Scope):
+    """A method's scope, whose `method_owner` is asked of the index when first needed.
+
+    A method overriding a third-party one keeps its name and its parameters'
+    names; telling may mean reading the base class's source. A method none of
+    whose lines is about the term is never asked about: most of them.
+    """
+
+    def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: Scope, qualname: str, index: "Index",
+                 class_qual: str):
+        super().__init__("function", node, parent, qualname)
+        self._question: tuple[Index, str, str] | None = (index, class_qual, node.name)
+
+    @property  # type: ignore[override]
+    def method_owner(self) -> str:
+        if self._question is not None:
+            index, class_qual, name = self._question
+            self._question = None
+            self._owner = index.member_owner(class_qual, name)
+        return self._owner
+
+    @method_owner.setter
+    def method_owner(self, value: str) -> None:
+        self._question = None
+        self._owner = value
+
+
+class Parameter(Binding):
+    """A method's parameter: ours to rename exactly when the method is, asked when first needed."""
+
+    def __init__(self, node: ast.arg, scope: MethodScope):
+        super().__init__("param", node, annotation=node.annotation)
+        self._scope: MethodScope | None = scope
+
+    @property  # type: ignore[override]
+    def owner(self) -> str:
+        return self._scope.method_owner if self._scope is not None else self._owner
+
+    @owner.setter
+    def owner(self, value: str) -> None:
+        self._scope = None
+        self._owner = value
+
+
 
 
 def _is_dunder(name: str) -> bool:
@@ -130,8 +174,11 @@ class ScopeBuilder(NodeVisitor):
         self.finder.scope_of[id(node)] = self.scope
         NodeVisitor.generic_visit(self, node)
 
-    def _push(self, kind: str, node: ast.AST, qualname: str = "") -> Scope:
-        scope = Scope(kind, node, self.scope, qualname)
+    def _push(self, kind: str, node: ast.AST, qualname: str = "", method_of: str | None = None) -> Scope:
+        if method_of is None:
+            scope = Scope(kind, node, self.scope, qualname)
+        else:
+            scope = MethodScope(node, self.scope, qualname, self.finder.index, method_of)
         self.finder._scopes.append(scope)
         self.finder.inner_scope[id(node)] = scope
         self.finder.scope_of[id(node)] = self.scope
@@ -301,10 +348,8 @@ class ScopeBuilder(NodeVisitor):
         self._function_scope(node)
 
     def _function_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        scope = self._push("function", node, self._qual(node.name))
         method_of = self.scope.class_qual if self.scope.kind == "class" else None
-        if method_of:
-            scope.method_owner = self.finder.index.member_owner(method_of, node.name)
+        scope = self._push("function", node, self._qual(node.name), method_of or None)
         self._bind_params(scope, node, method_of)
         outer, self.scope = self.scope, scope
         for stmt in node.body:
@@ -326,10 +371,12 @@ class ScopeBuilder(NodeVisitor):
             self.finder.scope_of[id(arg)] = self.scope
             # Parameters of a kept override keep their names (the framework may
             # pass them by keyword); dunder methods are called by the language.
-            owner = OWN if _is_dunder(getattr(node, "name", "")) else scope.method_owner
             if names_are_data:
-                owner = EXTERNAL
-            binding = Binding("param", arg, annotation=arg.annotation, owner=owner)
+                binding = Binding("param", arg, annotation=arg.annotation, owner=EXTERNAL)
+            elif isinstance(scope, MethodScope) and not _is_dunder(node.name):
+                binding = Parameter(arg, scope)
+            else:
+                binding = Binding("param", arg, annotation=arg.annotation, owner=OWN)
             if method_of and not is_static and positional and arg is positional[0]:
                 binding.self_of = method_of
                 binding.is_cls = "classmethod" in decorators

@@ -1,8 +1,10 @@
-"""Names a file imports from project modules are resolved when the search asks about them.
+"""What a search needs to know is asked when it is needed, not up front.
 
-Asking up front made the search of a job-heavy file summarise every module it
-imported anything from; a module none of whose imported names the search asks
-about has nothing to tell it, and is left alone."""
+The name a file imports from a project module is resolved, and whether a
+method (and so its parameters) is ours to rename is asked, when a site asks
+about them. Asking up front made the search of a job-heavy file summarise
+every module it imported anything from, and read the source of every
+third-party base class of every method."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from termshift import config as config_module
-from termshift import engine, index
+from termshift import engine, index, thirdparty
+from termshift.sites import Action
 
 from lintkit import write_project
 
@@ -72,3 +75,48 @@ def test_a_name_asked_about_is_resolved_as_if_asked_up_front(tmp_path: Path) -> 
     outcome = engine._find_file(job, root / "app" / "jobs.py")
     assert "app.helpers" in outcome[3]
     assert "app.models" not in outcome[3]
+
+
+@pytest.fixture
+def bases_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    names: list[str] = []
+    original = thirdparty.class_members
+
+    def recording(name, *args, **kwargs):
+        names.append(name)
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(thirdparty, "class_members", recording)
+    return names
+
+
+def test_a_method_no_site_asks_about_leaves_its_base_class_unread(tmp_path: Path, bases_read: list[str]) -> None:
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", "app/logs.py": (
+        "import logging\n"
+        "\n\n"
+        "class JobHandler(logging.Handler):\n"
+        "    def emit(self, record):\n"
+        "        return record\n"
+    )})
+    analysis = engine.analyze(root, [root], config_module.load(root))
+    assert {site.old for site in analysis.sites["app/logs.py"]} == {"JobHandler"}
+    assert bases_read == []
+
+
+def test_the_parameter_of_an_override_asks_and_keeps_its_name(tmp_path: Path, bases_read: list[str]) -> None:
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", "app/logs.py": (
+        "import logging\n"
+        "\n\n"
+        "class JobHandler(logging.Handler):\n"
+        "    def emit(self, job_record):\n"
+        "        return job_record\n"
+        "\n"
+        "    def describe(self, job_name):\n"
+        "        return job_name\n"
+    )})
+    analysis = engine.analyze(root, [root], config_module.load(root))
+    actions = {(site.old, site.line): site.action for site in analysis.sites["app/logs.py"]}
+    # logging.Handler.emit is theirs: its parameter keeps its name; describe() is ours.
+    assert actions[("job_record", 5)] == actions[("job_record", 6)] == Action.EXTERNAL
+    assert actions[("job_name", 8)] == actions[("job_name", 9)] == Action.RENAME
+    assert "logging.Handler" in bases_read
