@@ -127,10 +127,16 @@ def called_names(node: ast.AST, found: list[ast.Call] | None = None) -> set[str]
 def touches(lines: list[int], node: ast.AST) -> bool:
     """Does the node, decorators included, span one of `lines` (in order)?"""
     first = node.lineno
-    for decorator in getattr(node, "decorator_list", ()):
-        first = min(first, decorator.lineno)
-    index = bisect.bisect_left(lines, first)
+    if node.__class__ in _DECORATED:  # asked of every statement: no getattr() that mostly fails
+        for decorator in node.decorator_list:
+            if decorator.lineno < first:
+                first = decorator.lineno
+    index = _bisect_left(lines, first)
     return index < len(lines) and lines[index] <= node.end_lineno
+
+
+_DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_bisect_left = bisect.bisect_left
 
 
 def iter_child_nodes(node: ast.AST) -> list[ast.AST]:

@@ -27,22 +27,27 @@ _DEF_NAME = re.compile(r"(?:async(?:\s|\\\r?\n)+)?def(?:\s|\\\r?\n)+(\w+)")
 def line_starts(text: str) -> list[int]:
     """The offset where each line of `text` starts (shared: never modify it).
 
-    A module's summary, its string context and its search each need these;
-    the last text's are kept, so the passes over one file compute them once.
+    A module's summary and its string context need these, and its search,
+    after every other module's summary: the last `_KEPT` texts' are kept (with
+    the text, so that its id names no other), and a file's passes compute them
+    once.
     """
-    global _last
-    if _last is not None and _last[0] is text:
-        return _last[1]
+    known = _known.get(id(text))
+    if known is not None and known[0] is text:
+        return known[1]
     if "\r" in text:
         starts = [0]
         starts.extend(match.end() for match in _NEWLINE.finditer(text))
     else:  # the same, without a Python step per line
         starts = list(accumulate(map((1).__add__, map(len, text.split("\n")[:-1])), initial=0))
-    _last = (text, starts)
+    if len(_known) >= _KEPT:
+        del _known[next(iter(_known))]  # the oldest
+    _known[id(text)] = (text, starts)
     return starts
 
 
-_last: tuple[str, list[int]] | None = None
+_KEPT = 1024
+_known: dict[int, tuple[str, list[int]]] = {}
 
 
 class Positions:

@@ -121,7 +121,17 @@ class Vocabulary:
         self._memo: dict[str, str | None] = {}
 
     def mentions(self, text: str) -> bool:
-        """Cheap test: does the text contain an old form anywhere, in any case?"""
+        """Cheap test: does the text contain an old form anywhere, in any case?
+
+        Asked of nearly every name in a file: ASCII text is lowered and searched,
+        twice as fast as the case-insensitive pattern, which is kept for the rest
+        (case folding outside ASCII is the pattern's)."""
+        if text.isascii():
+            lowered = text.lower()
+            for stem in self.stems:
+                if stem in lowered:
+                    return True
+            return False
         return self._mention.search(text) is not None
 
     def scan(self, text: str) -> list[WordMatch]:

@@ -27,6 +27,21 @@ def test_line_starts_belong_to_their_text() -> None:
     assert line_starts(first) == [0, 2, 4]
 
 
+def test_the_line_starts_of_each_file_are_kept_between_its_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's search comes after every module's summary: the starts of many texts are kept,
+    up to a bound, the oldest going first."""
+    from termshift import textpos
+
+    texts = ["".join(["x\n"] * count) for count in range(1, 5)]
+    kept = [line_starts(text) for text in texts]
+    assert all(line_starts(text) is starts for text, starts in zip(texts, kept))
+    monkeypatch.setattr(textpos, "_KEPT", 2)
+    monkeypatch.setattr(textpos, "_known", {})
+    made = [line_starts(text) for text in texts[:3]]
+    assert line_starts(texts[2]) is made[2] and line_starts(texts[0]) is not made[0]
+    assert line_starts(texts[0]) == made[0]
+
+
 @pytest.mark.parametrize("root, path", [
     ("/a/b", "/a/b/c/d.py"), ("/a/b", "/a/b"), ("/a/b", "/a/bc/d.py"), ("/", "/x/y.py"), ("/a/b", "/z/y.py"),
 ])

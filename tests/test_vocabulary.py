@@ -94,6 +94,15 @@ def test_mentions_is_case_insensitive():
     assert not VOCAB.mentions("step")
 
 
+@pytest.mark.parametrize("text", ["submit_job", "JOBS", "jo_b", "j\u00f6b", "\u212aob", "job\u00e9", "", "J\u00d3B"])
+def test_mentions_answers_as_the_case_insensitive_pattern(text):
+    """ASCII text takes a shortcut (lowered, then searched); the answer is the pattern's."""
+    import re
+
+    pattern = re.compile("|".join(map(re.escape, VOCAB.stems)), re.IGNORECASE)
+    assert VOCAB.mentions(text) == (pattern.search(text) is not None)
+
+
 def _scan_every_word(vocab: Vocabulary, text: str) -> list:
     """The definition `scan` must keep: every word of the text is looked at, in order, whether
     or not its run holds the term (scan itself only splits the runs that do)."""
