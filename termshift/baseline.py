@@ -25,6 +25,8 @@ class BaselineError(Exception):
 
 @dataclass(frozen=True)
 class Entry:
+    """A finding accepted into the baseline, matched by fingerprint: its line may move, it stays known."""
+
     fingerprint: str
     code: str
     path: str

@@ -23,6 +23,8 @@ class CheckError(Exception):
 
 @dataclass
 class Request:
+    """Everything `check` was asked, as the command line parsed it."""
+
     root: Path
     config: Config
     targets: list[Path]

@@ -21,6 +21,8 @@ MARKER_BYTES = b"termshift: compat"  # the pre-filter for files holding compat c
 
 @dataclass
 class CompatFacts:
+    """The compat code in the analysed files: sites inside it are the deprecation layer, not leftovers."""
+
     pieces: dict[str, list[markers.Piece]] = field(default_factory=dict)  # relative path -> pieces
     names: frozenset[tuple[str, str]] = frozenset()  # (family, old name)
 

@@ -30,6 +30,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
+    """`[tool.termshift]`, validated; its fingerprint is part of every cache key."""
+
     terms: tuple[Term, ...] = DEFAULT_TERMS
     keep: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()

@@ -68,6 +68,8 @@ class Shim:
 
 @dataclass
 class CompatPlan:
+    """What the compat layer must add, per module, before the renames are applied."""
+
     modules: dict[str, ModuleCompat] = field(default_factory=dict)  # relative path -> request
 
 

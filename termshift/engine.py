@@ -47,6 +47,8 @@ COMMENT_MARK = b"termshift:"  # suppression comments and compat markers both sta
 
 @dataclass
 class Analysis:
+    """Every site in the targets, and what was learnt finding them: shared by check and migrate."""
+
     root: Path
     project: Project
     index: Index
@@ -650,6 +652,8 @@ def _search_path(root: Path, config: Config) -> tuple[str, ...]:
 
 @dataclass
 class Refusal:
+    """A rename not made, and why: it would collide or half-rename something."""
+
     path: str
     line: int
     column: int
@@ -660,6 +664,8 @@ class Refusal:
 
 @dataclass
 class Plan:
+    """What the chosen stages would change: the edits, the module moves, and what is refused."""
+
     edits: dict[str, list[Site]] = field(default_factory=dict)  # relative path -> RENAME sites to apply
     moves: list[tuple[str, str]] = field(default_factory=list)  # relative (old, new), deepest first
     refusals: list[Refusal] = field(default_factory=list)
@@ -835,6 +841,8 @@ def _rel(root: Path, path: Path) -> str:
 
 @dataclass
 class Outcome:
+    """What applying a plan changed, or would change with --diff: texts, moves, new files, failures."""
+
     changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (old text, new text)
     moved: list[tuple[str, str]] = field(default_factory=list)  # module files and folders, deepest first
     renamed_files: dict[str, str] = field(default_factory=dict)  # every file whose path changes

@@ -47,6 +47,8 @@ _KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
 
 @dataclass
 class Collision:
+    """A rename that would bind a name already bound (or shadow one): refused, with where."""
+
     old: str
     new: str
     kind: str
@@ -57,6 +59,8 @@ class Collision:
 
 @dataclass
 class FileSites:
+    """One file's answer: its sites and the collisions its renames would make."""
+
     path: str
     module: str
     sites: list[Site] = field(default_factory=list)

@@ -18,6 +18,8 @@ from .rule import SEVERITIES
 
 @dataclass(frozen=True)
 class Finding:
+    """One reported place, as editors and CI annotations count: 1-based lines and columns."""
+
     path: str  # relative to the project root, with forward slashes
     line: int
     column: int

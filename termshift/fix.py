@@ -19,6 +19,8 @@ from .config import Config
 
 @dataclass
 class FixOutcome:
+    """What `check --fix` rewrote and moved, and what it could not."""
+
     changed: list[str] = field(default_factory=list)  # relative paths rewritten
     moved: list[tuple[str, str]] = field(default_factory=list)
     edits: int = 0

@@ -29,6 +29,8 @@ from .suppressions import NEEDLE, FileSuppressions
 
 @dataclass
 class Options:
+    """What the command line adds to the configuration for one check."""
+
     select: tuple[str, ...] | None = None  # replaces the config's selection
     ignore: tuple[str, ...] = ()  # adds to the config's ignores
     today: datetime.date = field(default_factory=datetime.date.today)
@@ -37,6 +39,8 @@ class Options:
 
 @dataclass
 class Result:
+    """A check's findings, before and after the baseline, and the counts the summary prints."""
+
     root: Path
     findings: list[Finding]  # what is reported: not suppressed, not in the baseline
     unfiltered: list[Finding]  # before the baseline: what --write-baseline records

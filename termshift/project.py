@@ -58,6 +58,8 @@ def module_names(root: Path, path: Path, cache: dict[str, bool]) -> list[str]:
 
 @dataclass
 class Project:
+    """The first-party module layout: which names are ours, and which file each module is."""
+
     root: Path
     modules: dict[str, Path] = field(default_factory=dict)
     module_of: dict[Path, str] = field(default_factory=dict)

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Binding:
+    """One way a name is bound in a scope: what the finder needs to tell whose it is and its type."""
+
     kind: str  # import, def, class, param, assign, annassign, for, with, other
     node: ast.AST | None = None
     value: ast.AST | None = None
@@ -63,6 +65,8 @@ class ImportedName(Binding):
 
 @dataclass
 class Scope:
+    """A module, class, function, lambda or comprehension scope, with the names bound in it."""
+
     kind: str  # module, class, function, lambda, comprehension
     node: ast.AST
     parent: "Scope | None"

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RuleInfo:
+    """What selecting rules and setting their severities needs to know of each."""
+
     code: str
     name: str
     severity: str

@@ -107,6 +107,8 @@ def value_ref(value: ast.AST | None) -> TypeRef | None:
 
 @dataclass
 class FunctionInfo:
+    """What callers of a function need: the keywords it takes, and where its **kwargs go."""
+
     params: tuple[str, ...] = ()
     var_keyword: str | None = None
     returns: str | None = None
@@ -120,6 +122,8 @@ class FunctionInfo:
 
 @dataclass
 class Member:
+    """A class member, as attribute lookups through the class see it."""
+
     kind: str  # method, attribute, class
     type_ref: TypeRef | None = None
     function: FunctionInfo | None = None
@@ -127,6 +131,8 @@ class Member:
 
 @dataclass
 class ClassInfo:
+    """A class, for member lookups along its bases and for the data classes' keywords."""
+
     name: str
     qualname: str
     kind: str  # class, enum, exception, typeddict, namedtuple, protocol, dataclass
@@ -137,6 +143,8 @@ class ClassInfo:
 
 @dataclass
 class Symbol:
+    """A module-level name, for resolving imports of it from other modules."""
+
     kind: str  # class, function, variable, constant, type-alias, type-var, import, module-import
     target: str = ""  # imports: "a.b" (module) or "a.b:name"
     type_ref: TypeRef | None = None
@@ -145,6 +153,8 @@ class Symbol:
 
 @dataclass
 class ModuleSummary:
+    """What other files need to know of a module without parsing it: plain data, pickled and cached."""
+
     name: str
     path: str
     is_package: bool

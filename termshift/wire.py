@@ -25,6 +25,8 @@ WIRE_KINDS = ("key", "route", "event", "payload-key")
 
 @dataclass(frozen=True)
 class WireChange:
+    """A literal on the wire whose rename changes what other programs read: listed for the data migration."""
+
     path: str
     line: int  # 1-based
     column: int  # 1-based, where the literal starts

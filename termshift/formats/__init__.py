@@ -16,6 +16,8 @@ FORMATS = ("text", "json", "sarif", "github")
 
 @dataclass
 class Report:
+    """A check's result with what every format needs to print paths its reader can open."""
+
     result: Result
     cwd: Path
     repository: Path  # the folder SARIF and GitHub paths are relative to
