@@ -90,32 +90,28 @@ def bases_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+def _handler_sites(tmp_path: Path, methods: str) -> list:
+    """The sites of a logging handler class (logging.Handler: a third-party base) with `methods`."""
+    source = "import logging\n\n\nclass JobHandler(logging.Handler):\n" + methods
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", "app/logs.py": source})
+    return engine.analyze(root, [root], config_module.load(root)).sites["app/logs.py"]
+
+
 def test_a_method_no_site_asks_about_leaves_its_base_class_unread(tmp_path: Path, bases_read: list[str]) -> None:
-    root = write_project(tmp_path / "project", {"app/__init__.py": "", "app/logs.py": (
-        "import logging\n"
-        "\n\n"
-        "class JobHandler(logging.Handler):\n"
-        "    def emit(self, record):\n"
-        "        return record\n"
-    )})
-    analysis = engine.analyze(root, [root], config_module.load(root))
-    assert {site.old for site in analysis.sites["app/logs.py"]} == {"JobHandler"}
+    sites = _handler_sites(tmp_path, "    def emit(self, record):\n        return record\n")
+    assert {site.old for site in sites} == {"JobHandler"}
     assert bases_read == []
 
 
 def test_the_parameter_of_an_override_asks_and_keeps_its_name(tmp_path: Path, bases_read: list[str]) -> None:
-    root = write_project(tmp_path / "project", {"app/__init__.py": "", "app/logs.py": (
-        "import logging\n"
-        "\n\n"
-        "class JobHandler(logging.Handler):\n"
+    sites = _handler_sites(tmp_path, (
         "    def emit(self, job_record):\n"
         "        return job_record\n"
         "\n"
         "    def describe(self, job_name):\n"
         "        return job_name\n"
-    )})
-    analysis = engine.analyze(root, [root], config_module.load(root))
-    actions = {(site.old, site.line): site.action for site in analysis.sites["app/logs.py"]}
+    ))
+    actions = {(site.old, site.line): site.action for site in sites}
     # logging.Handler.emit is theirs: its parameter keeps its name; describe() is ours.
     assert actions[("job_record", 5)] == actions[("job_record", 6)] == Action.EXTERNAL
     assert actions[("job_name", 8)] == actions[("job_name", 9)] == Action.RENAME
