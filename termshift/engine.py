@@ -525,12 +525,7 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
 
 def _order(project: Project, paths: list[Path]) -> list[str]:
     """The modules of `paths`, each once: the order the index adopts them in."""
-    order: list[str] = []
-    for path in paths:
-        name = project.module_of[path]
-        if name not in order:
-            order.append(name)
-    return order
+    return list(dict.fromkeys(project.module_of[path] for path in paths))
 
 
 def _gathered(project: Project, paths: list[Path], with_strings: bool,

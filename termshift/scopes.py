@@ -126,8 +126,6 @@ class Parameter(Binding):
         self._owner = value
 
 
-
-
 def _is_dunder(name: str) -> bool:
     return name.startswith("__") and name.endswith("__")
 
@@ -213,17 +211,15 @@ class ScopeBuilder(NodeVisitor):
         for alias in node.names:
             if alias.name == "*":
                 continue
-            if finder.project.is_first_party(source):
-                if finder.project.is_module(f"{source}.{alias.name}"):
-                    ref = Ref(OWN, "module", Type("mod", f"{source}.{alias.name}"))
-                else:
-                    name = alias.asname or alias.name
-                    self._target_scope(name).bind(name, ImportedName(alias, finder.index, source, alias.name))
-                    continue
+            binding: Binding
+            if not finder.project.is_first_party(source):
+                binding = Binding("import", alias, ref=Ref(EXTERNAL, "", Type("ext", f"{source}.{alias.name}")))
+            elif finder.project.is_module(f"{source}.{alias.name}"):
+                binding = Binding("import", alias, ref=Ref(OWN, "module", Type("mod", f"{source}.{alias.name}")))
             else:
-                ref = Ref(EXTERNAL, "", Type("ext", f"{source}.{alias.name}"))
+                binding = ImportedName(alias, finder.index, source, alias.name)
             name = alias.asname or alias.name
-            self._target_scope(name).bind(name, Binding("import", alias, ref=ref))
+            self._target_scope(name).bind(name, binding)
 
     def visit_Global(self, node: ast.Global) -> None:
         self.finder.scope_of[id(node)] = self.scope
