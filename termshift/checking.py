@@ -21,7 +21,7 @@ class CheckError(Exception):
     """A usage problem found while checking (bad selector, bad baseline): exit 2."""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Request:
     """Everything `check` was asked, as the command line parsed it."""
 

@@ -19,7 +19,7 @@ from .sites import Action, Role, Site
 MARKER_BYTES = b"termshift: compat"  # the pre-filter for files holding compat code
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class CompatFacts:
     """The compat code in the analysed files: sites inside it are the deprecation layer, not leftovers."""
 

@@ -45,7 +45,7 @@ class Problem:
 COMMENT_MARK = b"termshift:"  # suppression comments and compat markers both start so
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Analysis:
     """Every site in the targets, and what was learnt finding them: shared by check and migrate."""
 
@@ -314,7 +314,7 @@ def _targets(root: Path, paths: list[Path], everything: list[Path], config: Conf
     return sorted(found, key=lambda path: path.parts) if os.name == "posix" else sorted(found)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class _FindJob:
     """What finding one file needs: inherited by forked workers, pickled once for the others."""
 
@@ -560,7 +560,7 @@ def _size(workspace: Workspace, path: Path) -> int:
         return 0
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class _ShareJob:
     """What summarising one module needs: inherited by forked workers, pickled once for the others."""
 
@@ -657,7 +657,7 @@ class Refusal:
     reason: str
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Plan:
     """What the chosen stages would change: the edits, the module moves, and what is refused."""
 
@@ -834,7 +834,7 @@ def _rel(root: Path, path: Path) -> str:
 # -- applying -----------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Outcome:
     """What applying a plan changed, or would change with --diff: texts, moves, new files, failures."""
 
@@ -948,7 +948,7 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
     return outcome
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class _RewriteJob:
     """What rewriting one file needs: inherited by forked workers, pickled once for the others."""
 

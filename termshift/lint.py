@@ -27,7 +27,7 @@ from .roots import relative_posix
 from .suppressions import NEEDLE, FileSuppressions
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Options:
     """What the command line adds to the configuration for one check."""
 
@@ -37,7 +37,7 @@ class Options:
     baseline: list[baseline_module.Entry] | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Result:
     """A check's findings, before and after the baseline, and the counts the summary prints."""
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .index import Index
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Binding:
     """One way a name is bound in a scope: what the finder needs to tell whose it is and its type."""
 
@@ -63,7 +63,7 @@ class ImportedName(Binding):
         self._ref = value
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Scope:
     """A module, class, function, lambda or comprehension scope, with the names bound in it."""
 

@@ -14,7 +14,7 @@ from ..lint import Result
 FORMATS = ("text", "json", "sarif", "github")
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Report:
     """A check's result with what every format needs to print paths its reader can open."""
 
