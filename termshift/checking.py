@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import baseline as baseline_module
 from . import lint
 from .config import Config, ConfigError
 
@@ -41,15 +40,21 @@ class Request:
 
 def run(request: Request) -> int:
     from . import report
-    from .formats import Report, repository_of, writer
 
     options = lint.Options(select=request.select, ignore=request.ignore)
-    try:
-        chosen = lint.selection(request.config, options)
-        if request.baseline is not None:
+    chosen = None  # without --fix, the rules are selected while the search runs (lint.run)
+    if request.fix:  # nothing is rewritten under a selection that turns out to be wrong
+        try:
+            chosen = lint.selection(request.config, options)
+        except ConfigError as error:
+            raise CheckError(str(error)) from None
+    if request.baseline is not None:
+        from . import baseline as baseline_module
+
+        try:
             options.baseline = baseline_module.load(request.baseline)
-    except (ConfigError, baseline_module.BaselineError) as error:
-        raise CheckError(str(error)) from None
+        except baseline_module.BaselineError as error:
+            raise CheckError(str(error)) from None
 
     targets = request.targets
     fixed = 0
@@ -69,16 +74,23 @@ def run(request: Request) -> int:
                              f"{len(outcome.moved)} module path(s) renamed")
 
     with report.progress("checking") as progress:
-        result, _, _ = lint.run(request.root, targets, request.config, options, chosen, progress=progress,
-                                workers=request.workers, cache=request.cache)
+        try:
+            result, _, _ = lint.run(request.root, targets, request.config, options, chosen, progress=progress,
+                                    workers=request.workers, cache=request.cache)
+        except ConfigError as error:  # a selector the rules don't know
+            raise CheckError(str(error)) from None
 
     if request.write_baseline is not None:
+        from . import baseline as baseline_module
+
         try:
             count = baseline_module.write(request.write_baseline, result.unfiltered)
         except baseline_module.BaselineError as error:
             raise CheckError(str(error)) from None
         report.err.print(f"termshift check: wrote {count} finding(s) to the baseline {request.write_baseline}")
         return 0
+
+    from .formats import Report, repository_of, writer
 
     the_report = Report(result, Path.cwd(), repository_of(request.root), fixed=fixed)
     writer(request.format)(the_report, sys.stdout, sys.stderr)

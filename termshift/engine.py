@@ -142,6 +142,7 @@ def analyze(
     workers: int = 1,
     cache: "Cache | None" = None,
     also: bytes | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Analysis:
     """Find every site in the files named by `paths`, with the whole project as context.
 
@@ -151,6 +152,9 @@ def analyze(
     known from an earlier run, against the same project, are not searched.
     Project files whose bytes hold `also` (lowercase; matched regardless of
     case) are searched too, as if named: the pre-filter reads every file anyway.
+    `meanwhile` is called once, as soon as worker processes are at work (before
+    the work, without them): what the caller needs afterwards loads meanwhile,
+    and whatever it raises stops the analysis.
     """
     root = root.resolve()
     vocabulary = config.vocabulary()
@@ -222,11 +226,20 @@ def analyze(
         _settle(index, adopted, routes, string_roles, extra)
         return _FindJob(workspace, index, vocabulary)
 
+    waiting = [meanwhile] if meanwhile is not None else []
+
+    def started() -> None:
+        while waiting:
+            waiting.pop()()
+
+    if crew is None:
+        started()
     with crew or contextlib.nullcontext():
         shares, gathered, known = _gather(
             index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers,
             searched=frozenset(pending),
-            crew=(crew, pending, prepare) if crew is not None else None)
+            crew=(crew, pending, prepare, started) if crew is not None else None)
+        started()  # no worker was needed for the first round
         strings, adopted = _gathered(project, facts_from, bool(pending), shares)
         for name, summary in adopted:
             index.adopt(name, summary)
@@ -476,16 +489,18 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
 
 def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
             *, with_strings: bool, workers: int, searched: frozenset[Path] | None = None,
-            crew: "tuple[parallel.Crew, list[Path], Callable[[tuple, list], _FindJob]] | None" = None,
+            crew: "tuple[parallel.Crew, list[Path], Callable[[tuple, list], _FindJob], Callable[[], None]] | None"
+            = None,
             ) -> tuple[dict[Path, tuple], list[Path], dict[Path, tuple]]:
     """Each module's share of what the index learns up front: its summaries (the project-wide
     facts) and, with `with_strings`, its share of the string facts. Each is made
     once, by a pool worker when that pays, or read from the cache. Returns every share by
     module path, the modules summarised in this round, and the shares the cache gave.
 
-    With a `crew` (the crew, the files it will search next, and how its workers then get
-    ready), the round is the crew's first: its workers keep the trees they parse. Of the
-    files not in `searched` (when given), no tree is kept."""
+    With a `crew` (the crew, the files it will search next, how its workers then get ready,
+    and what this process does once they are at work), the round is the crew's first: its
+    workers keep the trees they parse. Of the files not in `searched` (when given), no tree
+    is kept."""
     project = index.project
     names_of: dict[Path, list[str]] = {}
     for name in _order(project, paths):
@@ -513,9 +528,9 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
         job = _ShareJob(workspace, project, vocabulary.needles, names_of, frozenset(paths) if with_strings else frozenset(),
                         store, searched)
         if crew is not None and workers > 1 and len(missing) > 1:
-            team, then, prepare = crew
+            team, then, prepare, started = crew
             made = team.first(_module_share, missing, job, sizes, second=_find_file, second_items=then, prepare=prepare,
-                              meanwhile=_load_the_search)
+                              meanwhile=_load_the_search, started=started)
         else:
             made = parallel.run(_module_share, missing, job, workers, weights=sizes)
         for path, share in zip(missing, made):

@@ -7,6 +7,10 @@
 The sites come from the same `engine.analyze` that `migrate` uses, so the
 lint reports exactly what the codemods would change, and nothing here
 imports LibCST: a check stays cheap unless it is asked to fix.
+
+The rules, and what applying them needs, are imported where they are used:
+`run` has them load while worker processes search (`load_the_rules`), in a
+process that would otherwise wait, instead of before the search starts.
 """
 
 from __future__ import annotations
@@ -15,16 +19,19 @@ import datetime
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import baseline as baseline_module
-from . import compat_scan, engine, files
+from typing import TYPE_CHECKING
+
+from . import engine, files
 from .config import Config
-from .findings import Finding, at_least, fingerprinted
-from .rule import Rule
-from .rules import registry
-from .selection import Selection, rule_infos
 from .sites import Action
 from .roots import relative_posix
-from .suppressions import NEEDLE, FileSuppressions
+
+if TYPE_CHECKING:
+    from . import baseline as baseline_module
+    from . import compat_scan
+    from .findings import Finding
+    from .rule import Rule
+    from .selection import Selection
 
 
 @dataclass(repr=False, eq=False)
@@ -52,30 +59,52 @@ class Result:
 
     @property
     def failing(self) -> list[Finding]:
+        from .findings import at_least
+
         return [finding for finding in self.findings if at_least(finding, self.fail_on)]
 
 
 def selection(config: Config, options: Options) -> Selection:
+    from .rules import registry
+    from .selection import Selection, rule_infos
+
     return Selection(config, rule_infos(registry.RULES), select=options.select, ignore=options.ignore)
+
+
+def load_the_rules() -> None:
+    """Everything `check` needs that the search doesn't (see the module's docstring)."""
+    from . import compat_scan, findings, suppressions  # noqa: F401
+    from .rules import registry  # noqa: F401
 
 
 def run(root: Path, targets: list[Path], config: Config, options: Options, chosen: Selection | None = None,
         progress=None, *, workers: int = 1, cache=None) -> tuple[Result, engine.Analysis, engine.Plan]:
     """Check the files under `targets`; compat code elsewhere in the project is analysed too,
-    because a caller here relies on it, but nothing is reported for it."""
-    chosen = chosen or selection(config, options)
+    because a caller here relies on it, but nothing is reported for it. Without `chosen`, the
+    selection is made while the search runs; a ConfigError from it stops the run."""
+    picked = [chosen] if chosen is not None else []
+
+    def meanwhile() -> None:
+        if not picked:
+            picked.append(selection(config, options))
+        load_the_rules()
+
     root = root.resolve()
     targets = [Path(target).resolve() for target in targets]
     if root in targets:
         # The whole project: the engine's own discovery is the list of checked files.
-        analysis = engine.analyze(root, targets, config, progress=progress, workers=workers, cache=cache)
+        analysis = engine.analyze(root, targets, config, progress=progress, workers=workers, cache=cache,
+                                  meanwhile=meanwhile)
         checked = analysis.targets
     else:
+        from .compat_scan import MARKER_BYTES
+
         checked = files.discover(root, targets, config.exclude)
         # Project files outside this run that hold compat code are analysed too: their old names
         # are compat names here as well.
         analysis = engine.analyze(root, checked, config, progress=progress, workers=workers, cache=cache,
-                                  also=compat_scan.MARKER_BYTES if checked else None)
+                                  also=MARKER_BYTES if checked else None, meanwhile=meanwhile)
+    chosen = picked[0]
     the_plan = engine.plan(analysis, config.stages)
     result = check(analysis, the_plan, config, options, chosen, {_relative(root, path) for path in checked})
     return result, analysis, the_plan
@@ -84,6 +113,10 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
 def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, options: Options,
           chosen: Selection, checked: set[str] | None = None) -> Result:
     """Findings for the `checked` files (relative paths; default: every analysed file)."""
+    from . import compat_scan
+    from .findings import fingerprinted
+    from .rules import registry
+
     if checked is None:
         checked = {_relative(analysis.root, path) for path in analysis.targets}
     texts = _comment_texts(analysis)
@@ -104,6 +137,8 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
     result = Result(analysis.root, unfiltered, unfiltered, fail_on=config.fail_on, files_checked=len(checked))
     result.suppressed = suppressed
     if options.baseline is not None:
+        from . import baseline as baseline_module
+
         fresh, old, stale = baseline_module.split(unfiltered, options.baseline, checked)
         result.findings, result.baselined, result.stale = fresh, len(old), stale
     return result
@@ -112,14 +147,18 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
 # -- sources of findings -------------------------------------------------------
 
 
-def _finding(rule: type[Rule], path: str, line: int, column: int, end_line: int, end_column: int,
-             message: str, *, fixable: bool = False, text: str = "", scope: str = "") -> Finding:
-    """Positions in: 1-based line, 0-based columns; out: 1-based columns."""
-    return Finding(path, line, column + 1, end_line, max(end_column, column) + 1, rule.code, rule.name,
-                   rule.severity, message, fixable, text, scope)
+def _finding(make: type[Finding], rule: type[Rule], path: str, line: int, column: int, end_line: int,
+             end_column: int, message: str, *, fixable: bool = False, text: str = "", scope: str = "") -> Finding:
+    """Positions in: 1-based line, 0-based columns; out: 1-based columns. (`make`: the Finding
+    class, which the callers import once each.)"""
+    return make(path, line, column + 1, end_line, max(end_column, column) + 1, rule.code, rule.name,
+                rule.severity, message, fixable, text, scope)
 
 
 def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts):
+    from .findings import Finding
+    from .rules import registry
+
     fixable = {site.key() for sites in the_plan.edits.values() for site in sites}
     refused = {}
     for refusal in the_plan.refusals:
@@ -136,19 +175,25 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
             message = rule.message(site)
             if site.action in (Action.RENAME, Action.REFUSED) and site.old in refused:
                 message += f" (not fixable: {refused[site.old]})"
-            yield _finding(rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
+            yield _finding(Finding, rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
                            fixable=site.key() in fixable and site.action is Action.RENAME,
                            text=site.old, scope=site.scope)
 
 
 def _problem_findings(analysis: engine.Analysis):
+    from .findings import Finding
+    from .rules import registry
+
     rule = registry.BY_CODE["TSH901"]
     for problem in analysis.problems:
-        yield _finding(rule, problem.path, problem.line, problem.column, problem.line, problem.column,
+        yield _finding(Finding, rule, problem.path, problem.line, problem.column, problem.line, problem.column,
                        rule.message(problem), text="")
 
 
 def _expired_findings(compat: compat_scan.CompatFacts, texts: dict[str, str], today: datetime.date):
+    from .findings import Finding
+    from .rules import registry
+
     rule = registry.BY_CODE["TSH402"]
     for path, pieces in compat.pieces.items():
         lines = texts[path].splitlines()
@@ -159,7 +204,7 @@ def _expired_findings(compat: compat_scan.CompatFacts, texts: dict[str, str], to
             column = max(line.find("#"), 0)
             message = rule.message(piece) if piece.until is not None else (
                 f"compat marker with an invalid date ({piece.raw_date}): it can never expire; fix the date")
-            yield _finding(rule, path, piece.start_line, column, piece.start_line, len(line), message,
+            yield _finding(Finding, rule, path, piece.start_line, column, piece.start_line, len(line), message,
                            text=f"compat until {piece.raw_date}")
 
 
@@ -168,6 +213,10 @@ def _expired_findings(compat: compat_scan.CompatFacts, texts: dict[str, str], to
 
 def _apply_suppressions(findings: list[Finding], texts: dict[str, str], chosen: Selection
                         ) -> tuple[list[Finding], int]:
+    from .findings import Finding
+    from .rules import registry
+    from .suppressions import FileSuppressions
+
     by_file = {path: FileSuppressions(text) for path, text in texts.items()}
     kept, suppressed = [], 0
     for finding in findings:
@@ -194,6 +243,8 @@ def _apply_suppressions(findings: list[Finding], texts: dict[str, str], chosen: 
 
 def _comment_texts(analysis: engine.Analysis) -> dict[str, str]:
     """The text of every checked file that holds a termshift comment (suppressions, compat markers)."""
+    from .suppressions import NEEDLE
+
     texts: dict[str, str] = {}
     for path in analysis.targets:
         relative = _relative(analysis.root, path)

@@ -360,9 +360,11 @@ class Crew:
     def first(self, work: Callable[[Any, Item], Result], items: Sequence[Item], state: Any, weights: Sequence[int],
               *, second: Callable[[Any, Any], Any], second_items: Sequence[Any],
               prepare: Callable[[Any, list[Result]], Any],
-              meanwhile: Callable[[], None] | None = None) -> list[Result]:
+              meanwhile: Callable[[], None] | None = None,
+              started: Callable[[], None] | None = None) -> list[Result]:
         """The first round, `run`'s way. A worker done with its share calls `meanwhile` (what
-        the second round needs, loaded while the parent settles this one) before it waits."""
+        the second round needs, loaded while the parent settles this one) before it waits;
+        this process calls `started` once the workers are at work."""
         order = sorted(range(len(items)), key=lambda i: -weights[i])
         results: list[Any] = [None] * len(items)
         tasks_read = _queue(order)
@@ -382,6 +384,8 @@ class Crew:
                     self._children[read_end] = (pid, control_write)
                 os.close(tasks_read)
                 tasks_read = -1
+                if started is not None:
+                    started()
                 self._owners = [None] * len(items)
                 self._frames = [None] * len(items)
                 _collect({fd: pid for fd, (pid, _) in self._children.items()}, results, None,

@@ -120,6 +120,36 @@ def test_unparsable_and_undecodable_files_are_findings_not_crashes(tmp_path, run
     assert re.search(r"^latin\.py:1:1: TSH901 .*not valid utf-8", out, re.M)
 
 
+def test_an_unknown_rule_selected_stops_a_run_whose_workers_have_started(tmp_path, run, monkeypatch):
+    """Without --fix, the rules are selected while the worker processes search: a selector
+    that names no rule still ends the run with exit 2 and says why, and no worker is left."""
+    import os
+
+    from termshift import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    files = {f"app/jobs_{number}.py": f"def submit_job_{number}(job_id):\n    return job_id\n" for number in range(4)}
+    root = project(tmp_path, {"app/__init__.py": "", **files})
+    workers: list[int] = []
+    real_first = parallel.Crew.first
+
+    def recording_first(self, *args, **kwargs):
+        try:
+            return real_first(self, *args, **kwargs)
+        finally:
+            workers.extend(pid for pid, _ in self._children.values())
+
+    monkeypatch.setattr(parallel.Crew, "first", recording_first)
+    code, out, err = run(root, "--select", "TSH000", "--workers", "2", "--no-cache")
+    assert workers, "the run never reached its workers: the test would prove nothing"
+    assert code == 2 and out == ""
+    assert "TSH000" in err and "Traceback" not in err
+    for pid in workers:  # each has been stopped and waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
 # -- selection and configuration ---------------------------------------------------------
 
 
