@@ -241,24 +241,28 @@ def analyze(
             crew=(crew, pending, prepare, started) if crew is not None else None)
         started()  # no worker was needed for the first round
         strings, adopted = _gathered(project, facts_from, bool(pending), shares)
-        for name, summary in adopted:
-            index.adopt(name, summary)
-        if pending:
+        if not pending:
+            for name, summary in adopted:
+                index.adopt(name, summary)
+        else:
+            summarised = {name for name, summary in adopted if summary is not None}
             extra = []  # a target outside the project is summarised as it is found
             for path in pending:
                 module = project.module_of.get(path, path.stem)
-                if module not in index._summaries or index._summaries[module] is None:
+                if module not in summarised:
                     tree = workspace.tree(path)
                     if tree is not None:
                         extra.append((module, summarize_module(project, tree, module, path, workspace.text(path))))
             routes, string_roles = _string_facts(strings)
-            _settle(index, (), routes, string_roles, extra)
             if crew is not None and crew.started:
-                # Each file is searched by the worker that parsed it for the gather, where its tree still is.
+                # Each file is searched by the worker that parsed it for the gather, where its tree still
+                # is; this process settles its own index once they have what they need to start.
                 first = {path: number for number, path in enumerate(gathered)}
                 found = crew.second((gathered, known, routes, string_roles, extra), pending, sizes,
-                                    [first.get(path) for path in pending], progress)
+                                    [first.get(path) for path in pending], progress,
+                                    meanwhile=lambda: _settle(index, adopted, routes, string_roles, extra))
             else:
+                _settle(index, adopted, routes, string_roles, extra)
                 job = _FindJob(workspace, index, vocabulary)
                 found = parallel.run(_find_file, pending, job, workers if pooled else 1, weights=sizes,
                                      progress=progress)

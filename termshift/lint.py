@@ -169,7 +169,7 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
                 for inside in (False, True)}
     for path in sorted(analysis.sites):
         for site in analysis.sites[path]:
-            rule = registry.rule_for(site, contexts[compat.covering(site) is not None])
+            rule = registry.rule_for(site, contexts[bool(compat.pieces) and compat.covering(site) is not None])
             if rule is None:
                 continue
             message = rule.message(site)

@@ -372,7 +372,7 @@ class Crew:
             with _inherited():
                 for _ in range(min(self.workers, len(items))):
                     read_end, write_end = os.pipe()
-                    control_read, control_write = os.pipe()
+                    control_read, control_write = _roomy_pipe()
                     pid = os.fork()
                     if pid == 0:  # pragma: no cover  (runs in the child, which never returns)
                         os.close(read_end)
@@ -396,12 +396,14 @@ class Crew:
         return results
 
     def second(self, update: Any, items: Sequence[Any], weights: Sequence[int], follows: Sequence[int | None],
-               progress: Callable[[int, int], None] | None = None) -> list[Any]:
+               progress: Callable[[int, int], None] | None = None,
+               meanwhile: Callable[[], None] | None = None) -> list[Any]:
         """The second round over `items` (the `second_items` of `first`), dealt one at a time
         (before it, each worker's `prepare` gets `update` and the first round's results):
         a worker that is free gets the heaviest of its own items left (those whose first-round
         item it did), then of the items nobody owns, then the lightest left of another's (it
-        must parse that again, but would otherwise sit idle while the other works)."""
+        must parse that again, but would otherwise sit idle while the other works). Once every
+        worker has its first items, this process calls `meanwhile`."""
         own: dict[int, deque[int]] = {fd: deque() for fd in self._children}
         spare: deque[int] = deque()
         for index in sorted(range(len(items)), key=lambda i: -weights[i]):
@@ -437,6 +439,8 @@ class Crew:
                 _send(control, frame)
             deal(fd)
             deal(fd)  # one in hand, one waiting: a worker never waits for the parent to answer
+        if meanwhile is not None:
+            meanwhile()
         results: list[Any] = [None] * len(items)
         _collect({fd: pid for fd, (pid, _) in self._children.items()}, results, progress, buffers=self._buffers,
                  answered=deal)
@@ -444,6 +448,24 @@ class Crew:
 
 
 _NO_MORE = 0xFFFF_FFFF  # the item number that tells a crew worker the second round is over
+
+
+def _roomy_pipe() -> tuple[int, int]:
+    """A pipe that holds what the parent tells a crew worker between the rounds (the other
+    workers' results: ~100 KB on a job-heavy project) without blocking: with the default
+    64 KiB, the parent waits for one worker to read it (it may still be loading the search)
+    while the next waits for its turn. Up to 1 MiB, as far as the system allows."""
+    read_end, write_end = os.pipe()
+    try:
+        import fcntl
+
+        fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), _ROOMY)
+    except (ImportError, OSError):  # another system, or a lower limit: a smaller pipe still works
+        pass
+    return read_end, write_end
+
+
+_ROOMY = 1 << 20
 
 
 def _dealt(control: int) -> Iterator[int]:
