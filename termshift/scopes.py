@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .astwalk import NodeVisitor, touches
@@ -47,20 +48,13 @@ class ImportedName(Binding):
 
     def __init__(self, node: ast.alias, index: "Index", module: str, name: str):
         super().__init__("import", node)
-        self._question: tuple[Index, str, str] | None = (index, module, name)
+        del self.ref  # the default the dataclass set: the first read asks instead
+        self._question = (index, module, name)
 
-    @property  # type: ignore[override]
-    def ref(self) -> Ref | None:
-        if self._question is not None:
-            index, module, name = self._question
-            self._question = None
-            self._ref = index.resolve_name(module, name)
-        return self._ref
-
-    @ref.setter
-    def ref(self, value: Ref | None) -> None:
-        self._question = None
-        self._ref = value
+    @cached_property
+    def ref(self) -> Ref | None:  # type: ignore[override]
+        index, module, name = self._question
+        return index.resolve_name(module, name)
 
 
 @dataclass(repr=False, eq=False)
@@ -93,20 +87,13 @@ class MethodScope(Scope):
     def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: Scope, qualname: str, index: "Index",
                  class_qual: str):
         super().__init__("function", node, parent, qualname)
-        self._question: tuple[Index, str, str] | None = (index, class_qual, node.name)
+        del self.method_owner  # the default the dataclass set: the first read asks instead
+        self._question = (index, class_qual, node.name)
 
-    @property  # type: ignore[override]
-    def method_owner(self) -> str:
-        if self._question is not None:
-            index, class_qual, name = self._question
-            self._question = None
-            self._owner = index.member_owner(class_qual, name)
-        return self._owner
-
-    @method_owner.setter
-    def method_owner(self, value: str) -> None:
-        self._question = None
-        self._owner = value
+    @cached_property
+    def method_owner(self) -> str:  # type: ignore[override]
+        index, class_qual, name = self._question
+        return index.member_owner(class_qual, name)
 
 
 class Parameter(Binding):
