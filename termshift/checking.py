@@ -7,12 +7,13 @@ usage, configuration or internal error. `--exit-zero` turns 1 into 0.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import lint
+from . import config as config_module, lint
 from .config import Config, ConfigError
 
 
@@ -36,6 +37,58 @@ class Request:
     exit_zero: bool = False
     workers: int = 1
     cache: Any = None  # a termshift.cache.Cache, or None for --no-cache
+
+
+def main(paths: tuple[Path, ...], output_format: str = "text", select: str | None = None, ignore: str | None = None,
+         baseline: Path | None = None, write_baseline: Path | None = None, fix: bool = False, exit_zero: bool = False,
+         workers: int | None = None, no_cache: bool = False, config_file: Path | None = None) -> int:
+    """The command, from its options as given (the click command's and launch.py's): the exit code.
+
+    A usage or configuration problem is a CheckError, and so is an internal
+    error once its traceback is printed: the contract is exit 2 for both, never 1.
+    """
+    try:
+        root, config, targets = config_module.for_paths(paths, config_file)
+    except ConfigError as error:
+        raise CheckError(str(error)) from None
+    workers, cache = run_options(root, workers, no_cache)
+    request = Request(
+        root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
+        select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
+        fix=fix, exit_zero=exit_zero, workers=workers, cache=cache,
+    )
+    try:
+        return run(request)
+    except CheckError:
+        raise
+    except FileNotFoundError as error:
+        raise CheckError(str(error)) from None
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+        sys.stdout = open(os.devnull, "w")
+        return 1
+    except Exception as error:
+        import traceback
+
+        traceback.print_exc()
+        raise CheckError(f"internal error: {error!r}") from None
+
+
+def run_options(root: Path, workers: int | None, no_cache: bool) -> tuple[int, Any]:
+    """`--workers` and `--no-cache` as the engine takes them (`check` and `migrate` alike)."""
+    from . import parallel
+
+    cache = None
+    if not no_cache:
+        from .cache import Cache
+
+        cache = Cache(root)
+    return (workers or parallel.default_workers()), cache
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def run(request: Request) -> int:

@@ -7,13 +7,12 @@ mistake the user can fix.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__, config as config_module, engine, files
+from . import __version__, config as config_module, engine
 from .config import STAGES, ConfigError
 
 IDENTIFIER_STAGES = ("types", "services")
@@ -27,29 +26,17 @@ class UsageFailure(click.ClickException):
 
 
 def _load(paths: tuple[Path, ...], config_file: Path | None) -> tuple[Path, config_module.Config, list[Path]]:
-    targets = list(paths) or [Path(".")]
-    for path in targets:
-        if not path.exists():
-            raise UsageFailure(f"{path}: no such file or directory")
-    start = targets[0].resolve()
-    root = files.find_root(start)
     try:
-        config = config_module.load(root, config_file.resolve() if config_file else None)
+        return config_module.for_paths(paths, config_file)
     except ConfigError as error:
         raise UsageFailure(str(error)) from None
-    return root, config, targets
 
 
 def _run_options(root: Path, workers: int | None, no_cache: bool):
     """`--workers` and `--no-cache` as the engine takes them."""
-    from . import parallel
+    from .checking import run_options
 
-    cache = None
-    if not no_cache:
-        from .cache import Cache
-
-        cache = Cache(root)
-    return (workers or parallel.default_workers()), cache
+    return run_options(root, workers, no_cache)
 
 
 _WORKERS_HELP = "Processes to search and rewrite files in (default: one per CPU; 1 runs in this process)."
@@ -148,12 +135,6 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
 # -- the lint ------------------------------------------------------------------
 
 
-def _codes(value: str | None) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    return tuple(part.strip() for part in value.split(",") if part.strip())
-
-
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
@@ -180,27 +161,11 @@ def check(paths: tuple[Path, ...], output_format: str, select: str | None, ignor
     """
     from . import checking
 
-    root, config, targets = _load(paths, config_file)
-    workers, cache = _run_options(root, workers, no_cache)
-    request = checking.Request(
-        root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
-        select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
-        fix=fix, exit_zero=exit_zero, workers=workers, cache=cache,
-    )
     try:
-        code = checking.run(request)
+        code = checking.main(paths, output_format, select, ignore, baseline, write_baseline, fix, exit_zero, workers,
+                             no_cache, config_file)
     except checking.CheckError as error:
         raise UsageFailure(str(error)) from None
-    except FileNotFoundError as error:
-        raise UsageFailure(str(error)) from None
-    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
-        sys.stdout = open(os.devnull, "w")
-        sys.exit(1)
-    except Exception as error:  # the contract: an internal error exits 2, not 1
-        import traceback
-
-        traceback.print_exc()
-        raise UsageFailure(f"internal error: {error!r}") from None
     sys.exit(code)
 
 

@@ -162,3 +162,18 @@ def load(root: Path, explicit: Path | None = None) -> Config:
             raise ConfigError(f"{path}: tool.termshift must be a table")
         return parse(table, path)
     return Config()
+
+
+def for_paths(paths: tuple[Path, ...], explicit: Path | None = None) -> tuple[Path, Config, list[Path]]:
+    """What a command given `paths` works on: (the project root, its configuration, the targets).
+
+    The root is found from the first path, as every command finds it (roots.py).
+    """
+    from .roots import find_root
+
+    targets = list(paths) or [Path(".")]
+    for path in targets:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such file or directory")
+    root = Path(find_root(str(targets[0].resolve())))
+    return root, load(root, explicit.resolve() if explicit else None), targets

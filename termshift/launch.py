@@ -1,7 +1,9 @@
-"""The `termshift` command: a `check` of an unchanged tree is answered before anything heavy loads.
+"""The `termshift` command: a `check` starts its work before anything it does not need loads.
 
-Everything else goes straight to the click application in cli.py; see
-replay.py for when a run is replayed and what its record depends on.
+A `check` of an unchanged tree is answered from the record of its last run
+(replay.py) before click or the engine are imported; any other plainly valid
+`check` runs without click (commandline.py). Everything else goes to the
+click application in cli.py.
 """
 
 from __future__ import annotations
@@ -9,6 +11,10 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .commandline import Check
 
 
 def main() -> None:
@@ -17,24 +23,42 @@ def main() -> None:
     # objects again and again (a third of a cold check of the standard library) to free nothing.
     # Peak memory is the same without it.
     gc.disable()
-    from . import replay
+    from . import commandline, replay
 
-    run = replay.plan(sys.argv[1:])
+    check = commandline.parse(sys.argv[1:])
+    run = replay.plan(check) if check is not None else None
     if run is not None:
         code = run.replay()
         if code is not None:
             sys.exit(code)
         run.begin()
-    from .cli import main as application
-
     try:
-        application()
+        if check is None:
+            from .cli import main as application
+
+            application()
+        else:
+            sys.exit(_check(check))
     except SystemExit as exit:
         if run is not None:
             run.finish(exit.code)
         raise
     if run is not None:
         run.finish(0)
+
+
+def _check(check: Check) -> int:
+    """The check, answered as the click command answers it: the same messages, the same exit codes."""
+    from . import checking
+
+    try:
+        return checking.main(**check.keywords())
+    except checking.CheckError as error:
+        sys.stderr.write(f"termshift: error: {error}\n")
+        return 2
+    except (EOFError, KeyboardInterrupt):
+        sys.stderr.write("\nAborted!\n")
+        return 1
 
 
 def entry() -> None:

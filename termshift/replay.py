@@ -37,10 +37,13 @@ import marshal
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import DIRNAME, SCHEMA
 from .roots import find_root, repository_of
+
+if TYPE_CHECKING:
+    from .commandline import Check
 
 RECORD_FORMAT = 1
 # A file whose ctime or mtime is this close to the run's start may have been
@@ -48,11 +51,7 @@ RECORD_FORMAT = 1
 # its content digest, not its stat.
 RACY_NS = 2_000_000_000
 
-# `termshift check`'s options, as the replay must read them without click
-# (a test keeps these equal to the command's own).
-VALUE_OPTIONS = frozenset({"--format", "--select", "--ignore", "--baseline", "--workers", "--config"})
-FLAG_OPTIONS = frozenset({"--exit-zero"})
-NEVER_REPLAYED = frozenset({"--fix", "--write-baseline", "--no-cache", "--help", "-h"})
+NEVER_REPLAYED = frozenset({"--fix", "--write-baseline", "--no-cache"})
 
 # What rich, Python and termshift read from the environment that can change the output.
 _ENVIRONMENT = ("COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE",
@@ -167,42 +166,16 @@ class Run:
         _store(self.root, self.record_path, marshal.dumps(record))
 
 
-def plan(args: list[str]) -> Run | None:
-    """The run `args` asks for, when it is a `check` that may be replayed or recorded."""
-    if not args or args[0] != "check":
+def plan(check: Check) -> Run | None:
+    """The run of `check` that may be replayed or recorded, if it may."""
+    if any(name in check.options for name in NEVER_REPLAYED):
         return None
-    paths: list[str] = []
-    options: dict[str, str] = {}
-    rest = iter(args[1:])
-    only_paths = False
-    for arg in rest:
-        if only_paths or not arg.startswith("-") or arg == "-":
-            paths.append(arg)
-            continue
-        if arg == "--":
-            only_paths = True
-            continue
-        name, equals, value = arg.partition("=")
-        if name in VALUE_OPTIONS:
-            if not equals:
-                following = next(rest, None)
-                if following is None:
-                    return None
-                value = following
-            options[name] = value
-        elif name in FLAG_OPTIONS and not equals:
-            options[name] = ""
-        else:
-            return None  # never replayed, or not ours to understand: click decides
     try:
         if sys.stdout.isatty() or sys.stderr.isatty():
             return None
     except (AttributeError, ValueError):
         return None
-    for path in paths:
-        if not os.path.exists(path):
-            return None  # click reports it
-    return Run(args, options, find_root(paths[0] if paths else "."))
+    return Run(check.args, check.options, find_root(check.paths[0] if check.paths else "."))
 
 
 # -- what a record is keyed by and checked against -----------------------------
