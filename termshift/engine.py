@@ -256,11 +256,15 @@ def analyze(
             routes, string_roles = _string_facts(strings)
             if crew is not None and crew.started:
                 # Each file is searched by the worker that parsed it for the gather, where its tree still
-                # is; this process settles its own index once they have what they need to start.
+                # is; this process, one of them, settles its own index once the others have what they
+                # need to start.
+                def ready() -> _FindJob:
+                    _settle(index, adopted, routes, string_roles, extra)
+                    return _FindJob(workspace, index, vocabulary)
+
                 first = {path: number for number, path in enumerate(gathered)}
                 found = crew.second((gathered, known, routes, string_roles, extra), pending, sizes,
-                                    [first.get(path) for path in pending], progress,
-                                    meanwhile=lambda: _settle(index, adopted, routes, string_roles, extra))
+                                    [first.get(path) for path in pending], progress, ready=ready)
             else:
                 _settle(index, adopted, routes, string_roles, extra)
                 job = _FindJob(workspace, index, vocabulary)
@@ -341,8 +345,8 @@ class _FindJob:
 
 
 def _load_the_search() -> None:
-    """A crew worker's wait between its rounds: the parent never searches, so the finder's
-    modules are loaded by the workers, each while the parent settles the first round."""
+    """A forked crew worker's wait between its rounds: the finder's modules load while the
+    parent settles the first round (the parent loads them as it starts its own search)."""
     from . import finder  # noqa: F401
 
 

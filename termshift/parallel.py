@@ -17,7 +17,8 @@ output with any number of workers.
 
 A `Crew` keeps its forked workers for two rounds, so that the second can use
 what each made in the first: the engine summarises modules in the first and
-searches each file in the second where its syntax tree already is.
+searches each file in the second where its syntax tree already is. The
+parent is one of a crew's workers: it has nothing else to do while they work.
 """
 
 from __future__ import annotations
@@ -267,71 +268,109 @@ def _write_all(fd: int, data: bytes) -> None:
 _ROUND_OVER = -2  # the item number of a worker's last frame in the first of two rounds
 
 
-def _collect(children: dict[int, int], results: list, progress, owners: list | None = None,
-             buffers: dict[int, bytearray] | None = None, answered: Callable[[int], None] | None = None,
-             frames: list | None = None) -> None:
+def _collect(children: dict[int, int], results: list, progress) -> None:
     """Read every child's results as they come (a full pipe would stall the child), until each
-    has closed its pipe, or, with `owners` (which child made each result), has said that its
-    first round is over. `answered(pipe)` is called on each result (to deal the child more);
-    `frames` keeps each result as it came, pickled."""
-    import select  # poll(): the forked path runs where fork does; `selectors` costs more to import
+    has closed its pipe."""
+    inbox = _Inbox(children, results, progress)
+    inbox.read(block=True)
+    inbox.check()
 
-    poller = select.poll()
-    buffers = {} if buffers is None else buffers
-    for read_end in children:
-        poller.register(read_end, select.POLLIN)
-        buffers.setdefault(read_end, bytearray())
-    done, total, open_pipes = 0, len(results), len(children)
-    received = [False] * total
-    while open_pipes:
-        for fd, _ in poller.poll():
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                poller.unregister(fd)
-                open_pipes -= 1
-                continue
-            buffer = buffers[fd]
-            buffer += chunk
-            while len(buffer) >= _LENGTH.size:
-                (length,) = _LENGTH.unpack_from(buffer)
-                if len(buffer) < _LENGTH.size + length:
-                    break
-                frame = bytes(buffer[_LENGTH.size:_LENGTH.size + length])
-                index, result = pickle.loads(frame)
-                del buffer[:_LENGTH.size + length]
-                if index == -1:
-                    error, text = result
-                    raise error from RuntimeError(f"in a worker process:\n{text}")
-                if index == _ROUND_OVER and owners is not None:
-                    poller.unregister(fd)
-                    open_pipes -= 1
-                    break
-                results[index] = result
-                if owners is not None:
-                    owners[index] = fd
-                if frames is not None:
-                    frames[index] = frame
-                if answered is not None:
-                    answered(fd)
-                received[index] = True
-                done += 1
-                if progress:
-                    progress(done, total)
-    if not all(received):
-        raise RuntimeError("a worker process ended before finishing its files")
+
+class _Inbox:
+    """The results children send, read as they come: a full pipe would stall its child.
+
+    Reading ends with each child's pipe closed or, with `owners` (which child made each
+    result), with each saying that its first round is over. `answered(pipe)` is called on each
+    result (to deal that child more); `frames` keeps each result as it came, pickled. Results
+    this process makes itself are `mark`ed, so that progress counts them too.
+    """
+
+    def __init__(self, children: Iterable[int], results: list, progress: Callable[[int, int], None] | None = None,
+                 owners: list | None = None, buffers: dict[int, bytearray] | None = None,
+                 answered: Callable[[int], None] | None = None, frames: list | None = None) -> None:
+        import select  # poll(): the forked path runs where fork does; `selectors` costs more to import
+
+        self.poller = select.poll()
+        self.buffers = {} if buffers is None else buffers
+        self.open = 0
+        for read_end in children:
+            self.poller.register(read_end, select.POLLIN)
+            self.buffers.setdefault(read_end, bytearray())
+            self.open += 1
+        self.results, self.progress, self.owners, self.answered, self.frames = (
+            results, progress, owners, answered, frames)
+        self.done = 0
+        self.received = [False] * len(results)
+
+    def mark(self, index: int) -> None:
+        self.received[index] = True
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, len(self.results))
+
+    def read(self, block: bool) -> None:
+        """Everything the children have sent; with `block`, until they have all finished."""
+        results, owners, frames, answered = self.results, self.owners, self.frames, self.answered
+        while self.open:
+            events = self.poller.poll(None if block else 0)
+            if not events:
+                return
+            for fd, _ in events:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    self.poller.unregister(fd)
+                    self.open -= 1
+                    continue
+                buffer = self.buffers[fd]
+                buffer += chunk
+                while len(buffer) >= _LENGTH.size:
+                    (length,) = _LENGTH.unpack_from(buffer)
+                    if len(buffer) < _LENGTH.size + length:
+                        break
+                    frame = bytes(buffer[_LENGTH.size:_LENGTH.size + length])
+                    index, result = pickle.loads(frame)
+                    del buffer[:_LENGTH.size + length]
+                    if index == -1:
+                        error, text = result
+                        raise error from RuntimeError(f"in a worker process:\n{text}")
+                    if index == _ROUND_OVER and owners is not None:
+                        self.poller.unregister(fd)
+                        self.open -= 1
+                        break
+                    results[index] = result
+                    if owners is not None:
+                        owners[index] = fd
+                    if frames is not None:
+                        frames[index] = frame
+                    if answered is not None:
+                        answered(fd)
+                    self.mark(index)
+
+    def check(self) -> None:
+        if not all(self.received):
+            raise RuntimeError("a worker process ended before finishing its files")
+
+
+_SELF = -1  # the owner of the items this process did itself
+# Second-round items a forked worker holds: one in hand, the rest waiting, so that it does not
+# wait for this process, which reads its answers only between items of its own.
+_AHEAD = 3
 
 
 class Crew:
     """Forked workers kept for two rounds, so that what each made in the first (the syntax
     trees it parsed) is still in its memory for the second.
 
-    The first round is `run`'s: the heaviest items first, each to whoever is
-    free. Then the parent settles what the round told it and hands each worker
-    the same `update` and the results the others made (each kept its own), from
-    which `prepare` (inherited, like everything else, at the fork) makes the
-    second round's state. Second-round items are dealt one at a time, a
-    worker's own first: those that `follow` a first-round item it did. Fork
-    only; the workers end with the second round.
+    This process is one of the `workers`: it forks one fewer and works alongside
+    them, which spares a fork, the copies of the pages it would share with one
+    more child, and the pickling of what it makes itself. The first round is
+    `run`'s: the heaviest items first, each to whoever is free. Then this
+    process settles what the round told it and hands each worker the same
+    `update` and the results the others made (each kept its own), from which
+    `prepare` (inherited, like everything else, at the fork) makes the second
+    round's state. Second-round items are dealt a few at a time, a worker's own
+    first: those that `follow` a first-round item it did. Fork only; the
+    workers end with the second round.
     """
 
     def __init__(self, workers: int):
@@ -340,6 +379,7 @@ class Crew:
         self._owners: list[int | None] = []
         self._frames: list[bytes | None] = []  # each first-round result, pickled, as its worker sent it
         self._buffers: dict[int, bytearray] = {}
+        self._second: Callable[[Any, Any], Any] | None = None
 
     def __enter__(self) -> "Crew":
         return self
@@ -363,15 +403,18 @@ class Crew:
               meanwhile: Callable[[], None] | None = None,
               started: Callable[[], None] | None = None) -> list[Result]:
         """The first round, `run`'s way. A worker done with its share calls `meanwhile` (what
-        the second round needs, loaded while the parent settles this one) before it waits;
-        this process calls `started` once the workers are at work."""
+        the second round needs, loaded while this process settles this one) before it waits;
+        this process calls `started` once the workers are at work, and then works too."""
         order = sorted(range(len(items)), key=lambda i: -weights[i])
         results: list[Any] = [None] * len(items)
+        self._owners = owners = [None] * len(items)
+        self._frames = frames = [None] * len(items)
+        self._second = second
         tasks_read = _queue(order)
         try:
             with _inherited():
-                for _ in range(min(self.workers, len(items))):
-                    read_end, write_end = os.pipe()
+                for _ in range(min(self.workers, len(items)) - 1):
+                    read_end, write_end = _roomy_pipe()
                     control_read, control_write = _roomy_pipe()
                     pid = os.fork()
                     if pid == 0:  # pragma: no cover  (runs in the child, which never returns)
@@ -382,52 +425,65 @@ class Crew:
                     os.close(write_end)
                     os.close(control_read)
                     self._children[read_end] = (pid, control_write)
-                os.close(tasks_read)
-                tasks_read = -1
                 if started is not None:
                     started()
-                self._owners = [None] * len(items)
-                self._frames = [None] * len(items)
-                _collect({fd: pid for fd, (pid, _) in self._children.items()}, results, None,
-                         owners=self._owners, buffers=self._buffers, frames=self._frames)
+                inbox = _Inbox(self._children, results, owners=owners, buffers=self._buffers, frames=frames)
+                for index in _taken(tasks_read):
+                    result = results[index] = work(state, items[index])
+                    owners[index] = _SELF
+                    frames[index] = pickle.dumps((index, result), pickle.HIGHEST_PROTOCOL)  # for the others
+                    inbox.mark(index)
+                    inbox.read(block=False)
+                inbox.read(block=True)
+                inbox.check()
         finally:
-            if tasks_read >= 0:
-                os.close(tasks_read)
+            os.close(tasks_read)
         return results
 
     def second(self, update: Any, items: Sequence[Any], weights: Sequence[int], follows: Sequence[int | None],
                progress: Callable[[int, int], None] | None = None,
-               meanwhile: Callable[[], None] | None = None) -> list[Any]:
-        """The second round over `items` (the `second_items` of `first`), dealt one at a time
+               ready: Callable[[], Any] | None = None) -> list[Any]:
+        """The second round over `items` (the `second_items` of `first`), dealt a few at a time
         (before it, each worker's `prepare` gets `update` and the first round's results):
         a worker that is free gets the heaviest of its own items left (those whose first-round
         item it did), then of the items nobody owns, then the lightest left of another's (it
         must parse that again, but would otherwise sit idle while the other works). Once every
-        worker has its first items, this process calls `meanwhile`."""
-        own: dict[int, deque[int]] = {fd: deque() for fd in self._children}
+        forked worker has its first items, `ready()` gives this process's own state for the
+        round, and it works too."""
+        own: dict[int, deque[int]] = {fd: deque() for fd in [*self._children, _SELF]}
         spare: deque[int] = deque()
         for index in sorted(range(len(items)), key=lambda i: -weights[i]):
             owner = self._owners[follows[index]] if follows[index] is not None else None
             (own[owner] if owner in own else spare).append(index)
 
-        told: set[int] = set()  # the workers told that there is no more
-
-        def deal(fd: int) -> None:
-            if fd in told:
-                return
+        def next_for(fd: int) -> int:
             if own[fd]:
-                index = own[fd].popleft()
-            elif spare:
-                index = spare.popleft()
-            else:
-                others = max(own.values(), key=len)
-                index = others.pop() if others else _NO_MORE
-            if index == _NO_MORE:
-                told.add(fd)
-            try:
-                os.write(self._children[fd][1], _INDEX.pack(index))
-            except BrokenPipeError:  # the worker is gone: `_collect` finds its items missing
-                told.add(fd)
+                return own[fd].popleft()
+            if spare:
+                return spare.popleft()
+            others = max(own.values(), key=len)
+            return others.pop() if others else _NO_MORE
+
+        told: set[int] = set()  # the workers told that there is no more
+        held = dict.fromkeys(self._children, 0)  # items dealt to each worker and not yet answered
+
+        def deal(fd: int, answered: bool = True) -> None:
+            """Top up what `fd` holds: its own items and nobody's, _AHEAD of them; another's only
+            when it is down to its last, so that it is not taken before the owner could get to it."""
+            if answered:
+                held[fd] -= 1
+            while fd not in told and held[fd] < _AHEAD:
+                if own[fd] or spare or held[fd] <= 1:
+                    index = next_for(fd)
+                else:
+                    return
+                if index == _NO_MORE:
+                    told.add(fd)
+                try:
+                    os.write(self._children[fd][1], _INDEX.pack(index))
+                except BrokenPipeError:  # the worker is gone: its items are found missing
+                    told.add(fd)
+                held[fd] += 1
 
         payload = pickle.dumps(update, pickle.HIGHEST_PROTOCOL)
         for fd, (_, control) in self._children.items():
@@ -437,13 +493,17 @@ class Crew:
             _write_all(control, _INDEX.pack(len(others)))
             for frame in others:
                 _send(control, frame)
-            deal(fd)
-            deal(fd)  # one in hand, one waiting: a worker never waits for the parent to answer
-        if meanwhile is not None:
-            meanwhile()
+            deal(fd, answered=False)
+        state = ready() if ready is not None else None
         results: list[Any] = [None] * len(items)
-        _collect({fd: pid for fd, (pid, _) in self._children.items()}, results, progress, buffers=self._buffers,
-                 answered=deal)
+        inbox = _Inbox(self._children, results, progress, buffers=self._buffers, answered=deal)
+        work = self._second
+        while (index := next_for(_SELF)) != _NO_MORE:
+            results[index] = work(state, items[index])  # type: ignore[misc]
+            inbox.mark(index)
+            inbox.read(block=False)
+        inbox.read(block=True)
+        inbox.check()
         return results
 
 

@@ -118,6 +118,7 @@ def _first(state: int, item: int) -> tuple[int, int]:
 
 
 def _second(state: int, item: int) -> tuple[int | None, int, int]:
+    time.sleep(0.005)  # as long as a small file takes: a worker that runs out does not take it all
     return _KEPT.get(item), state, os.getpid()
 
 
@@ -129,20 +130,28 @@ def _ready(update: int, made: list) -> int:
     return update + 1
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept() -> None:
+    """This process is one of a crew's workers: what it kept in another test must not count."""
+    _KEPT.clear()
+
+
 def test_a_crew_keeps_its_first_round_for_the_second() -> None:
     with parallel.Crew(2) as crew:
         made = crew.first(_first, [3, 4], 10, [1, 1], second=_second, second_items=[3, 4, 3, 4, 99],
                           prepare=_ready)
         assert [item for item, _ in made] == [3, 4]
         owners = [pid for _, pid in made]
-        assert len(set(owners)) == 2 and os.getpid() not in owners
+        assert len(set(owners)) == 2 and os.getpid() in owners  # this process and one it forked
         seen = []
         found = crew.second(41, [3, 4, 3, 4, 99], [1] * 5, [0, 1, 0, 1, None],
-                            progress=lambda done, total: seen.append(done))
-    # Each item went to the worker that did the one it follows, which still held what it made.
-    assert [kept for kept, _, _ in found] == [30, 40, 30, 40, None]
-    assert [pid for _, _, pid in found[:4]] == owners * 2
-    assert all(state == 42 for _, state, _ in found)
+                            progress=lambda done, total: seen.append(done), ready=lambda: 42)
+    # Each worker's first item is its own; a worker that runs out takes another's, without what
+    # the owner made (it would parse that file again).
+    assert [pid for _, _, pid in found[:2]] == owners
+    for (kept, _, pid), follows in zip(found, [0, 1, 0, 1, None]):
+        assert kept == ([30, 40][follows] if follows is not None and pid == owners[follows] else None)
+    assert all(state == 42 for _, state, _ in found)  # prepared in the worker, made ready here
     assert seen == list(range(1, 6))
 
 
