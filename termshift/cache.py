@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # not typing's, as in replay.py
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
 from . import __version__
 

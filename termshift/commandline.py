@@ -14,7 +14,10 @@ replay.py reads the same parse to decide whether a run may be replayed.
 from __future__ import annotations
 
 import os
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's, as in replay.py
+if TYPE_CHECKING:
+    from typing import Any
 
 # `termshift check`'s options (a test keeps these equal to the click command's).
 FORMATS = ("text", "json", "sarif", "github")

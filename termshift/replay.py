@@ -37,15 +37,17 @@ import marshal
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any
 
 from .cache import DIRNAME, SCHEMA
 from .roots import find_root, repository_of
 
+TYPE_CHECKING = False  # not typing's: importing it costs a replayed check ~4 ms
 if TYPE_CHECKING:
+    from typing import Any
+
     from .commandline import Check
 
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2  # 2: BLAKE2b keys and digests
 # A file whose ctime or mtime is this close to the run's start may have been
 # changed within the same timestamp tick (coarse on some filesystems): trust
 # its content digest, not its stat.
@@ -191,10 +193,9 @@ def _identity(args: list[str], options: dict[str, str], root: str) -> tuple[str,
               getattr(sys.stdout, "encoding", "") or "", getattr(sys.stderr, "encoding", "") or "",
               *(f"{name}={os.environ.get(name)}" for name in _ENVIRONMENT), *_code_state()]
     chosen = [f"{name}={value}" for name, value in sorted(options.items())]
-    import hashlib  # here: a run that can't be replayed never hashes
-
-    slot = hashlib.sha256("\0".join([*shared, *chosen]).encode("utf-8", "surrogateescape")).hexdigest()
-    key = hashlib.sha256("\0".join([*shared, "\1", *args]).encode("utf-8", "surrogateescape")).hexdigest()
+    hash = _hash()
+    slot = hash("\0".join([*shared, *chosen]).encode("utf-8", "surrogateescape")).hexdigest()
+    key = hash("\0".join([*shared, "\1", *args]).encode("utf-8", "surrogateescape")).hexdigest()
     return key, slot
 
 
@@ -237,10 +238,18 @@ def _listing(folder: str) -> list[str] | None:
 
 
 def _digest(path: str) -> str:
-    import hashlib
-
     with open(path, "rb") as stream:
-        return hashlib.sha256(stream.read()).hexdigest()
+        return _hash()(stream.read()).hexdigest()
+
+
+def _hash() -> Any:
+    """BLAKE2b, without importing hashlib: its OpenSSL half takes longer to load (~3 ms) than a
+    replay takes to check every file, and a record is only compared with its own kind."""
+    try:
+        from _blake2 import blake2b  # CPython's own; hashlib.blake2b is this one
+    except ImportError:  # pragma: no cover  (another interpreter)
+        from hashlib import blake2b
+    return blake2b
 
 
 def _still(record: dict) -> bool:
