@@ -103,7 +103,7 @@ def rule_for(site: Site, context: SiteContext = SiteContext()) -> type[Rule] | N
         return OddOrGluedWord
     if site.role is Role.PROSE or site.kind == "prose":
         return Prose
-    if (family(site), site.old) in context.compat_names:
+    if context.compat_names and (family(site), site.old) in context.compat_names:
         return CompatAliasUse
     if site.role is Role.LITERAL:
         return _LITERAL_RULES.get(site.kind, LegacyNameInString)

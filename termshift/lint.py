@@ -165,19 +165,20 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
         refused.setdefault(refusal.old, refusal.reason)
     wire_names = frozenset(analysis.index.payload_names())
     # A site's context is one of two: inside compat code or not.
-    contexts = {inside: registry.SiteContext(in_compat=inside, compat_names=compat.names, wire_names=wire_names)
-                for inside in (False, True)}
+    outside, inside = (registry.SiteContext(in_compat=compat_code, compat_names=compat.names, wire_names=wire_names)
+                       for compat_code in (False, True))
+    covering = compat.covering if compat.pieces else None
+    rule_for, rename, refusable = registry.rule_for, Action.RENAME, (Action.RENAME, Action.REFUSED)
     for path in sorted(analysis.sites):
         for site in analysis.sites[path]:
-            rule = registry.rule_for(site, contexts[bool(compat.pieces) and compat.covering(site) is not None])
+            rule = rule_for(site, inside if covering is not None and covering(site) is not None else outside)
             if rule is None:
                 continue
             message = rule.message(site)
-            if site.action in (Action.RENAME, Action.REFUSED) and site.old in refused:
+            if refused and site.action in refusable and site.old in refused:
                 message += f" (not fixable: {refused[site.old]})"
             yield _finding(Finding, rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
-                           fixable=site.key() in fixable and site.action is Action.RENAME,
-                           text=site.old, scope=site.scope)
+                           fixable=site.action is rename and site.key() in fixable, text=site.old, scope=site.scope)
 
 
 def _problem_findings(analysis: engine.Analysis):

@@ -17,19 +17,21 @@ _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
-    result = report.result
-    lines = [(f"{report.from_cwd(finding.path)}:{finding.line}:{finding.column}:", finding)
-             for finding in result.findings]
-    if not _is_terminal(out) and all(_plain(f"{where} {finding.code} {finding.message}") for where, finding in lines):
+    findings = report.result.findings
+    from_cwd = report.from_cwd
+    text = "".join([f"{from_cwd(finding.path)}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
+                    for finding in findings])
+    if not _is_terminal(out) and _plain(text, len(findings)):
         # Pre-commit and CI read a pipe: no colour, so the lines are the text itself, written at once.
-        out.write("".join(f"{where} {finding.code} {finding.message}\n" for where, finding in lines))
+        out.write(text)
     else:
         from rich.console import Console
         from rich.markup import escape
 
         # No emoji codes: `path:100:5:` must not print as `path💯5:`.
         console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
-        for where, finding in lines:
+        for finding in findings:
+            where = f"{from_cwd(finding.path)}:{finding.line}:{finding.column}:"
             style = _STYLE[finding.severity]
             console.print(f"[bold]{escape(where)}[/] [{style}]{finding.code}[/] {escape(finding.message)}")
     summary(report, err)
@@ -45,10 +47,10 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def _plain(line: str) -> bool:
-    """Whether rich, writing to a pipe, would print this line exactly as it is (it expands
-    tabs and drops control characters)."""
-    return line.isprintable()
+def _plain(text: str, lines: int) -> bool:
+    """Whether rich, writing to a pipe, would print these lines exactly as they are (it expands
+    tabs and drops control characters, and a line break inside a message is one)."""
+    return text.count("\n") == lines and text.replace("\n", "").isprintable()
 
 
 def summary(report: Report, err: TextIO) -> None:
@@ -76,12 +78,14 @@ def _plain_summary(rows: list[tuple[str, str, str, str]], lines: list[tuple[str,
 def _summary(report: Report) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str | None]]]:
     """(code, rule, severity, count) per rule found, and the lines after them: (text, its rich style)."""
     result = report.result
-    counts = Counter(finding.code for finding in result.findings)
-    rows = []
-    for code, count in sorted(counts.items()):
-        severity = next(f.severity for f in result.findings if f.code == code)
-        rows.append((code, BY_CODE[code].name, severity, str(count)))
-    severities = Counter(finding.severity for finding in result.findings)
+    counts: Counter[str] = Counter()
+    severities: Counter[str] = Counter()
+    severity_of: dict[str, str] = {}
+    for finding in result.findings:
+        counts[finding.code] += 1
+        severities[finding.severity] += 1
+        severity_of.setdefault(finding.code, finding.severity)
+    rows = [(code, BY_CODE[code].name, severity_of[code], str(count)) for code, count in sorted(counts.items())]
     parts = [f"{severities[level]} {level}{'s' if severities[level] != 1 and level != 'info' else ''}"
              for level in ("error", "warning", "info") if severities[level]]
     total = len(result.findings)
