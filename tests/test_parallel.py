@@ -180,6 +180,33 @@ def test_a_crew_left_after_its_first_round_stops_its_workers() -> None:
             os.waitpid(pid, os.WNOHANG)
 
 
+def _fails_in(state: int, item: int) -> int:
+    """Fails in the process `state`, after the others have had time to start."""
+    time.sleep(0.05)
+    if os.getpid() == state:
+        raise ValueError("failed in the parent")
+    return item
+
+
+def test_a_crew_whose_parent_fails_stops_its_workers(monkeypatch) -> None:
+    """This process works in a crew's rounds too: what it raises ends the run, and no worker is left."""
+    stopped: list[int] = []
+    real_stop = parallel._stop
+
+    def recording_stop(children: dict[int, int]) -> None:
+        stopped.extend(children.values())
+        real_stop(children)
+
+    monkeypatch.setattr(parallel, "_stop", recording_stop)
+    with pytest.raises(ValueError, match="failed in the parent"):
+        with parallel.Crew(2) as crew:
+            crew.first(_fails_in, [1, 2, 3, 4], os.getpid(), [1, 1, 1, 1], second=_second, second_items=[],
+                       prepare=_ready)
+    assert len(stopped) == 1  # this process and one it forked
+    with pytest.raises(ChildProcessError):
+        os.waitpid(stopped[0], os.WNOHANG)
+
+
 def _pid(state: None, item: int) -> int:
     time.sleep(0.01)
     return os.getpid()
