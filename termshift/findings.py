@@ -50,12 +50,21 @@ class Finding:
                        self.severity, self.message, self.fixable, self.text, self.scope, occurrence)
 
 
+_RANK = {severity: number for number, severity in enumerate(SEVERITIES)}
+
+
 def rank(severity: str) -> int:
-    return SEVERITIES.index(severity)
+    return _RANK[severity]
 
 
 def at_least(finding: Finding, severity: str) -> bool:
-    return rank(finding.severity) >= rank(severity)
+    return _RANK[finding.severity] >= _RANK[severity]
+
+
+def failing(findings: Iterable[Finding], severity: str) -> list[Finding]:
+    """The findings at or above `severity`."""
+    floor = _RANK[severity]
+    return [finding for finding in findings if _RANK[finding.severity] >= floor]
 
 
 def fingerprint(code: str, path: str, text: str, scope: str, occurrence: int) -> str:

@@ -59,9 +59,9 @@ class Result:
 
     @property
     def failing(self) -> list[Finding]:
-        from .findings import at_least
+        from .findings import failing
 
-        return [finding for finding in self.findings if at_least(finding, self.fail_on)]
+        return failing(self.findings, self.fail_on)
 
 
 def selection(config: Config, options: Options) -> Selection:

@@ -7,7 +7,6 @@ links; colour is added only when the stream is a terminal.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from typing import TextIO
 
 from ..rules.registry import BY_CODE
@@ -78,13 +77,19 @@ def _plain_summary(rows: list[tuple[str, str, str, str]], lines: list[tuple[str,
 def _summary(report: Report) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str | None]]]:
     """(code, rule, severity, count) per rule found, and the lines after them: (text, its rich style)."""
     result = report.result
-    counts: Counter[str] = Counter()
-    severities: Counter[str] = Counter()
+    counts: dict[str, int] = {}  # by code, each under the severity of its first finding
     severity_of: dict[str, str] = {}
+    severities = dict.fromkeys(("error", "warning", "info"), 0)
+    fixable = 0
     for finding in result.findings:
-        counts[finding.code] += 1
+        code = finding.code
+        if code in counts:
+            counts[code] += 1
+        else:
+            counts[code] = 1
+            severity_of[code] = finding.severity
         severities[finding.severity] += 1
-        severity_of.setdefault(finding.code, finding.severity)
+        fixable += finding.fixable
     rows = [(code, BY_CODE[code].name, severity_of[code], str(count)) for code, count in sorted(counts.items())]
     parts = [f"{severities[level]} {level}{'s' if severities[level] != 1 and level != 'info' else ''}"
              for level in ("error", "warning", "info") if severities[level]]
@@ -92,7 +97,6 @@ def _summary(report: Report) -> tuple[list[tuple[str, str, str, str]], list[tupl
     headline = f"{total} finding{'s' if total != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
     headline += f" in {result.files_checked} file{'s' if result.files_checked != 1 else ''}"
     lines: list[tuple[str, str | None]] = [(f"termshift check: {headline}", "headline")]
-    fixable = sum(1 for finding in result.findings if finding.fixable)
     if report.fixed:
         lines.append((f"fixed {report.fixed} finding{'s' if report.fixed != 1 else ''}", None))
     if fixable:
