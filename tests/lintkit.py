@@ -17,6 +17,13 @@ PYTHON = [sys.executable, *(["-P"] if sys.version_info >= (3, 11) else [])]
 
 PYPROJECT = '[project]\nname = "sample"\nversion = "0"\n'
 
+# A project to read at a glance: a class, a method and a keyword that spell the term, and a caller.
+JOB_APP = {
+    "app/__init__.py": "",
+    "app/jobs.py": "class Job:\n    def submit_job(self, job_id):\n        return job_id\n",
+    "app/api.py": "from app.jobs import Job\n\ndef make_job():\n    return Job().submit_job(job_id=1)\n",
+}
+
 
 def write_project(root: Path, files: Mapping[str, str], pyproject: str = PYPROJECT) -> Path:
     root.mkdir(parents=True, exist_ok=True)

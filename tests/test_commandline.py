@@ -11,31 +11,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import click
 import pytest
 
 from termshift import cli, commandline, launch
-from lintkit import PYTHON
+from lintkit import JOB_APP, PYTHON, write_project
 
-FILES = {
-    "pyproject.toml": '[project]\nname = "app"\nversion = "0"\n',
-    "app/__init__.py": "",
-    "app/jobs.py": """
-        class Job:
-            def submit_job(self, job_id):
-                return job_id
-    """,
-    "app/api.py": """
-        from app.jobs import Job
-
-        def make_job():
-            return Job().submit_job(job_id=1)
-    """,
-    "notes.txt": "not a baseline\n",
-}
+FILES = {**JOB_APP, "notes.txt": "not a baseline\n"}
 
 READ_WITHOUT_CLICK = [  # (command line, the exit code both must give)
     (("check",), 1),
@@ -77,11 +61,7 @@ LEFT_TO_CLICK = [
 
 
 def _project(root: Path) -> Path:
-    for name, text in FILES.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return root
+    return write_project(root, FILES, '[project]\nname = "app"\nversion = "0"\n')
 
 
 def _tree(root: Path) -> dict[str, str]:

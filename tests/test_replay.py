@@ -13,23 +13,12 @@ import click
 import pytest
 
 from termshift import checking, cli, commandline, files, launch, replay
-from lintkit import PYTHON
+from lintkit import JOB_APP, PYTHON
 
 FILES = {
     "pyproject.toml": '[project]\nname = "app"\nversion = "0"\n',
     ".gitignore": "generated/\n",
-    "app/__init__.py": "",
-    "app/jobs.py": """
-        class Job:
-            def submit_job(self, job_id):
-                return job_id
-    """,
-    "app/api.py": """
-        from app.jobs import Job
-
-        def make_job():
-            return Job().submit_job(job_id=1)
-    """,
+    **JOB_APP,
     "app/quiet.py": "VALUE = 1\n",
 }
 
