@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import sys
+
 TYPE_CHECKING = False  # not typing's, as in replay.py
 if TYPE_CHECKING:
     from pathlib import Path

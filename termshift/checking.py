@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import config as config_module, lint
+from . import config as config_module, engine, lint
 from .config import Config, ConfigError
 
 
@@ -51,7 +51,7 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
         root, config, targets = config_module.for_paths(paths, config_file)
     except ConfigError as error:
         raise CheckError(str(error)) from None
-    workers, cache = run_options(root, workers, no_cache)
+    workers, cache = engine.run_options(root, workers, no_cache)
     request = Request(
         root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
         select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
@@ -71,18 +71,6 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
 
         traceback.print_exc()
         raise CheckError(f"internal error: {error!r}") from None
-
-
-def run_options(root: Path, workers: int | None, no_cache: bool) -> tuple[int, Any]:
-    """`--workers` and `--no-cache` as the engine takes them (`check` and `migrate` alike)."""
-    from . import parallel
-
-    cache = None
-    if not no_cache:
-        from .cache import Cache
-
-        cache = Cache(root)
-    return (workers or parallel.default_workers()), cache
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:

@@ -32,13 +32,6 @@ def _load(paths: tuple[Path, ...], config_file: Path | None) -> tuple[Path, conf
         raise UsageFailure(str(error)) from None
 
 
-def _run_options(root: Path, workers: int | None, no_cache: bool):
-    """`--workers` and `--no-cache` as the engine takes them."""
-    from .checking import run_options
-
-    return run_options(root, workers, no_cache)
-
-
 _WORKERS_HELP = "Processes to search and rewrite files in (default: one per CPU; 1 runs in this process)."
 _NO_CACHE_HELP = "Neither read nor write the cache of earlier results (<root>/.termshift_cache)."
 
@@ -78,7 +71,7 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
     from . import report
 
     root, config, targets = _load(paths, config_file)
-    workers, cache = _run_options(root, workers, no_cache)
+    workers, cache = engine.run_options(root, workers, no_cache)
     chosen = stages or config.stages
     writes = not (show_diff or check_only)
     try:

@@ -133,6 +133,16 @@ class Workspace:
         return self.trees[path]
 
 
+def run_options(root: Path, workers: int | None, no_cache: bool) -> tuple[int, "Cache | None"]:
+    """`--workers` and `--no-cache` as `analyze` takes them (for `check` and `migrate` alike)."""
+    cache = None
+    if not no_cache:
+        from .cache import Cache
+
+        cache = Cache(root)
+    return (workers or parallel.default_workers()), cache
+
+
 def analyze(
     root: Path,
     paths: Iterable[Path],

@@ -53,14 +53,6 @@ class Finding:
 _RANK = {severity: number for number, severity in enumerate(SEVERITIES)}
 
 
-def rank(severity: str) -> int:
-    return _RANK[severity]
-
-
-def at_least(finding: Finding, severity: str) -> bool:
-    return _RANK[finding.severity] >= _RANK[severity]
-
-
 def failing(findings: Iterable[Finding], severity: str) -> list[Finding]:
     """The findings at or above `severity`."""
     floor = _RANK[severity]
@@ -79,6 +71,9 @@ def fingerprint(code: str, path: str, text: str, scope: str, occurrence: int) ->
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
+_ORDER = attrgetter("path", "line", "column", "code")  # the order findings are reported in
+
+
 def fingerprinted(findings: Iterable[Finding]) -> list[Finding]:
     """The findings in order, each knowing its occurrence, which its fingerprint needs."""
     seen: dict[tuple[str, str, str, str], int] = {}
@@ -89,6 +84,3 @@ def fingerprinted(findings: Iterable[Finding]) -> list[Finding]:
         out.append(finding if finding.occurrence == occurrence else finding.counted(occurrence))
         seen[key] = occurrence + 1
     return out
-
-
-_ORDER = attrgetter("path", "line", "column", "code")  # the order findings are reported in

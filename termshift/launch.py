@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+
 TYPE_CHECKING = False  # not typing's, as in replay.py
 if TYPE_CHECKING:
     from .commandline import Check

@@ -53,6 +53,7 @@ RECORD_FORMAT = 2  # 2: BLAKE2b keys and digests
 # its content digest, not its stat.
 RACY_NS = 2_000_000_000
 
+# A check with one of these is neither replayed nor recorded: it writes files, or skips the cache.
 NEVER_REPLAYED = frozenset({"--fix", "--write-baseline", "--no-cache"})
 
 # What rich, Python and termshift read from the environment that can change the output.
