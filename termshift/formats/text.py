@@ -18,9 +18,10 @@ _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 def write(report: Report, out: TextIO, err: TextIO) -> None:
     findings = report.result.findings
     from_cwd = report.from_cwd
-    text = "".join([f"{from_cwd(finding.path)}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
-                    for finding in findings])
-    if not _is_terminal(out) and _plain(text, len(findings)):
+    text = None if _is_terminal(out) else "".join(
+        [f"{from_cwd(finding.path)}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
+         for finding in findings])
+    if text is not None and _plain(text, len(findings)):
         # Pre-commit and CI read a pipe: no colour, so the lines are the text itself, written at once.
         out.write(text)
     else:
