@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 from . import __version__
 
-SCHEMA = 2  # 2: one folder per kind of entry (1 had 256 under each)
+SCHEMA = 3  # 3: sites carry their local binding; 2: one folder per kind of entry (1 had 256 under each)
 DIRNAME = ".termshift_cache"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by termshift.\n"

@@ -22,7 +22,7 @@ from .config import Config
 from .index import Index, summarize_module
 from .project import Project
 from .roots import relative_posix
-from .sites import Action, Site
+from .sites import Action, Role, Site
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ class Analysis:
     # Files whose bytes hold COMMENT_MARK: the lint reads these for suppressions and compat markers,
     # and needn't read every other file of the project again to learn it has none.
     marked: set[Path] = field(default_factory=set)
+    exclude: tuple[str, ...] = ()  # the config's excludes: the project's other text files are found with them
 
     def compat_pieces(self, path: str) -> list[markers.Piece]:
         """The compat code in a file: its sites are seen (the lint needs them) but never planned."""
@@ -178,7 +179,7 @@ def analyze(
     index = Index(project, workspace.tree, _search_path(root, config), workspace.text)
     if replay.observing is not None:
         replay.observing.folders.update(index.search_path)
-    analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths)
+    analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths, exclude=tuple(config.exclude))
 
     mentioning: set[Path] = set()
     named = set(targets)
@@ -699,6 +700,7 @@ class Plan:
     refusals: list[Refusal] = field(default_factory=list)
     unresolved: list[Site] = field(default_factory=list)
     refused_names: set[str] = field(default_factory=set)
+    withheld: dict[tuple[str, int, int], str] = field(default_factory=dict)  # site key -> why its name is kept
 
 
 FIELD_KINDS = frozenset({"field", "attribute", "payload-key"})
@@ -746,22 +748,70 @@ def plan(analysis: Analysis, stages: Iterable[str]) -> Plan:
     moves = _module_moves(analysis, stages, result)
     payload_names = analysis.index.payload_names()
 
+    visible: dict[str, list[Site]] = {}  # every site outside compat code, chosen stage or not
     for path, sites in analysis.sites.items():
         chosen = []
         pieces = analysis.compat_pieces(path)
+        if pieces:
+            # Compat code names the old terms on purpose; `cleanup` removes it.
+            sites = [site for site in sites if not markers.covering(pieces, site.line)]
+        visible[path] = sites
         for site in sites:
             if stage_of(site, type_names, payload_names) not in stages:
                 continue
-            if pieces and markers.covering(pieces, site.line):
-                continue  # compat code names the old terms on purpose; `cleanup` removes it
-            if site.action is Action.RENAME and site.old not in result.refused_names:
+            if site.action is Action.RENAME and (site.local or site.old not in result.refused_names):
                 chosen.append(site)
             elif site.action is Action.UNRESOLVED:
                 result.unresolved.append(site)
         if chosen:
             result.edits[path] = chosen
-    result.moves = moves
+    _withhold(analysis, result, visible)
+    result.moves = [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
     return result
+
+
+def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]]) -> None:
+    """A spelling with an occurrence that can't be tied to what is renamed keeps its name everywhere."""
+    from .accounting import other_names, withhold
+
+    chosen = [site for sites in result.edits.values() for site in sites]
+    texts = {path: analysis.sources[path].text for path in visible if path in analysis.sources}
+    names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
+    held, withdrawn = withhold(visible, chosen, texts, other_names(_other_texts(analysis), names) if names else ())
+    if not held:
+        return
+    for entry in held:
+        if any(site.kind == "module" for site in entry.movers):
+            result.refused_names.add(entry.name)  # the module keeps its file name too
+        reason = entry.reason()
+        for site in entry.movers:
+            result.withheld[site.key()] = reason
+        first = min(entry.movers, key=lambda site: (site.role is not Role.DEFINITION, site.path, site.line, site.column))
+        result.refusals.append(Refusal(first.path, first.line, first.column, entry.name,
+                                       analysis.vocabulary.rewrite(entry.name) or first.new, reason))
+    for path in list(result.edits):
+        kept = [site for site in result.edits[path] if site.key() not in withdrawn]
+        if kept:
+            result.edits[path] = kept
+        else:
+            del result.edits[path]
+
+
+def _other_texts(analysis: Analysis) -> Iterable[tuple[str, str]]:
+    """The project's text files that aren't Python and that the analysis didn't read, mentioning the term."""
+    from .accounting import OTHER_SUFFIXES
+
+    needles = analysis.vocabulary.needles
+    for path in files.discover(analysis.root, [analysis.root], analysis.exclude, suffixes=OTHER_SUFFIXES):
+        relative = _rel(analysis.root, path)
+        if relative in analysis.sources or relative in analysis.sites or path.name in files.PROJECT_MARKERS:
+            continue  # read by the analysis (packaging metadata included)
+        try:
+            raw = files._read_all(path)
+        except OSError:
+            continue
+        if any(needle in raw.lower() for needle in needles) or analysis.vocabulary.mentions(relative):
+            yield relative, raw.decode("utf-8", "replace")
 
 
 def _refuse_broken_modules(analysis: Analysis, result: Plan) -> None:

@@ -25,7 +25,7 @@ from .astwalk import NodeVisitor, touches, walk
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .scopes import Binding, Scope, ScopeBuilder
 from .sites import Action, Role, Site
-from .summary import annotation_type_ref, dotted
+from .summary import annotation_type_ref, bound_of, dotted
 from .textpos import NON_ASCII, Positions
 from .vocabulary import MatchKind, Vocabulary
 
@@ -43,6 +43,10 @@ _COPIES = {"copy.copy": True, "copy.deepcopy": True, "copy": True, "deepcopy": T
            "pickle.load": False, "cloudpickle.loads": False, "cloudpickle.load": False, "dill.loads": False}
 _SELF_NAMING = {"TypeVar", "ParamSpec", "TypeVarTuple", "NewType", "NamedTuple", "TypedDict", "Enum", "IntEnum", "StrEnum"}
 _KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
+_MOCK_ASSERTS = {"assert_called_with", "assert_called_once_with", "assert_any_call", "assert_awaited_with",
+                 "assert_awaited_once_with", "assert_any_await"}
+# Builtins whose result has the items of their argument at that position.
+_ITEMS_KEPT = {"sorted": 0, "list": 0, "tuple": 0, "set": 0, "frozenset": 0, "reversed": 0, "iter": 0, "filter": 1}
 
 
 @dataclass
@@ -98,18 +102,24 @@ class Finder:
         loud = _loud_lines(self, literals.strings)
         ScopeBuilder(self, module_scope, _busy_lines(self, loud)).build(self.tree)
         self._check_collisions()
-        _SiteVisitor(self, literals, loud).visit(self.tree)
+        visitor = _SiteVisitor(self, literals, loud)
+        visitor.visit(self.tree)
+        visitor.spelled_definitions()
         literals.run()
         self.result.sites.sort(key=lambda site: (site.line, site.column))
         return self.result
 
     # -- emitting ----------------------------------------------------------
 
-    def emit(self, line: int, column: int, text: str, *, kind: str, role: Role, owner: str, note: str = "", scope: str = "") -> None:
+    def emit(self, line: int, column: int, text: str, *, kind: str, role: Role, owner: str, note: str = "", scope: str = "",
+             local: str = "") -> None:
         """Record one identifier-like occurrence at a (line, char column)."""
         if (line, column) in self._seen:
             return
         self._seen.add((line, column))
+        if role is Role.STRING:
+            # The words inside a name in a string are the name's: the literal pass leaves them be.
+            self._seen.update((line, at) for at in range(column + 1, column + len(text)))
         new = self.vocab.rewrite(text)
         if new is None:
             self._emit_odd(line, column, text, kind, role, scope)
@@ -122,7 +132,7 @@ class Finder:
             action = Action.UNRESOLVED
             note = note or "can't tell whether this name is the project's: left as it is"
         self.result.sites.append(
-            Site(self.path, line, column, line, column + len(text), text, new, kind, role, action, note, scope)
+            Site(self.path, line, column, line, column + len(text), text, new, kind, role, action, note, scope, local)
         )
 
     def _emit_odd(self, line: int, column: int, text: str, kind: str, role: Role, scope: str) -> None:
@@ -189,6 +199,30 @@ class Finder:
             current = current.parent
         return None
 
+    def param_of(self, name: str, scope: Scope) -> str:
+        """The identity of the parameter `name` names here ("param:…"), or "" when it isn't one."""
+        found = self.lookup(name, scope)
+        if found is None or not any(binding.kind == "param" for binding in found[1]):
+            return ""
+        node = found[0].node
+        return (f"param:{self.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:"
+                f"{getattr(node, 'end_lineno', 0)}:{getattr(node, 'name', '')}.{name}")
+
+    def local_of(self, name: str, scope: Scope) -> str:
+        """The identity of the function-local binding `name` names here, or "" when it isn't one.
+
+        Only a local's own function (and the functions nested in it) can name it,
+        so a local is renamed with its uses whatever else shares its spelling.
+        """
+        found = self.lookup(name, scope)
+        if found is None:
+            return ""
+        where, bindings = found
+        if where.kind not in ("function", "lambda", "comprehension") or any(b.kind in ("param", "import") for b in bindings):
+            return ""
+        node = where.node
+        return f"{self.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:{getattr(node, 'end_lineno', 0)}:{name}"
+
     def module_scope(self, scope: Scope) -> Scope:
         while scope.parent is not None:
             scope = scope.parent
@@ -252,17 +286,50 @@ class Finder:
                 return self.annotation_type(binding.annotation, where)
             if binding.self_of:
                 return Type("cls" if binding.is_cls else "inst", binding.self_of)
-            return None
+            return self._fixture_type(binding.node.arg, where) if isinstance(binding.node, ast.arg) else None
         if binding.kind == "annassign":
             return self.annotation_type(binding.annotation, where)
         if binding.kind == "assign" and binding.value is not None:
             return self.type_of(binding.value, where)
         if binding.kind == "for" and binding.value is not None:
+            iterable = self.type_of(binding.value, where)
+            if iterable is not None and iterable.kind == "items":
+                return Type("inst", iterable.name)
+            if iterable is not None and iterable.kind == "extitems":
+                return Type("ext", f"{iterable.name}()")
             # Items of a third-party iterable came from third-party code.
-            return DERIVED if _is_ext(self.type_of(binding.value, where)) else None
+            return DERIVED if _is_ext(iterable) else None
         # `with tp() as x`: x is often ours (pytest.raises, mock.patch): undecided.
         return None
         return None
+
+    def _fixture_type(self, name: str, where: Scope) -> Type | None:
+        """A test's (or fixture's) parameter is the pytest fixture of its name: its value's type,
+        from the fixture in this module or in a conftest.py of this folder or one above."""
+        function = where.node
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or where.parent is None:
+            return None
+        decorated = any((dotted(d.func if isinstance(d, ast.Call) else d) or "").endswith("fixture")
+                        for d in function.decorator_list)
+        if not (function.name.startswith("test") or decorated):
+            return None
+        for module in self._fixture_modules():
+            summary = self.index.module(module)
+            info = summary.functions.get(name) if summary else None
+            if info is not None and info.fixture:
+                return self.index.ref_type(module, info.returns_value)
+        return None
+
+    def _fixture_modules(self) -> list[str]:
+        modules = [self.module]
+        folder = (self.project.root / self.path).parent
+        while True:
+            conftest = self.project.module_of.get(folder / "conftest.py")
+            if conftest:
+                modules.append(conftest)
+            if folder == self.project.root or folder.parent == folder:
+                return modules
+            folder = folder.parent
 
     def annotation_type(self, annotation: ast.AST, scope: Scope) -> Type | None:
         ref = annotation_type_ref(annotation)
@@ -303,6 +370,10 @@ class Finder:
                 return _class_of(self.type_of(expr.args[0], scope))
             if isinstance(expr.func, ast.Name) and expr.func.id == "super" and len(expr.args) in (0, 2):
                 return self._super_type(scope)
+            if (dotted(expr.func) or "").rsplit(".", 1)[-1] == "TypeVar":
+                bound = bound_of(expr)
+                name = dotted(bound) if bound is not None else None
+                return self.dotted_ref(name, scope).type if name else None
             copied = _COPIES.get(dotted(expr.func) or "")
             if copied is not None:
                 # copy.copy(x) is x's type; pickle.loads(...) is whatever was pickled: unknown, not theirs.
@@ -310,7 +381,25 @@ class Finder:
             imported = _imported_module(expr)
             if imported and self.project.is_module(imported):
                 return Type("mod", imported)
+            passed = _ITEMS_KEPT.get(expr.func.id) if isinstance(expr.func, ast.Name) else None
+            if passed is not None and len(expr.args) > passed and self.name_ref(expr.func.id, scope).owner == EXTERNAL:
+                items = self.type_of(expr.args[passed], scope)
+                if items is not None and items.kind in ("items", "extitems"):
+                    return items  # `sorted(jobs)`, `list(jobs)`, `filter(ok, jobs)`: the same items
             return self.index.call_result(self.type_of(expr.func, scope))
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and expr.elts:
+            found = {self.type_of(element, scope) for element in expr.elts}
+            only = found.pop() if len(found) == 1 else None
+            return Type("items", only.name) if only is not None and only.kind == "inst" else None
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            element = self.type_of(expr.elt, self.scope_of.get(id(expr.elt), scope))
+            return Type("items", element.name) if element is not None and element.kind == "inst" else None
+        if isinstance(expr, ast.Subscript):
+            container = self.type_of(expr.value, scope)
+            if container is not None and container.kind in ("items", "extitems"):
+                if isinstance(expr.slice, ast.Slice):
+                    return container
+                return Type("inst", container.name) if container.kind == "items" else Type("ext", f"{container.name}()")
         if isinstance(expr, ast.Await):
             return self.type_of(expr.value, scope)
         if isinstance(expr, (ast.Subscript, ast.Starred)):
@@ -345,15 +434,54 @@ class Finder:
     def keyword_owner(self, call: ast.Call, keyword: str, scope: Scope) -> str:
         func = call.func
         callee = self.type_of(func, scope)
-        if callee is not None:
-            return self.index.accepts_keyword(callee, keyword)
+        if callee is not None and callee.name == "builtins.dict":
+            return UNKNOWN  # `dict(job_id=…)` makes keys, which `**` may spread into a call of ours
+        if callee is not None and callee.kind == "ext" and _forwards(func) and self._hands_on_our_callable(call, scope):
+            # `functools.partial(run_job, job_id=…)`, `assertRaises(E, q.enqueue, job_timeout=0)`:
+            # a callable that passes its keywords on to one of ours.
+            return UNKNOWN
+        if isinstance(func, ast.Attribute) and func.attr in _MOCK_ASSERTS and isinstance(func.value, ast.Name):
+            patched = self._patched(func.value.id, scope)
+            if patched is not None:
+                # `fake.assert_called_once_with(job_id=…)`: the keyword is the patched callable's.
+                return self.index.accepts_keyword(patched, keyword)
         if isinstance(func, ast.Attribute):
             receiver = self.type_of(func.value, scope)
-            if _is_ext(receiver):
-                return EXTERNAL
-            if self.index.by_name(func.attr).owner == OWN:
-                return self.index.accepts_method_keyword(func.attr, keyword)
+            if receiver is not None and receiver.kind == "ext":
+                return EXTERNAL  # a method of a third-party object (`queue.enqueue(f, job_id=…)`)
+        if callee is not None:
+            return self.index.accepts_keyword(callee, keyword)
         return UNKNOWN
+
+    def _patched(self, name: str, scope: Scope) -> Type | None:
+        """The callable a mock stands in for: `with mock.patch.object(T, "n") as name`,
+        `name = mocker.patch("app.jobs.run_job")`; None when `name` is no such mock."""
+        found = self.lookup(name, scope)
+        if found is None or len(found[1]) != 1:
+            return None
+        binding = found[1][0]
+        call = binding.value
+        if binding.kind not in ("with", "assign") or not isinstance(call, ast.Call) or not call.args:
+            return None
+        callee = dotted(call.func) or ""
+        if callee.endswith("patch.object") and len(call.args) >= 2:
+            target, attribute = call.args[0], call.args[1]
+            if isinstance(attribute, ast.Constant) and isinstance(attribute.value, str):
+                owner = self.type_of(target, found[0])
+                if owner is not None and owner.kind == "ext":
+                    return Type("ext", f"{owner.name or 'object'}.{attribute.value}")  # a third-party object's method
+                return self.index.attribute(owner, attribute.value).type
+        elif callee.endswith("patch") and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+            pieces = self.index.dotted_pieces(call.args[0].value)
+            return pieces[-1][2].type if pieces else Type("ext", call.args[0].value)
+        return None
+
+    def _hands_on_our_callable(self, call: ast.Call, scope: Scope) -> bool:
+        for arg in call.args:
+            found = self.type_of(arg, scope)
+            if found is not None and found.kind in ("func", "cls"):
+                return True
+        return False
 
     # -- collisions --------------------------------------------------------
 
@@ -388,6 +516,18 @@ class Finder:
         return found if found else self.pos.char(node.lineno, node.col_offset)
 
     _scopes: list[Scope]
+
+
+# Callables that call the callable they are handed with the keywords they are given.
+_FORWARDERS = {"partial", "partialmethod", "assertRaises", "assertRaisesRegex", "assertWarns", "assertWarnsRegex",
+               "raises", "warns", "deprecated_call", "run_in_executor", "to_thread", "submit", "call_soon",
+               "call_later", "call_soon_threadsafe", "run", "Thread", "Process", "Timer", "apply_async", "apply",
+               "callLater", "deferToThread", "maybeDeferred", "addCleanup", "enterContext", "callback", "push"}
+
+
+def _forwards(func: ast.AST) -> bool:
+    name = dotted(func) or (func.attr if isinstance(func, ast.Attribute) else "")
+    return name.rsplit(".", 1)[-1] in _FORWARDERS
 
 
 def _class_of(value: Type | None) -> Type | None:
@@ -486,6 +626,7 @@ class _SiteVisitor(NodeVisitor):
         self.parents = context.parents
         self.docstrings = context.docstrings
         self._loud = loud
+        self._spelled_later: list[ast.Constant] = []
 
     # Every site this pass emits, and every question it asks the index, starts
     # from a name or string inside the statement at hand that mentions the term
@@ -522,7 +663,8 @@ class _SiteVisitor(NodeVisitor):
         scope = self.scope(node)
         ref = self.f.name_ref(node.id, scope)
         role = Role.DEFINITION if isinstance(node.ctx, ast.Store) and self._is_definition(node, scope) else Role.REFERENCE
-        self.f.emit_node_name(node, node.id, kind=ref.kind or "variable", role=role, owner=ref.owner, scope=scope.qualname)
+        self.f.emit_node_name(node, node.id, kind=ref.kind or "variable", role=role, owner=ref.owner, scope=scope.qualname,
+                              local=self.f.local_of(node.id, scope) or self.f.param_of(node.id, scope))
 
     def _is_definition(self, node: ast.Name, scope: Scope) -> bool:
         bindings = scope.bindings.get(node.id)
@@ -537,6 +679,8 @@ class _SiteVisitor(NodeVisitor):
         kind = ref.kind or "attribute"
         if kind in ("function",) and not isinstance(node.value, ast.Name):
             kind = "method"
+        if ref.owner == UNKNOWN and kind in ("field", "parameter"):
+            kind = "attribute"  # whatever it is, it is read as an attribute: no keyword can name it
         self.f.emit_attr(node, kind=kind, role=Role.REFERENCE, owner=ref.owner, scope=scope.qualname)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -545,7 +689,8 @@ class _SiteVisitor(NodeVisitor):
             ref = self.f.name_ref(node.name, scope)
             found = self.f.pos.def_name(node)
             if found:
-                self.f.emit(*found, node.name, kind=ref.kind or "function", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname)
+                self.f.emit(*found, node.name, kind=ref.kind or "function", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname,
+                            local=self.f.local_of(node.name, scope))
         self.func_stack.append(node)
         self._route_placeholders(node)
         self._parametrize_names(node)
@@ -560,7 +705,8 @@ class _SiteVisitor(NodeVisitor):
             ref = self.f.name_ref(node.name, scope)
             found = self.f.pos.def_name(node)
             if found:
-                self.f.emit(*found, node.name, kind="class", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname)
+                self.f.emit(*found, node.name, kind="class", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname,
+                            local=self.f.local_of(node.name, scope))
         self.generic_visit(node)
 
     def visit_arg(self, node: ast.arg) -> None:
@@ -572,7 +718,8 @@ class _SiteVisitor(NodeVisitor):
         bindings = scope.bindings.get(node.arg, []) if scope else []
         owner = bindings[0].owner if bindings else OWN
         self.f.emit_node_name(node, node.arg, kind="parameter", role=Role.DEFINITION, owner=owner,
-                              scope=scope.qualname if scope else "")
+                              scope=scope.qualname if scope else "",
+                              local=self.f.param_of(node.arg, scope) if scope else "")
 
     def _param_scope(self, node: ast.arg) -> Scope | None:
         return self.f.inner_scope.get(id(node))
@@ -581,10 +728,13 @@ class _SiteVisitor(NodeVisitor):
         self.visit(node.value)
 
     def visit_Call(self, node: ast.Call) -> None:
+        scope = self.scope(node)
+        # First the names its strings carry (getattr, patch.object, kwargs keys): what they name
+        # outranks what the strings only spell.
+        self._name_strings(node, scope)
         self.visit(node.func)
         for arg in node.args:
             self.visit(arg)
-        scope = self.scope(node)
         for keyword in node.keywords:
             self.visit(keyword.value)
             if keyword.arg and self.f.mentions(keyword.arg):
@@ -597,7 +747,6 @@ class _SiteVisitor(NodeVisitor):
                 is_field = self.f.index.lands_on_field(callee, keyword.arg)
                 self.f.emit_node_name(keyword, keyword.arg, kind="field" if is_field else "parameter",
                                       role=Role.REFERENCE, owner=owner, scope=scope.qualname)
-        self._name_strings(node, scope)
 
     def visit_Import(self, node: ast.Import) -> None:
         project = self.f.project
@@ -661,14 +810,15 @@ class _SiteVisitor(NodeVisitor):
                 if found:
                     ref = self.f.name_ref(name, scope)
                     self.f.emit(*found, name, kind=ref.kind or "variable", role=Role.REFERENCE, owner=ref.owner,
-                                scope=scope.qualname)
+                                scope=scope.qualname, local=self.f.local_of(name, scope))
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.name and self.f.mentions(node.name):
             found = self.f.pos.search(node, node.name)
             if found:
+                scope = self.scope(node)
                 self.f.emit(*found, node.name, kind="variable", role=Role.DEFINITION, owner=OWN,
-                            scope=self.scope(node).qualname)
+                            scope=scope.qualname, local=self.f.local_of(node.name, scope))
         self.generic_visit(node)
 
     # strings that carry names -----------------------------------------------
@@ -726,12 +876,18 @@ class _SiteVisitor(NodeVisitor):
         if entry_point:  # "name = app.jobs:main" in setup.py's entry_points
             self._dotted_string(node, entry_point.group(1), entry_point.start(1))
             return
-        self._spelled_definitions(node)
+        self._spelled_later.append(node)  # after every pass that ties a string to what it names
+
+    def spelled_definitions(self) -> None:
+        for node in self._spelled_later:
+            self._spelled_definitions(node)
 
     def _spelled_definitions(self, node: ast.Constant) -> None:
-        """`"JobEnvironment"`, `"do job_fun('foo')"`: a string that spells the multi-word name of one of
-        the project's classes or functions mirrors its `__name__` (a class-name suffix, repr text), so
-        it changes with it. One-word names (`"Job"`) are prose, and so are docstrings."""
+        """`"JobEnvironment"`, `"do job_fun('foo')"`, `"app/job_detail.html"`: a string that spells the
+        multi-word name of one of the project's classes or functions may mirror its `__name__` (a
+        class-name suffix, repr text) or only share its spelling (a template's file name). Nothing
+        ties it to the name, so it is left as it is and holds the name back. One-word names
+        (`"Job"`) are prose, and so are docstrings."""
         if id(node) in self.docstrings:
             return
         scope = self.scope(node)
@@ -745,7 +901,8 @@ class _SiteVisitor(NodeVisitor):
                     kind = self._definition_kind(name, scope)
                     if kind:
                         line, column = self.f.pos.line_col(region.start + match.start())
-                        self.f.emit(line, column, name, kind=kind, role=Role.STRING, owner=OWN, scope=scope.qualname)
+                        self.f.emit(line, column, name, kind=kind, role=Role.STRING, owner=UNKNOWN, scope=scope.qualname,
+                                    note="a string that spells the name: can't tell whether it is the name or text")
 
     def _definition_kind(self, name: str, scope: Scope) -> str | None:
         """"class" or "function" when `name`, seen from `scope`, is only one of the project's classes or functions."""
@@ -815,7 +972,7 @@ class _SiteVisitor(NodeVisitor):
             if isinstance(sub, ast.Name) and self.f.mentions(sub.id):
                 ref = self.f.name_ref(sub.id, scope)
                 self.f.emit(line, column + offset + sub.col_offset, sub.id, kind=ref.kind or "class",
-                            role=Role.STRING, owner=ref.owner, scope=scope.qualname)
+                            role=Role.STRING, owner=ref.owner, scope=scope.qualname, local=self.f.local_of(sub.id, scope))
             elif isinstance(sub, ast.Attribute) and self.f.mentions(sub.attr):
                 ref = self.f.index.attribute(self.f.type_of(sub.value, scope), sub.attr)
                 self.f.emit(line, column + offset + sub.end_col_offset - len(sub.attr), sub.attr,
@@ -895,6 +1052,10 @@ class _SiteVisitor(NodeVisitor):
         if function.args.kwarg.arg != container:
             return
         owner = where.method_owner
+        if owner == EXTERNAL:
+            # An override of a third-party method reading a key of its **kwargs: the key may be the
+            # base's keyword or one the override takes for itself: callers can't be told apart.
+            owner = UNKNOWN
         self._string_name(key, 0, key.value, Ref(owner, "parameter"), "**kwargs key")
 
     def _parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:

@@ -21,7 +21,9 @@ from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, su
 
 
 class Type(NamedTuple):
-    """A value's type. kind: mod, cls, inst, func, ext. name: "mod", "mod:Qual" or dotted."""
+    """A value's type. kind: mod, cls, inst, func, ext, items (a container of "mod:Qual" instances),
+    extitems (a container of instances of the third-party class named). name: "mod", "mod:Qual" or
+    dotted; a third-party instance is named "pkg.Class()"."""
 
     kind: str
     name: str = ""
@@ -285,6 +287,11 @@ class Index:
         """The type of a value annotated with what `named` is: see summary.annotation_type_ref."""
         if how == "ann":
             return cls.instance_of(named)
+        if how == "items":
+            # Items of ours: a container of them; of theirs: a container they typed, whose items are theirs.
+            if named is not None and named.kind == "cls":
+                return Type("items", named.name)
+            return EXT if named is not None and named.kind in ("ext", "extd") else None
         own_class = named if named is not None and named.kind == "cls" else None
         return own_class if how == "cls" else cls.instance_of(own_class)
 
@@ -294,6 +301,10 @@ class Index:
             return None
         if value.kind == "cls":
             return Type("inst", value.name)
+        if value.kind == "ext" and value.name.rsplit(".", 1)[-1] in _STANDINS:
+            return DERIVED
+        if value.kind == "ext" and value.name and not value.name.startswith("builtins.") and not value.name.endswith(")"):
+            return Type("ext", f"{value.name}()")  # an instance of a named third-party class: its members are theirs
         if value.kind in ("ext", "extd"):
             return EXT
         return None
@@ -302,7 +313,17 @@ class Index:
         if callee is None:
             return None
         if callee.kind == "ext":
-            return EXT if _looks_like_class(callee.name) else DERIVED
+            owner, _, method = callee.name.rpartition("().")
+            if owner and method:
+                returned = thirdparty.method_returns(owner, method, self.search_path)
+                if returned is not None:
+                    how, name = returned
+                    return Type("extitems", name) if how == "items" else Type("ext", f"{name}()")
+            if callee.name.rsplit(".", 1)[-1] in _STANDINS:
+                return DERIVED  # a mock stands in for one of ours as readily as for one of theirs
+            if _looks_like_class(callee.name):
+                return Type("ext", f"{callee.name}()") if callee.name and not callee.name.startswith("builtins.") else EXT
+            return DERIVED
         if callee.kind == "extd":
             return DERIVED
         if callee.kind == "cls":
@@ -311,8 +332,8 @@ class Index:
             module, _, qual = callee.name.partition(":")
             summary = self.module(module)
             function = summary.functions.get(qual) if summary else None
-            if function and function.returns:
-                return self.ref_type(module, ("ann", function.returns))
+            if function and function.returns_value:
+                return self.ref_type(module, function.returns_value)
         return None
 
     # -- classes -----------------------------------------------------------
@@ -385,7 +406,8 @@ class Index:
             return Ref(EXTERNAL, "", Type("ext", f"{value.name}.{attr}") if value.name and not value.name.startswith("builtins.") else DERIVED)
         if value.kind == "extd":
             if attr in self.defined:
-                return Ref(UNKNOWN, "", DERIVED)
+                # Maybe one of ours, maybe theirs: its value's type is unknown too.
+                return Ref(UNKNOWN, "")
             return Ref(EXTERNAL, "", DERIVED)
         if value.kind == "mod":
             return self.resolve_name(value.name, attr)
@@ -412,9 +434,11 @@ class Index:
         return self.by_name(attr)
 
     def by_name(self, attr: str) -> Ref:
-        """The fallback for an unknown receiver: the project owns names it defines.
+        """The fallback for an unknown receiver: a name the project defines may be
+        ours or may be theirs (`queue.get_jobs()` on a third-party queue, in a
+        project that defines `get_jobs` too), so it is never owned by spelling.
 
-        When exactly one class defines the member, its type is used too, so
+        When exactly one class defines the member, its type is kept, so
         `worker.scheduler.add_job` is known to be third-party even when
         `worker` is an unannotated parameter.
         """
@@ -429,7 +453,7 @@ class Index:
                 value_type = self.ref_type(module, member.type_ref)
             elif member.kind == "method":
                 value_type = Type("func", f"{module}:{info.qualname}.{attr}")
-        return Ref(OWN, _preferred_kind(kinds), value_type)
+        return Ref(UNKNOWN, _preferred_kind(kinds), value_type)
 
     def dotted_pieces(self, value: str) -> list[tuple[int, str, Ref]] | None:
         """Each part of a dotted import string (`app.jobs:submit_job`,
@@ -470,14 +494,23 @@ class Index:
     def accepts_keyword(self, callee: Type | None, keyword: str, depth: int = 0) -> str:
         """Does a first-party callable take `keyword`? own / ext / unknown."""
         if callee is None:
-            return OWN if self._any_function_takes(keyword) else UNKNOWN
-        if callee.kind in ("ext", "extd"):
+            return UNKNOWN
+        if callee.kind == "extd":
+            # Handed back by third-party code, it may be one of ours (a mock's, a registry's):
+            # a keyword the project takes somewhere can't be told apart.
+            return UNKNOWN if self._any_function_takes(keyword) else EXTERNAL
+        if callee.kind == "ext":
             return EXTERNAL
         if callee.kind == "func":
             module, _, qual = callee.name.partition(":")
             summary = self.module(module)
             function = summary.functions.get(qual) if summary else None
-            return self._takes(module, function, keyword, depth)
+            verdict = self._takes(module, function, keyword, depth)
+            owner, _, method = qual.rpartition(".")
+            if verdict == OWN and owner in (summary.classes if summary else ()):
+                # A method that overrides a third-party one keeps its parameters: so do its callers' keywords.
+                return self.member_owner(f"{module}:{owner}", method)
+            return verdict
         if callee.kind == "cls":
             verdicts = []
             for module, info in self.mro(callee.name)[0]:
@@ -526,14 +559,6 @@ class Index:
         """Does the project define `name` anywhere: a module-level name, a member, a parameter or a field?"""
         return name in self.defined or self._any_function_takes(name)
 
-    def accepts_method_keyword(self, method: str, keyword: str) -> str:
-        """For `obj.method(kw=…)` with `obj` unknown: does any first-party `method` take `kw`?"""
-        for summary in self.facts:
-            for qual, function in summary.functions.items():
-                if qual.rsplit(".", 1)[-1] == method and _takes(function, keyword) == OWN:
-                    return OWN
-        return UNKNOWN
-
     def _any_function_takes(self, keyword: str) -> bool:
         for summary in self.facts:
             for function in summary.functions.values():
@@ -554,6 +579,11 @@ def summarize_module(project: Project, tree: ast.Module, name: str, path: Path, 
         return project.resolve_relative(name, level, module, is_package)
 
     return summarize(tree, name, str(path), is_package, absolute, text)
+
+
+# Third-party classes whose instances stand in for anyone's objects: their attributes may be ours.
+_STANDINS = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCallableMagicMock", "AsyncMock", "PropertyMock",
+                       "create_autospec", "SimpleNamespace", "Namespace", "MockerFixture"})
 
 
 def _looks_like_class(name: str) -> bool:

@@ -175,7 +175,10 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
             if rule is None:
                 continue
             message = rule.message(site)
-            if refused and site.action in refusable and site.old in refused:
+            kept = the_plan.withheld.get(site.key()) if the_plan.withheld else None
+            if kept is not None:
+                message += f" (not fixable: {kept})"
+            elif refused and site.action in refusable and site.old in refused:
                 message += f" (not fixable: {refused[site.old]})"
             yield _finding(Finding, rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
                            fixable=site.action is rename and site.key() in fixable, text=site.old, scope=site.scope)

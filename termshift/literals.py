@@ -199,6 +199,7 @@ class _Verdict:
 
 PROSE = _Verdict("prose", role=Role.PROSE)
 LOOSE = "also used as a plain string where its role can't be told: a rename could not be made whole"
+DATA = "a value (compared with ==, or a test's parameter value): data, left as it is"
 REGISTRATION = "route registration"  # the note that tells compat where an old route may keep serving
 
 
@@ -603,7 +604,7 @@ class LiteralFinder(_Context):
             if script_keys:
                 verdict = _Verdict("string", Action.REPORT, "a word in code embedded in a string: rename it by hand")
             else:
-                verdict = self._fallback(template)
+                verdict = self._fallback(template, node)
         route = verdict.kind == "route"
         scope = self._scope_name(node)
         if verdict.note == REGISTRATION:
@@ -724,10 +725,27 @@ class LiteralFinder(_Context):
                 return payload
         return None
 
-    def _fallback(self, template: str) -> _Verdict:
+    def _fallback(self, template: str, node: ast.AST | None = None) -> _Verdict:
         if any(character.isspace() for character in template.strip()):
             return PROSE
+        if node is not None and self._is_value(node):
+            return _Verdict("string", Action.REPORT, DATA)
         return _Verdict("string", Action.REPORT, "a string no stage claims: rename it by hand if it is the project's")
+
+    def _is_value(self, node: ast.AST) -> bool:
+        """A string that is compared with `==` or is a test's parameter value: data, which names nothing."""
+        outer, parent = self._outermost(node)
+        while isinstance(parent, (ast.List, ast.Tuple, ast.Set)):
+            outer, parent = parent, self.parents.get(id(parent))
+        if isinstance(parent, ast.Compare):
+            return all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops)
+        if isinstance(parent, ast.keyword) and parent.arg == "argvalues":
+            parent = self.parents.get(id(parent))
+        elif isinstance(parent, ast.Call) and outer in parent.args[1:2]:
+            pass
+        else:
+            return False
+        return isinstance(parent, ast.Call) and (dotted(parent.func) or "").endswith("parametrize")
 
     def _served(self, segments: tuple[str, ...]) -> bool:
         for route in self.f.index.routes:
@@ -773,8 +791,9 @@ class LiteralFinder(_Context):
             return False
         if found is None:
             return False
-        if strict:  # an imported third-party object (`flask.request.args`), not a dict they typed
-            return found.kind == "ext" and bool(found.name) and not found.name.startswith("builtins.")
+        if strict:  # an imported third-party object (`flask.request.args`), not a dict they typed or handed back
+            return found.kind == "ext" and bool(found.name) and not found.name.startswith("builtins.") \
+                and not found.name.endswith(")")
         return found.kind in ("ext", "extd")
 
     def _scope_name(self, node: ast.AST) -> str:

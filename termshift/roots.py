@@ -36,12 +36,19 @@ def repository_of(root: str) -> str:
 def _nearest(folder: str, markers: tuple[str, ...]) -> str | None:
     candidate = folder
     while True:
-        if any(os.path.exists(os.path.join(candidate, marker)) for marker in markers):
+        if any(_marks(candidate, marker) for marker in markers):
             return candidate
         parent = os.path.dirname(candidate)
         if parent == candidate:
             return None
         candidate = parent
+
+
+def _marks(folder: str, marker: str) -> bool:
+    """A `setup.py` inside a package is one of its modules, not a project's setup script."""
+    if not os.path.exists(os.path.join(folder, marker)):
+        return False
+    return marker != "setup.py" or not os.path.exists(os.path.join(folder, "__init__.py"))
 
 
 def relative_posix(root: str, path: str) -> str:

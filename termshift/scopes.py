@@ -113,6 +113,32 @@ class Parameter(Binding):
         self._owner = value
 
 
+_COUNTER = ast.Constant(0)
+
+
+def _unpacked(iterable: ast.AST | None, count: int) -> list[ast.AST] | None:
+    """What each name of `for i, job in enumerate(jobs)` / `for a, b in zip(xs, ys)` takes its items from."""
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and not iterable.keywords):
+        return None
+    if iterable.func.id == "enumerate" and count == 2 and len(iterable.args) == 1:
+        return [_COUNTER, iterable.args[0]]
+    if iterable.func.id == "zip" and count == len(iterable.args):
+        return list(iterable.args)
+    return None
+
+
+def _spread(target: ast.Tuple | ast.List, value: ast.AST | None) -> list[ast.AST | None] | None:
+    """`first, *rest = build(), 2`: each name before a starred one takes its own element."""
+    if not isinstance(value, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in value.elts):
+        return None
+    parts: list[ast.AST | None] = []
+    for index, element in enumerate(target.elts):
+        if isinstance(element, ast.Starred):
+            return parts + [None] * (len(target.elts) - index)
+        parts.append(value.elts[index] if index < len(value.elts) else None)
+    return parts if len(value.elts) == len(target.elts) else None
+
+
 def _is_dunder(name: str) -> bool:
     return name.startswith("__") and name.endswith("__")
 
@@ -223,6 +249,29 @@ class ScopeBuilder(NodeVisitor):
         else:
             self.scope.loads.add(node.id)
 
+    def visit_MatchAs(self, node: ast.AST) -> None:
+        """`case JobRecord() as held`: held is a JobRecord."""
+        self.finder.scope_of[id(node)] = self.scope
+        if node.pattern is not None:
+            self.visit(node.pattern)
+        if node.name:
+            pattern = node.pattern
+            value = None
+            if pattern.__class__.__name__ == "MatchClass":
+                value = ast.Call(func=pattern.cls, args=[], keywords=[])
+                self.finder.keep_alive.append(value)  # types are memoised by node id
+            self._target_scope(node.name).bind(node.name, Binding("assign" if value else "other", node, value=value))
+
+    def visit_MatchStar(self, node: ast.AST) -> None:
+        self.finder.scope_of[id(node)] = self.scope
+        if node.name:
+            self._target_scope(node.name).bind(node.name, Binding("other", node))
+
+    def visit_MatchMapping(self, node: ast.AST) -> None:
+        self.generic_visit(node)
+        if node.rest:
+            self._target_scope(node.rest).bind(node.rest, Binding("other", node))
+
     def visit_Assign(self, node: ast.Assign) -> None:
         self.finder.scope_of[id(node)] = self.scope
         for target in node.targets:
@@ -231,7 +280,19 @@ class ScopeBuilder(NodeVisitor):
                 self._target_scope(target.id).bind(target.id, Binding("assign", target, value=node.value))
             else:
                 self.visit(target)
+                self._bind_spread(target, node.value)
         self.visit(node.value)
+
+    def _bind_spread(self, target: ast.AST, value: ast.AST) -> None:
+        """`first, *rest = build(), 2`: `first` is also bound to `build()`, its own element."""
+        if not isinstance(target, (ast.Tuple, ast.List)):
+            return
+        for element, part in zip(target.elts, _spread(target, value) or ()):
+            if isinstance(element, ast.Name) and part is not None:
+                bindings = self._target_scope(element.id).bindings.get(element.id, [])
+                for index, binding in enumerate(bindings):
+                    if binding.node is element:
+                        bindings[index] = Binding("assign", element, value=part)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         self.finder.scope_of[id(node)] = self.scope
@@ -261,8 +322,9 @@ class ScopeBuilder(NodeVisitor):
             self._target_scope(target.id).bind(target.id, Binding(kind, target, value=value))
         elif isinstance(target, (ast.Tuple, ast.List)):
             self.finder.scope_of[id(target)] = self.scope
-            for element in target.elts:
-                self._bind_targets(element, kind, value)
+            parts = _unpacked(value, len(target.elts)) if kind == "for" else _spread(target, value)
+            for index, element in enumerate(target.elts):
+                self._bind_targets(element, kind, parts[index] if parts else value)
         elif isinstance(target, ast.Starred):
             self.finder.scope_of[id(target)] = self.scope
             self._bind_targets(target.value, kind, value)
@@ -429,6 +491,7 @@ class ScopeBuilder(NodeVisitor):
                 self._target_scope(target.id).bind(target.id, Binding("assign", target, value=node.value))
             else:
                 self._quiet_store(target, "other", None)
+                self._bind_spread(target, node.value)
 
     def _quiet_AugAssign(self, node: ast.AugAssign) -> None:
         self._quiet_store(node.target, "other", None)

@@ -71,6 +71,11 @@ class Site:
     action: Action
     note: str = ""
     scope: str = ""  # enclosing qualified name, for line-independent fingerprints
+    # The one binding the site is tied to, where it is a function's local: a local moves with its
+    # own uses alone, whatever else in the project shares its spelling. "param:…" for a parameter
+    # and its uses in its function (it moves with the keywords that name it, wherever they are).
+    # Empty elsewhere.
+    local: str = ""
 
     @property
     def stage(self) -> str:

@@ -17,11 +17,16 @@ from .astwalk import called_names, calls, collect, iter_child_nodes, touches, wa
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
 # ("call", "a.b.f") the result of calling it;
-# ("cls", "a.b.C") the class itself; ("gen", "a.b.C") an instance of C[...] if C is ours.
+# ("cls", "a.b.C") the class itself; ("gen", "a.b.C") an instance of C[...] if C is ours;
+# ("items", "a.b.C") a container (`list[C]`) whose items are instances of C.
 TypeRef = tuple[str, str]
 
 _WRAPPERS = {"Optional", "ClassVar", "Final", "Annotated", "Required", "NotRequired", "ReadOnly"}
 _CLASS_OF = {"type", "Type"}
+# Containers whose items are what their (first) parameter names: `list[Job]`, `Iterable[Job]`.
+_ITEMS_OF = {"list", "List", "set", "Set", "frozenset", "FrozenSet", "Sequence", "MutableSequence", "Iterable",
+             "Iterator", "Collection", "AbstractSet", "MutableSet", "Deque", "deque", "Generator", "AsyncIterator",
+             "AsyncIterable", "AsyncGenerator"}
 _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
 
 
@@ -59,9 +64,29 @@ def annotation_type_ref(expr: ast.AST | None) -> TypeRef | None:
         if base.rsplit(".", 1)[-1] in _CLASS_OF:
             of = annotation_type_ref(inner.slice)
             return ("cls", of[1]) if of else None
+        if base.rsplit(".", 1)[-1] in _ITEMS_OF or (base.rsplit(".", 1)[-1] in ("tuple", "Tuple") and _homogeneous(inner.slice)):
+            item = inner.slice.elts[0] if isinstance(inner.slice, ast.Tuple) else inner.slice
+            of = annotation_type_ref(item)
+            return ("items", of[1]) if of and of[0] == "ann" else None
         return ("gen", base)
     name = dotted(inner) if inner is not None else None
     return ("ann", name) if name else None
+
+
+_PLAIN = {"None", "str", "int", "float", "bytes", "bool", "complex"}
+
+
+def _is_plain(expr: ast.AST) -> bool:
+    """None or a builtin scalar in a union: `Job | None`, `"Job | str"` are Jobs where attributes are read."""
+    if isinstance(expr, ast.Constant):
+        return expr.value is None
+    return isinstance(expr, ast.Name) and expr.id in _PLAIN
+
+
+def _homogeneous(slice_: ast.AST) -> bool:
+    """`tuple[Job, ...]`."""
+    return isinstance(slice_, ast.Tuple) and len(slice_.elts) == 2 and isinstance(slice_.elts[1], ast.Constant) \
+        and slice_.elts[1].value is Ellipsis
 
 
 def _unwrap(expr: ast.AST | None) -> ast.AST | None:
@@ -75,12 +100,20 @@ def _unwrap(expr: ast.AST | None) -> ast.AST | None:
             continue
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
             left, right = expr.left, expr.right
-            if isinstance(right, ast.Constant) and right.value is None:
+            if _is_plain(right):
                 expr = left
-            elif isinstance(left, ast.Constant) and left.value is None:
+            elif _is_plain(left):
                 expr = right
             else:
                 return None
+            continue
+        if isinstance(expr, ast.Subscript) and (dotted(expr.value) or "").rsplit(".", 1)[-1] == "Union" \
+                and isinstance(expr.slice, ast.Tuple):
+            # `Union[Job, str]`: attributes of the value can only be Job's.
+            rest = [element for element in expr.slice.elts if not _is_plain(element)]
+            if len(rest) != 1:
+                return None
+            expr = rest[0]
             continue
         if isinstance(expr, ast.Subscript):
             base = dotted(expr.value)
@@ -118,6 +151,10 @@ class FunctionInfo:
     # merged into): a keyword they take is one this function takes.
     forwards: tuple[str, ...] = ()
     params_are_data: bool = False  # see reads_own_locals
+    # The return annotation as a TypeRef (`list[Job]` too); without one, for a pytest fixture, what
+    # every `return` gives when they agree (a call's result): its value, for the tests that take it by name.
+    returns_value: TypeRef | None = None
+    fixture: bool = False  # decorated with pytest.fixture
 
 
 @dataclass
@@ -185,15 +222,42 @@ def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "SourceF
             if key is not None:
                 keys.add(key)
         forwards = _kwargs_forwards(nodes, var_kw)
+    decorators = tuple(filter(None, (dotted(_decorator_target(d)) for d in node.decorator_list)))
+    fixture = any(decorator.rsplit(".", 1)[-1] == "fixture" for decorator in decorators)
     return FunctionInfo(
         params=params,
         var_keyword=var_kw,
         returns=annotation_ref(node.returns),
-        decorators=tuple(filter(None, (dotted(_decorator_target(d)) for d in node.decorator_list))),
+        returns_value=annotation_type_ref(node.returns) if node.returns is not None else (_returned(node) if fixture else None),
+        fixture=fixture,
+        decorators=decorators,
         kwargs_keys=frozenset(keys),
         forwards=forwards,
         params_are_data=reads_locals_at(source.locals_at if source else None, node),
     )
+
+
+def _returned(node: ast.FunctionDef | ast.AsyncFunctionDef) -> TypeRef | None:
+    """The call every `return`/`yield` of the function gives (`return JobService()`), when they agree."""
+    found: set[TypeRef | None] = set()
+    returned: list[ast.AST | None] = []
+    assigned: dict[str, list[ast.AST]] = {}  # `service = JobService(); …; return service`
+    for sub in walk_statements(node):
+        if isinstance(sub, ast.Return):
+            returned.append(sub.value)
+        elif isinstance(sub, ast.Expr) and isinstance(sub.value, (ast.Yield, ast.YieldFrom)):
+            returned.append(sub.value.value)
+        elif isinstance(sub, ast.Assign):
+            for target in sub.targets:
+                for name in _target_names(target):
+                    assigned.setdefault(name, []).append(sub.value if isinstance(target, ast.Name) else None)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and sub is not node:
+            return None  # a factory: what it makes is not what it returns
+    for value in returned:
+        if isinstance(value, ast.Name) and len(assigned.get(value.id, ())) == 1:
+            value = assigned[value.id][0]
+        found.add(value_ref(value))
+    return found.pop() if len(found) == 1 else None
 
 
 # What the questions about **kwargs look at: `kwargs.get("k")`, `kwargs["k"]`, `"k" in kwargs`,
@@ -353,11 +417,29 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, sou
     return info
 
 
+def _assigned_ref(value: ast.AST | None, annotations: dict[str, ast.AST]) -> TypeRef | None:
+    """What `self.x = value` tells of x's type: a call's result, or an annotated parameter's type,
+    also through `store if store is not None else Store()` and `store or Store()`."""
+    if isinstance(value, ast.Name):
+        annotation = annotations.get(value.id)
+        return annotation_type_ref(annotation) if annotation is not None else None
+    if isinstance(value, ast.IfExp):
+        return _assigned_ref(value.body, annotations) or _assigned_ref(value.orelse, annotations)
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        for part in value.values:
+            found = _assigned_ref(part, annotations)
+            if found is not None:
+                return found
+        return None
+    return value_ref(value)
+
+
 def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, info: ClassInfo) -> None:
     args = method.args.posonlyargs + method.args.args
     if not args:
         return
     self_name = args[0].arg
+    annotations = {arg.arg: arg.annotation for arg in (*args[1:], *method.args.kwonlyargs) if arg.annotation is not None}
     for sub in walk_statements(method):  # assignments are statements: no need to enter expressions
         if isinstance(sub, ast.AnnAssign):
             name = _self_attribute(sub.target, self_name)
@@ -371,7 +453,7 @@ def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, inf
                 if name:
                     current = info.members.get(name)
                     if current is None or (current.kind == "attribute" and current.type_ref is None):
-                        info.members[name] = Member("attribute", value_ref(sub.value))
+                        info.members[name] = Member("attribute", _assigned_ref(sub.value, annotations))
 
 
 def _target_names(target: ast.AST) -> list[str]:
@@ -382,6 +464,23 @@ def _target_names(target: ast.AST) -> list[str]:
     if isinstance(target, ast.Starred):
         return _target_names(target.value)
     return []
+
+
+def bound_of(value: ast.AST) -> ast.AST | None:
+    """`TypeVar("JobT", bound="Job")`: the bound's expression (a string annotation parsed)."""
+    if not isinstance(value, ast.Call):
+        return None
+    for keyword in value.keywords:
+        if keyword.arg == "bound":
+            return _unwrap(keyword.value)
+    return None
+
+
+def _bound(value: ast.AST | None) -> TypeRef | None:
+    """A TypeVar stands for its bound where attributes are read: `jobs: Iterable[JobT]` holds Jobs."""
+    bound = bound_of(value) if value is not None else None
+    name = dotted(bound) if bound is not None else None
+    return ("cls", name) if name else None
 
 
 def _variable_kind(name: str, value: ast.AST | None) -> str:
@@ -536,7 +635,8 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
             for target in stmt.targets:
                 for target_name in _target_names(target):
                     kind = _variable_kind(target_name, stmt.value if isinstance(target, ast.Name) else None)
-                    symbols.setdefault(target_name, Symbol(kind, type_ref=value_ref(stmt.value)))
+                    type_ref = _bound(stmt.value) if kind == "type-var" else value_ref(stmt.value)
+                    symbols.setdefault(target_name, Symbol(kind, type_ref=type_ref))
                 if isinstance(target, ast.Name) and target.id == "__all__":
                     summary.all_names = _string_list(stmt.value)
         elif isinstance(stmt, getattr(ast, "TypeAlias", ())):  # Python 3.12 `type X = ...`

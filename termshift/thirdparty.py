@@ -153,6 +153,61 @@ def _compute_class_members(name: str, search_path: tuple[str, ...], depth: int) 
     return _alias_members(tree, module, is_package, attr, search_path, depth)
 
 
+_NOT_CLASSES = {"typing", "typing_extensions", "builtins", "collections", "types", "abc", "numbers"}
+_RETURNS: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[str, str] | None, frozenset[str]]] = {}
+
+
+def method_returns(name: str, method: str, search_path: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """What the method of third-party class `name` is annotated to return: ("ann", "pkg.mod.Class")
+    or ("items", "pkg.mod.Class") for a container of them; None when it can't be read.
+
+    `scheduler.get_jobs()` of a third-party scheduler gives *its* jobs, not ours: with the
+    annotation, their attributes are surely theirs."""
+    key = (name, method, tuple(search_path))
+    known = _RETURNS.get(key)
+    if known is None:
+        sources = recording()
+        try:
+            found = _method_returns(name, method, tuple(search_path), 0)
+        finally:
+            stop(sources)
+        known = _RETURNS[key] = (found, frozenset(sources))
+    _note(known[1])
+    return known[0]
+
+
+def _method_returns(name: str, method: str, search_path: tuple[str, ...], depth: int) -> tuple[str, str] | None:
+    from .summary import annotation_type_ref
+
+    module, _, attr = name.rpartition(".")
+    if module in ("builtins", "") or depth > _DEPTH:
+        return None
+    source = _find_source(module, search_path)
+    tree = _parse(source) if source is not None else None
+    if tree is None:
+        return None
+    _note((str(source),))
+    is_package = source.stem == "__init__"
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == attr:
+            for item in stmt.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
+                    ref = annotation_type_ref(item.returns) if item.returns is not None else None
+                    if ref is None or ref[0] not in ("ann", "items"):
+                        return None
+                    qualified = _qualify(tree, module, is_package, ref[1])
+                    if qualified.split(".", 1)[0] in _NOT_CLASSES:
+                        return None  # `Any`, `dict`, `Mapping`: whatever they hold may be anyone's
+                    return ref[0], qualified
+            return None
+        if isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if (alias.asname or alias.name) == attr:
+                    target = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
+                    return _method_returns(target, method, search_path, depth + 1)
+    return None
+
+
 def _module_level(body: list[ast.stmt]):
     """Statements that run at import time, through `if`/`try` blocks (`if TYPE_CHECKING: … else: …`)."""
     for stmt in body:

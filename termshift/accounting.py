@@ -1,0 +1,218 @@
+"""A name moves whole or not at all: every occurrence of its spelling is accounted for first.
+
+The finder judges each occurrence on its own: this `job_id` is our parameter,
+that `"job_id"` is a string no stage claims, that `x.job_id` can't be tied to
+anything. Renaming the first while the others stay is how a migration breaks
+a project and still looks done — a keyword renamed while `kwargs.pop("job_id")`
+or `__slots__ = ("job_id",)` or `@click.option("--job-id")` still spells the
+old name. So before a plan is written, each spelling that is about to be
+renamed is checked against every occurrence of the same spelling in the files
+searched:
+
+- renamed in this run, or a local of a function (a local moves with its own
+  uses alone, whatever else in the project shares its spelling): accounted for;
+- tied to something else (a third-party name, an environment variable,
+  another service's URL or request keys) or prose: accounted for;
+- can't be tied to anything (unresolved), or a string that spells the name
+  whole and that no stage can vouch for: *not* accounted for.
+
+A spelling with an occurrence not accounted for keeps its name everywhere,
+and is reported once with the occurrences that held it back. The unit is the
+spelling (minus locals): an unresolved `x.job_id` could be a use of any
+`job_id` the project defines, and nothing says which.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .sites import Action, Role, Site
+
+# Notes of reported strings that are tied to something outside the project: not a name of ours.
+_TIED_ELSEWHERE = (
+    "another service",  # its URL, or the body of a request sent to it
+    "environment variable",
+    "URL path the project doesn't serve",
+    "data, left as it is",
+)
+# ...and of keys read from what third-party code hands back, which may be the very dict the project
+# wrote (a router hands back our handler's response): they hold back the same key on the wire.
+_THEIR_KEYS = ("a key looked up on a third-party object",)
+_NAME_CHAR = re.compile(r"[A-Za-z0-9_\-]")
+_QUOTES = "'\""
+_LITERAL_ROLES = (Role.LITERAL, Role.PROSE)
+
+
+@dataclass
+class Withheld:
+    """A spelling kept everywhere: the occurrences that held it back, and the renames it stopped."""
+
+    name: str
+    blockers: list[Site] = field(default_factory=list)
+    movers: list[Site] = field(default_factory=list)
+    local: bool = False  # a function's local: kept in its function alone
+
+
+    def reason(self) -> str:
+        shown = ", ".join(f"{site.path}:{site.line}:{site.column + 1}" for site in self.blockers[:3])
+        more = f" and {len(self.blockers) - 3} more" if len(self.blockers) > 3 else ""
+        what = "occurrence" if len(self.blockers) == 1 else "occurrences"
+        where = "in its function" if self.local else "everywhere"
+        return (f"{self.name!r} is kept {where}: {len(self.blockers)} {what} of the name can't be tied "
+                f"to what is renamed ({shown}{more})")
+
+
+def whole_string(text: str, site: Site) -> str | None:
+    """The name a literal site's string spells whole (`"job_id"`, `"--job-id"` -> `job_id`), or None
+    when the word sits inside a longer string (`"job:{id}"`, `"app.jobs"`, prose)."""
+    lines = text.splitlines(keepends=True)
+    if site.line > len(lines):
+        return None
+    line = lines[site.line - 1]
+    start, end = site.column, site.end_column
+    while start > 0 and _NAME_CHAR.match(line[start - 1]):
+        start -= 1
+    while end < len(line) and _NAME_CHAR.match(line[end]):
+        end += 1
+    if start == 0 or end >= len(line) or line[start - 1] not in _QUOTES or line[end] != line[start - 1]:
+        return None
+    if line[end - 1] == "-":
+        return None  # `"job-"`: a prefix of data, not a name
+    name = line[start:end].lstrip("-").replace("-", "_")
+    return name if name.isidentifier() else None
+
+
+# Text files that may name the project's code: configuration (`storage = app.storage.MemoryJobStorage`),
+# templates (`{{ job.job_id }}`, and their own file names), fixtures. Prose (.md, .rst, .txt) doesn't.
+OTHER_SUFFIXES = (".cfg", ".ini", ".conf", ".toml", ".yaml", ".yml", ".json", ".html", ".htm", ".jinja", ".jinja2",
+                  ".j2", ".tpl", ".xml")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def other_names(paths: Iterable[tuple[str, str]], names: set[str]) -> list[Site]:
+    """Occurrences of `names` in (relative path, text) pairs of files that aren't Python, and in
+    their file names: nothing ties them to the code, so they hold a name back.
+
+    Only what looks like code there counts: a name of several words (`job_id`, `MemoryJobStorage`)
+    or a part of a dotted path (`app.jobs.Runner`); a lone word (`"submit jobs"`) is prose."""
+    found = []
+    for path, text in paths:
+        stem = path.rsplit("/", 1)[-1].split(".", 1)[0]
+        if stem in names:
+            found.append(_elsewhere(path, 1, 0, stem, "the name of a file that isn't Python"))
+        for number, line in enumerate(text.splitlines(), 1):
+            for match in _NAME.finditer(line):
+                name = match.group()
+                if name in names and (_SEVERAL_WORDS.search(name) or _dotted_at(line, match.start(), match.end())):
+                    found.append(_elsewhere(path, number, match.start(), name, "named in a file that isn't Python"))
+    return found
+
+
+_SEVERAL_WORDS = re.compile(r"[A-Za-z0-9]_+[A-Za-z0-9]|[a-z0-9][A-Z]")
+
+
+def _dotted_at(line: str, start: int, end: int) -> bool:
+    before = line[start - 1] == "." and start > 1 and (line[start - 2].isalnum() or line[start - 2] == "_")
+    after = end + 1 < len(line) and line[end] == "." and (line[end + 1].isalpha() or line[end + 1] == "_")
+    return before or after
+
+
+def _elsewhere(path: str, line: int, column: int, name: str, note: str) -> Site:
+    return Site(path, line, column, line, column + len(name), name, name, "string", Role.LITERAL, Action.UNRESOLVED, note)
+
+
+_PARAM = "param:"
+
+
+def _function_of(param: str) -> str:
+    """`param:path:1:0:9:handle_job.job` -> `handle_job`."""
+    return param.rsplit(":", 1)[-1].rpartition(".")[0]
+
+
+def _namespaces(site: Site) -> tuple[str, ...]:
+    """Where a name lives, as far as what can name it goes: a parameter is named by keywords and
+    **kwargs keys ("kw"); everything else by attribute, import or bare name ("attr"). A field is
+    both (`Job(job_id=…)`, `job.job_id`), and a string can be either, or a key on the wire ("wire")."""
+    if site.action is Action.REPORT and site.note.startswith(_THEIR_KEYS):
+        return ("wire",)
+    if site.role in _LITERAL_ROLES:
+        return ("kw", "attr", "wire")
+    if site.kind == "field":
+        return ("kw", "attr")
+    if site.kind == "parameter":
+        return ("kw",)
+    return ("attr",)
+
+
+def _blocks(site: Site) -> bool:
+    if site.action is Action.UNRESOLVED:
+        return True
+    if site.action is Action.REPORT:
+        return not any(mark in site.note for mark in _TIED_ELSEWHERE)
+    return False
+
+
+def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[str, str],
+             elsewhere: Iterable[Site] = ()) -> tuple[list[Withheld], set[tuple[str, int, int]]]:
+    """The spellings among the `chosen` renames that can't move whole, and the chosen sites they withdraw.
+
+    `sites` is every site found (path -> sites), `texts` the files' texts (for the strings' extent),
+    `elsewhere` the names found in the project's other text files (`other_names`).
+    """
+    def name_of(site: Site) -> str | None:
+        if site.role in _LITERAL_ROLES:
+            text = texts.get(site.path)
+            return whole_string(text, site) if text is not None else None
+        return site.old
+
+    moving: dict[tuple[str, str], list[Site]] = {}  # (name, namespace) -> the renames
+    locals_: dict[str, list[Site]] = {}  # a function's local -> its sites
+    for site in chosen:
+        if site.local and not site.local.startswith(_PARAM):
+            locals_.setdefault(site.local, []).append(site)
+            continue
+        name = name_of(site)
+        if name is not None:
+            for space in _namespaces(site):
+                moving.setdefault((name, space), []).append(site)
+    if not moving and not locals_:
+        return [], set()
+    # Inside its own function a local is held back like any name (`"do job_fun()"` there may be its __name__).
+    local_at: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    for local in locals_:
+        path, first, _, end, name = local.rsplit(":", 4)
+        local_at.setdefault((path, name), []).append((int(first), int(end), local))
+    held: dict[str, Withheld] = {}
+
+    def hold(site: Site, name: str) -> None:
+        movers = [mover for space in _namespaces(site) for mover in moving.get((name, space), ())]
+        if site.local.startswith(_PARAM):
+            # A parameter kept in its own function (`def handle_job(self, job)` overriding a method of an
+            # unreadable base) is no use of another function's parameter: only of the same method's in
+            # the classes above or below it, whose keywords travel together.
+            method = _function_of(site.local)
+            movers = [mover for mover in movers if mover.local.startswith(_PARAM) and _function_of(mover.local) == method]
+        if movers:
+            entry = held.setdefault(name, Withheld(name))
+            entry.blockers.append(site)
+            entry.movers.extend(mover for mover in movers if mover not in entry.movers)
+
+    for path_sites in sites.values():
+        for site in path_sites:
+            if (site.local and not site.local.startswith(_PARAM)) or not _blocks(site):
+                continue
+            name = name_of(site)
+            if name is None:
+                continue
+            hold(site, name)
+            if site.role not in (Role.STRING, *_LITERAL_ROLES):
+                continue  # in its function, only a string can name a local otherwise than by its name
+            for first, end, local in local_at.get((site.path, name), ()):
+                if first <= site.line <= end:
+                    held.setdefault(local, Withheld(name, movers=locals_[local], local=True)).blockers.append(site)
+    for site in elsewhere:
+        hold(site, site.old)
+    withdrawn = {site.key() for entry in held.values() for site in entry.movers}
+    return sorted(held.values(), key=lambda entry: (entry.name, entry.local)), withdrawn
