@@ -77,6 +77,7 @@ class Cleanup:
     changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # relative path -> (old, new text)
     deleted: dict[str, str] = field(default_factory=dict)  # relative path -> old text
     failures: list[tuple[str, str]] = field(default_factory=list)  # (relative path, message)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): symlinks, outside the root
 
     def diff(self) -> str:
         out: list[str] = []
@@ -100,7 +101,8 @@ def run(root: Path, paths: list[Path], excludes: tuple[str, ...], *, today: date
         write: bool) -> Cleanup:
     """Find the compat pieces in the Python files under `paths` and remove them (if `write`)."""
     result = Cleanup()
-    for path in files.discover(root, paths, excludes):
+    links: list[Path] = []
+    for path in files.discover(root, paths, excludes, links=links):
         if not files.read_bytes_prefilter(path, (b"termshift:",)):
             continue
         relative = _relative(root, path)
@@ -122,17 +124,35 @@ def run(root: Path, paths: list[Path], excludes: tuple[str, ...], *, today: date
                                               f"(line {error.lineno}: {error.msg})"))
             continue
         result.changed[relative] = (source.text, new_text)
+    result.skipped += [(_relative(root, link), "a symlink: symlinks are neither read nor rewritten") for link in links]
     if write and not result.failures:
-        for relative, (_, new_text) in result.changed.items():
-            files.write_source(root / relative, new_text, files.read_source(root / relative))
-        for relative in result.deleted:
-            _delete_module(root, root / relative)
+        _write(root, result)
     return result
 
 
-def _delete_module(root: Path, path: Path) -> None:
+def _write(root: Path, result: Cleanup) -> None:
+    """The edits and deletions as one transaction (termshift.transaction): all of them or none."""
+    from termshift import transaction
+
+    encoded = []
+    for relative, (_, new_text) in result.changed.items():
+        try:
+            encoded.append((root / relative, files.encode_source(root / relative, new_text,
+                                                                 files.read_source(root / relative))))
+        except files.SourceError as error:
+            result.failures.append((relative, str(error)))
+    if result.failures:
+        return
+    with transaction.begin(root) as journal:
+        for path, data in encoded:
+            journal.write(path, data)
+        for relative in result.deleted:
+            _delete_module(root, root / relative, journal)
+
+
+def _delete_module(root: Path, path: Path, journal) -> None:
     """Delete a shim module, its bytecode, and the folders it leaves empty (an old package)."""
-    path.unlink()
+    journal.delete(path)
     cache = path.parent / "__pycache__"
     for pyc in cache.glob(f"{path.stem}.*.pyc") if cache.is_dir() else ():
         pyc.unlink(missing_ok=True)
@@ -140,7 +160,8 @@ def _delete_module(root: Path, path: Path) -> None:
     while folder != root and root in folder.parents:
         if any(entry.name != "__pycache__" for entry in folder.iterdir()):
             break
-        shutil.rmtree(folder)  # only stale bytecode is left in it
+        shutil.rmtree(folder / "__pycache__", ignore_errors=True)  # only stale bytecode is left in it
+        journal.rmdir(folder)
         folder = folder.parent
 
 

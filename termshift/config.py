@@ -7,6 +7,7 @@ turns it into exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,5 +176,5 @@ def for_paths(paths: tuple[Path, ...], explicit: Path | None = None) -> tuple[Pa
     for path in targets:
         if not path.exists():
             raise ConfigError(f"{path}: no such file or directory")
-    root = Path(find_root(str(targets[0].resolve())))
+    root = Path(find_root(os.path.abspath(targets[0])))
     return root, load(root, explicit.resolve() if explicit else None), targets

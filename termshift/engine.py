@@ -60,6 +60,11 @@ class Analysis:
     targets: list[Path] = field(default_factory=list)
     skipped_generated: list[str] = field(default_factory=list)
     given: list[Path] = field(default_factory=list)
+    # Paths named but not read, and symlinks the walk passed by under the named folders: (path, why).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Every symlink in the project (walked past, never read) -> its resolved target: what they
+    # point at is never moved, or the link would dangle.
+    links: dict[Path, Path] = field(default_factory=dict)
     # Files whose bytes hold COMMENT_MARK: the lint reads these for suppressions and compat markers,
     # and needn't read every other file of the project again to learn it has none.
     marked: set[Path] = field(default_factory=set)
@@ -168,8 +173,9 @@ def analyze(
     """
     root = root.resolve()
     vocabulary = config.vocabulary()
-    everything = files.discover(root, [root], config.exclude)
-    paths = [Path(path).resolve() for path in paths]
+    links: list[Path] = []
+    everything = files.discover(root, [root], config.exclude, links=links)
+    paths, skipped = files.within_root(root, list(paths))
     targets = _targets(root, paths, everything, config)
     listed = set(everything)
     outside = [path for path in targets if path not in listed]  # named files the walk left out
@@ -178,7 +184,8 @@ def analyze(
     index = Index(project, workspace.tree, _search_path(root, config), workspace.text)
     if replay.observing is not None:
         replay.observing.folders.update(index.search_path)
-    analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths)
+    analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths, skipped=skipped)
+    _links(analysis, links)
 
     mentioning: set[Path] = set()
     named = set(targets)
@@ -302,6 +309,18 @@ def analyze(
         analysis.sources[relative] = workspace.source(path)
     _metadata(analysis, workspace, root, paths)
     return analysis
+
+
+def _links(analysis: Analysis, links: list[Path]) -> None:
+    """The symlinks the walk passed by: remembered with their targets, and named when under a named folder."""
+    root = analysis.root
+    for link in links:
+        target = Path(os.path.realpath(link))
+        analysis.links[link] = target
+        if any(folder == root or folder in link.parents for folder in analysis.given):
+            where = (f"to {_rel(root, target)}" if target.is_relative_to(root)
+                     else f"to {target}, outside the project")
+            analysis.skipped.append((_rel(root, link), f"a symlink {where}: symlinks are neither read nor rewritten"))
 
 
 # Reading every file of a project this large takes long enough to share between workers.
@@ -839,6 +858,16 @@ def _module_moves(analysis: Analysis, stages: set[str], result: Plan) -> list[tu
         stem = old_path.stem if old_path.is_file() else old_path.name
         if stem in result.refused_names:
             continue
+        link = next((link for link, target in analysis.links.items()
+                     if target == old_path or old_path in target.parents), None)
+        if link is not None:
+            result.refused_names.add(stem)
+            result.refusals.append(
+                Refusal(_rel(root, old_path), 1, 0, stem, new_path.stem,
+                        f"can't rename module {_rel(root, old_path)}: the symlink {_rel(root, link)} points "
+                        f"into it and would be left dangling")
+            )
+            continue
         if new_path.exists():
             result.refused_names.add(stem)
             result.refusals.append(
@@ -970,15 +999,37 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
         for shim in deprecation.shims(analysis, outcome.renamed_files, deprecated.modules):
             outcome.created[shim.path] = shim_module(shim, compat_until)
     if write:
-        for path, (_, new_text) in outcome.changed.items():
-            files.write_source(analysis.root / path, new_text, analysis.sources[path])
-        for old, new in the_plan.moves:
-            files.move_path(analysis.root / old, analysis.root / new)
-            _drop_bytecode(analysis.root / old)
-        for path, text in outcome.created.items():
-            (analysis.root / path).parent.mkdir(parents=True, exist_ok=True)
-            files.write_source(analysis.root / path, text, files.SourceText(text, "utf-8", False, "\n"))
+        _write(analysis, outcome)
     return outcome
+
+
+def _write(analysis: Analysis, outcome: Outcome) -> None:
+    """Everything the outcome changes, as one transaction (transaction.py): all of it or none.
+
+    The new texts are encoded first, so a text the file's encoding can't hold
+    stops the run before anything is written."""
+    from . import transaction
+
+    root = analysis.root
+    encoded = []
+    for path, (_, new_text) in outcome.changed.items():
+        try:
+            encoded.append((root / path, files.encode_source(root / path, new_text, analysis.sources[path])))
+        except files.SourceError as error:
+            outcome.failures.append(Problem(path, 1, 0, str(error)))
+    if outcome.failures:
+        outcome.changed.clear()
+        outcome.moved, outcome.renamed_files, outcome.created = [], {}, {}
+        return
+    with transaction.begin(root) as journal:
+        for path, data in encoded:
+            journal.write(path, data)
+        for old, new in outcome.moved:
+            journal.move(root / old, root / new)
+            _drop_bytecode(root / old)
+        for path, text in outcome.created.items():
+            journal.mkdir((root / path).parent)
+            journal.write(root / path, text.encode("utf-8"), files.NEW_FILE_MODE)
 
 
 @dataclass(repr=False, eq=False)

@@ -90,7 +90,7 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
         load_the_rules()
 
     root = root.resolve()
-    targets = [Path(target).resolve() for target in targets]
+    targets, skipped = files.within_root(root, targets)
     if root in targets:
         # The whole project: the engine's own discovery is the list of checked files.
         analysis = engine.analyze(root, targets, config, progress=progress, workers=workers, cache=cache,
@@ -104,6 +104,7 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
         # are compat names here as well.
         analysis = engine.analyze(root, checked, config, progress=progress, workers=workers, cache=cache,
                                   also=MARKER_BYTES if checked else None, meanwhile=meanwhile)
+    analysis.skipped[:0] = [entry for entry in skipped if entry not in analysis.skipped]
     chosen = picked[0]
     the_plan = engine.plan(analysis, config.stages)
     result = check(analysis, the_plan, config, options, chosen, {_relative(root, path) for path in checked})

@@ -23,6 +23,13 @@ def find_root(start: str) -> str:
     here = os.path.realpath(start)
     if not os.path.isdir(here):
         here = os.path.dirname(here)
+    # A symlink is judged where it sits, not where it points: a link inside a project to a file
+    # elsewhere must not make that elsewhere the root (and so the place written to).
+    absolute = os.path.abspath(start)
+    if os.path.islink(absolute):
+        found = _nearest(os.path.realpath(os.path.dirname(absolute)), PROJECT_MARKERS)
+        if found is not None:
+            return found
     found = _nearest(here, PROJECT_MARKERS)
     return here if found is None else found
 
