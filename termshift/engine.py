@@ -42,6 +42,11 @@ class Problem:
     message: str
 
 
+# A file whose expressions nest deeper than the analysis can follow (Python's recursion limit):
+# reported, and its names kept, while the rest of the run goes on.
+TOO_DEEP = ("can't analyse: an expression nests too deeply (split it into smaller ones); "
+            "its names are kept everywhere")
+
 COMMENT_MARK = b"termshift:"  # suppression comments and compat markers both start so
 
 
@@ -129,6 +134,8 @@ class Workspace:
             if source is not None:
                 try:
                     tree = ast.parse(source.text, filename=str(path))
+                except RecursionError:
+                    self.errors[path] = Problem(self.relative(path), 1, 0, TOO_DEEP)
                 except (SyntaxError, ValueError) as error:
                     line = getattr(error, "lineno", None) or 1
                     column = max((getattr(error, "offset", None) or 1) - 1, 0)
@@ -399,6 +406,8 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     try:
         found = Finder(index=index, vocabulary=job.vocabulary, path=relative, module=module, text=source.text,
                        tree=tree, strings=workspace.strings.get(path)).run()
+    except RecursionError:
+        return ("problem", Problem(relative, 1, 0, TOO_DEEP))
     finally:
         consulted = index.end_file()
         thirdparty.stop(read)
@@ -635,14 +644,22 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
     if tree is None:
         return {name: None for name in job.names_of.get(path, ())}, None
     text = job.workspace.text(path)
-    summaries = {name: summarize_module(job.project, tree, name, path, text) for name in job.names_of.get(path, ())}
+    try:
+        summaries = {name: summarize_module(job.project, tree, name, path, text)
+                     for name in job.names_of.get(path, ())}
+    except RecursionError:  # too deep to follow: as if it didn't parse (the search reports it)
+        return {name: None for name in job.names_of.get(path, ())}, None
     share = None
     if path in job.strings_of and _quotes_the_term(job, path):
         from .literals import StringRoles, registered_routes, string_context
 
         roles = StringRoles()
-        context = job.workspace.strings[path] = string_context(tree, text, job.needles)
-        roles.add(tree, job.needles, text, context)
+        try:
+            context = job.workspace.strings[path] = string_context(tree, text, job.needles)
+            roles.add(tree, job.needles, text, context)
+        except RecursionError:
+            job.workspace.strings.pop(path, None)
+            return {name: None for name in summaries}, None
         # Plain data, so reading it back from the cache imports nothing.
         share = (frozenset(registered_routes(tree, text)), {name: set(values) for name, values in vars(roles).items()})
     if job.store is not None:
@@ -796,6 +813,20 @@ def _refuse_broken_modules(analysis: Analysis, result: Plan) -> None:
                     Refusal(problem.path, problem.line, problem.column, part, analysis.vocabulary.rewrite(part) or part,
                             f"module {module!r} can't be parsed, so its name is kept")
                 )
+        # One that parses but can't be searched (too deep) has a summary, so uses elsewhere are tied
+        # to its names: those must not move without their definitions.
+        summary = analysis.index.module(module)
+        if summary is None:
+            continue
+        names = [name for name, symbol in summary.symbols.items() if symbol.kind not in ("import", "module-import")]
+        names += [member for info in summary.classes.values() for member in info.members]
+        for name in names:
+            new = analysis.vocabulary.rewrite(name)
+            if new is not None and name not in result.refused_names:
+                result.refused_names.add(name)
+                result.refusals.append(
+                    Refusal(problem.path, problem.line, problem.column, name, new,
+                            f"{name!r} is defined in {problem.path}, which can't be analysed, so its name is kept"))
 
 
 def _refuse_generated_names(analysis: Analysis, result: Plan) -> None:
@@ -1068,6 +1099,8 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
             _validate(new_text, strict=job.strict)
     except (SpliceError, SyntaxError) as error:
         return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {error}")
+    except RecursionError:
+        return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {TOO_DEEP}")
     return new_text, notes, None
 
 
