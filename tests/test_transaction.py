@@ -14,8 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from termshift import transaction
+from termshift.cli import main
 from txkit import STATE, generate, snapshot, start, temporaries, termshift
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals, symlinks and permissions as on POSIX")
@@ -39,6 +41,18 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def invoke(root: Path, *args: str, monkeypatch: pytest.MonkeyPatch, **env: str) -> tuple[int, str]:
+    """termshift in this process (quicker than a new one): exit code and everything it said."""
+    monkeypatch.chdir(root)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, list(args))
+    for name in env:
+        monkeypatch.delenv(name)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
 def imports_cleanly(root: Path, *modules: str) -> bool:
     code = "; ".join(f"import {module}" for module in modules)
     return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True).returncode == 0
@@ -55,19 +69,19 @@ def steps_of(stderr: str) -> int:
 
 
 @pytest.mark.parametrize("compat", [False, True])
-def test_a_failure_at_any_step_leaves_the_whole_tree_old(tmp_path: Path, compat: bool) -> None:
+def test_a_failure_at_any_step_leaves_the_whole_tree_old(tmp_path: Path, compat: bool,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     pristine = write(tmp_path / "pristine", SMALL)
     before = snapshot(pristine)
     done = shutil.copytree(pristine, tmp_path / "done")
     args = ["migrate"] if compat else ["migrate", "--no-compat"]
-    steps = steps_of(termshift(*args, cwd=done).stderr)
+    steps = steps_of(invoke(done, *args, monkeypatch=monkeypatch)[1])
     assert steps >= 4
     for failing in range(1, steps + 1):
         tree = shutil.copytree(pristine, tmp_path / f"fail{failing}")
-        result = termshift(*args, cwd=tree, env={"TERMSHIFT_TEST_FAIL_AT": str(failing)})
-        assert result.returncode == 1, result.stderr
-        assert "Traceback" not in result.stderr
-        assert "undone; the project is as it was" in result.stderr
+        code, output = invoke(tree, *args, monkeypatch=monkeypatch, TERMSHIFT_TEST_FAIL_AT=str(failing))
+        assert code == 1, output
+        assert "undone; the project is as it was" in output
         assert snapshot(tree) == before, failing
         assert not (tree / STATE / "transaction").exists()
         assert imports_cleanly(tree, "app.use", "app.zz")
@@ -312,24 +326,26 @@ def test_the_journal_refuses_a_step_outside_the_root(tmp_path: Path) -> None:
 # -- the report, deep expressions, the configuration ----------------------------------------------
 
 
-def test_a_report_that_cant_be_written_stops_the_run_before_any_file_changes(tmp_path: Path) -> None:
+def test_a_report_that_cant_be_written_stops_the_run_before_any_file_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tree = write(tmp_path / "tree", SMALL)
     before = snapshot(tree)
-    result = termshift("migrate", "--report", str(tmp_path / "nonexistent" / "x.json"), cwd=tree)
-    assert result.returncode == 2
-    assert "can't write the report" in result.stderr and "nothing was changed" in result.stderr
+    code, output = invoke(tree, "migrate", "--report", str(tmp_path / "nonexistent" / "x.json"),
+                          monkeypatch=monkeypatch)
+    assert code == 2
+    assert "can't write the report" in output and "nothing was changed" in output
     assert snapshot(tree) == before
-    result = termshift("migrate", "--report", str(tmp_path / "wire.json"), cwd=tree)
-    assert result.returncode == 0, result.stderr
+    code, output = invoke(tree, "migrate", "--report", str(tmp_path / "wire.json"), monkeypatch=monkeypatch)
+    assert code == 0, output
     assert '"old": "\'job:1\'"' in (tmp_path / "wire.json").read_text()
     assert not list(tmp_path.glob(".wire.json*"))
 
 
-def test_a_run_undone_leaves_no_report(tmp_path: Path) -> None:
+def test_a_run_undone_leaves_no_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tree = write(tmp_path / "tree", SMALL)
-    result = termshift("migrate", "--report", str(tmp_path / "wire.json"), cwd=tree,
-                       env={"TERMSHIFT_TEST_FAIL_AT": "2"})
-    assert result.returncode == 1
+    code, _ = invoke(tree, "migrate", "--report", str(tmp_path / "wire.json"), monkeypatch=monkeypatch,
+                     TERMSHIFT_TEST_FAIL_AT="2")
+    assert code == 1
     assert not list(tmp_path.glob("*wire.json*"))
 
 
@@ -357,11 +373,21 @@ def test_a_deep_expression_is_reported_and_the_run_goes_on(tmp_path: Path) -> No
     ("compat-weeks = 99999999", "too long"),
 ])
 @pytest.mark.parametrize("command", [("migrate",), ("check",), ("cleanup",)])
-def test_a_bad_setting_is_a_config_error(tmp_path: Path, setting: str, message: str,
-                                         command: tuple[str, ...]) -> None:
-    tree = write(tmp_path / "tree", {**SMALL, "pyproject.toml": SMALL["pyproject.toml"] + f"\n[tool.termshift]\n{setting}\n"})
+def test_a_bad_setting_is_a_config_error(tmp_path: Path, setting: str, message: str, command: tuple[str, ...],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    pyproject = SMALL["pyproject.toml"] + f"\n[tool.termshift]\n{setting}\n"
+    tree = write(tmp_path / "tree", {**SMALL, "pyproject.toml": pyproject})
     before = snapshot(tree)
-    result = termshift(*command, cwd=tree)
-    assert result.returncode == 2, result.stderr
-    assert message in result.stderr and "Traceback" not in result.stderr
+    code, output = invoke(tree, *command, monkeypatch=monkeypatch)
+    assert code == 2, output
+    assert message in output
     assert snapshot(tree) == before
+
+
+def test_a_bad_setting_stops_the_command_line_check_too(tmp_path: Path) -> None:
+    """A plain `check` runs without click (launch.py): the same message, the same exit code."""
+    pyproject = SMALL["pyproject.toml"] + '\n[tool.termshift]\nterms = { job = "class" }\n'
+    tree = write(tmp_path / "tree", {**SMALL, "pyproject.toml": pyproject})
+    result = termshift("check", cwd=tree)
+    assert result.returncode == 2
+    assert "is a Python keyword" in result.stderr and "Traceback" not in result.stderr
