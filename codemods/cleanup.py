@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import datetime
-import difflib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,22 +78,25 @@ class Cleanup:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (relative path, message)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): symlinks, outside the root
 
+    encodings: dict[str, tuple[str, bool]] = field(default_factory=dict)  # relative path -> (encoding, BOM)
+
     def diff(self) -> str:
-        out: list[str] = []
+        return self.diff_bytes().decode("utf-8", "surrogateescape")
+
+    def diff_bytes(self) -> bytes:
+        """A unified diff `git apply` takes: each file's lines in its own encoding and line endings."""
+        from termshift.patch import file_diff, join
+
+        out: list[bytes] = []
         for path in sorted(set(self.changed) | set(self.deleted)):
             old, new = self.changed.get(path) or (self.deleted[path], "")
-            out.append(f"diff --git a/{path} b/{path}")
+            out.append(f"diff --git a/{path} b/{path}".encode("utf-8"))
             if path in self.deleted:
-                out.append("deleted file mode 100644")
-            lines = difflib.unified_diff(
-                old.splitlines(keepends=True), new.splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile="/dev/null" if path in self.deleted else f"b/{path}",
-            )
-            for line in lines:
-                out.append(line.rstrip("\r\n"))
-                if not line.endswith(("\n", "\r")):
-                    out.append("\\ No newline at end of file")
-        return "\n".join(out) + ("\n" if out else "")
+                out.append(b"deleted file mode 100644")
+            encoding, bom = self.encodings.get(path, ("utf-8", False))
+            out += file_diff(path, path, old, new, encoding=encoding, bom=bom,
+                             new_name="/dev/null" if path in self.deleted else None)
+        return join(out)
 
 
 def run(root: Path, paths: list[Path], excludes: tuple[str, ...], *, today: datetime.date | None,
@@ -111,6 +113,7 @@ def run(root: Path, paths: list[Path], excludes: tuple[str, ...], *, today: date
         except files.SourceError as error:
             result.failures.append((relative, str(error)))
             continue
+        result.encodings[relative] = (source.encoding, source.bom)
         if is_shim(source.text, today):
             result.deleted[relative] = source.text
             continue

@@ -109,7 +109,7 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
         _drop(staged)
         raise
     if show_diff:
-        sys.stdout.write(outcome.diff())
+        _write_diff(outcome.diff_bytes())
     report.migrate_summary(analysis, the_plan, outcome, wrote=writes)
     if staged is not None and report_file is not None:
         if writes and outcome.failures:
@@ -119,6 +119,17 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
     refused = bool(the_plan.refusals or the_plan.unresolved or analysis.problems or outcome.failures)
     would_change = bool(outcome.changed or outcome.moved)
     sys.exit(1 if refused or (check_only and would_change) else 0)
+
+
+def _write_diff(data: bytes) -> None:
+    """A diff goes out as bytes: each file's lines in that file's own encoding, so `git apply` takes it."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8", "replace"))
+    else:
+        buffer.write(data)
+        buffer.flush()
 
 
 def _stage_report(report_file: Path | None, analysis: engine.Analysis, the_plan: engine.Plan) -> Path | None:
@@ -196,7 +207,7 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
         result = run(root, kept, config.exclude, today=today, write=not show_diff)
     result.skipped[:0] = skipped
     if show_diff:
-        sys.stdout.write(result.diff())
+        _write_diff(result.diff_bytes())
     report.cleanup_summary(result, wrote=not show_diff)
     sys.exit(1 if result.failures else 0)
 

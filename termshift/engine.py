@@ -938,32 +938,33 @@ class Outcome:
     notes: list[Problem] = field(default_factory=list)  # done, with a caveat the user should read
     created: dict[str, str] = field(default_factory=dict)  # new files (compat shims at old module paths) -> text
 
-    def diff(self) -> str:
-        """A unified diff, with module renames as git shows them."""
-        import difflib
+    # path -> (encoding, BOM) of the files in `changed`: a diff is written in each file's own bytes
+    encodings: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
-        out: list[str] = []
+    def diff(self) -> str:
+        """A unified diff, with module renames as git shows them (`diff_bytes`, as text)."""
+        return self.diff_bytes().decode("utf-8", "surrogateescape")
+
+    def diff_bytes(self) -> bytes:
+        """The diff as `git apply` takes it: each file's lines in that file's encoding and line endings."""
+        from .patch import file_diff, join
+
+        out: list[bytes] = []
         for path in sorted(set(self.changed) | set(self.renamed_files) | set(self.created)):
             if path in self.created:
-                out += _new_file_diff(path, self.created[path])
+                out += [line.encode("utf-8") for line in _new_file_diff(path, self.created[path])]
             if path not in self.changed and path not in self.renamed_files:
                 continue
             new_path = self.renamed_files.get(path, path)
-            out.append(f"diff --git a/{path} b/{new_path}")
+            out.append(f"diff --git a/{path} b/{new_path}".encode("utf-8"))
             if new_path != path:
-                out += [f"rename from {path}", f"rename to {new_path}"]
+                out += [f"rename from {path}".encode("utf-8"), f"rename to {new_path}".encode("utf-8")]
             if path not in self.changed:
                 continue
             old_text, new_text = self.changed[path]
-            lines = difflib.unified_diff(
-                old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile=f"b/{new_path}",
-            )
-            for line in lines:
-                out.append(line.rstrip("\r\n"))
-                if not line.endswith(("\n", "\r")):
-                    out.append("\\ No newline at end of file")
-        return "\n".join(out) + ("\n" if out else "")
+            encoding, bom = self.encodings.get(path, ("utf-8", False))
+            out += file_diff(path, new_path, old_text, new_text, encoding=encoding, bom=bom)
+        return join(out)
 
 
 def _new_file_diff(path: str, text: str) -> list[str]:
@@ -1011,6 +1012,7 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
             outcome.failures.append(failure)
         elif new_text != analysis.sources[path].text:
             outcome.changed[path] = (analysis.sources[path].text, new_text)
+            outcome.encodings[path] = (analysis.sources[path].encoding, analysis.sources[path].bom)
     if outcome.failures:
         # A file we could not rewrite would leave its names half renamed: write nothing.
         outcome.changed.clear()
