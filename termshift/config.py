@@ -80,6 +80,9 @@ def _terms(where: str, value: Any) -> tuple[Term, ...]:
                 unknown = item.keys() - {"old", "new", "old_plural", "new_plural"}
                 if unknown:
                     raise ConfigError(f"{where}[{index}]: unknown key {sorted(unknown)[0]!r}")
+                for key, word in item.items():
+                    if not isinstance(word, str):
+                        raise ConfigError(f"{where}[{index}].{key}: expected a string")
                 terms.append(Term(**item))
         else:
             raise ConfigError(f"{where}: expected a table like {{ job = \"step\" }}")
@@ -96,9 +99,9 @@ _WORD = re.compile(r"[a-z][a-z0-9]*")
 
 def _check_terms(where: str, terms: list[Term]) -> None:
     """Words a rename can actually use, caught here rather than as collisions half way through a run."""
-    olds: dict[str, str] = {}
-    news: dict[str, str] = {}
-    for term in terms:
+    olds: dict[str, tuple[int, str]] = {}  # word -> (which term, its old word)
+    news: dict[str, tuple[int, str]] = {}
+    for number, term in enumerate(terms):
         for form, old, new in (("", term.old, term.new), ("_plural", term.old_plural, term.new_plural)):
             for kind, word in (("old", old), ("new", new)):
                 if not _WORD.fullmatch(word):
@@ -107,10 +110,14 @@ def _check_terms(where: str, terms: list[Term]) -> None:
                 raise ConfigError(f"{where}.{term.old}: {old!r} would be renamed to itself")
             if keyword.iskeyword(new):
                 raise ConfigError(f"{where}.{term.old}: {new!r} is a Python keyword: no name can be renamed to it")
-            if old in olds:
+            if olds.get(old, (number, ""))[0] != number:
                 raise ConfigError(f"{where}.{term.old}: {old!r} is given twice")
-            olds[old], news[new] = term.old, term.old
-    for old, owner in olds.items():
+            olds[old], news[new] = (number, term.old), (number, term.old)
+        if (term.old == term.old_plural) != (term.new == term.new_plural):
+            raise ConfigError(f"{where}.{term.old}: {term.old!r}/{term.old_plural!r} and "
+                              f"{term.new!r}/{term.new_plural!r}: a plural form must differ from its "
+                              f"singular on both sides or on neither")
+    for old, (_, owner) in olds.items():
         if old in news:
             raise ConfigError(f"{where}.{owner}: {old!r} is both an old and a new word: rename in two runs")
 
