@@ -283,7 +283,7 @@ class Transaction:
         relative = self._inside(path)
         existed = os.path.lexists(path)
         if existed and (os.path.islink(path) or not os.path.isfile(path)):
-            raise OutsideRoot(f"{relative}: not a regular file, not written")
+            raise TransactionError(f"{relative}: not a regular file, not written")
         if mode is None:
             mode = os.stat(path).st_mode & 0o7777 if existed else 0o644
         entry = {"op": "write", "path": relative, "temp": _temp_name(relative)}
@@ -310,7 +310,7 @@ class Transaction:
         """Delete a file, keeping a copy to put back."""
         relative = self._inside(path)
         if os.path.islink(path) or not os.path.isfile(path):
-            raise OutsideRoot(f"{relative}: not a regular file, not deleted")
+            raise TransactionError(f"{relative}: not a regular file, not deleted")
         self._record({"op": "delete", "path": relative, "copy": self._keep(path),
                       "mode": os.stat(path).st_mode & 0o7777})
         os.unlink(path)
@@ -421,9 +421,9 @@ def _write_whole(path: Path, data: bytes, mode: int) -> None:
         while view:
             view = view[os.write(fd, view):]
         os.fsync(fd)
-        os.fchmod(fd, mode) if hasattr(os, "fchmod") else None
     finally:
         os.close(fd)
+    os.chmod(path, mode)
 
 
 def _undo(root: Path, folder: Path, steps: list[dict]) -> None:
@@ -498,6 +498,7 @@ def begin(root: Path) -> Iterator[Transaction]:
     cause) when it raises or a signal arrives. The caller holds the lock (`locked`)."""
     transaction = Transaction(root)
     previous = {}
+    _stopping.clear()
     try:
         for number in _SIGNALS:
             previous[number] = signal.signal(number, _raise_interrupted)
@@ -528,8 +529,13 @@ def _quiet(previous: dict) -> None:
         signal.signal(number, signal.SIG_IGN)
 
 
+_stopping: list[int] = []  # the signal being handled: a second one must not cut the rollback short
+
+
 def _raise_interrupted(number: int, frame: object) -> None:
-    raise Interrupted(number)
+    if not _stopping:
+        _stopping.append(number)
+        raise Interrupted(number)
 
 
 def _cause(error: BaseException) -> str:
