@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import datetime
-import difflib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,30 +76,35 @@ class Cleanup:
     changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # relative path -> (old, new text)
     deleted: dict[str, str] = field(default_factory=dict)  # relative path -> old text
     failures: list[tuple[str, str]] = field(default_factory=list)  # (relative path, message)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): symlinks, outside the root
+
+    encodings: dict[str, tuple[str, bool]] = field(default_factory=dict)  # relative path -> (encoding, BOM)
 
     def diff(self) -> str:
-        out: list[str] = []
+        return self.diff_bytes().decode("utf-8", "surrogateescape")
+
+    def diff_bytes(self) -> bytes:
+        """A unified diff `git apply` takes: each file's lines in its own encoding and line endings."""
+        from termshift.patch import file_diff, join
+
+        out: list[bytes] = []
         for path in sorted(set(self.changed) | set(self.deleted)):
             old, new = self.changed.get(path) or (self.deleted[path], "")
-            out.append(f"diff --git a/{path} b/{path}")
+            out.append(f"diff --git a/{path} b/{path}".encode("utf-8"))
             if path in self.deleted:
-                out.append("deleted file mode 100644")
-            lines = difflib.unified_diff(
-                old.splitlines(keepends=True), new.splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile="/dev/null" if path in self.deleted else f"b/{path}",
-            )
-            for line in lines:
-                out.append(line.rstrip("\r\n"))
-                if not line.endswith(("\n", "\r")):
-                    out.append("\\ No newline at end of file")
-        return "\n".join(out) + ("\n" if out else "")
+                out.append(b"deleted file mode 100644")
+            encoding, bom = self.encodings.get(path, ("utf-8", False))
+            out += file_diff(path, path, old, new, encoding=encoding, bom=bom,
+                             new_name="/dev/null" if path in self.deleted else None)
+        return join(out)
 
 
 def run(root: Path, paths: list[Path], excludes: tuple[str, ...], *, today: datetime.date | None,
         write: bool) -> Cleanup:
     """Find the compat pieces in the Python files under `paths` and remove them (if `write`)."""
     result = Cleanup()
-    for path in files.discover(root, paths, excludes):
+    links: list[Path] = []
+    for path in files.discover(root, paths, excludes, links=links):
         if not files.read_bytes_prefilter(path, (b"termshift:",)):
             continue
         relative = _relative(root, path)
@@ -109,6 +113,7 @@ def run(root: Path, paths: list[Path], excludes: tuple[str, ...], *, today: date
         except files.SourceError as error:
             result.failures.append((relative, str(error)))
             continue
+        result.encodings[relative] = (source.encoding, source.bom)
         if is_shim(source.text, today):
             result.deleted[relative] = source.text
             continue
@@ -122,17 +127,35 @@ def run(root: Path, paths: list[Path], excludes: tuple[str, ...], *, today: date
                                               f"(line {error.lineno}: {error.msg})"))
             continue
         result.changed[relative] = (source.text, new_text)
+    result.skipped += [(_relative(root, link), "a symlink: symlinks are neither read nor rewritten") for link in links]
     if write and not result.failures:
-        for relative, (_, new_text) in result.changed.items():
-            files.write_source(root / relative, new_text, files.read_source(root / relative))
-        for relative in result.deleted:
-            _delete_module(root, root / relative)
+        _write(root, result)
     return result
 
 
-def _delete_module(root: Path, path: Path) -> None:
+def _write(root: Path, result: Cleanup) -> None:
+    """The edits and deletions as one transaction (termshift.transaction): all of them or none."""
+    from termshift import transaction
+
+    encoded = []
+    for relative, (_, new_text) in result.changed.items():
+        try:
+            encoded.append((root / relative, files.encode_source(root / relative, new_text,
+                                                                 files.read_source(root / relative))))
+        except files.SourceError as error:
+            result.failures.append((relative, str(error)))
+    if result.failures:
+        return
+    with transaction.begin(root) as journal:
+        for path, data in encoded:
+            journal.write(path, data)
+        for relative in result.deleted:
+            _delete_module(root, root / relative, journal)
+
+
+def _delete_module(root: Path, path: Path, journal) -> None:
     """Delete a shim module, its bytecode, and the folders it leaves empty (an old package)."""
-    path.unlink()
+    journal.delete(path)
     cache = path.parent / "__pycache__"
     for pyc in cache.glob(f"{path.stem}.*.pyc") if cache.is_dir() else ():
         pyc.unlink(missing_ok=True)
@@ -140,7 +163,8 @@ def _delete_module(root: Path, path: Path) -> None:
     while folder != root and root in folder.parents:
         if any(entry.name != "__pycache__" for entry in folder.iterdir()):
             break
-        shutil.rmtree(folder)  # only stale bytecode is left in it
+        shutil.rmtree(folder / "__pycache__", ignore_errors=True)  # only stale bytecode is left in it
+        journal.rmdir(folder)
         folder = folder.parent
 
 

@@ -132,6 +132,8 @@ class Cache:
     def _prepare(self) -> None:
         if self._ready:
             return
+        if os.path.islink(self.top):  # never kept outside the project, whatever a link says
+            raise OSError(f"{self.top} is a symlink")
         self.top.mkdir(parents=True, exist_ok=True)
         for name, text in ((".gitignore", "# Created by termshift: the cache ignores itself.\n*\n"),
                            ("CACHEDIR.TAG", _TAG)):

@@ -58,7 +58,13 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
         fix=fix, exit_zero=exit_zero, workers=workers, cache=cache,
     )
     try:
-        return run(request)
+        if not fix:
+            if os.path.exists(os.path.join(root, ".termshift_cache", "transaction", "journal")):
+                from . import transaction  # only then: a plain check imports nothing it doesn't need
+
+                transaction.warn_if_pending(root, lambda message: sys.stderr.write(f"termshift: {message}\n"))
+            return run(request)
+        return _fix_run(request)
     except CheckError:
         raise
     except FileNotFoundError as error:
@@ -71,6 +77,24 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
 
         traceback.print_exc()
         raise CheckError(f"internal error: {error!r}") from None
+
+
+def _fix_run(request: Request) -> int:
+    """`run` under the project's lock, after rolling back what a killed run left; a write that
+    fails or is interrupted is undone whole."""
+    from . import transaction
+
+    def say(message: str) -> None:
+        sys.stderr.write(f"termshift: {message}\n")
+
+    try:
+        with transaction.writing(request.root, say):
+            return run(request)
+    except transaction.RolledBack as error:
+        say(f"error: {error}")
+        return error.exit_code if error.signal_number else 2
+    except transaction.TransactionError as error:
+        raise CheckError(str(error)) from None
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -116,11 +140,13 @@ def run(request: Request) -> int:
 
     with report.progress("checking") as progress:
         try:
-            result, _, _ = lint.run(request.root, targets, request.config, options, chosen, progress=progress,
-                                    workers=request.workers, cache=request.cache)
+            result, analysis, _ = lint.run(request.root, targets, request.config, options, chosen,
+                                           progress=progress, workers=request.workers, cache=request.cache)
         except ConfigError as error:  # a selector the rules don't know
             raise CheckError(str(error)) from None
 
+    if analysis.skipped:
+        report.skipped(analysis.skipped)
     if request.write_baseline is not None:
         from . import baseline as baseline_module
 
@@ -145,7 +171,8 @@ def _after_moves(root: Path, targets: list[Path], moves: list[tuple[str, str]]) 
     """The targets under their new names, once --fix has renamed modules and packages."""
     out = []
     for target in targets:
-        absolute = target.resolve()
+        parent, name = os.path.split(os.path.abspath(target))
+        absolute = Path(os.path.realpath(parent), name)  # a symlink stays one: it was skipped, and is again
         for old, new in moves:  # deepest first, as the engine orders them
             old_path, new_path = root / old, root / new
             if absolute == old_path:

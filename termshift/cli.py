@@ -7,12 +7,15 @@ mistake the user can fix.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from . import __version__, config as config_module, engine
+from . import __version__, config as config_module, engine, files
 from .config import STAGES, ConfigError
 
 IDENTIFIER_STAGES = ("types", "services")
@@ -59,18 +62,34 @@ def main() -> None:
               help="Write every storage key, route, event type and payload key that changes to FILE, as JSON.")
 @click.option("--workers", type=click.IntRange(min=1), help=_WORKERS_HELP)
 @click.option("--no-cache", is_flag=True, help=_NO_CACHE_HELP)
+@click.option("--abort", is_flag=True,
+              help="Only roll back what a run that was killed while writing left half done, then exit.")
 def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, show_diff: bool,
             check_only: bool, config_file: Path | None, report_file: Path | None, workers: int | None,
-            no_cache: bool) -> None:
+            no_cache: bool, abort: bool) -> None:
     """Rename the legacy term in PATHS (default: the current directory).
 
     The whole project (found from the nearest pyproject.toml, setup.cfg,
     setup.py or .git) is read to tell its own names from third-party ones;
-    PATHS only choose which files are rewritten.
+    PATHS only choose which files are rewritten. Writing is all or nothing:
+    on an error or a signal every change is undone.
     """
+    root, config, targets = _load(paths, config_file)
+    writes = not (show_diff or check_only)
+    if abort:
+        with _writing(root):
+            pass
+        click.echo("termshift migrate --abort: nothing left to roll back", err=True)
+        sys.exit(0)
+    with _writing(root) if writes else _reading(root):
+        _migrate(root, config, targets, stages, no_compat, show_diff, check_only, report_file, workers, no_cache)
+
+
+def _migrate(root: Path, config: config_module.Config, targets: list[Path], stages: tuple[str, ...],
+             no_compat: bool, show_diff: bool, check_only: bool, report_file: Path | None, workers: int | None,
+             no_cache: bool) -> None:
     from . import report
 
-    root, config, targets = _load(paths, config_file)
     workers, cache = engine.run_options(root, workers, no_cache)
     chosen = stages or config.stages
     writes = not (show_diff or check_only)
@@ -83,20 +102,85 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
     from .markers import today, until
 
     compat_until = None if no_compat else until(today(), config.compat_weeks)
-    outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until, workers=workers)
+    staged = _stage_report(report_file, analysis, the_plan)  # before any file changes: it may not be writable
+    try:
+        outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until, workers=workers)
+    except BaseException:
+        _drop(staged)
+        raise
     if show_diff:
-        sys.stdout.write(outcome.diff())
+        _write_diff(outcome.diff_bytes())
     report.migrate_summary(analysis, the_plan, outcome, wrote=writes)
-    if report_file is not None:
-        from . import wire
-
-        try:
-            report_file.write_text(wire.to_json(wire.changes(analysis, the_plan)), encoding="utf-8")
-        except OSError as error:
-            raise UsageFailure(f"can't write the report: {error}") from None
+    if staged is not None and report_file is not None:
+        if writes and outcome.failures:
+            _drop(staged)  # nothing was written: there are no wire changes to record
+        else:
+            os.replace(staged, report_file)
     refused = bool(the_plan.refusals or the_plan.unresolved or analysis.problems or outcome.failures)
     would_change = bool(outcome.changed or outcome.moved)
     sys.exit(1 if refused or (check_only and would_change) else 0)
+
+
+def _write_diff(data: bytes) -> None:
+    """A diff goes out as bytes: each file's lines in that file's own encoding, so `git apply` takes it."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8", "replace"))
+    else:
+        buffer.write(data)
+        buffer.flush()
+
+
+def _stage_report(report_file: Path | None, analysis: engine.Analysis, the_plan: engine.Plan) -> Path | None:
+    """`--report`'s JSON, written beside its place and moved there once the run is done: a report that
+    can't be written stops the run before any file changes, and a run undone leaves none behind."""
+    if report_file is None:
+        return None
+    from . import wire
+
+    staged = report_file.with_name(f".{report_file.name}.termshift-tmp")
+    try:
+        staged.write_text(wire.to_json(wire.changes(analysis, the_plan)), encoding="utf-8")
+    except OSError as error:
+        raise UsageFailure(f"can't write the report {report_file}: {error.strerror or error}; nothing was changed") \
+            from None
+    return staged
+
+
+def _drop(staged: Path | None) -> None:
+    if staged is not None:
+        try:
+            os.unlink(staged)
+        except OSError:
+            pass
+
+
+@contextlib.contextmanager
+def _writing(root: Path) -> Iterator[None]:
+    """A command that writes: under the project's lock, after rolling back what a killed run left;
+    an error or signal while writing undoes every change, and says so in one line."""
+    from . import transaction
+
+    try:
+        with transaction.writing(root, lambda message: click.echo(f"termshift: {message}", err=True)):
+            yield
+    except transaction.RolledBack as error:
+        click.echo(f"termshift: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except transaction.TransactionError as error:
+        raise UsageFailure(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo("termshift: interrupted before writing: nothing was changed", err=True)
+        sys.exit(130)
+
+
+@contextlib.contextmanager
+def _reading(root: Path) -> Iterator[None]:
+    from . import transaction
+
+    transaction.warn_if_pending(root, lambda message: click.echo(f"termshift: {message}", err=True))
+    yield
 
 
 @main.command()
@@ -118,9 +202,12 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
 
     root, config, targets = _load(paths, config_file)
     today = markers.today() if expired else None
-    result = run(root, [path.resolve() for path in targets], config.exclude, today=today, write=not show_diff)
+    kept, skipped = files.within_root(root, targets)
+    with _reading(root) if show_diff else _writing(root):
+        result = run(root, kept, config.exclude, today=today, write=not show_diff)
+    result.skipped[:0] = skipped
     if show_diff:
-        sys.stdout.write(result.diff())
+        _write_diff(result.diff_bytes())
     report.cleanup_summary(result, wrote=not show_diff)
     sys.exit(1 if result.failures else 0)
 

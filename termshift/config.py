@@ -7,6 +7,9 @@ turns it into exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import keyword
+import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +80,9 @@ def _terms(where: str, value: Any) -> tuple[Term, ...]:
                 unknown = item.keys() - {"old", "new", "old_plural", "new_plural"}
                 if unknown:
                     raise ConfigError(f"{where}[{index}]: unknown key {sorted(unknown)[0]!r}")
+                for key, word in item.items():
+                    if not isinstance(word, str):
+                        raise ConfigError(f"{where}[{index}].{key}: expected a string")
                 terms.append(Term(**item))
         else:
             raise ConfigError(f"{where}: expected a table like {{ job = \"step\" }}")
@@ -84,7 +90,39 @@ def _terms(where: str, value: Any) -> tuple[Term, ...]:
         raise ConfigError(f"{where}: {error}") from None
     if not terms:
         raise ConfigError(f"{where}: no terms given")
+    _check_terms(where, terms)
     return tuple(terms)
+
+
+_WORD = re.compile(r"[a-z][a-z0-9]*")
+
+
+def _check_terms(where: str, terms: list[Term]) -> None:
+    """Words a rename can actually use, caught here rather than as collisions half way through a run."""
+    olds: dict[str, tuple[int, str]] = {}  # word -> (which term, its old word)
+    news: dict[str, tuple[int, str]] = {}
+    for number, term in enumerate(terms):
+        for form, old, new in (("", term.old, term.new), ("_plural", term.old_plural, term.new_plural)):
+            for kind, word in (("old", old), ("new", new)):
+                if not _WORD.fullmatch(word):
+                    raise ConfigError(f"{where}.{term.old}: {kind}{form} {word!r} must be one lower-case word")
+            if old == new:
+                raise ConfigError(f"{where}.{term.old}: {old!r} would be renamed to itself")
+            if keyword.iskeyword(new):
+                raise ConfigError(f"{where}.{term.old}: {new!r} is a Python keyword: no name can be renamed to it")
+            if olds.get(old, (number, ""))[0] != number:
+                raise ConfigError(f"{where}.{term.old}: {old!r} is given twice")
+            olds[old], news[new] = (number, term.old), (number, term.old)
+        if (term.old == term.old_plural) != (term.new == term.new_plural):
+            raise ConfigError(f"{where}.{term.old}: {term.old!r}/{term.old_plural!r} and "
+                              f"{term.new!r}/{term.new_plural!r}: a plural form must differ from its "
+                              f"singular on both sides or on neither")
+    for old, (_, owner) in olds.items():
+        if old in news:
+            raise ConfigError(f"{where}.{owner}: {old!r} is both an old and a new word: rename in two runs")
+
+
+MAX_COMPAT_WEEKS = 5200  # a hundred years: the removal date must stay a date
 
 
 def _codes(where: str, value: Any) -> tuple[str, ...]:
@@ -113,6 +151,8 @@ def parse(table: dict[str, Any], source: Path | None = None) -> Config:
         elif name == "compat_weeks":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{where}: expected a whole number of weeks")
+            if value > MAX_COMPAT_WEEKS:
+                raise ConfigError(f"{where}: {value} weeks is too long (at most {MAX_COMPAT_WEEKS})")
             values["compat_weeks"] = value
         elif name in ("select", "ignore"):
             values[name] = _codes(where, value)
@@ -175,5 +215,5 @@ def for_paths(paths: tuple[Path, ...], explicit: Path | None = None) -> tuple[Pa
     for path in targets:
         if not path.exists():
             raise ConfigError(f"{path}: no such file or directory")
-    root = Path(find_root(str(targets[0].resolve())))
+    root = Path(find_root(os.path.abspath(targets[0])))
     return root, load(root, explicit.resolve() if explicit else None), targets

@@ -42,6 +42,11 @@ class Problem:
     message: str
 
 
+# A file whose expressions nest deeper than the analysis can follow (Python's recursion limit):
+# reported, and its names kept, while the rest of the run goes on.
+TOO_DEEP = ("can't analyse: an expression nests too deeply (split it into smaller ones); "
+            "its names are kept everywhere")
+
 COMMENT_MARK = b"termshift:"  # suppression comments and compat markers both start so
 
 
@@ -60,6 +65,11 @@ class Analysis:
     targets: list[Path] = field(default_factory=list)
     skipped_generated: list[str] = field(default_factory=list)
     given: list[Path] = field(default_factory=list)
+    # Paths named but not read, and symlinks the walk passed by under the named folders: (path, why).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Every symlink in the project (walked past, never read) -> its resolved target: what they
+    # point at is never moved, or the link would dangle.
+    links: dict[Path, Path] = field(default_factory=dict)
     # Files whose bytes hold COMMENT_MARK: the lint reads these for suppressions and compat markers,
     # and needn't read every other file of the project again to learn it has none.
     marked: set[Path] = field(default_factory=set)
@@ -125,6 +135,8 @@ class Workspace:
             if source is not None:
                 try:
                     tree = ast.parse(source.text, filename=str(path))
+                except RecursionError:
+                    self.errors[path] = Problem(self.relative(path), 1, 0, TOO_DEEP)
                 except (SyntaxError, ValueError) as error:
                     line = getattr(error, "lineno", None) or 1
                     column = max((getattr(error, "offset", None) or 1) - 1, 0)
@@ -169,8 +181,9 @@ def analyze(
     """
     root = root.resolve()
     vocabulary = config.vocabulary()
-    everything = files.discover(root, [root], config.exclude)
-    paths = [Path(path).resolve() for path in paths]
+    links: list[Path] = []
+    everything = files.discover(root, [root], config.exclude, links=links)
+    paths, skipped = files.within_root(root, list(paths))
     targets = _targets(root, paths, everything, config)
     listed = set(everything)
     outside = [path for path in targets if path not in listed]  # named files the walk left out
@@ -179,7 +192,9 @@ def analyze(
     index = Index(project, workspace.tree, _search_path(root, config), workspace.text)
     if replay.observing is not None:
         replay.observing.folders.update(index.search_path)
-    analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths, exclude=tuple(config.exclude))
+    analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths, skipped=skipped,
+                        exclude=tuple(config.exclude))
+    _links(analysis, links)
 
     mentioning: set[Path] = set()
     named = set(targets)
@@ -305,6 +320,18 @@ def analyze(
     return analysis
 
 
+def _links(analysis: Analysis, links: list[Path]) -> None:
+    """The symlinks the walk passed by: remembered with their targets, and named when under a named folder."""
+    root = analysis.root
+    for link in links:
+        target = Path(os.path.realpath(link))
+        analysis.links[link] = target
+        if any(folder == root or folder in link.parents for folder in analysis.given):
+            where = (f"to {_rel(root, target)}" if target.is_relative_to(root)
+                     else f"to {target}, outside the project")
+            analysis.skipped.append((_rel(root, link), f"a symlink {where}: symlinks are neither read nor rewritten"))
+
+
 # Reading every file of a project this large takes long enough to share between workers.
 PREFILTER_POOL = 1000
 PREFILTER_CHUNK = 64
@@ -381,6 +408,8 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     try:
         found = Finder(index=index, vocabulary=job.vocabulary, path=relative, module=module, text=source.text,
                        tree=tree, strings=workspace.strings.get(path)).run()
+    except RecursionError:
+        return ("problem", Problem(relative, 1, 0, TOO_DEEP))
     finally:
         consulted = index.end_file()
         thirdparty.stop(read)
@@ -617,14 +646,22 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
     if tree is None:
         return {name: None for name in job.names_of.get(path, ())}, None
     text = job.workspace.text(path)
-    summaries = {name: summarize_module(job.project, tree, name, path, text) for name in job.names_of.get(path, ())}
+    try:
+        summaries = {name: summarize_module(job.project, tree, name, path, text)
+                     for name in job.names_of.get(path, ())}
+    except RecursionError:  # too deep to follow: as if it didn't parse (the search reports it)
+        return {name: None for name in job.names_of.get(path, ())}, None
     share = None
     if path in job.strings_of and _quotes_the_term(job, path):
         from .literals import StringRoles, registered_routes, string_context
 
         roles = StringRoles()
-        context = job.workspace.strings[path] = string_context(tree, text, job.needles)
-        roles.add(tree, job.needles, text, context)
+        try:
+            context = job.workspace.strings[path] = string_context(tree, text, job.needles)
+            roles.add(tree, job.needles, text, context)
+        except RecursionError:
+            job.workspace.strings.pop(path, None)
+            return {name: None for name in summaries}, None
         # Plain data, so reading it back from the cache imports nothing.
         share = (frozenset(registered_routes(tree, text)), {name: set(values) for name, values in vars(roles).items()})
     if job.store is not None:
@@ -827,6 +864,20 @@ def _refuse_broken_modules(analysis: Analysis, result: Plan) -> None:
                     Refusal(problem.path, problem.line, problem.column, part, analysis.vocabulary.rewrite(part) or part,
                             f"module {module!r} can't be parsed, so its name is kept")
                 )
+        # One that parses but can't be searched (too deep) has a summary, so uses elsewhere are tied
+        # to its names: those must not move without their definitions.
+        summary = analysis.index.module(module)
+        if summary is None:
+            continue
+        names = [name for name, symbol in summary.symbols.items() if symbol.kind not in ("import", "module-import")]
+        names += [member for info in summary.classes.values() for member in info.members]
+        for name in names:
+            new = analysis.vocabulary.rewrite(name)
+            if new is not None and name not in result.refused_names:
+                result.refused_names.add(name)
+                result.refusals.append(
+                    Refusal(problem.path, problem.line, problem.column, name, new,
+                            f"{name!r} is defined in {problem.path}, which can't be analysed, so its name is kept"))
 
 
 def _refuse_generated_names(analysis: Analysis, result: Plan) -> None:
@@ -889,6 +940,16 @@ def _module_moves(analysis: Analysis, stages: set[str], result: Plan) -> list[tu
         stem = old_path.stem if old_path.is_file() else old_path.name
         if stem in result.refused_names:
             continue
+        link = next((link for link, target in analysis.links.items()
+                     if target == old_path or old_path in target.parents), None)
+        if link is not None:
+            result.refused_names.add(stem)
+            result.refusals.append(
+                Refusal(_rel(root, old_path), 1, 0, stem, new_path.stem,
+                        f"can't rename module {_rel(root, old_path)}: the symlink {_rel(root, link)} points "
+                        f"into it and would be left dangling")
+            )
+            continue
         if new_path.exists():
             result.refused_names.add(stem)
             result.refusals.append(
@@ -928,32 +989,33 @@ class Outcome:
     notes: list[Problem] = field(default_factory=list)  # done, with a caveat the user should read
     created: dict[str, str] = field(default_factory=dict)  # new files (compat shims at old module paths) -> text
 
-    def diff(self) -> str:
-        """A unified diff, with module renames as git shows them."""
-        import difflib
+    # path -> (encoding, BOM) of the files in `changed`: a diff is written in each file's own bytes
+    encodings: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
-        out: list[str] = []
+    def diff(self) -> str:
+        """A unified diff, with module renames as git shows them (`diff_bytes`, as text)."""
+        return self.diff_bytes().decode("utf-8", "surrogateescape")
+
+    def diff_bytes(self) -> bytes:
+        """The diff as `git apply` takes it: each file's lines in that file's encoding and line endings."""
+        from .patch import file_diff, join
+
+        out: list[bytes] = []
         for path in sorted(set(self.changed) | set(self.renamed_files) | set(self.created)):
             if path in self.created:
-                out += _new_file_diff(path, self.created[path])
+                out += [line.encode("utf-8") for line in _new_file_diff(path, self.created[path])]
             if path not in self.changed and path not in self.renamed_files:
                 continue
             new_path = self.renamed_files.get(path, path)
-            out.append(f"diff --git a/{path} b/{new_path}")
+            out.append(f"diff --git a/{path} b/{new_path}".encode("utf-8"))
             if new_path != path:
-                out += [f"rename from {path}", f"rename to {new_path}"]
+                out += [f"rename from {path}".encode("utf-8"), f"rename to {new_path}".encode("utf-8")]
             if path not in self.changed:
                 continue
             old_text, new_text = self.changed[path]
-            lines = difflib.unified_diff(
-                old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile=f"b/{new_path}",
-            )
-            for line in lines:
-                out.append(line.rstrip("\r\n"))
-                if not line.endswith(("\n", "\r")):
-                    out.append("\\ No newline at end of file")
-        return "\n".join(out) + ("\n" if out else "")
+            encoding, bom = self.encodings.get(path, ("utf-8", False))
+            out += file_diff(path, new_path, old_text, new_text, encoding=encoding, bom=bom)
+        return join(out)
 
 
 def _new_file_diff(path: str, text: str) -> list[str]:
@@ -1001,6 +1063,7 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
             outcome.failures.append(failure)
         elif new_text != analysis.sources[path].text:
             outcome.changed[path] = (analysis.sources[path].text, new_text)
+            outcome.encodings[path] = (analysis.sources[path].encoding, analysis.sources[path].bom)
     if outcome.failures:
         # A file we could not rewrite would leave its names half renamed: write nothing.
         outcome.changed.clear()
@@ -1020,15 +1083,37 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
         for shim in deprecation.shims(analysis, outcome.renamed_files, deprecated.modules):
             outcome.created[shim.path] = shim_module(shim, compat_until)
     if write:
-        for path, (_, new_text) in outcome.changed.items():
-            files.write_source(analysis.root / path, new_text, analysis.sources[path])
-        for old, new in the_plan.moves:
-            files.move_path(analysis.root / old, analysis.root / new)
-            _drop_bytecode(analysis.root / old)
-        for path, text in outcome.created.items():
-            (analysis.root / path).parent.mkdir(parents=True, exist_ok=True)
-            files.write_source(analysis.root / path, text, files.SourceText(text, "utf-8", False, "\n"))
+        _write(analysis, outcome)
     return outcome
+
+
+def _write(analysis: Analysis, outcome: Outcome) -> None:
+    """Everything the outcome changes, as one transaction (transaction.py): all of it or none.
+
+    The new texts are encoded first, so a text the file's encoding can't hold
+    stops the run before anything is written."""
+    from . import transaction
+
+    root = analysis.root
+    encoded = []
+    for path, (_, new_text) in outcome.changed.items():
+        try:
+            encoded.append((root / path, files.encode_source(root / path, new_text, analysis.sources[path])))
+        except files.SourceError as error:
+            outcome.failures.append(Problem(path, 1, 0, str(error)))
+    if outcome.failures:
+        outcome.changed.clear()
+        outcome.moved, outcome.renamed_files, outcome.created = [], {}, {}
+        return
+    with transaction.begin(root) as journal:
+        for path, data in encoded:
+            journal.write(path, data)
+        for old, new in outcome.moved:
+            journal.move(root / old, root / new)
+            _drop_bytecode(root / old)
+        for path, text in outcome.created.items():
+            journal.mkdir((root / path).parent)
+            journal.write(root / path, text.encode("utf-8"), files.NEW_FILE_MODE)
 
 
 @dataclass(repr=False, eq=False)
@@ -1067,6 +1152,8 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
             _validate(new_text, strict=job.strict)
     except (SpliceError, SyntaxError) as error:
         return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {error}")
+    except RecursionError:
+        return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {TOO_DEEP}")
     return new_text, notes, None
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "read_bytes_prefilter",
     "read_mentioning",
     "decode_source",
+    "encode_source",
     "read_source",
     "write_source",
 ]
@@ -62,7 +63,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 _GITIGNORE = ".gitignore"
-_NEW_FILE_MODE = 0o644
+NEW_FILE_MODE = _NEW_FILE_MODE = 0o644
 _GENERATED_MARKER = "@generated"
 _GENERATED_WINDOW = 4096
 
@@ -221,7 +222,8 @@ def _has_suffix(path: Path, suffixes: tuple[str, ...]) -> bool:
     return path.name.endswith(suffixes)
 
 
-def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...]) -> Iterator[Path]:
+def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...],
+          links: list[Path] | None = None) -> Iterator[Path]:
     """Files under `top`, pruning excluded folders before ever listing them.
 
     Symlinks are skipped: followed directory links can loop or lead out of the
@@ -240,6 +242,9 @@ def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...]) -> Iterator[Path]
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_symlink():
+                    if links is not None and (entry.name.endswith(suffixes) or entry.is_dir()) and not \
+                            rules.ignores_relative(prefix + entry.name, is_dir=entry.is_dir()):
+                        links.append(Path(entry.path))
                     continue
                 if entry.is_dir():
                     if not rules.ignores_relative(prefix + entry.name, is_dir=True):
@@ -249,11 +254,38 @@ def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...]) -> Iterator[Path]
                         yield Path(entry.path)
 
 
+def within_root(root: Path, paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The `paths` a command may read as project code and write: resolved, inside `root`, and
+    not symlinks (a link's target may be anywhere, and renaming through it leaves it dangling).
+    Returns them and the others, each as (the path as given, why it is skipped).
+
+    Only the last part of a path is checked for a link: the folders above it are resolved,
+    so a folder link leading out of the project puts the path outside the root.
+    """
+    root = Path(os.path.realpath(root))
+    kept: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    for given in paths:
+        absolute = os.path.abspath(given)
+        parent, name = os.path.split(absolute)
+        here = os.path.join(os.path.realpath(parent), name) if name else os.path.realpath(absolute)
+        if os.path.islink(here):
+            target = os.path.realpath(here)
+            where = "inside the project" if Path(target).is_relative_to(root) else "outside the project"
+            skipped.append((str(given), f"a symlink to {target} ({where}): symlinks are neither read nor rewritten"))
+        elif not Path(here).is_relative_to(root):
+            skipped.append((str(given), f"outside the project root {root}: not read or rewritten"))
+        else:
+            kept.append(Path(here))
+    return kept, skipped
+
+
 def discover(
     root: Path,
     paths: Sequence[Path],
     excludes: Sequence[str] = (),
     suffixes: tuple[str, ...] = (".py", ".pyi"),
+    links: list[Path] | None = None,
 ) -> list[Path]:
     """Absolute, resolved, sorted, de-duplicated file paths.
 
@@ -262,7 +294,8 @@ def discover(
     generated ones included. Outside `root` no project pattern can apply: a
     named file there only needs the right suffix, and a named directory
     there is walked with DEFAULT_EXCLUDES only (relative to that directory),
-    so it still never descends into a .git or a virtualenv.
+    so it still never descends into a .git or a virtualenv. The symlinks the walk
+    skips (files with the suffixes, and folders) are added to `links` when given.
     """
     project = _Rules(root.resolve(), (*DEFAULT_EXCLUDES, *excludes), use_gitignore=True)
     found: set[Path] = set()
@@ -274,7 +307,7 @@ def discover(
             continue
         if is_dir:
             rules = project if inside else _Rules(path, DEFAULT_EXCLUDES, use_gitignore=False)
-            found.update(_walk(path, rules, suffixes))
+            found.update(_walk(path, rules, suffixes, links))
         elif _has_suffix(path, suffixes):
             found.add(path)
     if replay.observing is not None:
@@ -421,6 +454,11 @@ def _encode(path: Path, text: str, like: SourceText) -> bytes:
             f"{error.object[error.start : error.end]!r}"
         ) from error
     return codecs.BOM_UTF8 + data if like.bom else data
+
+
+def encode_source(path: Path, text: str, like: SourceText) -> bytes:
+    """The bytes `write_source` would write (SourceError when the encoding can't hold the text)."""
+    return _encode(path, text, like)
 
 
 def _target_mode(path: Path) -> int:

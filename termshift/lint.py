@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import engine, files
 from .config import Config
-from .sites import Action
+from .sites import Action, Role
 from .roots import relative_posix
 
 if TYPE_CHECKING:
@@ -34,13 +34,19 @@ if TYPE_CHECKING:
     from .selection import Selection
 
 
+def _today() -> datetime.date:
+    from .markers import today
+
+    return today()
+
+
 @dataclass(repr=False, eq=False)
 class Options:
     """What the command line adds to the configuration for one check."""
 
     select: tuple[str, ...] | None = None  # replaces the config's selection
     ignore: tuple[str, ...] = ()  # adds to the config's ignores
-    today: datetime.date = field(default_factory=datetime.date.today)
+    today: datetime.date = field(default_factory=_today)  # TERMSHIFT_TODAY pins it, as for migrate and cleanup
     baseline: list[baseline_module.Entry] | None = None
 
 
@@ -90,7 +96,7 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
         load_the_rules()
 
     root = root.resolve()
-    targets = [Path(target).resolve() for target in targets]
+    targets, skipped = files.within_root(root, targets)
     if root in targets:
         # The whole project: the engine's own discovery is the list of checked files.
         analysis = engine.analyze(root, targets, config, progress=progress, workers=workers, cache=cache,
@@ -104,6 +110,7 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
         # are compat names here as well.
         analysis = engine.analyze(root, checked, config, progress=progress, workers=workers, cache=cache,
                                   also=MARKER_BYTES if checked else None, meanwhile=meanwhile)
+    analysis.skipped[:0] = [entry for entry in skipped if entry not in analysis.skipped]
     chosen = picked[0]
     the_plan = engine.plan(analysis, config.stages)
     result = check(analysis, the_plan, config, options, chosen, {_relative(root, path) for path in checked})
@@ -124,6 +131,7 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
     raw = [
         *_site_findings(analysis, the_plan, compat),
         *_problem_findings(analysis),
+        *_move_findings(analysis, the_plan),
         *_expired_findings(compat, texts, options.today),
     ]
     kept = []
@@ -182,6 +190,33 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
                 message += f" (not fixable: {refused[site.old]})"
             yield _finding(Finding, rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
                            fixable=site.action is rename and site.key() in fixable, text=site.old, scope=site.scope)
+
+
+def _move_findings(analysis: engine.Analysis, the_plan: engine.Plan):
+    """A module whose only legacy term is its own name, and that no import spells: `migrate` moves
+    it, so the gate says so too, at the module's first line (`check` and `migrate --check` agree)."""
+    from types import SimpleNamespace
+
+    from .findings import Finding
+    from .rules import registry
+
+    if not the_plan.moves:
+        return
+    spelled = {site.old for sites in analysis.sites.values() for site in sites if site.role is Role.MODULE_PATH}
+    rule = registry.BY_CODE["TSH103"]
+    for old, new in the_plan.moves:
+        old_name, new_name = old.rpartition("/")[2], new.rpartition("/")[2]
+        path = old
+        if old.endswith((".py", ".pyi")):
+            old_name, new_name = old_name.rpartition(".")[0], new_name.rpartition(".")[0]
+        else:
+            path = f"{old}/__init__.py"
+            if not (analysis.root / path).is_file():
+                continue
+        if old_name in spelled:
+            continue
+        message = rule.message(SimpleNamespace(old=old_name, new=new_name))
+        yield _finding(Finding, rule, path, 1, 0, 1, 0, message, fixable=True, text=old_name, scope="")
 
 
 def _problem_findings(analysis: engine.Analysis):

@@ -81,7 +81,8 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
             table.add_row(kind, str(count))
         err.print(table)
     _wire_summary(analysis, plan, wrote=wrote)
-    for refusal in plan.refusals:
+    for refusal in sorted(plan.refusals, key=lambda refusal: (refusal.path, refusal.line, refusal.column,
+                                                               refusal.old, refusal.reason)):
         err.print(f"[red]refused[/] {location(refusal.path, refusal.line, refusal.column)}: {refusal.reason}")
     if plan.refused_names:
         err.print(f"  names kept everywhere because of these refusals: {', '.join(sorted(plan.refused_names))}")
@@ -96,6 +97,13 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
         err.print(f"[yellow]note[/] {location(site.path, site.line, site.column)}: {site.note}")
     for path in analysis.skipped_generated:
         err.print(f"[dim]skipped {path}: marked @generated[/]")
+    skipped(analysis.skipped)
+
+
+def skipped(paths: list[tuple[str, str]]) -> None:
+    """Paths a run did not read or write (symlinks, paths outside the root), each named with why."""
+    for path, why in sorted(set(paths)):
+        err.print(f"skipped {path}: {why}", markup=False)
 
 
 def _wire_summary(analysis: Analysis, plan: Plan, *, wrote: bool) -> None:
@@ -120,6 +128,7 @@ def cleanup_summary(result, *, wrote: bool) -> None:
     if deleted:
         headline += f", {deleted} shim module{'s' if deleted != 1 else ''} {'removed' if verb == 'changed' else 'to remove'}"
     err.print(f"[bold]termshift cleanup[/]: {headline}")
+    skipped(getattr(result, "skipped", []))
     for path, message in result.failures:
         err.print(f"[red]error[/] {path}: {message}")
     if result.failures and wrote:

@@ -20,9 +20,17 @@ def find_root(start: str) -> str:
     looks like a project. Without any marker the starting folder is used,
     which keeps a bare folder of scripts usable.
     """
-    here = os.path.realpath(start)
+    real = here = os.path.realpath(start)
     if not os.path.isdir(here):
         here = os.path.dirname(here)
+    # A path through a symlink is judged where it sits, not where it points: a link inside a
+    # project to a file elsewhere must not make that elsewhere the root (and so the place written to).
+    absolute = os.path.abspath(start)
+    if real != absolute:
+        sits = absolute if os.path.isdir(absolute) and not os.path.islink(absolute) else os.path.dirname(absolute)
+        found = _nearest(sits, PROJECT_MARKERS)
+        if found is not None:
+            return os.path.realpath(found)
     found = _nearest(here, PROJECT_MARKERS)
     return here if found is None else found
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from termshift.config import Config, ConfigError, load, parse
@@ -46,10 +48,18 @@ def test_pyproject_without_table_is_defaults(tmp_path):
         ({"compat-weeks": -1}, "compat-weeks"),
         ({"colour": "blue"}, "colour"),
         ({"severity": {"TSH101": "fatal"}}, "severity.TSH101"),
+        ({"compat-weeks": 99999999}, "compat-weeks"),
+        ({"terms": {"job": "job"}}, "terms.job"),
+        ({"terms": {"job": "class"}}, "terms.job"),
+        ({"terms": {"job": "step", "step": "task"}}, "terms.step"),
+        ({"terms": [{"old": "job", "new": "step"}, {"old": "job", "new": "task"}]}, "terms.job"),
+        ({"terms": [{"old": "job", "new": "step", "old_plural": 1}]}, r"terms[0].old_plural"),
+        ({"terms": [{"old": "job", "new": "step", "new_plural": "step"}]}, "terms.job"),
+        ({"terms": [{"old": "job", "new": "step", "new_plural": "Steps!"}]}, "terms.job"),
     ],
 )
 def test_mistakes_name_the_key(table, key):
-    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+    with pytest.raises(ConfigError, match=re.escape(key)):
         parse(table)
 
 
