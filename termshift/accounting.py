@@ -113,6 +113,19 @@ def other_names(paths: Iterable[tuple[str, str]], names: set[str]) -> list[Site]
 _SEVERAL_WORDS = re.compile(r"[A-Za-z0-9]_+[A-Za-z0-9]|[a-z0-9][A-Z]")
 
 
+def _holds(name: str, words: str) -> bool:
+    """Does `name` hold `words` whole (`SlurmJobEnvironment` holds `JobEnvironment`, not `obEnvironment`)?"""
+    at = name.find(words)
+    while at >= 0:
+        end = at + len(words)
+        starts = at == 0 or name[at - 1] == "_" or (words[0].isupper() and not name[at - 1].isupper())
+        ends = end == len(name) or name[end] == "_" or name[end].isupper()
+        if starts and ends:
+            return True
+        at = name.find(words, at + 1)
+    return False
+
+
 def _dotted_at(line: str, start: int, end: int) -> bool:
     before = line[start - 1] == "." and start > 1 and (line[start - 2].isalnum() or line[start - 2] == "_")
     after = end + 1 < len(line) and line[end] == "." and (line[end + 1].isalpha() or line[end + 1] == "_")
@@ -194,6 +207,18 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
             # the classes above or below it, whose keywords travel together.
             method = _function_of(site.local)
             movers = [mover for mover in movers if mover.local.startswith(_PARAM) and _function_of(mover.local) == method]
+        if movers:
+            entry = held.setdefault(name, Withheld(name))
+            entry.blockers.append(site)
+            entry.movers.extend(mover for mover in movers if mover not in entry.movers)
+        if site.role in (Role.STRING, *_LITERAL_ROLES) and _SEVERAL_WORDS.search(name):
+            # `n.endswith("JobEnvironment")` on a class's __name__: the classes whose names hold the
+            # string's words (`SlurmJobEnvironment`) move with it or not at all.
+            for (other, space), found in moving.items():
+                if space == "attr" and other != name and _holds(other, name):
+                    hold_named(site, other, [mover for mover in found if mover.kind in ("class", "function")])
+
+    def hold_named(site: Site, name: str, movers: list[Site]) -> None:
         if movers:
             entry = held.setdefault(name, Withheld(name))
             entry.blockers.append(site)

@@ -507,8 +507,9 @@ class Index:
             function = summary.functions.get(qual) if summary else None
             verdict = self._takes(module, function, keyword, depth)
             owner, _, method = qual.rpartition(".")
-            if verdict == OWN and owner in (summary.classes if summary else ()):
+            if verdict == OWN and not method.startswith("__") and owner in (summary.classes if summary else ()):
                 # A method that overrides a third-party one keeps its parameters: so do its callers' keywords.
+                # (`__init__` and the other dunders "override" object's, whose parameters dictate nothing.)
                 return self.member_owner(f"{module}:{owner}", method)
             return verdict
         if callee.kind == "cls":

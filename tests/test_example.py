@@ -160,3 +160,38 @@ def test_planted_collision_is_refused_everywhere(example):
     # Nothing is half renamed: the suite still passes.
     suite = run_suite(example)
     assert suite.returncode == 0, suite.stdout + suite.stderr
+
+
+PLANTED = '''
+
+def nudge(queue):
+    """A use nothing ties to the service: `queue` could be anyone's."""
+    return queue.claim_next_job()
+'''
+
+
+def test_planted_unresolvable_use_keeps_its_name_everywhere_and_the_rest_moves(example):
+    service = example / "dispatch" / "service.py"
+    service.write_text(service.read_text() + PLANTED)
+    result = termshift("migrate", *IDENTIFIER_STAGES, "--no-compat", cwd=example)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("refused") == 1, result.stderr
+    assert "'claim_next_job' is kept everywhere: 1 occurrence of the name can't be tied" in result.stderr
+    assert "dispatch/service.py:" in result.stderr.split("'claim_next_job' is kept everywhere")[1].splitlines()[0]
+    # Kept where it is defined, where it is called, and at the planted use, which is as it was...
+    migrated = (example / "dispatch" / "service.py").read_text()
+    assert migrated.endswith(PLANTED)
+    assert "    def claim_next_job(self) -> Step | None:" in migrated
+    assert "claim_next_job" in (example / "dispatch" / "worker.py").read_text()
+    # ...and everything else is migrated.
+    assert "class StepService:" in migrated and "def submit_step(" in migrated
+    assert not (example / "dispatch" / "jobs.py").exists()
+    suite = run_suite(example)
+    assert suite.returncode == 0, suite.stdout + suite.stderr
+    assert "45 passed" in suite.stdout
+
+    # check agrees: the kept name fails the gate, with the reason.
+    check = termshift("check", cwd=example)
+    assert check.returncode == 1
+    kept = [line for line in check.stdout.splitlines() if "'claim_next_job'" in line and " TSH1" in line]
+    assert kept and all("not fixable: 'claim_next_job' is kept everywhere" in line for line in kept)
