@@ -1,0 +1,309 @@
+"""Copy each old key to its new name, values translated, TTLs kept; move queues item by item.
+
+A batch is three pipelined round trips: read (type, TTL, does the new key
+exist, did we create it), fetch (the values), write (journal first, then the
+keys). Every write refuses to replace a key that appeared meanwhile (SET NX,
+RESTORE without REPLACE, a script that checks EXISTS), so nothing someone
+else wrote is overwritten without `--overwrite`, and nothing is written twice.
+
+Strings and hashes are read and written as values (their field names may
+change); sets, sorted sets and streams go through DUMP / RESTORE, which keeps
+them exactly. Lists are *moved*, not copied: a queue copied while workers pop
+it would hand each item out twice. Each item goes with one atomic LMOVE
+(old left end -> new right end, so the order is kept), in a script that also
+counts it in the journal; whoever pops, from either list, gets it once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import journal
+from .connect import is_cluster
+from .patterns import KeyMap
+from .scan import Pair, pairs
+from .translate import FieldClash, Fields, NotJson
+
+# KEYS[1] the new hash; ARGV: TTL in ms (<= 0: none), replace (1/0), then field, value, ...
+CREATE_HASH = """
+if ARGV[2] == '0' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if ARGV[2] == '1' then redis.call('DEL', KEYS[1]) end
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+local ttl = tonumber(ARGV[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+"""
+
+# Move up to ARGV[1] items from the left end of KEYS[1] to the right end of KEYS[2], counting them
+# in hash KEYS[3] under field ARGV[2]: the items and the journal's count change together.
+MOVE = """
+local moved = 0
+for i = 1, tonumber(ARGV[1]) do
+  if not redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') then break end
+  moved = moved + 1
+end
+if moved > 0 then redis.call('HINCRBY', KEYS[3], ARGV[2], moved) end
+return moved
+"""
+
+VALUE_TYPES = (b"string", b"hash", b"list", b"set", b"zset", b"stream")
+
+
+@dataclass
+class Tally:
+    copied: int = 0  # keys written
+    resumed: int = 0  # written by an earlier run (in the journal)
+    in_place: int = 0  # the new key was already there, with the same value
+    conflicts: int = 0  # the new key was already there, with another value (named)
+    skipped: int = 0  # values that can't be translated (named)
+    vanished: int = 0  # deleted between the scan and the copy (named)
+    lists: int = 0  # lists whose items were moved
+    items: int = 0  # list items moved
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.conflicts or self.skipped)
+
+
+def _name(key: bytes) -> str:
+    return key.decode("utf-8", "backslashreplace")
+
+
+def _batch_delay() -> float:
+    """A pause after each batch, for tests that interrupt a copy midway (TERMSHIFT_DATA_BATCH_DELAY, seconds)."""
+    try:
+        return float(os.environ.get("TERMSHIFT_DATA_BATCH_DELAY", "0"))
+    except ValueError:
+        return 0.0
+
+
+class Copier:
+    def __init__(self, client: Any, keymap: KeyMap, fields: Fields, *, dry_run: bool = False,
+                 overwrite: bool = False, batch: int = 1000, say: Callable[[str], None] = print,
+                 advance: Callable[[int], None] = lambda n: None, stop: Callable[[], bool] = lambda: False):
+        self.client = client
+        self.keymap = keymap
+        self.fields = fields
+        self.dry_run = dry_run
+        self.overwrite = overwrite
+        self.batch = batch
+        self.say = say
+        self.advance = advance
+        self.stop = stop
+        self.cluster = is_cluster(client)
+        self.tally = Tally()
+
+    def run(self) -> Tally:
+        delay = _batch_delay()
+        for chunk in pairs(self.client, self.keymap, batch=self.batch):
+            if self.stop():
+                self.tally.interrupted = True
+                break
+            self._batch(chunk)
+            self.advance(len(chunk))
+            if delay:
+                time.sleep(delay)
+        return self.tally
+
+    # -- one batch -----------------------------------------------------------
+
+    def _batch(self, chunk: list[Pair]) -> None:
+        chunk = list(dict.fromkeys(chunk))
+        pipe = self.client.pipeline(transaction=False)
+        for old, new in chunk:
+            pipe.type(old)
+            pipe.pttl(old)
+            pipe.exists(new)
+            pipe.hexists(journal.CREATED, new)
+        state = pipe.execute()
+        todo: list[tuple[bytes, bytes, bytes, int, bool]] = []  # old, new, type, ttl, new exists
+        queues: list[tuple[bytes, bytes, int]] = []
+        for index, (old, new) in enumerate(chunk):
+            kind, ttl, exists, ours = state[4 * index: 4 * index + 4]
+            if kind == b"none":
+                self._vanished(old)
+            elif kind == b"list":
+                queues.append((old, new, ttl))
+            elif kind not in VALUE_TYPES:
+                self.tally.skipped += 1
+                self.say(f"skipped {_name(old)}: a {_name(kind)} (a module type termshift can't copy)")
+            elif ours:
+                self.tally.resumed += 1
+            else:
+                todo.append((old, new, kind, ttl, bool(exists)))
+        if todo:
+            self._copy(todo)
+        for old, new, ttl in queues:
+            self._move(old, new, ttl)
+
+    def _vanished(self, old: bytes) -> None:
+        self.tally.vanished += 1
+        self.say(f"skipped {_name(old)}: deleted while the copy ran (nothing to copy)")
+
+    def _copy(self, todo: list[tuple[bytes, bytes, bytes, int, bool]]) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        for old, new, kind, _, exists in todo:
+            _fetch(pipe, kind, old)
+            if exists:
+                pipe.type(new)
+                _fetch(pipe, kind, new)
+                pipe.dump(new)
+                pipe.pttl(new)
+        fetched = iter(pipe.execute(raise_on_error=False))
+        writes: list[tuple[bytes, bytes, bytes, int, Any, bool]] = []
+        saved: list[tuple[bytes, bytes, int]] = []  # new key, DUMP, TTL: values --overwrite replaces
+        for old, new, kind, ttl, exists in todo:
+            value = next(fetched)
+            if exists:
+                new_kind, new_value, new_dump, new_ttl = next(fetched), next(fetched), next(fetched), next(fetched)
+            if value is None or value == {} or isinstance(value, Exception):
+                self._vanished(old)
+                continue
+            try:
+                translated = self._translate(kind, value)
+            except (NotJson, FieldClash) as error:
+                self.tally.skipped += 1
+                self.say(f"skipped {_name(old)}: {error}: left for you to move")
+                continue
+            if exists:
+                if new_kind == kind and _same(kind, new_value, translated):
+                    self.tally.in_place += 1
+                    continue
+                if not self.overwrite:
+                    self.tally.conflicts += 1
+                    self.say(f"conflict: {_name(new)} (for {_name(old)}) already exists with another value: "
+                             "left as it is (--overwrite replaces it)")
+                    continue
+                if new_dump is not None:
+                    saved.append((new, new_dump, new_ttl))
+            writes.append((old, new, kind, ttl, translated, exists))
+        if self.dry_run:
+            self.tally.copied += len(writes)
+            return
+        if not writes:
+            return
+        # The journal first: a copy stopped between the two is undone all the same.
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hset(journal.CREATED, mapping={new: old for old, new, *_ in writes})
+        for new, dump, ttl in saved:
+            pipe.hset(journal.OVERWRITTEN, new, dump)
+            pipe.hset(journal.OVERWRITTEN_TTL, new, ttl)
+        pipe.execute()
+        pipe = self.client.pipeline(transaction=False)
+        for old, new, kind, ttl, value, exists in writes:
+            replace = exists and self.overwrite
+            if kind == b"string":
+                pipe.set(new, value, px=ttl if ttl > 0 else None, nx=not replace)
+            elif kind == b"hash":
+                flat = [item for pair in value.items() for item in pair]
+                pipe.eval(CREATE_HASH, 1, new, ttl, 1 if replace else 0, *flat)
+            else:
+                pipe.restore(new, max(ttl, 0), value, replace=replace)
+        results = pipe.execute(raise_on_error=False)
+        lost = []
+        for (old, new, *_), result in zip(writes, results):
+            if isinstance(result, Exception) or not result:
+                lost.append(new)
+                self.tally.conflicts += 1
+                reason = _first_line(result) if isinstance(result, Exception) else "appeared while the copy ran"
+                self.say(f"conflict: {_name(new)} (for {_name(old)}): {reason}: left as it is")
+            else:
+                self.tally.copied += 1
+        if lost:
+            self.client.hdel(journal.CREATED, *lost)
+
+    def _translate(self, kind: bytes, value: Any) -> Any:
+        if kind == b"string":
+            return self.fields.document(value)
+        if kind == b"hash":
+            return self.fields.hash(value)
+        return value  # a DUMP payload: no field names to change
+
+    # -- queues --------------------------------------------------------------
+
+    def _move(self, old: bytes, new: bytes, ttl: int) -> None:
+        """Move every item of list `old` onto the right end of `new`, each exactly once."""
+        if self.dry_run:
+            self.tally.lists += 1
+            self.tally.items += self.client.llen(old)
+            return
+        created = not self.client.exists(new)
+        self.client.hsetnx(journal.MOVED, old, new)
+        self.client.hsetnx(journal.MOVED_INFO, old, json.dumps({"created": created, "ttl": ttl}))
+        moved = 0
+        if not self.cluster:
+            while True:
+                step = self.client.eval(MOVE, 3, old, new, journal.MOVED_COUNT, self.batch, old)
+                moved += step
+                if step < self.batch or self.stop():
+                    break
+        else:
+            moved = self._move_in_cluster(old, new)
+        if created and ttl > 0 and moved:
+            self.client.pexpire(new, ttl)
+        self.tally.lists += 1
+        self.tally.items += moved
+
+    def _move_in_cluster(self, old: bytes, new: bytes) -> int:
+        """In a cluster the journal lives in another slot: LMOVE where both lists share a slot; else
+        through a staging list in the old list's slot, so an item is never only in this process."""
+        client = self.client
+        moved = 0
+        if client.keyslot(old) == client.keyslot(new):
+            while not self.stop():
+                pipe = client.pipeline(transaction=False)
+                for _ in range(self.batch):
+                    pipe.lmove(old, new, "LEFT", "RIGHT")
+                step = sum(1 for item in pipe.execute() if item is not None)
+                if step:
+                    client.hincrby(journal.MOVED_COUNT, old, step)
+                moved += step
+                if step < self.batch:
+                    break
+            return moved
+        staging = staging_key(old)
+        left = client.lrange(staging, 0, -1)
+        if left:
+            self.say(f"{_name(old)}: {len(left)} item(s) were in flight when an earlier copy stopped: pushed to "
+                     f"{_name(new)} now (one may be there twice if the stop came after its push)")
+        while not self.stop():
+            item = left.pop(0) if left else client.lmove(old, staging, "LEFT", "RIGHT")
+            if item is None:
+                break
+            client.rpush(new, item)
+            client.lpop(staging)
+            client.hincrby(journal.MOVED_COUNT, old, 1)
+            moved += 1
+        return moved
+
+
+def staging_key(old: bytes) -> bytes:
+    """A list in the same cluster slot as `old`."""
+    start = old.find(b"{")
+    if start >= 0 and old.find(b"}", start + 1) > start + 1:
+        return old + b":termshift-moving"
+    return b"{" + old + b"}:termshift-moving"
+
+
+def _fetch(pipe: Any, kind: bytes, key: bytes) -> None:
+    if kind == b"string":
+        pipe.get(key)
+    elif kind == b"hash":
+        pipe.hgetall(key)
+    else:
+        pipe.dump(key)
+
+
+def _same(kind: bytes, stored: Any, translated: Any) -> bool:
+    if kind == b"hash":
+        return dict(stored or {}) == translated
+    return stored == translated
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip() or type(error).__name__).splitlines()[0]

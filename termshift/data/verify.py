@@ -1,0 +1,158 @@
+"""Every old key against its new one: same type, same TTL, same value once translated.
+
+Each value is reduced to a checksum of a canonical form for its type (a
+hash's fields sorted, a set's members sorted, a sorted set's members with
+their scores in order, a stream's entries with their ids), the old value
+translated first, so what is compared is what the new code will read. A
+list was moved, not copied: an old list that still holds items is named.
+
+`drop-old` deletes old keys through the same check, batch by batch, so a
+key that changed after the verify is never deleted unchecked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from .copy import VALUE_TYPES, _name
+from .patterns import KeyMap
+from .scan import Pair, pairs
+from .translate import FieldClash, Fields, NotJson
+
+TTL_SLACK_MS = 2000  # the old TTL is read a moment before the new key is written
+
+
+@dataclass
+class Checked:
+    matched: int = 0
+    mismatched: int = 0
+    vanished: int = 0
+
+
+def _fetch(pipe: Any, kind: bytes, key: bytes) -> None:
+    if kind == b"string":
+        pipe.get(key)
+    elif kind == b"hash":
+        pipe.hgetall(key)
+    elif kind == b"set":
+        pipe.smembers(key)
+    elif kind == b"zset":
+        pipe.zrange(key, 0, -1, withscores=True)
+    elif kind == b"stream":
+        pipe.xrange(key, "-", "+")
+    elif kind == b"list":
+        pipe.llen(key)
+    else:
+        pipe.dump(key)
+
+
+def checksum(kind: bytes, value: Any) -> str:
+    """A digest of the value's canonical form for its type."""
+    digest = hashlib.blake2b(kind, digest_size=16)
+    if kind == b"hash":
+        items: Iterable = sorted(value.items())
+    elif kind == b"set":
+        items = sorted(value)
+    elif kind == b"zset":
+        items = [(member, repr(float(score))) for member, score in value]
+    elif kind == b"stream":
+        items = [(entry_id, sorted(fields.items())) for entry_id, fields in value]
+    else:
+        items = [value]
+    for item in items:
+        digest.update(repr(item).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def check(client: Any, fields: Fields, chunk: list[Pair]) -> list[tuple[bytes, bytes, str | None]]:
+    """(old, new, what is wrong or None) for each pair; "vanished" when the old key is gone."""
+    chunk = list(dict.fromkeys(chunk))
+    pipe = client.pipeline(transaction=False)
+    for old, new in chunk:
+        pipe.type(old)
+        pipe.type(new)
+        pipe.pttl(old)
+        pipe.pttl(new)
+    state = pipe.execute()
+    pipe = client.pipeline(transaction=False)
+    fetching = []
+    for index, (old, new) in enumerate(chunk):
+        old_kind, new_kind = state[4 * index], state[4 * index + 1]
+        if old_kind in VALUE_TYPES and old_kind == new_kind and old_kind != b"list":
+            _fetch(pipe, old_kind, old)
+            _fetch(pipe, new_kind, new)
+            fetching.append(index)
+        elif old_kind == b"list":
+            pipe.llen(old)
+            fetching.append(index)
+    values = iter(pipe.execute(raise_on_error=False))
+    fetched = {}
+    for index in fetching:
+        kind = state[4 * index]
+        fetched[index] = (next(values),) if kind == b"list" else (next(values), next(values))
+    out: list[tuple[bytes, bytes, str | None]] = []
+    for index, (old, new) in enumerate(chunk):
+        old_kind, new_kind, old_ttl, new_ttl = state[4 * index: 4 * index + 4]
+        out.append((old, new, _problem(fields, old_kind, new_kind, old_ttl, new_ttl, fetched.get(index))))
+    return out
+
+
+def _problem(fields: Fields, old_kind: bytes, new_kind: bytes, old_ttl: int, new_ttl: int,
+             values: tuple | None) -> str | None:
+    if old_kind == b"none":
+        return "vanished"
+    if old_kind == b"list":
+        length = values[0] if values else 0
+        return f"{length} item(s) still in the old list (run `termshift data copy` again)"
+    if new_kind == b"none":
+        return "missing: not copied"
+    if old_kind != new_kind:
+        return f"type differs: {_name(old_kind)} -> {_name(new_kind)}"
+    if old_kind not in VALUE_TYPES:
+        return f"a {_name(old_kind)}: termshift can't compare it"
+    old_value, new_value = values
+    if isinstance(old_value, Exception) or isinstance(new_value, Exception):
+        return f"can't be read: {old_value if isinstance(old_value, Exception) else new_value}"
+    try:
+        if old_kind == b"string":
+            old_value = fields.document(old_value)
+        elif old_kind == b"hash":
+            old_value = fields.hash(old_value)
+    except (NotJson, FieldClash) as error:
+        return f"the old value can't be translated: {error}"
+    if checksum(old_kind, old_value) != checksum(new_kind, new_value):
+        return "value differs"
+    if (old_ttl > 0) != (new_ttl > 0):
+        return f"TTL differs: {_ttl(old_ttl)} -> {_ttl(new_ttl)}"
+    if old_ttl > 0 and abs(old_ttl - new_ttl) > TTL_SLACK_MS:
+        return f"TTL differs: {_ttl(old_ttl)} -> {_ttl(new_ttl)}"
+    return None
+
+
+def _ttl(ms: int) -> str:
+    return "none" if ms < 0 else f"{ms} ms"
+
+
+def verify(client: Any, keymap: KeyMap, fields: Fields, *, batch: int = 1000,
+           say: Callable[[str], None] = print, advance: Callable[[int], None] = lambda n: None,
+           matched: Callable[[list[Pair]], None] | None = None) -> Checked:
+    """Check every old key; name each mismatch. `matched`, if given, gets each batch's matching pairs."""
+    result = Checked()
+    for chunk in pairs(client, keymap, batch=batch):
+        good: list[Pair] = []
+        for old, new, problem in check(client, fields, chunk):
+            if problem is None:
+                result.matched += 1
+                good.append((old, new))
+            elif problem == "vanished":
+                result.vanished += 1
+            else:
+                result.mismatched += 1
+                say(f"mismatch: {_name(old)} -> {_name(new)}: {problem}")
+        if matched is not None and good:
+            matched(good)
+        advance(len(chunk))
+    return result
