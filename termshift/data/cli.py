@@ -58,9 +58,9 @@ def data() -> None:
 
 
 @contextmanager
-def _session(options: dict, *, need_server: bool = True) -> Iterator[tuple[Any, Any, Any]]:
+def _session(options: dict, *, need_server: bool = True, need_plan: bool = True) -> Iterator[tuple[Any, Any, Any]]:
     """(plan, client or None, field renames); every failure a one-line error, exit 2."""
-    from .plan import from_code, from_report
+    from .plan import DataPlan, from_code, from_report
     from .translate import Fields
 
     url = options["redis_url"]
@@ -70,8 +70,12 @@ def _session(options: dict, *, need_server: bool = True) -> Iterator[tuple[Any, 
 
             redis_module()  # before the analysis: a missing redis-py is said at once
             url = url_or_env(url)
-        the_plan = from_report(options["report_file"]) if options["report_file"] else \
-            from_code(options["project"], options["config_file"])
+        if not need_plan:
+            the_plan = DataPlan([], {}, "")
+        elif options["report_file"]:
+            the_plan = from_report(options["report_file"])
+        else:
+            the_plan = from_code(options["project"], options["config_file"])
         if not (need_server or url):
             yield the_plan, None, Fields(the_plan.fields)
             return
@@ -169,12 +173,15 @@ def verify_command(**options) -> None:
 @data.command("rollback")
 @_options
 def rollback_command(**options) -> None:
-    """Remove exactly what copy created (restoring what --overwrite replaced), and move list items back."""
+    """Remove exactly what copy created (restoring what --overwrite replaced), and move list items back.
+
+    Reads only the journal copy keeps in Redis: the code isn't analysed.
+    """
     from . import progress
     from .connect import is_cluster
     from .journal import RollbackRefused, rollback
 
-    with _session(options) as (the_plan, client, _):
+    with _session(options, need_plan=False) as (_, client, __):
         try:
             with progress.keys("rolling back") as advance:
                 removed, restored, items = rollback(client, cluster=is_cluster(client), batch=options["batch_size"],
