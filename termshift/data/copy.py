@@ -201,7 +201,7 @@ class Copier:
                 pipe.set(new, value, px=ttl if ttl > 0 else None, nx=not replace)
             elif kind == b"hash":
                 flat = [item for pair in value.items() for item in pair]
-                pipe.eval(CREATE_HASH, 1, new, ttl, 1 if replace else 0, *flat)
+                pipe.execute_command("EVAL", CREATE_HASH, 1, new, ttl, 1 if replace else 0, *flat)
             else:
                 pipe.restore(new, max(ttl, 0), value, replace=replace)
         results = pipe.execute(raise_on_error=False)
