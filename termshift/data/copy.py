@@ -122,13 +122,13 @@ class Copier:
             pipe.hexists(journal.CREATED, new)
         state = pipe.execute()
         todo: list[tuple[bytes, bytes, bytes, int, bool]] = []  # old, new, type, ttl, new exists
-        queues: list[tuple[bytes, bytes, int]] = []
+        queues: list[tuple[bytes, bytes, int, bool]] = []
         for index, (old, new) in enumerate(chunk):
             kind, ttl, exists, ours = state[4 * index: 4 * index + 4]
             if kind == b"none":
                 self._vanished(old)
             elif kind == b"list":
-                queues.append((old, new, ttl))
+                queues.append((old, new, ttl, bool(exists)))
             elif kind not in VALUE_TYPES:
                 self.tally.skipped += 1
                 self.say(f"skipped {_name(old)}: a {_name(kind)} (a module type termshift can't copy)")
@@ -138,8 +138,8 @@ class Copier:
                 todo.append((old, new, kind, ttl, bool(exists)))
         if todo:
             self._copy(todo)
-        for old, new, ttl in queues:
-            self._move(old, new, ttl)
+        if queues:
+            self._move_all(queues)
 
     def _vanished(self, old: bytes) -> None:
         self.tally.vanished += 1
@@ -226,24 +226,44 @@ class Copier:
 
     # -- queues --------------------------------------------------------------
 
-    def _move(self, old: bytes, new: bytes, ttl: int) -> None:
-        """Move every item of list `old` onto the right end of `new`, each exactly once."""
+    def _move_all(self, queues: list[tuple[bytes, bytes, int, bool]]) -> None:
+        """Move every item of each old list onto the right end of its new list, each exactly once."""
         if self.dry_run:
-            self.tally.lists += 1
-            self.tally.items += self.client.llen(old)
+            pipe = self.client.pipeline(transaction=False)
+            for old, *_ in queues:
+                pipe.llen(old)
+            self.tally.lists += len(queues)
+            self.tally.items += sum(pipe.execute())
             return
-        created = not self.client.exists(new)
-        self.client.hsetnx(journal.MOVED, old, new)
-        self.client.hsetnx(journal.MOVED_INFO, old, json.dumps({"created": created, "ttl": ttl}))
-        moved = 0
-        if not self.cluster:
-            while True:
+        if self.cluster:
+            for old, new, ttl, exists in queues:
+                self._move(old, new, ttl, not exists)
+            return
+        # One round trip for a batch of short lists; a long one goes on, a script call per batch of items.
+        pipe = self.client.pipeline(transaction=False)
+        for old, new, ttl, exists in queues:
+            pipe.hsetnx(journal.MOVED, old, new)
+            pipe.hsetnx(journal.MOVED_INFO, old, json.dumps({"created": not exists, "ttl": ttl}))
+            pipe.eval(MOVE, 3, old, new, journal.MOVED_COUNT, self.batch, old)
+        results = pipe.execute()
+        pipe = self.client.pipeline(transaction=False)
+        for index, (old, new, ttl, exists) in enumerate(queues):
+            moved = results[3 * index + 2]
+            while moved and moved % self.batch == 0 and not self.stop():
                 step = self.client.eval(MOVE, 3, old, new, journal.MOVED_COUNT, self.batch, old)
                 moved += step
-                if step < self.batch or self.stop():
+                if step < self.batch:
                     break
-        else:
-            moved = self._move_in_cluster(old, new)
+            if not exists and ttl > 0 and moved:
+                pipe.pexpire(new, ttl)
+            self.tally.lists += 1
+            self.tally.items += moved
+        pipe.execute()
+
+    def _move(self, old: bytes, new: bytes, ttl: int, created: bool) -> None:
+        self.client.hsetnx(journal.MOVED, old, new)
+        self.client.hsetnx(journal.MOVED_INFO, old, json.dumps({"created": created, "ttl": ttl}))
+        moved = self._move_in_cluster(old, new)
         if created and ttl > 0 and moved:
             self.client.pexpire(new, ttl)
         self.tally.lists += 1

@@ -81,23 +81,51 @@ def rollback(client: Any, *, cluster: bool, batch: int = 1000, advance: Callable
         if not cursor:
             break
     items = 0
-    for old, new in client.hgetall(MOVED).items():
-        count = int(client.hget(MOVED_COUNT, old) or 0)
-        info = json.loads(client.hget(MOVED_INFO, old) or b"{}")
-        back = _move_back(client, new, old, count, cluster=cluster)
-        items += back
+    cursor = 0
+    while True:
+        cursor, entries = client.hscan(MOVED, cursor, count=batch)
+        if entries:
+            items += _lists_back(client, list(entries.items()), cluster=cluster, say=say)
+            advance(len(entries))
+        if not cursor:
+            break
+    client.delete(*ALL)
+    return removed, restored, items
+
+
+def _lists_back(client: Any, entries: list[tuple[bytes, bytes]], *, cluster: bool,
+                say: Callable[[str], None]) -> int:
+    """Move the items of a batch of moved lists back: one round trip for short lists."""
+    pipe = client.pipeline(transaction=False)
+    for old, _ in entries:
+        pipe.hget(MOVED_COUNT, old)
+        pipe.hget(MOVED_INFO, old)
+    found = pipe.execute()
+    counts = [int(found[2 * index] or 0) for index in range(len(entries))]
+    infos = [json.loads(found[2 * index + 1] or b"{}") for index in range(len(entries))]
+    if cluster:
+        backs = [_move_back(client, new, old, count, cluster=True) for (old, new), count in zip(entries, counts)]
+    else:
+        pipe = client.pipeline(transaction=False)
+        for (old, new), count in zip(entries, counts):
+            pipe.eval(MOVE_BACK, 3, new, old, MOVED_COUNT, min(count, 1000), old)
+        backs = pipe.execute()
+        for index, ((old, new), count) in enumerate(zip(entries, counts)):
+            if backs[index] == 1000 and count > 1000:
+                backs[index] += _move_back(client, new, old, count - 1000, cluster=False)
+    pipe = client.pipeline(transaction=False)
+    for (old, new), count, info, back in zip(entries, counts, infos, backs):
         if back < count:
             say(f"rollback: {new.decode(errors='replace')} held {back} of the {count} items moved from "
                 f"{old.decode(errors='replace')} (the rest were taken off the queue since): moved back {back}")
         ttl = int(info.get("ttl", -1))
         if ttl > 0 and back:
-            client.pexpire(old, ttl)
-        client.hdel(MOVED, old)
-        client.hdel(MOVED_INFO, old)
-        client.hdel(MOVED_COUNT, old)
-        advance(1)
-    client.delete(*ALL)
-    return removed, restored, items
+            pipe.pexpire(old, ttl)
+        pipe.hdel(MOVED, old)
+        pipe.hdel(MOVED_INFO, old)
+        pipe.hdel(MOVED_COUNT, old)
+    pipe.execute()
+    return sum(backs)
 
 
 def _move_back(client: Any, new: bytes, old: bytes, count: int, *, cluster: bool) -> int:
