@@ -105,3 +105,8 @@ def test_clashes_are_refused():
     with pytest.raises(FieldClash):
         FIELDS.hash({b"job_id": b"1", b"step_id": b"2"})
     assert FIELDS.hash({b"job_id": b"job-1", b"owner": b"x"}) == {b"step_id": b"job-1", b"owner": b"x"}
+
+
+def test_a_document_already_in_the_new_vocabulary_is_no_clash():
+    value = b'{"step_id": 1, "x": ["job_id"]}'
+    assert FIELDS.document(value) == value

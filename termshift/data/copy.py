@@ -1,8 +1,9 @@
 """Copy each old key to its new name, values translated, TTLs kept; move queues item by item.
 
-A batch is three pipelined round trips: read (type, TTL, does the new key
-exist, did we create it), fetch (the values), write (journal first, then the
-keys). Every write refuses to replace a key that appeared meanwhile (SET NX,
+On a single server a batch is two script calls: one reads (type, TTL, does
+the new key exist, did we create it, the value), one writes the keys together
+with their journal entries. In a cluster, where a batch spans slots, it is
+pipelined round trips instead, the journal written before the keys. Every write refuses to replace a key that appeared meanwhile (SET NX,
 RESTORE without REPLACE, a script that checks EXISTS), so nothing someone
 else wrote is overwritten without `--overwrite`, and nothing is written twice.
 
@@ -48,6 +49,72 @@ for i = 1, tonumber(ARGV[1]) do
 end
 if moved > 0 then redis.call('HINCRBY', KEYS[3], ARGV[2], moved) end
 return moved
+"""
+
+# KEYS[1] the journal's `created`, then old, new, old, new, ... One row per pair:
+# {type, PTTL, new exists, in the journal, value, new type, new value, new DUMP, new PTTL}.
+READ = """
+local out = {}
+for i = 2, #KEYS, 2 do
+  local old, new = KEYS[i], KEYS[i + 1]
+  local kind = redis.call('TYPE', old)['ok']
+  local ttl = redis.call('PTTL', old)
+  local exists = redis.call('EXISTS', new)
+  local ours = redis.call('HEXISTS', KEYS[1], new)
+  local value, new_kind, new_value, new_dump, new_ttl = false, false, false, false, false
+  local function fetch(key, as)
+    if as == 'string' then return redis.call('GET', key) end
+    if as == 'hash' then return redis.call('HGETALL', key) end
+    return redis.call('DUMP', key)
+  end
+  if ours == 0 and kind ~= 'none' and kind ~= 'list' then
+    value = fetch(old, kind)
+    if exists == 1 then
+      new_kind = redis.call('TYPE', new)['ok']
+      new_value = fetch(new, kind)
+      new_dump = redis.call('DUMP', new)
+      new_ttl = redis.call('PTTL', new)
+    end
+  end
+  if exists == 1 and ours == 0 then
+    out[#out + 1] = {kind, ttl, exists, ours, value, new_kind, new_value, new_dump, new_ttl}
+  elseif value then
+    out[#out + 1] = {kind, ttl, exists, ours, value}
+  else
+    out[#out + 1] = {kind, ttl, exists, ours}
+  end
+end
+return out
+"""
+
+# KEYS[1] the journal's `created`, then the new keys; ARGV per key: type, PTTL, replace (1/0),
+# old key, n, then n values (the string, the DUMP, or field, value, ...). Each key and its journal
+# entry are written together; a key that exists (and may not be replaced) is left: 0.
+WRITE = """
+local out = {}
+local a = 1
+for i = 2, #KEYS do
+  local key = KEYS[i]
+  local kind, ttl, replace, old, n = ARGV[a], tonumber(ARGV[a + 1]), ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
+  local first = a + 5
+  a = first + n
+  if replace == '0' and redis.call('EXISTS', key) == 1 then
+    out[#out + 1] = 0
+  else
+    if kind == 'string' then
+      if ttl > 0 then redis.call('SET', key, ARGV[first], 'PX', ttl) else redis.call('SET', key, ARGV[first]) end
+    elseif kind == 'hash' then
+      redis.call('DEL', key)
+      for j = first, first + n - 1, 2 do redis.call('HSET', key, ARGV[j], ARGV[j + 1]) end
+      if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+    else
+      redis.call('RESTORE', key, math.max(ttl, 0), ARGV[first], 'REPLACE')
+    end
+    redis.call('HSET', KEYS[1], key, old)
+    out[#out + 1] = 1
+  end
+end
+return out
 """
 
 VALUE_TYPES = (b"string", b"hash", b"list", b"set", b"zset", b"stream")
@@ -114,17 +181,12 @@ class Copier:
 
     def _batch(self, chunk: list[Pair]) -> None:
         chunk = list(dict.fromkeys(chunk))
-        pipe = self.client.pipeline(transaction=False)
-        for old, new in chunk:
-            pipe.type(old)
-            pipe.pttl(old)
-            pipe.exists(new)
-            pipe.hexists(journal.CREATED, new)
-        state = pipe.execute()
-        todo: list[tuple[bytes, bytes, bytes, int, bool]] = []  # old, new, type, ttl, new exists
+        states = self._read_pipelined(chunk) if self.cluster else self._read_scripted(chunk)
+        writes: list[tuple[bytes, bytes, bytes, int, Any, bool]] = []  # old, new, type, TTL, value, replace
+        saved: list[tuple[bytes, bytes, int]] = []  # new key, DUMP, TTL: values --overwrite replaces
         queues: list[tuple[bytes, bytes, int, bool]] = []
-        for index, (old, new) in enumerate(chunk):
-            kind, ttl, exists, ours = state[4 * index: 4 * index + 4]
+        for (old, new), state in zip(chunk, states):
+            kind, ttl, exists, ours, value, new_kind, new_value, new_dump, new_ttl = state
             if kind == b"none":
                 self._vanished(old)
             elif kind == b"list":
@@ -134,10 +196,42 @@ class Copier:
                 self.say(f"skipped {_name(old)}: a {_name(kind)} (a module type termshift can't copy)")
             elif ours:
                 self.tally.resumed += 1
+            elif value is None or value == {} or isinstance(value, Exception):
+                self._vanished(old)
             else:
-                todo.append((old, new, kind, ttl, bool(exists)))
-        if todo:
-            self._copy(todo)
+                try:
+                    translated = self._translate(kind, value)
+                except (NotJson, FieldClash) as error:
+                    self.tally.skipped += 1
+                    self.say(f"skipped {_name(old)}: {error}: left for you to move")
+                    continue
+                if exists:
+                    if new_kind == kind and _same(kind, new_value, translated):
+                        self.tally.in_place += 1
+                        continue
+                    if not self.overwrite:
+                        self.tally.conflicts += 1
+                        self.say(f"conflict: {_name(new)} (for {_name(old)}) already exists with another value: "
+                                 "left as it is (--overwrite replaces it)")
+                        continue
+                    if new_dump is not None:
+                        saved.append((new, new_dump, new_ttl))
+                writes.append((old, new, kind, ttl, translated, bool(exists)))
+        if self.dry_run:
+            self.tally.copied += len(writes)
+        elif writes:
+            results = self._write_pipelined(writes, saved) if self.cluster else self._write_scripted(writes, saved)
+            lost = []
+            for (old, new, *_), result in zip(writes, results):
+                if isinstance(result, Exception) or not result:
+                    lost.append(new)
+                    self.tally.conflicts += 1
+                    reason = _first_line(result) if isinstance(result, Exception) else "appeared while the copy ran"
+                    self.say(f"conflict: {_name(new)} (for {_name(old)}): {reason}: left as it is")
+                else:
+                    self.tally.copied += 1
+            if lost:
+                self.client.hdel(journal.CREATED, *lost)
         if queues:
             self._move_all(queues)
 
@@ -145,55 +239,67 @@ class Copier:
         self.tally.vanished += 1
         self.say(f"skipped {_name(old)}: deleted while the copy ran (nothing to copy)")
 
-    def _copy(self, todo: list[tuple[bytes, bytes, bytes, int, bool]]) -> None:
+    # Per pair: (type, TTL, new key exists, created by us, value, and for an existing new key
+    # not ours: its type, value, DUMP and TTL). A value is a GET, an HGETALL or a DUMP.
+
+    def _read_scripted(self, chunk: list[Pair]) -> list[tuple]:
+        """A single server: one script call reads the whole batch."""
+        keys = [journal.CREATED] + [key for pair in chunk for key in pair]
+        out = []
+        for row in self.client.eval(READ, len(keys), *keys):
+            kind, ttl, exists, ours, value, new_kind, new_value, new_dump, new_ttl = (row + [None] * 5)[:9]
+            if kind == b"hash" and isinstance(value, list):
+                value = dict(zip(value[::2], value[1::2]))
+            if new_kind == b"hash" and isinstance(new_value, list):
+                new_value = dict(zip(new_value[::2], new_value[1::2]))
+            out.append((kind, ttl, exists, ours, value, new_kind, new_value, new_dump, new_ttl))
+        return out
+
+    def _read_pipelined(self, chunk: list[Pair]) -> list[tuple]:
+        """A cluster: keys of one batch live in many slots, so two pipelined round trips."""
         pipe = self.client.pipeline(transaction=False)
-        for old, new, kind, _, exists in todo:
-            _fetch(pipe, kind, old)
-            if exists:
-                pipe.type(new)
-                _fetch(pipe, kind, new)
-                pipe.dump(new)
-                pipe.pttl(new)
+        for old, new in chunk:
+            pipe.type(old)
+            pipe.pttl(old)
+            pipe.exists(new)
+            pipe.hexists(journal.CREATED, new)
+        state = pipe.execute()
+        pipe = self.client.pipeline(transaction=False)
+        for index, (old, new) in enumerate(chunk):
+            kind, _, exists, ours = state[4 * index: 4 * index + 4]
+            if kind in VALUE_TYPES and kind != b"list" and not ours:
+                _fetch(pipe, kind, old)
+                if exists:
+                    pipe.type(new)
+                    _fetch(pipe, kind, new)
+                    pipe.dump(new)
+                    pipe.pttl(new)
         fetched = iter(pipe.execute(raise_on_error=False))
-        writes: list[tuple[bytes, bytes, bytes, int, Any, bool]] = []
-        saved: list[tuple[bytes, bytes, int]] = []  # new key, DUMP, TTL: values --overwrite replaces
-        for old, new, kind, ttl, exists in todo:
-            value = next(fetched)
-            if exists:
-                new_kind, new_value, new_dump, new_ttl = next(fetched), next(fetched), next(fetched), next(fetched)
-            if value is None or value == {} or isinstance(value, Exception):
-                self._vanished(old)
-                continue
-            try:
-                translated = self._translate(kind, value)
-            except (NotJson, FieldClash) as error:
-                self.tally.skipped += 1
-                self.say(f"skipped {_name(old)}: {error}: left for you to move")
-                continue
-            if exists:
-                if new_kind == kind and _same(kind, new_value, translated):
-                    self.tally.in_place += 1
-                    continue
-                if not self.overwrite:
-                    self.tally.conflicts += 1
-                    self.say(f"conflict: {_name(new)} (for {_name(old)}) already exists with another value: "
-                             "left as it is (--overwrite replaces it)")
-                    continue
-                if new_dump is not None:
-                    saved.append((new, new_dump, new_ttl))
-            writes.append((old, new, kind, ttl, translated, exists))
-        if self.dry_run:
-            self.tally.copied += len(writes)
-            return
-        if not writes:
-            return
-        # The journal first: a copy stopped between the two is undone all the same.
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hset(journal.CREATED, mapping={new: old for old, new, *_ in writes})
-        for new, dump, ttl in saved:
-            pipe.hset(journal.OVERWRITTEN, new, dump)
-            pipe.hset(journal.OVERWRITTEN_TTL, new, ttl)
-        pipe.execute()
+        out = []
+        for index, (old, new) in enumerate(chunk):
+            kind, ttl, exists, ours = state[4 * index: 4 * index + 4]
+            value = new_kind = new_value = new_dump = new_ttl = None
+            if kind in VALUE_TYPES and kind != b"list" and not ours:
+                value = next(fetched)
+                if exists:
+                    new_kind, new_value, new_dump, new_ttl = next(fetched), next(fetched), next(fetched), next(fetched)
+            out.append((kind, ttl, exists, ours, value, new_kind, new_value, new_dump, new_ttl))
+        return out
+
+    def _write_scripted(self, writes: list, saved: list) -> list:
+        """A single server: one script call writes the batch and its journal entries together."""
+        self._save_overwritten(saved)
+        keys = [journal.CREATED] + [new for _, new, *_ in writes]
+        args: list[Any] = []
+        for old, new, kind, ttl, value, exists in writes:
+            values = [item for pair in value.items() for item in pair] if kind == b"hash" else [value]
+            args += [kind, ttl, 1 if exists and self.overwrite else 0, old, len(values), *values]
+        return self.client.eval(WRITE, len(keys), *keys, *args)
+
+    def _write_pipelined(self, writes: list, saved: list) -> list:
+        """A cluster: the journal first (a copy stopped between the two is undone all the same), then the keys."""
+        self._save_overwritten(saved)
+        self.client.hset(journal.CREATED, mapping={new: old for old, new, *_ in writes})
         pipe = self.client.pipeline(transaction=False)
         for old, new, kind, ttl, value, exists in writes:
             replace = exists and self.overwrite
@@ -204,18 +310,15 @@ class Copier:
                 pipe.execute_command("EVAL", CREATE_HASH, 1, new, ttl, 1 if replace else 0, *flat)
             else:
                 pipe.restore(new, max(ttl, 0), value, replace=replace)
-        results = pipe.execute(raise_on_error=False)
-        lost = []
-        for (old, new, *_), result in zip(writes, results):
-            if isinstance(result, Exception) or not result:
-                lost.append(new)
-                self.tally.conflicts += 1
-                reason = _first_line(result) if isinstance(result, Exception) else "appeared while the copy ran"
-                self.say(f"conflict: {_name(new)} (for {_name(old)}): {reason}: left as it is")
-            else:
-                self.tally.copied += 1
-        if lost:
-            self.client.hdel(journal.CREATED, *lost)
+        return pipe.execute(raise_on_error=False)
+
+    def _save_overwritten(self, saved: list[tuple[bytes, bytes, int]]) -> None:
+        if saved:
+            pipe = self.client.pipeline(transaction=False)
+            for new, dump, ttl in saved:
+                pipe.hset(journal.OVERWRITTEN, new, dump)
+                pipe.hset(journal.OVERWRITTEN_TTL, new, ttl)
+            pipe.execute()
 
     def _translate(self, kind: bytes, value: Any) -> Any:
         if kind == b"string":

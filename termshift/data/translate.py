@@ -15,8 +15,13 @@ import json
 import re
 from typing import Mapping
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
 _SPACE = b" \t\r\n"
+
+
+def _keys(tokens) -> "re.Pattern[bytes]":
+    """Any of these JSON strings as an object key."""
+    alternatives = b"|".join(re.escape(token) for token in sorted(tokens, key=len, reverse=True))
+    return re.compile(rb"(?<!\\)(" + (alternatives or b"(?!)") + rb")(?=[ \t\r\n]*:)")
 
 
 class NotJson(ValueError):
@@ -35,6 +40,8 @@ class Fields:
         self.raw = {old.encode(): new.encode() for old, new in names.items()}
         self._json = {json.dumps(old).encode(): json.dumps(new).encode() for old, new in names.items()}
         self._needles = tuple(self._json)
+        self._old_keys = _keys(self._json)
+        self._new_keys = _keys(self._json.values()) if names else re.compile(rb"(?!)")
 
     def __bool__(self) -> bool:
         return bool(self.names)
@@ -53,26 +60,12 @@ class Fields:
             json.loads(value)
         except (ValueError, UnicodeDecodeError) as error:
             raise NotJson(f"not a JSON document ({str(error).split(':')[0]})") from None
-        out, last = [], 0
-        renamed: set[bytes] = set()
-        present: set[bytes] = set()
-        for match in _JSON_STRING.finditer(value):
-            after = match.end()
-            while after < len(value) and value[after] in _SPACE:
-                after += 1
-            if after >= len(value) or value[after] != 0x3A:  # ':': only object keys are field names
-                continue
-            token = match.group()
-            present.add(token)
-            new = self._json.get(token)
-            if new is not None:
-                renamed.add(new)
-                out += [value[last:match.start()], new]
-                last = match.end()
-        if renamed & present:
+        # In a valid document a quote that no backslash precedes starts or ends a string, and a string
+        # followed by a colon is an object key: so this finds the keys, never text inside a value.
+        translated = self._old_keys.sub(lambda match: self._json[match.group(1)], value)
+        if translated is not value and translated != value and self._new_keys.search(value):
             raise FieldClash("has both an old and a new field name")
-        out.append(value[last:])
-        return b"".join(out)
+        return translated
 
     def hash(self, fields: Mapping[bytes, bytes]) -> dict[bytes, bytes]:
         """A hash's fields renamed (values as they are)."""
@@ -81,5 +74,3 @@ class Fields:
             raise FieldClash("has both an old and a new field name")
         return out
 
-    def hash_changes(self, fields: Mapping[bytes, bytes]) -> bool:
-        return any(name in self.raw for name in fields)

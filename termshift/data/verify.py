@@ -16,12 +16,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from .connect import is_cluster
 from .copy import VALUE_TYPES, _name
 from .patterns import KeyMap
 from .scan import Pair, pairs
 from .translate import FieldClash, Fields, NotJson
 
-TTL_SLACK_MS = 2000  # the old TTL is read a moment before the new key is written
+TTL_SLACK_MS = 2000
+SAME = ("same DUMP",)  # the server found the two DUMP payloads byte for byte equal  # the old TTL is read a moment before the new key is written
 
 
 @dataclass
@@ -67,16 +69,49 @@ def checksum(kind: bytes, value: Any) -> str:
     return digest.hexdigest()
 
 
+# KEYS: old, new, old, new, ... One row per pair: {old type, new type, old PTTL, new PTTL, then the two values
+# (strings, hashes), the old list's length, or whether the two DUMPs are byte for byte the same (1/0)}.
+READ = """
+local out = {}
+for i = 1, #KEYS, 2 do
+  local old, new = KEYS[i], KEYS[i + 1]
+  local kind, new_kind = redis.call('TYPE', old)['ok'], redis.call('TYPE', new)['ok']
+  local row = {kind, new_kind, redis.call('PTTL', old), redis.call('PTTL', new)}
+  if kind == 'list' then
+    row[5] = redis.call('LLEN', old)
+  elseif kind == new_kind and kind == 'string' then
+    row[5], row[6] = redis.call('GET', old), redis.call('GET', new)
+  elseif kind == new_kind and kind == 'hash' then
+    row[5], row[6] = redis.call('HGETALL', old), redis.call('HGETALL', new)
+  elseif kind == new_kind and kind ~= 'none' then
+    row[5] = (redis.call('DUMP', old) == redis.call('DUMP', new)) and 1 or 0
+  end
+  out[#out + 1] = row
+end
+return out
+"""
+
+
 def check(client: Any, fields: Fields, chunk: list[Pair]) -> list[tuple[bytes, bytes, str | None]]:
     """(old, new, what is wrong or None) for each pair; "vanished" when the old key is gone."""
     chunk = list(dict.fromkeys(chunk))
+    if not is_cluster(client):
+        return _check_scripted(client, fields, chunk)
+    return _check_pipelined(client, fields, chunk)
+
+
+def _check_pipelined(client: Any, fields: Fields, chunk: list[Pair]) -> list[tuple[bytes, bytes, str | None]]:
+    """A cluster (a batch spans slots): two pipelined round trips, every value compared in Python."""
     pipe = client.pipeline(transaction=False)
     for old, new in chunk:
         pipe.type(old)
         pipe.type(new)
         pipe.pttl(old)
         pipe.pttl(new)
-    state = pipe.execute()
+    return _compare_pipelined(client, fields, chunk, pipe.execute())
+
+
+def _compare_pipelined(client: Any, fields: Fields, chunk: list[Pair], state: list) -> list:
     pipe = client.pipeline(transaction=False)
     fetching = []
     for index, (old, new) in enumerate(chunk):
@@ -100,6 +135,35 @@ def check(client: Any, fields: Fields, chunk: list[Pair]) -> list[tuple[bytes, b
     return out
 
 
+def _check_scripted(client: Any, fields: Fields, chunk: list[Pair]) -> list[tuple[bytes, bytes, str | None]]:
+    """A single server: one script call reads the batch; a set, sorted set or stream whose DUMP
+    differs from its copy's (an encoding may differ) is compared by value after."""
+    rows = client.eval(READ, 2 * len(chunk), *[key for pair in chunk for key in pair])
+    out: list[tuple[bytes, bytes, str | None]] = []
+    differ: list[int] = []
+    for index, ((old, new), row) in enumerate(zip(chunk, rows)):
+        old_kind, new_kind, old_ttl, new_ttl = row[:4]
+        values: tuple | None = None
+        if old_kind == b"list":
+            values = (row[4],)
+        elif old_kind == new_kind and old_kind == b"string":
+            values = (row[4], row[5])
+        elif old_kind == new_kind and old_kind == b"hash":
+            values = tuple(dict(zip(value[::2], value[1::2])) for value in row[4:6])
+        elif old_kind == new_kind and old_kind in VALUE_TYPES:
+            if row[4] != 1:
+                differ.append(index)
+                out.append((old, new, None))
+                continue
+            values = SAME
+        out.append((old, new, _problem(fields, old_kind, new_kind, old_ttl, new_ttl, values)))
+    if differ:
+        again = _check_pipelined(client, fields, [chunk[index] for index in differ])
+        for index, result in zip(differ, again):
+            out[index] = result
+    return out
+
+
 def _problem(fields: Fields, old_kind: bytes, new_kind: bytes, old_ttl: int, new_ttl: int,
              values: tuple | None) -> str | None:
     if old_kind == b"none":
@@ -113,17 +177,22 @@ def _problem(fields: Fields, old_kind: bytes, new_kind: bytes, old_ttl: int, new
         return f"type differs: {_name(old_kind)} -> {_name(new_kind)}"
     if old_kind not in VALUE_TYPES:
         return f"a {_name(old_kind)}: termshift can't compare it"
-    old_value, new_value = values
+    if values is SAME:
+        old_value = new_value = None
+    else:
+        old_value, new_value = values
     if isinstance(old_value, Exception) or isinstance(new_value, Exception):
         return f"can't be read: {old_value if isinstance(old_value, Exception) else new_value}"
     try:
-        if old_kind == b"string":
+        if values is SAME:
+            pass
+        elif old_kind == b"string":
             old_value = fields.document(old_value)
         elif old_kind == b"hash":
             old_value = fields.hash(old_value)
     except (NotJson, FieldClash) as error:
         return f"the old value can't be translated: {error}"
-    if checksum(old_kind, old_value) != checksum(new_kind, new_value):
+    if values is not SAME and checksum(old_kind, old_value) != checksum(new_kind, new_value):
         return "value differs"
     if (old_ttl > 0) != (new_ttl > 0):
         return f"TTL differs: {_ttl(old_ttl)} -> {_ttl(new_ttl)}"
