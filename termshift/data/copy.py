@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -60,7 +61,8 @@ for i = 2, #KEYS, 2 do
   local kind = redis.call('TYPE', old)['ok']
   local ttl = redis.call('PTTL', old)
   local exists = redis.call('EXISTS', new)
-  local ours = redis.call('HEXISTS', KEYS[1], new)
+  local ours = 0
+  if exists == 1 then ours = redis.call('HEXISTS', KEYS[1], new) end
   local value, new_kind, new_value, new_dump, new_ttl = false, false, false, false, false
   local function fetch(key, as)
     if as == 'string' then return redis.call('GET', key) end
@@ -87,28 +89,30 @@ end
 return out
 """
 
-# KEYS[1] the journal's `created`, then the new keys; ARGV per key: type, PTTL, replace (1/0),
-# old key, n, then n values (the string, the DUMP, or field, value, ...). Each key and its journal
-# entry are written together; a key that exists (and may not be replaced) is left: 0.
+# KEYS[1] the journal's `created`, then the new keys; ARGV[1] one blob, per key: type (1 byte: s, h or
+# d for a DUMP), PTTL (8 bytes), replace (1 byte), the old key, n, then n values (the string, the DUMP, or
+# field, value, ...), each length-prefixed. One argument, not a dozen per key: encoding arguments is most
+# of a client's time. Each key and its journal entry are written together; a key that exists (and may not
+# be replaced) is left: 0.
 WRITE = """
-local out = {}
-local a = 1
+local blob, pos, out = ARGV[1], 1, {}
 for i = 2, #KEYS do
   local key = KEYS[i]
-  local kind, ttl, replace, old, n = ARGV[a], tonumber(ARGV[a + 1]), ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
-  local first = a + 5
-  a = first + n
-  if replace == '0' and redis.call('EXISTS', key) == 1 then
+  local kind, ttl, replace, old, n
+  kind, ttl, replace, old, n, pos = struct.unpack('>c1i8BI4c0I4', blob, pos)
+  local values = {}
+  for j = 1, n do values[j], pos = struct.unpack('>I4c0', blob, pos) end
+  if replace == 0 and redis.call('EXISTS', key) == 1 then
     out[#out + 1] = 0
   else
-    if kind == 'string' then
-      if ttl > 0 then redis.call('SET', key, ARGV[first], 'PX', ttl) else redis.call('SET', key, ARGV[first]) end
-    elseif kind == 'hash' then
+    if kind == 's' then
+      if ttl > 0 then redis.call('SET', key, values[1], 'PX', ttl) else redis.call('SET', key, values[1]) end
+    elseif kind == 'h' then
       redis.call('DEL', key)
-      for j = first, first + n - 1, 2 do redis.call('HSET', key, ARGV[j], ARGV[j + 1]) end
+      for j = 1, n, 2 do redis.call('HSET', key, values[j], values[j + 1]) end
       if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
     else
-      redis.call('RESTORE', key, math.max(ttl, 0), ARGV[first], 'REPLACE')
+      redis.call('RESTORE', key, math.max(ttl, 0), values[1], 'REPLACE')
     end
     redis.call('HSET', KEYS[1], key, old)
     out[#out + 1] = 1
@@ -116,6 +120,9 @@ for i = 2, #KEYS do
 end
 return out
 """
+
+_RECORD = struct.Struct(">cqBI")  # type, PTTL, replace, length of the old key
+_COUNT = struct.Struct(">I")
 
 VALUE_TYPES = (b"string", b"hash", b"list", b"set", b"zset", b"stream")
 
@@ -290,11 +297,15 @@ class Copier:
         """A single server: one script call writes the batch and its journal entries together."""
         self._save_overwritten(saved)
         keys = [journal.CREATED] + [new for _, new, *_ in writes]
-        args: list[Any] = []
+        blob: list[bytes] = []
         for old, new, kind, ttl, value, exists in writes:
             values = [item for pair in value.items() for item in pair] if kind == b"hash" else [value]
-            args += [kind, ttl, 1 if exists and self.overwrite else 0, old, len(values), *values]
-        return self.client.eval(WRITE, len(keys), *keys, *args)
+            code = b"s" if kind == b"string" else b"h" if kind == b"hash" else b"d"
+            blob.append(_RECORD.pack(code, ttl, 1 if exists and self.overwrite else 0, len(old)) + old
+                        + _COUNT.pack(len(values)))
+            for item in values:
+                blob += [_COUNT.pack(len(item)), item]
+        return self.client.eval(WRITE, len(keys), *keys, b"".join(blob))
 
     def _write_pipelined(self, writes: list, saved: list) -> list:
         """A cluster: the journal first (a copy stopped between the two is undone all the same), then the keys."""
