@@ -190,12 +190,12 @@ def snapshot(client) -> dict:
             else:
                 value = server.dump(key)
             ttl = server.pttl(key)
-            out[key] = (kind, value, ttl)
+            out[key] = (kind, value, -1 if ttl < 0 else time.time() * 1000 + ttl)  # when it expires
     return out
 
 
 def assert_same(before: dict, after: dict, *, ttl_slack_ms: int = 5000) -> None:
-    """The same keys with the same types and values, and TTLs within the slack of each other."""
+    """The same keys with the same types and values, expiring at the same moment (within the slack)."""
     assert sorted(after) == sorted(before)
     for key, (kind, value, ttl) in before.items():
         kind_after, value_after, ttl_after = after[key]
