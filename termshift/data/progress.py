@@ -21,6 +21,7 @@ def keys(label: str) -> Iterator[Callable[[int], None]]:
             return f"{speed:,.0f} keys/s" if speed else "… keys/s"
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} keys"),
-                  Rate(""), TimeElapsedColumn(), console=Console(stderr=True), transient=False) as bar:
+                  Rate(""), TimeElapsedColumn(), console=Console(stderr=True), transient=False, redirect_stdout=False,
+                  redirect_stderr=False) as bar:
         task = bar.add_task(label, total=None)
         yield lambda n: bar.advance(task, n)
