@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -65,36 +66,43 @@ def save(client, job_id: str, kind: str = "render") -> None:
 
 def test_a_queue_popped_while_it_moves_loses_and_doubles_nothing(project, redis_db):
     client = redis_db.client()
-    items = [f"job-{index:05d}".encode() for index in range(4000)]
-    for start_at in range(0, len(items), 500):
-        client.lpush("jobs:pending", *items[start_at:start_at + 500])
-    popped: list[bytes] = []
-    started = threading.Event()
+    items = [f"job-{index:05d}".encode() for index in range(8000)]
+    for start_at in range(0, len(items), 1000):
+        client.lpush("jobs:pending", *items[start_at:start_at + 1000])
+    popped: list[tuple[str, bytes]] = []
+    copied = threading.Event()
 
     def worker() -> None:
-        """A worker in the dual-read phase: the old queue first, then the new one, until both are empty."""
+        """A worker in the dual-read phase: the old queue first, then the new one, until the copy is over
+        and both are empty."""
         mine = redis_db.client()
         while True:
-            item = mine.rpop("jobs:pending")
-            if item is None:
-                item = mine.rpop("steps:pending")
-            if item is None:
-                if started.is_set() and not mine.exists("jobs:pending", "steps:pending"):
+            for queue in ("jobs:pending", "steps:pending"):
+                item = mine.rpop(queue)
+                if item is not None:
+                    popped.append((queue, item))
+                    break
+            else:
+                if copied.is_set():
                     return
-                continue
-            popped.append(item)
-            started.set()
+            time.sleep(0.0005)
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:
         thread.start()
-    started.wait(10)
-    moved = run(project, redis_db, "copy", "--batch-size", "50")
-    for thread in threads:
-        thread.join(60)
+    try:
+        moved = run(project, redis_db, "copy", "--batch-size", "50")
+    finally:
+        copied.set()
+        for thread in threads:
+            thread.join(120)
     assert moved.returncode == 0, moved.stdout + moved.stderr
-    assert len(popped) == len(set(popped)) == len(items)
-    assert set(popped) == set(items)
+    got = [item for _, item in popped]
+    assert len(got) == len(set(got)) == len(items)  # none doubled, none lost
+    assert set(got) == set(items)
+    sources = {queue for queue, _ in popped}
+    assert sources == {"jobs:pending", "steps:pending"}  # popped from both while items moved
+    assert int(client.hget(b"{termshift-data}:moved-count", "jobs:pending")) > 0
 
 
 def test_a_moved_queue_keeps_its_order_and_rolls_back(project, redis_db):
