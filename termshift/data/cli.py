@@ -48,7 +48,14 @@ def _options(function: Callable) -> Callable:
     return function
 
 
-@click.group("data")
+class _InOrder(click.Group):
+    """The commands in the order they are used, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group("data", cls=_InOrder)
 def data() -> None:
     """Move the stored data (Redis) to the new key names: plan, copy, verify, rollback, drop-old.
 
