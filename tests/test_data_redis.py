@@ -154,6 +154,21 @@ def test_conflicts_are_named_and_kept_unless_overwritten_and_rollback_restores_t
     assert_same(before, snapshot(client))  # step:a is "theirs" again, step:b stays
 
 
+def test_one_writing_run_at_a_time(project, redis_db):
+    client = redis_db.client()
+    save(client, "a")
+    client.set(b"{termshift-data}:running", b"copy pid 1 on elsewhere", px=60_000)
+    for command in ("copy", "rollback"):
+        busy = run(project, redis_db, command)
+        assert busy.returncode == 1
+        assert "refused: another run is writing (copy pid 1 on elsewhere)" in busy.stderr
+    assert not client.exists("step:a")
+    assert run(project, redis_db, "copy", "--dry-run").returncode == 0  # reading needs no lease
+    client.delete(b"{termshift-data}:running")
+    assert run(project, redis_db, "copy").returncode == 0
+    assert not client.exists(b"{termshift-data}:running")
+
+
 def test_dry_run_writes_nothing(project, redis_db):
     client = redis_db.client()
     save(client, "a")

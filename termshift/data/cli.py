@@ -122,6 +122,38 @@ def _interruptible() -> Iterator[Callable[[], bool]]:
             signal.signal(sig, old)
 
 
+@contextmanager
+def _lease(client: Any, what: str, dry_run: bool = False) -> Iterator[Any]:
+    """The database's one writing run (not needed to only read); another one running is a refusal, exit 1."""
+    from .journal import Busy, Lease
+
+    if dry_run:
+        yield _NoLease()
+        return
+    try:
+        lease = Lease(client, what).__enter__()
+    except Busy as error:
+        click.echo(f"termshift: refused: {error}", err=True)
+        sys.exit(1)
+    try:
+        yield lease
+    finally:
+        lease.__exit__()
+
+
+class _NoLease:
+    def renew(self, _: int = 0) -> None:
+        pass
+
+
+def _both(*calls: Callable[[int], None]) -> Callable[[int], None]:
+    def call(count: int) -> None:
+        for each in calls:
+            each(count)
+
+    return call
+
+
 @data.command("plan")
 @_options
 def plan_command(**options) -> None:
@@ -148,9 +180,11 @@ def copy_command(dry_run: bool, overwrite: bool, **options) -> None:
 
     with _session(options) as (the_plan, client, fields):
         _nothing(the_plan)
-        with progress.keys("copying" if not dry_run else "reading") as advance, _interruptible() as stop:
+        with _lease(client, "copy", dry_run) as lease, progress.keys("copying" if not dry_run else "reading") as \
+                advance, _interruptible() as stop:
             tally = Copier(client, the_plan.keymap(), fields, dry_run=dry_run, overwrite=overwrite,
-                           batch=options["batch_size"], say=_say, advance=advance, stop=stop).run()
+                           batch=options["batch_size"], say=_say, advance=_both(advance, lease.renew),
+                           stop=stop).run()
     verb = "would copy" if dry_run else "copied"
     click.echo(f"{verb} {tally.copied} key(s), {'would move' if dry_run else 'moved'} {tally.items} item(s) of "
                f"{tally.lists} list(s); {tally.resumed} copied before, {tally.in_place} already in place, "
@@ -190,9 +224,9 @@ def rollback_command(**options) -> None:
 
     with _session(options, need_plan=False) as (_, client, __):
         try:
-            with progress.keys("rolling back") as advance:
+            with _lease(client, "rollback") as lease, progress.keys("rolling back") as advance:
                 removed, restored, items = rollback(client, cluster=is_cluster(client), batch=options["batch_size"],
-                                                    advance=advance, say=_say)
+                                                    advance=_both(advance, lease.renew), say=_say)
         except RollbackRefused as error:
             click.echo(f"termshift: refused: {error}", err=True)
             sys.exit(1)
@@ -223,7 +257,6 @@ def drop_old_command(yes: bool, **options) -> None:
         if not yes and not click.confirm(f"delete {checked.matched} old key(s) matching {patterns}?", err=True):
             click.echo("nothing deleted", err=True)
             sys.exit(1)
-        client.set(journal.DROPPED, b"1")
         deleted = 0
 
         def drop(good: list[tuple[bytes, bytes]]) -> None:
@@ -233,9 +266,10 @@ def drop_old_command(yes: bool, **options) -> None:
                 pipe.unlink(old)
             deleted += sum(pipe.execute())
 
-        with progress.keys("deleting") as advance:
-            again = verify(client, keymap, fields, batch=options["batch_size"], say=_say, advance=advance,
-                           matched=drop)
-        client.delete(*journal.ALL)
+        with _lease(client, "drop-old") as lease, progress.keys("deleting") as advance:
+            client.set(journal.DROPPED, b"1")
+            again = verify(client, keymap, fields, batch=options["batch_size"], say=_say,
+                           advance=_both(advance, lease.renew), matched=drop)
+            client.delete(*journal.ALL)
     click.echo(f"deleted {deleted} old key(s)")
     sys.exit(1 if again.mismatched else 0)

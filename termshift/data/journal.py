@@ -9,6 +9,8 @@ all live on one node, and a SCAN of the old patterns never meets them.
 - moved-info:      old list -> {"created": did the new list exist, "ttl": the old list's TTL}
 - moved-count:     old list -> how many items were moved
 - dropped:         set by drop-old; rollback refuses after it
+- running:         held by the command that writes (copy, rollback, drop-old), one at a time; a lease
+                   renewed after each batch, so a killed run frees it within a minute
 
 `rollback` deletes the keys in `created` (restoring those in `overwritten`),
 moves `moved-count` items of each moved list back, then deletes the journal.
@@ -27,6 +29,8 @@ MOVED = PREFIX + b"moved"
 MOVED_INFO = PREFIX + b"moved-info"
 MOVED_COUNT = PREFIX + b"moved-count"
 DROPPED = PREFIX + b"dropped"
+RUNNING = PREFIX + b"running"
+LEASE_MS = 60_000
 ALL = (CREATED, OVERWRITTEN, OVERWRITTEN_TTL, MOVED, MOVED_INFO, MOVED_COUNT)
 
 # Move up to ARGV[1] items from the right end of KEYS[1] to the left end of KEYS[2], counted in
@@ -44,6 +48,35 @@ return moved
 
 class RollbackRefused(Exception):
     """Rollback would lose data: one line, exit 1."""
+
+
+class Busy(Exception):
+    """Another run holds the lease: one line, exit 1."""
+
+
+class Lease:
+    """One writing run at a time, per database."""
+
+    def __init__(self, client: Any, what: str):
+        import os
+        import socket
+
+        self.client = client
+        self.token = f"{what} pid {os.getpid()} on {socket.gethostname()}".encode()
+
+    def __enter__(self) -> "Lease":
+        if not self.client.set(RUNNING, self.token, nx=True, px=LEASE_MS):
+            holder = self.client.get(RUNNING) or b"?"
+            raise Busy(f"another run is writing ({holder.decode(errors='replace')}); if it is gone, wait a "
+                       f"minute or delete the key {RUNNING.decode()}")
+        return self
+
+    def renew(self, _: int = 0) -> None:
+        self.client.pexpire(RUNNING, LEASE_MS)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.client.get(RUNNING) == self.token:
+            self.client.delete(RUNNING)
 
 
 def rollback(client: Any, *, cluster: bool, batch: int = 1000, advance: Callable[[int], None] = lambda n: None,
