@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -107,10 +108,8 @@ def fill(project: Path, url: str, count: int = 60) -> dict:
 
 
 def data(*args: str, cwd: Path, env: dict | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
-    import os
-
-    environment = {**os.environ, **(env or {})}
-    environment.pop("REDIS_URL", None) if env is None or "REDIS_URL" not in env else None
+    environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "termshift", "data", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env=environment)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -133,7 +134,7 @@ def test_an_interrupted_copy_run_again_ends_as_an_uninterrupted_one(filled):
     before = snapshot(client)
     slow = {**url_env(server), "TERMSHIFT_DATA_BATCH_DELAY": "0.25"}
     process = subprocess.Popen([sys.executable, "-m", "termshift", "data", "copy", "--batch-size", "10"],
-                               cwd=project, env={**__import__("os").environ, **slow}, stdout=subprocess.PIPE,
+                               cwd=project, env={**os.environ, **slow}, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while client.hlen(b"{termshift-data}:created") < 20 and time.monotonic() < deadline and process.poll() is None:
@@ -163,7 +164,7 @@ def test_drop_old_asks_then_deletes_only_verified_old_keys(filled):
     client = server.client()
     assert data("copy", cwd=project, env=url_env(server)).returncode == 0
     refused = subprocess.run([sys.executable, "-m", "termshift", "data", "drop-old"], cwd=project, input="n\n",
-                             env={**__import__("os").environ, **url_env(server)}, capture_output=True, text=True,
+                             env={**os.environ, **url_env(server)}, capture_output=True, text=True,
                              timeout=120)
     assert refused.returncode == 1 and client.exists(f"job:{sorted(jobs)[0]}")
     dropped = data("drop-old", "--yes", cwd=project, env=url_env(server))

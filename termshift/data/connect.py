@@ -105,6 +105,3 @@ def primaries(client: Any) -> list[Any]:
         return [client]
     return [node.redis_connection for node in client.get_primaries()]
 
-
-def slot_of(client: Any, key: bytes) -> int | None:
-    return client.keyslot(key) if is_cluster(client) else None

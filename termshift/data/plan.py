@@ -69,7 +69,7 @@ def from_report(path: Path) -> DataPlan:
 # -- what is stored --------------------------------------------------------------
 
 
-def describe(client: Any, kind: bytes, value: bytes | None) -> str:
+def describe(kind: bytes, value: bytes | None) -> str:
     """A value's kind as the plan shows it."""
     name = kind.decode()
     if name != "string":
@@ -107,7 +107,7 @@ def found_under(client: Any, pattern: KeyPattern, *, limit: int = 5) -> dict[str
     for kind, value in zip(kinds, values):
         if kind == b"none":
             continue
-        label = describe(client, kind, value if kind == b"string" else None)
+        label = describe(kind, value if kind == b"string" else None)
         if label == "string (not JSON)" and len(value) == 4096:
             label = "JSON document"  # cut short at 4 KiB: too long to check here
         counts[label] = counts.get(label, 0) + 1
