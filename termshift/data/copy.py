@@ -3,9 +3,10 @@
 On a single server a batch is two script calls: one reads (type, TTL, does
 the new key exist, did we create it, the value), one writes the keys together
 with their journal entries. In a cluster, where a batch spans slots, it is
-pipelined round trips instead, the journal written before the keys. Every write refuses to replace a key that appeared meanwhile (SET NX,
-RESTORE without REPLACE, a script that checks EXISTS), so nothing someone
-else wrote is overwritten without `--overwrite`, and nothing is written twice.
+pipelined round trips instead, the journal written before the keys. Every
+write refuses to replace a key that appeared meanwhile (the script checks
+EXISTS; SET NX, RESTORE without REPLACE), so nothing someone else wrote is
+overwritten without `--overwrite`, and nothing is written twice.
 
 Strings and hashes are read and written as values (their field names may
 change); sets, sorted sets and streams go through DUMP / RESTORE, which keeps
@@ -182,6 +183,8 @@ class Copier:
             self.advance(len(chunk))
             if delay:
                 time.sleep(delay)
+        if self.stop():  # a stop during the last batch may have cut a list's move short
+            self.tally.interrupted = True
         return self.tally
 
     # -- one batch -----------------------------------------------------------
