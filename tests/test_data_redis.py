@@ -22,6 +22,7 @@ import json
 
 PENDING = "jobs:pending"
 DONE = "stats:jobs_done"
+LOG = "{app}:jobs:log"  # a hash tag: old and new name in one cluster slot
 
 
 def job_key(job_id):
@@ -293,7 +294,9 @@ def test_a_cluster_every_primary_scanned_keys_change_slots(project, redis_cluste
     for index in range(300):
         save(client, f"job-{index}")
     client.pexpire("job:job-7", 3_600_000)
+    client.rpush("{app}:jobs:log", *[f"line {index}" for index in range(2500)])
     assert client.keyslot("jobs:pending") != client.keyslot("steps:pending")
+    assert client.keyslot("{app}:jobs:log") == client.keyslot("{app}:steps:log")
     nodes = {client.keyslot(f"job:job-{index}") // 5462 for index in range(300)}
     assert len(nodes) == 3  # the keys live on every primary
     before = snapshot(client)
@@ -302,7 +305,8 @@ def test_a_cluster_every_primary_scanned_keys_change_slots(project, redis_cluste
     assert "is a node of a Redis Cluster, not a single server" in one_line_error(wrong)
     copied = data("copy", "--report", "wire.json", "--batch-size", "64", cwd=project, env=env)
     assert copied.returncode == 0, copied.stdout + copied.stderr
-    assert "copied 601 key(s), moved 300 item(s) of 1 list(s)" in copied.stdout
+    assert "copied 601 key(s), moved 2800 item(s) of 2 list(s)" in copied.stdout
+    assert client.lrange("{app}:steps:log", 0, -1) == before[b"{app}:jobs:log"][1]
     assert json.loads(client.get("step:job-7")) == {"step_id": "job-7", "step_type": "render"}
     assert client.pttl("step:job-7") > 3_500_000
     assert client.hgetall("meta:step:job-0") == {b"step_type": b"render"}

@@ -393,14 +393,17 @@ class Copier:
         moved = 0
         if client.keyslot(old) == client.keyslot(new):
             while not self.stop():
+                want = min(self.batch, client.llen(old))
+                if not want:
+                    break
                 pipe = client.pipeline(transaction=False)
-                for _ in range(self.batch):
+                for _ in range(want):
                     pipe.lmove(old, new, "LEFT", "RIGHT")
                 step = sum(1 for item in pipe.execute() if item is not None)
                 if step:
                     client.hincrby(journal.MOVED_COUNT, old, step)
                 moved += step
-                if step < self.batch:
+                if step < want:
                     break
             return moved
         staging = staging_key(old)
