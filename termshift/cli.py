@@ -267,3 +267,10 @@ def explain(code: str) -> None:
     if text is None:
         raise UsageFailure(f"unknown rule {code!r} (see `termshift rules`)")
     click.echo(text)
+
+
+# -- the stored data -----------------------------------------------------------
+
+from .data.cli import data as _data  # noqa: E402  (the group; redis-py loads only when a command runs)
+
+main.add_command(_data)
