@@ -85,12 +85,14 @@ SUBMITIT = Project(
     tests_outside_library=False,
     runner="pytest",
     test_args=("submitit",),
-    compat_differences=(
-        Exclusion("submitit.core.test_plugins::test_job_environment_works",
-                  "asserts type(env).__name__ == 'SlurmJobEnvironment': the class is renamed, and keeping its "
-                  "old __name__ would undo the rename (submitit derives plugin names and reprs from it)"),
-    ),
     exclusions=(
+        *(Exclusion(f"submitit/test_helpers.py::{test}",
+                    "runs only where rsync is installed, and then needs a git checkout (`git rev-parse "
+                    "--show-toplevel`): an sdist unpacked outside any repository is none")
+          # under either name: the full migration may rename the test functions
+          for test in ("test_snapshot", "test_snapshot_excludes", "test_job_use_snapshot_cwd",
+                       "test_job_use_snapshot_modules", "test_step_use_snapshot_cwd",
+                       "test_step_use_snapshot_modules")),
         Exclusion("submitit/local/test_local.py::test_cancel",
                   "timing: expects a cancelled local job's process to be gone 0.1 s after SIGINT, "
                   "which a loaded 2-core machine doesn't guarantee (fails on the pristine tree too)"),
