@@ -53,6 +53,14 @@ class Withheld:
     blockers: list[Site] = field(default_factory=list)
     movers: list[Site] = field(default_factory=list)
     local: bool = False  # a function's local: kept in its function alone
+    _keys: set = field(default_factory=set, repr=False)
+
+    def add(self, blocker: Site, movers: Iterable[Site]) -> None:
+        self.blockers.append(blocker)
+        for mover in movers:
+            if mover.key() not in self._keys:
+                self._keys.add(mover.key())
+                self.movers.append(mover)
 
 
     def reason(self) -> str:
@@ -207,10 +215,7 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
             # the classes above or below it, whose keywords travel together.
             method = _function_of(site.local)
             movers = [mover for mover in movers if mover.local.startswith(_PARAM) and _function_of(mover.local) == method]
-        if movers:
-            entry = held.setdefault(name, Withheld(name))
-            entry.blockers.append(site)
-            entry.movers.extend(mover for mover in movers if mover not in entry.movers)
+        hold_named(site, name, movers)
         if site.role in (Role.STRING, *_LITERAL_ROLES) and _SEVERAL_WORDS.search(name):
             # `n.endswith("JobEnvironment")` on a class's __name__: the classes whose names hold the
             # string's words (`SlurmJobEnvironment`) move with it or not at all.
@@ -220,9 +225,7 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
 
     def hold_named(site: Site, name: str, movers: list[Site]) -> None:
         if movers:
-            entry = held.setdefault(name, Withheld(name))
-            entry.blockers.append(site)
-            entry.movers.extend(mover for mover in movers if mover not in entry.movers)
+            held.setdefault(name, Withheld(name)).add(site, movers)
 
     for path_sites in sites.values():
         for site in path_sites:
@@ -236,7 +239,7 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
                 continue  # in its function, only a string can name a local otherwise than by its name
             for first, end, local in local_at.get((site.path, name), ()):
                 if first <= site.line <= end:
-                    held.setdefault(local, Withheld(name, movers=locals_[local], local=True)).blockers.append(site)
+                    held.setdefault(local, Withheld(name, local=True)).add(site, locals_[local])
     for site in elsewhere:
         hold(site, site.old)
     withdrawn = {site.key() for entry in held.values() for site in entry.movers}

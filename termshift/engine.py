@@ -758,7 +758,9 @@ def stage_of(site: Site, type_names: set[str], payload_names: frozenset[str]) ->
     return "types" if site.old in type_names else "services"
 
 
-def plan(analysis: Analysis, stages: Iterable[str]) -> Plan:
+def plan(analysis: Analysis, stages: Iterable[str], *, other_files: bool = True) -> Plan:
+    """What the stages would change. `other_files`: read the project's configuration and template
+    files for names that hold a rename back; only a report that writes nothing may skip them."""
     stages = set(stages)
     result = Plan()
     type_names = {name for name, kinds in analysis.index.defined.items() if kinds & TYPE_KINDS}
@@ -802,19 +804,20 @@ def plan(analysis: Analysis, stages: Iterable[str]) -> Plan:
                 result.unresolved.append(site)
         if chosen:
             result.edits[path] = chosen
-    _withhold(analysis, result, visible)
+    _withhold(analysis, result, visible, other_files)
     result.moves = [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
     return result
 
 
-def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]]) -> None:
+def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], other_files: bool) -> None:
     """A spelling with an occurrence that can't be tied to what is renamed keeps its name everywhere."""
     from .accounting import other_names, withhold
 
     chosen = [site for sites in result.edits.values() for site in sites]
     texts = {path: analysis.sources[path].text for path in visible if path in analysis.sources}
     names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
-    held, withdrawn = withhold(visible, chosen, texts, other_names(_other_texts(analysis), names) if names else ())
+    elsewhere = other_names(_other_texts(analysis), names) if names and other_files else ()
+    held, withdrawn = withhold(visible, chosen, texts, elsewhere)
     if not held:
         return
     for entry in held:

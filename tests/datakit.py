@@ -19,6 +19,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EXTRAS = '''\
 """Counters and indexes beside the job store."""
 
+from dispatch.jobs import Job
+
 DONE_COUNTER = "stats:jobs_done"
 SCHEDULE_KEY = "jobs:schedule"
 HISTORY_KEY = "jobs:history"
@@ -32,7 +34,7 @@ def type_index_key(job_type: str) -> str:
     return f"jobs:by_type:{job_type}"
 
 
-def record(redis, job, at: float) -> None:
+def record(redis, job: Job, at: float) -> None:
     redis.hset(meta_key(job.job_id), mapping={"job_type": job.job_type, "owner": "job-runner-1"})
     redis.sadd(type_index_key(job.job_type), job.job_id)
     redis.zadd(SCHEDULE_KEY, {job.job_id: at})
@@ -129,8 +131,8 @@ def read_new(project: Path, url: str) -> dict:
 
         store = StepStore(Client.from_url(sys.argv[1], decode_responses=True))
         print(json.dumps({"steps": {key: step.to_dict() for key, step in store.all_steps().items()},
-                          "pending": [step.step_id for step in store.pending_steps()],
-                          "active": [step.step_id for step in store.active_steps()]}))
+                          "pending": [step.job_id for step in store.pending_steps()],  # the code keeps job_id
+                          "active": [step.job_id for step in store.active_steps()]}))
     ''')
     done = subprocess.run([*PYTHON, "-c", script, url], cwd=project, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
