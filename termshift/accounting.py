@@ -167,6 +167,21 @@ def _namespaces(site: Site) -> tuple[str, ...]:
     return ("attr",)
 
 
+def _word_at(text: str, site: Site) -> str | None:
+    """The identifier-like run of characters that holds the site's word."""
+    lines = text.splitlines(keepends=True)
+    if site.line > len(lines):
+        return None
+    line = lines[site.line - 1]
+    start, end = site.column, site.end_column
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] == "_"):
+        start -= 1
+    while end < len(line) and (line[end].isalnum() or line[end] == "_"):
+        end += 1
+    name = line[start:end]
+    return name if name.isidentifier() else None
+
+
 def _blocks(site: Site) -> bool:
     if site.action is Action.UNRESOLVED:
         return True
@@ -232,6 +247,10 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
             if (site.local and not site.local.startswith(_PARAM)) or not _blocks(site):
                 continue
             name = name_of(site)
+            if name is None and site.role in _LITERAL_ROLES and site.path in texts:
+                # Inside a longer string that nothing vouches for (`"two_step_job.py"`), the name the word
+                # stands in holds back whatever has that name.
+                name = _word_at(texts[site.path], site)
             if name is None:
                 continue
             hold(site, name)

@@ -63,6 +63,10 @@ _EVENT_SHAPE = re.compile(r"[A-Za-z][\w.\-:]*")
 _ENV_SHAPE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _FLAG_SHAPE = re.compile(r"--?[A-Za-z][\w\-]*(?:=.*)?", re.S)
 _ENTRY_POINT = re.compile(r"[\w.]+\.[\w]+:[\w.]+")
+_MODULE_FILE = re.compile(r"(?:[\w.\-]*/)*[A-Za-z_]\w*\.pyi?")
+_SCHEME_WITHOUT_COLON = re.compile(r"https?//")  # `http//localhost:8080/job/…`: a URL all the same
+_DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_RE_FUNCTIONS = frozenset({"compile", "match", "fullmatch", "search", "findall", "finditer", "sub", "subn", "split"})
 
 
 def route_segments(template: str) -> tuple[str, ...] | None:
@@ -513,6 +517,7 @@ class StringRoles:
     def __init__(self) -> None:
         self.written: set[str] = set()
         self.loose: set[str] = set()  # whole values and \w+ tokens of strings no context claims
+        self.events: set[str] = set()  # event types the project sends (anything but a comparison)
 
     def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None,
             context: _Context | None = None) -> None:
@@ -534,7 +539,11 @@ class StringRoles:
                 if _writes_key(outer, parent):
                     self.written.add(template)
                 continue
-            if context._is_event(outer, parent) or context._is_route_registration(outer, parent) or is_key(template) \
+            if context._is_event(outer, parent):
+                if not isinstance(parent, ast.Compare):
+                    self.events.add(template.strip())
+                continue
+            if context._is_route_registration(outer, parent) or is_key(template) \
                     or context._environment(outer, parent) or context._names_something(outer, parent):
                 continue
             stripped = template.strip()
@@ -698,16 +707,25 @@ class LiteralFinder(_Context):
         if self._is_message(outer, parent):
             return PROSE
         stripped = template.strip()
-        if "://" in stripped and not LOCAL_HOSTS.match(stripped):
+        if ("://" in stripped and not LOCAL_HOSTS.match(stripped)) or _SCHEME_WITHOUT_COLON.match(stripped):
             return _Verdict("string", Action.REPORT, "part of another service's URL: left as it is")
+        if _MODULE_FILE.fullmatch(stripped):
+            return _Verdict("string", Action.REPORT, "a module's file name: it changes if the module is renamed")
+        if self._is_pattern(outer, parent):
+            return _Verdict("string", Action.REPORT, "a regular expression: the text it matches may be anyone's")
         if self._is_route_registration(outer, parent):
             return _Verdict("route", note=REGISTRATION)
         if self._is_event(outer, parent) and _EVENT_SHAPE.fullmatch(stripped):
             roles = self.f.index.string_roles
             if roles is not None and stripped in roles.loose:
                 return _Verdict("event", Action.REPORT, LOOSE)
+            if roles is not None and isinstance(parent, ast.Compare) and stripped not in roles.events:
+                return _Verdict("event", Action.REPORT, "an event type the project only compares with, and never "
+                                "sends: the records may come from elsewhere")
             return _Verdict("event")
         if is_key(template):
+            if any(_ENV_SHAPE.fullmatch(part) for part in stripped.split(":")):
+                return _Verdict("string", Action.REPORT, "an environment variable's name: it belongs to the environment")
             return _Verdict("key")
         env = self._environment(outer, parent)
         if env or (_ENV_SHAPE.fullmatch(stripped) and self._container(outer, parent) is None):
@@ -727,10 +745,21 @@ class LiteralFinder(_Context):
 
     def _fallback(self, template: str, node: ast.AST | None = None) -> _Verdict:
         if any(character.isspace() for character in template.strip()):
+            for dotted_name in _DOTTED_IN_TEXT.findall(template):
+                if self.f.project.is_first_party(dotted_name):
+                    # `"<app.job.Job foo>"`: text that names the project's code (a repr), not prose.
+                    return _Verdict("string", Action.REPORT, "text that names the project's code by a dotted path")
             return PROSE
         if node is not None and self._is_value(node):
             return _Verdict("string", Action.REPORT, DATA)
         return _Verdict("string", Action.REPORT, "a string no stage claims: rename it by hand if it is the project's")
+
+    def _is_pattern(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        """The pattern of `re.compile(...)`, `re.match(...)` and the like."""
+        if isinstance(parent, ast.Call) and parent.args and parent.args[0] is node:
+            name = dotted(parent.func) or ""
+            return name.startswith("re.") and name[3:] in _RE_FUNCTIONS
+        return False
 
     def _is_value(self, node: ast.AST) -> bool:
         """A string that is compared with `==` or is a test's parameter value: data, which names nothing."""
