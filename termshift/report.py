@@ -147,7 +147,7 @@ def verify_summary(verdict, *, wrote: bool) -> None:
             err.print(f"    {line}", markup=False)
     runs = f"{verdict.runs} run{'s' if verdict.runs != 1 else ''} of it"
     if verdict.note:
-        err.print(f"not verified: {verdict.note}", markup=False)
+        err.print(f"verify: {verdict.note}", markup=False)
     elif verdict.verified:
         withdrawn = len(verdict.withdrawn)
         after = "after the migration" if wrote else "with this migration applied (on a copy)"

@@ -147,7 +147,7 @@ class Verifier:
         full = engine.plan(self.analysis, self.stages)
         names = renamed_names(full)
         if not names:
-            return Verdict(self.command, full, note="nothing to rename")
+            return Verdict(self.command, full, note=f"nothing to rename, so `{self.command}` was not run")
         with self._scratch():
             original = self._run_on(None, f"`{self.command}` on a copy of the project as it is")
             assert original is not None
@@ -159,7 +159,7 @@ class Verifier:
             first = self._trial(frozenset(), f"with the migration applied ({_count(len(names), 'name')} renamed)")
             if first is None:
                 return Verdict(self.command, full, self.runs,
-                               note="the plan can't be applied (see the errors below), so nothing was verified")
+                               note="the plan can't be applied (see the errors above), so nothing was verified")
             if first.passed:
                 return Verdict(self.command, full, self.runs, verified=True)
             withdrawn: dict[str, list[str]] = {}

@@ -48,6 +48,20 @@ def test_hidden_field():
     assert getattr(Job("7", "x"), "".join(["job", "_id"])) == "7"
 '''
 
+# Two fields read so: each is a culprit of its own.
+TWO_HIDDEN = '''\
+from app.jobs import Job, describe, make_job
+
+
+def test_make_job():
+    assert describe(make_job("build")) == "build #1"
+
+
+def test_hidden_fields():
+    made = Job("7", "x")
+    assert [getattr(made, "_".join(["job", part])) for part in ("id", "type")] == ["7", "x"]
+'''
+
 PLAIN = '''\
 from app.jobs import Job, describe, make_job
 
@@ -115,6 +129,18 @@ def test_withdraws_exactly_the_name_the_suite_fails_with(tmp_path, temp_dir):
     assert "self.job_id = job_id" in source and "self.step_type = step_type" in source
     assert suite(project).returncode == 0
     assert os.listdir(temp_dir) == []
+
+
+def test_each_culprit_is_found_and_withdrawn(tmp_path, temp_dir):
+    project = make_project(tmp_path / "proj", TWO_HIDDEN)
+    result = termshift("migrate", "--no-compat", "--verify", SUITE, cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "withdrawn 'job_id'" in result.stderr and "withdrawn 'job_type'" in result.stderr
+    assert result.stderr.count("withdrawn by --verify") == 2
+    assert "passes after the migration, 2 names withdrawn" in result.stderr
+    source = (project / "app" / "steps.py").read_text()
+    assert "class Step:" in source and "def make_step(job_type: str) -> Step:" in source
+    assert suite(project).returncode == 0
 
 
 def test_a_migration_the_suite_passes_is_the_one_without_verify(tmp_path, temp_dir):
@@ -188,6 +214,10 @@ def test_a_command_that_runs_too_long_fails(tmp_path, temp_dir):
 
 def test_the_command_never_runs_in_the_project(tmp_path, temp_dir):
     project = make_project(tmp_path / "proj", PLAIN)
+    (project / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0"\n\n'
+                                           '[tool.termshift]\nexclude = ["scratch/"]\n')
+    (project / "scratch").mkdir()
+    (project / "scratch" / "big.bin").write_bytes(b"x" * 1000)
     (project / ".git").mkdir()
     (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (project / ".venv").mkdir()
@@ -204,7 +234,7 @@ def test_the_command_never_runs_in_the_project(tmp_path, temp_dir):
         where, seen = line.split(" ", 1)
         assert Path(where).resolve() != project.resolve() and Path(where).name == "proj"
         assert Path(where).is_relative_to(temp_dir.resolve())
-        assert ".git" not in seen and ".venv" not in seen and "app" in seen
+        assert ".git" not in seen and ".venv" not in seen and "scratch" not in seen and "app" in seen
     assert os.listdir(temp_dir) == []
 
 
@@ -229,6 +259,16 @@ def test_ctrl_c_removes_the_copies_and_writes_nothing(tmp_path, temp_dir):
     assert "verify interrupted" in stderr
     assert os.listdir(temp_dir) == []
     assert snapshot(project) == before
+
+
+def test_nothing_to_rename_runs_nothing(tmp_path, temp_dir):
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0"\n')
+    (project / "app.py").write_text("def run():\n    return 1\n")
+    result = termshift("migrate", "--verify", "false", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "nothing to rename, so `false` was not run" in result.stderr
 
 
 def test_plan_keep_withdraws_every_site_of_a_name_and_refuses_it(tmp_path):
