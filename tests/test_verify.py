@@ -8,9 +8,9 @@ import hashlib
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -238,8 +238,8 @@ def test_the_command_never_runs_in_the_project(tmp_path, temp_dir):
     assert os.listdir(temp_dir) == []
 
 
-def test_ctrl_c_removes_the_copies_and_writes_nothing(tmp_path, temp_dir):
-    import signal
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interruption_removes_the_copies_and_writes_nothing(tmp_path, temp_dir, number):
     import time
 
     project = make_project(tmp_path / "proj", PLAIN)
@@ -253,9 +253,9 @@ def test_ctrl_c_removes_the_copies_and_writes_nothing(tmp_path, temp_dir):
         time.sleep(0.1)
     assert started.exists()
     assert os.listdir(temp_dir)  # a copy is there while the command runs
-    process.send_signal(signal.SIGINT)
+    process.send_signal(number)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
+    assert process.returncode == 128 + number, stderr
     assert "verify interrupted" in stderr
     assert os.listdir(temp_dir) == []
     assert snapshot(project) == before
