@@ -145,6 +145,8 @@ def _elsewhere(path: str, line: int, column: int, name: str, note: str) -> Site:
 
 
 _PARAM = "param:"
+# Notes of strings that name code inside a longer text.
+_NAMES_INSIDE = ("a module's file name", "text that names the project's code", "a word in code embedded")
 
 
 def _function_of(param: str) -> str:
@@ -247,9 +249,9 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
             if (site.local and not site.local.startswith(_PARAM)) or not _blocks(site):
                 continue
             name = name_of(site)
-            if name is None and site.role in _LITERAL_ROLES and site.path in texts:
-                # Inside a longer string that nothing vouches for (`"two_step_job.py"`), the name the word
-                # stands in holds back whatever has that name.
+            if name is None and site.note.startswith(_NAMES_INSIDE) and site.path in texts:
+                # Inside a longer string that names code (`"two_step_job.py"`, `"<app.job.Job foo>"`),
+                # the name the word stands in holds back whatever has that name.
                 name = _word_at(texts[site.path], site)
             if name is None:
                 continue

@@ -64,17 +64,32 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help=_NO_CACHE_HELP)
 @click.option("--abort", is_flag=True,
               help="Only roll back what a run that was killed while writing left half done, then exit.")
+@click.option("--verify", "verify_command", metavar="CMD",
+              help="Run the shell command CMD (e.g. the test suite) on temporary copies of the project: it must "
+                   "pass as the project is, and after the migration; renames it fails with are found and withdrawn.")
+@click.option("--verify-budget", type=click.IntRange(min=2), default=30, show_default=True, metavar="N",
+              help="With --verify: at most N runs of CMD; past them nothing is written.")
+@click.option("--verify-timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
+              metavar="SECONDS", help="With --verify: a run of CMD that takes longer fails.")
 def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, show_diff: bool,
             check_only: bool, config_file: Path | None, report_file: Path | None, workers: int | None,
-            no_cache: bool, abort: bool) -> None:
+            no_cache: bool, abort: bool, verify_command: str | None, verify_budget: int,
+            verify_timeout: float) -> None:
     """Rename the legacy term in PATHS (default: the current directory).
 
     The whole project (found from the nearest pyproject.toml, setup.cfg,
     setup.py or .git) is read to tell its own names from third-party ones;
     PATHS only choose which files are rewritten. Writing is all or nothing:
     on an error or a signal every change is undone.
+
+    With --verify CMD the project's own command judges the migration: it runs
+    on temporary copies (never in the project), and the renames it fails
+    with are withdrawn, one bisection step per run of CMD.
     """
     root, config, targets = _load(paths, config_file)
+    if verify_command is not None and not verify_command.strip():
+        raise UsageFailure("--verify needs a command to run")
+    verifying = (verify_command, verify_budget, verify_timeout) if verify_command is not None else None
     writes = not (show_diff or check_only)
     if abort:
         with _writing(root):
@@ -82,12 +97,13 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
         click.echo("termshift migrate --abort: nothing left to roll back", err=True)
         sys.exit(0)
     with _writing(root) if writes else _reading(root):
-        _migrate(root, config, targets, stages, no_compat, show_diff, check_only, report_file, workers, no_cache)
+        _migrate(root, config, targets, stages, no_compat, show_diff, check_only, report_file, workers, no_cache,
+                 verifying)
 
 
 def _migrate(root: Path, config: config_module.Config, targets: list[Path], stages: tuple[str, ...],
              no_compat: bool, show_diff: bool, check_only: bool, report_file: Path | None, workers: int | None,
-             no_cache: bool) -> None:
+             no_cache: bool, verifying: tuple[str, int, float] | None = None) -> None:
     from . import report
 
     workers, cache = engine.run_options(root, workers, no_cache)
@@ -98,10 +114,15 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
             analysis = engine.analyze(root, targets, config, progress=progress, workers=workers, cache=cache)
     except FileNotFoundError as error:
         raise UsageFailure(str(error)) from None
-    the_plan = engine.plan(analysis, chosen)
     from .markers import today, until
 
     compat_until = None if no_compat else until(today(), config.compat_weeks)
+    verdict = None
+    if verifying is None:
+        the_plan = engine.plan(analysis, chosen)
+    else:
+        verdict = _verify(analysis, config, chosen, compat_until, workers, *verifying)
+        the_plan = verdict.plan
     staged = _stage_report(report_file, analysis, the_plan)  # before any file changes: it may not be writable
     try:
         outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until, workers=workers)
@@ -111,6 +132,8 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
     if show_diff:
         _write_diff(outcome.diff_bytes())
     report.migrate_summary(analysis, the_plan, outcome, wrote=writes)
+    if verdict is not None:
+        report.verify_summary(verdict, wrote=writes and not outcome.failures)
     if staged is not None and report_file is not None:
         if writes and outcome.failures:
             _drop(staged)  # nothing was written: there are no wire changes to record
@@ -119,6 +142,28 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
     refused = bool(the_plan.refusals or the_plan.unresolved or analysis.problems or outcome.failures)
     would_change = bool(outcome.changed or outcome.moved)
     sys.exit(1 if refused or (check_only and would_change) else 0)
+
+
+def _verify(analysis: engine.Analysis, config: config_module.Config, stages: tuple[str, ...], compat_until,
+            workers: int, command: str, budget: int, timeout: float):
+    """`--verify`: the plan the project's own command passes with (verify.py), or exit: 2 when the
+    command fails on the project as it is, 1 when the budget is spent, 130/143 when interrupted."""
+    from . import verify
+
+    def say(message: str) -> None:
+        click.echo(f"termshift: verify: {message}", err=True)
+
+    try:
+        return verify.verify(analysis, config, stages, command, compat_until=compat_until, workers=workers,
+                             budget=budget, timeout=timeout, say=say)
+    except verify.VerifyError as error:
+        click.echo(f"termshift: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except (KeyboardInterrupt, verify.Stopped) as error:
+        number = error.number if isinstance(error, verify.Stopped) else 2
+        click.echo("termshift: verify interrupted: its temporary copies are removed and nothing was changed",
+                   err=True)
+        sys.exit(128 + number)
 
 
 def _write_diff(data: bytes) -> None:

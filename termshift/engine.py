@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from . import files, markers, parallel, replay
 from .config import Config
@@ -758,10 +758,19 @@ def stage_of(site: Site, type_names: set[str], payload_names: frozenset[str]) ->
     return "types" if site.old in type_names else "services"
 
 
-def plan(analysis: Analysis, stages: Iterable[str], *, other_files: bool = True) -> Plan:
-    """What the stages would change. `other_files`: read the project's configuration and template
-    files for names that hold a rename back; only a report that writes nothing may skip them."""
+def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | None = None, *,
+         other_files: bool = True) -> Plan:
+    """The edits and moves of the chosen `stages`, and what is refused.
+
+    `keep` maps names (old spellings, module stems included) to why they must keep their
+    spelling (`--verify` withdraws the renames the project's own tests fail with): every site
+    of such a name, a function's locals included, is withdrawn, the module named so stays
+    where it is, and the name is refused with that reason. `other_files`: read the project's
+    configuration and template files for names that hold a rename back; only a report that
+    writes nothing may skip them.
+    """
     stages = set(stages)
+    keep = dict(keep or {})
     result = Plan()
     type_names = {name for name, kinds in analysis.index.defined.items() if kinds & TYPE_KINDS}
     type_names.update(
@@ -786,6 +795,7 @@ def plan(analysis: Analysis, stages: Iterable[str], *, other_files: bool = True)
     _refuse_generated_names(analysis, result)
     moves = _module_moves(analysis, stages, result)
     payload_names = analysis.index.payload_names()
+    kept_first: dict[str, Site] = {}  # a name in `keep` -> its first site the stages would rename
 
     visible: dict[str, list[Site]] = {}  # every site outside compat code, chosen stage or not
     for path, sites in analysis.sites.items():
@@ -798,6 +808,11 @@ def plan(analysis: Analysis, stages: Iterable[str], *, other_files: bool = True)
         for site in sites:
             if stage_of(site, type_names, payload_names) not in stages:
                 continue
+            if site.action is Action.RENAME and site.old in keep:
+                first = kept_first.get(site.old)
+                if first is None or _first_key(site) < _first_key(first):
+                    kept_first[site.old] = site
+                continue
             if site.action is Action.RENAME and (site.local or site.old not in result.refused_names):
                 chosen.append(site)
             elif site.action is Action.UNRESOLVED:
@@ -805,8 +820,29 @@ def plan(analysis: Analysis, stages: Iterable[str], *, other_files: bool = True)
         if chosen:
             result.edits[path] = chosen
     _withhold(analysis, result, visible, other_files)
+    _keep(analysis, result, keep, kept_first, moves)
     result.moves = [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
     return result
+
+
+def _first_key(site: Site) -> tuple:
+    """Where a name is best shown: its definition first, then in path order."""
+    return (site.role is not Role.DEFINITION, site.path, site.line, site.column)
+
+
+def _keep(analysis: Analysis, result: Plan, keep: dict[str, str], first: dict[str, Site],
+          moves: list[tuple[str, str]]) -> None:
+    """The names the caller keeps: refused once each, where the plan would have renamed them
+    (a name refused already may still have had locals to rename: they are what this withdraws)."""
+    for name, reason in sorted(keep.items()):
+        moved = next((old for old, _ in moves if Path(old).stem == name), None)
+        site = first.get(name)
+        if site is None and moved is None:
+            continue  # nothing the chosen stages would rename
+        where = (moved, 1, 0) if moved is not None else (site.path, site.line, site.column)
+        new = analysis.vocabulary.rewrite(name) or (site.new if site is not None else name)
+        result.refusals.append(Refusal(*where, name, new, reason))
+        result.refused_names.add(name)
 
 
 def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], other_files: bool) -> None:

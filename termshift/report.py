@@ -133,3 +133,23 @@ def cleanup_summary(result, *, wrote: bool) -> None:
         err.print(f"[red]error[/] {path}: {message}")
     if result.failures and wrote:
         err.print("nothing was written")
+
+
+def verify_summary(verdict, *, wrote: bool) -> None:
+    """`migrate --verify`'s verdict (`verdict` is a `termshift.verify.Verdict`): each name withdrawn,
+    with the end of the command's output when it was renamed, then what was verified."""
+    from rich.markup import escape
+
+    command = escape(verdict.command)
+    for name, tail in verdict.withdrawn.items():
+        err.print(f"[red]withdrawn[/] {escape(repr(name))}: `{command}` fails with it renamed; the end of its output:")
+        for line in tail or ["(nothing)"]:
+            err.print(f"    {line}", markup=False)
+    runs = f"{verdict.runs} run{'s' if verdict.runs != 1 else ''} of it"
+    if verdict.note:
+        err.print(f"verify: {verdict.note}", markup=False)
+    elif verdict.verified:
+        withdrawn = len(verdict.withdrawn)
+        after = "after the migration" if wrote else "with this migration applied (on a copy)"
+        kept = f", {withdrawn} name{'s' if withdrawn != 1 else ''} withdrawn" if withdrawn else ""
+        err.print(f"[green]verified[/]: `{command}` passes {after}{kept} ({runs})")
