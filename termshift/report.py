@@ -92,12 +92,30 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
         err.print(f"[yellow]note[/] {location(note.path, note.line, note.column)}: {note.message}")
     for problem in (*analysis.problems, *outcome.failures):
         err.print(f"[red]error[/] {location(problem.path, problem.line, problem.column)}: {problem.message}")
+    for old, new in doubled_words(analysis, plan):
+        err.print(f"[yellow]note[/] {old!r} becomes {new!r}: the new word now stands twice in a row. The rename "
+                  "is right; you may want to choose the name")
     odd = [site for site in analysis.all_sites() if site.action is Action.ODD and "odd case" in site.note]
     for site in odd:
         err.print(f"[yellow]note[/] {location(site.path, site.line, site.column)}: {site.note}")
     for path in analysis.skipped_generated:
         err.print(f"[dim]skipped {path}: marked @generated[/]")
     skipped(analysis.skipped)
+
+
+def doubled_words(analysis: Analysis, plan: Plan) -> list[tuple[str, str]]:
+    """Renamed names in which the new word now stands next to itself (`TwoStepJob` -> `TwoStepStep`,
+    `_JOB_STEP_PARAMS` -> `_STEP_STEP_PARAMS`): correct, but a person will want to pick the name."""
+    from .vocabulary import split_words
+
+    new_forms = {form.lower() for form in analysis.vocabulary.new_forms}
+    found = set()
+    for sites in plan.edits.values():
+        for site in sites:
+            words = [word.lower() for _, _, word in split_words(site.new)]
+            if any(a in new_forms and b in new_forms for a, b in zip(words, words[1:])):
+                found.add((site.old, site.new))
+    return sorted(found)
 
 
 def skipped(paths: list[tuple[str, str]]) -> None:
