@@ -72,13 +72,28 @@ class Withheld:
                 f"to what is renamed ({shown}{more})")
 
 
-def whole_string(text: str, site: Site) -> str | None:
+class Lines:
+    """A file's lines, split once: asked for by every literal site of the file."""
+
+    def __init__(self, texts: dict[str, str]):
+        self._texts = texts
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        lines = self._lines.get(path)
+        if lines is None:
+            text = self._texts.get(path)
+            if text is None:
+                return None
+            lines = self._lines[path] = text.splitlines(keepends=True)
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+
+def whole_string(line: str | None, site: Site) -> str | None:
     """The name a literal site's string spells whole (`"job_id"`, `"--job-id"` -> `job_id`), or None
     when the word sits inside a longer string (`"job:{id}"`, `"app.jobs"`, prose)."""
-    lines = text.splitlines(keepends=True)
-    if site.line > len(lines):
+    if line is None:
         return None
-    line = lines[site.line - 1]
     start, end = site.column, site.end_column
     while start > 0 and _NAME_CHAR.match(line[start - 1]):
         start -= 1
@@ -169,12 +184,10 @@ def _namespaces(site: Site) -> tuple[str, ...]:
     return ("attr",)
 
 
-def _word_at(text: str, site: Site) -> str | None:
+def _word_at(line: str | None, site: Site) -> str | None:
     """The identifier-like run of characters that holds the site's word."""
-    lines = text.splitlines(keepends=True)
-    if site.line > len(lines):
+    if line is None:
         return None
-    line = lines[site.line - 1]
     start, end = site.column, site.end_column
     while start > 0 and (line[start - 1].isalnum() or line[start - 1] == "_"):
         start -= 1
@@ -199,10 +212,11 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
     `sites` is every site found (path -> sites), `texts` the files' texts (for the strings' extent),
     `elsewhere` the names found in the project's other text files (`other_names`).
     """
+    lines = Lines(texts)
+
     def name_of(site: Site) -> str | None:
         if site.role in _LITERAL_ROLES:
-            text = texts.get(site.path)
-            return whole_string(text, site) if text is not None else None
+            return whole_string(lines.line(site.path, site.line), site)
         return site.old
 
     moving: dict[tuple[str, str], list[Site]] = {}  # (name, namespace) -> the renames
@@ -249,10 +263,10 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
             if (site.local and not site.local.startswith(_PARAM)) or not _blocks(site):
                 continue
             name = name_of(site)
-            if name is None and site.note.startswith(_NAMES_INSIDE) and site.path in texts:
+            if name is None and site.note.startswith(_NAMES_INSIDE):
                 # Inside a longer string that names code (`"two_step_job.py"`, `"<app.job.Job foo>"`),
                 # the name the word stands in holds back whatever has that name.
-                name = _word_at(texts[site.path], site)
+                name = _word_at(lines.line(site.path, site.line), site)
             if name is None:
                 continue
             hold(site, name)
