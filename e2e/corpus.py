@@ -142,3 +142,7 @@ PYTHON_JENKINS = Project(
 )
 
 PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS)
+
+# Projects the migration still breaks: each names the reduction of what goes wrong, under
+# tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
+PENDING: tuple[Project, ...] = ()
