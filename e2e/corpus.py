@@ -141,7 +141,31 @@ PYTHON_JENKINS = Project(
     ),
 )
 
-PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS)
+PYTHON_CRONTAB = Project(
+    name="python-crontab",
+    version="3.4.0",
+    sdist_url="https://files.pythonhosted.org/packages/49/3e/"
+    "f61917a63b20d0ce0dfb58e44192201892a1cfe9d4167264b93fa5485594/python_crontab-3.4.0.tar.gz",
+    sha256="d2b5ad91f7a641d774661b7f3ba52258fd68273862c88713f4cc092ba614e707",
+    library=("crontab.py", "crontabs.py", "cronlog.py"),
+    runner="pytest",
+    test_args=("tests",),
+    exclusions=(
+        Exclusion("tests/test_compatibility.py::CompatTestCase::test_07_non_posix_shell",
+                  "runs tests/data/bash\\win.exe, a file the sdist doesn't ship (fails on the pristine tree too)"),
+    ),
+    # croniter and cron-descriptor are its `cron-schedule` and `cron-description` extras.
+    requirements=(
+        *PYTEST,
+        "croniter==7.0.0",
+        "cron_descriptor==2.2.1",
+        "python-dateutil==4.0.0",
+        "typing_extensions==4.16.0",
+        "tzdata==2026.6",
+    ),
+)
+
+PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB)
 
 # Projects the migration still breaks: each names the reduction of what goes wrong, under
 # tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
