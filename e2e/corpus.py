@@ -165,8 +165,52 @@ PYTHON_CRONTAB = Project(
     ),
 )
 
+APSCHEDULER = Project(
+    name="APScheduler",
+    version="3.10.4",
+    sdist_url="https://files.pythonhosted.org/packages/5e/34/"
+    "5dcb368cf89f93132d9a31bd3747962a9dc874480e54333b0c09fa7d56ac/APScheduler-3.10.4.tar.gz",
+    sha256="e6df071b27d9be898e486bc7940a7be50b4af2e9da7c08f0744a96d4bd4cef4a",
+    library=("apscheduler",),
+    runner="pytest",
+    # Its setup.cfg adds --cov (pytest-cov is not needed to prove anything).
+    test_args=("-o", "addopts=-rsx --tb=short", "tests"),
+    # The pytest of its time: its tests call pytest.raises(TypeError, func, ...) and use
+    # pytest-asyncio's event_loop fixture, both gone from later versions. The MongoDB, Redis,
+    # RethinkDB, ZooKeeper, Twisted and Qt back ends skip themselves (their clients aren't installed;
+    # they would need those servers); SQLAlchemy's runs on SQLite, gevent's and tornado's in process.
+    requirements=(
+        "pytest==7.4.4",
+        "iniconfig==2.3.1",
+        "packaging==26.4",
+        "pluggy==1.7.0",
+        "pytest-asyncio==0.21.2",
+        "pytest-tornado5==2.0.0",
+        "six==1.17.0",
+        "pytz==2026.6",
+        "tzlocal==5.4.5",
+        "SQLAlchemy==2.1.9",
+        "typing_extensions==4.16.0",
+        "greenlet==3.5.6",
+        "tornado==6.6.1",
+        "gevent==26.9.0",
+        "zope.event==6.2",
+        "zope.interface==8.7",
+    ),
+    compat_differences=(
+        Exclusion("tests.test_jobstores::test_repr_memjobstore",
+                  "asserts repr(store) == '<MemoryJobStore>': the repr is built from the class's own __name__, "
+                  "which the rename changes (MemoryStepStore), as submitit's plugin name does"),
+    ),
+)
+
 PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB)
 
 # Projects the migration still breaks: each names the reduction of what goes wrong, under
 # tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
-PENDING: tuple[Project, ...] = ()
+PENDING: tuple[Project, ...] = (
+    # compat: tests/test_executors.py patches `apscheduler.executors.pool.run_job`, the name pool.py
+    # imported from base.py; the compat alias lives only in base.py (pool.py now imports run_step), so
+    # the patch fails: tests/fixtures/fidelity/X2_compat_module_function_patch. Full mode is green.
+    APSCHEDULER,
+)

@@ -66,6 +66,7 @@ class Result:
     # Legacy identifiers (TSH101-TSH104) `termshift check` finds in the pristine tree, and in the migrated one.
     legacy_before: int | None = None
     legacy_after: int | None = None
+    unloadable: frozenset[str] = frozenset()  # baseline: entry points that don't load from the pristine tree
 
     @property
     def renamed(self) -> str | None:
@@ -217,6 +218,7 @@ def _baseline(project: Project, venv: Path, pristine: Path, places: Places) -> R
     result = Result(project.name, "baseline")
     _suite(project, venv, tree, log, result)
     result.baseline = result.passed
+    result.unloadable = venvs.entry_point_failures(project, venv, log)
     if result.failed:
         result.problems.insert(0, "the pristine tree fails its own tests: fix the environment or exclude "
                                   "the test in corpus.py, with the reason")
@@ -261,7 +263,7 @@ def _full(project: Project, venv: Path, pristine: Path, places: Places, baseline
         # The same configuration as the migration: the same third-party sources, the same findings.
         result.problems += invariants.check_severities(tree, after, log, _config(venv, tree))
     venvs.install(venv, tree, log)
-    result.problems += venvs.load_entry_points(project, venv, log)
+    result.problems += venvs.load_entry_points(project, venv, log, baseline.unloadable)
     _suite(project, venv, tree, log, result)
     return result
 
@@ -274,7 +276,7 @@ def _compat(project: Project, venv: Path, pristine: Path, places: Places, baseli
                                   tree, log, venv)
     result.problems += [f"compat mode changed a test module: {name}" for name in _changed_tests(pristine, tree)]
     venvs.install(venv, tree, log)
-    result.problems += venvs.load_entry_points(project, venv, log)
+    result.problems += venvs.load_entry_points(project, venv, log, baseline.unloadable)
     _suite(project, venv, tree, log, result, project.compat_differences)
     return result
 
