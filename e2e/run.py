@@ -45,6 +45,7 @@ from pathlib import Path
 import corpus
 import invariants
 import sdist
+import services
 import suites
 import venvs
 from corpus import Project
@@ -290,6 +291,8 @@ def prove(project: Project, modes: tuple[str, ...], places: Places) -> list[Resu
         archive = sdist.fetch(project, places.sdists)
         pristine = sdist.unpack(archive, places.work(project) / "pristine")
         venv = venvs.ensure(project, places.venvs, setup_log)
+        if "redis" in project.services:
+            services.install_redirect(venvs.site_packages(venv))
     except (sdist.FetchError, venvs.EnvironmentFailure) as error:
         return [Result(project.name, mode, problems=[f"setup: {error}"]) for mode in modes]
     results = []
