@@ -295,6 +295,39 @@ JENKINSAPI = Project(
     ),
 )
 
+JENKINS_JOB_BUILDER = Project(
+    name="jenkins-job-builder",
+    version="6.5.0",
+    sdist_url="https://files.pythonhosted.org/packages/af/c9/"
+    "b2fa858f3825c0347a201d0e542c0235605167fcb61b161648585b5ab248/jenkins_job_builder-6.5.0.tar.gz",
+    sha256="f44ded591f68969019ae5a21fddc6c233b73d8f2497d126b3d4cccbe9b8b149d",
+    library=("jenkins_jobs",),
+    runner="pytest",
+    test_args=("tests",),
+    requirements=(
+        *PYTEST,
+        "pytest-mock==3.17.0",
+        "testtools==2.9.1",
+        "pbr==7.1.3",  # its build backend's plugin
+        "six==1.17.0",
+        "PyYAML==6.0.4",
+        "stevedore==5.10.0",
+        "python-jenkins==1.8.3",
+        "multi_key_dict==2.0.3",
+        "requests==2.34.2",
+        "certifi==2026.10.19.post1",
+        "charset-normalizer==3.5.3",
+        "idna==3.21",
+        "urllib3==2.8.0",
+        "fasteners==0.20",
+        "Jinja2==3.1.6",
+        "MarkupSafe==3.0.4",
+    ),
+    invariants=(
+        Invariant("Jenkins REST paths (job/<name>/…)", r"\bjob/"),
+    ),
+)
+
 PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM)
 
 # Projects the migration still breaks: each names the reduction of what goes wrong, under
@@ -314,4 +347,10 @@ PENDING: tuple[Project, ...] = (
     # full: its suite passes, but an invariant fails: test data's "http//localhost:8080/job/foo/…" (the
     # scheme's colon missing) is rewritten as a storage key: tests/fixtures/fidelity/url_without_scheme_colon_as_key.
     JENKINSAPI,
+    # full: 90 of 1999 tests fail. Its YAML names the functions that build each component
+    # (`regex-job` -> view_jobfilters.regex_job, found with getattr): the functions are renamed, the
+    # YAML isn't: tests/fixtures/fidelity/function_named_by_data. Also: a conftest fixture renamed
+    # apart from its uses (execute_jenkins_jobs), dict keys of Jenkins' vocabulary ('hudson-std-jobs'
+    # portlets, the 'ownership-jobs' permission) renamed while the YAML still says them.
+    JENKINS_JOB_BUILDER,
 )
