@@ -98,6 +98,12 @@ SUBMITIT = Project(
         Exclusion("submitit/local/test_local.py::test_cancel",
                   "timing: expects a cancelled local job's process to be gone 0.1 s after SIGINT, "
                   "which a loaded 2-core machine doesn't guarantee (fails on the pristine tree too)"),
+        Exclusion("submitit/local/test_local.py::test_requeuing",
+                  "timing: a local job given a 0-minute limit must checkpoint within about a second; on a "
+                  "loaded 2-core machine it times out first (failed on the pristine tree here)"),
+        Exclusion("submitit/test_helpers.py::test_as_completed",
+                  "timing: asserts how many seconds sleeping jobs take, with a margin a loaded 2-core machine "
+                  "exceeds (failed on the pristine tree here)"),
     ),
     requirements=(
         *PYTEST,
