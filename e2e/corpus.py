@@ -161,6 +161,9 @@ PYTHON_CRONTAB = Project(
     exclusions=(
         Exclusion("tests/test_compatibility.py::CompatTestCase::test_07_non_posix_shell",
                   "runs tests/data/bash\\win.exe, a file the sdist doesn't ship (fails on the pristine tree too)"),
+        Exclusion("tests/test_scheduler.py::SchedulerTestCase::test_04_schedule_ten",
+                  "wall clock: expects one or two runs of a */10 schedule depending on the minute at its start, "
+                  "and fails when the run crosses a ten-minute mark (whatever the code)"),
     ),
     # croniter and cron-descriptor are its `cron-schedule` and `cron-description` extras.
     requirements=(
