@@ -48,6 +48,8 @@ class Project:
     # Tests of the ORIGINAL suite that assert a spelling the rename changes by definition (a class's
     # own __name__): in compat mode they still run and must fail — exactly these, for these reasons.
     compat_differences: tuple[Exclusion, ...] = ()
+    # Services the suite needs, started by the harness for each run (services.py): "redis".
+    services: tuple[str, ...] = ()
 
     @property
     def sdist_name(self) -> str:
@@ -96,6 +98,12 @@ SUBMITIT = Project(
         Exclusion("submitit/local/test_local.py::test_cancel",
                   "timing: expects a cancelled local job's process to be gone 0.1 s after SIGINT, "
                   "which a loaded 2-core machine doesn't guarantee (fails on the pristine tree too)"),
+        Exclusion("submitit/local/test_local.py::test_requeuing",
+                  "timing: a local job given a 0-minute limit must checkpoint within about a second; on a "
+                  "loaded 2-core machine it times out first (failed on the pristine tree here)"),
+        Exclusion("submitit/test_helpers.py::test_as_completed",
+                  "timing: asserts how many seconds sleeping jobs take, with a margin a loaded 2-core machine "
+                  "exceeds (failed on the pristine tree here)"),
     ),
     requirements=(
         *PYTEST,
@@ -141,4 +149,217 @@ PYTHON_JENKINS = Project(
     ),
 )
 
-PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS)
+PYTHON_CRONTAB = Project(
+    name="python-crontab",
+    version="3.4.0",
+    sdist_url="https://files.pythonhosted.org/packages/49/3e/"
+    "f61917a63b20d0ce0dfb58e44192201892a1cfe9d4167264b93fa5485594/python_crontab-3.4.0.tar.gz",
+    sha256="d2b5ad91f7a641d774661b7f3ba52258fd68273862c88713f4cc092ba614e707",
+    library=("crontab.py", "crontabs.py", "cronlog.py"),
+    runner="pytest",
+    test_args=("tests",),
+    exclusions=(
+        Exclusion("tests/test_compatibility.py::CompatTestCase::test_07_non_posix_shell",
+                  "runs tests/data/bash\\win.exe, a file the sdist doesn't ship (fails on the pristine tree too)"),
+        Exclusion("tests/test_scheduler.py::SchedulerTestCase::test_04_schedule_ten",
+                  "wall clock: expects one or two runs of a */10 schedule depending on the minute at its start, "
+                  "and fails when the run crosses a ten-minute mark (whatever the code)"),
+    ),
+    # croniter and cron-descriptor are its `cron-schedule` and `cron-description` extras.
+    requirements=(
+        *PYTEST,
+        "croniter==7.0.0",
+        "cron_descriptor==2.2.1",
+        "python-dateutil==4.0.0",
+        "typing_extensions==4.16.0",
+        "tzdata==2026.6",
+    ),
+)
+
+APSCHEDULER = Project(
+    name="APScheduler",
+    version="3.10.4",
+    sdist_url="https://files.pythonhosted.org/packages/5e/34/"
+    "5dcb368cf89f93132d9a31bd3747962a9dc874480e54333b0c09fa7d56ac/APScheduler-3.10.4.tar.gz",
+    sha256="e6df071b27d9be898e486bc7940a7be50b4af2e9da7c08f0744a96d4bd4cef4a",
+    library=("apscheduler",),
+    runner="pytest",
+    # Its setup.cfg adds --cov (pytest-cov is not needed to prove anything).
+    test_args=("-o", "addopts=-rsx --tb=short", "tests"),
+    # The pytest of its time: its tests call pytest.raises(TypeError, func, ...) and use
+    # pytest-asyncio's event_loop fixture, both gone from later versions. The MongoDB, Redis,
+    # RethinkDB, ZooKeeper, Twisted and Qt back ends skip themselves (their clients aren't installed;
+    # they would need those servers); SQLAlchemy's runs on SQLite, gevent's and tornado's in process.
+    requirements=(
+        "pytest==7.4.4",
+        "iniconfig==2.3.1",
+        "packaging==26.4",
+        "pluggy==1.7.0",
+        "pytest-asyncio==0.21.2",
+        "pytest-tornado5==2.0.0",
+        "six==1.17.0",
+        "pytz==2026.6",
+        "tzlocal==5.4.5",
+        "SQLAlchemy==2.1.9",
+        "typing_extensions==4.16.0",
+        "greenlet==3.5.6",
+        "tornado==6.6.1",
+        "gevent==26.9.0",
+        "zope.event==6.2",
+        "zope.interface==8.7",
+    ),
+    compat_differences=(
+        Exclusion("tests.test_jobstores::test_repr_memjobstore",
+                  "asserts repr(store) == '<MemoryJobStore>': the repr is built from the class's own __name__, "
+                  "which the rename changes (MemoryStepStore), as submitit's plugin name does"),
+    ),
+)
+
+HATCHLING = (  # a build backend: hatchling >= its project's floor
+    "hatchling==1.33.0",
+    "pathspec==1.1.1",
+    "tomlkit==0.15.3",
+    "trove-classifiers==2026.9.21.13",
+)
+
+RQ = Project(
+    name="rq",
+    version="1.16.2",
+    sdist_url="https://files.pythonhosted.org/packages/c5/1d/"
+    "a020e8f3559293635dd6283d037bfc15f866136498da3db1e5416c65773d/rq-1.16.2.tar.gz",
+    sha256="5c5b9ad5fbaf792b8fada25cc7627f4d206a9a4455aced371d4f501cc3f13b34",
+    library=("rq",),
+    runner="pytest",
+    test_args=("tests",),
+    services=("redis",),
+    requirements=(
+        *PYTEST,
+        *HATCHLING,
+        "click==8.5.1",
+        "redis==5.3.1",
+        "PyJWT==2.15.1",
+        "psutil==7.2.2",
+        "sentry-sdk==1.45.1",  # its test extra: sentry-sdk<2
+        "certifi==2026.10.19.post1",
+        "urllib3==2.8.0",
+    ),
+)
+
+SIMPLE_SLURM = Project(
+    name="simple_slurm",
+    version="0.3.6",
+    sdist_url="https://files.pythonhosted.org/packages/da/44/"
+    "5766806362384bab6153df22f77eea21c9f8757a869e91868b98c8c328eb/simple_slurm-0.3.6.tar.gz",
+    sha256="0f88cac96b39d7d7e34c5a124919cebb41eb8a8ef2ff4fb65c363d940ff8551e",
+    library=("simple_slurm",),
+    runner="pytest",
+    test_args=("test",),
+    exclusions=tuple(
+        Exclusion(f"test/{test}", "runs Slurm's sbatch or srun, which this machine doesn't have "
+                                  "(fails on the pristine tree too)")
+        # under either name: the full migration may rename the test functions
+        for test in ("test_cli.py::Testing::test_01_using_equal", "test_cli.py::Testing::test_02_using_spaces",
+                     "test_cli.py::Testing::test_03_using_equal_and_spaces",
+                     "test_core.py::Testing::test_14_srun_returncode", "test_core.py::Testing::test_15_sbatch_execution",
+                     "test_core.py::Testing::test_19_sbatch_execution_with_job_file",
+                     "test_core.py::Testing::test_19_sbatch_execution_with_step_file",
+                     "test_core.py::Testing::test_22_parsable_sbatch_execution")
+    ),
+    requirements=PYTEST,
+    invariants=(
+        Invariant("Slurm environment variables", r"\bSLURM_[A-Z_]*JOB[A-Z_]*"),
+        Invariant("the sbatch flag --job-name", r"--job-name\b"),
+        Invariant("sbatch's argument table (job_name,J)", r"\bjob_name,J\b"),
+        Invariant("sbatch's filename patterns (JOB_ID,%j)", r"\bJOB_[A-Z_]*,%"),
+    ),
+)
+
+JENKINSAPI = Project(
+    name="jenkinsapi",
+    version="0.3.23",
+    sdist_url="https://files.pythonhosted.org/packages/0c/0d/"
+    "f56f44099efa10eab6b3c47b5d0e6a894ab1d1ae8a7bd95597fd9f687e53/jenkinsapi-0.3.23.tar.gz",
+    sha256="c3d9fc3293f0d0248cd018f5b3317d751449f0c0d4cc23cb3d1d60a830acb61f",
+    library=("jenkinsapi",),
+    runner="pytest",
+    # The unit tests (mocked HTTP); systests/ needs a running Jenkins. test_docker_jenkins.py starts
+    # Jenkins in Docker (and imports the docker client at collection): not on this machine.
+    test_args=("jenkinsapi_tests/unittests", "--ignore=jenkinsapi_tests/unittests/test_docker_jenkins.py"),
+    requirements=(
+        *PYTEST,
+        *HATCHLING,
+        "pytest-mock==3.17.0",
+        "pytest-timeout==2.4.0",
+        "mock==5.2.0",
+        "pytz==2026.6",
+        "requests==2.34.2",
+        "certifi==2026.10.19.post1",
+        "charset-normalizer==3.5.3",
+        "idna==3.21",
+        "urllib3==2.8.0",
+    ),
+    invariants=(
+        Invariant("Jenkins REST paths (/job/<name>)", r"\bjob/"),
+        Invariant("Jenkins tree queries (tree=jobs[name,…])", r"\bjobs\[name\b"),
+    ),
+)
+
+JENKINS_JOB_BUILDER = Project(
+    name="jenkins-job-builder",
+    version="6.5.0",
+    sdist_url="https://files.pythonhosted.org/packages/af/c9/"
+    "b2fa858f3825c0347a201d0e542c0235605167fcb61b161648585b5ab248/jenkins_job_builder-6.5.0.tar.gz",
+    sha256="f44ded591f68969019ae5a21fddc6c233b73d8f2497d126b3d4cccbe9b8b149d",
+    library=("jenkins_jobs",),
+    runner="pytest",
+    test_args=("tests",),
+    requirements=(
+        *PYTEST,
+        "pytest-mock==3.17.0",
+        "testtools==2.9.1",
+        "pbr==7.1.3",  # its build backend's plugin
+        "six==1.17.0",
+        "PyYAML==6.0.4",
+        "stevedore==5.10.0",
+        "python-jenkins==1.8.3",
+        "multi_key_dict==2.0.3",
+        "requests==2.34.2",
+        "certifi==2026.10.19.post1",
+        "charset-normalizer==3.5.3",
+        "idna==3.21",
+        "urllib3==2.8.0",
+        "fasteners==0.20",
+        "Jinja2==3.1.6",
+        "MarkupSafe==3.0.4",
+    ),
+    invariants=(
+        Invariant("Jenkins REST paths (job/<name>/…)", r"\bjob/"),
+    ),
+)
+
+PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM)
+
+# Projects the migration still breaks: each names the reduction of what goes wrong, under
+# tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
+PENDING: tuple[Project, ...] = (
+    # compat: tests/test_executors.py patches `apscheduler.executors.pool.run_job`, the name pool.py
+    # imported from base.py; the compat alias lives only in base.py (pool.py now imports run_step), so
+    # the patch fails: tests/fixtures/fidelity/X2_compat_module_function_patch. Full mode is green.
+    APSCHEDULER,
+    # full: tests/test_queue.py's `self.assertRaises(ValueError, queue.enqueue, echo, 1, job_timeout=0)`
+    # keeps the kwargs key that direct calls and parse_args rename:
+    # tests/fixtures/fidelity/kwargs_key_through_assert_raises; tests/test_job.py's
+    # `str(job) == "<Job %s: test job>"` keeps the word the class's __name__ loses:
+    # tests/fixtures/fidelity/class_name_in_str_text. Also inherent to --no-compat: sentry-sdk's RQ
+    # integration imports `rq.job`, gone once the module is renamed (tests/test_sentry.py).
+    RQ,
+    # full: its suite passes, but an invariant fails: test data's "http//localhost:8080/job/foo/…" (the
+    # scheme's colon missing) is rewritten as a storage key: tests/fixtures/fidelity/url_without_scheme_colon_as_key.
+    JENKINSAPI,
+    # full: 90 of 1999 tests fail. Its YAML names the functions that build each component
+    # (`regex-job` -> view_jobfilters.regex_job, found with getattr): the functions are renamed, the
+    # YAML isn't: tests/fixtures/fidelity/function_named_by_data. Also: a conftest fixture renamed
+    # apart from its uses (execute_jenkins_jobs), dict keys of Jenkins' vocabulary ('hudson-std-jobs'
+    # portlets, the 'ownership-jobs' permission) renamed while the YAML still says them.
+    JENKINS_JOB_BUILDER,
+)

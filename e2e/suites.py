@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import services
 from corpus import Project
 from venvs import clean_env, python
 
@@ -25,29 +26,35 @@ class Outcome:
 
 def run(project: Project, venv: Path, tree: Path, log: Path) -> Outcome:
     runner = _pytest if project.runner == "pytest" else _unittest
-    return runner(project, venv, tree, log)
+    if "redis" not in project.services:
+        return runner(project, venv, tree, log, {})
+    try:
+        with services.redis(log) as env:
+            return runner(project, venv, tree, log, env)
+    except services.ServiceFailure as error:
+        return Outcome(problem=str(error))
 
 
-def _execute(command: list, tree: Path, venv: Path, log: Path) -> subprocess.CompletedProcess | None:
+def _execute(command: list, tree: Path, venv: Path, log: Path, env: dict) -> subprocess.CompletedProcess | None:
     with log.open("a", encoding="utf-8") as out:
         out.write(f"$ (cd {tree} && {' '.join(map(str, command))})\n")
         out.flush()
         try:
-            return subprocess.run(command, cwd=tree, env=clean_env(venv), stdout=out, stderr=subprocess.STDOUT,
-                                  timeout=SUITE_TIMEOUT, stdin=subprocess.DEVNULL)
+            return subprocess.run(command, cwd=tree, env={**clean_env(venv), **env}, stdout=out,
+                                  stderr=subprocess.STDOUT, timeout=SUITE_TIMEOUT, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             out.write(f"\n[timed out after {SUITE_TIMEOUT} s]\n")
             return None
 
 
-def _pytest(project: Project, venv: Path, tree: Path, log: Path) -> Outcome:
+def _pytest(project: Project, venv: Path, tree: Path, log: Path, env: dict) -> Outcome:
     report = tree / ".e2e-junit.xml"
     report.unlink(missing_ok=True)
     command = [python(venv), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit2",
                f"--junitxml={report}", *project.test_args]
     for exclusion in project.exclusions:
         command += ["--deselect", exclusion.test]
-    finished = _execute(command, tree, venv, log)
+    finished = _execute(command, tree, venv, log, env)
     if finished is None:
         return Outcome(problem=f"the suite timed out after {SUITE_TIMEOUT} s")
     if not report.is_file():
@@ -71,12 +78,12 @@ _FAILED_TEST = re.compile(r"^(?:FAIL|ERROR|UNEXPECTED SUCCESS): (\S+) \(([^)]+)\
 _TALLY = re.compile(r"(failures|errors|skipped|expected failures|unexpected successes)=(\d+)")
 
 
-def _unittest(project: Project, venv: Path, tree: Path, log: Path) -> Outcome:
+def _unittest(project: Project, venv: Path, tree: Path, log: Path, env: dict) -> Outcome:
     if project.exclusions:
         raise ValueError(f"{project.name}: excluding tests is only supported with pytest")
     command = [python(venv), "-m", "unittest", *project.test_args]
     start = log.stat().st_size if log.exists() else 0
-    finished = _execute(command, tree, venv, log)
+    finished = _execute(command, tree, venv, log, env)
     if finished is None:
         return Outcome(problem=f"the suite timed out after {SUITE_TIMEOUT} s")
     with log.open(encoding="utf-8", errors="replace") as stream:
