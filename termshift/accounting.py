@@ -130,9 +130,14 @@ def other_names(paths: Iterable[tuple[str, str]], names: set[str]) -> list[Site]
                 name = match.group()
                 if name in names and (_SEVERAL_WORDS.search(name) or _dotted_at(line, match.start(), match.end())):
                     found.append(_elsewhere(path, number, match.start(), name, "named in a file that isn't Python"))
+            for match in _DASHED.finditer(line):  # `regex-job` in YAML, which code may turn into `regex_job`
+                name = match.group().replace("-", "_")
+                if name in names:
+                    found.append(_elsewhere(path, number, match.start(), name, "named in a file that isn't Python"))
     return found
 
 
+_DASHED = re.compile(r"(?<![\w-])[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+(?![\w-])")
 _SEVERAL_WORDS = re.compile(r"[A-Za-z0-9]_+[A-Za-z0-9]|[a-z0-9][A-Z]")
 
 

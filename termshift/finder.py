@@ -1002,12 +1002,33 @@ class _SiteVisitor(NodeVisitor):
         short = name.rsplit(".", 1)[-1]
         args = call.args
         if (short in _ATTR_FUNCS and name == short or name.endswith("patch.object")) and len(args) >= 2:
-            for target in self._attribute_names(args[1], scope):
+            targets = self._attribute_names(args[1], scope)
+            for target in targets:
                 if self.f.mentions(target.value):
                     ref = self.f.index.attribute(self.f.type_of(args[0], scope), target.value)
                     self._string_name(target, 0, target.value, ref, f"{short}() name")
+            if not targets and not isinstance(args[1], ast.Constant):
+                self._computed_names(call, self.f.type_of(args[0], scope))
         if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
             self._kwargs_key(func.value.id, args[0], scope)
+
+    def _computed_names(self, call: ast.Call, receiver: Type | None) -> None:
+        """`getattr(filters, kind.replace("-", "_"))`: any member of one of our modules or classes may be
+        looked up here by a name computed from data, so each that mentions the term is held back."""
+        members: list[str] = []
+        if receiver is not None and receiver.kind == "mod":
+            summary = self.f.index.module(receiver.name)
+            members = [name for name, symbol in summary.symbols.items()
+                       if symbol.kind not in ("import", "module-import")] if summary else []
+        elif receiver is not None and receiver.kind in ("cls", "inst"):
+            found = self.f.index.class_info(receiver.name)
+            members = list(found[1].members) if found else []
+        line, column = self.f.pos.char(call.lineno, call.col_offset)
+        for member in members:
+            if self.f.mentions(member) and self.f.vocab.rewrite(member) is not None:
+                self.f.result.sites.append(Site(
+                    self.f.path, line, column, line, column, member, member, "attribute", Role.REFERENCE,
+                    Action.UNRESOLVED, f"{member!r} may be looked up here by a name computed at run time"))
 
     def _attribute_names(self, name: ast.AST, scope: Scope) -> list[ast.Constant]:
         """The string constants a getattr() name can be: `"job_id"`, or each of

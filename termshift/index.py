@@ -563,7 +563,7 @@ class Index:
     def _any_function_takes(self, keyword: str) -> bool:
         for summary in self.facts:
             for function in summary.functions.values():
-                if keyword in function.params:
+                if keyword in function.params or keyword in function.kwargs_keys:
                     return True
             for info in summary.classes.values():
                 if keyword in info.fields:
