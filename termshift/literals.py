@@ -65,7 +65,7 @@ _FLAG_SHAPE = re.compile(r"--?[A-Za-z][\w\-]*(?:=.*)?", re.S)
 _ENTRY_POINT = re.compile(r"[\w.]+\.[\w]+:[\w.]+")
 _MODULE_FILE = re.compile(r"(?:[\w.\-]*/)*[A-Za-z_]\w*\.pyi?")
 _SCHEME_WITHOUT_COLON = re.compile(r"https?//")  # `http//localhost:8080/job/…`: a URL all the same
-_REPR_TEXT = re.compile(r"<?([A-Z][A-Za-z0-9_]*)[(: ]")
+_REPR_TEXT = re.compile(r"<([A-Z][A-Za-z0-9_]*)[ :>(]|([A-Z][A-Za-z0-9_]*)\(")  # `<Job 42>`, `Job(…)`: not `Job 42 done`
 _DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _RE_FUNCTIONS = frozenset({"compile", "match", "fullmatch", "search", "findall", "finditer", "sub", "subn", "split"})
 
@@ -751,7 +751,7 @@ class LiteralFinder(_Context):
                     # `"<app.job.Job foo>"`: text that names the project's code (a repr), not prose.
                     return _Verdict("string", Action.REPORT, "text that names the project's code by a dotted path")
             shown = _REPR_TEXT.match(template.strip())
-            if shown and "class" in self.f.index.defined.get(shown.group(1), ()):
+            if shown and "class" in self.f.index.defined.get(shown.group(1) or shown.group(2), ()):
                 # `"<Job 42: test job>"`, `"Job(interval=1)"`: a class's __name__ as its repr shows it.
                 return _Verdict("string", Action.REPORT, "text that names the project's code as its repr shows it")
             return PROSE

@@ -35,7 +35,9 @@ def describe(job: Job) -> str:
     return f"{job.job_type} #{job.job_id}"
 '''
 
-# The suite reads one field by a name built at run time: no analysis can tie it to `job_id`.
+# The suite reads one field through the instance's __dict__, by a name built at run time: no
+# analysis can tie it to `job_id` (a getattr() with a computed name on one of ours holds all of
+# its members back; a dict lookup doesn't).
 HIDDEN = '''\
 from app.jobs import Job, describe, make_job
 
@@ -45,7 +47,7 @@ def test_make_job():
 
 
 def test_hidden_field():
-    assert getattr(Job("7", "x"), "".join(["job", "_id"])) == "7"
+    assert vars(Job("7", "x"))["".join(["job", "_id"])] == "7"
 '''
 
 # Two fields read so: each is a culprit of its own.
@@ -59,7 +61,7 @@ def test_make_job():
 
 def test_hidden_fields():
     made = Job("7", "x")
-    assert [getattr(made, "_".join(["job", part])) for part in ("id", "type")] == ["7", "x"]
+    assert [vars(made)["_".join(["job", part])] for part in ("id", "type")] == ["7", "x"]
 '''
 
 PLAIN = '''\
@@ -119,7 +121,7 @@ def test_withdraws_exactly_the_name_the_suite_fails_with(tmp_path, temp_dir):
     assert "Traceback" not in result.stderr
     assert "withdrawn 'job_id'" in result.stderr
     assert result.stderr.count("withdrawn by --verify") == 1
-    assert "AttributeError: 'Step' object has no attribute 'job_id'" in result.stderr  # the failing run's tail
+    assert "KeyError: 'job_id'" in result.stderr  # the failing run's tail
     assert "verified: " in result.stderr and "passes after the migration, 1 name withdrawn" in result.stderr
     assert "termshift: verify: run 1 " in result.stderr  # progress on stderr
 
