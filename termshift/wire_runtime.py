@@ -433,15 +433,16 @@ def _fill_slots(pattern: str, values) -> str:
     return re.sub(r"\{\}", lambda _: next(values), pattern)
 
 
-_patterns: list = []
+_patterns: dict = {}
 
 
 def _key_patterns() -> list:
     """[(compiled new, old pattern, compiled old, new pattern)], most specific first."""
-    if len(_patterns) != len(KEYS):
-        ordered = sorted(KEYS, key=lambda pair: -len(pair[1].replace("{}", "")))
-        _patterns[:] = [(_compile(new), old, _compile(old), new) for old, new in ordered]
-    return _patterns
+    pairs = tuple(tuple(pair) for pair in KEYS)
+    if pairs not in _patterns:
+        ordered = sorted(pairs, key=lambda pair: -len(pair[1].replace("{}", "")))
+        _patterns[pairs] = [(_compile(new), old, _compile(old), new) for old, new in ordered]
+    return _patterns[pairs]
 
 
 def _text(key):
