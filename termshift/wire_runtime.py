@@ -355,8 +355,11 @@ def old_route(register, old_path: str, new_path: str):
     """
 
     def decorator(handler):
-        framework = _framework(register, handler)
-        register(framework(handler, old_path, new_path))
+        twin = _framework(register, handler)(handler, old_path, new_path)
+        if isinstance(twin, _Deferred):
+            twin.register(handler)
+        else:
+            register(twin)
         return handler
 
     return decorator
@@ -366,6 +369,8 @@ def _framework(register, handler):
     origin = getattr(register, "__module__", "") or ""
     if origin.startswith("flask"):
         return _flask_twin
+    if origin.startswith(("fastapi", "starlette")):
+        return functools.partial(_asgi_twin, register)
     return _plain_twin
 
 
@@ -401,7 +406,6 @@ def _plain_twin(handler, old_path, new_path):
 def _flask_twin(handler, old_path, new_path):
     import flask
 
-    @functools.wraps(handler)
     def old_vocabulary(*args, **kwargs):
         _record(old_path, new_path)
         request = flask.request
@@ -415,6 +419,96 @@ def _flask_twin(handler, old_path, new_path):
             response.set_data(json.dumps(to_old(response.get_json())))
         response.headers.update(deprecation_headers(_fill(new_path, kwargs)))
         return response
+
+    functools.update_wrapper(old_vocabulary, handler)
+    old_vocabulary.__name__ = f"{handler.__name__}__deprecated"  # Flask's endpoint: not the new route's
+    return old_vocabulary
+
+
+def _asgi_twin(register, handler, old_path, new_path):
+    """FastAPI / Starlette: the handler registers as it is; the old route's ASGI app is wrapped.
+
+    The body is translated before the framework validates it, the response
+    after it is rendered, so models, dependencies and status codes stay the
+    framework's.
+    """
+    router = next((cell.cell_contents for cell in (register.__closure__ or ())
+                   if hasattr(cell.cell_contents, "routes")), None)
+    if router is None:
+        return handler
+    router = getattr(router, "router", router)
+    before = list(router.routes)
+
+    class Registered:
+        def __call__(self, function):
+            register(function)
+            for route in router.routes:
+                if route not in before and getattr(route, "path", None) == old_path:
+                    route.app = _asgi_old_vocabulary(route.app, old_path, new_path)
+            return function
+
+    return _Deferred(Registered(), handler)
+
+
+class _Deferred:
+    """What `old_route` registers for ASGI frameworks: registering itself wraps the route it made."""
+
+    def __init__(self, register, handler):
+        self.register, self.handler = register, handler
+
+
+def _asgi_old_vocabulary(app, old_path, new_path):
+    async def old_vocabulary(scope, receive, send):
+        if scope.get("type") != "http":
+            return await app(scope, receive, send)
+        _record(old_path, new_path)
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        try:
+            body = json.dumps(to_new(json.loads(body))).encode() if body else body
+        except ValueError:
+            pass
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        start, parts = None, []
+
+        async def translate(message):
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body":
+                return await send(message)
+            parts.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            payload = b"".join(parts)
+            headers = [(name, value) for name, value in start.get("headers", []) if name.lower() != b"content-length"]
+            is_json = any(name.lower() == b"content-type" and b"json" in value for name, value in headers)
+            if is_json and payload:
+                try:
+                    payload = json.dumps(to_old(json.loads(payload)), separators=(",", ":")).encode()
+                except ValueError:
+                    pass
+            extra = deprecation_headers(_fill(new_path, scope.get("path_params") or {}))
+            headers += [(name.lower().encode(), value.encode()) for name, value in extra.items()]
+            headers.append((b"content-length", str(len(payload)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": payload, "more_body": False})
+
+        return await app(scope, replay, translate)
 
     return old_vocabulary
 
