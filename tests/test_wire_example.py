@@ -254,3 +254,19 @@ def test_old_and_new_code_side_by_side_on_one_redis(migrated, tmp_path, redis_db
     assert client.llen("jobs:pending") == 0 and client.llen("steps:pending") == 0
     document = json.loads(client.get("job:new-3"))
     assert document["job_id"] == "new-3" and "step_id" not in document  # the old copy in the old field names
+
+
+def test_migrate_writes_a_client_guide(tmp_path):
+    project = copy_example(tmp_path)
+    guide = tmp_path / "GUIDE.md"
+    result = termshift("migrate", "--diff", "--guide", str(guide), "dispatch", cwd=project)
+    assert result.returncode == 0, result.stderr
+    text = guide.read_text()
+    assert "until **2027-03-01**" in text
+    for row in ["| `/submit-job` | `/submit-step` |", "| `/job/{id}/complete` | `/step/{id}/complete` |",
+                "| `job_submitted` | `step_submitted` |", "| `job_id` | `step_id` |",
+                "| `job:{id}` | `step:{id}` |", "| `jobs:pending` | `steps:pending` |",
+                "| `dispatch.jobs` | `dispatch.steps` |", "| `dispatch.jobs.Job` | `dispatch.steps.Step` |",
+                "| `dispatch.job_store.JobStore.all_jobs` | `dispatch.step_store.StepStore.all_steps` |"]:
+        assert row in text, row
+    assert not (project / "dispatch" / "steps.py").exists()  # --diff wrote nothing else
