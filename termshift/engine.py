@@ -1127,8 +1127,17 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
 
         for shim in deprecation.shims(analysis, outcome.renamed_files, deprecated.modules):
             outcome.created[shim.path] = shim_module(shim, compat_until)
-    if wired is not None and wired.path and wired.modules and not (analysis.root / wired.path).exists():
-        outcome.created[wired.path] = wired.text
+    if wired is not None and wired.path and wired.modules:
+        existing = analysis.root / wired.path
+        if not existing.exists():
+            outcome.created[wired.path] = wired.text
+        elif _is_shim_module(existing):  # a run of another stage: the module learns its mapping too
+            from . import markers, wiring
+
+            before = existing.read_text(encoding="utf-8")
+            text = wiring.merged(before, wired, compat_until, markers.today())
+            if text != before:
+                outcome.created[wired.path] = text
     if write:
         _write(analysis, outcome)
     return outcome

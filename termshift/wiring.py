@@ -164,6 +164,31 @@ def module_text(request: WirePlan, until: datetime.date, today: datetime.date) -
     return header + runtime[:start] + "\n".join(lines) + runtime[end:]
 
 
+def merged(existing: str, request: WirePlan, until: datetime.date, today: datetime.date) -> str:
+    """The wire module again, for a later run (another stage): the mappings of both, the earlier migration day."""
+    values: dict = {}
+    try:
+        for stmt in ast.parse(existing).body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and stmt.targets[0].id in ("KEYS", "EVENTS", "PAYLOAD_KEYS", "ROUTES", "DEPRECATED_ON", "SUNSET"):
+                values[stmt.targets[0].id] = ast.literal_eval(stmt.value)
+    except (SyntaxError, ValueError):
+        return module_text(request, until, today)
+    combined = WirePlan(keys=[tuple(pair) for pair in values.get("KEYS", [])], events=dict(values.get("EVENTS", {})),
+                        payload_keys=dict(values.get("PAYLOAD_KEYS", {})), routes=dict(values.get("ROUTES", {})))
+    combined.keys += [pair for pair in request.keys if pair not in combined.keys]
+    for mine, theirs in ((combined.events, request.events), (combined.payload_keys, request.payload_keys),
+                         (combined.routes, request.routes)):
+        for old, new in theirs.items():
+            mine.setdefault(old, new)
+    try:
+        since = min(today, datetime.date.fromisoformat(values.get("DEPRECATED_ON", today.isoformat())))
+        until = max(until, datetime.date.fromisoformat(values.get("SUNSET", until.isoformat())))
+    except ValueError:
+        pass
+    return module_text(combined, until, since)
+
+
 def _dict(name: str, mapping: dict[str, str]) -> str:
     if not mapping:
         return f"{name} = {{}}"

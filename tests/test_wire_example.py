@@ -270,3 +270,14 @@ def test_migrate_writes_a_client_guide(tmp_path):
                 "| `dispatch.job_store.JobStore.all_jobs` | `dispatch.step_store.StepStore.all_steps` |"]:
         assert row in text, row
     assert not (project / "dispatch" / "steps.py").exists()  # --diff wrote nothing else
+
+
+def test_stage_by_stage_the_wire_module_learns_each_stage(tmp_path):
+    project = copy_example(tmp_path)
+    for stages in (["types", "services"], ["api"], ["keys", "webhooks"]):
+        result = termshift("migrate", *(f"--stage={stage}" for stage in stages), "dispatch", cwd=project)
+        assert result.returncode == 0, result.stderr
+    wire = (project / "dispatch" / "_termshift_wire.py").read_text()
+    assert "'/submit-job': '/submit-step'" in wire and "('job:{}', 'step:{}')" in wire and "'job_failed'" in wire
+    result = suite(project)
+    assert "45 passed" in result.stdout, result.stdout
