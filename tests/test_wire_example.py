@@ -162,7 +162,7 @@ def test_the_old_route_speaks_the_old_vocabulary_with_deprecation_headers(migrat
 # -- side by side: old code and new code against one real Redis ----------------
 
 ADAPTER = r"""
-import json, sys, redis
+import json, sys, time, redis
 
 class Redis(redis.Redis):
     # The example's store speaks InMemoryRedis's signatures.
@@ -189,6 +189,7 @@ if role == "submit":
 elif role == "work":
     done = []
     while (job := service.claim_next_job()) is not None:
+        time.sleep(0.02)  # slow enough for the other workers to take their share
         done.append(service.complete_job(job.job_id).job_id)
     print(json.dumps(done))
 else:
@@ -210,6 +211,7 @@ if role == "submit":
 elif role == "work":
     done = []
     while (step := service.claim_next_step()) is not None:
+        time.sleep(0.02)  # slow enough for the other workers to take their share
         done.append(service.complete_step(step.step_id).step_id)
     print(json.dumps({"done": done, "sent": outbox.sent}))
 else:
@@ -234,15 +236,20 @@ def test_old_and_new_code_side_by_side_on_one_redis(migrated, tmp_path, redis_db
         for project, code in ((original, OLD_CODE), (migrated, NEW_CODE), (original, OLD_CODE), (migrated, NEW_CODE))
     ]
     done: list[str] = []
+    by_old, by_new = [], []
     for worker in workers:
         out, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err
         data = json.loads(out)
         if isinstance(data, dict):
             done += data["done"]
+            by_new += data["done"]
             assert all(payload["type"] == "job_completed" and "job_id" in payload for payload in data["sent"])
         else:
             done += data
+            by_old += data
+    # Both kinds of worker popped jobs of both kinds of submitter.
+    assert by_old and by_new, (by_old, by_new)
     # Every job processed exactly once, whichever code popped it.
     assert sorted(done) == sorted([f"old-{i}" for i in range(30)] + [f"new-{i}" for i in range(30)])
 
