@@ -592,6 +592,270 @@ def new_value(value):
     return _value_to(value, to_new)
 
 
+def _call(name, *args, **kwargs):
+    """One client command, as the storage logic yields it: run by a sync or an async driver."""
+    return name, args, kwargs
+
+
+class _Storage:
+    """What each command does with both key forms: generators that yield client commands.
+
+    Written once; `KeyClient` runs them against a sync client, `AsyncKeyClient`
+    awaits them against an asyncio one.
+    """
+
+    @staticmethod
+    def _reads(key):
+        """The keys to read, in the phase's order, each with whether it holds the old form."""
+        old = old_key(key)
+        now = phase()
+        if old is None or now == NEW_ONLY:
+            return [(key, False)]
+        return [(old, True), (key, False)] if now == DUAL_WRITE else [(key, False), (old, True)]
+
+    @staticmethod
+    def _lists(key):
+        old = old_key(key)
+        if old is None or phase() == NEW_ONLY:
+            return [key]
+        return [key, old]  # newest first, as LPUSH orders a list
+
+    # strings and documents
+    def get(self, key):
+        for name, is_old in self._reads(key):
+            value = yield _call("get", name)
+            if value is not None:
+                return new_value(value) if is_old else value
+        return None
+
+    def set(self, key, value, *args, **kwargs):
+        old = old_key(key)
+        now = phase()
+        if old is None or now == NEW_ONLY:
+            return (yield _call("set", key, value, *args, **kwargs))
+        copies = [(old, old_value(value)), (key, value)]
+        if now != DUAL_WRITE:
+            copies.reverse()
+        if kwargs.get("nx") or kwargs.get("xx") or kwargs.get("get"):
+            # The condition is decided on the key the phase's readers see first; the copy follows it.
+            (first, first_value), (second, second_value) = copies
+            result = yield _call("set", first, first_value, *args, **kwargs)
+            if result:
+                plain = {name: item for name, item in kwargs.items() if name not in ("nx", "xx", "get")}
+                yield _call("set", second, second_value, *args, **plain)
+            return result
+        result = None
+        for name, copy in copies:
+            outcome = yield _call("set", name, copy, *args, **kwargs)
+            result = outcome if name == key else result
+        return result
+
+    def delete(self, *keys):
+        removed = 0
+        for key in keys:
+            count = 0
+            for name in (key, old_key(key)):
+                if name is not None:
+                    count += (yield _call("delete", name))
+            removed += 1 if count else 0
+        return removed
+
+    def exists(self, *keys):
+        found, boolean = 0, False
+        for key in keys:
+            for name, _ in self._reads(key):
+                hit = yield _call("exists", name)
+                boolean = isinstance(hit, bool)
+                if hit:
+                    found += 1
+                    break
+        return bool(found) if boolean and len(keys) == 1 else found
+
+    def expire(self, key, *args, **kwargs):
+        result = yield _call("expire", key, *args, **kwargs)
+        old = old_key(key)
+        if old is not None:
+            result = (yield _call("expire", old, *args, **kwargs)) or result
+        return result
+
+    def keys(self, pattern="*"):
+        old = old_key(pattern)
+        if old is None or phase() == NEW_ONLY:
+            return (yield _call("keys", pattern))
+        found = list((yield _call("keys", pattern)))
+        found += [new_key(name) for name in (yield _call("keys", old))]
+        return sorted(set(found))
+
+    # counters: one authoritative key per phase, the other copy follows
+    def incrby(self, key, amount=1):
+        old = old_key(key)
+        now = phase()
+        if old is None or now == NEW_ONLY:
+            return (yield _call("incrby", key, amount))
+        first, second = (old, key) if now == DUAL_WRITE else (key, old)
+        if now == PREFER_NEW and not (yield _call("exists", key)) and (yield _call("exists", old)):
+            yield _call("set", key, (yield _call("get", old)))
+        result = yield _call("incrby", first, amount)
+        yield _call("set", second, result)
+        return result
+
+    def incr(self, key, amount=1):
+        return (yield from self.incrby(key, amount))
+
+    def decr(self, key, amount=1):
+        return (yield from self.incrby(key, -amount))
+
+    # queues: an item lives in exactly one list
+    def _push(self, command, key, values):
+        old = old_key(key)
+        target = old if old is not None and phase() == DUAL_WRITE else key
+        return (yield _call(command, target, *values))
+
+    def lpush(self, key, *values):
+        return (yield from self._push("lpush", key, values))
+
+    def rpush(self, key, *values):
+        return (yield from self._push("rpush", key, values))
+
+    def _pop(self, command, key, args):
+        old = old_key(key)
+        if old is None or phase() == NEW_ONLY:
+            return (yield _call(command, key, *args))
+        for name in (old, key):  # the old list holds the older items
+            value = yield _call(command, name, *args)
+            if value is not None and value != []:
+                return value
+        return None
+
+    def rpop(self, key, *args):
+        return (yield from self._pop("rpop", key, args))
+
+    def lpop(self, key, *args):
+        return (yield from self._pop("lpop", key, args))
+
+    def lrange(self, key, start, stop):
+        names = self._lists(key)
+        if len(names) == 1:
+            return (yield _call("lrange", key, start, stop))
+        items = []
+        for name in names:
+            items += (yield _call("lrange", name, 0, -1))
+        stop = len(items) if stop == -1 else (stop + 1 if stop >= 0 else stop + 1 or len(items))
+        return items[start:stop]
+
+    def llen(self, key):
+        total = 0
+        for name in self._lists(key):
+            total += (yield _call("llen", name))
+        return total
+
+    def lrem(self, key, *args):
+        total = 0
+        for name in self._lists(key):
+            total += (yield _call("lrem", name, *args))
+        return total
+
+    # sets: membership in either form
+    def sadd(self, key, *members):
+        result = yield _call("sadd", key, *members)
+        old = old_key(key)
+        if old is not None and phase() != NEW_ONLY:
+            yield _call("sadd", old, *members)
+        return result
+
+    def srem(self, key, *members):
+        removed = 0
+        for name in self._lists(key):
+            removed = max(removed, (yield _call("srem", name, *members)))
+        return removed
+
+    def smembers(self, key):
+        found = set()
+        for name, _ in self._reads(key):
+            found |= set((yield _call("smembers", name)))
+        return found
+
+    def sismember(self, key, member):
+        for name, _ in self._reads(key):
+            if (yield _call("sismember", name, member)):
+                return True
+        return False
+
+    def scard(self, key):
+        return len((yield from self.smembers(key)))
+
+    # hashes: documents, the old copy with old field names
+    def hset(self, key, field=None, value=None, mapping=None, **kwargs):
+        items = dict(mapping or {})
+        if field is not None:
+            items[field] = value
+        result = yield _call("hset", key, mapping=items, **kwargs)
+        old = old_key(key)
+        if old is not None and phase() != NEW_ONLY:
+            yield _call("hset", old, mapping=to_old(items), **kwargs)
+        return result
+
+    def hget(self, key, field):
+        for name, is_old in self._reads(key):
+            name_field = _inverse(PAYLOAD_KEYS).get(field, field) if is_old else field
+            value = yield _call("hget", name, name_field)
+            if value is not None:
+                return value
+        return None
+
+    def hgetall(self, key):
+        for name, is_old in self._reads(key):
+            found = yield _call("hgetall", name)
+            if found:
+                return to_new(found) if is_old else found
+        return {}
+
+    def hdel(self, key, *fields):
+        result = yield _call("hdel", key, *fields)
+        old = old_key(key)
+        if old is not None:
+            yield _call("hdel", old, *(_inverse(PAYLOAD_KEYS).get(field, field) for field in fields))
+        return result
+
+    # scripts: the old-form script (its key literals swapped) is read in the phase's order
+    def eval(self, script, *args):
+        old_script = old_script_text(script)
+        now = phase()
+        if old_script == script or now == NEW_ONLY:
+            return (yield _call("eval", script, *args))
+        old_args = [[_old_or(item) for item in arg] if isinstance(arg, (list, tuple)) else _old_or(arg)
+                    for arg in args]
+        runs = [(old_script, old_args, True), (script, list(args), False)]
+        if now == PREFER_NEW:
+            runs.reverse()
+        for text, arguments, is_old in runs:
+            value = yield _call("eval", text, *arguments)
+            if value is not None:
+                return new_value(value) if is_old else value
+        return None
+
+
+COMMANDS = tuple(name for name in vars(_Storage) if not name.startswith("_"))
+
+
+def _run(client, steps):
+    try:
+        name, args, kwargs = next(steps)
+        while True:
+            name, args, kwargs = steps.send(getattr(client, name)(*args, **kwargs))
+    except StopIteration as done:
+        return done.value
+
+
+async def _run_async(client, steps):
+    try:
+        name, args, kwargs = next(steps)
+        while True:
+            name, args, kwargs = steps.send(await getattr(client, name)(*args, **kwargs))
+    except StopIteration as done:
+        return done.value
+
+
 class KeyClient:
     """A Redis(-like) client that keeps old code's view of the data intact while new code runs.
 
@@ -600,226 +864,52 @@ class KeyClient:
     goes to the client as it is.
     """
 
+    _logic = _Storage()
+
     def __init__(self, client) -> None:
         self.__dict__["_client"] = client
 
     def __getattr__(self, name):
         return getattr(self._client, name)
 
-    def _both(self, key):
-        """(new key, old key or None): old is None in new-only or for keys nobody renamed."""
-        old = old_key(key)
-        return key, old
-
-    def _reads(self, key):
-        """The keys to read, in the phase's order, each with whether it holds the old form."""
-        new, old = self._both(key)
-        now = phase()
-        if old is None or now == NEW_ONLY:
-            return [(new, False)]
-        return [(old, True), (new, False)] if now == DUAL_WRITE else [(new, False), (old, True)]
-
-    # strings and documents
-    def get(self, key):
-        for name, is_old in self._reads(key):
-            value = self._client.get(name)
-            if value is not None:
-                return new_value(value) if is_old else value
-        return None
-
-    def set(self, key, value, *args, **kwargs):
-        new, old = self._both(key)
-        now = phase()
-        if old is None or now == NEW_ONLY:
-            return self._client.set(key, value, *args, **kwargs)
-        copies = [(old, old_value(value)), (new, value)]
-        if now != DUAL_WRITE:
-            copies.reverse()
-        if kwargs.get("nx") or kwargs.get("xx") or kwargs.get("get"):
-            # The condition is decided on the key the phase's readers see first; the copy follows it.
-            (first, first_value), (second, second_value) = copies
-            result = self._client.set(first, first_value, *args, **kwargs)
-            if result:
-                plain = {name: value for name, value in kwargs.items() if name not in ("nx", "xx", "get")}
-                self._client.set(second, second_value, *args, **plain)
-            return result
-        result = None
-        for name, copy in copies:
-            outcome = self._client.set(name, copy, *args, **kwargs)
-            result = outcome if name == new else result
-        return result
-
-    def delete(self, *keys):
-        removed = 0
-        for key in keys:
-            new, old = self._both(key)
-            count = self._client.delete(new) + (self._client.delete(old) if old is not None else 0)
-            removed += 1 if count else 0
-        return removed
-
-    def exists(self, *keys):
-        found = 0
-        for key in keys:
-            found += 1 if any(self._client.exists(name) for name, _ in self._reads(key)) else 0
-        return bool(found) if len(keys) == 1 and isinstance(self._client.exists(keys[0]), bool) else found
-
-    def expire(self, key, *args, **kwargs):
-        new, old = self._both(key)
-        result = self._client.expire(new, *args, **kwargs)
-        if old is not None:
-            result = self._client.expire(old, *args, **kwargs) or result
-        return result
-
-    def keys(self, pattern="*"):
-        new, old = self._both(pattern)
-        if old is None or phase() == NEW_ONLY:
-            return self._client.keys(pattern)
-        found = list(self._client.keys(new))
-        found += [new_key(name) for name in self._client.keys(old)]
-        return sorted(set(found))
-
-    # counters: one authoritative key per phase, the other copy follows
-    def incrby(self, key, amount=1):
-        new, old = self._both(key)
-        now = phase()
-        if old is None or now == NEW_ONLY:
-            return self._client.incrby(key, amount)
-        first, second = (old, new) if now == DUAL_WRITE else (new, old)
-        if now == PREFER_NEW and not self._client.exists(new) and self._client.exists(old):
-            self._client.set(new, self._client.get(old))
-        result = self._client.incrby(first, amount)
-        self._client.set(second, result)
-        return result
-
-    def incr(self, key, amount=1):
-        return self.incrby(key, amount)
-
-    def decr(self, key, amount=1):
-        return self.incrby(key, -amount)
-
-    # queues: an item lives in exactly one list
-    def _push(self, command, key, values):
-        new, old = self._both(key)
-        target = old if old is not None and phase() == DUAL_WRITE else new
-        return getattr(self._client, command)(target, *values)
-
-    def lpush(self, key, *values):
-        return self._push("lpush", key, values)
-
-    def rpush(self, key, *values):
-        return self._push("rpush", key, values)
-
-    def _pop(self, command, key, args):
-        new, old = self._both(key)
-        if old is None or phase() == NEW_ONLY:
-            return getattr(self._client, command)(key, *args)
-        for name in (old, new):  # the old list holds the older items
-            value = getattr(self._client, command)(name, *args)
-            if value is not None and value != []:
-                return value
-        return None
-
-    def rpop(self, key, *args):
-        return self._pop("rpop", key, args)
-
-    def lpop(self, key, *args):
-        return self._pop("lpop", key, args)
-
-    def _lists(self, key):
-        new, old = self._both(key)
-        if old is None or phase() == NEW_ONLY:
-            return [new]
-        return [new, old]  # newest first, as LPUSH orders a list
-
-    def lrange(self, key, start, stop):
-        names = self._lists(key)
-        if len(names) == 1:
-            return self._client.lrange(key, start, stop)
-        items = [item for name in names for item in self._client.lrange(name, 0, -1)]
-        stop = len(items) if stop == -1 else (stop + 1 if stop >= 0 else stop + 1 or len(items))
-        return items[start:stop]
-
-    def llen(self, key):
-        return sum(self._client.llen(name) for name in self._lists(key))
-
-    def lrem(self, key, *args):
-        return sum(self._client.lrem(name, *args) for name in self._lists(key))
-
-    # sets: membership in either form
-    def sadd(self, key, *members):
-        new, old = self._both(key)
-        result = self._client.sadd(new, *members)
-        if old is not None and phase() != NEW_ONLY:
-            self._client.sadd(old, *members)
-        return result
-
-    def srem(self, key, *members):
-        return max(self._client.srem(name, *members) for name in self._lists(key))
-
-    def smembers(self, key):
-        found = set()
-        for name, _ in self._reads(key):
-            found |= set(self._client.smembers(name))
-        return found
-
-    def sismember(self, key, member):
-        return any(self._client.sismember(name, member) for name, _ in self._reads(key))
-
-    def scard(self, key):
-        return len(self.smembers(key))
-
-    # hashes: documents, the old copy with old field names
-    def hset(self, key, field=None, value=None, mapping=None, **kwargs):
-        new, old = self._both(key)
-        items = dict(mapping or {})
-        if field is not None:
-            items[field] = value
-        result = self._client.hset(new, mapping=items, **kwargs)
-        if old is not None and phase() != NEW_ONLY:
-            self._client.hset(old, mapping=to_old(items), **kwargs)
-        return result
-
-    def hget(self, key, field):
-        for name, is_old in self._reads(key):
-            name_field = _inverse(PAYLOAD_KEYS).get(field, field) if is_old else field
-            value = self._client.hget(name, name_field)
-            if value is not None:
-                return value
-        return None
-
-    def hgetall(self, key):
-        for name, is_old in self._reads(key):
-            found = self._client.hgetall(name)
-            if found:
-                return to_new(found) if is_old else found
-        return {}
-
-    def hdel(self, key, *fields):
-        new, old = self._both(key)
-        result = self._client.hdel(new, *fields)
-        if old is not None:
-            self._client.hdel(old, *(_inverse(PAYLOAD_KEYS).get(field, field) for field in fields))
-        return result
-
-    # scripts: the old-form script (its key literals swapped) is read in the phase's order
-    def eval(self, script, *args):
-        old_script = old_script_text(script)
-        now = phase()
-        if old_script == script or now == NEW_ONLY:
-            return self._client.eval(script, *args)
-        old_args = [[_old_or(item) for item in arg] if isinstance(arg, (list, tuple)) else _old_or(arg)
-                    for arg in args]
-        runs = [(old_script, old_args, True), (script, list(args), False)]
-        if now == PREFER_NEW:
-            runs.reverse()
-        for text, arguments, is_old in runs:
-            value = self._client.eval(text, *arguments)
-            if value is not None:
-                return new_value(value) if is_old else value
-        return None
-
     def pipeline(self, *args, **kwargs):
         return KeyPipeline(self)
+
+
+class AsyncKeyClient(KeyClient):
+    """The same for an asyncio client (``redis.asyncio.Redis``): every command is awaited."""
+
+    def pipeline(self, *args, **kwargs):
+        return AsyncKeyPipeline(self)
+
+
+def _sync_command(name):
+    def command(self, *args, **kwargs):
+        return _run(self._client, getattr(self._logic, name)(*args, **kwargs))
+
+    command.__name__ = name
+    return command
+
+
+def _async_command(name):
+    async def command(self, *args, **kwargs):
+        return await _run_async(self._client, getattr(self._logic, name)(*args, **kwargs))
+
+    command.__name__ = name
+    return command
+
+
+for _name in COMMANDS:
+    setattr(KeyClient, _name, _sync_command(_name))
+    setattr(AsyncKeyClient, _name, _async_command(_name))
+
+
+def wrap_client(client):
+    """The client wrapped for its kind: asyncio clients get the awaiting wrapper."""
+    if client is None or isinstance(client, KeyClient):
+        return client
+    execute = getattr(client, "execute_command", None)
+    return AsyncKeyClient(client) if inspect.iscoroutinefunction(execute) else KeyClient(client)
 
 
 def _old_or(value):
@@ -872,6 +962,19 @@ class KeyPipeline:
         return False
 
 
+class AsyncKeyPipeline(KeyPipeline):
+    async def execute(self, *args, **kwargs):
+        queued, self._queued = self._queued, []
+        return [await getattr(self._client, name)(*args, **kwargs) for name, args, kwargs in queued]
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        self.reset()
+        return False
+
+
 class _ClientSlot:
     """A class attribute holding the project's client: whatever is assigned is wrapped in a KeyClient."""
 
@@ -887,9 +990,7 @@ class _ClientSlot:
             raise AttributeError(self.name) from None
 
     def __set__(self, instance, value):
-        if value is not None and not isinstance(value, KeyClient):
-            value = KeyClient(value)
-        instance.__dict__[self.name] = value
+        instance.__dict__[self.name] = wrap_client(value)
 
 
 def storage(owner, attribute: str) -> None:

@@ -169,3 +169,39 @@ def test_event_types_equal_both_spellings():
     kind = wire.wire_str("step_submitted")
     assert kind == "job_submitted" and kind == "step_submitted" and kind in ("step_submitted",)
     assert json.dumps(kind) == '"step_submitted"'
+
+
+def test_asyncio_clients_are_awaited(redis_db):  # noqa: F811
+    import asyncio
+
+    import redis.asyncio
+
+    async def scenario():
+        raw = redis.asyncio.Redis(port=redis_db.port, decode_responses=True)
+        client = wire.wrap_client(raw)
+        assert isinstance(client, wire.AsyncKeyClient)
+        await client.set("step:a1", json.dumps({"step_id": "a1"}))
+        old_copy = json.loads(await raw.get("job:a1"))
+        await client.lpush("steps:pending", "a1")
+        in_old_list = await raw.lrange("jobs:pending", 0, -1)
+        popped = await client.rpop("steps:pending")
+        pipe = client.pipeline()
+        pipe.get("step:a1").exists("step:a1")
+        results = await pipe.execute()
+        await raw.aclose()
+        return old_copy, in_old_list, popped, results
+
+    old_copy, in_old_list, popped, results = asyncio.run(scenario())
+    assert old_copy == {"job_id": "a1"} and in_old_list == ["a1"] and popped == "a1"
+    assert json.loads(results[0]) == {"step_id": "a1"} and results[1] == 1
+
+
+def test_a_class_keeps_its_client_wrapped():
+    class Store:
+        def __init__(self, redis):
+            self.redis = redis
+
+    wire.storage(Store, "redis")
+    plain = object()
+    assert isinstance(Store(plain).redis, wire.KeyClient) and Store(plain).redis._client is plain
+    assert Store(None).redis is None
