@@ -67,6 +67,10 @@ def keep_old_routes(
             from termshift.wiring import wrap_route_twin
 
             twin = wrap_route_twin(twin, new_line.rstrip("\r\n"))
+        elif wire and _TABLE_ENTRY.match(body):
+            from termshift.wiring import wrap_table_twin
+
+            twin = wrap_table_twin(twin, new_line.rstrip("\r\n"))
         twins[line] = twin + markers.LINE_TAG.format(date=until.isoformat()) + ending
     if not twins:
         return new_text, skipped

@@ -374,6 +374,33 @@ def _framework(register, handler):
     return _plain_twin
 
 
+def old_view(view, old_path: str, new_path: str):
+    """A Django view for an old URL pattern: the JSON body made new, the JSON response made old, the headers."""
+
+    @functools.wraps(view)
+    def old_vocabulary(request, *args, **kwargs):
+        _record(old_path, new_path)
+        if "json" in request.META.get("CONTENT_TYPE", ""):
+            try:
+                data = json.loads(request.body or b"null")
+            except ValueError:
+                data = None
+            if isinstance(data, (dict, list)):
+                request._body = json.dumps(to_new(data)).encode()
+        response = view(request, *args, **kwargs)
+        if "json" in (response.get("Content-Type") or "") and not getattr(response, "streaming", False):
+            try:
+                response.content = json.dumps(to_old(json.loads(response.content))).encode()
+            except ValueError:
+                pass
+        link = "/" + _fill(new_path, kwargs).lstrip("^/").rstrip("$")
+        for name, value in deprecation_headers(link).items():
+            response[name] = value
+        return response
+
+    return old_vocabulary
+
+
 def _plain_twin(handler, old_path, new_path):
     """Routers that call handlers with keyword arguments and take dicts back (minirouter and the like)."""
 

@@ -208,6 +208,40 @@ def wrap_route_twin(twin: str, new_line: str) -> str:
     return f"{indent}@{MODULE_NAME}.old_route({body[1:]}, {json.dumps(old_path)}, {json.dumps(new_path)})"
 
 
+_URL_TABLE = frozenset({"path", "re_path", "url"})
+
+
+def wrap_table_twin(twin: str, new_line: str) -> str:
+    """``path("jobs/<pk>/", views.detail),`` -> the view wrapped: ``_termshift_wire.old_view(views.detail, …)``."""
+    body = twin.rstrip()
+    trailing = "," if body.endswith(",") else ""
+    expression = body[: len(body) - len(trailing)].strip()
+    indent = twin[: len(twin) - len(twin.lstrip())]
+    try:
+        call = ast.parse(expression, mode="eval").body
+        new_call = ast.parse(new_line.strip().rstrip(","), mode="eval").body
+    except SyntaxError:
+        return twin
+    if not (isinstance(call, ast.Call) and isinstance(new_call, ast.Call) and len(call.args) >= 2
+            and (getattr(call.func, "id", None) or getattr(call.func, "attr", None)) in _URL_TABLE
+            and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
+            and new_call.args and isinstance(new_call.args[0], ast.Constant)):
+        return twin
+    view = call.args[1]
+    segment = ast.get_source_segment(expression, view)
+    if segment is None:
+        return twin
+    wrapped = f"{MODULE_NAME}.old_view({segment}, {json.dumps(call.args[0].value)}, {json.dumps(new_call.args[0].value)})"
+    start = _offset(expression, view.lineno, view.col_offset)
+    end = _offset(expression, view.end_lineno, view.end_col_offset)
+    return indent + expression[:start] + wrapped + expression[end:] + trailing
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    lines = text.splitlines(keepends=True)
+    return sum(len(item) for item in lines[: line - 1]) + len(lines[line - 1].encode()[:column].decode())
+
+
 def _first_string(text: str) -> str | None:
     try:
         tree = ast.parse(text.lstrip("@"), mode="eval")
@@ -249,7 +283,7 @@ def add_pieces(text: str, request: WireModule, until: datetime.date, newline: st
         calls.append(f"{MODULE_NAME}.payloads(globals())\n")
     if request.keys:
         calls += [f'{MODULE_NAME}.storage({owner}, "{attribute}")\n' for owner, attribute in clients(text)]
-    uses_routes = f"@{MODULE_NAME}.old_route(" in text
+    uses_routes = f"@{MODULE_NAME}.old_route(" in text or f"{MODULE_NAME}.old_view(" in text
     if not calls and not uses_routes:
         return text
     if calls:

@@ -105,7 +105,45 @@ def test_fastapi_old_routes(tmp_path):
     assert deprecated == ["/job/{step_id}", "/submit-job"]  # the schema says so too
 
 
-@pytest.mark.parametrize("name", ["flaskshop", "fastshop"])
+DJANGO = """
+import json, django
+from django.conf import settings
+settings.configure(ROOT_URLCONF="shop.urls", ALLOWED_HOSTS=["testserver"], SECRET_KEY="x", MIDDLEWARE=[], INSTALLED_APPS=[])
+django.setup()
+from django.test import Client
+from shop import _termshift_wire as wire
+client = Client()
+out = []
+for path, body in [("/submit-job/", {"job_type": "render"}), ("/submit-step/", {"step_type": "render"}),
+                   ("/job/j1/", None), ("/submit-job/", {})]:
+    if body is None:
+        response = client.get(path)
+    else:
+        response = client.post(path, data=json.dumps(body), content_type="application/json")
+    out.append([response.status_code, json.loads(response.content), dict(response.headers)])
+out.append(wire.usage())
+print(json.dumps(out))
+"""
+
+
+def test_django_old_url_patterns(tmp_path):
+    pytest.importorskip("django")
+    project = migrate("djshop", tmp_path)
+    urls = (project / "shop" / "urls.py").read_text()
+    assert ('path("submit-job/", _termshift_wire.old_view(views.submit_step, "submit-job/", "submit-step/")),'
+            '  # termshift: compat until 2027-03-01') in urls
+    old, new, got, bad, usage = run(project, DJANGO)
+    assert old[:2] == [201, {"job_id": "j-render", "job_type": "render"}]
+    assert HEADERS.items() <= lower(old[2]).items()
+    assert lower(old[2])["link"] == '</submit-step/>; rel="successor-version"'
+    assert new[:2] == [201, {"step_id": "j-render", "step_type": "render"}] and "deprecation" not in lower(new[2])
+    assert got[:2] == [200, {"job_id": "j1", "status": "pending"}]
+    assert lower(got[2])["link"] == '</step/j1/>; rel="successor-version"'
+    assert bad[0] == 400 and "deprecation" in lower(bad[2])
+    assert usage == {"submit-job/": 2, "job/<str:step_id>/": 1}
+
+
+@pytest.mark.parametrize("name", ["flaskshop", "fastshop", "djshop"])
 def test_cleanup_removes_the_wire_pieces(name, tmp_path):
     project = migrate(name, tmp_path / "compat")
     env = {**os.environ, "TERMSHIFT_TODAY": "2027-01-04"}
@@ -115,5 +153,6 @@ def test_cleanup_removes_the_wire_pieces(name, tmp_path):
     shutil.copytree(FIXTURES / name, plain)
     subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "shop"], cwd=plain, env=env,
                    capture_output=True, timeout=120)
-    assert (project / "shop" / "api.py").read_bytes() == (plain / "shop" / "api.py").read_bytes()
+    for module in sorted((plain / "shop").glob("*.py")):
+        assert (project / "shop" / module.name).read_bytes() == module.read_bytes(), module.name
     assert not (project / "shop" / "_termshift_wire.py").exists()
