@@ -168,7 +168,20 @@ def add_block(text: str, request: ModuleCompat, until: datetime.date, newline: s
     body = _block_body(request, names, chains=layout.has_getattr)
     if not body:
         return text
-    block = markers.BEGIN_TAG.format(date=until.isoformat()) + "\n" + _HEADER + body + markers.END_TAG + "\n"
+    return _splice(text, layout, _HEADER + body, until, newline)
+
+
+def splice_block(text: str, body: str, until: datetime.date, newline: str = "\n") -> str:
+    """`text` with a marked block holding `body` at its end (before a trailing main guard)."""
+    try:
+        layout = _Layout.of(text)
+    except cst.ParserSyntaxError:
+        return text
+    return _splice(text, layout, body, until, newline)
+
+
+def _splice(text: str, layout: "_Layout", body: str, until: datetime.date, newline: str) -> str:
+    block = markers.BEGIN_TAG.format(date=until.isoformat()) + "\n" + body + markers.END_TAG + "\n"
     block = block.replace("\n", newline)
     blank = newline * SEPARATION
     lines = text.splitlines(keepends=True)

@@ -28,13 +28,14 @@ _STATEMENT = re.compile(r"^\s*[\w.]+\.(?:add_url_rule|add_route|add_api_route|ad
 
 
 def keep_old_routes(
-    old_text: str, new_text: str, sites: Iterable[Site], until: datetime.date
+    old_text: str, new_text: str, sites: Iterable[Site], until: datetime.date, *, wire: bool = False
 ) -> tuple[str, list[Site]]:
     """Add the old-path twin of every renamed route registration.
 
     `sites` are the sites applied to `old_text` to give `new_text` (same line
     count: renames never add lines). Returns the text and the route sites left
-    without a twin.
+    without a twin. With `wire`, a decorator twin goes through the project's
+    wire module (`termshift.wiring`): it serves old clients in the old vocabulary.
     """
     sites = list(sites)
     route_lines: dict[int, list[Site]] = {}
@@ -62,6 +63,14 @@ def keep_old_routes(
         twin = _revert_routes(new_line.rstrip("\r\n"), group, [site for site in sites if site.line == line])
         if fastapi and body.lstrip().startswith("@") and "deprecated=" not in twin:
             twin = _add_keyword(twin, "deprecated=True")
+        if wire and body.lstrip().startswith("@"):
+            from termshift.wiring import wrap_route_twin
+
+            twin = wrap_route_twin(twin, new_line.rstrip("\r\n"))
+        elif wire and _TABLE_ENTRY.match(body):
+            from termshift.wiring import wrap_table_twin
+
+            twin = wrap_table_twin(twin, new_line.rstrip("\r\n"))
         twins[line] = twin + markers.LINE_TAG.format(date=until.isoformat()) + ending
     if not twins:
         return new_text, skipped

@@ -60,6 +60,9 @@ def main() -> None:
               help="Read settings from this file instead of pyproject.toml / termshift.toml.")
 @click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write every storage key, route, event type and payload key that changes to FILE, as JSON.")
+@click.option("--guide", "guide_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a Markdown migration guide for clients (old -> new: Python API, routes, fields, "
+                   "event types, payload keys, storage keys, removal date) to FILE.")
 @click.option("--workers", type=click.IntRange(min=1), help=_WORKERS_HELP)
 @click.option("--no-cache", is_flag=True, help=_NO_CACHE_HELP)
 @click.option("--abort", is_flag=True,
@@ -74,7 +77,7 @@ def main() -> None:
 def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, show_diff: bool,
             check_only: bool, config_file: Path | None, report_file: Path | None, workers: int | None,
             no_cache: bool, abort: bool, verify_command: str | None, verify_budget: int,
-            verify_timeout: float) -> None:
+            verify_timeout: float, guide_file: Path | None = None) -> None:
     """Rename the legacy term in PATHS (default: the current directory).
 
     The whole project (found from the nearest pyproject.toml, setup.cfg,
@@ -98,12 +101,13 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
         sys.exit(0)
     with _writing(root) if writes else _reading(root):
         _migrate(root, config, targets, stages, no_compat, show_diff, check_only, report_file, workers, no_cache,
-                 verifying)
+                 verifying, guide_file)
 
 
 def _migrate(root: Path, config: config_module.Config, targets: list[Path], stages: tuple[str, ...],
              no_compat: bool, show_diff: bool, check_only: bool, report_file: Path | None, workers: int | None,
-             no_cache: bool, verifying: tuple[str, int, float] | None = None) -> None:
+             no_cache: bool, verifying: tuple[str, int, float] | None = None,
+             guide_file: Path | None = None) -> None:
     from . import report
 
     workers, cache = engine.run_options(root, workers, no_cache)
@@ -124,6 +128,16 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
         verdict = _verify(analysis, config, chosen, compat_until, workers, *verifying)
         the_plan = verdict.plan
     staged = _stage_report(report_file, analysis, the_plan)  # before any file changes: it may not be writable
+    if guide_file is not None:
+        from . import guide
+
+        try:
+            guide_file.write_text(guide.render(analysis, the_plan, compat_until or until(today(), config.compat_weeks),
+                                               today()), encoding="utf-8")
+        except OSError as error:
+            _drop(staged)
+            raise UsageFailure(f"can't write the guide {guide_file}: {error.strerror or error}; nothing was changed") \
+                from None
     try:
         outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until, workers=workers)
     except BaseException:

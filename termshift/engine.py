@@ -1085,8 +1085,14 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
     # Old public names, parameters and module paths keep working until compat_until.
     deprecated = deprecation.plan(analysis, the_plan) if compat_until is not None else None
     paths = sorted(the_plan.edits)
+    wired = None
+    if compat_until is not None:
+        from . import markers, wiring  # old and new code share the wire until compat_until
+
+        wired = wiring.plan(analysis, the_plan, compat_until, markers.today())
     job = _RewriteJob({path: analysis.sources[path] for path in paths}, the_plan.edits,
-                      deprecated.modules if deprecated is not None else None, compat_until, strict=write)
+                      deprecated.modules if deprecated is not None else None, compat_until, strict=write,
+                      wire=wired.modules if wired is not None else {})
     sizes = [len(analysis.sources[path].text) for path in paths]
     if not parallel.worth_a_pool(workers, len(paths), sum(sizes)):
         workers = 1
@@ -1121,6 +1127,17 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
 
         for shim in deprecation.shims(analysis, outcome.renamed_files, deprecated.modules):
             outcome.created[shim.path] = shim_module(shim, compat_until)
+    if wired is not None and wired.path and wired.modules:
+        existing = analysis.root / wired.path
+        if not existing.exists():
+            outcome.created[wired.path] = wired.text
+        elif _is_shim_module(existing):  # a run of another stage: the module learns its mapping too
+            from . import markers, wiring
+
+            before = existing.read_text(encoding="utf-8")
+            text = wiring.merged(before, wired, compat_until, markers.today())
+            if text != before:
+                outcome.created[wired.path] = text
     if write:
         _write(analysis, outcome)
     return outcome
@@ -1164,6 +1181,7 @@ class _RewriteJob:
     compat: dict | None  # deprecation's ModuleCompat per path, when compat code is added
     compat_until: datetime.date | None
     strict: bool  # the output is written: LibCST must accept it
+    wire: dict = field(default_factory=dict)  # wiring.WireModule per path: the wire transition layer
 
 
 def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem], Problem | None]:
@@ -1176,7 +1194,8 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
         if job.compat_until is not None and any(site.kind == "route" for site in sites):
             from termshift.codemods.routes import keep_old_routes
 
-            new_text, bare = keep_old_routes(source.text, new_text, sites, job.compat_until)
+            new_text, bare = keep_old_routes(source.text, new_text, sites, job.compat_until,
+                                             wire=path in job.wire)
             notes = [
                 Problem(path, site.line, site.column,
                         "the old path can't keep serving here (its registration shares a line or spans "
@@ -1187,6 +1206,10 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
             from termshift.codemods.compat import add_block
 
             new_text = add_block(new_text, job.compat[path], job.compat_until, source.newline)
+        if job.compat_until is not None and path in job.wire:
+            from termshift.wiring import add_pieces
+
+            new_text = add_pieces(new_text, job.wire[path], job.compat_until, source.newline)
         if path.endswith((".py", ".pyi")):
             _validate(new_text, strict=job.strict)
     except (SpliceError, SyntaxError) as error:

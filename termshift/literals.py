@@ -99,6 +99,9 @@ def registered_routes(tree: ast.Module, text: str | None = None) -> set[tuple[st
     for node in walk_statements(tree):  # definitions are statements: their decorators
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
+                if isinstance(decorator, ast.Call) and _callee_name(decorator) == "old_route" and decorator.args \
+                        and isinstance(decorator.args[0], ast.Call):
+                    decorator = decorator.args[0]  # an old route's twin through the wire layer (termshift.wiring)
                 if isinstance(decorator, ast.Call) and _callee_name(decorator) in ROUTE_DECORATORS:
                     routes.update(_route_args(decorator))
     if not table and not may_call(text, _REGISTRATION_WORDS, methods=True):

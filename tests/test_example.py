@@ -131,7 +131,10 @@ def test_api_stage_on_the_library_keeps_old_routes_serving(example):
     result = termshift("migrate", "--stage", "api", "dispatch", cwd=example)
     assert result.returncode == 0, result.stderr
     api = (example / "dispatch" / "api.py").read_text()
-    assert '@app.route("/submit-step", methods=["POST"])\n@app.route("/submit-job", methods=["POST"])  # termshift: compat until' in api
+    # The twin goes through the wire layer: it serves old clients in the old vocabulary.
+    assert ('@app.route("/submit-step", methods=["POST"])\n@_termshift_wire.old_route(app.route("/submit-job", '
+            'methods=["POST"]), "/submit-job", "/submit-step")  # termshift: compat until') in api
+    assert (example / "dispatch" / "_termshift_wire.py").is_file()
     # The original, unmigrated suite still calls the old paths, and passes.
     suite = run_suite(example)
     assert suite.returncode == 0, suite.stdout + suite.stderr

@@ -1,0 +1,1025 @@
+"""The wire transition layer a migrated project carries during the deprecation period.
+
+`termshift migrate` writes this file, with the mapping its analysis found,
+as ``<package>/_termshift_wire.py``; the project's modules use it through
+small marked pieces, and ``termshift cleanup`` deletes it with them. It
+needs nothing but the standard library: never termshift, LibCST or click.
+
+Which form of the wire is spoken follows ``TERMSHIFT_PHASE``, read at run
+time: ``dual-write`` (default), ``prefer-new``, ``new-only``.
+
+- storage: a wrapper around the project's Redis(-like) client; new code
+  writes records in both key forms (the old copy with old document field
+  names), reads them in the phase's order; queues are never doubled: an item
+  lives in one list, pushed to the old list while old code may run, popped
+  from both, so it is processed once whoever pops it.
+- webhooks: payload builders hand out the old form (dual-write) or the new
+  form, with every form to deliver in ``payload.forms``; payload readers
+  accept old event types and old keys (translated to the new ones).
+- HTTP: the old route's handler translates old request keys to new ones and
+  the response back, and answers with ``Deprecation``, ``Sunset`` and
+  ``Link: <new>; rel="successor-version"``; each use is logged (logger
+  ``termshift.deprecated``) and counted (``usage()``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import email.utils
+import functools
+import inspect
+import json
+import logging
+import os
+import re
+import threading
+from collections import Counter
+
+# -- mapping (written by termshift migrate) -------------------------------
+KEYS: list = []  # [(old pattern, new pattern)], "{}" where the key holds a value (an id)
+EVENTS: dict = {}  # old event type -> new
+PAYLOAD_KEYS: dict = {}  # old payload / document key -> new
+ROUTES: dict = {}  # old path -> new path
+DEPRECATED_ON = "1970-01-01"  # the day of the migration
+SUNSET = "1970-01-01"  # the removal date
+# -- end mapping --
+
+PHASE_ENV = "TERMSHIFT_PHASE"
+DUAL_WRITE, PREFER_NEW, NEW_ONLY = "dual-write", "prefer-new", "new-only"
+PHASES = (DUAL_WRITE, PREFER_NEW, NEW_ONLY)
+
+deprecated_log = logging.getLogger("termshift.deprecated")
+
+
+def phase() -> str:
+    """The phase now: read at every call, so a restart with a new value switches it."""
+    value = os.environ.get(PHASE_ENV, "").strip().lower() or DUAL_WRITE
+    return value if value in PHASES else DUAL_WRITE  # an unknown value keeps old readers working
+
+
+# -- words: payload keys and event types ------------------------------------
+
+
+def _inverse(mapping: dict) -> dict:
+    return {new: old for old, new in mapping.items()}
+
+
+class WireStr(str):
+    """An event type in the new form that old code comparing with the old form still recognises.
+
+    Equal to both spellings (its hash is the new one's: a dict or set keyed
+    by the old spelling doesn't find it).
+    """
+
+    old = ""
+
+    def __eq__(self, other):
+        return str.__eq__(self, other) or (isinstance(other, str) and other == self.old)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+
+def wire_str(new: str) -> str:
+    old = _inverse(EVENTS).get(new)
+    if old is None or phase() == NEW_ONLY:
+        return new
+    text = WireStr(new)
+    text.old = old
+    return text
+
+
+def _plain_type(value):
+    return str.__str__(value) if isinstance(value, WireStr) else value
+
+
+def to_new(value):
+    """A copy with old payload keys and old event types in their new form (other values as they are)."""
+    return _translate(value, PAYLOAD_KEYS, EVENTS)
+
+
+def to_old(value):
+    """A copy with new payload keys and event types in their old form."""
+    return _translate(value, _inverse(PAYLOAD_KEYS), _inverse(EVENTS))
+
+
+def _translate(value, keys: dict, events: dict):
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            new_key = keys.get(key, key) if isinstance(key, str) else key
+            item = _translate(item, keys, events)
+            if key == "type" and isinstance(item, str):
+                item = events.get(_plain_type(item), _plain_type(item))
+            out[new_key] = item
+        return out
+    if isinstance(value, (list, tuple)):
+        return type(value)(_translate(item, keys, events) for item in value) if isinstance(value, list) \
+            else tuple(_translate(item, keys, events) for item in value)
+    return _plain_type(value)
+
+
+def _has_keys(value, keys) -> bool:
+    if isinstance(value, dict):
+        return any(key in keys for key in value) or any(_has_keys(item, keys) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_keys(item, keys) for item in value)
+    return False
+
+
+class WireDict(dict):
+    """A document in one form that answers reads of its keys in the other form too."""
+
+    def _other(self, key):
+        return PAYLOAD_KEYS.get(key) or _inverse(PAYLOAD_KEYS).get(key)
+
+    def __missing__(self, key):
+        other = self._other(key) if isinstance(key, str) else None
+        if other is not None and dict.__contains__(self, other):
+            return dict.__getitem__(self, other)
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key):
+        if dict.__contains__(self, key):
+            return True
+        other = self._other(key) if isinstance(key, str) else None
+        return other is not None and dict.__contains__(self, other)
+
+
+class WirePayload(WireDict):
+    """An outgoing event payload in the form old consumers (dual-write) or new ones read first.
+
+    ``forms`` is every form to deliver in this phase, this one first.
+    """
+
+    forms: list = []
+
+
+def _wire_dict(value):
+    if isinstance(value, dict):
+        result = WireDict((key, _wire_dict(item)) for key, item in value.items())
+        return result
+    if isinstance(value, list):
+        return [_wire_dict(item) for item in value]
+    return value
+
+
+def forms(payload) -> list:
+    """Every form of an outgoing payload to send now (just the payload when it isn't one of ours)."""
+    return list(getattr(payload, "forms", None) or [payload])
+
+
+def _event_payload(value) -> bool:
+    if not isinstance(value, dict) or "type" not in value:
+        return False
+    kind = value["type"]
+    return isinstance(kind, str) and (kind in EVENTS or kind in EVENTS.values())
+
+
+def outgoing(payload: dict) -> WirePayload:
+    """An event payload built by new code: old form first in dual-write, new form after."""
+    new = to_new(payload)
+    old = to_old(new)
+    now = phase()
+    order = [old, new] if now == DUAL_WRITE else [new, old] if now == PREFER_NEW else [new]
+    result = WirePayload(_wire_dict(order[0]))
+    result.forms = order
+    return result
+
+
+def incoming(value):
+    """An event payload from outside (a dict or its JSON text) with old types and keys made new."""
+    if isinstance(value, (str, bytes)) and value[:1] in ("{", b"{"):
+        try:
+            data = json.loads(value)
+        except ValueError:
+            return value, False
+        if _event_payload(data):
+            return json.dumps(to_new(data)), True
+        return value, False
+    if _event_payload(value):
+        return _wire_dict(to_new(value)), True
+    if isinstance(value, dict) and not isinstance(value, WireDict) and _has_keys(value, PAYLOAD_KEYS):
+        return _wire_dict(to_new(value)), False
+    return value, False
+
+
+def _wrap(function):
+    if getattr(function, "__termshift_wire__", False):
+        return function
+
+    @functools.wraps(function)
+    def wire(*args, **kwargs):
+        consumed = False
+        new_args = []
+        for value in args:
+            value, hit = incoming(value)
+            consumed |= hit
+            new_args.append(value)
+        for name, value in list(kwargs.items()):
+            kwargs[name], hit = incoming(value)
+            consumed |= hit
+        result = function(*new_args, **kwargs)
+        if not consumed and _event_payload(result):
+            return outgoing(result)
+        if isinstance(result, dict) and not isinstance(result, WireDict) and _has_keys(
+                result, set(PAYLOAD_KEYS.values())):
+            return _wire_dict(result)
+        return result
+
+    wire.__termshift_wire__ = True
+    return wire
+
+
+def payloads(namespace: dict) -> None:
+    """Make a module's functions and methods speak both forms of the payloads they build and read.
+
+    Payload builders (a function that returns an event payload without being
+    given one) hand out the phase's form; readers get old types and keys in
+    the new form; returned documents answer old key names too. Event classes'
+    ``type`` attributes equal both spellings.
+    """
+    module = namespace.get("__name__")
+    getter = namespace.get("__getattr__")
+    if getter is not None and "_COMPAT_OLD_NAMES" in namespace and not getattr(getter, "__termshift_wire__", False):
+        namespace["__getattr__"] = _old_name_values(getter)
+    for name, value in list(namespace.items()):
+        if name.startswith("_") or getattr(value, "__module__", None) != module:
+            continue
+        if inspect.isfunction(value):
+            namespace[name] = _wrap(value)
+        elif inspect.isclass(value):
+            _wrap_class(value)
+
+
+def _old_constant(value):
+    old = _inverse(EVENTS)
+    if isinstance(value, str):
+        return old.get(_plain_type(value), value)
+    if isinstance(value, (tuple, list, set, frozenset)) and any(
+            isinstance(item, str) and item in old for item in value):
+        return type(value)(old.get(_plain_type(item), item) if isinstance(item, str) else item for item in value)
+    return value
+
+
+def _old_name_values(getter):
+    """A module's deprecated old names (compat's ``__getattr__``) give constants of event types in the old form.
+
+    Old code compares what it receives with them, and receives the old form
+    until new-only.
+    """
+
+    @functools.wraps(getter)
+    def old_names(name):
+        value = getter(name)
+        return value if phase() == NEW_ONLY else _old_constant(value)
+
+    old_names.__termshift_wire__ = True
+    return old_names
+
+
+def _wrap_class(cls) -> None:
+    import enum
+
+    for name, member in list(vars(cls).items()):
+        if isinstance(member, str) and member in EVENTS.values():
+            setattr(cls, name, wire_str(member))
+    if issubclass(cls, (dict, enum.Enum, BaseException)):
+        return
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_"):
+            continue
+        if isinstance(member, classmethod) and inspect.isfunction(member.__func__):
+            setattr(cls, name, classmethod(_wrap(member.__func__)))
+        elif isinstance(member, staticmethod) and inspect.isfunction(member.__func__):
+            setattr(cls, name, staticmethod(_wrap(member.__func__)))
+        elif inspect.isfunction(member):
+            setattr(cls, name, _wrap(member))
+
+
+# -- HTTP: old routes -------------------------------------------------------
+
+_usage: Counter = Counter()
+_usage_lock = threading.Lock()
+
+
+def usage() -> dict:
+    """How often each old route was called since the process started: {old path: count}."""
+    with _usage_lock:
+        return dict(_usage)
+
+
+def _timestamp(day: str) -> int:
+    return calendar.timegm(datetime.date.fromisoformat(day).timetuple())
+
+
+def deprecation_headers(new_path: str) -> dict:
+    return {
+        "Deprecation": f"@{_timestamp(DEPRECATED_ON)}",
+        "Sunset": email.utils.formatdate(_timestamp(SUNSET), usegmt=True),
+        "Link": f'<{new_path}>; rel="successor-version"',
+    }
+
+
+def _fill(path: str, values: dict) -> str:
+    return re.sub(r"[{<](?:\w+:)?(\w+)(?::\w+)?[}>]", lambda m: str(values.get(m.group(1), m.group(0))), path)
+
+
+def _record(old_path: str, new_path: str) -> None:
+    with _usage_lock:
+        _usage[old_path] += 1
+    deprecated_log.warning("deprecated route %s called; its successor is %s (removed after %s)",
+                           old_path, new_path, SUNSET)
+
+
+class OldRouteResponse(dict):
+    """A plain router's response on an old route: the old body, with the deprecation headers."""
+
+    headers: dict = {}
+
+
+def old_route(register, old_path: str, new_path: str):
+    """Register a handler's old-path twin so that it serves old clients in the old vocabulary.
+
+    ``register`` is the framework's own decorator for the old path; the
+    handler itself is returned unchanged for the new route's decorator.
+    """
+
+    def decorator(handler):
+        twin = _framework(register, handler)(handler, old_path, new_path)
+        if isinstance(twin, _Deferred):
+            twin.register(handler)
+        else:
+            register(twin)
+        return handler
+
+    return decorator
+
+
+def _framework(register, handler):
+    origin = getattr(register, "__module__", "") or ""
+    if origin.startswith("flask"):
+        return _flask_twin
+    if origin.startswith(("fastapi", "starlette")):
+        return functools.partial(_asgi_twin, register)
+    return _plain_twin
+
+
+def old_view(view, old_path: str, new_path: str):
+    """A Django view for an old URL pattern: the JSON body made new, the JSON response made old, the headers."""
+
+    @functools.wraps(view)
+    def old_vocabulary(request, *args, **kwargs):
+        _record(old_path, new_path)
+        if "json" in request.META.get("CONTENT_TYPE", ""):
+            try:
+                data = json.loads(request.body or b"null")
+            except ValueError:
+                data = None
+            if isinstance(data, (dict, list)):
+                request._body = json.dumps(to_new(data)).encode()
+        response = view(request, *args, **kwargs)
+        if "json" in (response.get("Content-Type") or "") and not getattr(response, "streaming", False):
+            try:
+                response.content = json.dumps(to_old(json.loads(response.content))).encode()
+            except ValueError:
+                pass
+        link = "/" + _fill(new_path, kwargs).lstrip("^/").rstrip("$")
+        for name, value in deprecation_headers(link).items():
+            response[name] = value
+        return response
+
+    return old_vocabulary
+
+
+def _plain_twin(handler, old_path, new_path):
+    """Routers that call handlers with keyword arguments and take dicts back (minirouter and the like)."""
+
+    @functools.wraps(handler)
+    def old_vocabulary(*args, **kwargs):
+        _record(old_path, new_path)
+        headers = deprecation_headers(_fill(new_path, kwargs))
+        args = [to_new(value) if isinstance(value, dict) else value for value in args]
+        kwargs = {name: to_new(value) if isinstance(value, dict) else value for name, value in kwargs.items()}
+        try:
+            result = handler(*args, **kwargs)
+        except Exception as error:
+            try:
+                error.headers = headers
+            except AttributeError:
+                pass
+            raise
+        if isinstance(result, (dict, list)):
+            body = to_old(result)
+            if isinstance(body, dict):
+                response = OldRouteResponse(body)
+                response.headers = headers
+                return response
+            return body
+        return result
+
+    return old_vocabulary
+
+
+def _flask_twin(handler, old_path, new_path):
+    import flask
+
+    def old_vocabulary(*args, **kwargs):
+        _record(old_path, new_path)
+        request = flask.request
+        if request.is_json:
+            data = request.get_json(silent=True)
+            if isinstance(data, (dict, list)):
+                translated = to_new(data)
+                request._cached_json = (translated, translated)
+        response = flask.make_response(handler(*args, **kwargs))
+        if response.is_json:
+            response.set_data(json.dumps(to_old(response.get_json())))
+        response.headers.update(deprecation_headers(_fill(new_path, kwargs)))
+        return response
+
+    functools.update_wrapper(old_vocabulary, handler)
+    old_vocabulary.__name__ = f"{handler.__name__}__deprecated"  # Flask's endpoint: not the new route's
+    return old_vocabulary
+
+
+def _asgi_twin(register, handler, old_path, new_path):
+    """FastAPI / Starlette: the handler registers as it is; the old route's ASGI app is wrapped.
+
+    The body is translated before the framework validates it, the response
+    after it is rendered, so models, dependencies and status codes stay the
+    framework's.
+    """
+    router = next((cell.cell_contents for cell in (register.__closure__ or ())
+                   if hasattr(cell.cell_contents, "routes")), None)
+    if router is None:
+        return handler
+    router = getattr(router, "router", router)
+    before = list(router.routes)
+
+    class Registered:
+        def __call__(self, function):
+            register(function)
+            for route in router.routes:
+                if route not in before and getattr(route, "path", None) == old_path:
+                    route.app = _asgi_old_vocabulary(route.app, old_path, new_path)
+            return function
+
+    return _Deferred(Registered(), handler)
+
+
+class _Deferred:
+    """What `old_route` registers for ASGI frameworks: registering itself wraps the route it made."""
+
+    def __init__(self, register, handler):
+        self.register, self.handler = register, handler
+
+
+def _asgi_old_vocabulary(app, old_path, new_path):
+    async def old_vocabulary(scope, receive, send):
+        if scope.get("type") != "http":
+            return await app(scope, receive, send)
+        _record(old_path, new_path)
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        try:
+            body = json.dumps(to_new(json.loads(body))).encode() if body else body
+        except ValueError:
+            pass
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        start, parts = None, []
+
+        async def translate(message):
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body":
+                return await send(message)
+            parts.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            payload = b"".join(parts)
+            headers = [(name, value) for name, value in start.get("headers", []) if name.lower() != b"content-length"]
+            is_json = any(name.lower() == b"content-type" and b"json" in value for name, value in headers)
+            if is_json and payload:
+                try:
+                    payload = json.dumps(to_old(json.loads(payload)), separators=(",", ":")).encode()
+                except ValueError:
+                    pass
+            extra = deprecation_headers(_fill(new_path, scope.get("path_params") or {}))
+            headers += [(name.lower().encode(), value.encode()) for name, value in extra.items()]
+            headers.append((b"content-length", str(len(payload)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": payload, "more_body": False})
+
+        return await app(scope, replay, translate)
+
+    return old_vocabulary
+
+
+# -- storage: keys ----------------------------------------------------------
+
+_SLOT = re.compile(r"\\\{\\\}")
+
+
+def _compile(pattern: str):
+    return re.compile("^" + _SLOT.sub("(.+?)", re.escape(pattern)) + "$", re.S)
+
+
+def _fill_slots(pattern: str, values) -> str:
+    values = iter(values)
+    return re.sub(r"\{\}", lambda _: next(values), pattern)
+
+
+_patterns: dict = {}
+
+
+def _key_patterns() -> list:
+    """[(compiled new, old pattern, compiled old, new pattern)], most specific first."""
+    pairs = tuple(tuple(pair) for pair in KEYS)
+    if pairs not in _patterns:
+        ordered = sorted(pairs, key=lambda pair: -len(pair[1].replace("{}", "")))
+        _patterns[pairs] = [(_compile(new), old, _compile(old), new) for old, new in ordered]
+    return _patterns[pairs]
+
+
+def _text(key):
+    if isinstance(key, bytes):
+        return key.decode("utf-8", "surrogateescape"), True
+    return key, False
+
+
+def _back(text: str, was_bytes: bool):
+    return text.encode("utf-8", "surrogateescape") if was_bytes else text
+
+
+def old_key(key):
+    """The old form of a new-form key (None when the key isn't one the migration renamed)."""
+    text, raw = _text(key)
+    if not isinstance(text, str):
+        return None
+    for new_re, old, _, _ in _key_patterns():
+        match = new_re.match(text)
+        if match:
+            return _back(_fill_slots(old, match.groups()), raw)
+    return None
+
+
+def new_key(key):
+    text, raw = _text(key)
+    if not isinstance(text, str):
+        return key
+    for _, _, old_re, new in _key_patterns():
+        match = old_re.match(text)
+        if match:
+            return _back(_fill_slots(new, match.groups()), raw)
+    return key
+
+
+def _value_to(value, translate):
+    text, raw = _text(value)
+    if not isinstance(text, str) or not text.lstrip().startswith(("{", "[")):
+        return value
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return value
+    return _back(json.dumps(translate(data)), raw)
+
+
+def old_value(value):
+    """A stored document as old code reads it: old field names."""
+    return _value_to(value, to_old)
+
+
+def new_value(value):
+    return _value_to(value, to_new)
+
+
+def _call(name, *args, **kwargs):
+    """One client command, as the storage logic yields it: run by a sync or an async driver."""
+    return name, args, kwargs
+
+
+class _Storage:
+    """What each command does with both key forms: generators that yield client commands.
+
+    Written once; `KeyClient` runs them against a sync client, `AsyncKeyClient`
+    awaits them against an asyncio one.
+    """
+
+    @staticmethod
+    def _reads(key):
+        """The keys to read, in the phase's order, each with whether it holds the old form."""
+        old = old_key(key)
+        now = phase()
+        if old is None or now == NEW_ONLY:
+            return [(key, False)]
+        return [(old, True), (key, False)] if now == DUAL_WRITE else [(key, False), (old, True)]
+
+    @staticmethod
+    def _lists(key):
+        old = old_key(key)
+        if old is None or phase() == NEW_ONLY:
+            return [key]
+        return [key, old]  # newest first, as LPUSH orders a list
+
+    # strings and documents
+    def get(self, key):
+        for name, is_old in self._reads(key):
+            value = yield _call("get", name)
+            if value is not None:
+                return new_value(value) if is_old else value
+        return None
+
+    def set(self, key, value, *args, **kwargs):
+        old = old_key(key)
+        now = phase()
+        if old is None or now == NEW_ONLY:
+            return (yield _call("set", key, value, *args, **kwargs))
+        copies = [(old, old_value(value)), (key, value)]
+        if now != DUAL_WRITE:
+            copies.reverse()
+        if kwargs.get("nx") or kwargs.get("xx") or kwargs.get("get"):
+            # The condition is decided on the key the phase's readers see first; the copy follows it.
+            (first, first_value), (second, second_value) = copies
+            result = yield _call("set", first, first_value, *args, **kwargs)
+            if result:
+                plain = {name: item for name, item in kwargs.items() if name not in ("nx", "xx", "get")}
+                yield _call("set", second, second_value, *args, **plain)
+            return result
+        result = None
+        for name, copy in copies:
+            outcome = yield _call("set", name, copy, *args, **kwargs)
+            result = outcome if name == key else result
+        return result
+
+    def delete(self, *keys):
+        removed = 0
+        for key in keys:
+            count = 0
+            for name in (key, old_key(key)):
+                if name is not None:
+                    count += (yield _call("delete", name))
+            removed += 1 if count else 0
+        return removed
+
+    def exists(self, *keys):
+        found, boolean = 0, False
+        for key in keys:
+            for name, _ in self._reads(key):
+                hit = yield _call("exists", name)
+                boolean = isinstance(hit, bool)
+                if hit:
+                    found += 1
+                    break
+        return bool(found) if boolean and len(keys) == 1 else found
+
+    def expire(self, key, *args, **kwargs):
+        result = yield _call("expire", key, *args, **kwargs)
+        old = old_key(key)
+        if old is not None:
+            result = (yield _call("expire", old, *args, **kwargs)) or result
+        return result
+
+    def keys(self, pattern="*"):
+        old = old_key(pattern)
+        if old is None or phase() == NEW_ONLY:
+            return (yield _call("keys", pattern))
+        found = list((yield _call("keys", pattern)))
+        found += [new_key(name) for name in (yield _call("keys", old))]
+        return sorted(set(found))
+
+    # counters: one authoritative key per phase, the other copy follows
+    def incrby(self, key, amount=1):
+        old = old_key(key)
+        now = phase()
+        if old is None or now == NEW_ONLY:
+            return (yield _call("incrby", key, amount))
+        first, second = (old, key) if now == DUAL_WRITE else (key, old)
+        if now == PREFER_NEW and not (yield _call("exists", key)) and (yield _call("exists", old)):
+            yield _call("set", key, (yield _call("get", old)))
+        result = yield _call("incrby", first, amount)
+        yield _call("set", second, result)
+        return result
+
+    def incr(self, key, amount=1):
+        return (yield from self.incrby(key, amount))
+
+    def decr(self, key, amount=1):
+        return (yield from self.incrby(key, -amount))
+
+    # queues: an item lives in exactly one list
+    def _push(self, command, key, values):
+        old = old_key(key)
+        target = old if old is not None and phase() == DUAL_WRITE else key
+        return (yield _call(command, target, *values))
+
+    def lpush(self, key, *values):
+        return (yield from self._push("lpush", key, values))
+
+    def rpush(self, key, *values):
+        return (yield from self._push("rpush", key, values))
+
+    def _pop(self, command, key, args):
+        old = old_key(key)
+        if old is None or phase() == NEW_ONLY:
+            return (yield _call(command, key, *args))
+        for name in (old, key):  # the old list holds the older items
+            value = yield _call(command, name, *args)
+            if value is not None and value != []:
+                return value
+        return None
+
+    def rpop(self, key, *args):
+        return (yield from self._pop("rpop", key, args))
+
+    def lpop(self, key, *args):
+        return (yield from self._pop("lpop", key, args))
+
+    def lrange(self, key, start, stop):
+        names = self._lists(key)
+        if len(names) == 1:
+            return (yield _call("lrange", key, start, stop))
+        items = []
+        for name in names:
+            items += (yield _call("lrange", name, 0, -1))
+        stop = len(items) if stop == -1 else (stop + 1 if stop >= 0 else stop + 1 or len(items))
+        return items[start:stop]
+
+    def llen(self, key):
+        total = 0
+        for name in self._lists(key):
+            total += (yield _call("llen", name))
+        return total
+
+    def lrem(self, key, *args):
+        total = 0
+        for name in self._lists(key):
+            total += (yield _call("lrem", name, *args))
+        return total
+
+    # sets: membership in either form
+    def sadd(self, key, *members):
+        result = yield _call("sadd", key, *members)
+        old = old_key(key)
+        if old is not None and phase() != NEW_ONLY:
+            yield _call("sadd", old, *members)
+        return result
+
+    def srem(self, key, *members):
+        removed = 0
+        for name in self._lists(key):
+            removed = max(removed, (yield _call("srem", name, *members)))
+        return removed
+
+    def smembers(self, key):
+        found = set()
+        for name, _ in self._reads(key):
+            found |= set((yield _call("smembers", name)))
+        return found
+
+    def sismember(self, key, member):
+        for name, _ in self._reads(key):
+            if (yield _call("sismember", name, member)):
+                return True
+        return False
+
+    def scard(self, key):
+        return len((yield from self.smembers(key)))
+
+    # hashes: documents, the old copy with old field names
+    def hset(self, key, field=None, value=None, mapping=None, **kwargs):
+        items = dict(mapping or {})
+        if field is not None:
+            items[field] = value
+        result = yield _call("hset", key, mapping=items, **kwargs)
+        old = old_key(key)
+        if old is not None and phase() != NEW_ONLY:
+            yield _call("hset", old, mapping=to_old(items), **kwargs)
+        return result
+
+    def hget(self, key, field):
+        for name, is_old in self._reads(key):
+            name_field = _inverse(PAYLOAD_KEYS).get(field, field) if is_old else field
+            value = yield _call("hget", name, name_field)
+            if value is not None:
+                return value
+        return None
+
+    def hgetall(self, key):
+        for name, is_old in self._reads(key):
+            found = yield _call("hgetall", name)
+            if found:
+                return to_new(found) if is_old else found
+        return {}
+
+    def hdel(self, key, *fields):
+        result = yield _call("hdel", key, *fields)
+        old = old_key(key)
+        if old is not None:
+            yield _call("hdel", old, *(_inverse(PAYLOAD_KEYS).get(field, field) for field in fields))
+        return result
+
+    # scripts: the old-form script (its key literals swapped) is read in the phase's order
+    def eval(self, script, *args):
+        old_script = old_script_text(script)
+        now = phase()
+        if old_script == script or now == NEW_ONLY:
+            return (yield _call("eval", script, *args))
+        old_args = [[_old_or(item) for item in arg] if isinstance(arg, (list, tuple)) else _old_or(arg)
+                    for arg in args]
+        runs = [(old_script, old_args, True), (script, list(args), False)]
+        if now == PREFER_NEW:
+            runs.reverse()
+        for text, arguments, is_old in runs:
+            value = yield _call("eval", text, *arguments)
+            if value is not None:
+                return new_value(value) if is_old else value
+        return None
+
+
+COMMANDS = tuple(name for name in vars(_Storage) if not name.startswith("_"))
+
+
+def _run(client, steps):
+    try:
+        name, args, kwargs = next(steps)
+        while True:
+            name, args, kwargs = steps.send(getattr(client, name)(*args, **kwargs))
+    except StopIteration as done:
+        return done.value
+
+
+async def _run_async(client, steps):
+    try:
+        name, args, kwargs = next(steps)
+        while True:
+            name, args, kwargs = steps.send(await getattr(client, name)(*args, **kwargs))
+    except StopIteration as done:
+        return done.value
+
+
+class KeyClient:
+    """A Redis(-like) client that keeps old code's view of the data intact while new code runs.
+
+    Covers the string, list (queue), set, hash, counter, key and expiry
+    commands and ``eval`` (see the README for what it doesn't); anything else
+    goes to the client as it is.
+    """
+
+    _logic = _Storage()
+
+    def __init__(self, client) -> None:
+        self.__dict__["_client"] = client
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def pipeline(self, *args, **kwargs):
+        return KeyPipeline(self)
+
+
+class AsyncKeyClient(KeyClient):
+    """The same for an asyncio client (``redis.asyncio.Redis``): every command is awaited."""
+
+    def pipeline(self, *args, **kwargs):
+        return AsyncKeyPipeline(self)
+
+
+def _sync_command(name):
+    def command(self, *args, **kwargs):
+        return _run(self._client, getattr(self._logic, name)(*args, **kwargs))
+
+    command.__name__ = name
+    return command
+
+
+def _async_command(name):
+    async def command(self, *args, **kwargs):
+        return await _run_async(self._client, getattr(self._logic, name)(*args, **kwargs))
+
+    command.__name__ = name
+    return command
+
+
+for _name in COMMANDS:
+    setattr(KeyClient, _name, _sync_command(_name))
+    setattr(AsyncKeyClient, _name, _async_command(_name))
+
+
+def wrap_client(client):
+    """The client wrapped for its kind: asyncio clients get the awaiting wrapper."""
+    if client is None or isinstance(client, KeyClient):
+        return client
+    execute = getattr(client, "execute_command", None)
+    return AsyncKeyClient(client) if inspect.iscoroutinefunction(execute) else KeyClient(client)
+
+
+def _old_or(value):
+    old = old_key(value) if isinstance(value, (str, bytes)) else None
+    return value if old is None else old
+
+
+def old_script_text(script: str) -> str:
+    """A Lua script with the key literals it builds names from in their old form."""
+    if not isinstance(script, str):
+        return script
+    for old, new in KEYS:
+        old_prefix, new_prefix = old.split("{}")[0], new.split("{}")[0]
+        if not new_prefix:
+            continue
+        for quote in ("'", '"'):
+            script = script.replace(f"{quote}{new_prefix}{quote}", f"{quote}{old_prefix}{quote}")
+    return script
+
+
+class KeyPipeline:
+    """Commands queued on a pipeline, replayed through the KeyClient on ``execute()``, in order.
+
+    Their results are right; they are not one atomic MULTI/EXEC (see the README).
+    """
+
+    def __init__(self, client: KeyClient) -> None:
+        self._client = client
+        self._queued: list = []
+
+    def __getattr__(self, name):
+        def queue(*args, **kwargs):
+            self._queued.append((name, args, kwargs))
+            return self
+
+        return queue
+
+    def execute(self, *args, **kwargs):
+        queued, self._queued = self._queued, []
+        return [getattr(self._client, name)(*args, **kwargs) for name, args, kwargs in queued]
+
+    def reset(self):
+        self._queued = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.reset()
+        return False
+
+
+class AsyncKeyPipeline(KeyPipeline):
+    async def execute(self, *args, **kwargs):
+        queued, self._queued = self._queued, []
+        return [await getattr(self._client, name)(*args, **kwargs) for name, args, kwargs in queued]
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        self.reset()
+        return False
+
+
+class _ClientSlot:
+    """A class attribute holding the project's client: whatever is assigned is wrapped in a KeyClient."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        try:
+            return instance.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.name] = wrap_client(value)
+
+
+def storage(owner, attribute: str) -> None:
+    """Wrap the client that instances of `owner` keep in `attribute` (set in ``__init__``)."""
+    setattr(owner, attribute, _ClientSlot(attribute))

@@ -1,0 +1,207 @@
+"""The wire runtime (`termshift.wire_runtime`, copied into migrated projects): storage, webhooks, phases.
+
+Storage against a real redis-server with redis-py; the mapping is the one
+`migrate` computes for the bundled example.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from redisfix import redis_db, redis_server  # noqa: F401  (fixtures)
+from termshift import wire_runtime as wire
+from termshift.wiring import literal_value
+
+
+@pytest.fixture(autouse=True)
+def mapping(monkeypatch):
+    monkeypatch.setattr(wire, "KEYS", [("jobs:pending", "steps:pending"), ("jobs:active", "steps:active"),
+                                       ("job:*", "step:*"), ("job:", "step:"), ("job:{}", "step:{}"),
+                                       ("job:{}:lock", "step:{}:lock"), ("jobs:done", "steps:done"),
+                                       ("jobs:seen", "steps:seen"), ("job:{}:meta", "step:{}:meta")])
+    monkeypatch.setattr(wire, "EVENTS", {"job_submitted": "step_submitted", "job_failed": "step_failed"})
+    monkeypatch.setattr(wire, "PAYLOAD_KEYS", {"job_id": "step_id", "job_type": "step_type",
+                                               "job_data": "step_data", "jobs": "steps"})
+    monkeypatch.delenv("TERMSHIFT_PHASE", raising=False)
+
+
+@pytest.fixture
+def redis(redis_db):  # noqa: F811
+    client = redis_db.client(decode_responses=True)
+    yield client
+    client.close()
+
+
+def test_literal_values_become_patterns():
+    assert literal_value('f"job:{job_id}"') == "job:{}"
+    assert literal_value('"job:%s:lock"') == "job:{}:lock"
+    assert literal_value("'jobs:pending'") == "jobs:pending"
+    assert literal_value('"job:{}".format') is None
+
+
+def test_key_forms():
+    assert wire.old_key("step:j1") == "job:j1" and wire.old_key("step:j1:lock") == "job:j1:lock"
+    assert wire.old_key(b"steps:pending") == b"jobs:pending" and wire.old_key("step:*") == "job:*"
+    assert wire.old_key("job:j1") is None and wire.old_key("other") is None
+    assert wire.new_key("job:j1:lock") == "step:j1:lock"
+
+
+def test_phase_comes_from_the_environment(monkeypatch):
+    assert wire.phase() == "dual-write"
+    monkeypatch.setenv("TERMSHIFT_PHASE", "prefer-new")
+    assert wire.phase() == "prefer-new"
+    monkeypatch.setenv("TERMSHIFT_PHASE", "bogus")
+    assert wire.phase() == "dual-write"
+
+
+def test_records_dual_write_keep_the_old_view(redis):
+    client = wire.KeyClient(redis)
+    client.set("step:j1", json.dumps({"step_id": "j1", "step_type": "render", "payload": {}}))
+    assert json.loads(redis.get("job:j1")) == {"job_id": "j1", "job_type": "render", "payload": {}}
+    assert json.loads(redis.get("step:j1"))["step_id"] == "j1"
+    # Old code updates its copy: new code reads the old form first in dual-write, in the new field names.
+    redis.set("job:j1", json.dumps({"job_id": "j1", "job_type": "encode", "payload": {}}))
+    assert json.loads(client.get("step:j1")) == {"step_id": "j1", "step_type": "encode", "payload": {}}
+    assert client.keys("step:*") == ["step:j1"] and client.exists("step:j1")
+    assert client.delete("step:j1") == 1 and redis.keys("*") == []
+
+
+def test_records_by_phase(redis, monkeypatch):
+    client = wire.KeyClient(redis)
+    redis.set("job:only-old", json.dumps({"job_id": "only-old"}))
+    monkeypatch.setenv("TERMSHIFT_PHASE", "prefer-new")
+    assert json.loads(client.get("step:only-old")) == {"step_id": "only-old"}  # falls back to the old form
+    client.set("step:j2", json.dumps({"step_id": "j2"}))
+    redis.set("job:j2", json.dumps({"job_id": "stale"}))
+    assert json.loads(client.get("step:j2")) == {"step_id": "j2"}  # new first
+    assert redis.exists("job:j2")  # still written both ways: a rollback loses nothing
+    monkeypatch.setenv("TERMSHIFT_PHASE", "new-only")
+    assert client.get("step:only-old") is None
+    client.set("step:j3", "x")
+    assert not redis.exists("job:j3")
+
+
+def test_locks_are_decided_on_one_key(redis):
+    client = wire.KeyClient(redis)
+    redis.set("job:j1:lock", "old-worker")  # taken by old code
+    assert not client.set("step:j1:lock", "new-worker", nx=True)
+    assert client.get("step:j1:lock") == "old-worker"
+    client.delete("step:j1:lock")
+    assert client.set("step:j1:lock", "new-worker", nx=True)
+    assert redis.set("job:j1:lock", "old-worker", nx=True) is None  # old code sees it taken
+
+
+@pytest.mark.parametrize("phase", ["dual-write", "prefer-new"])
+def test_queues_process_each_item_once(redis, monkeypatch, phase):
+    monkeypatch.setenv("TERMSHIFT_PHASE", phase)
+    client = wire.KeyClient(redis)
+    redis.lpush("jobs:pending", "a", "b")  # old code's items
+    client.lpush("steps:pending", "c")
+    target = "jobs:pending" if phase == "dual-write" else "steps:pending"
+    assert "c" in redis.lrange(target, 0, -1)  # in one list only, never both
+    assert redis.llen("jobs:pending") + redis.llen("steps:pending") == 3
+    assert client.llen("steps:pending") == 3 and sorted(client.lrange("steps:pending", 0, -1)) == ["a", "b", "c"]
+    popped = [client.rpop("steps:pending") for _ in range(4)]
+    assert sorted(popped[:3]) == ["a", "b", "c"] and popped[3] is None
+    client.lpush("steps:active", "x")
+    assert client.lrem("steps:active", 0, "x") == 1
+
+
+def test_counters_and_sets_keep_their_meaning(redis, monkeypatch):
+    client = wire.KeyClient(redis)
+    redis.incr("jobs:done")  # old code counted one
+    assert client.incr("steps:done") == 2 and redis.get("jobs:done") == "2" and redis.get("steps:done") == "2"
+    monkeypatch.setenv("TERMSHIFT_PHASE", "prefer-new")
+    assert client.incr("steps:done") == 3 and redis.get("jobs:done") == "3"
+    redis.sadd("jobs:seen", "a")
+    client.sadd("steps:seen", "b")
+    assert client.smembers("steps:seen") == {"a", "b"} and redis.smembers("jobs:seen") == {"a", "b"}
+
+
+def test_hashes_keep_old_field_names_in_the_old_copy(redis):
+    client = wire.KeyClient(redis)
+    client.hset("step:j1:meta", mapping={"step_type": "render"})
+    assert redis.hgetall("job:j1:meta") == {"job_type": "render"}
+    assert client.hget("step:j1:meta", "step_type") == "render"
+    redis.hset("job:j1:meta", mapping={"job_type": "encode"})
+    assert client.hgetall("step:j1:meta") == {"step_type": "encode"}
+
+
+def test_pipelines_and_scripts(redis):
+    client = wire.KeyClient(redis)
+    pipe = client.pipeline()
+    pipe.set("step:p1", json.dumps({"step_id": "p1"})).lpush("steps:pending", "p1").get("step:p1")
+    results = pipe.execute()
+    assert json.loads(results[2]) == {"step_id": "p1"} and redis.lrange("jobs:pending", 0, -1) == ["p1"]
+    assert json.loads(redis.get("job:p1")) == {"job_id": "p1"}
+    script = "return redis.call('GET', 'step:' .. KEYS[1])"
+    redis.set("job:old", json.dumps({"job_id": "old"}))
+    assert json.loads(client.eval(script, 1, "old")) == {"step_id": "old"}  # found under the old prefix
+
+
+def test_webhook_payloads_by_phase(monkeypatch):
+    built = {"type": "step_submitted", "version": 1, "step_id": "j1", "step_data": {"step_type": "render"}}
+    payload = wire.outgoing(built)
+    assert payload == {"type": "job_submitted", "version": 1, "job_id": "j1", "job_data": {"job_type": "render"}}
+    assert [form["type"] for form in wire.forms(payload)] == ["job_submitted", "step_submitted"]
+    assert payload["step_id"] == "j1" and payload["job_data"]["step_type"] == "render"  # both readers
+    monkeypatch.setenv("TERMSHIFT_PHASE", "prefer-new")
+    assert [form["type"] for form in wire.forms(wire.outgoing(built))] == ["step_submitted", "job_submitted"]
+    monkeypatch.setenv("TERMSHIFT_PHASE", "new-only")
+    assert wire.forms(wire.outgoing(built)) == [built]
+
+
+def test_incoming_old_events_are_made_new():
+    raw = json.dumps({"type": "job_failed", "job_id": "j4", "job_data": {"reason": "x"}})
+    text, hit = wire.incoming(raw)
+    assert hit and json.loads(text) == {"type": "step_failed", "step_id": "j4", "step_data": {"reason": "x"}}
+    assert wire.incoming(json.dumps({"type": "build_finished"}))[1] is False
+
+    def reader(payload):
+        return payload["step_id"], payload["type"]
+
+    assert wire._wrap(reader)({"type": "job_failed", "job_id": "j5"}) == ("j5", "step_failed")
+
+
+def test_event_types_equal_both_spellings():
+    kind = wire.wire_str("step_submitted")
+    assert kind == "job_submitted" and kind == "step_submitted" and kind in ("step_submitted",)
+    assert json.dumps(kind) == '"step_submitted"'
+
+
+def test_asyncio_clients_are_awaited(redis_db):  # noqa: F811
+    import asyncio
+
+    import redis.asyncio
+
+    async def scenario():
+        raw = redis.asyncio.Redis(port=redis_db.port, decode_responses=True)
+        client = wire.wrap_client(raw)
+        assert isinstance(client, wire.AsyncKeyClient)
+        await client.set("step:a1", json.dumps({"step_id": "a1"}))
+        old_copy = json.loads(await raw.get("job:a1"))
+        await client.lpush("steps:pending", "a1")
+        in_old_list = await raw.lrange("jobs:pending", 0, -1)
+        popped = await client.rpop("steps:pending")
+        pipe = client.pipeline()
+        pipe.get("step:a1").exists("step:a1")
+        results = await pipe.execute()
+        await raw.aclose()
+        return old_copy, in_old_list, popped, results
+
+    old_copy, in_old_list, popped, results = asyncio.run(scenario())
+    assert old_copy == {"job_id": "a1"} and in_old_list == ["a1"] and popped == "a1"
+    assert json.loads(results[0]) == {"step_id": "a1"} and results[1] == 1
+
+
+def test_a_class_keeps_its_client_wrapped():
+    class Store:
+        def __init__(self, redis):
+            self.redis = redis
+
+    wire.storage(Store, "redis")
+    plain = object()
+    assert isinstance(Store(plain).redis, wire.KeyClient) and Store(plain).redis._client is plain
+    assert Store(None).redis is None
