@@ -337,7 +337,7 @@ JENKINS_JOB_BUILDER = Project(
     ),
 )
 
-PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM)
+PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM, JENKINSAPI)
 
 # Projects the migration still breaks: each names the reduction of what goes wrong, under
 # tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
@@ -353,9 +353,6 @@ PENDING: tuple[Project, ...] = (
     # tests/fixtures/fidelity/class_name_in_str_text. Also inherent to --no-compat: sentry-sdk's RQ
     # integration imports `rq.job`, gone once the module is renamed (tests/test_sentry.py).
     RQ,
-    # full: its suite passes, but an invariant fails: test data's "http//localhost:8080/job/foo/…" (the
-    # scheme's colon missing) is rewritten as a storage key: tests/fixtures/fidelity/url_without_scheme_colon_as_key.
-    JENKINSAPI,
     # full: 90 of 1999 tests fail. Its YAML names the functions that build each component
     # (`regex-job` -> view_jobfilters.regex_job, found with getattr): the functions are renamed, the
     # YAML isn't: tests/fixtures/fidelity/function_named_by_data. Also: a conftest fixture renamed
