@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import builtins
 import re
 from dataclasses import dataclass, field
@@ -313,14 +314,17 @@ class Finder:
                         for d in function.decorator_list)
         if not (function.name.startswith("test") or decorated):
             return None
-        for module in self._fixture_modules():
+        for module in self._fixture_modules:
             summary = self.index.module(module)
             info = summary.functions.get(name) if summary else None
             if info is not None and info.fixture:
                 return self.index.ref_type(module, info.returns_value)
         return None
 
+    @functools.cached_property
     def _fixture_modules(self) -> list[str]:
+        """This module and the conftest.py modules of its folder and those above: the same for every
+        parameter of the file, so found once."""
         modules = [self.module]
         folder = (self.project.root / self.path).parent
         while True:
