@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import keyword
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from .vocabulary import DEFAULT_TERMS, Term, Vocabulary
+from .vocabulary import DEFAULT_TERMS, Term, Vocabulary, term_words
 
 STAGES = ("types", "services", "keys", "api", "webhooks", "prose")
 DEFAULT_STAGES = ("types", "services", "keys", "api", "webhooks")
@@ -66,60 +65,74 @@ def _strings(where: str, value: Any) -> tuple[str, ...]:
 
 
 def _terms(where: str, value: Any) -> tuple[Term, ...]:
-    terms: list[Term] = []
-    try:
-        if isinstance(value, dict):
-            for old, new in value.items():
-                if not isinstance(new, str):
-                    raise ConfigError(f"{where}.{old}: expected a string")
-                terms.append(Term(old, new))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if not isinstance(item, dict) or not {"old", "new"} <= item.keys():
-                    raise ConfigError(f"{where}[{index}]: expected a table with 'old' and 'new'")
-                unknown = item.keys() - {"old", "new", "old_plural", "new_plural"}
-                if unknown:
-                    raise ConfigError(f"{where}[{index}]: unknown key {sorted(unknown)[0]!r}")
-                for key, word in item.items():
-                    if not isinstance(word, str):
-                        raise ConfigError(f"{where}[{index}].{key}: expected a string")
-                terms.append(Term(**item))
-        else:
-            raise ConfigError(f"{where}: expected a table like {{ job = \"step\" }}")
-    except ValueError as error:
-        raise ConfigError(f"{where}: {error}") from None
-    if not terms:
+    entries: list[tuple[str, Term]] = []  # (where the term is written, the term)
+    if isinstance(value, dict):
+        for old, new in value.items():
+            if not isinstance(new, str):
+                raise ConfigError(f"{where}.{old}: expected a string")
+            entries.append(_term(f"{where}.{old}", {"old": old, "new": new}))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if not isinstance(item, dict) or not {"old", "new"} <= item.keys():
+                raise ConfigError(f"{where}[{index}]: expected a table with 'old' and 'new'")
+            unknown = item.keys() - {"old", "new", "old_plural", "new_plural"}
+            if unknown:
+                raise ConfigError(f"{where}[{index}]: unknown key {sorted(unknown)[0]!r}")
+            for key, word in item.items():
+                if not isinstance(word, str):
+                    raise ConfigError(f"{where}[{index}].{key}: expected a string")
+            entries.append(_term(f"{where}.{item['old']}", item))
+    else:
+        raise ConfigError(f"{where}: expected a table like {{ job = \"step\" }}")
+    if not entries:
         raise ConfigError(f"{where}: no terms given")
-    _check_terms(where, terms)
-    return tuple(terms)
+    _check_terms(entries)
+    return tuple(term for _, term in entries)
 
 
-_WORD = re.compile(r"[a-z][a-z0-9]*")
+def _term(here: str, spelled: dict[str, str]) -> tuple[str, Term]:
+    """One term, each of its words checked: a term may be several words (`work_item`, `build-step`)."""
+    for key, word in spelled.items():
+        try:
+            term_words(word)
+        except ValueError as error:
+            raise ConfigError(f"{here}: {key} {error}") from None
+    return here, Term(**spelled)
 
 
-def _check_terms(where: str, terms: list[Term]) -> None:
+def _words(form: str) -> tuple[str, ...]:
+    return tuple(form.split("_"))
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(words[at:at + len(part)] == part for at in range(len(words) - len(part) + 1))
+
+
+def _check_terms(entries: list[tuple[str, Term]]) -> None:
     """Words a rename can actually use, caught here rather than as collisions half way through a run."""
-    olds: dict[str, tuple[int, str]] = {}  # word -> (which term, its old word)
+    olds: dict[str, tuple[int, str]] = {}  # old form -> (which term, where it is written)
     news: dict[str, tuple[int, str]] = {}
-    for number, term in enumerate(terms):
-        for form, old, new in (("", term.old, term.new), ("_plural", term.old_plural, term.new_plural)):
-            for kind, word in (("old", old), ("new", new)):
-                if not _WORD.fullmatch(word):
-                    raise ConfigError(f"{where}.{term.old}: {kind}{form} {word!r} must be one lower-case word")
+    for number, (here, term) in enumerate(entries):
+        for old, new in ((term.old, term.new), (term.old_plural, term.new_plural)):
             if old == new:
-                raise ConfigError(f"{where}.{term.old}: {old!r} would be renamed to itself")
+                raise ConfigError(f"{here}: {old!r} would be renamed to itself")
             if keyword.iskeyword(new):
-                raise ConfigError(f"{where}.{term.old}: {new!r} is a Python keyword: no name can be renamed to it")
+                raise ConfigError(f"{here}: {new!r} is a Python keyword: no name can be renamed to it")
             if olds.get(old, (number, ""))[0] != number:
-                raise ConfigError(f"{where}.{term.old}: {old!r} is given twice")
-            olds[old], news[new] = (number, term.old), (number, term.old)
+                raise ConfigError(f"{here}: {old!r} is given twice")
+            olds[old], news[new] = (number, here), (number, here)
         if (term.old == term.old_plural) != (term.new == term.new_plural):
-            raise ConfigError(f"{where}.{term.old}: {term.old!r}/{term.old_plural!r} and "
+            raise ConfigError(f"{here}: {term.old!r}/{term.old_plural!r} and "
                               f"{term.new!r}/{term.new_plural!r}: a plural form must differ from its "
                               f"singular on both sides or on neither")
+    # A new form that holds an old one would be renamed again by the next run.
     for old, (_, owner) in olds.items():
-        if old in news:
-            raise ConfigError(f"{where}.{owner}: {old!r} is both an old and a new word: rename in two runs")
+        for new in news:
+            if old == new:
+                raise ConfigError(f"{owner}: {old!r} is both an old and a new word: rename in two runs")
+            if _contains(_words(new), _words(old)):
+                raise ConfigError(f"{owner}: the old {old!r} is part of the new {new!r}, which a second run "
+                                  f"would rename again: rename in two runs")
 
 
 MAX_COMPAT_WEEKS = 5200  # a hundred years: the removal date must stay a date

@@ -12,6 +12,7 @@ import codecs
 import errno
 import io
 import os
+import re
 import stat
 import tokenize
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,7 @@ __all__ = [
     "discover",
     "find_root",
     "is_generated",
+    "is_python_script",
     "move_path",
     "read_bytes_prefilter",
     "read_mentioning",
@@ -222,9 +224,35 @@ def _has_suffix(path: Path, suffixes: tuple[str, ...]) -> bool:
     return path.name.endswith(suffixes)
 
 
+# `#!/usr/bin/env python3`, `#!/usr/bin/python3.12 -u`, `#!/usr/bin/env -S pypy3`: the first line only.
+_PYTHON_SHEBANG = re.compile(rb"#!(?:[^\r\n]*?[/\s])?(?:python|pypy)[0-9.]*(?:\s|$)")
+
+
+def is_python_script(path: str) -> bool:
+    """A file without an extension whose first line runs Python: a script (`bin/deploy`, `manage`).
+
+    Scripts are installed and run by name, so they often have no `.py`; they are
+    Python all the same, and pre-commit's `types: [python]` passes them too. Only
+    names without a dot are read (two hundred bytes at most), so a walk opens no
+    data file, image or archive to ask.
+    """
+    if "." in os.path.basename(path):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(200)
+    except OSError:
+        return False
+    if not head.startswith(b"#!"):
+        return False
+    first = head.split(b"\n", 1)[0]
+    return _PYTHON_SHEBANG.match(first) is not None
+
+
 def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...],
-          links: list[Path] | None = None) -> Iterator[Path]:
-    """Files under `top`, pruning excluded folders before ever listing them.
+          links: list[Path] | None = None, scripts: bool = False) -> Iterator[Path]:
+    """Files under `top`, pruning excluded folders before ever listing them; with
+    `scripts`, also Python scripts without an extension (is_python_script).
 
     Symlinks are skipped: followed directory links can loop or lead out of the
     project, and the real file behind an in-project file link is found anyway.
@@ -249,8 +277,9 @@ def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...],
                 if entry.is_dir():
                     if not rules.ignores_relative(prefix + entry.name, is_dir=True):
                         pending.append((entry.path, prefix + entry.name))
-                elif entry.name.endswith(suffixes) and entry.is_file():
-                    if not rules.ignores_relative(prefix + entry.name, is_dir=False):
+                elif entry.name.endswith(suffixes) or scripts and "." not in entry.name:
+                    if entry.is_file() and not rules.ignores_relative(prefix + entry.name, is_dir=False) and (
+                            entry.name.endswith(suffixes) or is_python_script(entry.path)):
                         yield Path(entry.path)
 
 
@@ -296,8 +325,11 @@ def discover(
     there is walked with DEFAULT_EXCLUDES only (relative to that directory),
     so it still never descends into a .git or a virtualenv. The symlinks the walk
     skips (files with the suffixes, and folders) are added to `links` when given.
+    Looking for `.py`, Python scripts without an extension are found too
+    (is_python_script), named or walked, excluded by the same rules.
     """
     project = _Rules(root.resolve(), (*DEFAULT_EXCLUDES, *excludes), use_gitignore=True)
+    scripts = ".py" in suffixes
     found: set[Path] = set()
     for given in paths:
         path = _existing(given)
@@ -307,8 +339,8 @@ def discover(
             continue
         if is_dir:
             rules = project if inside else _Rules(path, DEFAULT_EXCLUDES, use_gitignore=False)
-            found.update(_walk(path, rules, suffixes, links))
-        elif _has_suffix(path, suffixes):
+            found.update(_walk(path, rules, suffixes, links, scripts))
+        elif _has_suffix(path, suffixes) or scripts and is_python_script(str(path)):
             found.add(path)
     if replay.observing is not None:
         replay.observing.files.update(map(str, found))

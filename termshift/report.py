@@ -106,14 +106,11 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
 def doubled_words(analysis: Analysis, plan: Plan) -> list[tuple[str, str]]:
     """Renamed names in which the new word now stands next to itself (`TwoStepJob` -> `TwoStepStep`,
     `_JOB_STEP_PARAMS` -> `_STEP_STEP_PARAMS`): correct, but a person will want to pick the name."""
-    from .vocabulary import split_words
-
-    new_forms = {form.lower() for form in analysis.vocabulary.new_forms}
+    doubled = analysis.vocabulary.doubled
     found = set()
     for sites in plan.edits.values():
         for site in sites:
-            words = [word.lower() for _, _, word in split_words(site.new)]
-            if any(a in new_forms and b in new_forms for a, b in zip(words, words[1:])):
+            if doubled(site.new):
                 found.add((site.old, site.new))
     return sorted(found)
 
