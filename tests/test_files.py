@@ -219,6 +219,44 @@ def test_discover_skips_named_files_with_other_suffixes(root: Path) -> None:
     assert rel(root, discover(root, named, suffixes=(".md",))) == ["README.md"]
 
 
+SCRIPT = "#!/usr/bin/env python3\nprint('hi')\n"
+
+
+@pytest.mark.parametrize("first_line", ["#!/usr/bin/env python3", "#!/usr/bin/python", "#! /usr/bin/env python",
+                                        "#!/usr/bin/python3.12 -u", "#!/usr/bin/env -S pypy3", "#!python"])
+def test_discover_finds_python_scripts_without_an_extension(root: Path, first_line: str) -> None:
+    make(root, "bin/deploy", "manage", "mod.py", content=first_line + "\nimport sys\n")
+    make(root, "bin/run.sh", "bin/shell-tool", "README", "data/blob", content="#!/bin/sh\necho python\n")
+    make(root, "bin/notes", content="python, but no shebang\n")
+    (root / "data" / "image").write_bytes(b"\x89PNG\r\n#!python")
+    assert rel(root, discover(root, [root])) == ["bin/deploy", "manage", "mod.py"]
+    # Named, as pre-commit passes them: the same answer.
+    named = [root / name for name in ("bin/deploy", "bin/shell-tool", "bin/run.sh", "README", "manage")]
+    assert rel(root, discover(root, named)) == ["bin/deploy", "manage"]
+
+
+def test_discover_scripts_only_where_python_is_asked_for(root: Path) -> None:
+    make(root, "bin/deploy", content=SCRIPT)
+    assert discover(root, [root], suffixes=(".md",)) == []
+    assert discover(root, [root / "bin" / "deploy"], suffixes=(".md",)) == []
+
+
+def test_discover_excludes_scripts_as_any_file(root: Path) -> None:
+    make(root, "bin/deploy", "tools/gen", "build/out", "legacy/old", content=SCRIPT)
+    (root / ".gitignore").write_text("tools/gen\n", encoding="utf-8")
+    found = discover(root, [root], excludes=["legacy/"])
+    assert rel(root, found) == ["bin/deploy"]
+    named = [root / name for name in ("bin/deploy", "tools/gen", "build/out", "legacy/old")]
+    assert rel(root, discover(root, named, excludes=["legacy/"])) == ["bin/deploy"]
+
+
+def test_a_name_with_a_dot_is_no_script(root: Path) -> None:
+    """Only extensionless names are opened: a walk never reads data files to ask."""
+    make(root, "bin/deploy.sh", "bin/data.json", content=SCRIPT)
+    assert discover(root, [root]) == []
+    assert not files.is_python_script(str(root / "bin" / "deploy.sh"))
+
+
 def test_discover_relative_paths_dedup_and_sort(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make(root, "pkg/b.py", "pkg/a.py")
     monkeypatch.chdir(root)
