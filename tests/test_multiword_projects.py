@@ -149,6 +149,47 @@ def test_compat_keeps_the_old_names_of_several_words_working(tmp_path: Path, red
     assert not (project / "tracker" / "work_items.py").exists()
 
 
+FILL = """
+import os, redis
+from tracker import WorkItemStore, new_work_item
+store = WorkItemStore(redis.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True))
+for title in ("a", "b", "c"):
+    store.file(new_work_item(title))
+store.close_work_item(store.open_work_items()[0].work_item_id)
+"""
+
+READ = """
+import os, redis
+from tracker import TicketStore
+store = TicketStore(redis.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True))
+print(sorted(ticket.title for ticket in store.open_tickets()), store.count())
+"""
+
+
+def test_stored_work_items_move_to_tickets_with_termshift_data(tmp_path: Path, redis_db) -> None:  # noqa: F811
+    """Keys and document fields of several words: planned from the code, copied, read by the new code."""
+    project = copy("multiword_work_item", tmp_path)
+    env = {**os.environ, "REDIS_URL": redis_db.url, "PYTHONPATH": str(project)}
+    filled = subprocess.run([sys.executable, "-c", FILL], cwd=project, env=env, capture_output=True, text=True)
+    assert filled.returncode == 0, filled.stderr
+
+    plan = subprocess.run([sys.executable, "-m", "termshift", "data", "plan"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert plan.returncode == 0, plan.stderr
+    rows = {line.split()[0]: line.split()[1] for line in plan.stdout.splitlines()[1:] if line and line[0] != " "
+            and len(line.split()) > 1}
+    assert rows.get("work_item:*") == "ticket:*" and rows.get("work_items:open") == "tickets:open", plan.stdout
+    assert "work_item_id -> ticket_id" in plan.stdout
+
+    copied = subprocess.run([sys.executable, "-m", "termshift", "data", "copy"], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert copied.returncode == 0 and "copied 3 key(s)" in copied.stdout, copied.stdout + copied.stderr
+    assert termshift("migrate", "--no-compat", cwd=project).returncode == 0
+    read = subprocess.run([sys.executable, "-c", READ], cwd=project, env=env, capture_output=True, text=True)
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip() == "['b', 'c'] 3"
+
+
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURES / "example", tmp_path / "example", ignore=IGNORED)
