@@ -77,12 +77,17 @@ def test_check_fails_fix_rewrites_then_check_passes(tmp_path, hooks_repo, env):
     (project / "app" / "__init__.py").write_text("")
     (project / "app" / "jobs.py").write_text("class Job:\n    def __init__(self, job_id):\n        self.job_id = job_id\n")
     (project / "main.py").write_text("from app.jobs import Job\n\nprint(Job('a').job_id)\n")
+    # A script without .py: pre-commit passes it as python (its shebang), termshift reads it as such.
+    (project / "bin").mkdir()
+    (project / "bin" / "show-job").write_text("#!/usr/bin/env python3\nfrom app.jobs import Job\n\nprint(Job)\n")
+    (project / "bin" / "show-job").chmod(0o755)
     git("init", "-q", cwd=project, env=env)
     git("add", "-A", cwd=project, env=env)
 
     check = try_repo(hooks_repo, "termshift-check", project, env)
     assert check.returncode == 1, check.stdout + check.stderr
     assert "app/jobs.py:1:7: TSH101 class 'Job' spells the legacy term" in check.stdout
+    assert "bin/show-job:2:22: TSH102 import of class 'Job' spells the legacy term" in check.stdout
 
     fix = try_repo(hooks_repo, "termshift-fix", project, env)
     assert fix.returncode == 1, fix.stdout + fix.stderr  # pre-commit fails a hook that changed files
@@ -90,6 +95,8 @@ def test_check_fails_fix_rewrites_then_check_passes(tmp_path, hooks_repo, env):
         "class Step:\n    def __init__(self, step_id):\n        self.step_id = step_id\n")
     assert not (project / "app" / "jobs.py").exists()
     assert (project / "main.py").read_text() == "from app.steps import Step\n\nprint(Step('a').step_id)\n"
+    assert (project / "bin" / "show-job").read_text() == "#!/usr/bin/env python3\nfrom app.steps import Step\n\nprint(Step)\n"
+    assert os.access(project / "bin" / "show-job", os.X_OK)
 
     git("add", "-A", cwd=project, env=env)
     again = try_repo(hooks_repo, "termshift-check", project, env)
