@@ -9,7 +9,10 @@ class OddOrGluedWord(Rule):
     """
     ## What it does
     Notes a word that contains the legacy term without being it (`jobless`,
-    `cronjob`) or that spells it in an odd case shape (`jOb`).
+    `cronjob`) or that spells it in an odd case shape (`jOb`). A term of
+    several words is glued when its words run together without a case change
+    (`workitem` for `work_item`) or into a longer word (`rework_item`), and
+    odd when their case doesn't agree (`WORKItem`, `work_Item`).
 
     ## Why is this bad?
     Usually it isn't: `jobless` is not about jobs. But glued and oddly cased

@@ -143,9 +143,9 @@ class Vocabulary:
         self._mention = re.compile("|".join(map(re.escape, self.stems)), re.IGNORECASE)
         # What scan looks for: every spelling, longest first, so that the stretch it splits into words
         # holds the whole of each (`b_job` of a term `b_job` is more than the stem `job` of another).
-        self.spelled = tuple(sorted(every, key=lambda spelling: (-len(spelling), spelling)))
+        longest_first = sorted(every, key=lambda spelling: (-len(spelling), spelling))
         # ASCII case folding only: a match that folds a character outside ASCII (ſ, K) is no word of ours.
-        self._spelling = re.compile("|".join(map(re.escape, self.spelled)), re.IGNORECASE | re.ASCII)
+        self._spelling = re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE | re.ASCII)
         self._stem = re.compile("|".join(map(re.escape, self.stems)), re.IGNORECASE | re.ASCII)
         self._memo: dict[str, str | None] = {}
 

@@ -123,15 +123,9 @@ def _scan_every_word(vocab: Vocabulary, text: str) -> list:
             continue
         found.append(match)
         index += used
-    lowered = text.lower() if text.isascii() else None
-    spellings = vocab.stems
-    if lowered is not None:
-        stems = [(at, at + len(spelled)) for spelled in spellings for at in range(len(text))
-                 if lowered.startswith(spelled, at)]
-    else:
-        stems = [(at, at + len(match.group(0))) for spelled in spellings for at in range(len(text))
-                 for match in [re.compile(re.escape(spelled), re.I).match(text, at)]
-                 if match and match.group(0).isascii()]
+    # Every stem, overlaps included; ASCII case folding only (a folded ſ or K is no word of ours).
+    stems = [(at.start(), at.start() + len(stem)) for stem in vocab.stems
+             for at in re.finditer("(?=" + re.escape(stem) + ")", text, re.IGNORECASE | re.ASCII)]
     for low, high in sorted(stems):
         if any(match.start < high and low < match.end for match in found):
             continue

@@ -173,6 +173,14 @@ def test_plural_forms_of_several_words():
     assert vocab.rewrite("work_childs") is None
 
 
+def test_an_irregular_plural_is_found_though_it_does_not_hold_the_singular():
+    vocab = Vocabulary([Term("person", "user", old_plural="people"), Term("work_child", "ticket",
+                                                                          old_plural="work_people")])
+    assert vocab.rewrite("people_count") == "users_count"
+    assert vocab.rewrite("WorkPeople") == "Tickets"
+    assert vocab.mentions("PEOPLE") and any(needle == b"people" for needle in vocab.needles)
+
+
 def test_stems_and_needles_cover_every_joiner():
     """The byte pre-filter and `mentions` must see every spelling of a term."""
     for text in ("work_item", "work-item", "workItem", "WORK ITEM", "workitem"):
