@@ -238,6 +238,8 @@ def is_python_script(path: str) -> bool:
     """
     if "." in os.path.basename(path):
         return False
+    if replay.observing is not None:  # read to decide: a shebang added later must be seen by a replay
+        replay.observing.files.add(path)
     try:
         with open(path, "rb") as handle:
             head = handle.read(200)

@@ -20,6 +20,7 @@ FILES = {
     ".gitignore": "generated/\n",
     **JOB_APP,
     "app/quiet.py": "VALUE = 1\n",
+    "bin/tool": "#!/bin/sh\necho submit_job\n",  # no extension, no Python: read for its first line only
 }
 
 
@@ -94,6 +95,7 @@ def test_named_files_replay_only_for_the_same_files(project: Path, run: Runs) ->
     "configure",
     "add a config file",
     "edit the baseline",
+    "give a file without an extension a Python shebang",
 ])
 def test_what_the_answer_depends_on_invalidates_it(project: Path, run: Runs, change: str,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,6 +130,8 @@ def test_what_the_answer_depends_on_invalidates_it(project: Path, run: Runs, cha
         (project / "termshift.toml").write_text('ignore = ["TSH101"]\n')
     elif change == "edit the baseline":
         baseline.write_text('{"version": 1, "findings": []}\n')
+    elif change == "give a file without an extension a Python shebang":
+        (project / "bin" / "tool").write_text("#!/usr/bin/env python3\nsubmit_job = 1\n")
 
     replayed, code, out, err = run(*args)
     assert not replayed
