@@ -133,13 +133,16 @@ def test_check_names_job_in_build_step_project_leftovers(tmp_path: Path) -> None
     assert [item["line"] for item in after if item["path"] == "pipeline/events.py"] == [5, 6]
 
 
-def test_compat_keeps_the_old_names_of_several_words_working(tmp_path: Path, redis_db) -> None:  # noqa: F811
-    """Only the library is migrated, with compat: its unmigrated tests and script still use
-    `WorkItem`, `tracker.work_item_store`, `close_work_item` and `work_item_id=`, and pass."""
+def test_compat_keeps_old_clients_of_several_words_working(tmp_path: Path, redis_db) -> None:  # noqa: F811
+    """Only the library is migrated, every default stage with compat: its unmigrated tests and
+    script still import `WorkItem` from `tracker.work_item_store`, call `close_work_item`, post to
+    `/work-items`, read `workItemId` and `work_item.filed`, and find `work_items:open` in Redis."""
     project = copy("multiword_work_item", tmp_path)
-    result = termshift("migrate", "--stage", "types", "--stage", "services", "tracker", cwd=project)
+    result = termshift("migrate", "tracker", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "tracker" / "tickets.py").is_file() and (project / "tracker" / "work_items.py").is_file()
+    api = (project / "tracker" / "api.py").read_text()
+    assert '@_termshift_wire.old_route(app.post("/work-items"), "/work-items", "/tickets")' in api
     suite = run_suite(project, redis_db.url)
     assert suite.returncode == 0 and "6 passed" in suite.stdout, suite.stdout + suite.stderr
     assert "tracker.work_item_store is deprecated; use tracker.ticket_store" in suite.stdout
@@ -147,6 +150,7 @@ def test_compat_keeps_the_old_names_of_several_words_working(tmp_path: Path, red
     cleanup = termshift("cleanup", cwd=project)
     assert cleanup.returncode == 0, cleanup.stderr
     assert not (project / "tracker" / "work_items.py").exists()
+    assert "old_route" not in (project / "tracker" / "api.py").read_text()
 
 
 FILL = """
