@@ -819,7 +819,7 @@ def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | No
                 result.unresolved.append(site)
         if chosen:
             result.edits[path] = chosen
-    _withhold(analysis, result, visible, other_files)
+    _withhold(analysis, result, visible, other_files, moves)
     _keep(analysis, result, keep, kept_first, moves)
     result.moves = [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
     return result
@@ -845,11 +845,16 @@ def _keep(analysis: Analysis, result: Plan, keep: dict[str, str], first: dict[st
         result.refused_names.add(name)
 
 
-def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], other_files: bool) -> None:
-    """A spelling with an occurrence that can't be tied to what is renamed keeps its name everywhere."""
+def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], other_files: bool,
+              moves: list[tuple[str, str]] = ()) -> None:
+    """A spelling with an occurrence that can't be tied to what is renamed keeps its name everywhere.
+
+    A module file or folder that moves is accounted for like its name's other renames, even where
+    no import names it (`"from app.jobs import Job"` run in a child interpreter holds `jobs` back)."""
     from .accounting import other_names, withhold
 
     chosen = [site for sites in result.edits.values() for site in sites]
+    chosen += [_moving_module(analysis, old, new) for old, new in moves]
     texts = {path: analysis.sources[path].text for path in visible if path in analysis.sources}
     names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
     elsewhere = other_names(_other_texts(analysis), names) if names and other_files else ()
@@ -863,7 +868,7 @@ def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], 
         for site in entry.movers:
             result.withheld[site.key()] = reason
         first = min(entry.movers, key=lambda site: (site.role is not Role.DEFINITION, site.path, site.line, site.column))
-        result.refusals.append(Refusal(first.path, first.line, first.column, entry.name,
+        result.refusals.append(Refusal(first.path, max(first.line, 1), first.column, entry.name,
                                        analysis.vocabulary.rewrite(entry.name) or first.new, reason))
     for path in list(result.edits):
         kept = [site for site in result.edits[path] if site.key() not in withdrawn]
@@ -871,6 +876,13 @@ def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], 
             result.edits[path] = kept
         else:
             del result.edits[path]
+
+
+def _moving_module(analysis: Analysis, old: str, new: str) -> Site:
+    """A module move as the accounting sees it: a definition of the module's name, at line 0 of its
+    file or folder (no site of the file's text is there, so withdrawing it withdraws no other)."""
+    stem, new_stem = (Path(old).stem, Path(new).stem) if old.endswith((".py", ".pyi")) else (Path(old).name, Path(new).name)
+    return Site(old, 0, 0, 0, len(stem), stem, new_stem, "module", Role.DEFINITION, Action.RENAME)
 
 
 def _other_texts(analysis: Analysis) -> Iterable[tuple[str, str]]:
