@@ -164,8 +164,6 @@ def _module_request(path: str, module: str, summary, sites: list[Site], used: Ca
                     ) -> ModuleCompat:
     sites = _renamed(sites)
     request = ModuleCompat(path=path, module=module, chains_getattr=summary.dynamic)
-    is_package = PurePosixPath(path).stem == "__init__"
-    exported = set(summary.all_names or ())
 
     # Where a definition's new name comes from: (scope, old) -> new.
     definitions = {(site.scope, site.old): site.new for site in sites if site.role is Role.DEFINITION}
@@ -174,14 +172,15 @@ def _module_request(path: str, module: str, summary, sites: list[Site], used: Ca
         parts = old_path.split(".")
         return ".".join(definitions.get((".".join(parts[:index]), part), part) for index, part in enumerate(parts))
 
-    # Module-level names: defined here, or re-exported (a package's imports, or names in __all__).
+    # Module-level names: defined here, or imported here.
     for site in sites:
         symbol = summary.symbols.get(site.old)
         if symbol is None or not used(site.old) or site.old in request.names:
             continue
         if symbol.kind in IMPORTED:
-            reexported = site.old in exported if summary.all_names is not None else is_package
-            if site.role is Role.IMPORT and site.kind in MODULE_KINDS and reexported:
+            # Imported names too, re-exported or not: tests patch a name where it is used
+            # (`mock.patch("app.pool.run_job")`), and the patch must reach the renamed one.
+            if site.role is Role.IMPORT and site.kind in MODULE_KINDS and site.scope == "":
                 request.names[site.old] = site.new
         elif site.role is Role.DEFINITION and site.scope == "" and site.kind in MODULE_KINDS:
             request.names[site.old] = site.new
