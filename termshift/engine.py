@@ -200,13 +200,14 @@ def analyze(
     named = set(targets)
     flagged: list[Path] = []
     scanned = [*everything, *outside]
-    for path, (mentions, data, holds, marked) in zip(scanned, _prefilter(scanned, vocabulary.needles, also, workers)):
+    for path, (mentions, data, holds, marked, looks_up) in zip(
+            scanned, _prefilter(scanned, vocabulary.needles, also, workers)):
         if marked:
             analysis.marked.add(path)
-        if mentions:
+        if mentions or looks_up:
             mentioning.add(path)
             workspace.raw[path] = data
-        if holds and path in listed and path not in named:
+        if (holds or (looks_up and not mentions)) and path in listed and path not in named:
             flagged.append(path)
     if flagged:
         targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
@@ -347,12 +348,19 @@ def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None
     return [answer for found in parallel.run(_read_chunk, chunks, (needles, also), workers) for answer in found]
 
 
+# `getattr(filters, kind.replace("-", "_"))`: a member looked up by a name computed at run time. A file
+# doing so is searched even when it never spells the term: the members it may reach are held back.
+_COMPUTED_LOOKUP = re.compile(rb"\bgetattr\(\s*[\w.]+\s*,\s*(?![\s'\"])")
+
+
 def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) -> list[tuple]:
     needles, also = job
     found = []
     for path in paths:
         mentions, data, holds = files.read_mentioning(path, needles, also)
-        found.append((mentions, data if mentions else None, holds, data is not None and COMMENT_MARK in data))
+        looks_up = data is not None and not mentions and _COMPUTED_LOOKUP.search(data) is not None
+        found.append((mentions, data if mentions or looks_up else None, holds,
+                      data is not None and COMMENT_MARK in data, looks_up))
     return found
 
 
