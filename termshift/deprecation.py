@@ -223,6 +223,39 @@ def _module_request(path: str, module: str, summary, sites: list[Site], used: Ca
     return request
 
 
+# What a test asks a mock's method: `scheduler.remove_job.assert_called_once_with(...)`.
+_MOCK_QUESTION = rb"\.(%s)\.(assert_\w+|called\b|call_count|call_args(?:_list)?|await_count|mock_calls)"
+
+
+def mock_assertions(analysis, compat: CompatPlan) -> list[tuple[str, int, int, str, str]]:
+    """Where code outside the migrated paths asks a mock about a renamed method by its old name:
+    (path, line, column, old, new). A mock built from the class (`MagicMock(Scheduler)`,
+    `create_autospec`) has one child per name, so compat can't make `remove_job` stand for
+    `remove_step` there; the run says which tests will need the new name."""
+    renamed = {old: new for request in compat.modules.values() for members in request.members.values()
+               for old, new in members.items()}
+    if not renamed:
+        return []
+    question = re.compile(_MOCK_QUESTION % b"|".join(re.escape(old.encode()) for old in sorted(renamed)))
+    targets = set(analysis.targets)
+    found = []
+    for path in sorted(analysis.project.module_of):
+        if path in targets:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if not any(needle in data.lower() for needle in analysis.vocabulary.needles):
+            continue
+        for match in question.finditer(data):
+            line = data.count(b"\n", 0, match.start()) + 1
+            column = match.start(1) - (data.rfind(b"\n", 0, match.start()) + 1)
+            old = match.group(1).decode()
+            found.append((path.relative_to(analysis.root).as_posix(), line, column, old, renamed[old]))
+    return found
+
+
 def shims(analysis, renamed_files: dict[str, str], modules: dict[str, ModuleCompat]) -> list[Shim]:
     """One shim per old module path: every moved .py file, and the files inside moved packages.
 

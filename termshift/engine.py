@@ -1104,6 +1104,11 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
     outcome = Outcome()
     # Old public names, parameters and module paths keep working until compat_until.
     deprecated = deprecation.plan(analysis, the_plan) if compat_until is not None else None
+    if deprecated is not None:
+        outcome.notes += [
+            Problem(path, line, column, f"a mock's {old!r} is asked how it was called: compat can't make it stand "
+                    f"for {new!r}, so this test needs the new name")
+            for path, line, column, old, new in deprecation.mock_assertions(analysis, deprecated)]
     paths = sorted(the_plan.edits)
     wired = None
     if compat_until is not None:
