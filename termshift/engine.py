@@ -74,6 +74,9 @@ class Analysis:
     # and needn't read every other file of the project again to learn it has none.
     marked: set[Path] = field(default_factory=set)
     exclude: tuple[str, ...] = ()  # the config's excludes: the project's other text files are found with them
+    # The project's other text files (not Python, not packaging metadata) a plan rewrites, by relative
+    # path, kept in `sources` once read: dotted paths to the project's code in them move with it.
+    others_read: set[str] = field(default_factory=set)
 
     def compat_pieces(self, path: str) -> list[markers.Piece]:
         """The compat code in a file: its sites are seen (the lint needs them) but never planned."""
@@ -865,7 +868,15 @@ def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], 
     chosen += [_moving_module(analysis, old, new) for old, new in moves]
     texts = {path: analysis.sources[path].text for path in visible if path in analysis.sources}
     names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
-    elsewhere = other_names(_other_texts(analysis), names) if names and other_files else ()
+    elsewhere: list[Site] = []
+    if names and other_files:
+        others = list(_other_texts(analysis))
+        dotted = _dotted_paths(analysis, others, chosen, moves)
+        tied = {site.key() for sites in dotted.values() for site in sites}
+        for path, sites in dotted.items():
+            result.edits[path] = sites
+            chosen += sites
+        elsewhere = [site for site in other_names(others, names) if site.key() not in tied]
     held, withdrawn = withhold(visible, chosen, texts, elsewhere)
     if not held:
         return
@@ -900,6 +911,9 @@ def _other_texts(analysis: Analysis) -> Iterable[tuple[str, str]]:
     needles = analysis.vocabulary.needles
     for path in files.discover(analysis.root, [analysis.root], analysis.exclude, suffixes=OTHER_SUFFIXES):
         relative = _rel(analysis.root, path)
+        if relative in analysis.others_read:
+            yield relative, analysis.sources[relative].text
+            continue
         if relative in analysis.sources or relative in analysis.sites or path.name in files.PROJECT_MARKERS:
             continue  # read by the analysis (packaging metadata included)
         try:
@@ -908,6 +922,34 @@ def _other_texts(analysis: Analysis) -> Iterable[tuple[str, str]]:
             continue
         if any(needle in raw.lower() for needle in needles) or analysis.vocabulary.mentions(relative):
             yield relative, raw.decode("utf-8", "replace")
+
+
+def _dotted_paths(analysis: Analysis, texts: list[tuple[str, str]], chosen: list[Site],
+                  moves: list[tuple[str, str]]) -> dict[str, list[Site]]:
+    """The renames of dotted paths to the project's code in its other text files (dotted_elsewhere.py)."""
+    from . import dotted_elsewhere
+
+    modules = {module: _rel(analysis.root, path) for path, module in analysis.project.module_of.items()}
+    index = analysis.index
+
+    def members(module: str, qualname: str):
+        summary = index.module(module)
+        if summary is None:
+            return None
+        if not qualname:
+            return {name for name, symbol in summary.symbols.items() if symbol.kind not in ("import", "module-import")}
+        info = summary.classes.get(qualname)
+        return None if info is None else set(info.members)
+
+    found = dotted_elsewhere.sites(texts, modules, chosen, moves, members)
+    for path in found:
+        if path not in analysis.sources:
+            try:
+                analysis.sources[path] = files.read_source(analysis.root / path)
+            except files.SourceError:
+                continue
+            analysis.others_read.add(path)
+    return {path: sites for path, sites in found.items() if path in analysis.others_read}
 
 
 def _refuse_broken_modules(analysis: Analysis, result: Plan) -> None:
