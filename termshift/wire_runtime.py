@@ -66,30 +66,38 @@ def _inverse(mapping: dict) -> dict:
 
 
 class WireStr(str):
-    """An event type in the new form that old code comparing with the old form still recognises.
+    """An event type that equals both its spellings: the text is the form sent first, the hash the new one's.
 
-    Equal to both spellings (its hash is the new one's: a dict or set keyed
-    by the old spelling doesn't find it).
+    New code compares with the new spelling, old code with the old one; both
+    match. Serialised, it is its text. A set or dict keyed by plain strings of
+    the old spelling doesn't find it (the hash can be only one spelling's).
     """
 
-    old = ""
+    other = ""
+    new = ""
 
     def __eq__(self, other):
-        return str.__eq__(self, other) or (isinstance(other, str) and other == self.old)
+        return str.__eq__(self, other) or (isinstance(other, str) and str.__eq__(self.other, other))
 
     def __ne__(self, other):
         return not self.__eq__(other)
 
-    __hash__ = str.__hash__
+    def __hash__(self):
+        return str.__hash__(self.new)
+
+
+def _both(text: str, other: str, new: str) -> WireStr:
+    value = WireStr(text)
+    value.other, value.new = other, new
+    return value
 
 
 def wire_str(new: str) -> str:
+    """The new event type, also equal to its old spelling until new-only."""
     old = _inverse(EVENTS).get(new)
     if old is None or phase() == NEW_ONLY:
         return new
-    text = WireStr(new)
-    text.old = old
-    return text
+    return _both(new, old, new)
 
 
 def _plain_type(value):
@@ -156,12 +164,26 @@ class WireDict(dict):
 
 
 class WirePayload(WireDict):
-    """An outgoing event payload in the form old consumers (dual-write) or new ones read first.
+    """An outgoing event payload built by new code: the event in every form the phase sends.
 
-    ``forms`` is every form to deliver in this phase, this one first.
+    Until new-only it carries both key sets (the phase's first form, then the
+    other form's keys) and its ``type`` equals both spellings, so old and new
+    code reading it in the process, and an old or a new consumer reading it
+    serialised, each find their keys; it is equal to each of its forms.
+    ``forms`` is every form to deliver separately (dual-send), first form first.
     """
 
     forms: list = []
+
+    def __eq__(self, other):
+        if isinstance(other, dict) and not isinstance(other, WirePayload) and self.forms:
+            return any(form == other for form in self.forms)
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = None
 
 
 def _wire_dict(value):
@@ -186,14 +208,41 @@ def _event_payload(value) -> bool:
 
 
 def outgoing(payload: dict) -> WirePayload:
-    """An event payload built by new code: old form first in dual-write, new form after."""
+    """An event payload built by new code: old form first in dual-write, new first in prefer-new, new only after."""
     new = to_new(payload)
     old = to_old(new)
     now = phase()
-    order = [old, new] if now == DUAL_WRITE else [new, old] if now == PREFER_NEW else [new]
-    result = WirePayload(_wire_dict(order[0]))
+    if now == NEW_ONLY:
+        result = WirePayload(_wire_dict(new))
+        result.forms = [new]
+        return result
+    order = [old, new] if now == DUAL_WRITE else [new, old]
+    result = WirePayload(_union(*order))
     result.forms = order
     return result
+
+
+def _union(first, second):
+    """`first` with the keys of `second` it lacks: both forms of one document, as a dict reading both.
+
+    A key both forms share holds the union of their values; a renamed key
+    holds its own form's value (``job_data`` old keys, ``step_data`` new ones).
+    """
+    if isinstance(first, dict) and isinstance(second, dict):
+        merged = WireDict()
+        for key, item in first.items():
+            merged[key] = _union(item, second[key]) if key in second else _wire_dict(item)
+        for key, item in second.items():
+            if not dict.__contains__(merged, key):
+                merged[key] = _wire_dict(item)
+        kinds = first.get("type"), second.get("type")
+        if all(isinstance(kind, str) for kind in kinds) and kinds[0] != kinds[1]:
+            new = kinds[0] if kinds[0] in EVENTS.values() else kinds[1]
+            merged["type"] = _both(kinds[0], kinds[1], new)
+        return merged
+    if isinstance(first, list) and isinstance(second, list) and len(first) == len(second):
+        return [_union(a, b) for a, b in zip(first, second)]
+    return _wire_dict(first)
 
 
 def incoming(value):
@@ -262,12 +311,18 @@ def payloads(namespace: dict) -> None:
 
 
 def _old_constant(value):
+    """An event type (or a collection of them) in the old spelling that still equals, and hashes as, the new one."""
     old = _inverse(EVENTS)
+
+    def one(item):
+        plain = _plain_type(item)
+        return _both(old[plain], plain, plain) if isinstance(item, str) and plain in old else item
+
     if isinstance(value, str):
-        return old.get(_plain_type(value), value)
+        return one(value)
     if isinstance(value, (tuple, list, set, frozenset)) and any(
-            isinstance(item, str) and item in old for item in value):
-        return type(value)(old.get(_plain_type(item), item) if isinstance(item, str) else item for item in value)
+            isinstance(item, str) and _plain_type(item) in old for item in value):
+        return type(value)(one(item) for item in value)
     return value
 
 
@@ -846,20 +901,21 @@ class _Storage:
 
     # scripts: the old-form script (its key literals swapped) is read in the phase's order
     def eval(self, script, *args):
-        old_script = old_script_text(script)
+        """Both forms of the script in one EVAL: atomic, the phase's form first, the other when it returns nil."""
+        call = _script_call(args)
         now = phase()
-        if old_script == script or now == NEW_ONLY:
+        if call is None or now == NEW_ONLY:
             return (yield _call("eval", script, *args))
-        old_args = [[_old_or(item) for item in arg] if isinstance(arg, (list, tuple)) else _old_or(arg)
-                    for arg in args]
-        runs = [(old_script, old_args, True), (script, list(args), False)]
+        keys, argv, rebuild = call
+        old_keys, old_argv = [_old_or(item) for item in keys], [_old_or(item) for item in argv]
+        old_script = old_script_text(script)
+        if old_script == script and old_keys == keys and old_argv == argv:
+            return (yield _call("eval", script, *args))
+        forms = [(old_script, old_keys, old_argv), (script, keys, argv)]
         if now == PREFER_NEW:
-            runs.reverse()
-        for text, arguments, is_old in runs:
-            value = yield _call("eval", text, *arguments)
-            if value is not None:
-                return new_value(value) if is_old else value
-        return None
+            forms.reverse()
+        text, keys, argv = _both_scripts(forms)
+        return new_value((yield _call("eval", text, *rebuild(keys, argv))))
 
 
 COMMANDS = tuple(name for name in vars(_Storage) if not name.startswith("_"))
@@ -955,6 +1011,42 @@ def old_script_text(script: str) -> str:
         for quote in ("'", '"'):
             script = script.replace(f"{quote}{new_prefix}{quote}", f"{quote}{old_prefix}{quote}")
     return script
+
+
+def _script_call(args):
+    """(KEYS, ARGV, rebuild) from a client's eval arguments: redis-py's ``numkeys, *keys_and_args``
+    or a ``keys, args`` pair of lists; None for any other shape."""
+    if args and isinstance(args[0], int) and not isinstance(args[0], bool) and len(args) > args[0]:
+        count = args[0]
+        return list(args[1:1 + count]), list(args[1 + count:]), lambda keys, argv: (len(keys), *keys, *argv)
+    if args and isinstance(args[0], (list, tuple)) and len(args) <= 2 and (
+            len(args) == 1 or isinstance(args[1], (list, tuple))):
+        return list(args[0]), list(args[1] if len(args) == 2 else ()), lambda keys, argv: (keys, argv)
+    return None
+
+
+def _both_scripts(forms):
+    """One Lua script running each (script, KEYS, ARGV) form as a function, the first non-nil answer winning.
+
+    Each form sees its own KEYS and ARGV (slices of the combined ones when
+    the forms' keys differ).
+    """
+    (first, first_keys, first_argv), (second, second_keys, second_argv) = forms
+    same = first_keys == second_keys and first_argv == second_argv
+    keys = first_keys if same else first_keys + second_keys
+    argv = first_argv if same else first_argv + second_argv
+    if same:
+        calls = ("KEYS, ARGV", "KEYS, ARGV")
+    else:
+        k, a = len(first_keys), len(first_argv)
+        calls = (f"{{unpack(KEYS, 1, {k})}}, {{unpack(ARGV, 1, {a})}}",
+                 f"{{unpack(KEYS, {k + 1}, {len(keys)})}}, {{unpack(ARGV, {a + 1}, {len(argv)})}}")
+    text = (f"local function termshift_first(KEYS, ARGV)\n{first}\nend\n"
+            f"local function termshift_second(KEYS, ARGV)\n{second}\nend\n"
+            f"local found = termshift_first({calls[0]})\n"
+            f"if found then return found end\n"
+            f"return termshift_second({calls[1]})\n")
+    return text, keys, argv
 
 
 class KeyPipeline:

@@ -136,21 +136,49 @@ def test_pipelines_and_scripts(redis):
     results = pipe.execute()
     assert json.loads(results[2]) == {"step_id": "p1"} and redis.lrange("jobs:pending", 0, -1) == ["p1"]
     assert json.loads(redis.get("job:p1")) == {"job_id": "p1"}
-    script = "return redis.call('GET', 'step:' .. KEYS[1])"
-    redis.set("job:old", json.dumps({"job_id": "old"}))
-    assert json.loads(client.eval(script, 1, "old")) == {"step_id": "old"}  # found under the old prefix
 
 
 def test_webhook_payloads_by_phase(monkeypatch):
     built = {"type": "step_submitted", "version": 1, "step_id": "j1", "step_data": {"step_type": "render"}}
+    old = {"type": "job_submitted", "version": 1, "job_id": "j1", "job_data": {"job_type": "render"}}
     payload = wire.outgoing(built)
-    assert payload == {"type": "job_submitted", "version": 1, "job_id": "j1", "job_data": {"job_type": "render"}}
-    assert [form["type"] for form in wire.forms(payload)] == ["job_submitted", "step_submitted"]
+    # Old and new code in the process each see their form: equal to both, type equal to both spellings.
+    assert payload == old and payload == built and payload != {**built, "version": 2}
+    assert payload["type"] == "job_submitted" and payload["type"] == "step_submitted"
+    assert payload["type"] in {"step_submitted"} and payload["type"] in set(wire._old_constant(("step_submitted",)))
     assert payload["step_id"] == "j1" and payload["job_data"]["step_type"] == "render"  # both readers
+    # Serialised (a sender that posts the dict it was given): old type first, both key sets.
+    assert json.loads(json.dumps(payload, sort_keys=True)) == {
+        "type": "job_submitted", "version": 1, "job_id": "j1", "job_data": {"job_type": "render"},
+        "step_id": "j1", "step_data": {"step_type": "render"}}
+    assert wire.forms(payload) == [old, built]  # dual-send: each form whole
+    assert [form["type"] for form in wire.forms(payload)] == ["job_submitted", "step_submitted"]
     monkeypatch.setenv("TERMSHIFT_PHASE", "prefer-new")
+    assert json.loads(json.dumps(wire.outgoing(built)))["type"] == "step_submitted"
     assert [form["type"] for form in wire.forms(wire.outgoing(built))] == ["step_submitted", "job_submitted"]
     monkeypatch.setenv("TERMSHIFT_PHASE", "new-only")
-    assert wire.forms(wire.outgoing(built)) == [built]
+    assert wire.forms(wire.outgoing(built)) == [built] and json.loads(json.dumps(wire.outgoing(built))) == built
+    assert wire.outgoing(built) != old
+
+
+def test_a_script_runs_in_both_forms_in_one_eval(redis, monkeypatch):
+    script = "return redis.call('GET', 'step:' .. KEYS[1])"
+    redis.set("job:old", json.dumps({"job_id": "old"}))
+    client = wire.KeyClient(redis)
+    assert json.loads(client.eval(script, 1, "old")) == {"step_id": "old"}
+    # Keys passed whole in KEYS: each form gets its own; a pop-like script takes the item once.
+    pop = "return redis.call('RPOP', KEYS[1])"
+    redis.lpush("jobs:pending", "a")
+    redis.lpush("steps:pending", "b")
+    assert [client.eval(pop, 1, "steps:pending") for _ in range(3)] == ["a", "b", None]
+    monkeypatch.setenv("TERMSHIFT_PHASE", "prefer-new")
+    redis.lpush("jobs:pending", "c")
+    redis.lpush("steps:pending", "d")
+    assert [client.eval(pop, 1, "steps:pending") for _ in range(3)] == ["d", "c", None]
+    seen = []
+    monkeypatch.setattr(redis, "eval", lambda text, *args: seen.append((text, args)))
+    client.eval(pop, 1, "steps:pending")
+    assert len(seen) == 1 and seen[0][1] == (2, "steps:pending", "jobs:pending")  # one EVAL: atomic
 
 
 def test_incoming_old_events_are_made_new():
