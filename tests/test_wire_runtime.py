@@ -233,3 +233,58 @@ def test_a_class_keeps_its_client_wrapped():
     plain = object()
     assert isinstance(Store(plain).redis, wire.KeyClient) and Store(plain).redis._client is plain
     assert Store(None).redis is None
+
+
+@pytest.fixture
+def receiver():
+    """A real HTTP receiver on a free local port: (url, what it got); a `job_*` type or step "bad" is turned away."""
+    import http.server
+    import threading
+
+    got = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            got.append((body, self.headers.get(wire.FORM_HEADER)))
+            self.send_response(400 if body["type"].startswith("job_") or body.get("step_id") == "bad" else 200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", got
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_module_http_clients_dual_send(receiver, monkeypatch):
+    import urllib.request
+    from urllib.request import urlopen
+
+    httpx = pytest.importorskip("httpx")
+    url, got = receiver
+    built = {"type": "step_failed", "step_id": "j1", "step_data": {"reason": "x"}}
+    namespace = {"__name__": "hooks", "httpx": httpx, "urllib": urllib, "urlopen": urlopen, "json": json}
+    wire.payloads(namespace)
+    assert namespace["json"] is json and namespace["urllib"].request.Request is urllib.request.Request
+    response = namespace["httpx"].post(url, json=wire.outgoing(built))
+    assert response.status_code == 200  # the new form was taken; the old one turned away is not an error
+    request = urllib.request.Request(url, data=json.dumps(wire.outgoing(built)).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Content-Length": "999"})
+    assert namespace["urlopen"](request, timeout=5).status == 200
+    old = {"type": "job_failed", "job_id": "j1", "job_data": {"reason": "x"}}
+    assert got == [(old, "old"), (built, "new")] * 2
+    got.clear()
+    monkeypatch.setenv("TERMSHIFT_PHASE", "new-only")
+    assert namespace["urllib"].request.urlopen(url, data=json.dumps(old).encode(), timeout=5).status == 200
+    assert got == [(built, None)]  # the new form only, no header
+    got.clear()
+    monkeypatch.delenv("TERMSHIFT_PHASE")
+    bad = {"type": "step_failed", "step_id": "bad", "step_data": {}}
+    with pytest.raises(urllib.error.HTTPError) as refused:  # no form taken: the first form's error, as before
+        namespace["urlopen"](url, data=json.dumps(bad).encode(), timeout=5)
+    assert refused.value.code == 400 and [form["type"] for form, _ in got] == ["job_failed", "step_failed"]
