@@ -263,30 +263,51 @@ def incoming(value):
 
 
 def _wrap(function):
+    """`function` reading payloads in the new form and handing out what it builds in the phase's forms.
+
+    A coroutine function stays one (frameworks tell handlers apart by it).
+    """
     if getattr(function, "__termshift_wire__", False):
         return function
 
+    if inspect.iscoroutinefunction(function):
+        @functools.wraps(function)
+        async def wire_async(*args, **kwargs):
+            args, kwargs, consumed = _arguments_in(args, kwargs)
+            return _result_out(await function(*args, **kwargs), consumed)
+
+        wire_async.__termshift_wire__ = True
+        return wire_async
+
     @functools.wraps(function)
     def wire(*args, **kwargs):
-        consumed = False
-        new_args = []
-        for value in args:
-            value, hit = incoming(value)
-            consumed |= hit
-            new_args.append(value)
-        for name, value in list(kwargs.items()):
-            kwargs[name], hit = incoming(value)
-            consumed |= hit
-        result = function(*new_args, **kwargs)
-        if not consumed and _event_payload(result):
-            return outgoing(result)
-        if isinstance(result, dict) and not isinstance(result, WireDict) and _has_keys(
-                result, set(PAYLOAD_KEYS.values())):
-            return _wire_dict(result)
-        return result
+        args, kwargs, consumed = _arguments_in(args, kwargs)
+        return _result_out(function(*args, **kwargs), consumed)
 
     wire.__termshift_wire__ = True
     return wire
+
+
+def _arguments_in(args, kwargs):
+    consumed = False
+    new_args = []
+    for value in args:
+        value, hit = incoming(value)
+        consumed |= hit
+        new_args.append(value)
+    for name, value in list(kwargs.items()):
+        kwargs[name], hit = incoming(value)
+        consumed |= hit
+    return new_args, kwargs, consumed
+
+
+def _result_out(result, consumed: bool):
+    if not consumed and _event_payload(result):
+        return outgoing(result)
+    if isinstance(result, dict) and not isinstance(result, WireDict) and _has_keys(
+            result, set(PAYLOAD_KEYS.values())):
+        return _wire_dict(result)
+    return result
 
 
 def payloads(namespace: dict) -> None:
@@ -597,34 +618,101 @@ def _framework(register, handler):
         return _flask_twin
     if origin.startswith(("fastapi", "starlette")):
         return functools.partial(_asgi_twin, register)
+    if origin.startswith("aiohttp"):
+        return _aiohttp_twin
     return _plain_twin
 
 
 def old_view(view, old_path: str, new_path: str):
-    """A Django view for an old URL pattern: the JSON body made new, the JSON response made old, the headers."""
+    """The view of an old URL-table entry (Django ``path()``, aiohttp ``web.post()`` / ``add_post()``).
+
+    It serves the old vocabulary: the JSON body made new, the JSON response
+    made old, the deprecation headers. The framework is told by the request
+    the view is called with.
+    """
+    if inspect.iscoroutinefunction(view):
+        @functools.wraps(view)
+        async def old_vocabulary_async(request, *args, **kwargs):
+            if type(request).__module__.startswith("aiohttp"):
+                return await _aiohttp_old(view, request, old_path, new_path)
+            _record(old_path, new_path)
+            _django_request_in(request)
+            return _django_response_out(await view(request, *args, **kwargs), new_path, kwargs)
+
+        return old_vocabulary_async
 
     @functools.wraps(view)
     def old_vocabulary(request, *args, **kwargs):
         _record(old_path, new_path)
-        if "json" in request.META.get("CONTENT_TYPE", ""):
-            try:
-                data = json.loads(request.body or b"null")
-            except ValueError:
-                data = None
-            if isinstance(data, (dict, list)):
-                request._body = json.dumps(to_new(data)).encode()
-        response = view(request, *args, **kwargs)
-        if "json" in (response.get("Content-Type") or "") and not getattr(response, "streaming", False):
-            try:
-                response.content = json.dumps(to_old(json.loads(response.content))).encode()
-            except ValueError:
-                pass
-        link = "/" + _fill(new_path, kwargs).lstrip("^/").rstrip("$")
-        for name, value in deprecation_headers(link).items():
-            response[name] = value
-        return response
+        _django_request_in(request)
+        return _django_response_out(view(request, *args, **kwargs), new_path, kwargs)
 
     return old_vocabulary
+
+
+def _django_request_in(request) -> None:
+    if "json" in request.META.get("CONTENT_TYPE", ""):
+        try:
+            data = json.loads(request.body or b"null")
+        except ValueError:
+            data = None
+        if isinstance(data, (dict, list)):
+            request._body = json.dumps(to_new(data)).encode()
+
+
+def _django_response_out(response, new_path: str, kwargs: dict):
+    if "json" in (response.get("Content-Type") or "") and not getattr(response, "streaming", False):
+        try:
+            response.content = json.dumps(to_old(json.loads(response.content))).encode()
+        except ValueError:
+            pass
+    link = "/" + _fill(new_path, kwargs).lstrip("^/").rstrip("$")
+    for name, value in deprecation_headers(link).items():
+        response[name] = value
+    return response
+
+
+def _aiohttp_twin(handler, old_path, new_path):
+    async def old_vocabulary(request):
+        return await _aiohttp_old(handler, request, old_path, new_path)
+
+    functools.update_wrapper(old_vocabulary, handler)
+    return old_vocabulary
+
+
+async def _aiohttp_old(handler, request, old_path: str, new_path: str):
+    """aiohttp: the body read once and handed to the handler in the new keys; the response (or the
+    HTTP error raised) in the old keys, with the headers."""
+    from aiohttp import web
+
+    _record(old_path, new_path)
+    if "json" in (request.content_type or "") and request.can_read_body:
+        raw = await request.read()
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = None
+        if isinstance(data, (dict, list)):
+            request._read_bytes = json.dumps(to_new(data)).encode()  # what request.json() / text() read
+    headers = deprecation_headers(_fill(new_path, dict(request.match_info)))
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        _aiohttp_old_body(error)
+        error.headers.update(headers)
+        raise
+    _aiohttp_old_body(response)
+    response.headers.update(headers)
+    return response
+
+
+def _aiohttp_old_body(response) -> None:
+    body = getattr(response, "body", None)
+    if isinstance(body, (bytes, bytearray)) and body and "json" in (response.content_type or ""):
+        try:
+            response.body = json.dumps(to_old(json.loads(body))).encode()
+        except ValueError:
+            pass
 
 
 def _plain_twin(handler, old_path, new_path):
