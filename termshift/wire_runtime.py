@@ -118,7 +118,11 @@ def _translate(value, keys: dict, events: dict):
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            new_key = keys.get(key, key) if isinstance(key, str) else key
+            if isinstance(key, bytes):
+                text = key.decode("utf-8", "surrogateescape")
+                new_key = keys[text].encode("utf-8", "surrogateescape") if text in keys else key
+            else:
+                new_key = keys.get(key, key) if isinstance(key, str) else key
             item = _translate(item, keys, events)
             if key == "type" and isinstance(item, str):
                 item = events.get(_plain_type(item), _plain_type(item))
@@ -1158,6 +1162,265 @@ class _Storage:
             yield _call("hdel", old, *(_inverse(PAYLOAD_KEYS).get(field, field) for field in fields))
         return result
 
+    # blocking pops and moves between lists: an item still lives in one list
+    def _sources(self, key):
+        """Where an item of a queue may be: the old list first (older items), then the new one."""
+        old = old_key(key)
+        return [key] if old is None or phase() == NEW_ONLY else [old, key]
+
+    def _target(self, key):
+        """Where new code puts an item: the old list while old code may pop it."""
+        old = old_key(key)
+        return old if old is not None and phase() == DUAL_WRITE else key
+
+    def _blocking(self, command, keys, timeout):
+        """BLPOP / BRPOP / BZPOPMIN / BZPOPMAX: Redis itself blocks on every form, in order, and pops once."""
+        names = [keys] if isinstance(keys, (str, bytes)) else list(keys)
+        forms = {}
+        for name in names:
+            for source in (self._sources(name) if command in ("blpop", "brpop") else [self._first(name)]):
+                forms.setdefault(source, name)
+        result = yield _call(command, list(forms), timeout)
+        if not result:
+            return result
+        return type(result)((_named(forms, result[0]), *result[1:]))
+
+    def blpop(self, keys, timeout=0):
+        return (yield from self._blocking("blpop", keys, timeout))
+
+    def brpop(self, keys, timeout=0):
+        return (yield from self._blocking("brpop", keys, timeout))
+
+    def lmove(self, first, second, src="LEFT", dest="RIGHT"):
+        for source in self._sources(first):
+            value = yield _call("lmove", source, self._target(second), src, dest)
+            if value is not None:
+                return value
+        return None
+
+    def rpoplpush(self, src, dst):
+        return (yield from self.lmove(src, dst, "RIGHT", "LEFT"))
+
+    def blmove(self, first, second, timeout, src="LEFT", dest="RIGHT"):
+        """Every form without blocking, then block on the list this phase pushes to.
+
+        An item pushed to the other list while it blocks (a writer still in the
+        previous phase) is taken by the next call, not this one.
+        """
+        destination = self._target(second)
+        sources = self._sources(first)
+        if len(sources) > 1:
+            for source in sources:
+                value = yield _call("lmove", source, destination, src, dest)
+                if value is not None:
+                    return value
+        return (yield _call("blmove", self._target(first), destination, timeout, src, dest))
+
+    def brpoplpush(self, src, dst, timeout=0):
+        return (yield from self.blmove(src, dst, timeout, "RIGHT", "LEFT"))
+
+    # sorted sets and streams: records (`termshift data` copies them), one authoritative copy per phase
+    def _first(self, key):
+        """The copy this phase reads and decides on: old in dual-write, new after."""
+        return self._reads(key)[0][0]
+
+    def _copies(self, key):
+        """(authoritative, mirror or None)."""
+        reads = self._reads(key)
+        return reads[0][0], (reads[1][0] if len(reads) > 1 else None)
+
+    def _read_key(self, key):
+        """The copy to read: the authoritative one, or the other when it doesn't exist (not copied yet)."""
+        reads = self._reads(key)
+        if len(reads) > 1 and not (yield _call("exists", reads[0][0])):
+            return reads[1]
+        return reads[0]
+
+    def zadd(self, key, mapping, *args, **kwargs):
+        first, mirror = self._copies(key)
+        result = yield _call("zadd", first, mapping, *args, **kwargs)
+        if mirror is not None:
+            if args or kwargs:  # nx / xx / gt / lt / incr: the mirror takes the scores the first copy has now
+                present = {}
+                for member in mapping:
+                    score = yield _call("zscore", first, member)
+                    if score is not None:
+                        present[member] = score
+                if present:
+                    yield _call("zadd", mirror, present)
+            else:
+                yield _call("zadd", mirror, mapping)
+        return result
+
+    def zrem(self, key, *members):
+        first, mirror = self._copies(key)
+        result = yield _call("zrem", first, *members)  # the claim: decided on the authoritative copy
+        if mirror is not None:
+            yield _call("zrem", mirror, *members)
+        return result
+
+    def zincrby(self, key, amount, member):
+        first, mirror = self._copies(key)
+        score = yield _call("zincrby", first, amount, member)
+        if mirror is not None:
+            yield _call("zadd", mirror, {member: score})
+        return score
+
+    def _zread(self, command, key, *args, **kwargs):
+        name, _ = yield from self._read_key(key)
+        return (yield _call(command, name, *args, **kwargs))
+
+    def zscore(self, key, member):
+        return (yield from self._zread("zscore", key, member))
+
+    def zcard(self, key):
+        return (yield from self._zread("zcard", key))
+
+    def zcount(self, key, low, high):
+        return (yield from self._zread("zcount", key, low, high))
+
+    def zrank(self, key, member, *args, **kwargs):
+        return (yield from self._zread("zrank", key, member, *args, **kwargs))
+
+    def zrange(self, key, start, end, *args, **kwargs):
+        return (yield from self._zread("zrange", key, start, end, *args, **kwargs))
+
+    def zrevrange(self, key, start, end, *args, **kwargs):
+        return (yield from self._zread("zrevrange", key, start, end, *args, **kwargs))
+
+    def zrangebyscore(self, key, low, high, *args, **kwargs):
+        return (yield from self._zread("zrangebyscore", key, low, high, *args, **kwargs))
+
+    def zrevrangebyscore(self, key, high, low, *args, **kwargs):
+        return (yield from self._zread("zrevrangebyscore", key, high, low, *args, **kwargs))
+
+    def _zpop(self, command, key, count=None):
+        first, mirror = self._copies(key)
+        popped = yield _call(command, first, *(() if count is None else (count,)))
+        if mirror is not None and popped:
+            yield _call("zrem", mirror, *(member for member, _ in popped))
+        return popped
+
+    def zpopmin(self, key, count=None):
+        return (yield from self._zpop("zpopmin", key, count))
+
+    def zpopmax(self, key, count=None):
+        return (yield from self._zpop("zpopmax", key, count))
+
+    def _bzpop(self, command, keys, timeout):
+        result = yield from self._blocking(command, keys, timeout)
+        if result:
+            _, mirror = self._copies(result[0])
+            if mirror is not None:
+                yield _call("zrem", mirror, result[1])
+        return result
+
+    def bzpopmin(self, keys, timeout=0):
+        return (yield from self._bzpop("bzpopmin", keys, timeout))
+
+    def bzpopmax(self, keys, timeout=0):
+        return (yield from self._bzpop("bzpopmax", keys, timeout))
+
+    # streams: entries added to both copies with one id, the old copy with old field names
+    def xadd(self, name, fields, id="*", *args, **kwargs):
+        first, mirror = self._copies(name)
+        is_old = first != name
+        entry = yield _call("xadd", first, to_old(fields) if is_old else fields, id, *args, **kwargs)
+        if mirror is not None and entry is not None:
+            try:
+                yield _call("xadd", mirror, fields if is_old else to_old(fields), entry, *args, **kwargs)
+            except Exception as error:  # noqa: BLE001 - the mirror already holds a later id
+                send_log.warning("stream %s: entry %s not mirrored to %s: %s", first, entry, mirror, error)
+        return entry
+
+    def _xentries(self, entries, is_old):
+        return [(entry, to_new(fields) if is_old else fields) for entry, fields in entries] if is_old else entries
+
+    def xrange(self, name, *args, **kwargs):
+        key, is_old = yield from self._read_key(name)
+        return self._xentries((yield _call("xrange", key, *args, **kwargs)), is_old)
+
+    def xrevrange(self, name, *args, **kwargs):
+        key, is_old = yield from self._read_key(name)
+        return self._xentries((yield _call("xrevrange", key, *args, **kwargs)), is_old)
+
+    def xlen(self, name):
+        key, _ = yield from self._read_key(name)
+        return (yield _call("xlen", key))
+
+    def xread(self, streams, *args, **kwargs):
+        forms = {}
+        for name, position in streams.items():
+            key, is_old = yield from self._read_key(name)
+            forms[key] = (name, position, is_old)
+        found = yield _call("xread", {key: position for key, (_, position, _) in forms.items()}, *args, **kwargs)
+        return _stream_reply(found, forms, self._xentries)
+
+    def xdel(self, name, *entries):
+        first, mirror = self._copies(name)
+        result = yield _call("xdel", first, *entries)
+        if mirror is not None:
+            yield _call("xdel", mirror, *entries)
+        return result
+
+    def xtrim(self, name, *args, **kwargs):
+        first, mirror = self._copies(name)
+        result = yield _call("xtrim", first, *args, **kwargs)
+        if mirror is not None:
+            yield _call("xtrim", mirror, *args, **kwargs)
+        return result
+
+    def _group(self, name, command):
+        """A consumer group's state (last id, pending entries) lives in one stream: the old one in dual-write."""
+        old = old_key(name)
+        now = phase()
+        if old is None or now == NEW_ONLY:
+            return name, False
+        if now == PREFER_NEW:
+            raise WireRefused(
+                f"{command} on stream {name!r} in prefer-new: a consumer group's state lives in one stream "
+                f"({old!r} until now); stay in dual-write until its readers stop, copy the stream with its groups "
+                f"(termshift data copy), then switch to new-only")
+        return old, True
+
+    def xgroup_create(self, name, groupname, *args, **kwargs):
+        key, _ = self._group(name, "XGROUP CREATE")
+        return (yield _call("xgroup_create", key, groupname, *args, **kwargs))
+
+    def xreadgroup(self, groupname, consumername, streams, *args, **kwargs):
+        forms = {}
+        for name, position in streams.items():
+            key, is_old = self._group(name, "XREADGROUP")
+            forms[key] = (name, position, is_old)
+        found = yield _call("xreadgroup", groupname, consumername,
+                            {key: position for key, (_, position, _) in forms.items()}, *args, **kwargs)
+        return _stream_reply(found, forms, self._xentries)
+
+    def xack(self, name, groupname, *entries):
+        key, _ = self._group(name, "XACK")
+        return (yield _call("xack", key, groupname, *entries))
+
+    def xpending(self, name, groupname, *args, **kwargs):
+        key, _ = self._group(name, "XPENDING")
+        return (yield _call("xpending", key, groupname, *args, **kwargs))
+
+    def xpending_range(self, name, groupname, *args, **kwargs):
+        key, _ = self._group(name, "XPENDING")
+        return (yield _call("xpending_range", key, groupname, *args, **kwargs))
+
+    def xclaim(self, name, groupname, *args, **kwargs):
+        key, is_old = self._group(name, "XCLAIM")
+        found = yield _call("xclaim", key, groupname, *args, **kwargs)
+        return self._xentries(found, is_old) if found and isinstance(found[0], (list, tuple)) else found
+
+    def xautoclaim(self, name, groupname, *args, **kwargs):
+        key, is_old = self._group(name, "XAUTOCLAIM")
+        found = yield _call("xautoclaim", key, groupname, *args, **kwargs)
+        if is_old and isinstance(found, (list, tuple)) and len(found) > 1 and found[1] \
+                and isinstance(found[1][0], (list, tuple)):
+            found = type(found)((found[0], self._xentries(found[1], True), *found[2:]))
+        return found
+
     # scripts: the old-form script (its key literals swapped) is read in the phase's order
     def eval(self, script, *args):
         """Both forms of the script in one EVAL: atomic, the phase's form first, the other when it returns nil."""
@@ -1207,22 +1470,86 @@ class KeyClient:
     """
 
     _logic = _Storage()
+    _pipeline_class = None  # KeyPipeline, set below
 
     def __init__(self, client) -> None:
         self.__dict__["_client"] = client
 
     def __getattr__(self, name):
-        return getattr(self._client, name)
+        """Anything not covered goes to the client as it is, unless it names a renamed key: then it is refused."""
+        attribute = getattr(self._client, name)
+        if name.startswith("_") or name in _NOT_COMMANDS or not callable(attribute):
+            return attribute
 
-    def pipeline(self, *args, **kwargs):
-        return KeyPipeline(self)
+        @functools.wraps(attribute)
+        def uncovered(*args, **kwargs):
+            renamed = phase() != NEW_ONLY and _names_renamed_key(args, kwargs)
+            if renamed:
+                raise WireRefused(
+                    f"{name} on {renamed!r}: the transition layer doesn't cover this command, and running it on "
+                    f"one form of the key would half-work; run it on both forms yourself "
+                    f"({_old_or(renamed)!r} and {renamed!r}), or after the switch to new-only")
+            return attribute(*args, **kwargs)
+
+        return uncovered
+
+    def pipeline(self, transaction=True, shard_hint=None):
+        return self._pipeline_class(self, transaction, shard_hint)
+
+    def scan_iter(self, match=None, *args, **kwargs):
+        """Keys matching the pattern in either form, in the new form, each once."""
+        old = old_key(match) if match is not None else None
+        if old is None or phase() == NEW_ONLY:
+            return self._client.scan_iter(match, *args, **kwargs)
+        return self._scan_both(match, old, args, kwargs)
+
+    def _scan_both(self, match, old, args, kwargs):
+        seen = set()
+        for key in self._client.scan_iter(match, *args, **kwargs):
+            seen.add(key)
+            yield key
+        for key in self._client.scan_iter(old, *args, **kwargs):
+            key = new_key(key)
+            if key not in seen:
+                seen.add(key)
+                yield key
 
 
 class AsyncKeyClient(KeyClient):
     """The same for an asyncio client (``redis.asyncio.Redis``): every command is awaited."""
 
-    def pipeline(self, *args, **kwargs):
-        return AsyncKeyPipeline(self)
+    async def _scan_both(self, match, old, args, kwargs):
+        seen = set()
+        async for key in self._client.scan_iter(match, *args, **kwargs):
+            seen.add(key)
+            yield key
+        async for key in self._client.scan_iter(old, *args, **kwargs):
+            key = new_key(key)
+            if key not in seen:
+                seen.add(key)
+                yield key
+
+
+# Client attributes that aren't commands on keys.
+_NOT_COMMANDS = frozenset({
+    "close", "aclose", "connection_pool", "execute_command", "parse_response", "get_connection_kwargs",
+    "get_encoder", "get_retry", "set_retry", "set_response_callback", "pubsub", "monitor", "client", "lock",
+    "register_script", "transaction", "load_external_module", "initialize", "ping", "info", "flushdb",
+    "flushall", "dbsize", "echo", "time", "config_get", "config_set", "script_load", "script_exists",
+    "script_flush", "function_load", "from_url", "from_pool", "auto_close_connection_pool",
+})
+
+
+def _names_renamed_key(args, kwargs):
+    """The first renamed key (new form) a command's arguments name: its first argument, or a mapping's keys."""
+    candidates = list(args[:1])
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, dict):
+            candidates += list(value)
+    for value in candidates:
+        if isinstance(value, (str, bytes)) and old_key(value) is not None:
+            return value
+    return None
 
 
 def _sync_command(name):
@@ -1272,6 +1599,32 @@ def old_script_text(script: str) -> str:
     return script
 
 
+class WireRefused(RuntimeError):
+    """A command the transition layer can't run correctly on a renamed key in this phase (the message says why)."""
+
+
+def _stream_reply(found, forms, entries):
+    """XREAD's reply (redis-py: a list of [stream, entries], or a dict under RESP3) with the names new code asked for."""
+    if not found:
+        return found
+    items = found.items() if isinstance(found, dict) else found
+    named = [(_named(forms, key, (key, None, False)), value) for key, value in items]
+    if isinstance(found, dict):
+        return {name: entries(value, is_old) for (name, _, is_old), value in named}
+    return [[name, entries(value, is_old)] for (name, _, is_old), value in named]
+
+
+def _named(forms: dict, key, default=None):
+    """What `forms` says of a key a reply names (bytes when the client doesn't decode)."""
+    if key in forms:
+        return forms[key]
+    if isinstance(key, bytes):
+        text = key.decode("utf-8", "surrogateescape")
+        if text in forms:
+            return forms[text]
+    return key if default is None else default
+
+
 def _script_call(args):
     """(KEYS, ARGV, rebuild) from a client's eval arguments: redis-py's ``numkeys, *keys_and_args``
     or a ``keys, args`` pair of lists; None for any other shape."""
@@ -1308,29 +1661,143 @@ def _both_scripts(forms):
     return text, keys, argv
 
 
-class KeyPipeline:
-    """Commands queued on a pipeline, replayed through the KeyClient on ``execute()``, in order.
+# -- storage: transactions ---------------------------------------------------
 
-    Their results are right; they are not one atomic MULTI/EXEC (see the README).
+# What a command answers when it misses: a transaction is planned by running each command's logic as if
+# every read missed, which gives every client command it may need.
+_MISS = {
+    **dict.fromkeys(("delete", "exists", "expire", "lpush", "rpush", "llen", "lrem", "sadd", "srem", "hset",
+                     "hdel", "zadd", "zrem", "xdel", "xtrim", "xack"), 0),
+    "keys": [], "lrange": [], "smembers": set(), "hgetall": {}, "sismember": False,
+}
+# Commands whose logic decides on one answer which command to send next, or sends what it read: inside
+# MULTI/EXEC nothing is answered before EXEC.
+_NOT_IN_TRANSACTION = frozenset({
+    "lpop", "rpop", "lmove", "rpoplpush", "blpop", "brpop", "blmove", "brpoplpush", "incr", "incrby", "decr",
+    "zincrby", "zpopmin", "zpopmax", "bzpopmin", "bzpopmax", "zscore", "zcard", "zcount", "zrank", "zrange",
+    "zrevrange", "zrangebyscore", "zrevrangebyscore", "xadd", "xrange", "xrevrange", "xlen", "xread",
+    "xreadgroup", "xclaim", "xautoclaim",
+})
+
+
+def _transaction_plan(name, args, kwargs):
+    """The client commands one queued command needs inside MULTI/EXEC, and the logic to replay on their answers."""
+    renamed = phase() != NEW_ONLY and _names_renamed_key(args, kwargs)
+    logic = getattr(KeyClient._logic, name, None) if name in COMMANDS else None
+    if logic is None:
+        if renamed:
+            raise WireRefused(f"{name} on {renamed!r}: the transition layer doesn't cover this command")
+        return [(name, args, kwargs)], None
+    conditional = (name == "set" and any(kwargs.get(flag) for flag in ("nx", "xx", "get"))) or (
+        name == "zadd" and (len(args) > 1 or kwargs))
+    if renamed and (name in _NOT_IN_TRANSACTION or conditional):
+        raise WireRefused(
+            f"{name} on {renamed!r} inside a transaction (MULTI/EXEC): during the transition it reads one "
+            f"form of the key before it knows what to send to the other, and a transaction answers nothing "
+            f"before EXEC; run it outside the transaction (or pipeline(transaction=False))")
+    steps, commands = logic(*args, **kwargs), []
+    try:
+        command = next(steps)
+        while True:
+            commands.append(command)
+            command = steps.send(_MISS.get(command[0]))
+    except StopIteration:
+        pass
+    return commands, (lambda: logic(*args, **kwargs))
+
+
+def _replay(logic, answers):
+    """A command's result from the answers EXEC gave its client commands (its reads stop at the first hit)."""
+    if logic is None:
+        return answers[0]
+    steps, answers = logic(), iter(answers)
+    try:
+        next(steps)
+        while True:
+            steps.send(next(answers))
+    except StopIteration as done:
+        return done.value
+
+
+class KeyPipeline:
+    """A pipeline through the transition layer.
+
+    A transaction (redis-py's default, ``transaction=True``) stays one
+    MULTI/EXEC: every client command the queued commands need is sent inside
+    it, and each result is worked out from their answers; a command that must
+    see one answer to decide the next is refused (``WireRefused``). ``watch``
+    watches every form of its keys. Without a transaction the commands are
+    replayed through the wrapper in order.
     """
 
-    def __init__(self, client: KeyClient) -> None:
+    def __init__(self, client: KeyClient, transaction: bool = True, shard_hint=None) -> None:
         self._client = client
+        self._transaction = transaction
+        self._shard_hint = shard_hint
         self._queued: list = []
+        self._real = None  # the client's own pipeline, from watch() on
+        self._immediate = False
 
     def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._immediate:
+            return getattr(type(self._client)(self._real), name)
+
         def queue(*args, **kwargs):
             self._queued.append((name, args, kwargs))
             return self
 
         return queue
 
-    def execute(self, *args, **kwargs):
+    def _pipeline(self):
+        if self._real is None:
+            self._real = self._client._client.pipeline(transaction=True, shard_hint=self._shard_hint)
+        return self._real
+
+    def watch(self, *keys):
+        """WATCH every form of the keys; commands run at once until ``multi()``, as redis-py does."""
+        real = self._pipeline()
+        self._immediate = True
+        return real.watch(*_all_forms(keys))
+
+    def multi(self):
+        self._immediate = False
+        return self._pipeline().multi()
+
+    def _planned(self):
         queued, self._queued = self._queued, []
-        return [getattr(self._client, name)(*args, **kwargs) for name, args, kwargs in queued]
+        plans = [_transaction_plan(name, args, kwargs) for name, args, kwargs in queued]
+        real = self._pipeline()
+        for commands, _ in plans:
+            for name, args, kwargs in commands:
+                getattr(real, name)(*args, **kwargs)
+        return real, plans
+
+    @staticmethod
+    def _results(plans, answers):
+        results, at = [], 0
+        for commands, logic in plans:
+            results.append(_replay(logic, answers[at:at + len(commands)]))
+            at += len(commands)
+        return results
+
+    def execute(self, *args, **kwargs):
+        if not self._transaction:
+            queued, self._queued = self._queued, []
+            return [getattr(self._client, name)(*a, **k) for name, a, k in queued]
+        real, plans = self._planned()
+        try:
+            answers = real.execute(*args, **kwargs)
+        finally:
+            self._real, self._immediate = None, False
+        return self._results(plans, answers)
 
     def reset(self):
         self._queued = []
+        if self._real is not None:
+            self._real.reset()
+        self._real, self._immediate = None, False
 
     def __enter__(self):
         return self
@@ -1341,16 +1808,48 @@ class KeyPipeline:
 
 
 class AsyncKeyPipeline(KeyPipeline):
+    async def watch(self, *keys):
+        real = self._pipeline()
+        self._immediate = True
+        return await real.watch(*_all_forms(keys))
+
     async def execute(self, *args, **kwargs):
-        queued, self._queued = self._queued, []
-        return [await getattr(self._client, name)(*args, **kwargs) for name, args, kwargs in queued]
+        if not self._transaction:
+            queued, self._queued = self._queued, []
+            return [await getattr(self._client, name)(*a, **k) for name, a, k in queued]
+        real, plans = self._planned()
+        try:
+            answers = await real.execute(*args, **kwargs)
+        finally:
+            self._real, self._immediate = None, False
+        return self._results(plans, answers)
+
+    async def reset(self):
+        self._queued = []
+        if self._real is not None:
+            await self._real.reset()
+        self._real, self._immediate = None, False
 
     async def __aenter__(self):
         return self
 
     async def __aexit__(self, *exc):
-        self.reset()
+        await self.reset()
         return False
+
+
+KeyClient._pipeline_class = KeyPipeline
+AsyncKeyClient._pipeline_class = AsyncKeyPipeline
+
+
+def _all_forms(keys) -> list:
+    forms = []
+    for key in keys:
+        forms.append(key)
+        old = old_key(key)
+        if old is not None and phase() != NEW_ONLY:
+            forms.append(old)
+    return forms
 
 
 class _ClientSlot:

@@ -20,7 +20,8 @@ def mapping(monkeypatch):
     monkeypatch.setattr(wire, "KEYS", [("jobs:pending", "steps:pending"), ("jobs:active", "steps:active"),
                                        ("job:*", "step:*"), ("job:", "step:"), ("job:{}", "step:{}"),
                                        ("job:{}:lock", "step:{}:lock"), ("jobs:done", "steps:done"),
-                                       ("jobs:seen", "steps:seen"), ("job:{}:meta", "step:{}:meta")])
+                                       ("jobs:seen", "steps:seen"), ("job:{}:meta", "step:{}:meta"),
+                                       ("jobs:log", "steps:log")])
     monkeypatch.setattr(wire, "EVENTS", {"job_submitted": "step_submitted", "job_failed": "step_failed"})
     monkeypatch.setattr(wire, "PAYLOAD_KEYS", {"job_id": "step_id", "job_type": "step_type",
                                                "job_data": "step_data", "jobs": "steps"})
@@ -288,3 +289,175 @@ def test_the_module_http_clients_dual_send(receiver, monkeypatch):
     with pytest.raises(urllib.error.HTTPError) as refused:  # no form taken: the first form's error, as before
         namespace["urlopen"](url, data=json.dumps(bad).encode(), timeout=5)
     assert refused.value.code == 400 and [form["type"] for form, _ in got] == ["job_failed", "step_failed"]
+
+
+# -- blocking pops, sorted sets, streams, transactions: against a real redis-server --------------
+
+
+def test_blocking_pops_take_each_item_once_from_old_and_new_code(redis_db, monkeypatch):  # noqa: F811
+    """Old workers BRPOP the old list, new ones BRPOP through the wrapper; pushers of both kinds: each item once."""
+    import threading
+
+    monkeypatch.delenv("TERMSHIFT_PHASE", raising=False)
+    got, lock = [], threading.Lock()
+
+    def worker(kind):
+        raw = redis_db.client(decode_responses=True)
+        client = wire.KeyClient(raw) if kind == "new" else raw
+        key = "steps:pending" if kind == "new" else "jobs:pending"
+        while True:
+            popped = client.brpop(key, timeout=1)
+            if popped is None:
+                break
+            with lock:
+                got.append((kind, popped[0], popped[1]))
+        raw.close()
+
+    workers = [threading.Thread(target=worker, args=(kind,)) for kind in ("old", "new", "old", "new")]
+    for thread in workers:
+        thread.start()
+    raw = redis_db.client(decode_responses=True)
+    client = wire.KeyClient(raw)
+    items = []
+    for i in range(100):
+        if i % 2:
+            client.lpush("steps:pending", f"new-{i}")
+        else:
+            raw.lpush("jobs:pending", f"old-{i}")
+        items.append(f"{'new' if i % 2 else 'old'}-{i}")
+    raw.lpush("steps:pending", "copied")  # an item `termshift data copy` moved: only new code takes it
+    for thread in workers:
+        thread.join(30)
+    assert sorted(value for _, _, value in got) == sorted(items + ["copied"])
+    assert {kind for kind, _, _ in got} == {"old", "new"}
+    # New code is told the key it asked for; old code the one it asked for.
+    assert {key for kind, key, _ in got if kind == "new"} == {"steps:pending"}
+    assert raw.llen("jobs:pending") == raw.llen("steps:pending") == 0
+    raw.close()
+
+
+def test_moves_between_lists_follow_the_queues(redis):
+    client = wire.KeyClient(redis)
+    redis.rpush("jobs:pending", "a")
+    redis.rpush("steps:pending", "b")
+    assert client.lmove("steps:pending", "steps:active", "LEFT", "RIGHT") == "a"
+    assert client.rpoplpush("steps:pending", "steps:active") == "b"
+    assert redis.lrange("jobs:active", 0, -1) == ["b", "a"]  # where old workers look in dual-write (RPOPLPUSH: left)
+    assert client.blmove("steps:pending", "steps:active", 0.1) is None
+    redis.rpush("steps:pending", "c")
+    assert client.brpoplpush("steps:pending", "steps:done", 0.1) == "c"
+    assert redis.lrange("jobs:done", 0, -1) == ["c"]
+
+
+def test_sorted_sets_are_records_with_one_authoritative_copy(redis, monkeypatch):
+    client = wire.KeyClient(redis)
+    client.zadd("steps:seen", {"a": 1, "b": 2, "c": 3})
+    assert redis.zrange("jobs:seen", 0, -1, withscores=True) == redis.zrange("steps:seen", 0, -1, withscores=True)
+    redis.zadd("jobs:seen", {"d": 0})  # old code writes its copy only
+    assert client.zrange("steps:seen", 0, -1) == ["d", "a", "b", "c"] and client.zcard("steps:seen") == 4
+    assert client.zscore("steps:seen", "d") == 0 and client.zrangebyscore("steps:seen", 2, 3) == ["b", "c"]
+    # A claim (ZREM) is decided on the authoritative copy: old code's claim wins, new code's then fails.
+    assert redis.zrem("jobs:seen", "a") == 1 and client.zrem("steps:seen", "a") == 0
+    assert client.zpopmin("steps:seen") == [("d", 0.0)]
+    assert client.zincrby("steps:seen", 5, "b") == 7 and redis.zscore("steps:seen", "b") == 7
+    assert client.zadd("steps:seen", {"c": 1}, nx=True) == 0 and redis.zscore("steps:seen", "c") == 3
+    assert client.bzpopmax("steps:seen", 0.1) == ("steps:seen", "b", 7.0)
+    assert redis.zrange("jobs:seen", 0, -1) == redis.zrange("steps:seen", 0, -1) == ["c"]
+    monkeypatch.setenv("TERMSHIFT_PHASE", "prefer-new")
+    redis.zadd("steps:seen", {"e": 9})
+    assert client.zrange("steps:seen", 0, -1) == ["c", "e"]  # the new copy decides now
+    redis.zadd("steps:other", {"x": 1})
+    assert client.zrange("steps:other", 0, -1) == ["x"]
+
+
+def test_streams_mirror_entries_with_one_id_and_old_field_names(redis, monkeypatch):
+    client = wire.KeyClient(redis)
+    entry = client.xadd("steps:log", {"step_id": "j1", "state": "done"})
+    assert redis.xrange("jobs:log") == [(entry, {"job_id": "j1", "state": "done"})]
+    assert redis.xrange("steps:log") == [(entry, {"step_id": "j1", "state": "done"})]
+    old_entry = redis.xadd("jobs:log", {"job_id": "j2"})  # old code appends to its stream only
+    assert client.xrange("steps:log") == [(entry, {"step_id": "j1", "state": "done"}), (old_entry, {"step_id": "j2"})]
+    assert client.xlen("steps:log") == 2
+    assert client.xread({"steps:log": entry}) == [["steps:log", [(old_entry, {"step_id": "j2"})]]]
+    # Consumer groups: the old stream's group in dual-write (old and new readers share it) ...
+    client.xgroup_create("steps:log", "workers", id="0")
+    first = client.xreadgroup("workers", "new-1", {"steps:log": ">"}, count=1)
+    second = redis.xreadgroup("workers", "old-1", {"jobs:log": ">"}, count=1)
+    assert first == [["steps:log", [(entry, {"step_id": "j1", "state": "done"})]]]
+    assert second == [["jobs:log", [(old_entry, {"job_id": "j2"})]]]
+    assert client.xack("steps:log", "workers", entry) == 1
+    # ... and refused in prefer-new rather than read from a stream whose group never saw those entries.
+    monkeypatch.setenv("TERMSHIFT_PHASE", "prefer-new")
+    with pytest.raises(wire.WireRefused, match="consumer group's state lives in one stream"):
+        client.xreadgroup("workers", "new-1", {"steps:log": ">"})
+    assert client.xrange("steps:log")[0][0] == entry  # the new copy, read first now
+    monkeypatch.setenv("TERMSHIFT_PHASE", "new-only")
+    with pytest.raises(redis_module_error()):
+        client.xreadgroup("workers", "new-1", {"steps:log": ">"})  # new-only: the new stream, no group there
+
+
+def redis_module_error():
+    import redis
+
+    return redis.ResponseError
+
+
+def test_transactions_stay_one_multi_exec(redis, redis_db, monkeypatch):  # noqa: F811
+    import redis as redis_py
+
+    client = wire.KeyClient(redis)
+    with client.pipeline() as pipe:
+        pipe.set("step:t1", json.dumps({"step_id": "t1"})).lpush("steps:pending", "t1").get("step:t1")
+        pipe.get("step:nothing").sadd("steps:seen", "t1").exists("step:t1")
+        results = pipe.execute()
+    assert results[0] is True and results[1] == 1 and json.loads(results[2]) == {"step_id": "t1"}
+    assert results[3:] == [None, 1, 1]
+    assert json.loads(redis.get("job:t1")) == {"job_id": "t1"} and redis.lrange("jobs:pending", 0, -1) == ["t1"]
+    # Everything went in one MULTI/EXEC: the server saw one transaction.
+    monitor_before = redis.info("stats")["total_commands_processed"]
+    pipe = client.pipeline()
+    pipe.set("step:t2", "x").delete("step:t2")
+    assert pipe.execute() == [True, 1]
+    assert redis.info("stats")["total_commands_processed"] - monitor_before <= 8
+    # WATCH covers both forms: old code writing the old key aborts new code's transaction.
+    pipe = client.pipeline()
+    pipe.watch("step:t1")
+    current = json.loads(pipe.get("step:t1"))  # immediate, through the layer
+    redis.set("job:t1", json.dumps({"job_id": "t1", "by": "old code"}))
+    pipe.multi()
+    pipe.set("step:t1", json.dumps({**current, "by": "new code"}))
+    with pytest.raises(redis_py.WatchError):
+        pipe.execute()
+    assert json.loads(redis.get("job:t1"))["by"] == "old code"
+    # A command that must see one answer to choose the next is refused inside a transaction, clearly.
+    pipe = client.pipeline()
+    pipe.rpop("steps:pending")
+    with pytest.raises(wire.WireRefused, match="inside a transaction"):
+        pipe.execute()
+    assert redis.lrange("jobs:pending", 0, -1) == ["t1"]  # nothing ran
+    unbatched = client.pipeline(transaction=False)
+    unbatched.rpop("steps:pending").get("step:t1")
+    assert unbatched.execute()[0] == "t1"
+
+
+def test_uncovered_commands_on_renamed_keys_are_refused(redis, monkeypatch):
+    client = wire.KeyClient(redis)
+    redis.set("job:g1", "v")
+    with pytest.raises(wire.WireRefused, match="getdel on 'step:g1'"):
+        client.getdel("step:g1")
+    assert redis.get("job:g1") == "v"
+    assert client.getdel("unrelated") is None and client.ping()  # other keys and client calls pass
+    assert sorted(client.scan_iter(match="step:*")) == ["step:g1"]
+    monkeypatch.setenv("TERMSHIFT_PHASE", "new-only")
+    assert client.getdel("step:g1") is None  # new-only: the new key, as after cleanup
+
+
+def test_async_payload_functions_stay_coroutines():
+    import asyncio
+
+    async def build():
+        return {"type": "step_submitted", "step_id": "a"}
+
+    wrapped = wire._wrap(build)
+    assert asyncio.iscoroutinefunction(wrapped)
+    assert asyncio.run(wrapped()) == {"type": "job_submitted", "job_id": "a"}
