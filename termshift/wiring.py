@@ -145,7 +145,9 @@ def _final(path: str, moves) -> str:
 
 def module_text(request: WirePlan, until: datetime.date, today: datetime.date) -> str:
     """The wire module a migrated package carries: the mapping, then the runtime."""
-    runtime = (Path(__file__).parent / "wire_runtime.py").read_text(encoding="utf-8")
+    from .wire_runtime import source
+
+    runtime = source()
     start = runtime.index("# -- mapping (written by termshift migrate)")
     end = runtime.index("# -- end mapping --")
     lines = [
