@@ -461,3 +461,34 @@ def test_async_payload_functions_stay_coroutines():
     wrapped = wire._wrap(build)
     assert asyncio.iscoroutinefunction(wrapped)
     assert asyncio.run(wrapped()) == {"type": "job_submitted", "job_id": "a"}
+
+
+def test_small_commands_locks_scripts_and_publish(redis):
+    client = wire.KeyClient(redis)
+    redis.set("job:s1", "abc", ex=100)  # written by old code
+    assert client.ttl("step:s1") > 0 and client.type("step:s1") == "string" and client.strlen("step:s1") == 3
+    assert client.ttl("step:none") == -2 and client.type("step:none") == "none"
+    assert client.mget(["step:s1", "step:none"]) == ["abc", None]
+    client.hset("step:h1", mapping={"step_id": "h1"})
+    assert client.hexists("step:h1", "step_id") and redis.hexists("job:h1", "job_id") and client.hlen("step:h1") == 1
+    assert client.persist("step:s1") and redis.ttl("job:s1") == -1
+    # A lock new code takes is the one old code takes (the old key, in dual-write).
+    lock = client.lock("step:s1:lock", timeout=5)
+    assert lock.acquire(blocking=False) and redis.exists("job:s1:lock") and not redis.exists("step:s1:lock")
+    assert not redis.lock("job:s1:lock").acquire(blocking=False)
+    lock.release()
+    # redis-py Script objects: through the wrapper's eval.
+    script = client.register_script("return redis.call('GET', KEYS[1])")
+    assert script(keys=["step:s1"]) == "abc"
+    # Publish: old subscribers get the old form on the old channel, new ones the new form.
+    got = {}
+    subscriber = redis.pubsub()
+    subscriber.subscribe("job:s1", "step:s1")
+    for _ in range(2):
+        subscriber.get_message(timeout=1)
+    assert client.publish("step:s1", json.dumps({"step_id": "s1"})) == 2
+    for _ in range(2):
+        message = subscriber.get_message(timeout=2)
+        got[message["channel"]] = json.loads(message["data"])
+    subscriber.close()
+    assert got == {"job:s1": {"job_id": "s1"}, "step:s1": {"step_id": "s1"}}

@@ -60,6 +60,19 @@ class KeyClient:
     def pipeline(self, transaction=True, shard_hint=None):
         return self._pipeline_class(self, transaction, shard_hint)
 
+    def lock(self, name, *args, **kwargs):
+        """redis-py's lock, on the copy the phase decides on: where old code locks in dual-write."""
+        return self._client.lock(_Storage._reads(name)[0][0], *args, **kwargs)
+
+    def register_script(self, script):
+        """A callable script, as redis-py's, run through this wrapper's ``eval`` (both forms, one EVAL)."""
+        client = self
+
+        def run(keys=(), args=(), client=client):
+            return client.eval(script, len(keys), *keys, *args)
+
+        return run
+
     def scan_iter(self, match=None, *args, **kwargs):
         """Keys matching the pattern in either form, in the new form, each once."""
         old = old_key(match) if match is not None else None
@@ -97,8 +110,8 @@ class AsyncKeyClient(KeyClient):
 # Client attributes that aren't commands on keys.
 _NOT_COMMANDS = frozenset({
     "close", "aclose", "connection_pool", "execute_command", "parse_response", "get_connection_kwargs",
-    "get_encoder", "get_retry", "set_retry", "set_response_callback", "pubsub", "monitor", "client", "lock",
-    "register_script", "transaction", "load_external_module", "initialize", "ping", "info", "flushdb",
+    "get_encoder", "get_retry", "set_retry", "set_response_callback", "pubsub", "monitor", "client",
+    "transaction", "load_external_module", "initialize", "ping", "info", "flushdb",
     "flushall", "dbsize", "echo", "time", "config_get", "config_set", "script_load", "script_exists",
     "script_flush", "function_load", "from_url", "from_pool", "auto_close_connection_pool",
 })

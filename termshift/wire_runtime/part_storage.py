@@ -160,6 +160,68 @@ class _Records:
             total += (yield _call("lrem", name, *args))
         return total
 
+    # small reads and writes of a whole key: the first form that has it; both forms
+    def _probe(self, command, key, missing, *args):
+        for name, _ in self._reads(key):
+            value = yield _call(command, name, *args)
+            if value not in missing:
+                return value
+        return value
+
+    def ttl(self, key):
+        return (yield from self._probe("ttl", key, (-2,)))
+
+    def pttl(self, key):
+        return (yield from self._probe("pttl", key, (-2,)))
+
+    def type(self, key):
+        return (yield from self._probe("type", key, ("none", b"none")))
+
+    def strlen(self, key):
+        return (yield from self._probe("strlen", key, (0,)))
+
+    def hlen(self, key):
+        return (yield from self._probe("hlen", key, (0,)))
+
+    def hexists(self, key, field):
+        for name, is_old in self._reads(key):
+            if (yield _call("hexists", name, _inverse(PAYLOAD_KEYS).get(field, field) if is_old else field)):
+                return True
+        return False
+
+    def mget(self, keys, *more):
+        names = [keys] if isinstance(keys, (str, bytes)) else list(keys)
+        values = []
+        for name in [*names, *more]:
+            values.append((yield from self.get(name)))
+        return values
+
+    def _both(self, command, key, *args, **kwargs):
+        result = yield _call(command, key, *args, **kwargs)
+        old = old_key(key)
+        if old is not None and phase() != NEW_ONLY:
+            result = (yield _call(command, old, *args, **kwargs)) or result
+        return result
+
+    def persist(self, key):
+        return (yield from self._both("persist", key))
+
+    def pexpire(self, key, *args, **kwargs):
+        return (yield from self._both("pexpire", key, *args, **kwargs))
+
+    def expireat(self, key, *args, **kwargs):
+        return (yield from self._both("expireat", key, *args, **kwargs))
+
+    def pexpireat(self, key, *args, **kwargs):
+        return (yield from self._both("pexpireat", key, *args, **kwargs))
+
+    def publish(self, channel, message):
+        """Dual-publish: old subscribers get the old form on the old channel, new ones the new form."""
+        old = old_key(channel)
+        if old is None or phase() == NEW_ONLY:
+            return (yield _call("publish", channel, message))
+        return (yield _call("publish", old, old_value(message))) + (yield _call("publish", channel, message))
+
     # sets: membership in either form
     def sadd(self, key, *members):
         result = yield _call("sadd", key, *members)

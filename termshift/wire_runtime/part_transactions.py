@@ -4,8 +4,10 @@
 # every read missed, which gives every client command it may need.
 _MISS = {
     **dict.fromkeys(("delete", "exists", "expire", "lpush", "rpush", "llen", "lrem", "sadd", "srem", "hset",
-                     "hdel", "zadd", "zrem", "xdel", "xtrim", "xack"), 0),
-    "keys": [], "lrange": [], "smembers": set(), "hgetall": {}, "sismember": False,
+                     "hdel", "zadd", "zrem", "xdel", "xtrim", "xack", "strlen", "hlen", "publish", "persist",
+                     "pexpire", "expireat", "pexpireat"), 0),
+    "keys": [], "lrange": [], "smembers": set(), "hgetall": {}, "sismember": False, "hexists": False,
+    "ttl": -2, "pttl": -2, "type": "none",
 }
 # Commands whose logic decides on one answer which command to send next, or sends what it read: inside
 # MULTI/EXEC nothing is answered before EXEC.
