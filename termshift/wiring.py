@@ -27,11 +27,17 @@ from . import markers
 MODULE_NAME = "_termshift_wire"
 WIRE_FILE = MODULE_NAME + ".py"
 
-# Commands that say "this attribute is a Redis(-like) client".
+# Commands that say "this attribute is a Redis(-like) client": every command the runtime covers
+# (tests/test_wire_runtime.py checks the two lists agree), and a few client calls.
 CLIENT_COMMANDS = frozenset({
-    "get", "set", "delete", "exists", "keys", "lpush", "rpush", "rpop", "lpop", "lrange", "lrem", "llen",
-    "eval", "incr", "incrby", "decr", "sadd", "srem", "smembers", "sismember", "hset", "hget", "hgetall",
-    "hdel", "expire", "pipeline", "scan_iter",
+    "get", "set", "mget", "delete", "exists", "keys", "scan_iter", "expire", "pexpire", "expireat", "pexpireat",
+    "persist", "ttl", "pttl", "type", "strlen", "incr", "incrby", "decr",
+    "lpush", "rpush", "rpop", "lpop", "lrange", "lrem", "llen", "lmove", "rpoplpush", "blpop", "brpop", "blmove",
+    "brpoplpush", "sadd", "srem", "smembers", "sismember", "scard", "hset", "hget", "hgetall", "hdel", "hexists",
+    "hlen", "zadd", "zrem", "zincrby", "zscore", "zcard", "zcount", "zrank", "zrange", "zrevrange",
+    "zrangebyscore", "zrevrangebyscore", "zpopmin", "zpopmax", "bzpopmin", "bzpopmax", "xadd", "xrange",
+    "xrevrange", "xlen", "xread", "xdel", "xtrim", "xgroup_create", "xreadgroup", "xack", "xpending",
+    "xpending_range", "xclaim", "xautoclaim", "eval", "publish", "pipeline", "lock", "register_script",
 })
 
 _LITERAL = re.compile(r"^(?P<prefix>[rRbBuUfF]*)(?P<quote>'''|\"\"\"|'|\")(?P<body>.*)(?P=quote)$", re.S)

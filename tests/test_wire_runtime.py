@@ -492,3 +492,10 @@ def test_small_commands_locks_scripts_and_publish(redis):
         got[message["channel"]] = json.loads(message["data"])
     subscriber.close()
     assert got == {"job:s1": {"job_id": "s1"}, "step:s1": {"step_id": "s1"}}
+
+
+def test_the_generator_knows_every_command_the_runtime_covers():
+    from termshift.wiring import CLIENT_COMMANDS
+
+    assert set(wire.COMMANDS) <= CLIENT_COMMANDS
+    assert "from __future__ import annotations" in wire.source().split("\n\n\n")[0]

@@ -1,5 +1,6 @@
 # -- storage: the clients that run the logic ---------------------------------
 
+
 class _Storage(_Records, _Moves, _Logs):
     """Every command the layer covers."""
 
@@ -28,9 +29,11 @@ async def _run_async(client, steps):
 class KeyClient:
     """A Redis(-like) client that keeps old code's view of the data intact while new code runs.
 
-    Covers the string, list (queue), set, hash, counter, key and expiry
-    commands and ``eval`` (see the README for what it doesn't); anything else
-    goes to the client as it is.
+    Covers the commands in `COMMANDS` (records, counters, queues and blocking
+    pops, sets, hashes, sorted sets, streams, scripts, publish), locks and
+    pipelines. Any other command goes to the client as it is, unless its key is
+    one the migration renamed: then it is refused (`WireRefused`), not run on
+    one form.
     """
 
     _logic = _Storage()
