@@ -499,3 +499,19 @@ def test_the_generator_knows_every_command_the_runtime_covers():
 
     assert set(wire.COMMANDS) <= CLIENT_COMMANDS
     assert "from __future__ import annotations" in wire.source().split("\n\n\n")[0]
+
+
+def test_patching_a_sender_through_the_wired_module_patches_the_module(monkeypatch):
+    import urllib.request
+    from unittest import mock
+
+    namespace = {"__name__": "hooks", "urllib": urllib}
+    wire.payloads(namespace)
+    hooks = type("Module", (), namespace)
+    real = urllib.request.urlopen
+    with mock.patch.object(hooks.urllib.request, "urlopen") as fake:
+        fake.return_value.status = 200
+        hooks.urllib.request.urlopen("http://x/", data=json.dumps({"type": "step_failed", "step_id": "a"}).encode())
+        assert [json.loads(call.kwargs["data"])["type"] for call in fake.call_args_list] == ["job_failed",
+                                                                                              "step_failed"]
+    assert urllib.request.urlopen is real  # restored as it was, not left wrapped

@@ -27,6 +27,14 @@ class _Transport:
             return _Transport(value)
         return value
 
+    def __setattr__(self, name, value):
+        """Set on the module itself (``mock.patch`` through the wired module), never our wrapper."""
+        setattr(self._module, name, getattr(value, "__wrapped__", value)
+                if getattr(value, "__termshift_wire__", False) else value)
+
+    def __delattr__(self, name):
+        delattr(self._module, name)
+
     def __repr__(self):
         return f"<dual-send view of {self._module!r}>"
 
@@ -105,11 +113,13 @@ def _accepted(response) -> bool:
 
 
 def _deliver(send, args, kwargs):
-    """One call of a sending function, once per form of the event payload it carries (dual-send).
+    """One call of a sending function, made once per form of the event payload it carries (dual-send).
 
-    A delivery counts as done when any form was accepted (a consumer rejects
-    the form it doesn't know); its response is returned. When none was, the
-    first form's response is returned or its error raised.
+    Every form is sent, whatever the consumer answered to the one before (a
+    consumer that acknowledges unknown types still gets its own). The call
+    counts as delivered when any form was accepted (a consumer turns away the
+    form it doesn't know): the first accepted response is returned. When none
+    was, the first form's response is returned or its error raised.
     """
     for where, value in [*enumerate(args), *kwargs.items()]:
         found = _event_body(value)
@@ -126,7 +136,7 @@ def _deliver(send, args, kwargs):
         forms = [("old", to_old(new)), ("new", new)]
         if now == PREFER_NEW:
             forms.reverse()
-    outcomes = []
+    outcomes = []  # (accepted, response or error, raised), one per form, every form sent
     for name, form in forms:
         call_args, call_kwargs = list(args), dict(kwargs)
         body = shape(form)
@@ -142,19 +152,17 @@ def _deliver(send, args, kwargs):
             send_log.info("%s form of %s not accepted: %s", name, form.get("type"), error)
             outcomes.append((False, error, True))
             continue
-        if _accepted(response):
-            for _, earlier, _ in outcomes:
-                _close(earlier)
-            return response
-        send_log.info("%s form of %s not accepted: status %s", name, form.get("type"),
-                      getattr(response, "status_code", None) or getattr(response, "status", None))
-        outcomes.append((False, response, False))
-    first, raised = outcomes[0][1], outcomes[0][2]
-    for _, later, _ in outcomes[1:]:
-        _close(later)
-    if raised:
-        raise first
-    return first
+        if not _accepted(response):
+            send_log.info("%s form of %s not accepted: status %s", name, form.get("type"),
+                          getattr(response, "status_code", None) or getattr(response, "status", None))
+        outcomes.append((_accepted(response), response, False))
+    chosen = next((outcome for outcome in outcomes if outcome[0]), outcomes[0])
+    for outcome in outcomes:
+        if outcome is not chosen:
+            _close(outcome[1])
+    if chosen[2]:
+        raise chosen[1]
+    return chosen[1]
 
 
 def _close(value) -> None:
