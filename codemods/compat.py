@@ -153,6 +153,24 @@ def __getattr__(name):
         {fallback}
     _compat_warn(f"{{__name__}}.{{name}}", _COMPAT_OLD_NAMES[name])
     return globals()[_COMPAT_OLD_NAMES[name]]
+
+
+class _CompatModule(type(sys.modules[__name__])):
+    """Patching an old name (mock.patch, monkeypatch.setattr) patches the new one; undoing the patch,
+    whether by setting the old value back or by deleting the old name, restores it."""
+
+    def __setattr__(self, name, value):
+        super().__setattr__(_COMPAT_OLD_NAMES.get(name, name), value)
+
+    def __delattr__(self, name):
+        if name in _COMPAT_OLD_NAMES and _COMPAT_OLD_NAMES[name] in _COMPAT_ORIGINALS:
+            super().__setattr__(_COMPAT_OLD_NAMES[name], _COMPAT_ORIGINALS[_COMPAT_OLD_NAMES[name]])
+        else:
+            super().__delattr__(_COMPAT_OLD_NAMES.get(name, name))
+
+
+_COMPAT_ORIGINALS = {{new: globals()[new] for new in _COMPAT_OLD_NAMES.values() if new in globals()}}
+sys.modules[__name__].__class__ = _CompatModule
 '''
 _RAISE = 'raise AttributeError(f"module {__name__!r} has no attribute {name!r}")'
 _CHAIN = "return _compat_getattr(name)"
@@ -200,7 +218,7 @@ def _block_body(request: ModuleCompat, names: dict[str, str], *, chains: bool) -
     if not (names or members or keywords):
         return ""
     imports = []
-    if any("." not in path for path in keywords):
+    if names or any("." not in path for path in keywords):
         imports.append("import sys\n")
     if names:
         imports.append("from typing import TYPE_CHECKING\n")

@@ -122,10 +122,14 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
 
     compat_until = None if no_compat else until(today(), config.compat_weeks)
     verdict = None
+    from . import proof
+
+    with report.progress("proving the plan") as progress:
+        kept = proof.proven_keep(analysis, config, chosen, workers=workers, progress=progress)
     if verifying is None:
-        the_plan = engine.plan(analysis, chosen)
+        the_plan = engine.plan(analysis, chosen, keep=kept)
     else:
-        verdict = _verify(analysis, config, chosen, compat_until, workers, *verifying)
+        verdict = _verify(analysis, config, chosen, compat_until, workers, *verifying, keep=kept)
         the_plan = verdict.plan
     staged = _stage_report(report_file, analysis, the_plan)  # before any file changes: it may not be writable
     if guide_file is not None:
@@ -159,7 +163,7 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
 
 
 def _verify(analysis: engine.Analysis, config: config_module.Config, stages: tuple[str, ...], compat_until,
-            workers: int, command: str, budget: int, timeout: float):
+            workers: int, command: str, budget: int, timeout: float, keep: dict[str, str]):
     """`--verify`: the plan the project's own command passes with (verify.py), or exit: 2 when the
     command fails on the project as it is, 1 when the budget is spent, 130/143 when interrupted."""
     from . import verify
@@ -169,7 +173,7 @@ def _verify(analysis: engine.Analysis, config: config_module.Config, stages: tup
 
     try:
         return verify.verify(analysis, config, stages, command, compat_until=compat_until, workers=workers,
-                             budget=budget, timeout=timeout, say=say)
+                             budget=budget, timeout=timeout, say=say, keep=keep)
     except verify.VerifyError as error:
         click.echo(f"termshift: error: {error}", err=True)
         sys.exit(error.exit_code)

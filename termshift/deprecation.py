@@ -164,8 +164,6 @@ def _module_request(path: str, module: str, summary, sites: list[Site], used: Ca
                     ) -> ModuleCompat:
     sites = _renamed(sites)
     request = ModuleCompat(path=path, module=module, chains_getattr=summary.dynamic)
-    is_package = PurePosixPath(path).stem == "__init__"
-    exported = set(summary.all_names or ())
 
     # Where a definition's new name comes from: (scope, old) -> new.
     definitions = {(site.scope, site.old): site.new for site in sites if site.role is Role.DEFINITION}
@@ -174,14 +172,15 @@ def _module_request(path: str, module: str, summary, sites: list[Site], used: Ca
         parts = old_path.split(".")
         return ".".join(definitions.get((".".join(parts[:index]), part), part) for index, part in enumerate(parts))
 
-    # Module-level names: defined here, or re-exported (a package's imports, or names in __all__).
+    # Module-level names: defined here, or imported here.
     for site in sites:
         symbol = summary.symbols.get(site.old)
         if symbol is None or not used(site.old) or site.old in request.names:
             continue
         if symbol.kind in IMPORTED:
-            reexported = site.old in exported if summary.all_names is not None else is_package
-            if site.role is Role.IMPORT and site.kind in MODULE_KINDS and reexported:
+            # Imported names too, re-exported or not: tests patch a name where it is used
+            # (`mock.patch("app.pool.run_job")`), and the patch must reach the renamed one.
+            if site.role is Role.IMPORT and site.kind in MODULE_KINDS and site.scope == "":
                 request.names[site.old] = site.new
         elif site.role is Role.DEFINITION and site.scope == "" and site.kind in MODULE_KINDS:
             request.names[site.old] = site.new
@@ -222,6 +221,39 @@ def _module_request(path: str, module: str, summary, sites: list[Site], used: Ca
         if keywords:
             request.keywords.setdefault(new_path(key), {}).update(keywords)
     return request
+
+
+# What a test asks a mock's method: `scheduler.remove_job.assert_called_once_with(...)`.
+_MOCK_QUESTION = rb"\.(%s)\.(assert_\w+|called\b|call_count|call_args(?:_list)?|await_count|mock_calls)"
+
+
+def mock_assertions(analysis, compat: CompatPlan) -> list[tuple[str, int, int, str, str]]:
+    """Where code outside the migrated paths asks a mock about a renamed method by its old name:
+    (path, line, column, old, new). A mock built from the class (`MagicMock(Scheduler)`,
+    `create_autospec`) has one child per name, so compat can't make `remove_job` stand for
+    `remove_step` there; the run says which tests will need the new name."""
+    renamed = {old: new for request in compat.modules.values() for members in request.members.values()
+               for old, new in members.items()}
+    if not renamed:
+        return []
+    question = re.compile(_MOCK_QUESTION % b"|".join(re.escape(old.encode()) for old in sorted(renamed)))
+    targets = set(analysis.targets)
+    found = []
+    for path in sorted(analysis.project.module_of):
+        if path in targets:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if not any(needle in data.lower() for needle in analysis.vocabulary.needles):
+            continue
+        for match in question.finditer(data):
+            line = data.count(b"\n", 0, match.start()) + 1
+            column = match.start(1) - (data.rfind(b"\n", 0, match.start()) + 1)
+            old = match.group(1).decode()
+            found.append((path.relative_to(analysis.root).as_posix(), line, column, old, renamed[old]))
+    return found
 
 
 def shims(analysis, renamed_files: dict[str, str], modules: dict[str, ModuleCompat]) -> list[Shim]:

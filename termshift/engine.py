@@ -74,6 +74,9 @@ class Analysis:
     # and needn't read every other file of the project again to learn it has none.
     marked: set[Path] = field(default_factory=set)
     exclude: tuple[str, ...] = ()  # the config's excludes: the project's other text files are found with them
+    # The project's other text files (not Python, not packaging metadata) a plan rewrites, by relative
+    # path, kept in `sources` once read: dotted paths to the project's code in them move with it.
+    others_read: set[str] = field(default_factory=set)
 
     def compat_pieces(self, path: str) -> list[markers.Piece]:
         """The compat code in a file: its sites are seen (the lint needs them) but never planned."""
@@ -200,13 +203,14 @@ def analyze(
     named = set(targets)
     flagged: list[Path] = []
     scanned = [*everything, *outside]
-    for path, (mentions, data, holds, marked) in zip(scanned, _prefilter(scanned, vocabulary.needles, also, workers)):
+    for path, (mentions, data, holds, marked, looks_up) in zip(
+            scanned, _prefilter(scanned, vocabulary.needles, also, workers)):
         if marked:
             analysis.marked.add(path)
-        if mentions:
+        if mentions or looks_up:
             mentioning.add(path)
             workspace.raw[path] = data
-        if holds and path in listed and path not in named:
+        if (holds or (looks_up and not mentions)) and path in listed and path not in named:
             flagged.append(path)
     if flagged:
         targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
@@ -347,12 +351,19 @@ def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None
     return [answer for found in parallel.run(_read_chunk, chunks, (needles, also), workers) for answer in found]
 
 
+# `getattr(filters, kind.replace("-", "_"))`: a member looked up by a name computed at run time. A file
+# doing so is searched even when it never spells the term: the members it may reach are held back.
+_COMPUTED_LOOKUP = re.compile(rb"\bgetattr\(\s*[\w.]+\s*,\s*(?![\s'\"])")
+
+
 def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) -> list[tuple]:
     needles, also = job
     found = []
     for path in paths:
         mentions, data, holds = files.read_mentioning(path, needles, also)
-        found.append((mentions, data if mentions else None, holds, data is not None and COMMENT_MARK in data))
+        looks_up = data is not None and not mentions and _COMPUTED_LOOKUP.search(data) is not None
+        found.append((mentions, data if mentions or looks_up else None, holds,
+                      data is not None and COMMENT_MARK in data, looks_up))
     return found
 
 
@@ -819,7 +830,7 @@ def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | No
                 result.unresolved.append(site)
         if chosen:
             result.edits[path] = chosen
-    _withhold(analysis, result, visible, other_files)
+    _withhold(analysis, result, visible, other_files, moves)
     _keep(analysis, result, keep, kept_first, moves)
     result.moves = [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
     return result
@@ -845,14 +856,27 @@ def _keep(analysis: Analysis, result: Plan, keep: dict[str, str], first: dict[st
         result.refused_names.add(name)
 
 
-def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], other_files: bool) -> None:
-    """A spelling with an occurrence that can't be tied to what is renamed keeps its name everywhere."""
+def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], other_files: bool,
+              moves: list[tuple[str, str]] = ()) -> None:
+    """A spelling with an occurrence that can't be tied to what is renamed keeps its name everywhere.
+
+    A module file or folder that moves is accounted for like its name's other renames, even where
+    no import names it (`"from app.jobs import Job"` run in a child interpreter holds `jobs` back)."""
     from .accounting import other_names, withhold
 
     chosen = [site for sites in result.edits.values() for site in sites]
+    chosen += [_moving_module(analysis, old, new) for old, new in moves]
     texts = {path: analysis.sources[path].text for path in visible if path in analysis.sources}
     names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
-    elsewhere = other_names(_other_texts(analysis), names) if names and other_files else ()
+    elsewhere: list[Site] = []
+    if names and other_files:
+        others = list(_other_texts(analysis))
+        dotted = _dotted_paths(analysis, others, chosen, moves)
+        tied = {site.key() for sites in dotted.values() for site in sites}
+        for path, sites in dotted.items():
+            result.edits[path] = sites
+            chosen += sites
+        elsewhere = [site for site in other_names(others, names) if site.key() not in tied]
     held, withdrawn = withhold(visible, chosen, texts, elsewhere)
     if not held:
         return
@@ -863,7 +887,7 @@ def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], 
         for site in entry.movers:
             result.withheld[site.key()] = reason
         first = min(entry.movers, key=lambda site: (site.role is not Role.DEFINITION, site.path, site.line, site.column))
-        result.refusals.append(Refusal(first.path, first.line, first.column, entry.name,
+        result.refusals.append(Refusal(first.path, max(first.line, 1), first.column, entry.name,
                                        analysis.vocabulary.rewrite(entry.name) or first.new, reason))
     for path in list(result.edits):
         kept = [site for site in result.edits[path] if site.key() not in withdrawn]
@@ -873,6 +897,13 @@ def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], 
             del result.edits[path]
 
 
+def _moving_module(analysis: Analysis, old: str, new: str) -> Site:
+    """A module move as the accounting sees it: a definition of the module's name, at line 0 of its
+    file or folder (no site of the file's text is there, so withdrawing it withdraws no other)."""
+    stem, new_stem = (Path(old).stem, Path(new).stem) if old.endswith((".py", ".pyi")) else (Path(old).name, Path(new).name)
+    return Site(old, 0, 0, 0, len(stem), stem, new_stem, "module", Role.DEFINITION, Action.RENAME)
+
+
 def _other_texts(analysis: Analysis) -> Iterable[tuple[str, str]]:
     """The project's text files that aren't Python and that the analysis didn't read, mentioning the term."""
     from .accounting import OTHER_SUFFIXES
@@ -880,6 +911,9 @@ def _other_texts(analysis: Analysis) -> Iterable[tuple[str, str]]:
     needles = analysis.vocabulary.needles
     for path in files.discover(analysis.root, [analysis.root], analysis.exclude, suffixes=OTHER_SUFFIXES):
         relative = _rel(analysis.root, path)
+        if relative in analysis.others_read:
+            yield relative, analysis.sources[relative].text
+            continue
         if relative in analysis.sources or relative in analysis.sites or path.name in files.PROJECT_MARKERS:
             continue  # read by the analysis (packaging metadata included)
         try:
@@ -888,6 +922,34 @@ def _other_texts(analysis: Analysis) -> Iterable[tuple[str, str]]:
             continue
         if any(needle in raw.lower() for needle in needles) or analysis.vocabulary.mentions(relative):
             yield relative, raw.decode("utf-8", "replace")
+
+
+def _dotted_paths(analysis: Analysis, texts: list[tuple[str, str]], chosen: list[Site],
+                  moves: list[tuple[str, str]]) -> dict[str, list[Site]]:
+    """The renames of dotted paths to the project's code in its other text files (dotted_elsewhere.py)."""
+    from . import dotted_elsewhere
+
+    modules = {module: _rel(analysis.root, path) for path, module in analysis.project.module_of.items()}
+    index = analysis.index
+
+    def members(module: str, qualname: str):
+        summary = index.module(module)
+        if summary is None:
+            return None
+        if not qualname:
+            return {name for name, symbol in summary.symbols.items() if symbol.kind not in ("import", "module-import")}
+        info = summary.classes.get(qualname)
+        return None if info is None else set(info.members)
+
+    found = dotted_elsewhere.sites(texts, modules, chosen, moves, members)
+    for path in found:
+        if path not in analysis.sources:
+            try:
+                analysis.sources[path] = files.read_source(analysis.root / path)
+            except files.SourceError:
+                continue
+            analysis.others_read.add(path)
+    return {path: sites for path, sites in found.items() if path in analysis.others_read}
 
 
 def _refuse_broken_modules(analysis: Analysis, result: Plan) -> None:
@@ -1084,6 +1146,11 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
     outcome = Outcome()
     # Old public names, parameters and module paths keep working until compat_until.
     deprecated = deprecation.plan(analysis, the_plan) if compat_until is not None else None
+    if deprecated is not None:
+        outcome.notes += [
+            Problem(path, line, column, f"a mock's {old!r} is asked how it was called: compat can't make it stand "
+                    f"for {new!r}, so this test needs the new name")
+            for path, line, column, old, new in deprecation.mock_assertions(analysis, deprecated)]
     paths = sorted(the_plan.edits)
     wired = None
     if compat_until is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import engine, markers
+from . import engine, markers, proof
 from .config import Config
 
 
@@ -29,7 +29,8 @@ class FixOutcome:
 
 def fix(root: Path, config: Config, progress=None, *, workers: int = 1, cache=None) -> FixOutcome:
     analysis = engine.analyze(root, [root], config, progress=progress, workers=workers, cache=cache)
-    the_plan = engine.plan(analysis, config.stages)
+    kept = proof.proven_keep(analysis, config, config.stages, workers=workers)
+    the_plan = engine.plan(analysis, config.stages, keep=kept)
     _leave_compat_alone(analysis, the_plan)
     outcome = engine.apply(analysis, the_plan, write=True, workers=workers)
     result = FixOutcome(failures=list(outcome.failures))

@@ -77,7 +77,10 @@ def render(analysis, the_plan, until: datetime.date, today: datetime.date) -> st
         *_table(("old field", "new field"), sorted(wired.payload_keys.items())),
         "## Webhook consumers",
         "",
-        "Each event is sent in the old and the new form until `new-only`; accept the new one.",
+        "Until `new-only` each event is delivered twice: once in the old form (old type, old keys) and once in "
+        "the new form, each with a `Termshift-Event-Form: old` or `new` header. Handle the new form; answer the "
+        "old one with any status (a 4xx is fine: the delivery counts as taken when either form is). A consumer "
+        "that accepts both forms should ignore `Termshift-Event-Form: old`, or it handles each event twice.",
         "",
         *_table(("old event type", "new event type"), sorted(wired.events.items())),
         *_table(("old payload key", "new payload key"), sorted(wired.payload_keys.items())),

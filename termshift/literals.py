@@ -730,6 +730,8 @@ class LiteralFinder(_Context):
         if is_key(template):
             if any(_ENV_SHAPE.fullmatch(part) for part in stripped.split(":")):
                 return _Verdict("string", Action.REPORT, "an environment variable's name: it belongs to the environment")
+            if self._compared_with_data(node):
+                return _Verdict("string", Action.REPORT, DATA)
             return _Verdict("key")
         env = self._environment(outer, parent)
         if env or (_ENV_SHAPE.fullmatch(stripped) and self._container(outer, parent) is None):
@@ -768,6 +770,27 @@ class LiteralFinder(_Context):
             name = dotted(parent.func) or ""
             return name.startswith("re.") and name[3:] in _RE_FUNCTIONS
         return False
+
+    def _compared_with_data(self, node: ast.AST) -> bool:
+        """A key-shaped string on one side of an `==` whose other strings are data that keep their
+        words (`split_key('job_id:x') == ('job_id', 'x')`): the strings of a comparison move together,
+        or the comparison changes its truth, so this one is data too."""
+        parent = self.parents.get(id(node))
+        while parent is not None and not isinstance(parent, (ast.Compare, ast.stmt)):
+            if isinstance(parent, ast.Call) and not isinstance(parent.func, ast.Name):
+                return False  # handed to a method (`redis.get("job:1")`): the object may store it
+            if not isinstance(parent, (ast.Call, ast.Tuple, ast.List, ast.Set, ast.keyword, ast.Starred,
+                                       ast.BinOp, ast.JoinedStr, ast.FormattedValue)):
+                return False
+            parent = self.parents.get(id(parent))
+        if not isinstance(parent, ast.Compare) or not all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops):
+            return False
+        mentions = self.f.vocab.mentions
+        return any(
+            isinstance(other, ast.Constant) and isinstance(other.value, str) and other is not node
+            and mentions(other.value) and not is_key(other.value) and _IDENTIFIER_LIKE.fullmatch(other.value.strip())
+            for other in ast.walk(parent)
+        )
 
     def _is_value(self, node: ast.AST) -> bool:
         """A string that is compared with `==` or is a test's parameter value: data, which names nothing."""

@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,13 +138,15 @@ class Verifier:
     timeout: float = 600.0
     say: Callable[[str], None] = lambda message: None
     runs: int = 0
+    # Names kept before the command is asked (the proof's, proof.py): every plan here keeps them too.
+    base: Mapping[str, str] = field(default_factory=dict)
     _temp: Path | None = None
     _known: dict[frozenset[str], Run] = field(default_factory=dict)
 
     # -- the bisection ---------------------------------------------------------------------
 
     def verify(self) -> Verdict:
-        full = engine.plan(self.analysis, self.stages)
+        full = engine.plan(self.analysis, self.stages, keep=self.base)
         names = renamed_names(full)
         if not names:
             return Verdict(self.command, full, note=f"nothing to rename, so `{self.command}` was not run")
@@ -170,7 +172,7 @@ class Verifier:
                          else "; no culprit found yet")
                 raise BudgetSpent(f"{error} and it still fails with the migration{found}. Nothing was "
                                   "written (a larger --verify-budget lets the search go on)") from None
-            kept = {name: reason(self.command) for name in withdrawn}
+            kept = {**self.base, **{name: reason(self.command) for name in withdrawn}}
             return Verdict(self.command, engine.plan(self.analysis, self.stages, keep=kept), self.runs,
                            withdrawn=withdrawn, verified=True)
 
@@ -220,7 +222,7 @@ class Verifier:
         plan can't be applied at all (a file that can't be rewritten)."""
         if kept in self._known:
             return self._known[kept]
-        keep = {name: reason(self.command) for name in kept}
+        keep = {**self.base, **{name: reason(self.command) for name in kept}}
         expected = engine.plan(self.analysis, self.stages, keep=keep)
 
         def prepare(copy: Path) -> bool:
@@ -309,9 +311,11 @@ class Verifier:
 
 def verify(analysis: engine.Analysis, config: Config, stages: Sequence[str], command: str, *,
            compat_until=None, workers: int = 1, budget: int = 30, timeout: float = 600.0,
-           say: Callable[[str], None] = lambda message: None) -> Verdict:
-    """The plan of `stages` that `command` passes with, found on copies of the analysed project."""
-    return Verifier(analysis, config, stages, command, compat_until, workers, budget, timeout, say).verify()
+           say: Callable[[str], None] = lambda message: None, keep: Mapping[str, str] | None = None) -> Verdict:
+    """The plan of `stages` that `command` passes with, found on copies of the analysed project;
+    the names in `keep` are kept whatever the command says."""
+    return Verifier(analysis, config, stages, command, compat_until, workers, budget, timeout, say,
+                    base=dict(keep or {})).verify()
 
 
 def renamed_names(the_plan: engine.Plan) -> list[str]:

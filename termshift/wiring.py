@@ -27,11 +27,17 @@ from . import markers
 MODULE_NAME = "_termshift_wire"
 WIRE_FILE = MODULE_NAME + ".py"
 
-# Commands that say "this attribute is a Redis(-like) client".
+# Commands that say "this attribute is a Redis(-like) client": every command the runtime covers
+# (tests/test_wire_runtime.py checks the two lists agree), and a few client calls.
 CLIENT_COMMANDS = frozenset({
-    "get", "set", "delete", "exists", "keys", "lpush", "rpush", "rpop", "lpop", "lrange", "lrem", "llen",
-    "eval", "incr", "incrby", "decr", "sadd", "srem", "smembers", "sismember", "hset", "hget", "hgetall",
-    "hdel", "expire", "pipeline", "scan_iter",
+    "get", "set", "mget", "delete", "exists", "keys", "scan_iter", "expire", "pexpire", "expireat", "pexpireat",
+    "persist", "ttl", "pttl", "type", "strlen", "incr", "incrby", "decr",
+    "lpush", "rpush", "rpop", "lpop", "lrange", "lrem", "llen", "lmove", "rpoplpush", "blpop", "brpop", "blmove",
+    "brpoplpush", "sadd", "srem", "smembers", "sismember", "scard", "hset", "hget", "hgetall", "hdel", "hexists",
+    "hlen", "zadd", "zrem", "zincrby", "zscore", "zcard", "zcount", "zrank", "zrange", "zrevrange",
+    "zrangebyscore", "zrevrangebyscore", "zpopmin", "zpopmax", "bzpopmin", "bzpopmax", "xadd", "xrange",
+    "xrevrange", "xlen", "xread", "xdel", "xtrim", "xgroup_create", "xreadgroup", "xack", "xpending",
+    "xpending_range", "xclaim", "xautoclaim", "eval", "publish", "pipeline", "lock", "register_script",
 })
 
 _LITERAL = re.compile(r"^(?P<prefix>[rRbBuUfF]*)(?P<quote>'''|\"\"\"|'|\")(?P<body>.*)(?P=quote)$", re.S)
@@ -145,7 +151,9 @@ def _final(path: str, moves) -> str:
 
 def module_text(request: WirePlan, until: datetime.date, today: datetime.date) -> str:
     """The wire module a migrated package carries: the mapping, then the runtime."""
-    runtime = (Path(__file__).parent / "wire_runtime.py").read_text(encoding="utf-8")
+    from .wire_runtime import source
+
+    runtime = source()
     start = runtime.index("# -- mapping (written by termshift migrate)")
     end = runtime.index("# -- end mapping --")
     lines = [
@@ -208,11 +216,21 @@ def wrap_route_twin(twin: str, new_line: str) -> str:
     return f"{indent}@{MODULE_NAME}.old_route({body[1:]}, {json.dumps(old_path)}, {json.dumps(new_path)})"
 
 
-_URL_TABLE = frozenset({"path", "re_path", "url"})
+# URL-table entries whose view the wire wraps, by function name -> (path argument, view argument):
+# Django's path()/re_path()/url(); aiohttp's web.get()/... and app.router.add_get()/...
+_URL_TABLE = {
+    "path": (0, 1), "re_path": (0, 1), "url": (0, 1),
+    **{name: (0, 1) for name in ("get", "post", "put", "patch", "delete", "head", "view")},
+    **{f"add_{name}": (0, 1) for name in ("get", "post", "put", "patch", "delete", "head", "view")},
+    "route": (1, 2), "add_route": (1, 2),
+}
 
 
 def wrap_table_twin(twin: str, new_line: str) -> str:
-    """``path("jobs/<pk>/", views.detail),`` -> the view wrapped: ``_termshift_wire.old_view(views.detail, …)``."""
+    """``path("jobs/<pk>/", views.detail),`` -> the view wrapped: ``_termshift_wire.old_view(views.detail, …)``.
+
+    aiohttp's ``web.post("/submit-job", handler)`` and ``app.router.add_post(…)`` alike.
+    """
     body = twin.rstrip()
     trailing = "," if body.endswith(",") else ""
     expression = body[: len(body) - len(trailing)].strip()
@@ -222,16 +240,19 @@ def wrap_table_twin(twin: str, new_line: str) -> str:
         new_call = ast.parse(new_line.strip().rstrip(","), mode="eval").body
     except SyntaxError:
         return twin
-    if not (isinstance(call, ast.Call) and isinstance(new_call, ast.Call) and len(call.args) >= 2
-            and (getattr(call.func, "id", None) or getattr(call.func, "attr", None)) in _URL_TABLE
-            and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
-            and new_call.args and isinstance(new_call.args[0], ast.Constant)):
+    if not (isinstance(call, ast.Call) and isinstance(new_call, ast.Call)):
         return twin
-    view = call.args[1]
+    path_at, view_at = _URL_TABLE.get(getattr(call.func, "id", None) or getattr(call.func, "attr", None), (0, -1))
+    if not (len(call.args) > view_at >= 0 and len(new_call.args) > path_at
+            and all(isinstance(node.args[path_at], ast.Constant) and isinstance(node.args[path_at].value, str)
+                    for node in (call, new_call))):
+        return twin
+    view = call.args[view_at]
     segment = ast.get_source_segment(expression, view)
     if segment is None:
         return twin
-    wrapped = f"{MODULE_NAME}.old_view({segment}, {json.dumps(call.args[0].value)}, {json.dumps(new_call.args[0].value)})"
+    old_path, new_path = call.args[path_at].value, new_call.args[path_at].value
+    wrapped = f"{MODULE_NAME}.old_view({segment}, {json.dumps(old_path)}, {json.dumps(new_path)})"
     start = _offset(expression, view.lineno, view.col_offset)
     end = _offset(expression, view.end_lineno, view.end_col_offset)
     return indent + expression[:start] + wrapped + expression[end:] + trailing

@@ -105,6 +105,25 @@ def test_reexports_keep_the_old_names(load):
     assert Job is Step
 
 
+def test_patching_an_old_name_reaches_the_new_one_and_undoes_cleanly(load, monkeypatch):
+    """Tests written against the old names patch them (`mock.patch("app.models.make_job")`): the
+    code calling the new name must see the patch, and undoing it must leave the module as it was."""
+    models = load("module_names", "names_app.models")
+    original = models.make_step
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with mock.patch("names_app.models.make_job", return_value="patched"):
+            assert models.make_step("a") == "patched"
+        assert models.make_step is original and "make_job" not in vars(models)
+
+        monkeypatch.setattr("names_app.models.make_job", lambda name: "monkeypatched")
+        assert models.make_step("a") == "monkeypatched"
+        monkeypatch.undo()
+    assert models.make_step is original and "make_job" not in vars(models)
+    with deprecated("make_job is deprecated; use make_step"):
+        assert models.make_job("a") == models.Step("a")
+
+
 def test_existing_module_getattr_still_answers(load, no_warnings):
     models = load("module_names", "names_app.models")
     assert models.LEGACY_LIMIT == 3

@@ -80,14 +80,18 @@ def test_outside_uses_are_whole_words(tmp_path: Path) -> None:
     assert "_job_cache" not in outside and "_job" not in outside and "_job_flag" not in outside
 
 
-def test_all_decides_what_a_module_reexports(tmp_path: Path) -> None:
+def test_every_imported_name_keeps_its_old_name_where_it_is_imported(tmp_path: Path) -> None:
+    """`__all__` or not, `from app import JobKind` and `mock.patch("app.user.Job")` reach a module's
+    imported names: they keep working under the old spelling, in every module that imports them."""
     plan = plan_for(tmp_path, {
         "app/__init__.py": "from .core import Job, JobKind\n\n__all__ = ['Job']\n",
         "app/core.py": "class Job:\n    pass\n\n\nclass JobKind:\n    pass\n",
         "app/user.py": "from .core import Job\n",
+        "app/_private.py": "from .core import Job\n",
     })
-    assert plan.modules["app/__init__.py"].names == {"Job": "Step"}
-    assert "app/user.py" not in plan.modules  # an import of a plain module is not a re-export
+    assert plan.modules["app/__init__.py"].names == {"Job": "Step", "JobKind": "StepKind"}
+    assert plan.modules["app/user.py"].names == {"Job": "Step"}
+    assert "app/_private.py" not in plan.modules  # nobody outside reaches a private module
 
 
 @pytest.mark.parametrize("module", ["tests.test_jobs", "conftest", "app.jobs_test", "test_jobs"])

@@ -230,7 +230,8 @@ def test_every_command_that_writes_rolls_a_killed_run_back_first(tmp_path: Path,
 
 def test_a_second_run_refuses_while_one_is_writing(tmp_path: Path) -> None:
     tree = write(tmp_path / "tree", SMALL)
-    first = start("migrate", "--no-compat", cwd=tree, env={"TERMSHIFT_TEST_STEP_DELAY": "0.5"})
+    # Long enough steps that four more commands start while it writes, however loaded the machine.
+    first = start("migrate", "--no-compat", cwd=tree, env={"TERMSHIFT_TEST_STEP_DELAY": "2"})
     _wait_for_journal(first, tree)
     for command in (("migrate",), ("cleanup",), ("check", "--fix"), ("migrate", "--abort")):
         second = termshift(*command, cwd=tree)

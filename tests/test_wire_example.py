@@ -113,10 +113,11 @@ def test_cleanup_leaves_what_no_compat_writes(migrated, tmp_path):
     assert "_termshift_wire" not in "".join(path.read_text() for path in (cleaned / "dispatch").rglob("*.py"))
 
 
-def test_the_whole_project_migrated_passes_in_every_phase_after_dual_write_and_after_cleanup(tmp_path):
+def test_the_whole_project_migrated_passes_in_every_phase_and_after_cleanup(tmp_path):
+    """The migrated suite is new code: the layer must not show it the old vocabulary in any phase."""
     project = copy_example(tmp_path)
     termshift("migrate", ".", cwd=project)  # exits 1: `job_id` is kept everywhere (tests/test_jobs.py:76)
-    for phase in ("prefer-new", "new-only"):
+    for phase in ("dual-write", "prefer-new", "new-only"):
         result = suite(project, TERMSHIFT_PHASE=phase)
         assert "45 passed" in result.stdout, (phase, result.stdout)
     assert termshift("cleanup", ".", cwd=project).returncode == 0
@@ -261,6 +262,117 @@ def test_old_and_new_code_side_by_side_on_one_redis(migrated, tmp_path, redis_db
     assert client.llen("jobs:pending") == 0 and client.llen("steps:pending") == 0
     document = json.loads(client.get("job:new-3"))
     assert document["job_id"] == "new-3" and "step_id" not in document  # the old copy in the old field names
+
+
+# -- webhooks on the wire: an old and a new consumer over real HTTP -------------
+
+OLD_CONSUMER = r"""
+import http.server, json
+from dispatch.webhooks import describe, job_id_from, parse_payload
+
+handled = []
+
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        try:
+            payload = parse_payload(body)
+        except ValueError:  # a type this consumer doesn't know
+            self.send_response(400)
+            self.end_headers()
+            return
+        handled.append([describe(payload), job_id_from(payload), self.headers.get("Termshift-Event-Form")])
+        self.send_response(204)
+        self.end_headers()
+
+    def do_GET(self):
+        data = json.dumps(handled).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+SENDER_AND_NEW_CONSUMER = r"""
+import http.server, json, sys, threading
+from dispatch.service import StepService
+from dispatch.webhooks import WebhookOutbox
+
+NEW_TYPES = ("step_submitted", "step_completed", "step_failed")  # written from the migration guide
+handled = []
+
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if payload.get("type") not in NEW_TYPES or "step_id" not in payload or "job_id" in payload:
+            self.send_response(400)
+            self.end_headers()
+            return
+        handled.append([payload["type"], payload["step_id"], sorted(payload["step_data"]),
+                        self.headers.get("Termshift-Event-Form")])
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+service = StepService()
+outbox = WebhookOutbox()
+outbox.attach(service)
+service.submit_step("render", {}, step_id="s1")
+service.submit_step("encode", {}, step_id="s2")
+service.claim_next_step()
+service.complete_step("s1")
+service.claim_next_step()
+service.fail_step("s2", "disk full")
+old = outbox.deliver(f"http://127.0.0.1:{sys.argv[1]}/hook")
+new = outbox.deliver(f"http://127.0.0.1:{server.server_address[1]}/hook")
+print(json.dumps({"old": old, "new": new, "handled": handled}))
+"""
+
+DESCRIBED = ["Job s1 submitted (render)", "Job s2 submitted (encode)", "Job s1 completed", "Job s2 failed: disk full"]
+
+
+@pytest.mark.parametrize("phase", ["dual-write", "prefer-new"])
+def test_an_old_and_a_new_webhook_consumer_both_handle_every_event_once(migrated, tmp_path, phase):
+    """Dual-send over real HTTP: the example's sender delivers each event in both forms.
+
+    The old consumer is the original example's code (it rejects types it
+    doesn't know); the new one is written in the new vocabulary only.
+    """
+    original = copy_example(tmp_path)
+    path = os.pathsep.join([str(original), str(original.parent / "vendor")])
+    consumer = subprocess.Popen([sys.executable, "-c", OLD_CONSUMER], cwd=original, env=env(PYTHONPATH=path),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = consumer.stdout.readline().strip()
+        assert port.isdigit(), consumer.stderr.read()
+        result = run_python(migrated, SENDER_AND_NEW_CONSUMER, port, TERMSHIFT_PHASE=phase)
+        assert result.returncode == 0, result.stderr
+        sent = json.loads(result.stdout)
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/seen", timeout=10) as response:
+            old_handled = json.loads(response.read())
+    finally:
+        consumer.kill()
+        consumer.communicate()
+    # Each delivery was taken by the consumer (the form it doesn't know was turned away, not retried).
+    assert sent["old"] == [204] * 4 and sent["new"] == [200] * 4
+    assert old_handled == [[text, text.split()[1], "old"] for text in DESCRIBED]
+    assert sent["handled"] == [["step_submitted", "s1", ["step_type", "timestamp"], "new"],
+                               ["step_submitted", "s2", ["step_type", "timestamp"], "new"],
+                               ["step_completed", "s1", ["attempts", "timestamp"], "new"],
+                               ["step_failed", "s2", ["reason", "timestamp"], "new"]]
 
 
 def test_migrate_writes_a_client_guide(tmp_path):

@@ -1,6 +1,6 @@
 """Old routes of real frameworks after `migrate` (compat on), exercised by each framework's own test client.
 
-Old clients send old request keys to the old path and get the old response
+Flask, FastAPI, Django and aiohttp. Old clients send old request keys to the old path and get the old response
 shape, the same status codes, and `Deprecation`, `Sunset` and
 `Link: <new>; rel="successor-version"`; the new path has none of that.
 """
@@ -143,7 +143,53 @@ def test_django_old_url_patterns(tmp_path):
     assert usage == {"submit-job/": 2, "job/<str:step_id>/": 1}
 
 
-@pytest.mark.parametrize("name", ["flaskshop", "fastshop", "djshop"])
+AIOHTTP = """
+import asyncio, json
+from aiohttp.test_utils import TestClient, TestServer
+from shop.api import make_app
+from shop import _termshift_wire as wire
+
+async def main():
+    out = []
+    async with TestClient(TestServer(make_app())) as client:
+        for method, path, body in [("post", "/submit-job", {"job_type": "render"}),
+                                   ("post", "/submit-step", {"step_type": "render"}),
+                                   ("get", "/job/j1", None), ("post", "/submit-job", {}),
+                                   ("post", "/job/j2/cancel", {"job_reason": "late"}),
+                                   ("post", "/step/j2/cancel", {"step_reason": "late"})]:
+            response = await getattr(client, method)(path, json=body) if body is not None \
+                else await getattr(client, method)(path)
+            out.append([response.status, json.loads(await response.text()), dict(response.headers)])
+    out.append(wire.usage())
+    return out
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def test_aiohttp_old_routes(tmp_path):
+    pytest.importorskip("aiohttp")
+    project = migrate("aioshop", tmp_path)
+    api = (project / "shop" / "api.py").read_text()
+    # The three ways aiohttp registers a route: a RouteTableDef decorator, a table entry, a router call.
+    assert '@_termshift_wire.old_route(routes.post("/submit-job"), "/submit-job", "/submit-step")' in api
+    assert 'web.get("/job/{id}", _termshift_wire.old_view(get_step, "/job/{id}", "/step/{id}")),' in api
+    assert 'app.router.add_post("/job/{id}/cancel", _termshift_wire.old_view(cancel_step, ' in api
+    old, new, got, bad, cancel, cancel_new, usage = run(project, AIOHTTP)
+    assert old[:2] == [201, {"job_id": "j-render", "job_type": "render"}]
+    assert HEADERS.items() <= lower(old[2]).items()
+    assert lower(old[2])["link"] == '</submit-step>; rel="successor-version"'
+    assert new[:2] == [201, {"step_id": "j-render", "step_type": "render"}] and "deprecation" not in lower(new[2])
+    assert got[:2] == [200, {"job_id": "j1", "status": "pending"}]
+    assert lower(got[2])["link"] == '</step/j1>; rel="successor-version"'
+    assert bad[:2] == [400, {"error": "job_type is required"}] and "deprecation" in lower(bad[2])
+    assert cancel[:2] == [200, {"job_id": "j2", "job_reason": "late"}]
+    assert lower(cancel[2])["link"] == '</step/j2/cancel>; rel="successor-version"'
+    assert cancel_new[:2] == [200, {"step_id": "j2", "step_reason": "late"}] and "link" not in lower(cancel_new[2])
+    assert usage == {"/submit-job": 2, "/job/{id}": 1, "/job/{id}/cancel": 1}
+
+
+@pytest.mark.parametrize("name", ["flaskshop", "fastshop", "djshop", "aioshop"])
 def test_cleanup_removes_the_wire_pieces(name, tmp_path):
     project = migrate(name, tmp_path / "compat")
     env = {**os.environ, "TERMSHIFT_TODAY": "2027-01-04"}

@@ -1,0 +1,180 @@
+"""Prove a plan before anything is written: analyse the planned tree, compare what names resolve to.
+
+The finder ties each use to a definition, and the accounting (accounting.py)
+holds back every spelling it can't account for. Both reason about the tree as
+it is. This module asks the question the other way round, about the tree as it
+would be: the planned texts are laid out in a temporary folder and analysed
+again, with the same finder, in both directions at once (the old term and the
+new one), and each identifier the finder saw is looked up where the plan puts it.
+
+- A use the plan renames must still be tied to the project's own definition
+  under its new name. If the finder, reading the planned tree, finds it
+  unresolved or owned by a third party, the rename guessed.
+- A use the plan keeps that was tied to a definition must still be. If it no
+  longer is, its definition moved without it.
+
+Either way the spelling is withdrawn (kept everywhere, with the reason) and the
+plan is made again, until the planned tree resolves as the original did. Only
+what the analysis can see is judged: strings and prose are the accounting's.
+
+A reference to a renamed name spells the term, old or new, so re-analysing the
+files that mention either term covers the files the plan changes and every file
+that refers to them — the rest of the project is read only when a name leads there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from . import engine, files
+from .config import Config
+from .sites import Action, Role, Site
+from .vocabulary import Term
+
+# Sites whose meaning the finder decides; literals and prose are judged by the accounting alone.
+_JUDGED_ROLES = frozenset({Role.DEFINITION, Role.REFERENCE, Role.IMPORT, Role.MODULE_PATH, Role.STRING})
+_TIED = frozenset({Action.RENAME, Action.REFUSED})
+
+# Each round withdraws at least one more name; then each name a round withdrew is tried back (a
+# call whose callee broke breaks its keywords too, which are fine once the callee is kept).
+ROUNDS = 4
+RETRIES = 8
+
+
+def proven_keep(analysis: engine.Analysis, config: Config, stages: Iterable[str],
+                keep: Mapping[str, str] | None = None, *, workers: int = 1, progress=None) -> dict[str, str]:
+    """The names (and why) to keep so that the plan of `stages` resolves in the planned tree as in the
+    original: `keep` plus what the planned tree shows broken, one round of re-analysis at a time."""
+    stages = tuple(stages)
+    kept = dict(keep or {})
+
+    def broken_with(names: Mapping[str, str]) -> dict[str, str]:
+        return breaks(analysis, engine.plan(analysis, stages, names), config, workers=workers, progress=progress)
+
+    withdrawn: list[str] = []
+    for _ in range(ROUNDS):
+        fresh = {name: reason for name, reason in broken_with(kept).items() if name not in kept}
+        if not fresh:
+            break
+        kept.update(fresh)
+        withdrawn += sorted(fresh)
+    else:
+        return kept  # still moving after every round: keep all it found, nothing is tried back
+    if len(withdrawn) > 1:
+        for name in withdrawn[:RETRIES]:
+            trial = {other: reason for other, reason in kept.items() if other != name}
+            if not broken_with(trial):
+                kept = trial
+    return kept
+
+
+def breaks(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, *, workers: int = 1,
+           progress=None) -> dict[str, str]:
+    """The spellings whose planned renames leave an identifier resolving differently, each with a reason."""
+    if not the_plan.edits and not the_plan.moves:
+        return {}
+    outcome = engine.apply(analysis, the_plan, write=False)  # the renames alone: compat code only adds names
+    if outcome.failures:
+        return {}  # nothing can be written anyway; the run reports why
+    folder = tempfile.mkdtemp(prefix="termshift-proof-")
+    try:
+        planned = Path(folder) / "tree"
+        _lay_out(analysis, outcome, planned)
+        after = engine.analyze(planned, [planned], _both_ways(config, analysis.root), workers=workers,
+                               progress=progress)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return _compare(analysis, the_plan, outcome, after)
+
+
+def _both_ways(config: Config, root: Path) -> Config:
+    """The project's configuration, finding the old term and the new one: old spellings left in the
+    planned tree and new ones written into it are both tied (or not) to their definitions."""
+    back = tuple(Term(term.new, term.old, term.new_plural, term.old_plural) for term in config.terms)
+    olds = {term.old for term in config.terms}
+    return dataclasses.replace(
+        config,
+        terms=(*config.terms, *(term for term in back if term.old not in olds)),
+        search_path=tuple(str((root / entry).resolve()) for entry in config.search_path),
+        source=None,
+    )
+
+
+def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) -> None:
+    """Every file the analysis can read, at its planned path with its planned text; unchanged ones
+    linked where the file system allows (they are only read)."""
+    root = analysis.root
+    paths = files.discover(root, [root], analysis.exclude)
+    paths += [root / name for name in files.PROJECT_MARKERS if (root / name).is_file()]
+    paths += [root / relative for relative in outcome.changed]
+    done: set[Path] = set()
+    for path in paths:
+        if path in done or not path.is_file():
+            continue
+        done.add(path)
+        relative = path.relative_to(root).as_posix()
+        target = planned / outcome.renamed_files.get(relative, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if relative in outcome.changed:
+            source = analysis.sources.get(relative)
+            like = source if source is not None else files.read_source(path)
+            try:
+                target.write_bytes(files.encode_source(target, outcome.changed[relative][1], like))
+            except files.SourceError:
+                target.write_text(outcome.changed[relative][1], encoding="utf-8")
+            continue
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copyfile(path, target)
+
+
+def _compare(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome,
+             after: engine.Analysis) -> dict[str, str]:
+    found: dict[tuple[str, int, int], Site] = {
+        site.key(): site for sites in after.sites.values() for site in sites if site.role in _JUDGED_ROLES
+    }
+    broken: dict[str, str] = {}
+    for path, sites in analysis.sites.items():
+        planned_path = outcome.renamed_files.get(path, path)
+        edits = the_plan.edits.get(path, ())
+        edited = {site.key() for site in edits}
+        shifts = _shifts(edits)
+        for site in sites:
+            if site.role not in _JUDGED_ROLES or site.old in broken or site.line != site.end_line:
+                continue
+            column = site.column + sum(delta for at, delta in shifts.get(site.line, ()) if at < site.column)
+            twin = found.get((planned_path, site.line, column))
+            if site.key() in edited:
+                if twin is None or twin.old != site.new or twin.action in _TIED:
+                    continue  # still tied (or not a use the finder judges)
+                broken[site.old] = (f"{site.old!r} is kept everywhere: renamed, {site.new!r} at "
+                                    f"{planned_path}:{site.line} would no longer name the project's "
+                                    f"definition ({_what(twin)})")
+            elif site.action in _TIED:
+                if twin is None or twin.old != site.old or twin.action in _TIED:
+                    continue
+                broken[site.old] = (f"{site.old!r} is kept everywhere: {path}:{site.line} would keep the "
+                                    f"name while what it names moves ({_what(twin)})")
+    return broken
+
+
+def _shifts(edits: Iterable[Site]) -> dict[int, list[tuple[int, int]]]:
+    """Per line, where each splice starts and how much it moves what follows it on that line."""
+    shifts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for site in edits:
+        shifts[site.line].append((site.column, len(site.new) - len(site.old)))
+    return shifts
+
+
+def _what(site: Site) -> str:
+    """What the finder made of the name in the planned tree."""
+    if site.action is Action.EXTERNAL:
+        return "the planned tree, analysed again, ties it to a third-party name"
+    return "the planned tree, analysed again, can't tie it to a definition"
