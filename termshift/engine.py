@@ -1073,11 +1073,12 @@ def _final_path(path: str, moves: list[tuple[str, str]]) -> str:
 
 
 def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: datetime.date | None = None,
-          workers: int = 1) -> Outcome:
+          workers: int = 1, wire: bool = True) -> Outcome:
     """Rewrite the planned files (or only compute the result when `write` is false).
 
     With `compat_until`, what clients depend on keeps working until that date:
-    renamed routes keep serving under their old paths.
+    renamed routes keep serving under their old paths. `wire=False` leaves out the
+    wire transition layer (a module of its own, which a per-file rewrite can't create).
     """
     from . import deprecation  # only a migration plans the compatibility layer
 
@@ -1086,7 +1087,7 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
     deprecated = deprecation.plan(analysis, the_plan) if compat_until is not None else None
     paths = sorted(the_plan.edits)
     wired = None
-    if compat_until is not None:
+    if compat_until is not None and wire:
         from . import markers, wiring  # old and new code share the wire until compat_until
 
         wired = wiring.plan(analysis, the_plan, compat_until, markers.today())
