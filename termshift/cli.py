@@ -276,8 +276,12 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="text for people, json for scripts, sarif for code scanning, github for annotations.")
+@click.option("--format", "output_format",
+              type=click.Choice(["text", "json", "sarif", "github", "gitlab", "junit"]), default="text",
+              show_default=True, help="text for people, json for scripts, sarif for code scanning, github for "
+                                      "annotations, gitlab for a Code Quality report, junit for CI test reports.")
+@click.option("--output-file", "-o", "output_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to FILE instead of stdout (the summary still goes to stderr).")
 @click.option("--select", metavar="C,…", help="Only these rules (codes, prefixes such as TSH1, or names).")
 @click.option("--ignore", metavar="C,…", help="Skip these rules, on top of the config's ignores.")
 @click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
@@ -285,14 +289,20 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
               help="Record every current finding in this file and exit 0.")
 @click.option("--fix", is_flag=True, help="Apply the codemods (no compat layer), then report what remains.")
+@click.option("--show-fixes", is_flag=True, help="With --fix: list what was renamed in each file, and the modules moved.")
+@click.option("--exit-non-zero-on-fix", is_flag=True,
+              help="With --fix: exit 1 when anything was fixed, even if nothing fails afterwards.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",
+              help="Read PATH's text from stdin (an editor's buffer) and check it, with its project as on disk.")
 @click.option("--workers", type=click.IntRange(min=1), help=_WORKERS_HELP)
 @click.option("--no-cache", is_flag=True, help=_NO_CACHE_HELP)
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read settings from this file instead of pyproject.toml / termshift.toml.")
 def check(paths: tuple[Path, ...], output_format: str, select: str | None, ignore: str | None,
           baseline: Path | None, write_baseline: Path | None, fix: bool, exit_zero: bool,
-          workers: int | None, no_cache: bool, config_file: Path | None) -> None:
+          workers: int | None, no_cache: bool, config_file: Path | None, output_file: Path | None = None,
+          show_fixes: bool = False, exit_non_zero_on_fix: bool = False, stdin_filename: Path | None = None) -> None:
     """Report every remaining legacy term in PATHS (default: the current directory).
 
     Exits 0 when nothing is at or above the failing severity (`fail-on`,
@@ -302,7 +312,7 @@ def check(paths: tuple[Path, ...], output_format: str, select: str | None, ignor
 
     try:
         code = checking.main(paths, output_format, select, ignore, baseline, write_baseline, fix, exit_zero, workers,
-                             no_cache, config_file)
+                             no_cache, config_file, output_file, show_fixes, exit_non_zero_on_fix, stdin_filename)
     except checking.CheckError as error:
         raise UsageFailure(str(error)) from None
     sys.exit(code)
