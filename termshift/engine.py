@@ -192,6 +192,7 @@ def analyze(
     cache: "Cache | None" = None,
     also: bytes | None = None,
     meanwhile: Callable[[], None] | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> Analysis:
     """Find every site in the files named by `paths`, with the whole project as context.
 
@@ -203,8 +204,11 @@ def analyze(
     case) are searched too, as if named: the pre-filter reads every file anyway.
     `meanwhile` is called once, as soon as worker processes are at work (before
     the work, without them): what the caller needs afterwards loads meanwhile,
-    and whatever it raises stops the analysis.
+    and whatever it raises stops the analysis. `phase(label)` is told when each
+    step starts (for a progress display); `progress(done, total)` counts the search.
     """
+    say = phase or _silent
+    say("reading the project")
     root = root.resolve()
     vocabulary = config.vocabulary()
     links: list[Path] = []
@@ -262,6 +266,7 @@ def analyze(
     pending = [path for path in work if path not in outcomes and path not in generated]
     if pending and store is not None:
         store.cache.prepare()
+    say(f"summarising {len(facts_from)} modules")
     # Gather: the project-wide facts come from every first-party module that mentions the term
     # (and, when files are to be searched, the facts their strings give).
     sizes = [len(workspace.raw.get(path) or b"") for path in pending]
@@ -292,6 +297,7 @@ def analyze(
             searched=frozenset(pending),
             crew=(crew, pending, prepare, started) if crew is not None else None)
         started()  # no worker was needed for the first round
+        say(f"searching {len(pending)} files")
         strings, adopted = _gathered(project, facts_from, bool(pending), shares)
         if not pending:
             for name, summary in adopted:
@@ -344,6 +350,10 @@ def analyze(
         analysis.sources[relative] = workspace.source(path)
     _metadata(analysis, workspace, root, paths)
     return analysis
+
+
+def _silent(label: str) -> None:
+    pass
 
 
 def _links(analysis: Analysis, links: list[Path]) -> None:
@@ -1099,13 +1109,17 @@ def _final_path(path: str, moves: list[tuple[str, str]]) -> str:
 
 
 def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: datetime.date | None = None,
-          workers: int = 1, wire: bool = True) -> Outcome:
+          workers: int = 1, wire: bool = True, progress: Callable[[int, int], None] | None = None,
+          phase: Callable[[str], None] | None = None) -> Outcome:
     """Rewrite the planned files (or only compute the result when `write` is false).
 
     With `compat_until`, what clients depend on keeps working until that date:
     renamed routes keep serving under their old paths. `wire=False` leaves out the
     wire transition layer (a module of its own, which a per-file rewrite can't create).
+    `phase` and `progress` report the steps and the files rewritten, as for `analyze`.
     """
+    say = phase or _silent
+    say(f"rewriting {len(the_plan.edits)} files")
     from . import deprecation  # only a migration plans the compatibility layer
 
     outcome = Outcome()
@@ -1129,7 +1143,7 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
         if job.compat:
             import termshift.codemods.compat  # noqa: F401
     for path, (new_text, notes, failure) in zip(paths, parallel.run(_rewrite_file, paths, job, workers,
-                                                                    weights=sizes)):
+                                                                    weights=sizes, progress=progress)):
         outcome.notes += notes
         if failure is not None:
             outcome.failures.append(failure)
@@ -1166,6 +1180,7 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
             if text != before:
                 outcome.created[wired.path] = text
     if write:
+        say(f"writing {len(outcome.changed) + len(outcome.created)} files")
         _write(analysis, outcome)
     return outcome
 

@@ -86,5 +86,7 @@ def _literal_span(positions: Positions, site: Site) -> tuple[int, int, int]:
     return site.line, start, end
 
 
-def to_json(found: list[WireChange]) -> str:
-    return json.dumps({"wire_changes": [asdict(change) for change in found]}, indent=2) + "\n"
+def to_json(found: list[WireChange], lists: dict | None = None) -> str:
+    """`--report`'s JSON: the wire changes (what `termshift data` plans from), then every other list
+    the summary shortens (refused, unresolved, errors, notes)."""
+    return json.dumps({"wire_changes": [asdict(change) for change in found], **(lists or {})}, indent=2) + "\n"
