@@ -22,9 +22,12 @@ LibCST hands Pyre's types to codemods). `ProjectPlan` is such a provider: its
 in this module, where the forked workers inherit it; each file's metadata is
 the plan's key. The tool hands the command's own options only to the per-file
 constructors, so `add_args` registers them with an argparse action that also
-records what the parent parsed, for `gen_cache` to plan with. Run any other
-way (`transform_module` on one module, a spawned worker), the first file of a
-process makes the plan, over the whole project, and the rest reuse it.
+records what the parent parsed, for `gen_cache` to plan with. Workers that
+are not forked (the spawn and forkserver start methods: macOS, Windows,
+Python 3.14 on Linux) read the same plan once each from a private temporary
+file the key names. Run any other way (`transform_module` on one module),
+the first file of a process makes the plan, over the whole project, and the
+rest reuse it.
 
 What a file-by-file framework can't do, the command does not half do:
 
@@ -178,7 +181,10 @@ class ProjectPlan(BatchableMetadataProvider[tuple]):
         if not python:
             return {}
         run = plan_run(options, python)
-        key = _key(options, run.root) + (len(_RUNS),)
+        # Workers that aren't forked from here (the spawn and forkserver start methods) read the same
+        # plan from a file the key names (not sent with every task; nor made again, from a tree the
+        # other workers are already rewriting).
+        key = _key(options, run.root) + (_saved(run),)
         _RUNS[key] = run
         return {path: key for path in paths}
 
@@ -222,6 +228,13 @@ class Migrate(CodemodCommand):
         key = self.get_metadata(ProjectPlan, tree, _NO_PLAN)
         run = _RUNS.get(key) if key != _NO_PLAN else None
         if run is not None and key[:6] == _key(self.options, run.root):
+            return run
+        if key != _NO_PLAN and key[:6] == _key(self.options, Path(key[0])) and os.path.isfile(key[-1]):
+            # Not forked from the process that planned: its plan, read once.
+            import pickle
+
+            with open(key[-1], "rb") as saved:
+                run = _RUNS[key] = pickle.load(saved)
             return run
         path = Path(filename).resolve()
         for known, run in _RUNS.items():
@@ -286,6 +299,19 @@ class Migrate(CodemodCommand):
             if path not in run.visited:
                 (run.root / path).parent.mkdir(parents=True, exist_ok=True)
                 (run.root / path).write_text(text, encoding="utf-8")
+
+
+def _saved(run: _Run) -> str:
+    """The plan, in a private temporary file that goes when the process that made it ends."""
+    import atexit
+    import pickle
+    import tempfile
+
+    descriptor, name = tempfile.mkstemp(prefix="termshift-codemod-", suffix=".pickle")
+    with os.fdopen(descriptor, "wb") as out:
+        pickle.dump(run, out, protocol=pickle.HIGHEST_PROTOCOL)
+    atexit.register(lambda: os.path.exists(name) and os.unlink(name))
+    return name
 
 
 def _whole_project(options: Mapping[str, Any], filename: str) -> _Run:

@@ -145,6 +145,7 @@ def run(request: Request) -> int:
 
     targets = request.targets
     fixed = 0
+    touched = False  # --fix changed a file or moved a module
     if request.fix:
         from . import fix as fix_module
 
@@ -156,6 +157,7 @@ def run(request: Request) -> int:
                              f"{problem.message}")
         targets = _after_moves(request.root, targets, outcome.moved)
         fixed = outcome.edits
+        touched = bool(outcome.changed or outcome.moved)
         if outcome.changed or outcome.moved:
             report.err.print(f"termshift check --fix: {len(outcome.changed)} file(s) rewritten, "
                              f"{len(outcome.moved)} module path(s) renamed")
@@ -194,7 +196,7 @@ def run(request: Request) -> int:
                 writer(request.format)(the_report, out, sys.stderr)
         except OSError as error:
             raise CheckError(f"can't write {request.output_file}: {error.strerror or error}") from None
-    if request.exit_non_zero_on_fix and fixed:
+    if request.exit_non_zero_on_fix and touched:
         return 1
     if result.failing and not request.exit_zero:
         return 1

@@ -121,3 +121,18 @@ def test_a_bad_term_is_a_failure_of_every_file_not_a_crash(example):
     assert ran.returncode == 1
     assert "--term 'job': expected OLD=NEW" in ran.stderr
     assert snapshot(example) == before
+
+
+def test_workers_that_are_not_forked_read_the_same_plan(example):
+    """spawn / forkserver (macOS, Windows, Python 3.14): the workers don't inherit the plan; they read it."""
+    by_termshift = copy_of(example, "by_termshift")
+    (example / ".libcst.codemod.yaml").write_text(CONFIG)
+    spawned = ("import multiprocessing, sys\nmultiprocessing.set_start_method('spawn')\n"
+               "from libcst.tool import main\nsys.exit(main('libcst.tool', sys.argv[1:]))\n")
+    ran = subprocess.run([sys.executable, "-c", spawned, "codemod", "migrate.Migrate", "--no-format",
+                          "--hide-progress", "-j", "2", "--no-compat", "--move-modules", "."], cwd=example,
+                         capture_output=True, text=True, timeout=600)
+    assert ran.returncode == 0, ran.stderr
+    (example / ".libcst.codemod.yaml").unlink()
+    termshift("migrate", "--no-compat", ".", cwd=by_termshift)
+    assert snapshot(example) == snapshot(by_termshift)
