@@ -97,19 +97,17 @@ class _Run:
     changed: dict[str, str] = field(default_factory=dict)  # relative path -> new text
     moved: list[tuple[str, str]] = field(default_factory=list)
     created: dict[str, str] = field(default_factory=dict)
-    encodings: dict[str, Any] = field(default_factory=dict)  # relative path -> SourceText
+    sources: dict[str, Any] = field(default_factory=dict)  # relative path -> SourceText (encoding, BOM)
     visited: frozenset[str] = frozenset()  # the Python files the tool goes through
     failure: str | None = None
     warnings: list[str] = field(default_factory=list)
     written_outside: bool = False
 
     def final(self, path: str) -> str:
-        for old, new in self.moved:  # deepest first
-            if path == old:
-                path = new
-            elif path.startswith(old + "/"):
-                path = new + path[len(old):]
-        return path
+        """Where the file is once the modules have moved."""
+        from termshift.engine import _final_path
+
+        return _final_path(path, self.moved)
 
 
 def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
@@ -123,7 +121,8 @@ def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
     except api.ConfigError as error:
         return _Run(Path("."), failure=str(error))
     targets = [Path(path).resolve() for path in paths] if paths else [root]
-    analysis = engine.analyze(root, targets, config, workers=1, cache=None)
+    workers, cache = engine.run_options(root, None, False)
+    analysis = engine.analyze(root, targets, config, workers=workers, cache=cache)
     the_plan = engine.plan(analysis, stages)
     keep: dict[str, str] = {}
     if not options["move_modules"]:
@@ -140,6 +139,12 @@ def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
                dict(outcome.created), dict(analysis.sources),
                frozenset(engine._rel(root, path) for path in analysis.targets))
     problems = [*analysis.problems, *outcome.failures]
+    for path, text in run.changed.items():  # LibCST must take every file before any is written
+        if path.endswith((".py", ".pyi")) and not outcome.failures:
+            try:
+                engine._validate(text, strict=True)
+            except SyntaxError as error:
+                outcome.failures.append(engine.Problem(path, 1, 0, f"rewrite refused: {error}"))
     if outcome.failures:
         first = outcome.failures[0]
         run.failure = f"{first.path}:{first.line}: {first.message} (so no file is rewritten)"
@@ -274,7 +279,7 @@ class Migrate(CodemodCommand):
         from termshift import files
 
         old_path, new_path = run.root / relative, run.root / final
-        source = run.encodings.get(relative)
+        source = run.sources.get(relative)
         text = new_text if new_text is not None else tree.code
         data = files.encode_source(old_path, text, source) if source is not None else text.encode(tree.encoding)
         new_path.parent.mkdir(parents=True, exist_ok=True)
