@@ -43,7 +43,7 @@ def test_the_summary_of_a_2000_file_run_fits_a_screen(big):
     lines = ran.stderr.splitlines()
     assert len(lines) < 60, ran.stderr
     assert lines[-2] == "termshift migrate: 2000 files would change, 1 compat shim module to add, 4000 literals on the wire"
-    assert lines[-1] == "exit 1: 1 name refused, 2000 uses unresolved (each is listed above)"
+    assert lines[-1] == "exit 1: 1 name kept everywhere, 2000 uses unresolved (each is listed above)"
     assert any(line.startswith("by stage: types 2000, services ") and line.endswith(", keys 2000, webhooks 2000")
                for line in lines)
     assert any(line.startswith("on the wire: 4000 literals would change (2000 key, 2000 event)") for line in lines)
@@ -65,7 +65,7 @@ def test_quiet_and_verbose(tmp_path):
     quiet = termshift("migrate", "--check", "-q", ".", cwd=project)
     assert quiet.stderr.splitlines() == [
         "termshift migrate: 12 files would change, 1 compat shim module to add, 24 literals on the wire",
-        "exit 1: 1 name refused, 12 uses unresolved (each is listed above)"]
+        "exit 1: 1 name kept everywhere, 12 uses unresolved (each is listed above)"]
     verbose = termshift("migrate", "--check", "-v", ".", cwd=project)
     assert sum(line.startswith("  app/m") and "'job_name': can't tell" in line
                for line in verbose.stderr.splitlines()) == 12
