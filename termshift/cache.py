@@ -25,6 +25,8 @@ Entries live under `<root>/.termshift_cache/`, which ignores itself for git
 (a `.gitignore` holding `*`) and is tagged as a cache for backup tools. Each
 is one file, written to a temporary name and renamed into place, so parallel
 runs (pre-commit's) never read half an entry; anything unreadable is a miss.
+Each worker writes the entries it made, while the others work, so a cold run
+doesn't write them all from one process between the rounds.
 """
 
 from __future__ import annotations

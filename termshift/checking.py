@@ -37,16 +37,23 @@ class Request:
     exit_zero: bool = False
     workers: int = 1
     cache: Any = None  # a termshift.cache.Cache, or None for --no-cache
+    output_file: Path | None = None  # the report goes there instead of stdout
+    show_fixes: bool = False
+    exit_non_zero_on_fix: bool = False
 
 
 def main(paths: tuple[Path, ...], output_format: str = "text", select: str | None = None, ignore: str | None = None,
          baseline: Path | None = None, write_baseline: Path | None = None, fix: bool = False, exit_zero: bool = False,
-         workers: int | None = None, no_cache: bool = False, config_file: Path | None = None) -> int:
+         workers: int | None = None, no_cache: bool = False, config_file: Path | None = None,
+         output_file: Path | None = None, show_fixes: bool = False, exit_non_zero_on_fix: bool = False,
+         stdin_filename: Path | None = None) -> int:
     """The command, from its options as given (the click command's and launch.py's): the exit code.
 
     A usage or configuration problem is a CheckError, and so is an internal
     error once its traceback is printed: the contract is exit 2 for both, never 1.
     """
+    if stdin_filename is not None:
+        paths = _from_stdin(stdin_filename, fix)
     try:
         root, config, targets = config_module.for_paths(paths, config_file)
     except ConfigError as error:
@@ -55,7 +62,8 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
     request = Request(
         root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
         select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
-        fix=fix, exit_zero=exit_zero, workers=workers, cache=cache,
+        fix=fix, exit_zero=exit_zero, workers=workers, cache=cache, output_file=output_file,
+        show_fixes=show_fixes, exit_non_zero_on_fix=exit_non_zero_on_fix,
     )
     try:
         if not fix:
@@ -77,6 +85,20 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
 
         traceback.print_exc()
         raise CheckError(f"internal error: {error!r}") from None
+
+
+def _from_stdin(path: Path, fix: bool) -> tuple[Path, ...]:
+    """`--stdin-filename PATH`: PATH's text is read from stdin (an editor's buffer), and PATH alone is
+    checked, with its project around it as on disk."""
+    from . import files
+
+    if fix:
+        raise CheckError("--fix rewrites files, not stdin: give --stdin-filename without --fix")
+    if not path.is_file():
+        raise CheckError(f"--stdin-filename {path}: no such file (the text comes from stdin, the project "
+                         "from where the file is)")
+    files.OVERRIDES[os.path.abspath(path)] = sys.stdin.buffer.read()
+    return (path,)
 
 
 def _fix_run(request: Request) -> int:
@@ -123,6 +145,7 @@ def run(request: Request) -> int:
 
     targets = request.targets
     fixed = 0
+    touched = False  # --fix changed a file or moved a module
     if request.fix:
         from . import fix as fix_module
 
@@ -134,9 +157,13 @@ def run(request: Request) -> int:
                              f"{problem.message}")
         targets = _after_moves(request.root, targets, outcome.moved)
         fixed = outcome.edits
+        touched = bool(outcome.changed or outcome.moved)
         if outcome.changed or outcome.moved:
             report.err.print(f"termshift check --fix: {len(outcome.changed)} file(s) rewritten, "
                              f"{len(outcome.moved)} module path(s) renamed")
+            if request.show_fixes:
+                for line in fix_module.shown(outcome):
+                    report.err.print(line, markup=False)
 
     with report.progress("checking") as progress:
         try:
@@ -160,8 +187,17 @@ def run(request: Request) -> int:
     from .formats import Report, repository_of, writer
 
     the_report = Report(result, Path.cwd(), repository_of(request.root), fixed=fixed)
-    writer(request.format)(the_report, sys.stdout, sys.stderr)
-    sys.stdout.flush()
+    if request.output_file is None:
+        writer(request.format)(the_report, sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    else:
+        try:
+            with open(request.output_file, "w", encoding="utf-8", newline="\n") as out:
+                writer(request.format)(the_report, out, sys.stderr)
+        except OSError as error:
+            raise CheckError(f"can't write {request.output_file}: {error.strerror or error}") from None
+    if request.exit_non_zero_on_fix and touched:
+        return 1
     if result.failing and not request.exit_zero:
         return 1
     return 0

@@ -74,10 +74,14 @@ def main() -> None:
               help="With --verify: at most N runs of CMD; past them nothing is written.")
 @click.option("--verify-timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
               metavar="SECONDS", help="With --verify: a run of CMD that takes longer fails.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the headline and why the run exits 1 (and the diff).")
+@click.option("-v", "--verbose", is_flag=True,
+              help="List every changed literal, refusal, unresolved use and note, not only the first few.")
 def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, show_diff: bool,
             check_only: bool, config_file: Path | None, report_file: Path | None, workers: int | None,
             no_cache: bool, abort: bool, verify_command: str | None, verify_budget: int,
-            verify_timeout: float, guide_file: Path | None = None) -> None:
+            verify_timeout: float, guide_file: Path | None = None, quiet: bool = False,
+            verbose: bool = False) -> None:
     """Rename the legacy term in PATHS (default: the current directory).
 
     The whole project (found from the nearest pyproject.toml, setup.cfg,
@@ -88,7 +92,14 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
     With --verify CMD the project's own command judges the migration: it runs
     on temporary copies (never in the project), and the renames it fails
     with are withdrawn, one bisection step per run of CMD.
+
+    The summary on stderr fits a screen: counts by kind and stage, the first
+    few items of each list (-v: all of them; --report FILE: all of them as
+    JSON), then the headline and why the run exits 1. Progress shows on a
+    terminal only.
     """
+    if quiet and verbose:
+        raise UsageFailure("-q and -v contradict each other: give one")
     root, config, targets = _load(paths, config_file)
     if verify_command is not None and not verify_command.strip():
         raise UsageFailure("--verify needs a command to run")
@@ -101,21 +112,32 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
         sys.exit(0)
     with _writing(root) if writes else _reading(root):
         _migrate(root, config, targets, stages, no_compat, show_diff, check_only, report_file, workers, no_cache,
-                 verifying, guide_file)
+                 verifying, guide_file, quiet=quiet, verbose=verbose)
 
 
 def _migrate(root: Path, config: config_module.Config, targets: list[Path], stages: tuple[str, ...],
              no_compat: bool, show_diff: bool, check_only: bool, report_file: Path | None, workers: int | None,
              no_cache: bool, verifying: tuple[str, int, float] | None = None,
-             guide_file: Path | None = None) -> None:
+             guide_file: Path | None = None, *, quiet: bool = False, verbose: bool = False) -> None:
     from . import report
 
     workers, cache = engine.run_options(root, workers, no_cache)
     chosen = stages or config.stages
     writes = not (show_diff or check_only)
+    with report.phases(quiet) as phases:
+        _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only, report_file, workers, cache,
+                     verifying, guide_file, phases, report.Shown(limit=None if verbose else report.SHOWN,
+                                                                 report_file=str(report_file) if report_file else None,
+                                                                 quiet=quiet), writes)
+
+
+def _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only, report_file, workers, cache,
+                 verifying, guide_file, phases, shown, writes) -> None:
+    from . import report
+
     try:
-        with report.progress("analysing") as progress:
-            analysis = engine.analyze(root, targets, config, progress=progress, workers=workers, cache=cache)
+        analysis = engine.analyze(root, targets, config, progress=phases.update, workers=workers, cache=cache,
+                                  phase=phases.start)
     except FileNotFoundError as error:
         raise UsageFailure(str(error)) from None
     from .markers import today, until
@@ -124,9 +146,10 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
     verdict = None
     from . import proof
 
-    with report.progress("proving the plan") as progress:
-        kept = proof.proven_keep(analysis, config, chosen, workers=workers, progress=progress)
+    phases.start("proving the plan")
+    kept = proof.proven_keep(analysis, config, chosen, workers=workers, progress=phases.update)
     if verifying is None:
+        phases.start("planning")
         the_plan = engine.plan(analysis, chosen, keep=kept)
     else:
         verdict = _verify(analysis, config, chosen, compat_until, workers, *verifying, keep=kept)
@@ -143,15 +166,20 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
             raise UsageFailure(f"can't write the guide {guide_file}: {error.strerror or error}; nothing was changed") \
                 from None
     try:
-        outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until, workers=workers)
+        outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until, workers=workers,
+                               progress=phases.update, phase=phases.start)
     except BaseException:
         _drop(staged)
         raise
+    phases.start("reporting")
+    if staged is not None and (outcome.notes or outcome.failures):
+        _restage(staged, analysis, the_plan, outcome)
+    phases.stop()
     if show_diff:
         _write_diff(outcome.diff_bytes())
-    report.migrate_summary(analysis, the_plan, outcome, wrote=writes)
     if verdict is not None:
         report.verify_summary(verdict, wrote=writes and not outcome.failures)
+    report.migrate_summary(analysis, the_plan, outcome, wrote=writes, shown=shown)
     if staged is not None and report_file is not None:
         if writes and outcome.failures:
             _drop(staged)  # nothing was written: there are no wire changes to record
@@ -159,6 +187,8 @@ def _migrate(root: Path, config: config_module.Config, targets: list[Path], stag
             os.replace(staged, report_file)
     refused = bool(the_plan.refusals or the_plan.unresolved or analysis.problems or outcome.failures)
     would_change = bool(outcome.changed or outcome.moved)
+    if check_only and would_change and not refused:
+        click.echo("exit 1: files would change (--check)", err=True)
     sys.exit(1 if refused or (check_only and would_change) else 0)
 
 
@@ -185,14 +215,54 @@ def _verify(analysis: engine.Analysis, config: config_module.Config, stages: tup
 
 
 def _write_diff(data: bytes) -> None:
-    """A diff goes out as bytes: each file's lines in that file's own encoding, so `git apply` takes it."""
+    """A diff goes out as bytes: each file's lines in that file's own encoding, so `git apply` takes it.
+    On a terminal it is coloured as `git diff` colours it, unless NO_COLOR is set; piped, it is plain."""
     sys.stdout.flush()
+    if _colour(sys.stdout):
+        from .patch import coloured
+
+        data = coloured(data)
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         sys.stdout.write(data.decode("utf-8", "replace"))
     else:
         buffer.write(data)
         buffer.flush()
+
+
+def _colour(stream) -> bool:
+    """https://no-color.org: NO_COLOR (any value) turns colour off; TERM=dumb too; else a terminal gets it."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _restage(staged: Path, analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome) -> None:
+    """The report again, with what only rewriting found (notes, files that couldn't be rewritten)."""
+    from . import wire
+
+    try:
+        staged.write_text(wire.to_json(wire.changes(analysis, the_plan), _lists(analysis, the_plan, outcome)),
+                          encoding="utf-8")
+    except OSError:
+        pass  # it was writable a moment ago; the first version stands
+
+
+def _lists(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome | None = None) -> dict:
+    """Every list the summary shortens, in full, for --report."""
+    problems = [*analysis.problems, *(outcome.failures if outcome else [])]
+    return {
+        "refused": [{"path": r.path, "line": r.line, "column": r.column + 1, "name": r.old, "new": r.new,
+                     "reason": r.reason} for r in the_plan.refusals],
+        "unresolved": [{"path": s.path, "line": s.line, "column": s.column + 1, "name": s.old, "note": s.note}
+                       for s in the_plan.unresolved],
+        "errors": [{"path": p.path, "line": p.line, "column": p.column + 1, "message": p.message} for p in problems],
+        "notes": [{"path": n.path, "line": n.line, "column": n.column + 1, "message": n.message}
+                  for n in (outcome.notes if outcome else [])],
+    }
 
 
 def _stage_report(report_file: Path | None, analysis: engine.Analysis, the_plan: engine.Plan) -> Path | None:
@@ -204,7 +274,8 @@ def _stage_report(report_file: Path | None, analysis: engine.Analysis, the_plan:
 
     staged = report_file.with_name(f".{report_file.name}.termshift-tmp")
     try:
-        staged.write_text(wire.to_json(wire.changes(analysis, the_plan)), encoding="utf-8")
+        staged.write_text(wire.to_json(wire.changes(analysis, the_plan), _lists(analysis, the_plan)),
+                          encoding="utf-8")
     except OSError as error:
         raise UsageFailure(f"can't write the report {report_file}: {error.strerror or error}; nothing was changed") \
             from None
@@ -280,8 +351,12 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="text for people, json for scripts, sarif for code scanning, github for annotations.")
+@click.option("--format", "output_format",
+              type=click.Choice(["text", "json", "sarif", "github", "gitlab", "junit"]), default="text",
+              show_default=True, help="text for people, json for scripts, sarif for code scanning, github for "
+                                      "annotations, gitlab for a Code Quality report, junit for CI test reports.")
+@click.option("--output-file", "-o", "output_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to FILE instead of stdout (the summary still goes to stderr).")
 @click.option("--select", metavar="C,…", help="Only these rules (codes, prefixes such as TSH1, or names).")
 @click.option("--ignore", metavar="C,…", help="Skip these rules, on top of the config's ignores.")
 @click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
@@ -289,14 +364,20 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
               help="Record every current finding in this file and exit 0.")
 @click.option("--fix", is_flag=True, help="Apply the codemods (no compat layer), then report what remains.")
+@click.option("--show-fixes", is_flag=True, help="With --fix: list what was renamed in each file, and the modules moved.")
+@click.option("--exit-non-zero-on-fix", is_flag=True,
+              help="With --fix: exit 1 when anything was fixed, even if nothing fails afterwards.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",
+              help="Read PATH's text from stdin (an editor's buffer) and check it, with its project as on disk.")
 @click.option("--workers", type=click.IntRange(min=1), help=_WORKERS_HELP)
 @click.option("--no-cache", is_flag=True, help=_NO_CACHE_HELP)
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read settings from this file instead of pyproject.toml / termshift.toml.")
 def check(paths: tuple[Path, ...], output_format: str, select: str | None, ignore: str | None,
           baseline: Path | None, write_baseline: Path | None, fix: bool, exit_zero: bool,
-          workers: int | None, no_cache: bool, config_file: Path | None) -> None:
+          workers: int | None, no_cache: bool, config_file: Path | None, output_file: Path | None = None,
+          show_fixes: bool = False, exit_non_zero_on_fix: bool = False, stdin_filename: Path | None = None) -> None:
     """Report every remaining legacy term in PATHS (default: the current directory).
 
     Exits 0 when nothing is at or above the failing severity (`fail-on`,
@@ -306,7 +387,7 @@ def check(paths: tuple[Path, ...], output_format: str, select: str | None, ignor
 
     try:
         code = checking.main(paths, output_format, select, ignore, baseline, write_baseline, fix, exit_zero, workers,
-                             no_cache, config_file)
+                             no_cache, config_file, output_file, show_fixes, exit_non_zero_on_fix, stdin_filename)
     except checking.CheckError as error:
         raise UsageFailure(str(error)) from None
     sys.exit(code)

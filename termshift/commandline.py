@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 # `termshift check`'s options (a test keeps these equal to the click command's).
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 VALUE_OPTIONS = frozenset({"--format", "--select", "--ignore", "--baseline", "--write-baseline", "--workers",
-                           "--config"})
-FLAG_OPTIONS = frozenset({"--fix", "--exit-zero", "--no-cache"})
+                           "--config", "--output-file", "-o", "--stdin-filename"})
+FLAG_OPTIONS = frozenset({"--fix", "--exit-zero", "--no-cache", "--show-fixes", "--exit-non-zero-on-fix"})
 # click.Path(dir_okay=False): an existing folder or an unreadable file is click's to report.
 _FILE_OPTIONS = ("--baseline", "--write-baseline", "--config")
 
@@ -61,6 +61,10 @@ class Check:
             "workers": None if workers is None else int(workers),
             "no_cache": "--no-cache" in options,
             "config_file": path("--config"),
+            "output_file": path("--output-file") or path("-o"),
+            "show_fixes": "--show-fixes" in options,
+            "exit_non_zero_on_fix": "--exit-non-zero-on-fix" in options,
+            "stdin_filename": path("--stdin-filename"),
         }
 
 
@@ -101,6 +105,11 @@ def _plainly_valid(paths: list[str], options: dict[str, str]) -> bool:
         return False
     workers = options.get("--workers")
     if workers is not None and not (workers.isascii() and workers.isdigit() and int(workers) >= 1):
+        return False
+    output = options.get("--output-file", options.get("-o"))
+    if "--output-file" in options and "-o" in options:
+        return False  # which one counts is click's to say
+    if output is not None and (not output or os.path.isdir(output)):
         return False
     for name in _FILE_OPTIONS:
         value = options.get(name)

@@ -396,7 +396,7 @@ def read_source(path: Path) -> SourceText:
     exact same bytes.
     """
     try:
-        raw = path.read_bytes()
+        raw = _read_all(path)
     except OSError as error:
         raise SourceError(f"{path}: cannot read: {error.strerror or error}") from error
     return decode_source(path, raw)
@@ -444,12 +444,22 @@ def read_mentioning(path: Path, needles: tuple[bytes, ...], also: bytes | None =
     return any(needle in lowered for needle in needles), data, also is not None and also in lowered
 
 
+# Files whose text comes from elsewhere than the disk: `check --stdin-filename PATH` reads PATH's
+# text from stdin (an editor's unsaved buffer). Absolute path -> bytes; every read of the run
+# (pre-filter, analysis, cache digests) sees them, forked workers included.
+OVERRIDES: dict[str, bytes] = {}
+
+
 def _read_all(path: Path) -> bytes:
     """The file's bytes in one read, skipping the buffered-file layer.
 
     The pre-filter reads every file of the project on every run; a plain
     open/read/close is about a third cheaper than Path.read_bytes.
     """
+    if OVERRIDES:
+        given = OVERRIDES.get(os.path.abspath(path))
+        if given is not None:
+            return given
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         size = os.fstat(fd).st_size

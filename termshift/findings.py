@@ -37,6 +37,7 @@ class Finding:
     text: str = ""  # the flagged text: part of the line-independent fingerprint
     scope: str = ""  # enclosing qualified name: part of the fingerprint too
     occurrence: int = 0  # how many findings before it have the same code, path, text and scope
+    replacement: str | None = None  # what `--fix` puts in place of `text` here, when it can fix it
 
     @cached_property
     def fingerprint(self) -> str:
@@ -47,7 +48,8 @@ class Finding:
         """This finding as the `occurrence`-th of its kind: `replace`, spelled out, because a
         dense tree has thousands of findings and `replace` walks the fields for each."""
         return Finding(self.path, self.line, self.column, self.end_line, self.end_column, self.code, self.rule,
-                       self.severity, self.message, self.fixable, self.text, self.scope, occurrence)
+                       self.severity, self.message, self.fixable, self.text, self.scope, occurrence,
+                       self.replacement)
 
 
 _RANK = {severity: number for number, severity in enumerate(SEVERITIES)}

@@ -25,6 +25,7 @@ class FixOutcome:
     moved: list[tuple[str, str]] = field(default_factory=list)
     edits: int = 0
     failures: list[engine.Problem] = field(default_factory=list)
+    renames: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)  # path -> (old, new) -> times
 
 
 def fix(root: Path, config: Config, progress=None, *, workers: int = 1, cache=None) -> FixOutcome:
@@ -38,7 +39,22 @@ def fix(root: Path, config: Config, progress=None, *, workers: int = 1, cache=No
         result.changed = sorted(outcome.changed)
         result.moved = list(outcome.moved)
         result.edits = sum(len(sites) for sites in the_plan.edits.values())
+        for path, sites in sorted(the_plan.edits.items()):
+            counts = result.renames.setdefault(path, {})
+            for site in sites:
+                counts[(site.old, site.new)] = counts.get((site.old, site.new), 0) + 1
     return result
+
+
+def shown(outcome: FixOutcome) -> list[str]:
+    """`--show-fixes`: what changed, a line per file (renames in order of first appearance, with
+    how often), then each module moved."""
+    lines = []
+    for path, counts in outcome.renames.items():
+        parts = [f"{old} -> {new}" + (f" ({times}x)" if times > 1 else "") for (old, new), times in counts.items()]
+        lines.append(f"  fixed {path}: {', '.join(parts)}")
+    lines += [f"  moved {old} -> {new}" for old, new in outcome.moved]
+    return lines
 
 
 def _leave_compat_alone(analysis: engine.Analysis, the_plan: engine.Plan) -> None:

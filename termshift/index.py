@@ -6,6 +6,15 @@ costs few parses. Every answer is a `Ref`: who owns the thing (the project,
 someone else, or nobody can tell), what kind of thing it is, and the type of
 its value where that is known — which is what lets `scheduler.add_job(...)`
 stay untouched when `scheduler` is a third-party object.
+
+What a search needs to know of other modules is asked when a site needs it,
+not up front: a name imported from a project module is resolved (and that
+module summarised) when a site asks what it is, and whether a method
+overrides a third-party one — which may mean reading the base class's source
+— when a site in the method or its parameters asks. Most imported names and
+most methods of a job-heavy file are never asked about. A file's answer then
+rests only on the modules its own sites consulted, which is also what the
+cache records for it.
 """
 
 from __future__ import annotations

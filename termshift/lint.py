@@ -158,11 +158,12 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
 
 
 def _finding(make: type[Finding], rule: type[Rule], path: str, line: int, column: int, end_line: int,
-             end_column: int, message: str, *, fixable: bool = False, text: str = "", scope: str = "") -> Finding:
+             end_column: int, message: str, *, fixable: bool = False, text: str = "", scope: str = "",
+             replacement: str | None = None) -> Finding:
     """Positions in: 1-based line, 0-based columns; out: 1-based columns. (`make`: the Finding
     class, which the callers import once each.)"""
     return make(path, line, column + 1, end_line, max(end_column, column) + 1, rule.code, rule.name,
-                rule.severity, message, fixable, text, scope)
+                rule.severity, message, fixable, text, scope, 0, replacement)
 
 
 def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts):
@@ -190,8 +191,9 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
                 message += f" (not fixable: {kept})"
             elif refused and site.action in refusable and site.old in refused:
                 message += f" (not fixable: {refused[site.old]})"
+            fixes = site.action is rename and site.key() in fixable
             yield _finding(Finding, rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
-                           fixable=site.action is rename and site.key() in fixable, text=site.old, scope=site.scope)
+                           fixable=fixes, text=site.old, scope=site.scope, replacement=site.new if fixes else None)
 
 
 def _move_findings(analysis: engine.Analysis, the_plan: engine.Plan):

@@ -50,3 +50,29 @@ def _encode(line: str, encoding: str) -> bytes:
 
 def join(lines_: list[bytes]) -> bytes:
     return b"\n".join(lines_) + (b"\n" if lines_ else b"")
+
+
+_RESET = b"\x1b[m"
+_COLOURS = (  # as `git diff` colours them: headers bold, hunk lines cyan, removals red, additions green
+    (b"diff --git ", b"\x1b[1m"), (b"rename from ", b"\x1b[1m"), (b"rename to ", b"\x1b[1m"),
+    (b"new file mode", b"\x1b[1m"), (b"--- ", b"\x1b[1m"), (b"+++ ", b"\x1b[1m"), (b"@@", b"\x1b[36m"),
+    (b"-", b"\x1b[31m"), (b"+", b"\x1b[32m"),
+)
+
+
+def coloured(data: bytes) -> bytes:
+    """A diff for a terminal: each line wrapped in its colour, its bytes (and line ending) untouched."""
+    out = []
+    header = False  # between `diff --git` and the first hunk, `---`/`+++` are headers
+    for line in data.split(b"\n"):
+        if line.startswith(b"diff --git "):
+            header = True
+        elif line.startswith(b"@@"):
+            header = False
+        for prefix, colour in _COLOURS:
+            if line.startswith(prefix) and (header or prefix not in (b"--- ", b"+++ ")):
+                body, cr = (line[:-1], b"\r") if line.endswith(b"\r") else (line, b"")
+                line = colour + body + _RESET + cr
+                break
+        out.append(line)
+    return b"\n".join(out)

@@ -28,7 +28,8 @@ again on replay.
 
 Only runs whose output goes to a pipe or file are recorded or replayed, so
 no terminal sizing, colour or progress display can differ. `--no-cache`,
-`--fix` and `--write-baseline` are never replayed.
+`--fix`, `--write-baseline`, `--output-file` (a replay only prints) and
+`--stdin-filename` (stdin is not a file it can record) are never replayed.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ RECORD_FORMAT = 2  # 2: BLAKE2b keys and digests
 RACY_NS = 2_000_000_000
 
 # A check with one of these is neither replayed nor recorded: it writes files, or skips the cache.
-NEVER_REPLAYED = frozenset({"--fix", "--write-baseline", "--no-cache"})
+NEVER_REPLAYED = frozenset({"--fix", "--write-baseline", "--no-cache", "--output-file", "-o", "--stdin-filename"})
 
 # What rich, Python and termshift read from the environment that can change the output.
 _ENVIRONMENT = ("COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from .engine import Analysis, Outcome, Plan
+from .engine import TYPE_KINDS, Analysis, Outcome, Plan
 from .sites import Action
 
 
@@ -55,52 +56,162 @@ def progress(label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
+class Phases:
+    """Progress through every step of a run: the step's name with a spinner and the time it has
+    taken, and a bar where the step counts files. Silent (every call does nothing) unless stderr
+    is a terminal: logs and pipes get the summary alone."""
+
+    def __init__(self, bar=None) -> None:
+        self._bar = bar
+        self._task = None
+
+    def start(self, label: str) -> None:
+        if self._bar is None:
+            return
+        if self._task is not None:
+            self._bar.remove_task(self._task)
+        self._task = self._bar.add_task(label, total=None)
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is not None and self._task is not None and total >= _PROGRESS_THRESHOLD:
+            self._bar.update(self._task, completed=done, total=total)
+
+    def stop(self) -> None:
+        """Before the output: the display leaves the screen as it found it."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+@contextmanager
+def phases(quiet: bool = False) -> Iterator[Phases]:
+    if quiet or not sys.stderr.isatty():
+        yield Phases()
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err.console(), transient=True) as bar:
+        yield Phases(bar)
+
+
 def location(path: str, line: int, column: int) -> str:
     return f"{path}:{line}:{column + 1}"
 
 
-def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: bool) -> None:
+SHOWN = 3  # items of each list a summary shows; -v shows them all
+
+
+@dataclass
+class Shown:
+    """How much a summary says: `limit` items of each list (None: all), and where the rest went."""
+
+    limit: int | None = SHOWN
+    report_file: str | None = None  # --report FILE: every list is there in full
+    quiet: bool = False  # the headline and the exit reason alone
+
+
+def _listed(title: str, lines: list[str], shown: Shown, style: str = "") -> None:
+    """A titled list, its first items, and where the others are."""
+    if not lines or shown.quiet:
+        return
+    err.print(f"[{style}]{title}[/]" if style else title, markup=bool(style))
+    limit = len(lines) if shown.limit is None else shown.limit
+    for line in lines[:limit]:
+        err.print(f"  {line}", markup=False)
+    rest = len(lines) - limit
+    if rest > 0:
+        where = (f"all of them are in {shown.report_file}" if shown.report_file
+                 else "-v prints them all, --report FILE writes them as JSON")
+        err.print(f"  … and {rest} more ({where})", markup=False)
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: bool,
+                    shown: Shown | None = None) -> None:
+    """What a run did, to fit a screen: counts by kind and stage, the first items of each list
+    and where the rest are; then the headline and, when the run exits 1, why — last, where they
+    are read."""
+    from . import wire
+
+    shown = shown or Shown()
     renamed = Counter(site.kind for sites in plan.edits.values() for site in sites)
     verb = "changed" if wrote else "would change"
-    files_changed = len(outcome.changed)
-    moved = len(outcome.moved)
-    headline = f"{files_changed} file{'s' if files_changed != 1 else ''} {verb}"
-    if moved:
-        headline += f", {moved} module path{'s' if moved != 1 else ''} {'renamed' if wrote else 'to rename'}"
-    shims = len(outcome.created)
-    if shims:
-        headline += f", {shims} compat shim module{'s' if shims != 1 else ''} {'added' if wrote else 'to add'}"
-    err.print(f"[bold]termshift migrate[/]: {headline}")
-    if renamed:
+    if renamed and not shown.quiet:
         from rich.table import Table
 
+        from .engine import stage_of
+
+        type_names = {name for name, kinds in analysis.index.defined.items() if kinds & TYPE_KINDS}
+        type_names.update(site.old for sites in plan.edits.values() for site in sites if site.kind in TYPE_KINDS)
+        payload_names = analysis.index.payload_names()
+        stages = Counter(stage_of(site, type_names, payload_names) for sites in plan.edits.values() for site in sites)
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("renamed")
         table.add_column("sites", justify="right")
         for kind, count in sorted(renamed.items(), key=lambda item: (-item[1], item[0])):
             table.add_row(kind, str(count))
         err.print(table)
-    _wire_summary(analysis, plan, wrote=wrote)
-    for refusal in sorted(plan.refusals, key=lambda refusal: (refusal.path, refusal.line, refusal.column,
-                                                               refusal.old, refusal.reason)):
-        err.print(f"[red]refused[/] {location(refusal.path, refusal.line, refusal.column)}: {refusal.reason}")
-    if plan.refused_names:
-        err.print(f"  names kept everywhere because of these refusals: {', '.join(sorted(plan.refused_names))}")
-    for site in plan.unresolved:
-        err.print(f"[yellow]unresolved[/] {location(site.path, site.line, site.column)}: {site.old!r}: {site.note}")
-    for note in outcome.notes:
-        err.print(f"[yellow]note[/] {location(note.path, note.line, note.column)}: {note.message}")
-    for problem in (*analysis.problems, *outcome.failures):
-        err.print(f"[red]error[/] {location(problem.path, problem.line, problem.column)}: {problem.message}")
-    for old, new in doubled_words(analysis, plan):
-        err.print(f"[yellow]note[/] {old!r} becomes {new!r}: the new word now stands twice in a row. The rename "
-                  "is right; you may want to choose the name")
-    odd = [site for site in analysis.all_sites() if site.action is Action.ODD and "odd case" in site.note]
-    for site in odd:
-        err.print(f"[yellow]note[/] {location(site.path, site.line, site.column)}: {site.note}")
-    for path in analysis.skipped_generated:
-        err.print(f"[dim]skipped {path}: marked @generated[/]")
-    skipped(analysis.skipped)
+        err.print("by stage: " + ", ".join(f"{stage} {stages[stage]}" for stage in STAGE_ORDER if stages[stage]),
+                  markup=False)
+    found = wire.changes(analysis, plan)
+    if found:
+        kinds = Counter(change.kind for change in found)
+        counts = ", ".join(f"{kinds[kind]} {kind}" for kind in wire.WIRE_KINDS if kinds[kind])
+        _listed(f"on the wire: {_plural(len(found), 'literal')} {verb} ({counts}): plan the data migration",
+                [f"{change.path}:{change.line}:{change.column}: {change.old} -> {change.new} ({change.stage})"
+                 for change in found], shown)
+    refusals = sorted(plan.refusals, key=lambda refusal: (refusal.path, refusal.line, refusal.column, refusal.old,
+                                                           refusal.reason))
+    _listed(f"refused: {_plural(len(refusals), 'name')} kept everywhere",
+            [f"{location(refusal.path, refusal.line, refusal.column)}: {refusal.reason}" for refusal in refusals],
+            shown, "red")
+    _listed(f"unresolved: {_plural(len(plan.unresolved), 'use')} that can't be tied to a definition",
+            [f"{location(site.path, site.line, site.column)}: {site.old!r}: {site.note}" for site in plan.unresolved],
+            shown, "yellow")
+    problems = [*analysis.problems, *outcome.failures]
+    _listed(f"errors: {_plural(len(problems), 'file')} that can't be read, parsed or rewritten",
+            [f"{location(problem.path, problem.line, problem.column)}: {problem.message}" for problem in problems],
+            shown, "red")
+    notes = [f"{location(note.path, note.line, note.column)}: {note.message}" for note in outcome.notes]
+    notes += [f"{old!r} becomes {new!r}: the new word now stands twice in a row. The rename is right; you may "
+              "want to choose the name" for old, new in doubled_words(analysis, plan)]
+    notes += [f"{location(site.path, site.line, site.column)}: {site.note}" for site in analysis.all_sites()
+              if site.action is Action.ODD and "odd case" in site.note]
+    _listed(f"notes: {len(notes)}", notes, shown, "yellow")
+    passed = [f"{path}: marked @generated" for path in analysis.skipped_generated]
+    passed += [f"{path}: {why}" for path, why in sorted(set(analysis.skipped))]
+    _listed(f"skipped: {_plural(len(passed), 'path')}", passed, shown)
+
+    files_changed = len(outcome.changed)
+    moved = len(outcome.moved)
+    headline = f"{_plural(files_changed, 'file')} {verb}"
+    if moved:
+        headline += f", {_plural(moved, 'module path')} {'renamed' if wrote else 'to rename'}"
+    shims = len(outcome.created)
+    if shims:
+        headline += f", {_plural(shims, 'compat shim module')} {'added' if wrote else 'to add'}"
+    if found:
+        headline += f", {_plural(len(found), 'literal')} on the wire"
+    err.print(f"[bold]termshift migrate[/]: {headline}")
+    reasons = []
+    if refusals:
+        reasons.append(f"{_plural(len(plan.refused_names) or len(refusals), 'name')} kept everywhere")
+    if plan.unresolved:
+        reasons.append(f"{_plural(len(plan.unresolved), 'use')} unresolved")
+    if problems:
+        reasons.append(f"{_plural(len(problems), 'file')} in error")
+    if reasons:
+        what = "nothing was written" if wrote and outcome.failures else "the rest is done" if wrote else ""
+        err.print(f"[bold]exit 1[/]: {', '.join(reasons)}" + (f"; {what}" if what else "")
+                  + " (each is listed above)")
+
+
+STAGE_ORDER = ("types", "services", "keys", "api", "webhooks", "prose")
 
 
 def doubled_words(analysis: Analysis, plan: Plan) -> list[tuple[str, str]]:
@@ -119,20 +230,6 @@ def skipped(paths: list[tuple[str, str]]) -> None:
     """Paths a run did not read or write (symlinks, paths outside the root), each named with why."""
     for path, why in sorted(set(paths)):
         err.print(f"skipped {path}: {why}", markup=False)
-
-
-def _wire_summary(analysis: Analysis, plan: Plan, *, wrote: bool) -> None:
-    """Keys, routes, events and payload keys change data others read: list every one."""
-    from . import wire
-
-    found = wire.changes(analysis, plan)
-    if not found:
-        return
-    verb = "changed" if wrote else "would change"
-    err.print(f"on the wire ({len(found)} literal{'s' if len(found) != 1 else ''} {verb}: plan the data migration):")
-    for change in found:
-        err.print(f"  {change.path}:{change.line}:{change.column}: {change.old} -> {change.new} ({change.stage})",
-                  markup=False)
 
 
 def cleanup_summary(result, *, wrote: bool) -> None:

@@ -17,6 +17,10 @@ from typing import ClassVar, Mapping, Union
 
 SEVERITIES = ("info", "warning", "error")
 
+# Where the project lives (pyproject.toml's project.urls say the same; a test keeps them equal).
+# Each rule's page, docs/rules/<CODE>.md, is its `termshift explain` text: SARIF links to it.
+HOME = "https://github.com/termshift/termshift"
+
 Files = Union[str, Mapping[str, str]]  # one module's source, or {relative path: text}
 DEFAULT_FILE = "app.py"
 
@@ -60,6 +64,10 @@ class Rule:
     @classmethod
     def help_markdown(cls) -> str:
         return f"## {cls.code} {cls.name}\n\n{cls.doc()}\n"
+
+    @classmethod
+    def help_uri(cls) -> str:
+        return f"{HOME}/blob/main/docs/rules/{cls.code}.md"
 
 
 # The finder doesn't emit wire-literal and prose sites yet: examples that need them say so.

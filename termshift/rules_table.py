@@ -34,3 +34,21 @@ def explain_text(code: str) -> str | None:
         return None
     fix = "sometimes (check --fix)" if rule.fixable else "no"
     return f"{rule.code} {rule.name}\nseverity: {rule.severity} · fixable: {fix}\n\n{rule.doc()}"
+
+
+def page(code: str) -> str:
+    """The rule's page under docs/rules/ (what SARIF's helpUri opens): its `explain` text, in Markdown."""
+    rule = BY_CODE[code]
+    fix = "sometimes (`termshift check --fix`)" if rule.fixable else "no"
+    return (f"# {rule.code} `{rule.name}`\n\nSeverity: {rule.severity} · fixable: {fix}\n\n{rule.doc()}\n\n"
+            f"Generated from the rule's documentation (`termshift explain {rule.code}`).\n")
+
+
+def write_pages(folder: str) -> None:
+    """Regenerate docs/rules/: `python -c "from termshift.rules_table import write_pages; write_pages('docs/rules')"`."""
+    from pathlib import Path
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    for rule in RULES:
+        (target / f"{rule.code}.md").write_text(page(rule.code), encoding="utf-8")

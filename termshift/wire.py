@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 from .sites import Role, Site
@@ -37,23 +36,35 @@ class WireChange:
 
 
 def changes(analysis: "Analysis", plan: "Plan") -> list[WireChange]:
+    """Each literal on the wire that changes, old and new as written: every edit inside it counts,
+    a route's placeholder renamed with its handler's parameter (`"/job/{job_id}"` ->
+    `"/step/{step_id}"`) as much as the word on the wire."""
     found: list[WireChange] = []
     for path, sites in sorted(plan.edits.items()):
         wire = [site for site in sites if site.role is Role.LITERAL and site.kind in WIRE_KINDS]
         if not wire:
             continue
         positions = Positions(analysis.sources[path].text)
-        for (line, start, end), group in groupby(
-            sorted(wire, key=lambda site: (site.line, site.column)), key=lambda site: _literal_span(positions, site)
-        ):
-            group = list(group)
-            text = positions.line_text(line)
-            old = text[start:end]
+        spans = {}
+        for site in wire:
+            spans.setdefault(_literal_span(positions, site), site)
+        inside: dict[tuple[int, int, int], list[Site]] = {span: [] for span in spans}
+        by_line: dict[int, list[tuple[int, int, int]]] = {}
+        for span in spans:
+            by_line.setdefault(span[0], []).append(span)
+        for site in {site.key(): site for site in sites}.values():  # a site listed twice is one edit
+            for span in by_line.get(site.line, ()):
+                if span[1] <= site.column and site.end_column <= span[2] and site.end_line == site.line:
+                    inside[span].append(site)
+        for span in sorted(spans):
+            line, start, end = span
+            old = positions.line_text(line)[start:end]
             new = old
-            for site in sorted(group, key=lambda site: -site.column):
+            for site in sorted(inside[span], key=lambda site: -site.column):
                 offset = site.column - start
                 new = new[:offset] + site.new + new[offset + len(site.old):]
-            found.append(WireChange(path, line, start + 1, group[0].stage, group[0].kind, old, new))
+            first = spans[span]
+            found.append(WireChange(path, line, start + 1, first.stage, first.kind, old, new))
     return found
 
 
@@ -75,5 +86,7 @@ def _literal_span(positions: Positions, site: Site) -> tuple[int, int, int]:
     return site.line, start, end
 
 
-def to_json(found: list[WireChange]) -> str:
-    return json.dumps({"wire_changes": [asdict(change) for change in found]}, indent=2) + "\n"
+def to_json(found: list[WireChange], lists: dict | None = None) -> str:
+    """`--report`'s JSON: the wire changes (what `termshift data` plans from), then every other list
+    the summary shortens (refused, unresolved, errors, notes)."""
+    return json.dumps({"wire_changes": [asdict(change) for change in found], **(lists or {})}, indent=2) + "\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import shutil
 import subprocess
 from pathlib import Path
@@ -110,7 +112,9 @@ def test_refusals_come_in_the_same_order_every_run(tmp_path: Path) -> None:
     for number in range(6):
         files[f"app/m{number}.py"] = "class Step:\n    pass\n\n\nclass Job:\n    pass\n\n\ndef make_job():\n    return Job()\n"
     root = write_project(tmp_path, files, PYPROJECT)
-    outputs = {termshift("migrate", "--diff", "--workers", "2", "--no-cache", cwd=root).stderr for _ in range(3)}
+    outputs = {termshift("migrate", "--diff", "-v", "--workers", "2", "--no-cache", cwd=root).stderr for _ in range(3)}
     assert len(outputs) == 1
-    refused = [line for line in outputs.pop().splitlines() if line.startswith("refused")]
+    lines = outputs.pop().splitlines()
+    start = next(number for number, line in enumerate(lines) if line.startswith("refused: "))
+    refused = list(itertools.takewhile(lambda line: line.startswith("  "), lines[start + 1:]))
     assert len(refused) >= 6 and refused == sorted(refused)

@@ -11,7 +11,7 @@ def _every_field_set() -> Finding:
     values = {}
     for number, field in enumerate(dataclasses.fields(Finding)):
         values[field.name] = {int: number + 1, bool: True, str: f"{field.name}-{number}"}[
-            {"int": int, "bool": bool, "str": str}[str(field.type)]]
+            {"int": int, "bool": bool, "str": str, "str | None": str}[str(field.type)]]
     return Finding(**values)
 
 

@@ -192,7 +192,8 @@ def test_a_terminal_is_never_replayed(project: Path, run: Runs, monkeypatch: pyt
 
 def test_what_changes_files_or_skips_the_cache_is_never_replayed() -> None:
     options = {name for parameter in cli.check.params if isinstance(parameter, click.Option) for name in parameter.opts}
-    assert replay.NEVER_REPLAYED == {"--fix", "--no-cache", "--write-baseline"} <= options
+    assert replay.NEVER_REPLAYED == {"--fix", "--no-cache", "--write-baseline", "--output-file", "-o",
+                                     "--stdin-filename"} <= options
 
 
 @pytest.mark.parametrize("layout", [("pyproject.toml",), ("setup.py",), (".git/",), ()])

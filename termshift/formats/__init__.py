@@ -1,6 +1,7 @@
 """Output formats for `check`: text for people, json for scripts, sarif for
-code scanning, github for workflow annotations. Each takes the same Report
-and writes to a stream; none of them decides what is a finding."""
+code scanning, github for workflow annotations, gitlab for GitLab's Code
+Quality report, junit for CI test reports. Each takes the same Report and
+writes to a stream; none of them decides what is a finding."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Callable, TextIO
 
 from ..lint import Result
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 
 @dataclass(repr=False, eq=False)
@@ -32,7 +33,7 @@ class Report:
         return known
 
     def from_repository(self, path: str) -> str:
-        """A root-relative path as seen from the repository's top (sarif, github)."""
+        """A root-relative path as seen from the repository's top (sarif, github, gitlab, junit)."""
         absolute = self.result.root / path
         try:
             return absolute.relative_to(self.repository).as_posix()
@@ -54,6 +55,10 @@ def writer(name: str) -> Callable[[Report, TextIO, TextIO], None]:
         from .sarif import write
     elif name == "github":
         from .github import write
+    elif name == "gitlab":
+        from .gitlab import write
+    elif name == "junit":
+        from .junit import write
     else:
         from .text import write
     return write

@@ -4,7 +4,10 @@ Every rule of the rule set is described (short and full description, help
 in text and Markdown, default level), results point at repository-relative
 URIs under `%SRCROOT%`, and each result carries the same line-independent
 fingerprint the baseline uses, so code scanning tracks a finding across
-edits instead of opening a new alert when lines move.
+edits instead of opening a new alert when lines move. Each rule links to its
+page (`helpUri`); a finding `--fix` can fix carries the edit at its place as a
+SARIF fix (the whole rename is every such edit of the name, and, for a module,
+its file's move, which SARIF can't express).
 """
 
 from __future__ import annotations
@@ -30,8 +33,24 @@ def _rule(rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": " ".join(what.split())},
         "help": {"text": doc, "markdown": rule.help_markdown()},
+        "helpUri": rule.help_uri(),
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"tags": ["termshift", rule.name], "fixable": rule.fixable},
+    }
+
+
+def _fix(report: Report, finding) -> dict:
+    return {
+        "description": {"text": f"Rename {finding.text!r} to {finding.replacement!r} (termshift check --fix renames "
+                                f"it everywhere)"},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": report.from_repository(finding.path), "uriBaseId": "%SRCROOT%"},
+            "replacements": [{
+                "deletedRegion": {"startLine": finding.line, "startColumn": finding.column,
+                                  "endLine": finding.end_line, "endColumn": finding.end_column},
+                "insertedContent": {"text": finding.replacement},
+            }],
+        }],
     }
 
 
@@ -58,6 +77,8 @@ def document(report: Report) -> dict:
             "partialFingerprints": {"termshiftFingerprint/v1": finding.fingerprint},
             "properties": {"fixable": finding.fixable},
         })
+        if finding.replacement is not None:
+            results[-1]["fixes"] = [_fix(report, finding)]
     run = {
         "tool": {
             "driver": {

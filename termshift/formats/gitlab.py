@@ -1,0 +1,43 @@
+"""GitLab Code Quality: a JSON array of issues, for `artifacts: reports: codequality:`.
+
+GitLab reads a subset of the Code Climate issue format: `description`,
+`check_name`, `fingerprint`, `severity` (info, minor, major, critical,
+blocker) and `location.path` with `location.lines.begin`. Paths are relative
+to the repository, as GitLab resolves them against the checkout. The
+fingerprint is the line-independent one the baseline uses, so the merge
+request widget tells new findings from old ones when lines move, and two
+findings never share one (GitLab shows one entry per fingerprint).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from . import Report
+
+# error fails the check: major ranks it above what only warns.
+SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+
+
+def document(report: Report) -> list[dict]:
+    return [
+        {
+            "type": "issue",
+            "check_name": finding.code,
+            "description": f"{finding.code} {finding.rule}: {finding.message}",
+            "categories": ["Style"],
+            "fingerprint": finding.fingerprint,
+            "severity": SEVERITY[finding.severity],
+            "location": {
+                "path": report.from_repository(finding.path),
+                "lines": {"begin": finding.line, "end": max(finding.end_line, finding.line)},
+            },
+        }
+        for finding in report.result.findings
+    ]
+
+
+def write(report: Report, out: TextIO, err: TextIO) -> None:
+    json.dump(document(report), out, indent=2)  # no BOM: GitLab's parser refuses one
+    out.write("\n")
