@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import config as config_module, engine, lint
+from . import config as config_module, engine, lint, replay
 from .config import Config, ConfigError
 
 
@@ -44,27 +44,48 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
          workers: int | None = None, no_cache: bool = False, config_file: Path | None = None) -> int:
     """The command, from its options as given (the click command's and launch.py's): the exit code.
 
+    Each path is checked in its own project (the nearest folder that looks like one, roots.py), with
+    that project's configuration and index; so are the sub-projects found under a named folder. The
+    findings of all of them make one report.
+
     A usage or configuration problem is a CheckError, and so is an internal
     error once its traceback is printed: the contract is exit 2 for both, never 1.
     """
+    explicit = config_file.resolve() if config_file else None
     try:
-        root, config, targets = config_module.for_paths(paths, config_file)
+        groups = config_module.projects(paths, config_file)
     except ConfigError as error:
         raise CheckError(str(error)) from None
-    workers, cache = engine.run_options(root, workers, no_cache)
-    request = Request(
-        root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
-        select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
-        fix=fix, exit_zero=exit_zero, workers=workers, cache=cache,
-    )
-    try:
-        if not fix:
-            if os.path.exists(os.path.join(root, ".termshift_cache", "transaction", "journal")):
-                from . import transaction  # only then: a plain check imports nothing it doesn't need
 
-                transaction.warn_if_pending(root, lambda message: sys.stderr.write(f"termshift: {message}\n"))
-            return run(request)
-        return _fix_run(request)
+    def request_for(root: Path, config: Config, targets: list[Path]) -> Request:
+        chosen_workers, cache = engine.run_options(root, workers, no_cache)
+        return Request(
+            root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
+            select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
+            fix=fix, exit_zero=exit_zero, workers=chosen_workers, cache=cache,
+        )
+
+    pending = [request_for(*group) for group in groups]
+    try:
+        entries = _baseline(baseline)
+        done: list[tuple[lint.Result, int]] = []
+        seen: set[Path] = set()
+        while pending:
+            request = pending.pop(0)
+            if request.root in seen:
+                continue
+            seen.add(request.root)
+            result, analysis, fixed = _examine(request) if not fix else _fix_run(request)
+            done.append((result, fixed))
+            for folder in analysis.nested:  # a sub-project under a named folder: checked in its own right
+                try:
+                    nested_config = config_module.load(folder, explicit)
+                except ConfigError as error:
+                    raise CheckError(str(error)) from None
+                pending.append(request_for(folder, nested_config, [folder]))
+        return _answer(done, entries, asked=request)
+    except _Stop as stop:
+        return stop.code
     except CheckError:
         raise
     except FileNotFoundError as error:
@@ -79,9 +100,21 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
         raise CheckError(f"internal error: {error!r}") from None
 
 
-def _fix_run(request: Request) -> int:
-    """`run` under the project's lock, after rolling back what a killed run left; a write that
-    fails or is interrupted is undone whole."""
+def _baseline(path: Path | None):
+    if path is None:
+        return None
+    from . import baseline as baseline_module
+
+    try:
+        return baseline_module.load(path)
+    except baseline_module.BaselineError as error:
+        raise CheckError(str(error)) from None
+
+
+def _fix_run(request: Request) -> tuple[lint.Result, engine.Analysis, int]:
+    """`_examine` under the project's lock, after rolling back what a killed run left; a write that
+    fails or is interrupted is undone whole. Each project is its own transaction: the pre-commit
+    hook hands over files of several projects at once, and no project's fixes depend on another's."""
     from . import transaction
 
     def say(message: str) -> None:
@@ -89,12 +122,20 @@ def _fix_run(request: Request) -> int:
 
     try:
         with transaction.writing(request.root, say):
-            return run(request)
+            return _examine(request)
     except transaction.RolledBack as error:
         say(f"error: {error}")
-        return error.exit_code if error.signal_number else 2
+        raise _Stop(error.exit_code if error.signal_number else 2) from None
     except transaction.TransactionError as error:
         raise CheckError(str(error)) from None
+
+
+class _Stop(Exception):
+    """A project's --fix was rolled back: the run ends with this exit code (already explained)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -104,21 +145,30 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 
 
 def run(request: Request) -> int:
+    """One project's check, reported (as `main` reports several)."""
+    try:
+        result, _, fixed = _examine(request)
+    except _Stop as stop:
+        return stop.code
+    return _answer([(result, fixed)], _baseline(request.baseline), asked=request)
+
+
+def _examine(request: Request) -> tuple[lint.Result, engine.Analysis, int]:
+    """One project's findings (before any baseline), its analysis, and how many --fix removed."""
     from . import report
 
+    if not request.fix and os.path.exists(os.path.join(request.root, ".termshift_cache", "transaction", "journal")):
+        from . import transaction  # only then: a plain check imports nothing it doesn't need
+
+        transaction.warn_if_pending(request.root, lambda message: sys.stderr.write(f"termshift: {message}\n"))
+    if replay.observing is not None:
+        replay.observing.roots.add(str(request.root))
     options = lint.Options(select=request.select, ignore=request.ignore)
     chosen = None  # without --fix, the rules are selected while the search runs (lint.run)
     if request.fix:  # nothing is rewritten under a selection that turns out to be wrong
         try:
             chosen = lint.selection(request.config, options)
         except ConfigError as error:
-            raise CheckError(str(error)) from None
-    if request.baseline is not None:
-        from . import baseline as baseline_module
-
-        try:
-            options.baseline = baseline_module.load(request.baseline)
-        except baseline_module.BaselineError as error:
             raise CheckError(str(error)) from None
 
     targets = request.targets
@@ -147,6 +197,17 @@ def run(request: Request) -> int:
 
     if analysis.skipped:
         report.skipped(analysis.skipped)
+    return result, analysis, fixed
+
+
+def _answer(done: list[tuple[lint.Result, int]], entries, *, asked: Request) -> int:
+    """The report of every project checked, as one: the baseline, the output, the exit code
+    (`asked`: any of the projects' requests, for the options they share)."""
+    from . import report
+
+    request = asked
+    result = lint.merged([result for result, _ in done])
+    fixed = sum(count for _, count in done)
     if request.write_baseline is not None:
         from . import baseline as baseline_module
 
@@ -156,10 +217,15 @@ def run(request: Request) -> int:
             raise CheckError(str(error)) from None
         report.err.print(f"termshift check: wrote {count} finding(s) to the baseline {request.write_baseline}")
         return 0
+    if entries is not None:
+        from . import baseline as baseline_module
+
+        fresh, old, stale = baseline_module.split(result.unfiltered, entries, set(result.checked))
+        result.findings, result.baselined, result.stale = fresh, len(old), stale
 
     from .formats import Report, repository_of, writer
 
-    the_report = Report(result, Path.cwd(), repository_of(request.root), fixed=fixed)
+    the_report = Report(result, Path.cwd(), repository_of(result.root), fixed=fixed)
     writer(request.format)(the_report, sys.stdout, sys.stderr)
     sys.stdout.flush()
     if result.failing and not request.exit_zero:

@@ -74,6 +74,8 @@ class Analysis:
     # and needn't read every other file of the project again to learn it has none.
     marked: set[Path] = field(default_factory=set)
     exclude: tuple[str, ...] = ()  # the config's excludes: the project's other text files are found with them
+    # Sub-projects under the named folders (their own roots, configs and indexes): not analysed here.
+    nested: list[Path] = field(default_factory=list)
 
     def compat_pieces(self, path: str) -> list[markers.Piece]:
         """The compat code in a file: its sites are seen (the lint needs them) but never planned."""
@@ -182,7 +184,8 @@ def analyze(
     root = root.resolve()
     vocabulary = config.vocabulary()
     links: list[Path] = []
-    everything = files.discover(root, [root], config.exclude, links=links)
+    nested: list[Path] = []
+    everything = files.discover(root, [root], config.exclude, links=links, nested=nested)
     paths, skipped = files.within_root(root, list(paths))
     targets = _targets(root, paths, everything, config)
     listed = set(everything)
@@ -193,7 +196,8 @@ def analyze(
     if replay.observing is not None:
         replay.observing.folders.update(index.search_path)
     analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths, skipped=skipped,
-                        exclude=tuple(config.exclude))
+                        exclude=tuple(config.exclude),
+                        nested=[folder for folder in nested if any(given in (folder, *folder.parents) for given in paths)])
     _links(analysis, links)
 
     mentioning: set[Path] = set()

@@ -223,35 +223,45 @@ def _has_suffix(path: Path, suffixes: tuple[str, ...]) -> bool:
 
 
 def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...],
-          links: list[Path] | None = None) -> Iterator[Path]:
+          links: list[Path] | None = None, nested: list[Path] | None = None) -> Iterator[Path]:
     """Files under `top`, pruning excluded folders before ever listing them.
 
     Symlinks are skipped: followed directory links can loop or lead out of the
     project, and the real file behind an in-project file link is found anyway.
+    A folder below `top` that is a project's root of its own (a monorepo's
+    sub-project: it holds a pyproject.toml, setup.cfg, setup.py or .git) is
+    that project's, checked with its own configuration and index: it is
+    passed by, and added to `nested` when given.
     Folders travel as (path, path relative to the rules' base) strings; only
     the files found become Path objects.
     """
     top_relative = "" if top == rules.base else top.relative_to(rules.base).as_posix()
     pending = [(str(top), top_relative)]
+    top_folder = str(top)
     watched = replay.observing.folders if replay.observing is not None else None
     while pending:
         folder, relative = pending.pop()
         if watched is not None:
             watched.add(folder)
         prefix = relative + "/" if relative else ""
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    if links is not None and (entry.name.endswith(suffixes) or entry.is_dir()) and not \
-                            rules.ignores_relative(prefix + entry.name, is_dir=entry.is_dir()):
-                        links.append(Path(entry.path))
-                    continue
-                if entry.is_dir():
-                    if not rules.ignores_relative(prefix + entry.name, is_dir=True):
-                        pending.append((entry.path, prefix + entry.name))
-                elif entry.name.endswith(suffixes) and entry.is_file():
-                    if not rules.ignores_relative(prefix + entry.name, is_dir=False):
-                        yield Path(entry.path)
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+        if folder != top_folder and roots.marks_a_project({entry.name for entry in entries}):
+            if nested is not None:
+                nested.append(Path(folder))
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                if links is not None and (entry.name.endswith(suffixes) or entry.is_dir()) and not \
+                        rules.ignores_relative(prefix + entry.name, is_dir=entry.is_dir()):
+                    links.append(Path(entry.path))
+                continue
+            if entry.is_dir():
+                if not rules.ignores_relative(prefix + entry.name, is_dir=True):
+                    pending.append((entry.path, prefix + entry.name))
+            elif entry.name.endswith(suffixes) and entry.is_file():
+                if not rules.ignores_relative(prefix + entry.name, is_dir=False):
+                    yield Path(entry.path)
 
 
 def within_root(root: Path, paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -286,6 +296,7 @@ def discover(
     excludes: Sequence[str] = (),
     suffixes: tuple[str, ...] = (".py", ".pyi"),
     links: list[Path] | None = None,
+    nested: list[Path] | None = None,
 ) -> list[Path]:
     """Absolute, resolved, sorted, de-duplicated file paths.
 
@@ -295,7 +306,8 @@ def discover(
     named file there only needs the right suffix, and a named directory
     there is walked with DEFAULT_EXCLUDES only (relative to that directory),
     so it still never descends into a .git or a virtualenv. The symlinks the walk
-    skips (files with the suffixes, and folders) are added to `links` when given.
+    skips (files with the suffixes, and folders) are added to `links` when given,
+    and the sub-projects' roots it passes by to `nested` (see `_walk`).
     """
     project = _Rules(root.resolve(), (*DEFAULT_EXCLUDES, *excludes), use_gitignore=True)
     found: set[Path] = set()
@@ -307,7 +319,7 @@ def discover(
             continue
         if is_dir:
             rules = project if inside else _Rules(path, DEFAULT_EXCLUDES, use_gitignore=False)
-            found.update(_walk(path, rules, suffixes, links))
+            found.update(_walk(path, rules, suffixes, links, nested))
         elif _has_suffix(path, suffixes):
             found.add(path)
     if replay.observing is not None:
