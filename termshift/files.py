@@ -63,6 +63,8 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 _GITIGNORE = ".gitignore"
+# A package's rename manifest (manifest.py): data for the projects that use it, never its code.
+MANIFEST = "_termshift_renames.py"
 NEW_FILE_MODE = _NEW_FILE_MODE = 0o644
 _GENERATED_MARKER = "@generated"
 _GENERATED_WINDOW = 4096
@@ -259,7 +261,7 @@ def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...],
             if entry.is_dir():
                 if not rules.ignores_relative(prefix + entry.name, is_dir=True):
                     pending.append((entry.path, prefix + entry.name))
-            elif entry.name.endswith(suffixes) and entry.is_file():
+            elif entry.name.endswith(suffixes) and entry.is_file() and entry.name != MANIFEST:
                 if not rules.ignores_relative(prefix + entry.name, is_dir=False):
                     yield Path(entry.path)
 
@@ -320,7 +322,7 @@ def discover(
         if is_dir:
             rules = project if inside else _Rules(path, DEFAULT_EXCLUDES, use_gitignore=False)
             found.update(_walk(path, rules, suffixes, links, nested))
-        elif _has_suffix(path, suffixes):
+        elif _has_suffix(path, suffixes) and path.name != MANIFEST:
             found.add(path)
     if replay.observing is not None:
         replay.observing.files.update(map(str, found))

@@ -157,3 +157,18 @@ def test_an_extend_cycle_is_a_config_error(tmp_path) -> None:
     (tmp_path / "a/termshift.toml").write_text('extend = "nowhere.toml"\n')
     with pytest.raises(config_module.ConfigError, match="nowhere.toml: no such config file"):
         config_module.load(tmp_path / "a")
+
+
+def test_a_replayed_check_sees_each_projects_settings_change(repo, monkeypatch, capsys) -> None:
+    """The record of an unchanged run (replay.py) depends on every project's settings, and on the
+    shared ones above them."""
+    args = ["check", "--format", "json", "svc/dispatch/api.py", "other/pkg/__init__.py"]
+    first = run(args, repo, monkeypatch, capsys)
+    assert run(args, repo, monkeypatch, capsys) == first
+    (repo / "svc/pyproject.toml").write_text('[tool.termshift]\nterms = { job = "step" }\nkeep = ["Job"]\n')
+    assert findings(run(args, repo, monkeypatch, capsys)[1]) == [("other/pkg/__init__.py", "Task")]
+    (repo / "pyproject.toml").write_text(SHARED.replace("terms = { task = \"work\" }", "keep = []"))
+    code, out, _ = run(args, repo, monkeypatch, capsys)
+    assert (code, findings(out)) == (0, [])  # other/ now has the default terms, job -> step
+    (repo / "other/termshift.toml").write_text('terms = { task = "work" }\n')  # a new file, nearer
+    assert findings(run(args, repo, monkeypatch, capsys)[1]) == [("other/pkg/__init__.py", "Task")]
