@@ -47,6 +47,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: str = "error"  # what migrate deliberately leaves is warning or info: migrate then check exits 0
     per_path: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rename_manifest: bool = True  # migrate writes <package>/_termshift_renames.py (manifest.py)
     source: Path | None = None
 
     def vocabulary(self) -> Vocabulary:
@@ -156,6 +157,10 @@ def parse(table: dict[str, Any], source: Path | None = None) -> Config:
             values["compat_weeks"] = value
         elif name in ("select", "ignore"):
             values[name] = _codes(where, value)
+        elif name == "rename_manifest":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: expected true or false")
+            values["rename_manifest"] = value
         elif name == "fail_on":
             if value not in SEVERITIES:
                 raise ConfigError(f"{where}: expected one of {', '.join(SEVERITIES)}")

@@ -77,6 +77,7 @@ class Analysis:
     exclude: tuple[str, ...] = ()  # the config's excludes: the project's other text files are found with them
     # Sub-projects under the named folders (their own roots, configs and indexes): not analysed here.
     nested: list[Path] = field(default_factory=list)
+    rename_manifest: bool = True  # the config's: `apply` writes the packages' rename manifests
 
     def compat_pieces(self, path: str) -> list[markers.Piece]:
         """The compat code in a file: its sites are seen (the lint needs them) but never planned."""
@@ -198,7 +199,7 @@ def analyze(
     if replay.observing is not None:
         replay.observing.folders.update(index.search_path)
     analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths, skipped=skipped,
-                        exclude=tuple(config.exclude),
+                        exclude=tuple(config.exclude), rename_manifest=config.rename_manifest,
                         nested=[folder for folder in nested if any(given in (folder, *folder.parents) for given in paths)])
     _links(analysis, links)
 
@@ -1141,7 +1142,8 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
             outcome.created[shim.path] = shim_module(shim, compat_until)
     from . import manifest  # the renames, for the projects that use this one (manifest.py)
 
-    for path, text in manifest.build(analysis, the_plan, outcome.renamed_files).items():
+    built = manifest.build(analysis, the_plan, outcome.renamed_files) if analysis.rename_manifest else {}
+    for path, text in built.items():
         before = manifest.text_before(analysis.root, path, outcome.renamed_files)
         if text != before:
             outcome.manifests[path] = (before, text)

@@ -61,3 +61,13 @@ def test_renames_into_other_words_are_reported_not_followed(tmp_path) -> None:
     done = termshift("migrate", cwd=app)
     assert "from lib import JobService" in (app / "app/worker.py").read_text()
     assert (app / "app/worker.py").read_text().splitlines()[:2] == before.splitlines()[:2]
+
+
+def test_rename_manifest_false_writes_none(tmp_path) -> None:
+    lib = write(tmp_path / "lib", {**LIB, "pyproject.toml": LIB["pyproject.toml"] + "\n[tool.termshift]\nrename-manifest = false\n"})
+    done = termshift("migrate", cwd=lib)
+    assert done.returncode == 0, done.stderr
+    assert "StepService" in (lib / "lib/service.py").read_text() and not (lib / "lib" / manifest.NAME).exists()
+    (lib / "pyproject.toml").write_text('[tool.termshift]\nrename-manifest = "no"\n')
+    done = termshift("migrate", cwd=lib)
+    assert done.returncode == 2 and "rename-manifest: expected true or false" in done.stderr
