@@ -68,22 +68,21 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
     pending = [request_for(*group) for group in groups]
     try:
         entries = _baseline(baseline)
-        done: list[tuple[lint.Result, int]] = []
-        seen: set[Path] = set()
+        done: dict[Path, tuple[lint.Result, int, list[Path]]] = {}  # root -> its answer, and what it checked
         while pending:
             request = pending.pop(0)
-            if request.root in seen:
-                continue
-            seen.add(request.root)
+            earlier = done.get(request.root)
+            if earlier is not None and (request.root in earlier[2] or request.targets == earlier[2]):
+                continue  # already checked whole (a sub-project also named by its files)
             result, analysis, fixed = _examine(request) if not fix else _fix_run(request)
-            done.append((result, fixed))
+            done[request.root] = (result, fixed, request.targets)
             for folder in analysis.nested:  # a sub-project under a named folder: checked in its own right
                 try:
                     nested_config = config_module.load(folder, explicit)
                 except ConfigError as error:
                     raise CheckError(str(error)) from None
                 pending.append(request_for(folder, nested_config, [folder]))
-        return _answer(done, entries, asked=request)
+        return _answer([(result, fixed) for result, fixed, _ in done.values()], entries, asked=request)
     except _Stop as stop:
         return stop.code
     except CheckError:

@@ -83,6 +83,15 @@ def test_a_check_at_the_top_checks_every_project_with_its_own_settings(repo, mon
     assert (summary["files"], summary["failing"]) == (6, 4)
 
 
+def test_a_sub_project_named_by_a_file_and_by_its_folder_is_checked_whole_once(repo, monkeypatch, capsys) -> None:
+    (repo / "svc/dispatch/more.py").write_text("class JobMore:\n    pass\n")
+    code, out, err = run(["check", "--format", "json", "--no-cache", "svc/dispatch/api.py", "."], repo, monkeypatch,
+                         capsys)
+    assert code == 1, err
+    assert [found for found in findings(out) if found[0].startswith("svc/")] == [
+        ("svc/dispatch/api.py", "Job"), ("svc/dispatch/more.py", "JobMore")]
+
+
 def test_the_fast_path_and_click_agree_across_projects(repo, monkeypatch, capsys) -> None:
     args = ["check", "--no-cache", "svc/dispatch/api.py", "other/pkg/__init__.py", "tools"]
     direct = run(args, repo, monkeypatch, capsys)
