@@ -143,15 +143,6 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def run(request: Request) -> int:
-    """One project's check, reported (as `main` reports several)."""
-    try:
-        result, _, fixed = _examine(request)
-    except _Stop as stop:
-        return stop.code
-    return _answer([(result, fixed)], _baseline(request.baseline), asked=request)
-
-
 def _examine(request: Request) -> tuple[lint.Result, engine.Analysis, int]:
     """One project's findings (before any baseline), its analysis, and how many --fix removed."""
     from . import report
