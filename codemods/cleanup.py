@@ -77,6 +77,7 @@ class Cleanup:
     deleted: dict[str, str] = field(default_factory=dict)  # relative path -> old text
     failures: list[tuple[str, str]] = field(default_factory=list)  # (relative path, message)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): symlinks, outside the root
+    nested: list[Path] = field(default_factory=list)  # sub-projects under the paths: each cleaned up in its own run
 
     encodings: dict[str, tuple[str, bool]] = field(default_factory=dict)  # relative path -> (encoding, BOM)
 
@@ -104,7 +105,7 @@ def run(root: Path, paths: list[Path], excludes: tuple[str, ...], *, today: date
     """Find the compat pieces in the Python files under `paths` and remove them (if `write`)."""
     result = Cleanup()
     links: list[Path] = []
-    for path in files.discover(root, paths, excludes, links=links):
+    for path in files.discover(root, paths, excludes, links=links, nested=result.nested):
         if not files.read_bytes_prefilter(path, (b"termshift:",)):
             continue
         relative = _relative(root, path)
@@ -128,7 +129,7 @@ def run(root: Path, paths: list[Path], excludes: tuple[str, ...], *, today: date
             continue
         result.changed[relative] = (source.text, new_text)
     result.skipped += [(_relative(root, link), "a symlink: symlinks are neither read nor rewritten") for link in links]
-    if write and not result.failures:
+    if write and not result.failures and not result.nested:
         _write(root, result)
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from termshift.manifest import NOTE as UPSTREAM_NOTE
 from termshift.rule import Invalid, Rule, Valid
 
 _MODELS = """\
@@ -39,9 +40,14 @@ class CompatAliasUse(Rule):
     from app.models import Step
     ```
 
+    Also reports a use of a dependency's old name that the dependency's own
+    migration renamed: its rename manifest (`_termshift_renames.py`, which
+    `termshift migrate` writes into a package) lists it, so the use is
+    reported even once the dependency's compat layer is gone.
+
     ## Fix
-    `termshift check --fix` moves the caller to the new name. The compat
-    code itself is never reported.
+    `termshift check --fix` (or `termshift migrate`) moves the caller to the
+    new name. The compat code itself is never reported.
     """
 
     code = "TSH401"
@@ -59,4 +65,6 @@ class CompatAliasUse(Rule):
 
     @staticmethod
     def message(site) -> str:
+        if site.note.startswith(UPSTREAM_NOTE):
+            return f"{site.old!r} was {site.note}: use {site.new!r}"  # "renamed upstream by lib (…)"
         return f"{site.old!r} is a deprecated compat alias, removed at the end of the deprecation period: use {site.new!r}"

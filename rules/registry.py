@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from termshift.rule import Rule
+from termshift.manifest import NOTE as UPSTREAM_NOTE
 from termshift.sites import Action, Role, Site
 
 from .bare_suppression import BareSuppression
@@ -103,6 +104,8 @@ def rule_for(site: Site, context: SiteContext = SiteContext()) -> type[Rule] | N
         return OddOrGluedWord
     if site.role is Role.PROSE or site.kind == "prose":
         return Prose
+    if site.note.startswith(UPSTREAM_NOTE):  # a dependency renamed it: its old name is gone there
+        return CompatAliasUse
     if context.compat_names and (family(site), site.old) in context.compat_names:
         return CompatAliasUse
     if site.role is Role.LITERAL:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import config as config_module, engine, lint
+from . import config as config_module, engine, lint, replay
 from .config import Config, ConfigError
 
 
@@ -49,30 +49,50 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
          stdin_filename: Path | None = None) -> int:
     """The command, from its options as given (the click command's and launch.py's): the exit code.
 
+    Each path is checked in its own project (the nearest folder that looks like one, roots.py), with
+    that project's configuration and index; so are the sub-projects found under a named folder. The
+    findings of all of them make one report.
+
     A usage or configuration problem is a CheckError, and so is an internal
     error once its traceback is printed: the contract is exit 2 for both, never 1.
     """
     if stdin_filename is not None:
         paths = _from_stdin(stdin_filename, fix)
+    explicit = config_file.resolve() if config_file else None
     try:
-        root, config, targets = config_module.for_paths(paths, config_file)
+        groups = config_module.projects(paths, config_file)
     except ConfigError as error:
         raise CheckError(str(error)) from None
-    workers, cache = engine.run_options(root, workers, no_cache)
-    request = Request(
-        root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
-        select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
-        fix=fix, exit_zero=exit_zero, workers=workers, cache=cache, output_file=output_file,
-        show_fixes=show_fixes, exit_non_zero_on_fix=exit_non_zero_on_fix,
-    )
-    try:
-        if not fix:
-            if os.path.exists(os.path.join(root, ".termshift_cache", "transaction", "journal")):
-                from . import transaction  # only then: a plain check imports nothing it doesn't need
 
-                transaction.warn_if_pending(root, lambda message: sys.stderr.write(f"termshift: {message}\n"))
-            return run(request)
-        return _fix_run(request)
+    def request_for(root: Path, config: Config, targets: list[Path]) -> Request:
+        chosen_workers, cache = engine.run_options(root, workers, no_cache)
+        return Request(
+            root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
+            select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
+            fix=fix, exit_zero=exit_zero, workers=chosen_workers, cache=cache, output_file=output_file,
+            show_fixes=show_fixes, exit_non_zero_on_fix=exit_non_zero_on_fix,
+        )
+
+    pending = [request_for(*group) for group in groups]
+    try:
+        entries = _baseline(baseline)
+        done: dict[Path, tuple[lint.Result, tuple[int, bool], list[Path]]] = {}  # root -> its answer, what it checked
+        while pending:
+            request = pending.pop(0)
+            earlier = done.get(request.root)
+            if earlier is not None and (request.root in earlier[2] or request.targets == earlier[2]):
+                continue  # already checked whole (a sub-project also named by its files)
+            result, analysis, fixed = _examine(request) if not fix else _fix_run(request)
+            done[request.root] = (result, fixed, request.targets)
+            for folder in analysis.nested:  # a sub-project under a named folder: checked in its own right
+                try:
+                    nested_config = config_module.load(folder, explicit)
+                except ConfigError as error:
+                    raise CheckError(str(error)) from None
+                pending.append(request_for(folder, nested_config, [folder]))
+        return _answer([(result, fixed) for result, fixed, _ in done.values()], entries, asked=request)
+    except _Stop as stop:
+        return stop.code
     except CheckError:
         raise
     except FileNotFoundError as error:
@@ -101,9 +121,21 @@ def _from_stdin(path: Path, fix: bool) -> tuple[Path, ...]:
     return (path,)
 
 
-def _fix_run(request: Request) -> int:
-    """`run` under the project's lock, after rolling back what a killed run left; a write that
-    fails or is interrupted is undone whole."""
+def _baseline(path: Path | None):
+    if path is None:
+        return None
+    from . import baseline as baseline_module
+
+    try:
+        return baseline_module.load(path)
+    except baseline_module.BaselineError as error:
+        raise CheckError(str(error)) from None
+
+
+def _fix_run(request: Request) -> tuple[lint.Result, engine.Analysis, tuple[int, bool]]:
+    """`_examine` under the project's lock, after rolling back what a killed run left; a write that
+    fails or is interrupted is undone whole. Each project is its own transaction: the pre-commit
+    hook hands over files of several projects at once, and no project's fixes depend on another's."""
     from . import transaction
 
     def say(message: str) -> None:
@@ -111,12 +143,20 @@ def _fix_run(request: Request) -> int:
 
     try:
         with transaction.writing(request.root, say):
-            return run(request)
+            return _examine(request)
     except transaction.RolledBack as error:
         say(f"error: {error}")
-        return error.exit_code if error.signal_number else 2
+        raise _Stop(error.exit_code if error.signal_number else 2) from None
     except transaction.TransactionError as error:
         raise CheckError(str(error)) from None
+
+
+class _Stop(Exception):
+    """A project's --fix was rolled back: the run ends with this exit code (already explained)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -125,22 +165,23 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def run(request: Request) -> int:
+def _examine(request: Request) -> tuple[lint.Result, engine.Analysis, tuple[int, bool]]:
+    """One project's findings (before any baseline), its analysis, how many --fix removed and
+    whether it changed a file or moved a module."""
     from . import report
 
+    if not request.fix and os.path.exists(os.path.join(request.root, ".termshift_cache", "transaction", "journal")):
+        from . import transaction  # only then: a plain check imports nothing it doesn't need
+
+        transaction.warn_if_pending(request.root, lambda message: sys.stderr.write(f"termshift: {message}\n"))
+    if replay.observing is not None:
+        replay.observing.roots.add(str(request.root))
     options = lint.Options(select=request.select, ignore=request.ignore)
     chosen = None  # without --fix, the rules are selected while the search runs (lint.run)
     if request.fix:  # nothing is rewritten under a selection that turns out to be wrong
         try:
             chosen = lint.selection(request.config, options)
         except ConfigError as error:
-            raise CheckError(str(error)) from None
-    if request.baseline is not None:
-        from . import baseline as baseline_module
-
-        try:
-            options.baseline = baseline_module.load(request.baseline)
-        except baseline_module.BaselineError as error:
             raise CheckError(str(error)) from None
 
     targets = request.targets
@@ -174,6 +215,18 @@ def run(request: Request) -> int:
 
     if analysis.skipped:
         report.skipped(analysis.skipped)
+    return result, analysis, (fixed, touched)
+
+
+def _answer(done: list[tuple[lint.Result, tuple[int, bool]]], entries, *, asked: Request) -> int:
+    """The report of every project checked, as one: the baseline, the output, the exit code
+    (`asked`: any of the projects' requests, for the options they share)."""
+    from . import report
+
+    request = asked
+    result = lint.merged([result for result, _ in done])
+    fixed = sum(count for _, (count, _) in done)
+    touched = any(changed for _, (_, changed) in done)
     if request.write_baseline is not None:
         from . import baseline as baseline_module
 
@@ -183,10 +236,15 @@ def run(request: Request) -> int:
             raise CheckError(str(error)) from None
         report.err.print(f"termshift check: wrote {count} finding(s) to the baseline {request.write_baseline}")
         return 0
+    if entries is not None:
+        from . import baseline as baseline_module
+
+        fresh, old, stale = baseline_module.split(result.unfiltered, entries, set(result.checked))
+        result.findings, result.baselined, result.stale = fresh, len(old), stale
 
     from .formats import Report, repository_of, writer
 
-    the_report = Report(result, Path.cwd(), repository_of(request.root), fixed=fixed)
+    the_report = Report(result, Path.cwd(), repository_of(result.root), fixed=fixed)
     if request.output_file is None:
         writer(request.format)(the_report, sys.stdout, sys.stderr)
         sys.stdout.flush()

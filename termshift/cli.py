@@ -35,6 +35,29 @@ def _load(paths: tuple[Path, ...], config_file: Path | None) -> tuple[Path, conf
         raise UsageFailure(str(error)) from None
 
 
+def _one_project(command: str, paths: tuple[Path, ...], config_file: Path | None
+                 ) -> tuple[Path, config_module.Config, list[Path]]:
+    """`_load` for a command that writes: its PATHS must all be in one project. A run is one
+    transaction, journalled and locked in its project; across a monorepo's projects each is
+    migrated (or cleaned up) in its own run, a library before the projects that use it."""
+    try:
+        groups = config_module.projects(paths, config_file)
+    except ConfigError as error:
+        raise UsageFailure(str(error)) from None
+    if len(groups) > 1:
+        _several_projects(command, [root for root, _, _ in groups])
+    return _load(paths, config_file)
+
+
+def _several_projects(command: str, roots: list[Path]) -> None:
+    here = Path.cwd()
+    names = [os.path.relpath(root, here) for root in roots]
+    runs = "; ".join(f"termshift {command} {name}" for name in names)
+    raise UsageFailure(f"the paths are in {len(roots)} projects ({', '.join(names)}), each with its own "
+                       f"configuration and index, and a {command} is one transaction in one project: run it once "
+                       f"per project ({runs}), a library before the projects that use it; nothing was changed")
+
+
 _WORKERS_HELP = "Processes to search and rewrite files in (default: one per CPU; 1 runs in this process)."
 _NO_CACHE_HELP = "Neither read nor write the cache of earlier results (<root>/.termshift_cache)."
 
@@ -100,7 +123,7 @@ def migrate(paths: tuple[Path, ...], stages: tuple[str, ...], no_compat: bool, s
     """
     if quiet and verbose:
         raise UsageFailure("-q and -v contradict each other: give one")
-    root, config, targets = _load(paths, config_file)
+    root, config, targets = _one_project("migrate", paths, config_file)
     if verify_command is not None and not verify_command.strip():
         raise UsageFailure("--verify needs a command to run")
     verifying = (verify_command, verify_budget, verify_timeout) if verify_command is not None else None
@@ -140,6 +163,8 @@ def _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only
                                   phase=phases.start)
     except FileNotFoundError as error:
         raise UsageFailure(str(error)) from None
+    if analysis.nested:
+        _several_projects("migrate", [root, *analysis.nested])
     from .markers import today, until
 
     compat_until = None if no_compat else until(today(), config.compat_weeks)
@@ -334,11 +359,13 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
 
     from . import markers, report
 
-    root, config, targets = _load(paths, config_file)
+    root, config, targets = _one_project("cleanup", paths, config_file)
     today = markers.today() if expired else None
     kept, skipped = files.within_root(root, targets)
     with _reading(root) if show_diff else _writing(root):
         result = run(root, kept, config.exclude, today=today, write=not show_diff)
+    if result.nested:
+        _several_projects("cleanup", [root, *result.nested])
     result.skipped[:0] = skipped
     if show_diff:
         _write_diff(result.diff_bytes())

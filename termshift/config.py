@@ -46,6 +46,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: str = "error"  # what migrate deliberately leaves is warning or info: migrate then check exits 0
     per_path: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rename_manifest: bool = True  # migrate writes <package>/_termshift_renames.py (manifest.py)
     source: Path | None = None
 
     def vocabulary(self) -> Vocabulary:
@@ -169,6 +170,10 @@ def parse(table: dict[str, Any], source: Path | None = None) -> Config:
             values["compat_weeks"] = value
         elif name in ("select", "ignore"):
             values[name] = _codes(where, value)
+        elif name == "rename_manifest":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: expected true or false")
+            values["rename_manifest"] = value
         elif name == "fail_on":
             if value not in SEVERITIES:
                 raise ConfigError(f"{where}: expected one of {', '.join(SEVERITIES)}")
@@ -191,34 +196,157 @@ def parse(table: dict[str, Any], source: Path | None = None) -> Config:
     return Config(**values)
 
 
+CONFIG_NAMES = ("termshift.toml", "pyproject.toml")
+
+
 def load(root: Path, explicit: Path | None = None) -> Config:
-    """The project's configuration: explicit file, termshift.toml, pyproject.toml, or defaults."""
-    candidates = [explicit] if explicit else [root / "termshift.toml", root / "pyproject.toml"]
-    for path in candidates:
-        if path is None or not path.is_file():
-            if explicit is not None:
-                raise ConfigError(f"{explicit}: no such config file")
+    """The project's configuration: the explicit file, or the nearest termshift.toml or pyproject.toml
+    with a [tool.termshift] table, from the project root up to the top of its git checkout; or defaults.
+
+    Looking up as far as the checkout (as ruff does, stopping at the repository) lets a monorepo keep
+    one configuration at its top that every project inherits, while a project with its own table
+    (which may `extend` the shared one) overrides it. Paths in settings (exclude, search-path,
+    per-path) are relative to the file that sets them, and are rebased onto the project root.
+    """
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: no such config file")
+        table = _table(explicit, required=True)
+        return parse(_resolved(table, explicit, root, ()), explicit)
+    from . import replay
+
+    watched = replay.observing
+    for path in candidates(root):
+        if watched is not None:  # a config file made, changed or removed here changes the answer
+            watched.folders.add(str(path.parent))
+        if not path.is_file():
             continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise ConfigError(f"{path}: {error}") from None
-        if path.name == "pyproject.toml":
-            table = data.get("tool", {}).get("termshift")
-            if table is None:
-                if explicit is not None:
-                    raise ConfigError(f"{path}: no [tool.termshift] table")
-                continue
-        else:
-            table = data.get("tool", {}).get("termshift", data)
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: tool.termshift must be a table")
-        return parse(table, path)
+        if watched is not None:
+            watched.files.add(str(path))
+        table = _table(path, required=False)
+        if table is None:
+            continue
+        return parse(_resolved(table, path, root, ()), path)
     return Config()
 
 
+def candidates(root: Path) -> list[Path]:
+    """The files `load` may read, nearest first: the project root's, then each folder's above it up
+    to the top of the git checkout that holds it (none above a project outside any checkout)."""
+    from .roots import repository_of
+
+    top = Path(repository_of(str(root)))
+    found = []
+    folder = root
+    while True:
+        found.extend(folder / name for name in CONFIG_NAMES)
+        if folder == top or folder.parent == folder or not folder.is_relative_to(top):
+            return found
+        folder = folder.parent
+
+
+def _table(path: Path, *, required: bool) -> dict[str, Any] | None:
+    """The termshift table of a config file: [tool.termshift] in a pyproject.toml; the whole file (or
+    its [tool.termshift]) in any other. None for a pyproject.toml without one, unless `required`."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("termshift")
+        if table is None:
+            if required:
+                raise ConfigError(f"{path}: no [tool.termshift] table")
+            return None
+    else:
+        table = data.get("tool", {}).get("termshift", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: tool.termshift must be a table")
+    return table
+
+
+_PATH_KEYS = ("exclude", "search_path", "search-path")
+_PATTERN_TABLES = ("per_path", "per-path")
+
+
+def _resolved(table: dict[str, Any], path: Path, root: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """`table` with what it `extend`s filled in (its own keys win) and its paths rebased onto `root`."""
+    here = path.resolve()
+    if here in chain:
+        cycle = " -> ".join(str(item) for item in (*chain, here))
+        raise ConfigError(f"{path}: tool.termshift.extend: a cycle ({cycle})")
+    own = _rebased(table, here.parent, root, path)
+    extend = own.pop("extend", None)
+    if extend is None:
+        return own
+    if not isinstance(extend, str) or not extend:
+        raise ConfigError(f"{path}: tool.termshift.extend: expected the path of a config file")
+    parent = (here.parent / os.path.expanduser(extend))
+    if not parent.is_file():
+        raise ConfigError(f"{path}: tool.termshift.extend: {extend}: no such config file")
+    from . import replay
+
+    if replay.observing is not None:
+        replay.observing.files.add(str(parent.resolve()))
+    inherited = _resolved(_table(parent, required=True), parent, root, (*chain, here))
+    return {**inherited, **own}
+
+
+def _rebased(table: dict[str, Any], folder: Path, root: Path, path: Path) -> dict[str, Any]:
+    """Path-valued settings written in `folder`'s file, as they read from `root`, when `folder` is
+    above it; a file elsewhere (an explicit --config, a sibling's) speaks of the project root."""
+    if folder == root.resolve() or not root.resolve().is_relative_to(folder):
+        return dict(table)
+    rebased = dict(table)
+    for key in _PATH_KEYS:
+        value = table.get(key)
+        if value is None:
+            continue
+        entries = _strings(f"{path}: tool.termshift.{key}", value)
+        if key == "exclude":
+            rebased[key] = [pattern for pattern in (rebase_pattern(entry, folder, root) for entry in entries)
+                            if pattern is not None]
+        else:
+            rebased[key] = [os.path.relpath(folder / entry, root) for entry in entries]
+    for key in _PATTERN_TABLES:
+        value = table.get(key)
+        if isinstance(value, dict):
+            moved = {}
+            for pattern, codes in value.items():
+                new = rebase_pattern(pattern, folder, root) if isinstance(pattern, str) else pattern
+                if new is not None:
+                    moved[new] = codes
+            rebased[key] = moved
+    return rebased
+
+
+def rebase_pattern(pattern: str, folder: Path, root: Path) -> str | None:
+    """A .gitignore-style pattern written for `folder`, as it reads for `root` (a folder below it);
+    None when it can match nothing under `root`.
+
+    A pattern without a slash before its end matches at any depth and stays as it is; an anchored
+    one keeps only the part below `root`.
+    """
+    below = root.resolve().relative_to(folder).as_posix()
+    if below == ".":
+        return pattern
+    negated = pattern.startswith("!")
+    body = pattern[1:] if negated else pattern
+    if "/" not in body.rstrip("/") or body.lstrip("/").startswith("**/"):
+        return pattern
+    anchored = body.lstrip("/")
+    prefix = below + "/"
+    if not anchored.startswith(prefix):
+        return None
+    rest = anchored[len(prefix):]
+    if not rest:
+        return None
+    return ("!" if negated else "") + "/" + rest
+
+
 def for_paths(paths: tuple[Path, ...], explicit: Path | None = None) -> tuple[Path, Config, list[Path]]:
-    """What a command given `paths` works on: (the project root, its configuration, the targets).
+    """What a command given `paths` works on: (the project root, its configuration, the targets),
+    for the commands that work in one project (see `projects` for those that take several).
 
     The root is found from the first path, as every command finds it (roots.py).
     """
@@ -230,3 +358,19 @@ def for_paths(paths: tuple[Path, ...], explicit: Path | None = None) -> tuple[Pa
             raise ConfigError(f"{path}: no such file or directory")
     root = Path(find_root(os.path.abspath(targets[0])))
     return root, load(root, explicit.resolve() if explicit else None), targets
+
+
+def projects(paths: tuple[Path, ...], explicit: Path | None = None) -> list[tuple[Path, Config, list[Path]]]:
+    """`for_paths` for each project the `paths` are in, in the order they are first named: each
+    path's root is its own nearest project folder (roots.py), whatever else is named with it."""
+    from .roots import find_root
+
+    targets = list(paths) or [Path(".")]
+    for path in targets:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such file or directory")
+    grouped: dict[str, list[Path]] = {}
+    for path in targets:
+        grouped.setdefault(find_root(os.path.abspath(path)), []).append(path)
+    chosen = explicit.resolve() if explicit else None
+    return [(Path(root), load(Path(root), chosen), named) for root, named in grouped.items()]

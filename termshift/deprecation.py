@@ -157,7 +157,12 @@ def plan(analysis, the_plan) -> CompatPlan:
 
 
 def _renamed(sites: list[Site]) -> list[Site]:
-    return [site for site in sites if site.action is Action.RENAME and site.old != site.new]
+    """The renames that leave an old name behind. Not those a dependency's manifest made: an override
+    of a method its library renamed is called by the library under the new name alone."""
+    from .manifest import NOTE
+
+    return [site for site in sites
+            if site.action is Action.RENAME and site.old != site.new and not site.note.startswith(NOTE)]
 
 
 def _module_request(path: str, module: str, summary, sites: list[Site], used: Callable[[str], bool] = is_public

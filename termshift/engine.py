@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from . import files, markers, parallel, replay
 from .config import Config
 from .index import Index, summarize_module
+from .manifest import Upstream
 from .project import Project
 from .roots import relative_posix
 from .sites import Action, Role, Site
@@ -103,6 +104,9 @@ class Analysis:
     # The project's other text files (not Python, not packaging metadata) a plan rewrites, by relative
     # path, kept in `sources` once read: dotted paths to the project's code in them move with it.
     others_read: set[str] = field(default_factory=set)
+    # Sub-projects under the named folders (their own roots, configs and indexes): not analysed here.
+    nested: list[Path] = field(default_factory=list)
+    rename_manifest: bool = True  # the config's: `apply` writes the packages' rename manifests
 
     def compat_pieces(self, path: str) -> list[markers.Piece]:
         """The compat code in a file: its sites are seen (the lint needs them) but never planned."""
@@ -215,7 +219,8 @@ def analyze(
     root = root.resolve()
     vocabulary = config.vocabulary()
     links: list[Path] = []
-    everything = files.discover(root, [root], config.exclude, links=links)
+    nested: list[Path] = []
+    everything = files.discover(root, [root], config.exclude, links=links, nested=nested)
     paths, skipped = files.within_root(root, list(paths))
     targets = _targets(root, paths, everything, config)
     listed = set(everything)
@@ -223,10 +228,12 @@ def analyze(
     project = Project.build(root, [*everything, *outside], config.first_party)
     workspace = Workspace(root)
     index = Index(project, workspace.tree, _search_path(root, config), workspace.text)
+    index.upstream = Upstream(vocabulary, index.search_path)
     if replay.observing is not None:
         replay.observing.folders.update(index.search_path)
     analysis = Analysis(root, project, index, vocabulary, targets=targets, given=paths, skipped=skipped,
-                        exclude=tuple(config.exclude))
+                        exclude=tuple(config.exclude), rename_manifest=config.rename_manifest,
+                        nested=[folder for folder in nested if any(given in (folder, *folder.parents) for given in paths)])
     _links(analysis, links)
 
     mentioning: set[Path] = set()
@@ -1125,6 +1132,8 @@ class Outcome:
     failures: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # done, with a caveat the user should read
     created: dict[str, str] = field(default_factory=dict)  # new files (compat shims at old module paths) -> text
+    # the packages' rename manifests (manifest.py) -> (their text before, or None when new; their text)
+    manifests: dict[str, tuple[str | None, str]] = field(default_factory=dict)
 
     # path -> (encoding, BOM) of the files in `changed`: a diff is written in each file's own bytes
     encodings: dict[str, tuple[str, bool]] = field(default_factory=dict)
@@ -1138,9 +1147,13 @@ class Outcome:
         from .patch import file_diff, join
 
         out: list[bytes] = []
-        for path in sorted(set(self.changed) | set(self.renamed_files) | set(self.created)):
+        for path in sorted(set(self.changed) | set(self.renamed_files) | set(self.created) | set(self.manifests)):
             if path in self.created:
                 out += [line.encode("utf-8") for line in _new_file_diff(path, self.created[path])]
+            if path in self.manifests:
+                before, after = self.manifests[path]
+                out += [line.encode("utf-8") for line in _new_file_diff(path, after)] if before is None else [
+                    f"diff --git a/{path} b/{path}".encode("utf-8"), *file_diff(path, path, before, after)]
             if path not in self.changed and path not in self.renamed_files:
                 continue
             new_path = self.renamed_files.get(path, path)
@@ -1235,6 +1248,13 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
 
         for shim in deprecation.shims(analysis, outcome.renamed_files, deprecated.modules):
             outcome.created[shim.path] = shim_module(shim, compat_until)
+    from . import manifest  # the renames, for the projects that use this one (manifest.py)
+
+    built = manifest.build(analysis, the_plan, outcome.renamed_files) if analysis.rename_manifest else {}
+    for path, text in built.items():
+        before = manifest.text_before(analysis.root, path, outcome.renamed_files)
+        if text != before:
+            outcome.manifests[path] = (before, text)
     if wired is not None and wired.path and wired.modules:
         existing = analysis.root / wired.path
         if not existing.exists():
@@ -1268,7 +1288,7 @@ def _write(analysis: Analysis, outcome: Outcome) -> None:
             outcome.failures.append(Problem(path, 1, 0, str(error)))
     if outcome.failures:
         outcome.changed.clear()
-        outcome.moved, outcome.renamed_files, outcome.created = [], {}, {}
+        outcome.moved, outcome.renamed_files, outcome.created, outcome.manifests = [], {}, {}, {}
         return
     with transaction.begin(root) as journal:
         for path, data in encoded:
@@ -1278,6 +1298,8 @@ def _write(analysis: Analysis, outcome: Outcome) -> None:
             _drop_bytecode(root / old)
         for path, text in outcome.created.items():
             journal.mkdir((root / path).parent)
+            journal.write(root / path, text.encode("utf-8"), files.NEW_FILE_MODE)
+        for path, (_, text) in outcome.manifests.items():
             journal.write(root / path, text.encode("utf-8"), files.NEW_FILE_MODE)
 
 

@@ -65,6 +65,8 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 _GITIGNORE = ".gitignore"
+# A package's rename manifest (manifest.py): data for the projects that use it, never its code.
+MANIFEST = "_termshift_renames.py"
 NEW_FILE_MODE = _NEW_FILE_MODE = 0o644
 _GENERATED_MARKER = "@generated"
 _GENERATED_WINDOW = 4096
@@ -252,37 +254,49 @@ def is_python_script(path: str) -> bool:
 
 
 def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...],
-          links: list[Path] | None = None, scripts: bool = False) -> Iterator[Path]:
+          links: list[Path] | None = None, nested: list[Path] | None = None,
+          scripts: bool = False) -> Iterator[Path]:
     """Files under `top`, pruning excluded folders before ever listing them; with
     `scripts`, also Python scripts without an extension (is_python_script).
 
     Symlinks are skipped: followed directory links can loop or lead out of the
     project, and the real file behind an in-project file link is found anyway.
+    A folder below `top` that is a project's root of its own (a monorepo's
+    sub-project: it holds a pyproject.toml, setup.cfg, setup.py or .git) is
+    that project's, checked with its own configuration and index: it is
+    passed by, and added to `nested` when given.
     Folders travel as (path, path relative to the rules' base) strings; only
     the files found become Path objects.
     """
     top_relative = "" if top == rules.base else top.relative_to(rules.base).as_posix()
     pending = [(str(top), top_relative)]
+    top_folder = str(top)
     watched = replay.observing.folders if replay.observing is not None else None
     while pending:
         folder, relative = pending.pop()
         if watched is not None:
             watched.add(folder)
         prefix = relative + "/" if relative else ""
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    if links is not None and (entry.name.endswith(suffixes) or entry.is_dir()) and not \
-                            rules.ignores_relative(prefix + entry.name, is_dir=entry.is_dir()):
-                        links.append(Path(entry.path))
-                    continue
-                if entry.is_dir():
-                    if not rules.ignores_relative(prefix + entry.name, is_dir=True):
-                        pending.append((entry.path, prefix + entry.name))
-                elif entry.name.endswith(suffixes) or scripts and "." not in entry.name:
-                    if entry.is_file() and not rules.ignores_relative(prefix + entry.name, is_dir=False) and (
-                            entry.name.endswith(suffixes) or is_python_script(entry.path)):
-                        yield Path(entry.path)
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+        if folder != top_folder and roots.marks_a_project({entry.name for entry in entries}):
+            if nested is not None:
+                nested.append(Path(folder))
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                if links is not None and (entry.name.endswith(suffixes) or entry.is_dir()) and not \
+                        rules.ignores_relative(prefix + entry.name, is_dir=entry.is_dir()):
+                    links.append(Path(entry.path))
+                continue
+            if entry.is_dir():
+                if not rules.ignores_relative(prefix + entry.name, is_dir=True):
+                    pending.append((entry.path, prefix + entry.name))
+            elif entry.name.endswith(suffixes) or scripts and "." not in entry.name:
+                if entry.is_file() and entry.name != MANIFEST and not rules.ignores_relative(
+                        prefix + entry.name, is_dir=False) and (
+                        entry.name.endswith(suffixes) or is_python_script(entry.path)):
+                    yield Path(entry.path)
 
 
 def within_root(root: Path, paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -317,6 +331,7 @@ def discover(
     excludes: Sequence[str] = (),
     suffixes: tuple[str, ...] = (".py", ".pyi"),
     links: list[Path] | None = None,
+    nested: list[Path] | None = None,
 ) -> list[Path]:
     """Absolute, resolved, sorted, de-duplicated file paths.
 
@@ -326,7 +341,8 @@ def discover(
     named file there only needs the right suffix, and a named directory
     there is walked with DEFAULT_EXCLUDES only (relative to that directory),
     so it still never descends into a .git or a virtualenv. The symlinks the walk
-    skips (files with the suffixes, and folders) are added to `links` when given.
+    skips (files with the suffixes, and folders) are added to `links` when given,
+    and the sub-projects' roots it passes by to `nested` (see `_walk`).
     Looking for `.py`, Python scripts without an extension are found too
     (is_python_script), named or walked, excluded by the same rules.
     """
@@ -341,8 +357,8 @@ def discover(
             continue
         if is_dir:
             rules = project if inside else _Rules(path, DEFAULT_EXCLUDES, use_gitignore=False)
-            found.update(_walk(path, rules, suffixes, links, scripts))
-        elif _has_suffix(path, suffixes) or scripts and is_python_script(str(path)):
+            found.update(_walk(path, rules, suffixes, links, nested, scripts))
+        elif (_has_suffix(path, suffixes) or scripts and is_python_script(str(path))) and path.name != MANIFEST:
             found.add(path)
     if replay.observing is not None:
         replay.observing.files.update(map(str, found))

@@ -34,6 +34,7 @@ from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
+from .manifest import Renamed
 from .scopes import Binding, Scope, ScopeBuilder
 from .sites import Action, Role, Site
 from .summary import annotation_type_ref, bound_of, dotted
@@ -137,6 +138,8 @@ class Finder:
             return
         if owner == OWN:
             action = Action.RENAME
+            if isinstance(owner, Renamed):  # a dependency's manifest renamed it (manifest.py)
+                note = owner.note
         elif owner == EXTERNAL:
             action = Action.EXTERNAL
         else:
@@ -462,7 +465,10 @@ class Finder:
         if isinstance(func, ast.Attribute):
             receiver = self.type_of(func.value, scope)
             if receiver is not None and receiver.kind == "ext":
-                return EXTERNAL  # a method of a third-party object (`queue.enqueue(f, job_id=…)`)
+                # A method of a third-party object (`queue.enqueue(f, job_id=…)`): theirs, unless its
+                # package's rename manifest lists the keyword (accepts_keyword asks it).
+                return self.index.accepts_keyword(callee, keyword) if callee is not None and callee.kind == "ext" \
+                    else EXTERNAL
         if callee is not None:
             return self.index.accepts_keyword(callee, keyword)
         return UNKNOWN
@@ -771,7 +777,8 @@ class _SiteVisitor(NodeVisitor):
             for index, (line, column, part) in enumerate(parts):
                 if self.f.mentions(part):
                     module = ".".join(alias.name.split(".")[: index + 1])
-                    owner = OWN if first_party and project.is_module(module) else (EXTERNAL if not first_party else UNKNOWN)
+                    owner = OWN if first_party and project.is_module(module) else (
+                        self.f.index.theirs(module).owner if not first_party else UNKNOWN)
                     self.f.emit(line, column, part, kind="module", role=Role.MODULE_PATH, owner=owner, scope=scope.qualname)
             if alias.asname and self.f.mentions(alias.asname):
                 found = self.f.pos.asname(alias)
@@ -791,7 +798,8 @@ class _SiteVisitor(NodeVisitor):
             for index, (line, column, part) in enumerate(f.pos.from_module_parts(node)):
                 if f.mentions(part):
                     prefix = ".".join(filter(None, [base, *node.module.split(".")[: index + 1]]))
-                    owner = OWN if first_party and project.is_module(prefix) else (EXTERNAL if not first_party else UNKNOWN)
+                    owner = OWN if first_party and project.is_module(prefix) else (
+                        f.index.theirs(prefix).owner if not first_party else UNKNOWN)
                     f.emit(line, column, part, kind="module", role=Role.MODULE_PATH, owner=owner, scope=scope.qualname)
         for alias in node.names:
             if alias.name != "*" and f.mentions(alias.name):
@@ -801,7 +809,8 @@ class _SiteVisitor(NodeVisitor):
                     else:
                         ref = f.index.resolve_name(source, alias.name)
                 else:
-                    ref = Ref(EXTERNAL, "")
+                    ref = f.index.theirs(f"{source}.{alias.name}")
+                    ref = ref if ref.owner != EXTERNAL else Ref(EXTERNAL, "")
                 f.emit_node_name(alias, alias.name, kind=ref.kind or "variable", role=Role.IMPORT, owner=ref.owner,
                                  scope=scope.qualname)
             if alias.asname and f.mentions(alias.asname):

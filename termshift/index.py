@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from . import thirdparty
+from .manifest import Renamed
 from .project import Project
 from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, summarize
 
@@ -86,6 +87,31 @@ class Index:
         self.consulted: set[str] | None = None  # modules served while finding one file
         self.store = None  # where summaries are kept between runs: load(name, path), save(name, path, summary)
         self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
+        self.upstream = None  # manifest.Upstream: the renames its dependencies' manifests list
+
+    # -- third-party names ---------------------------------------------------
+
+    def theirs(self, dotted: str) -> Ref:
+        """A third-party name (`pkg.mod.Name`, an instance's member `pkg.mod.Class().name`): theirs,
+        unless the package's rename manifest says it was renamed (manifest.py): then it moves too."""
+        if self.upstream is not None:
+            found = self.upstream.renamed(dotted)
+            if found is not None:
+                _, kind, note = found
+                if not note:  # renamed into words this project's vocabulary doesn't give: can't follow
+                    return Ref(UNKNOWN, "", Type("ext", dotted))
+                return Ref(Renamed(note), kind, Type("ext", dotted))
+        return Ref(EXTERNAL, "", Type("ext", dotted))
+
+    def _their_keyword(self, callee: str, keyword: str) -> str:
+        """`accepts_keyword` for a third-party callable: a keyword its package renamed moves too."""
+        if self.upstream is not None:
+            callee = callee.removesuffix("()")
+            for key in (f"{callee}({keyword})", f"{callee}.__init__({keyword})", f"{callee}.{keyword}"):
+                found = self.upstream.renamed(key)
+                if found is not None:
+                    return Renamed(found[2]) if found[2] else UNKNOWN
+        return EXTERNAL
 
     # -- summaries ---------------------------------------------------------
 
@@ -240,7 +266,7 @@ class Index:
             if self.project.is_module(submodule):
                 return Ref(OWN, "module", Type("mod", submodule))
             if not self.project.is_first_party(module):
-                return Ref(EXTERNAL, "", Type("ext", submodule))
+                return self.theirs(submodule)
             return _NOT_FOUND
         symbol = summary.symbols.get(name)
         if symbol is None:
@@ -260,11 +286,11 @@ class Index:
         if symbol.kind == "module-import":
             if self.project.is_first_party(symbol.target):
                 return Ref(OWN, "module", Type("mod", symbol.target))
-            return Ref(EXTERNAL, "", Type("ext", symbol.target))
+            return self.theirs(symbol.target)
         if symbol.kind == "import":
             source, _, attr = symbol.target.partition(":")
             if not self.project.is_first_party(source):
-                return Ref(EXTERNAL, "", Type("ext", f"{source}.{attr}"))
+                return self.theirs(f"{source}.{attr}")
             if self.project.is_module(f"{source}.{attr}"):
                 return Ref(OWN, "module", Type("mod", f"{source}.{attr}"))
             return self.resolve_name(source, attr, seen)
@@ -377,7 +403,8 @@ class Index:
                 ref = self.resolve_dotted(module, base)
                 if ref.type is not None and ref.type.kind == "cls":
                     pending.append(ref.type.name)
-                elif ref.owner == EXTERNAL and ref.type is not None and ref.type.name:
+                elif (ref.owner == EXTERNAL or isinstance(ref.owner, Renamed)) and ref.type is not None \
+                        and ref.type.kind == "ext" and ref.type.name:
                     if ref.type.name != "builtins.object":
                         external.append(ref.type.name)
                 elif base.rsplit(".", 1)[-1] not in ("object",):
@@ -392,12 +419,30 @@ class Index:
         """
         _, external, unknown = self.mro(qualified)
         for base in external:
+            if self.upstream is not None:
+                renamed = self.theirs(f"{base}.{name}")
+                if renamed.owner != EXTERNAL:
+                    return renamed.owner  # overrides a method its package renamed: moves with it (or unknown)
+                base = self._now_named(base)
             members = thirdparty.class_members(base, self.search_path)
             if members is None:
                 unknown = True
             elif name in members:
                 return EXTERNAL
         return UNKNOWN if unknown else OWN
+
+    def _renamed_member(self, qualified: str, name: str) -> Ref:
+        """`name` as a renamed member of the first of `qualified`'s third-party bases that has it."""
+        for base in self.mro(qualified)[1]:
+            ref = self.theirs(f"{base}.{name}")
+            if isinstance(ref.owner, Renamed):
+                return ref
+        return Ref(UNKNOWN, "")
+
+    def _now_named(self, base: str) -> str:
+        """A third-party class by the name it has now, when its package's manifest renamed it."""
+        found = self.upstream.renamed(base) if self.upstream is not None else None
+        return f"{base.rpartition('.')[0]}.{found[0]}" if found is not None else base
 
     def find_member(self, qualified: str, name: str) -> tuple[str, ClassInfo, Member] | None:
         for module, info in self.mro(qualified)[0]:
@@ -412,7 +457,9 @@ class Index:
             return self.by_name(attr)
         if value.kind == "ext":
             # Their API; what it returns is theirs too, but may carry our objects.
-            return Ref(EXTERNAL, "", Type("ext", f"{value.name}.{attr}") if value.name and not value.name.startswith("builtins.") else DERIVED)
+            if value.name and not value.name.startswith("builtins."):
+                return self.theirs(f"{value.name}.{attr}")
+            return Ref(EXTERNAL, "", DERIVED)
         if value.kind == "extd":
             if attr in self.defined:
                 # Maybe one of ours, maybe theirs: its value's type is unknown too.
@@ -435,6 +482,10 @@ class Index:
                     member_type = self.ref_type(module, member.type_ref)
                 return Ref(owner, member.kind, member_type)
             owner = self.member_owner(value.name, attr)
+            if isinstance(owner, Renamed):  # inherited from a third-party class whose package renamed it
+                return self._renamed_member(value.name, attr)
+            if owner == UNKNOWN:
+                return Ref(UNKNOWN, "")
             if owner == EXTERNAL:
                 return _EXT_REF
             if owner == UNKNOWN:
@@ -509,7 +560,7 @@ class Index:
             # a keyword the project takes somewhere can't be told apart.
             return UNKNOWN if self._any_function_takes(keyword) else EXTERNAL
         if callee.kind == "ext":
-            return EXTERNAL
+            return self._their_keyword(callee.name, keyword) if callee.name else EXTERNAL
         if callee.kind == "func":
             module, _, qual = callee.name.partition(":")
             summary = self.module(module)

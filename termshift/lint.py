@@ -62,12 +62,52 @@ class Result:
     stale: list[baseline_module.Entry] = field(default_factory=list)
     fail_on: str = "error"
     files_checked: int = 0
+    checked: frozenset[str] = frozenset()  # the files checked, relative to the root
+    # Several projects' results as one (`merged`): a finding's failing severity is its project's.
+    fail_on_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def failing(self) -> list[Finding]:
         from .findings import failing
 
-        return failing(self.findings, self.fail_on)
+        if not self.fail_on_of:
+            return failing(self.findings, self.fail_on)
+        return [finding for finding in self.findings
+                if failing((finding,), self.fail_on_of.get(finding.path, self.fail_on))]
+
+
+def merged(results: list[Result]) -> Result:
+    """Several projects' results as one report, its paths relative to the folder that holds them all.
+
+    A finding keeps the fingerprint it has in its own project, so a baseline matches it however
+    the projects were named (one at a time by pre-commit, all together in CI).
+    """
+    if len(results) == 1:
+        return results[0]
+    import os
+
+    from .findings import Finding
+
+    base = Path(os.path.commonpath([str(result.root) for result in results]))
+    findings, fail_on_of, checked = [], {}, set()
+    suppressed = baselined = files_checked = 0
+    for result in results:
+        prefix = relative_posix(str(base), str(result.root))
+        prefix = "" if prefix == "." else prefix + "/"
+        for finding in result.findings:
+            moved = Finding(prefix + finding.path, finding.line, finding.column, finding.end_line,
+                            finding.end_column, finding.code, finding.rule, finding.severity, finding.message,
+                            finding.fixable, finding.text, finding.scope, finding.occurrence)
+            moved.__dict__["fingerprint"] = finding.fingerprint  # the cached_property's slot: as in its project
+            findings.append(moved)
+            fail_on_of[moved.path] = result.fail_on
+        checked.update(prefix + path for path in result.checked)
+        suppressed += result.suppressed
+        baselined += result.baselined
+        files_checked += result.files_checked
+    findings.sort(key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
+    return Result(base, findings, findings, suppressed=suppressed, baselined=baselined, fail_on=results[0].fail_on,
+                  files_checked=files_checked, checked=frozenset(checked), fail_on_of=fail_on_of)
 
 
 def selection(config: Config, options: Options) -> Selection:
@@ -144,7 +184,8 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
     ours = {path: text for path, text in texts.items() if path in checked}
     kept, suppressed = _apply_suppressions(kept, ours, chosen)
     unfiltered = fingerprinted(kept)
-    result = Result(analysis.root, unfiltered, unfiltered, fail_on=config.fail_on, files_checked=len(checked))
+    result = Result(analysis.root, unfiltered, unfiltered, fail_on=config.fail_on, files_checked=len(checked),
+                    checked=frozenset(checked))
     result.suppressed = suppressed
     if options.baseline is not None:
         from . import baseline as baseline_module

@@ -70,6 +70,7 @@ class Observed:
     def __init__(self) -> None:
         self.folders: set[str] = set()  # listings the answer depends on
         self.files: set[str] = set()  # contents the answer depends on
+        self.roots: set[str] = set()  # the projects checked: the files at each root are read (configuration)
 
 
 observing: Observed | None = None  # set while a recordable run is under way
@@ -144,8 +145,9 @@ class Run:
             gitignore = os.path.join(folder, ".gitignore")
             if os.path.isfile(gitignore):
                 files.add(gitignore)
-        with os.scandir(self.root) as entries:  # configuration, packaging metadata
-            files.update(entry.path for entry in entries if entry.is_file())
+        for root in {self.root, *seen.roots}:
+            with os.scandir(root) as entries:  # configuration, packaging metadata
+                files.update(entry.path for entry in entries if entry.is_file())
         baseline = self.options.get("--baseline")
         if baseline:
             files.add(os.path.abspath(baseline))

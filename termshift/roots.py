@@ -35,6 +35,12 @@ def find_root(start: str) -> str:
     return here if found is None else found
 
 
+def marks_a_project(names: set[str] | frozenset[str]) -> bool:
+    """Whether a folder holding these entries is a project's root (`_marks`, on a listing already made)."""
+    return any(marker in names for marker in PROJECT_MARKERS if marker != "setup.py") or (
+        "setup.py" in names and "__init__.py" not in names)
+
+
 def repository_of(root: str) -> str:
     """The nearest folder holding .git (CI checks out there); the project root otherwise."""
     found = _nearest(root, (".git",))

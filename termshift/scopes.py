@@ -214,7 +214,7 @@ class ScopeBuilder(NodeVisitor):
             if project.is_first_party(target):
                 ref = Ref(OWN, "module", Type("mod", target))
             else:
-                ref = Ref(EXTERNAL, "", Type("ext", target))
+                ref = self.finder.index.theirs(target)
             self._target_scope(alias.asname or target).bind(alias.asname or target, Binding("import", alias, ref=ref))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
@@ -226,7 +226,7 @@ class ScopeBuilder(NodeVisitor):
                 continue
             binding: Binding
             if not finder.project.is_first_party(source):
-                binding = Binding("import", alias, ref=Ref(EXTERNAL, "", Type("ext", f"{source}.{alias.name}")))
+                binding = Binding("import", alias, ref=finder.index.theirs(f"{source}.{alias.name}"))
             elif finder.project.is_module(f"{source}.{alias.name}"):
                 binding = Binding("import", alias, ref=Ref(OWN, "module", Type("mod", f"{source}.{alias.name}")))
             else:

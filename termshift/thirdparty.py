@@ -50,6 +50,22 @@ def _find_source(module: str, search_path: tuple[str, ...]) -> Path | None:
     return Path(spec.origin)
 
 
+def package_folder(top: str, search_path: tuple[str, ...]) -> Path | None:
+    """The folder of the top-level package `top` on the search path, found without importing it."""
+    try:
+        spec = PathFinder.find_spec(top, list(search_path) + sys.path)
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    return Path(locations[0]) if locations else None
+
+
+def note_read(path: str) -> None:
+    """Record that an answer depended on `path` (a file, or a folder by its listing), as the
+    class members read here are recorded."""
+    _note((path,))
+
+
 @lru_cache(maxsize=256)
 def _parse(path: Path) -> ast.Module | None:
     try:

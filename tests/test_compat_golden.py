@@ -31,6 +31,7 @@ CASES = Path(__file__).parent / "fixtures" / "compat"
 STAGES = ["--stage", "types", "--stage", "services"]
 TODAY = "2027-01-04"
 IGNORED = {"__pycache__", ".termshift_cache"}
+MANIFEST = "_termshift_renames.py"  # a package's rename manifest: tested in test_manifest.py
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
@@ -42,7 +43,8 @@ def snapshot(root: Path) -> dict[str, bytes | None]:
         if here != root:
             tree[here.relative_to(root).as_posix() + "/"] = None
         for name in sorted(names):
-            tree[(here / name).relative_to(root).as_posix()] = (here / name).read_bytes()
+            if name != MANIFEST:
+                tree[(here / name).relative_to(root).as_posix()] = (here / name).read_bytes()
     return tree
 
 
