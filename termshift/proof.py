@@ -34,6 +34,7 @@ from typing import Iterable, Mapping
 
 from . import engine, files
 from .config import Config
+from .manifest import NOTE as UPSTREAM
 from .sites import Action, Role, Site
 from .vocabulary import Term
 
@@ -154,6 +155,8 @@ def _compare(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.O
             if site.key() in edited:
                 if twin is None or twin.old != site.new or twin.action in _TIED:
                     continue  # still tied (or not a use the finder judges)
+                if twin.action is Action.EXTERNAL and site.note.startswith(UPSTREAM):
+                    continue  # a dependency's old name, now its new one: the dependency's, as it should be
                 broken[site.old] = (f"{site.old!r} is kept everywhere: renamed, {site.new!r} at "
                                     f"{planned_path}:{site.line} would no longer name the project's "
                                     f"definition ({_what(twin)})")
