@@ -162,21 +162,35 @@ class Workspace:
         return None if source is None else source.text
 
     def tree(self, path: Path) -> ast.Module | None:
+        """The file's syntax tree, kept until `drop`: the file's summary and search both read it."""
         if path not in self.trees:
-            source = self.source(path)
-            tree = None
-            if source is not None:
-                try:
-                    tree = ast.parse(source.text, filename=str(path))
-                except RecursionError:
-                    self.errors[path] = Problem(self.relative(path), 1, 0, TOO_DEEP)
-                except (SyntaxError, ValueError) as error:
-                    line = getattr(error, "lineno", None) or 1
-                    column = max((getattr(error, "offset", None) or 1) - 1, 0)
-                    message = getattr(error, "msg", None) or str(error)
-                    self.errors[path] = Problem(self.relative(path), line, column, f"can't parse: {message}")
-            self.trees[path] = tree
+            self.trees[path] = self.parse(path)
         return self.trees[path]
+
+    def parse(self, path: Path) -> ast.Module | None:
+        """The file's syntax tree, not kept (unless it is already): a module summarised on demand
+        is read once, and its summary is what lives on."""
+        if path in self.trees:
+            return self.trees[path]
+        source = self.source(path)
+        if source is None:
+            return None
+        try:
+            return ast.parse(source.text, filename=str(path))
+        except RecursionError:
+            self.errors[path] = Problem(self.relative(path), 1, 0, TOO_DEEP)
+        except (SyntaxError, ValueError) as error:
+            line = getattr(error, "lineno", None) or 1
+            column = max((getattr(error, "offset", None) or 1) - 1, 0)
+            message = getattr(error, "msg", None) or str(error)
+            self.errors[path] = Problem(self.relative(path), line, column, f"can't parse: {message}")
+        return None
+
+    def drop(self, path: Path) -> None:
+        """Forget the file's tree and string positions: its search is done (or far off), and a
+        project's trees together are what would make memory grow with it (~50x the source)."""
+        self.trees.pop(path, None)
+        self.strings.pop(path, None)
 
 
 def run_options(root: Path, workers: int | None, no_cache: bool) -> tuple[int, "Cache | None"]:
@@ -227,7 +241,7 @@ def analyze(
     outside = [path for path in targets if path not in listed]  # named files the walk left out
     project = Project.build(root, [*everything, *outside], config.first_party)
     workspace = Workspace(root)
-    index = Index(project, workspace.tree, _search_path(root, config), workspace.text)
+    index = Index(project, workspace.parse, _search_path(root, config), workspace.text)
     index.upstream = Upstream(vocabulary, index.search_path)
     if replay.observing is not None:
         replay.observing.folders.update(index.search_path)
@@ -450,6 +464,7 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     workspace, index = job.workspace, job.index
     tree = workspace.tree(path)
     if tree is None:
+        workspace.drop(path)
         outcome = ("problem", workspace.errors[path])
         if index.store is not None:
             index.store.save_findings(path, outcome)
@@ -467,6 +482,8 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     finally:
         consulted = index.end_file()
         thirdparty.stop(read)
+        workspace.drop(path)
+    _collect_garbage(len(source.text))
     outcome = ("sites", found.sites, found.collisions, tuple(sorted(consulted)), tuple(sorted(read)))
     if index.store is not None:
         index.store.save_findings(path, outcome)
@@ -690,6 +707,7 @@ class _ShareJob:
     # The files the next round searches: the others' trees are dropped once summarised, so that
     # the memory is parsed into again instead of fresh pages (each a page fault) being taken.
     searched: frozenset[Path] | None = None
+    kept: int = 0  # source bytes of the trees this process keeps for the search (TREES_KEPT)
 
 
 def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
@@ -724,9 +742,46 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
         if share is not None:
             job.store.save_strings(path, share)
     if job.searched is not None and path not in job.searched:
-        del job.workspace.trees[path]
-        job.workspace.strings.pop(path, None)
+        job.workspace.drop(path)
+    elif job.kept + len(text or "") <= TREES_KEPT:
+        job.kept += len(text or "")  # each worker counts its own: it has its own copy of the job
+    else:
+        job.workspace.drop(path)  # parsed again when searched: cheaper than holding every tree
     return summaries, share
+
+
+# Source bytes whose trees one process keeps from the gather to the search (a tree takes ~50x
+# its source: this is ~100 MB). A project up to about this size per worker is parsed once; in a
+# larger one, the trees past it are dropped after the gather and parsed again for the search
+# (ast.parse is a small share of a file's search), so that memory stops growing with the project.
+TREES_KEPT = 2_000_000
+
+# Source bytes searched between two collections of the garbage the search leaves (its scopes
+# and string walks refer to each other: reference counting alone never frees them).
+GARBAGE_EVERY = 1_000_000
+_collector = {"pid": 0, "since": 0}
+
+
+def _collect_garbage(size: int) -> None:
+    """Free the cycles the searches left, once they add up, where the collector is off.
+
+    The command runs with the collector off (launch.py): most of what a run makes lives to its
+    end. The first call in a process moves everything it holds out of the collector's reach
+    (gc.freeze: nothing in it is garbage, and a forked worker would copy every page it
+    inherited by walking it); from then on, collecting the youngest generation walks only what
+    was made since the last time: it costs in proportion to the work, not to the project."""
+    import gc
+
+    if gc.isenabled():
+        return  # a library user's process: its own collector frees the cycles
+    if _collector["pid"] != os.getpid():
+        gc.freeze()
+        _collector["pid"], _collector["since"] = os.getpid(), 0
+        return
+    _collector["since"] += size
+    if _collector["since"] >= GARBAGE_EVERY:
+        _collector["since"] = 0
+        gc.collect(0)
 
 
 def _quotes_the_term(job: _ShareJob, path: Path) -> bool:
