@@ -462,6 +462,7 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     from .finder import Finder
 
     workspace, index = job.workspace, job.index
+    _collect_garbage(0)
     tree = workspace.tree(path)
     if tree is None:
         workspace.drop(path)
@@ -751,14 +752,15 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
 
 
 # Source bytes whose trees one process keeps from the gather to the search (a tree takes ~50x
-# its source: this is ~100 MB). A project up to about this size per worker is parsed once; in a
+# its source: this is ~50 MB). A project up to about this size per worker is parsed once; in a
 # larger one, the trees past it are dropped after the gather and parsed again for the search
 # (ast.parse is a small share of a file's search), so that memory stops growing with the project.
-TREES_KEPT = 2_000_000
+TREES_KEPT = 1_000_000
 
-# Source bytes searched between two collections of the garbage the search leaves (its scopes
-# and string walks refer to each other: reference counting alone never frees them).
-GARBAGE_EVERY = 1_000_000
+# Source bytes searched between two collections of the garbage the search leaves: its scopes and
+# string walks refer to each other, and to the file's tree, which reference counting alone
+# then never frees (so this many bytes of source have their trees alive at most: ~10 MB).
+GARBAGE_EVERY = 200_000
 _collector = {"pid": 0, "since": 0}
 
 
@@ -774,10 +776,9 @@ def _collect_garbage(size: int) -> None:
 
     if gc.isenabled():
         return  # a library user's process: its own collector frees the cycles
-    if _collector["pid"] != os.getpid():
+    if _collector["pid"] != os.getpid():  # the process's first search is about to start
         gc.freeze()
         _collector["pid"], _collector["since"] = os.getpid(), 0
-        return
     _collector["since"] += size
     if _collector["since"] >= GARBAGE_EVERY:
         _collector["since"] = 0

@@ -494,6 +494,7 @@ class Crew:
             for frame in others:
                 _send(control, frame)
             deal(fd, answered=False)
+        self._frames = []  # sent: as large as every summary of the project, and no longer needed
         state = ready() if ready is not None else None
         results: list[Any] = [None] * len(items)
         inbox = _Inbox(self._children, results, progress, buffers=self._buffers, answered=deal)

@@ -315,9 +315,18 @@ def test_only_the_trees_of_searched_files_are_kept(tmp_path: Path, monkeypatch: 
             made.append(self)
 
     monkeypatch.setattr(engine, "Workspace", Recorded)
+    held: list[set[Path]] = []  # the trees held as the search begins
+    settle = engine._settle
+
+    def settle_and_look(*args, **kwargs) -> None:
+        held.append(set(made[-1].trees))
+        settle(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_settle", settle_and_look)
     config = config_module.load(root, None)
     api = root / "app" / "api.py"
     alone = engine.analyze(root, [api], config)
-    assert set(made[-1].trees) == {api}
+    assert held == [{api}]
+    assert made[-1].trees == {}  # and once it is searched, not even that one
     everything = engine.analyze(root, [root], config)
     assert alone.sites["app/api.py"] == everything.sites["app/api.py"]

@@ -10,25 +10,25 @@ from typing import TextIO
 from . import Report
 
 
-def document(report: Report) -> dict:
+def finding_record(report: Report, finding) -> dict:
+    return {
+        "path": report.from_cwd(finding.path),
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "code": finding.code,
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "message": finding.message,
+        "fixable": finding.fixable,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def summary_record(report: Report) -> dict:
     result = report.result
-    findings = [
-        {
-            "path": report.from_cwd(finding.path),
-            "line": finding.line,
-            "column": finding.column,
-            "end_line": finding.end_line,
-            "end_column": finding.end_column,
-            "code": finding.code,
-            "rule": finding.rule,
-            "severity": finding.severity,
-            "message": finding.message,
-            "fixable": finding.fixable,
-            "fingerprint": finding.fingerprint,
-        }
-        for finding in result.findings
-    ]
-    summary = {
+    return {
         "files": result.files_checked,
         "total": len(result.findings),
         "failing": len(result.failing),
@@ -45,13 +45,31 @@ def document(report: Report) -> dict:
             for entry in result.stale
         ],
     }
-    return {"findings": findings, "summary": summary}
+
+
+def document(report: Report) -> dict:
+    return {"findings": [finding_record(report, finding) for finding in report.result.findings],
+            "summary": summary_record(report)}
+
+
+# Findings written per piece of output: a large project has hundreds of thousands of them, and
+# their records and text, made all at once, would take more memory than the search that found them.
+_BATCH = 1000
 
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
     """One finding a line: readable, diffable, and written by json's C encoder
     (an indented dump goes through its pure-Python one, slower than the lint itself)."""
-    doc = document(report)
-    findings = ",\n  ".join(json.dumps(finding) for finding in doc["findings"])
-    out.write('{"findings": [\n  ' + findings + "\n],\n" if findings else '{"findings": [],\n')
-    out.write(' "summary": ' + json.dumps(doc["summary"]) + "}\n")
+    findings = report.result.findings
+    if not findings:
+        out.write('{"findings": [],\n')
+    else:
+        dumps = json.dumps
+        out.write('{"findings": [\n  ')
+        for start in range(0, len(findings), _BATCH):
+            if start:
+                out.write(",\n  ")
+            out.write(",\n  ".join(dumps(finding_record(report, finding))
+                                    for finding in findings[start:start + _BATCH]))
+        out.write("\n],\n")
+    out.write(' "summary": ' + json.dumps(summary_record(report)) + "}\n")

@@ -1,0 +1,101 @@
+"""What a run keeps in memory, and for how long: a file's tree lives until its search is done.
+
+A project's syntax trees together take ~50x its source; kept to the end of a run they make
+memory grow with the project. These tests hold the engine to dropping them, and to giving the
+same answer whichever trees it keeps between its two rounds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import shutil
+import weakref
+from pathlib import Path
+
+import pytest
+
+from termshift import config as config_module
+from termshift import engine, parallel
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLE = FIXTURES / "example"
+UNTIL = datetime.date(2027, 1, 24)
+
+
+@pytest.fixture
+def always_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The example with its package copied under two more names: enough files for a crew."""
+    root = tmp_path / "project"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(FIXTURES / "vendor", tmp_path / "vendor")
+    for name in ("dispatch_a", "dispatch_b"):
+        shutil.copytree(EXAMPLE / "dispatch", root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def _answer(root: Path, workers: int) -> tuple:
+    config = config_module.load(root, None)
+    analysis = engine.analyze(root, [root], config, workers=workers)
+    the_plan = engine.plan(analysis, config.stages)
+    outcome = engine.apply(analysis, the_plan, write=False, compat_until=UNTIL, workers=workers)
+    return (analysis.sites, analysis.collisions, analysis.problems, list(analysis.sites)), outcome.diff()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_trees_parsed_again_for_the_search_give_the_same_answer(
+        project: Path, always_pool, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """Past TREES_KEPT, a tree made for the project-wide facts is dropped and the search parses
+    the file again: nothing it finds may change."""
+    kept = _answer(project, workers)
+    monkeypatch.setattr(engine, "TREES_KEPT", 0)
+    assert _answer(project, workers) == kept
+
+
+def test_no_tree_outlives_its_search(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every tree the run parses is gone at its end (the collector is off, as on the command
+    line: the search's garbage refers to its tree, and is collected as the run goes)."""
+    alive: list[weakref.ref] = []
+    parse = engine.Workspace.parse
+
+    def parse_and_watch(self: engine.Workspace, path: Path):
+        tree = parse(self, path)
+        if tree is not None:
+            alive.append(weakref.ref(tree))
+        return tree
+
+    monkeypatch.setattr(engine.Workspace, "parse", parse_and_watch)
+    monkeypatch.setattr(engine, "GARBAGE_EVERY", 1)
+    monkeypatch.setattr(engine, "_collector", {"pid": 0, "since": 0})
+    config = config_module.load(project, None)
+    gc.disable()
+    try:
+        analysis = engine.analyze(project, [project], config)  # held: so is everything it keeps
+        assert len(alive) > 20  # the project's modules, and the vendor's read on demand
+        assert [ref for ref in alive if ref() is not None] == []
+        assert analysis.sites
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_collecting_the_search_garbage_changes_nothing(
+        project: Path, always_pool, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """With the collector off (the command line's way), in the command and in its forked
+    workers alike, collecting as the run goes gives the same answer."""
+    expected = _answer(project, workers)
+    monkeypatch.setattr(engine, "GARBAGE_EVERY", 1)
+    monkeypatch.setattr(engine, "_collector", {"pid": 0, "since": 0})
+    gc.disable()
+    try:
+        assert _answer(project, workers) == expected
+    finally:
+        gc.unfreeze()
+        gc.enable()
