@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -201,7 +201,7 @@ def _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only
         _restage(staged, analysis, the_plan, outcome)
     phases.stop()
     if show_diff:
-        _write_diff(outcome.diff_bytes())
+        _write_diff(outcome.diff_pieces())
     if verdict is not None:
         report.verify_summary(verdict, wrote=writes and not outcome.failures)
     report.migrate_summary(analysis, the_plan, outcome, wrote=writes, shown=shown)
@@ -239,19 +239,23 @@ def _verify(analysis: engine.Analysis, config: config_module.Config, stages: tup
         sys.exit(128 + number)
 
 
-def _write_diff(data: bytes) -> None:
+def _write_diff(data: bytes | Iterable[bytes]) -> None:
     """A diff goes out as bytes: each file's lines in that file's own encoding, so `git apply` takes it.
-    On a terminal it is coloured as `git diff` colours it, unless NO_COLOR is set; piped, it is plain."""
+    On a terminal it is coloured as `git diff` colours it, unless NO_COLOR is set; piped, it is plain.
+    Given in pieces (each a file's part, ending a line), it is written piece by piece."""
     sys.stdout.flush()
+    pieces = (data,) if isinstance(data, bytes) else data
     if _colour(sys.stdout):
         from .patch import coloured
 
-        data = coloured(data)
+        pieces = (coloured(piece) for piece in pieces)
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        sys.stdout.write(data.decode("utf-8", "replace"))
-    else:
-        buffer.write(data)
+    for piece in pieces:
+        if buffer is None:
+            sys.stdout.write(piece.decode("utf-8", "replace"))
+        else:
+            buffer.write(piece)
+    if buffer is not None:
         buffer.flush()
 
 

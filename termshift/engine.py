@@ -41,7 +41,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from . import files, markers, parallel, replay
 from .config import Config
@@ -295,6 +295,7 @@ def analyze(
     # Gather: the project-wide facts come from every first-party module that mentions the term
     # (and, when files are to be searched, the facts their strings give).
     sizes = [len(workspace.raw.get(path) or b"") for path in pending]
+    _collector["on"] = sum(sizes) >= COLLECT_FROM  # inherited by the forked workers
     pooled = bool(pending) and parallel.worth_a_pool(workers, len(pending), sum(sizes))
     crew = parallel.Crew(workers) if pooled and parallel.start_method() == "fork" else None
     if pooled and crew is None:
@@ -761,7 +762,10 @@ TREES_KEPT = 1_000_000
 # string walks refer to each other, and to the file's tree, which reference counting alone
 # then never frees (so this many bytes of source have their trees alive at most: ~10 MB).
 GARBAGE_EVERY = 200_000
-_collector = {"pid": 0, "since": 0}
+# ...in a run that searches at least this many bytes: below it, the garbage together is smaller
+# than the trees kept anyway (TREES_KEPT), and collecting it would only cost time (~3%).
+COLLECT_FROM = 2_000_000
+_collector = {"pid": 0, "since": 0, "on": False}
 
 
 def _collect_garbage(size: int) -> None:
@@ -774,8 +778,8 @@ def _collect_garbage(size: int) -> None:
     was made since the last time: it costs in proportion to the work, not to the project."""
     import gc
 
-    if gc.isenabled():
-        return  # a library user's process: its own collector frees the cycles
+    if gc.isenabled() or not _collector["on"]:
+        return  # a library user's process, whose collector frees the cycles; or a small run
     if _collector["pid"] != os.getpid():  # the process's first search is about to start
         gc.freeze()
         _collector["pid"], _collector["since"] = os.getpid(), 0
@@ -1200,28 +1204,32 @@ class Outcome:
 
     def diff_bytes(self) -> bytes:
         """The diff as `git apply` takes it: each file's lines in that file's encoding and line endings."""
+        return b"".join(self.diff_pieces())
+
+    def diff_pieces(self) -> Iterator[bytes]:
+        """`diff_bytes`, a file at a time: a project's whole diff, as lines, is several times the
+        size of the project, so the command writes each file's part as it is made."""
         from .patch import file_diff, join
 
-        out: list[bytes] = []
         for path in sorted(set(self.changed) | set(self.renamed_files) | set(self.created) | set(self.manifests)):
+            out: list[bytes] = []
             if path in self.created:
                 out += [line.encode("utf-8") for line in _new_file_diff(path, self.created[path])]
             if path in self.manifests:
                 before, after = self.manifests[path]
                 out += [line.encode("utf-8") for line in _new_file_diff(path, after)] if before is None else [
                     f"diff --git a/{path} b/{path}".encode("utf-8"), *file_diff(path, path, before, after)]
-            if path not in self.changed and path not in self.renamed_files:
-                continue
-            new_path = self.renamed_files.get(path, path)
-            out.append(f"diff --git a/{path} b/{new_path}".encode("utf-8"))
-            if new_path != path:
-                out += [f"rename from {path}".encode("utf-8"), f"rename to {new_path}".encode("utf-8")]
-            if path not in self.changed:
-                continue
-            old_text, new_text = self.changed[path]
-            encoding, bom = self.encodings.get(path, ("utf-8", False))
-            out += file_diff(path, new_path, old_text, new_text, encoding=encoding, bom=bom)
-        return join(out)
+            if path in self.changed or path in self.renamed_files:
+                new_path = self.renamed_files.get(path, path)
+                out.append(f"diff --git a/{path} b/{new_path}".encode("utf-8"))
+                if new_path != path:
+                    out += [f"rename from {path}".encode("utf-8"), f"rename to {new_path}".encode("utf-8")]
+                if path in self.changed:
+                    old_text, new_text = self.changed[path]
+                    encoding, bom = self.encodings.get(path, ("utf-8", False))
+                    out += file_diff(path, new_path, old_text, new_text, encoding=encoding, bom=bom)
+            if out:
+                yield join(out)
 
 
 def _new_file_diff(path: str, text: str) -> list[str]:

@@ -72,7 +72,8 @@ def test_no_tree_outlives_its_search(project: Path, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(engine.Workspace, "parse", parse_and_watch)
     monkeypatch.setattr(engine, "GARBAGE_EVERY", 1)
-    monkeypatch.setattr(engine, "_collector", {"pid": 0, "since": 0})
+    monkeypatch.setattr(engine, "_collector", {"pid": 0, "since": 0, "on": False})
+    monkeypatch.setattr(engine, "COLLECT_FROM", 0)
     config = config_module.load(project, None)
     gc.disable()
     try:
@@ -92,7 +93,8 @@ def test_collecting_the_search_garbage_changes_nothing(
     workers alike, collecting as the run goes gives the same answer."""
     expected = _answer(project, workers)
     monkeypatch.setattr(engine, "GARBAGE_EVERY", 1)
-    monkeypatch.setattr(engine, "_collector", {"pid": 0, "since": 0})
+    monkeypatch.setattr(engine, "_collector", {"pid": 0, "since": 0, "on": False})
+    monkeypatch.setattr(engine, "COLLECT_FROM", 0)
     gc.disable()
     try:
         assert _answer(project, workers) == expected
