@@ -375,6 +375,7 @@ def analyze(
             analysis.collisions[relative] = collisions
         analysis.sources[relative] = workspace.source(path)
     _metadata(analysis, workspace, root, paths)
+    workspace.raw.clear()  # each file's bytes, as the pre-filter read them: decoded by now, or read again
     return analysis
 
 
