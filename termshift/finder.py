@@ -205,6 +205,10 @@ class Finder:
         found = self.lookup(name, scope)
         if found is None or not any(binding.kind == "param" for binding in found[1]):
             return ""
+        if self.fixture(name, found[0]) is not None:
+            # pytest passes the fixture of that name: the parameter is the fixture function's symbol
+            # (its kind is "function"), renamed with its definition or kept with it, never on its own.
+            return ""
         node = found[0].node
         return (f"param:{self.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:"
                 f"{getattr(node, 'end_lineno', 0)}:{getattr(node, 'name', '')}.{name}")
@@ -253,6 +257,8 @@ class Finder:
             symbol = summary.symbols.get(name) if summary else None
             if symbol is not None and symbol.kind not in ("import", "module-import"):
                 kind = symbol.kind
+        if binding.kind == "param" and self.fixture(name, where) is not None:
+            kind = "function"  # the pytest fixture it requests by name: see param_of
         return Ref(owner, kind, self.binding_type(where, binding))
 
     @staticmethod
@@ -305,8 +311,14 @@ class Finder:
         return None
 
     def _fixture_type(self, name: str, where: Scope) -> Type | None:
-        """A test's (or fixture's) parameter is the pytest fixture of its name: its value's type,
-        from the fixture in this module or in a conftest.py of this folder or one above."""
+        """A test's (or fixture's) parameter is the pytest fixture of its name: its value's type."""
+        found = self.fixture(name, where)
+        return self.index.ref_type(*found) if found is not None else None
+
+    def fixture(self, name: str, where: Scope) -> tuple[str, object] | None:
+        """The pytest fixture a test's (or fixture's) parameter `name` requests, as (module, what it
+        returns), from the fixture in this module or in a conftest.py of this folder or one above;
+        None when the parameter is no fixture's."""
         function = where.node
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or where.parent is None:
             return None
@@ -318,7 +330,7 @@ class Finder:
             summary = self.index.module(module)
             info = summary.functions.get(name) if summary else None
             if info is not None and info.fixture:
-                return self.index.ref_type(module, info.returns_value)
+                return module, info.returns_value
         return None
 
     @functools.cached_property
@@ -721,7 +733,8 @@ class _SiteVisitor(NodeVisitor):
         scope = self._param_scope(node)
         bindings = scope.bindings.get(node.arg, []) if scope else []
         owner = bindings[0].owner if bindings else OWN
-        self.f.emit_node_name(node, node.arg, kind="parameter", role=Role.DEFINITION, owner=owner,
+        fixture = scope is not None and self.f.fixture(node.arg, scope) is not None  # requested by name
+        self.f.emit_node_name(node, node.arg, kind="function" if fixture else "parameter", role=Role.DEFINITION, owner=owner,
                               scope=scope.qualname if scope else "",
                               local=self.f.param_of(node.arg, scope) if scope else "")
 
