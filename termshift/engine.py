@@ -847,11 +847,16 @@ def _keep(analysis: Analysis, result: Plan, keep: dict[str, str], first: dict[st
 
 def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], other_files: bool) -> None:
     """A spelling with an occurrence that can't be tied to what is renamed keeps its name everywhere."""
-    from .accounting import other_names, withhold
+    from .accounting import Lines, other_names, whole_string, withhold
 
     chosen = [site for sites in result.edits.values() for site in sites]
     texts = {path: analysis.sources[path].text for path in visible if path in analysis.sources}
     names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
+    # A key or value the code spells whole (`"ownership-jobs"`) is data's too: a YAML fixture that
+    # says `- ownership-jobs` is read back into the very lookup the rename would change.
+    lines = Lines(texts)
+    names.update(name for site in chosen if site.role is Role.LITERAL and not site.local
+                 for name in (whole_string(lines.line(site.path, site.line), site),) if name)
     elsewhere = other_names(_other_texts(analysis), names) if names and other_files else ()
     held, withdrawn = withhold(visible, chosen, texts, elsewhere)
     if not held:
