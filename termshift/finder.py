@@ -1028,6 +1028,22 @@ class _SiteVisitor(NodeVisitor):
                 self._computed_names(call, self.f.type_of(args[0], scope))
         if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
             self._kwargs_key(func.value.id, args[0], scope)
+        if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and args:
+            self._state_key(func.value, args[0], scope)
+
+    def _state_key(self, mapping: ast.AST, key: ast.AST, scope: Scope) -> None:
+        """`obj.__dict__.setdefault("job_queue", [])`, `vars(obj)["job_id"]`: a key of an object's own
+        namespace is the name of one of its attributes, as getattr's would be."""
+        if isinstance(mapping, ast.Attribute) and mapping.attr == "__dict__":
+            owner = mapping.value
+        elif (isinstance(mapping, ast.Call) and isinstance(mapping.func, ast.Name) and mapping.func.id == "vars"
+              and len(mapping.args) == 1 and self.f.lookup("vars", scope) is None):
+            owner = mapping.args[0]
+        else:
+            return
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and self.f.mentions(key.value):
+            ref = self.f.index.attribute(self.f.type_of(owner, scope), key.value)
+            self._string_name(key, 0, key.value, ref, "attribute name")
 
     def _computed_names(self, call: ast.Call, receiver: Type | None) -> None:
         """`getattr(filters, kind.replace("-", "_"))`: any member of one of our modules or classes may be
@@ -1069,6 +1085,7 @@ class _SiteVisitor(NodeVisitor):
         self.generic_visit(node)
         if isinstance(node.value, ast.Name):
             self._kwargs_key(node.value.id, node.slice, self.scope(node))
+        self._state_key(node.value, node.slice, self.scope(node))
 
     def visit_Compare(self, node: ast.Compare) -> None:
         self.generic_visit(node)
