@@ -52,6 +52,9 @@ class Project:
     # importing `rq.job.JobStatus`): `--no-compat` removes those names by definition, so in full
     # mode they still run and must fail — exactly these, for these reasons.
     full_differences: tuple[Exclusion, ...] = ()
+    # Test arguments added in compat mode only, with the reason in a comment: a suite whose settings
+    # turn every warning into an error can't run through the old names, which warn by design.
+    compat_args: tuple[str, ...] = ()
     # Also proven with `termshift migrate --no-compat --verify "<its test command>" .` (the verify
     # mode): the suite judges the migration, and the tree it writes must pass as at baseline.
     verify: bool = False
@@ -438,6 +441,17 @@ ARQ = Project(
     # pkg_resources, which the setuptools of BUILD_TOOLS deprecates with a warning at import.
     test_args=("-W", "ignore:pkg_resources is deprecated:UserWarning", "tests"),
     services=("redis",),  # its tests talk to Redis on localhost:6379
+    # The original tests use the old names, which the compat layer keeps with a DeprecationWarning
+    # (its purpose); `filterwarnings = error` would make each an error. Only that warning is let through.
+    compat_args=("-W", "default::DeprecationWarning"),
+    full_differences=tuple(
+        Exclusion(f"tests.test_worker::{test}",
+                  "asserts sorted(redis.keys('*')) == [b'arq:job:testing', b'arq:queue']: the literal list is in "
+                  "the old spelling's sort order ('job' < 'queue'); renamed, 'arq:step:testing' sorts after "
+                  "'arq:queue' while the list keeps its order")
+        for test in ("test_remain_keys", "test_remain_keys_no_results",
+                     "test_remain_keys_keep_results_forever_in_function", "test_remain_keys_keep_results_forever")
+    ),
     # requirements/testing.in's ranges (pytest 7, pytest-asyncio 0.19, pydantic 1), with the Redis
     # client and dirty-equals of its time (later ones warn about close() or look up "utc" in zoneinfo).
     requirements=(
@@ -466,7 +480,7 @@ ARQ = Project(
     ),
 )
 
-PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM, JENKINSAPI, AIOJOBS, DJANGO_RQ, ARQ, RQ)
+PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM, JENKINSAPI, AIOJOBS, DJANGO_RQ, RQ)
 
 # Projects the migration still breaks: each names the reduction of what goes wrong, under
 # tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
@@ -483,4 +497,10 @@ PENDING: tuple[Project, ...] = (
     # ('ownership-jobs', 'hudson-std-jobs'), move whole or stay (fixture_requested_by_name,
     # key_spelled_by_data_file).
     JENKINS_JOB_BUILDER,
+    # compat (full mode is green, its four differences above): 6 of 166 original tests fail. Its tests
+    # build `JobResult(..., job_try=…)`: the dataclass's renamed field takes no old keyword in compat
+    # mode; `test_get_jobs` compares a job's dict form, whose 'job_try' key followed the field
+    # (tests/fixtures/fidelity/S_asdict_field's class); `test_job_expired_run_check` asserts
+    # "JobExecutionFailed" in str(error) (the class's own name: a difference by definition).
+    ARQ,
 )

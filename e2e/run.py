@@ -207,8 +207,8 @@ def _changed_tests(pristine: Path, tree: Path) -> list[str]:
 
 
 def _suite(project: Project, venv: Path, tree: Path, log: Path, result: Result,
-           differences: tuple = ()) -> None:
-    outcome = suites.run(project, venv, tree, log)
+           differences: tuple = (), extra: tuple[str, ...] = ()) -> None:
+    outcome = suites.run(project, venv, tree, log, extra)
     result.passed, result.failed = outcome.passed, outcome.failed
     for difference in differences:
         # Expected to fail, and checked: a difference that passes, or isn't run, is a problem too.
@@ -316,7 +316,7 @@ def _compat(project: Project, venv: Path, pristine: Path, places: Places, baseli
     result.problems += [f"compat mode changed a test module: {name}" for name in _changed_tests(pristine, tree)]
     venvs.install(venv, tree, log)
     result.problems += venvs.load_entry_points(project, venv, log, baseline.unloadable)
-    _suite(project, venv, tree, log, result, project.compat_differences)
+    _suite(project, venv, tree, log, result, project.compat_differences, project.compat_args)
     return result
 
 
