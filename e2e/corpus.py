@@ -480,7 +480,7 @@ ARQ = Project(
     ),
 )
 
-PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM, JENKINSAPI, AIOJOBS, DJANGO_RQ, RQ)
+PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM, JENKINSAPI, AIOJOBS, DJANGO_RQ)
 
 # Projects the migration still breaks: each names the reduction of what goes wrong, under
 # tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
@@ -503,4 +503,9 @@ PENDING: tuple[Project, ...] = (
     # (tests/fixtures/fidelity/S_asdict_field's class); `test_job_expired_run_check` asserts
     # "JobExecutionFailed" in str(error) (the class's own name: a difference by definition).
     ARQ,
+    # compat: tests/test_worker.py::TestWorker::test_horse_fails (mock.patch.object(worker, 'perform_job'),
+    # the old name, on an instance) fails in the whole suite, 2 runs of 2, yet passes alone and with
+    # its module on the same compat tree, and always on the pristine one: not reduced yet. Full mode is
+    # green (391 of 392, the 392nd its difference by definition above).
+    RQ,
 )
