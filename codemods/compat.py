@@ -138,8 +138,9 @@ def _compat_members(owner, /, **renamed):
         current = vars(owner).get(new)
         kind = type(current)
         # Methods and class attributes honour an override of the old name; data
-        # descriptors (properties, slots, named tuple fields) and enum members can't.
-        if new in vars(owner) and not isinstance(current, owner) and not (
+        # descriptors (properties, slots, named tuple fields) and enum members can't
+        # (an enum member's class has owner in its MRO: no isinstance, which a Protocol refuses).
+        if new in vars(owner) and owner not in kind.__mro__ and not (
             hasattr(kind, "__set__") or hasattr(kind, "__delete__")
         ):
             setattr(owner, new, _CompatNewName(current, old, new))

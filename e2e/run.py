@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prove termshift on real projects: migrate pinned PyPI sdists and run their own test suites.
 
-    python e2e/run.py [--project NAME]… [--mode full|compat]… [--jobs N] [--cache DIR]
+    python e2e/run.py [--project NAME]… [--mode full|compat|verify]… [--jobs N] [--cache DIR]
 
 Per project (see corpus.py for the pins):
 
@@ -13,7 +13,13 @@ Per project (see corpus.py for the pins):
             (corpus.Invariant) must be untouched;
 - compat:   `termshift migrate --stage types --stage services <library>` on a
             fresh copy (compat layer on); the *original* tests, unchanged, must
-            pass as at baseline.
+            pass as at baseline;
+- verify:   (projects marked `verify`) `termshift migrate --no-compat --verify
+            "<the suite's command>" .` on a fresh copy: termshift runs the
+            suite on copies of the tree before it writes anything, withdraws
+            any rename the suite fails with, and the tree it writes must pass
+            as at baseline (the line says how many runs it took and what was
+            withdrawn).
 
 Prints one line per project and mode, `project mode: N passed, M failed
 (baseline N0)`, each failure's reasons under it, and exits 1 if any mode
@@ -33,6 +39,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import shlex
 import shutil
 import tempfile
 import subprocess
@@ -51,7 +59,8 @@ import venvs
 from corpus import Project
 
 HERE = Path(__file__).resolve().parent
-MODES = ("full", "compat")
+MODES = ("full", "compat", "verify")
+TEST_FOLDERS = ("tests", "test")
 TEST_FILE_NAMES = ("conftest.py",)
 
 
@@ -68,6 +77,7 @@ class Result:
     legacy_before: int | None = None
     legacy_after: int | None = None
     unloadable: frozenset[str] = frozenset()  # baseline: entry points that don't load from the pristine tree
+    note: str = ""  # verify mode: what `--verify` said it did
 
     @property
     def renamed(self) -> str | None:
@@ -89,6 +99,8 @@ class Result:
             line += f", {len(self.differences)} expected difference{'s' if len(self.differences) != 1 else ''}"
         if self.renamed:
             line += f", {self.renamed}"
+        if self.note:
+            line += f", {self.note}"
         return line
 
 
@@ -118,8 +130,11 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _is_test_file(path: Path) -> bool:
-    return path.name.startswith("test_") or path.name.endswith("_test.py") or path.name in TEST_FILE_NAMES
+def _is_test_file(path: Path, tree: Path) -> bool:
+    """A test module, a conftest, or any module of a tests/ folder (settings, helpers, fixtures)."""
+    in_tests = any(part in TEST_FOLDERS for part in path.relative_to(tree).parts[:-1])
+    return (in_tests or path.name.startswith("test_") or path.name.endswith("_test.py")
+            or path.name in TEST_FILE_NAMES)
 
 
 def _copy(pristine: Path, target: Path) -> Path:
@@ -175,7 +190,7 @@ def _library_targets(project: Project, tree: Path) -> list[str]:
         path.relative_to(tree).as_posix()
         for folder in project.library
         for path in (tree / folder).rglob("*.py")
-        if not _is_test_file(path)
+        if not _is_test_file(path, tree)
     )
 
 
@@ -184,8 +199,7 @@ def _changed_tests(pristine: Path, tree: Path) -> list[str]:
     changed = []
     for path in sorted(pristine.rglob("*.py")):
         relative = path.relative_to(pristine)
-        in_tests = relative.parts[0] in ("tests", "test")
-        if (in_tests or _is_test_file(path)) and (
+        if _is_test_file(path, pristine) and (
             not (tree / relative).is_file() or (tree / relative).read_bytes() != path.read_bytes()
         ):
             changed.append(relative.as_posix())
@@ -193,8 +207,8 @@ def _changed_tests(pristine: Path, tree: Path) -> list[str]:
 
 
 def _suite(project: Project, venv: Path, tree: Path, log: Path, result: Result,
-           differences: tuple = ()) -> None:
-    outcome = suites.run(project, venv, tree, log)
+           differences: tuple = (), extra: tuple[str, ...] = ()) -> None:
+    outcome = suites.run(project, venv, tree, log, extra)
     result.passed, result.failed = outcome.passed, outcome.failed
     for difference in differences:
         # Expected to fail, and checked: a difference that passes, or isn't run, is a problem too.
@@ -265,7 +279,31 @@ def _full(project: Project, venv: Path, pristine: Path, places: Places, baseline
         result.problems += invariants.check_severities(tree, after, log, _config(venv, tree))
     venvs.install(venv, tree, log)
     result.problems += venvs.load_entry_points(project, venv, log, baseline.unloadable)
-    _suite(project, venv, tree, log, result)
+    _suite(project, venv, tree, log, result, project.full_differences)
+    return result
+
+
+def _verify(project: Project, venv: Path, pristine: Path, places: Places, baseline: Result) -> Result:
+    """`migrate --no-compat --verify CMD`: the suite judges the renames before anything is written."""
+    log = places.log(project, "verify")
+    result = Result(project.name, "verify", baseline=baseline.passed)
+    tree = _copy(pristine, places.work(project) / "verify")
+    # The copies termshift makes run the suite from their own root, whose modules come first on
+    # sys.path (`python -m`): the venv's installed copy of the project is not what they test.
+    command = shlex.join(suites.command(project, venv))
+    start = log.stat().st_size
+    result.problems += _termshift(["--no-compat", "--verify", command, "."], tree, log, venv)
+    said = log.read_text(encoding="utf-8")[start:]
+    verdict = re.search(r"^verified: .*\((\d+) runs? of it\)$", said, re.MULTILINE)
+    if verdict is None:
+        result.problems.append(f"--verify gave no verdict (see {log})")
+    else:
+        withdrawn = re.findall(r"^withdrawn ('[^']*')", said, re.MULTILINE)
+        result.note = (f"verified in {verdict.group(1)} runs, "
+                       + (f"withdrawn: {', '.join(withdrawn)}" if withdrawn else "nothing withdrawn"))
+    venvs.install(venv, tree, log)
+    result.problems += venvs.load_entry_points(project, venv, log, baseline.unloadable)
+    _suite(project, venv, tree, log, result, project.full_differences)
     return result
 
 
@@ -278,12 +316,13 @@ def _compat(project: Project, venv: Path, pristine: Path, places: Places, baseli
     result.problems += [f"compat mode changed a test module: {name}" for name in _changed_tests(pristine, tree)]
     venvs.install(venv, tree, log)
     result.problems += venvs.load_entry_points(project, venv, log, baseline.unloadable)
-    _suite(project, venv, tree, log, result, project.compat_differences)
+    _suite(project, venv, tree, log, result, project.compat_differences, project.compat_args)
     return result
 
 
 def prove(project: Project, modes: tuple[str, ...], places: Places) -> list[Result]:
     started = time.monotonic()
+    modes = tuple(mode for mode in modes if mode != "verify" or project.verify)
     for mode in ("baseline", *modes):
         places.log(project, mode).write_text("")
     setup_log = places.log(project, "baseline")
@@ -300,7 +339,7 @@ def prove(project: Project, modes: tuple[str, ...], places: Places) -> list[Resu
         baseline = _baseline(project, venv, pristine, places)
         _say(f"{project.name}: {baseline.line()}")
         results.append(baseline)
-        steps = {"full": _full, "compat": _compat}
+        steps = {"full": _full, "compat": _compat, "verify": _verify}
         for mode in modes:
             try:
                 result = steps[mode](project, venv, pristine, places, baseline)

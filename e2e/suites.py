@@ -24,13 +24,30 @@ class Outcome:
     problem: str | None = None  # the suite couldn't be run or read at all
 
 
-def run(project: Project, venv: Path, tree: Path, log: Path) -> Outcome:
+def command(project: Project, venv: Path, report: Path | None = None, extra: tuple[str, ...] = ()) -> list[str]:
+    """The project's test command, run from the root of its tree with the venv's Python (`extra`:
+    arguments a mode adds, corpus.Project.compat_args)."""
+    if project.runner == "pytest":
+        line = [str(python(venv)), "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra, *project.test_args]
+        if report is not None:
+            line[6:6] = ["-o", "junit_family=xunit2", f"--junitxml={report}"]
+        for exclusion in project.exclusions:
+            line += ["--deselect", exclusion.test]
+        return line
+    if project.exclusions:
+        raise ValueError(f"{project.name}: excluding tests is only supported with pytest")
+    if project.runner == "django":  # Django's test runner: unittest's, with a test database and settings
+        return [str(python(venv)), "-m", "django", "test", *extra, *project.test_args]
+    return [str(python(venv)), "-m", "unittest", *extra, *project.test_args]
+
+
+def run(project: Project, venv: Path, tree: Path, log: Path, extra: tuple[str, ...] = ()) -> Outcome:
     runner = _pytest if project.runner == "pytest" else _unittest
     if "redis" not in project.services:
-        return runner(project, venv, tree, log, {})
+        return runner(project, venv, tree, log, {}, extra)
     try:
         with services.redis(log) as env:
-            return runner(project, venv, tree, log, env)
+            return runner(project, venv, tree, log, env, extra)
     except services.ServiceFailure as error:
         return Outcome(problem=str(error))
 
@@ -47,14 +64,10 @@ def _execute(command: list, tree: Path, venv: Path, log: Path, env: dict) -> sub
             return None
 
 
-def _pytest(project: Project, venv: Path, tree: Path, log: Path, env: dict) -> Outcome:
+def _pytest(project: Project, venv: Path, tree: Path, log: Path, env: dict, extra: tuple[str, ...]) -> Outcome:
     report = tree / ".e2e-junit.xml"
     report.unlink(missing_ok=True)
-    command = [python(venv), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit2",
-               f"--junitxml={report}", *project.test_args]
-    for exclusion in project.exclusions:
-        command += ["--deselect", exclusion.test]
-    finished = _execute(command, tree, venv, log, env)
+    finished = _execute(command(project, venv, report, extra), tree, venv, log, env)
     if finished is None:
         return Outcome(problem=f"the suite timed out after {SUITE_TIMEOUT} s")
     if not report.is_file():
@@ -78,12 +91,10 @@ _FAILED_TEST = re.compile(r"^(?:FAIL|ERROR|UNEXPECTED SUCCESS): (\S+) \(([^)]+)\
 _TALLY = re.compile(r"(failures|errors|skipped|expected failures|unexpected successes)=(\d+)")
 
 
-def _unittest(project: Project, venv: Path, tree: Path, log: Path, env: dict) -> Outcome:
-    if project.exclusions:
-        raise ValueError(f"{project.name}: excluding tests is only supported with pytest")
-    command = [python(venv), "-m", "unittest", *project.test_args]
+def _unittest(project: Project, venv: Path, tree: Path, log: Path, env: dict, extra: tuple[str, ...]) -> Outcome:
+    """unittest's runner, or one that prints its summary (Django's)."""
     start = log.stat().st_size if log.exists() else 0
-    finished = _execute(command, tree, venv, log, env)
+    finished = _execute(command(project, venv, extra=extra), tree, venv, log, env)
     if finished is None:
         return Outcome(problem=f"the suite timed out after {SUITE_TIMEOUT} s")
     with log.open(encoding="utf-8", errors="replace") as stream:

@@ -966,12 +966,17 @@ def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], 
 
     A module file or folder that moves is accounted for like its name's other renames, even where
     no import names it (`"from app.jobs import Job"` run in a child interpreter holds `jobs` back)."""
-    from .accounting import other_names, withhold
+    from .accounting import Lines, other_names, whole_string, withhold
 
     chosen = [site for sites in result.edits.values() for site in sites]
     chosen += [_moving_module(analysis, old, new) for old, new in moves]
     texts = {path: analysis.sources[path].text for path in visible if path in analysis.sources}
     names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
+    # A key or value the code spells whole (`"ownership-jobs"`) is data's too: a YAML fixture that
+    # says `- ownership-jobs` is read back into the very lookup the rename would change.
+    lines = Lines(texts)
+    names.update(name for site in chosen if site.role is Role.LITERAL and not site.local
+                 for name in (whole_string(lines.line(site.path, site.line), site),) if name)
     elsewhere: list[Site] = []
     if names and other_files:
         others = list(_other_texts(analysis))

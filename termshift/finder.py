@@ -218,6 +218,10 @@ class Finder:
         found = self.lookup(name, scope)
         if found is None or not any(binding.kind == "param" for binding in found[1]):
             return ""
+        if self.fixture(name, found[0]) is not None:
+            # pytest passes the fixture of that name: the parameter is the fixture function's symbol
+            # (its kind is "function"), renamed with its definition or kept with it, never on its own.
+            return ""
         node = found[0].node
         return (f"param:{self.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:"
                 f"{getattr(node, 'end_lineno', 0)}:{getattr(node, 'name', '')}.{name}")
@@ -266,6 +270,8 @@ class Finder:
             symbol = summary.symbols.get(name) if summary else None
             if symbol is not None and symbol.kind not in ("import", "module-import"):
                 kind = symbol.kind
+        if binding.kind == "param" and self.fixture(name, where) is not None:
+            kind = "function"  # the pytest fixture it requests by name: see param_of
         return Ref(owner, kind, self.binding_type(where, binding))
 
     @staticmethod
@@ -318,8 +324,14 @@ class Finder:
         return None
 
     def _fixture_type(self, name: str, where: Scope) -> Type | None:
-        """A test's (or fixture's) parameter is the pytest fixture of its name: its value's type,
-        from the fixture in this module or in a conftest.py of this folder or one above."""
+        """A test's (or fixture's) parameter is the pytest fixture of its name: its value's type."""
+        found = self.fixture(name, where)
+        return self.index.ref_type(*found) if found is not None else None
+
+    def fixture(self, name: str, where: Scope) -> tuple[str, object] | None:
+        """The pytest fixture a test's (or fixture's) parameter `name` requests, as (module, what it
+        returns), from the fixture in this module or in a conftest.py of this folder or one above;
+        None when the parameter is no fixture's."""
         function = where.node
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or where.parent is None:
             return None
@@ -331,7 +343,7 @@ class Finder:
             summary = self.index.module(module)
             info = summary.functions.get(name) if summary else None
             if info is not None and info.fixture:
-                return self.index.ref_type(module, info.returns_value)
+                return module, info.returns_value
         return None
 
     @functools.cached_property
@@ -737,7 +749,8 @@ class _SiteVisitor(NodeVisitor):
         scope = self._param_scope(node)
         bindings = scope.bindings.get(node.arg, []) if scope else []
         owner = bindings[0].owner if bindings else OWN
-        self.f.emit_node_name(node, node.arg, kind="parameter", role=Role.DEFINITION, owner=owner,
+        fixture = scope is not None and self.f.fixture(node.arg, scope) is not None  # requested by name
+        self.f.emit_node_name(node, node.arg, kind="function" if fixture else "parameter", role=Role.DEFINITION, owner=owner,
                               scope=scope.qualname if scope else "",
                               local=self.f.param_of(node.arg, scope) if scope else "")
 
@@ -1034,6 +1047,22 @@ class _SiteVisitor(NodeVisitor):
                 self._computed_names(call, self.f.type_of(args[0], scope))
         if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
             self._kwargs_key(func.value.id, args[0], scope)
+        if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and args:
+            self._state_key(func.value, args[0], scope)
+
+    def _state_key(self, mapping: ast.AST, key: ast.AST, scope: Scope) -> None:
+        """`obj.__dict__.setdefault("job_queue", [])`, `vars(obj)["job_id"]`: a key of an object's own
+        namespace is the name of one of its attributes, as getattr's would be."""
+        if isinstance(mapping, ast.Attribute) and mapping.attr == "__dict__":
+            owner = mapping.value
+        elif (isinstance(mapping, ast.Call) and isinstance(mapping.func, ast.Name) and mapping.func.id == "vars"
+              and len(mapping.args) == 1 and self.f.lookup("vars", scope) is None):
+            owner = mapping.args[0]
+        else:
+            return
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and self.f.mentions(key.value):
+            ref = self.f.index.attribute(self.f.type_of(owner, scope), key.value)
+            self._string_name(key, 0, key.value, ref, "attribute name")
 
     def _computed_names(self, call: ast.Call, receiver: Type | None) -> None:
         """`getattr(filters, kind.replace("-", "_"))`: any member of one of our modules or classes may be
@@ -1075,6 +1104,7 @@ class _SiteVisitor(NodeVisitor):
         self.generic_visit(node)
         if isinstance(node.value, ast.Name):
             self._kwargs_key(node.value.id, node.slice, self.scope(node))
+        self._state_key(node.value, node.slice, self.scope(node))
 
     def visit_Compare(self, node: ast.Compare) -> None:
         self.generic_visit(node)
