@@ -51,8 +51,8 @@ SHAPES = (
     '    return {{"job_id": job.job_id, "job_name": job.job_name}}\n\n\n',
 
     'def count_jobs_{n}(jobs: list[Job]) -> int:\n'
-    '    """How many of the jobs come after job {n}."""\n'
-    '    return sum(1 for job in jobs if job.job_id > {n})\n\n\n',
+    '    first_job_id = {n}\n'
+    '    return sum(1 for job in jobs if job.job_id > first_job_id)\n\n\n',
 )
 
 USE = "from app.jobs import Job, submit_job_0\n\nsubmit_job_0(Job(1), 1)\n"
