@@ -10,8 +10,10 @@ Where a slice ends is only guessed (a line that starts at column 0 with code), s
 every slice is proven by parsing it: the tokenizer's state at the end of a slice
 depends on the text before it alone, so a slice that parses on its own ends
 outside any bracket, string or continuation line, at a statement boundary of the
-whole; and statements that parse on their own parse as a sequence. A slice that
-doesn't parse is extended (doubled) and tried again; when one that reaches the
+whole (slices never start with `else`, `elif`, `except` or `finally`); and
+statements that parse on their own parse as a sequence. A slice that
+doesn't parse is extended (to the next guess, then to twice its length) and
+tried again; when one that reaches the
 end of the text still doesn't, the whole text is parsed as before, which gives
 the verdict and its exact message. Files up to `SLICE` characters take the
 ordinary path.
@@ -29,8 +31,10 @@ SLICE = 256 * 1024
 CST_SLICE = 64 * 1024
 
 # Where a top-level statement may start: a line beginning with neither whitespace nor a comment
-# nor a closing bracket. A guess, proven by the parse.
-_CANDIDATE = re.compile(r"^[^\s#)\]}]", re.M)
+# nor a closing bracket, nor a clause that continues the statement before it (a slice ending
+# before `else:` parses, the next one can't). A guess, proven by the parse.
+_CANDIDATE = re.compile(r"^(?!(?:else|elif|except|finally)\b)[^\s#)\]}]", re.M)
+_NEXT_GUESSES = 4  # failed guesses moved to the next line before a slice doubles
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # A future import that changes the grammar for the rest of the file, as only the whole parse sees it.
 _GRAMMAR_FUTURE = "barry_as_FLUFL"
@@ -75,16 +79,24 @@ def _slices(text: str, size: int, parse_one: Callable[[str, int], object],
     None once a slice that reaches the end fails (the caller then parses the whole)."""
     start, line, length = 0, 1, len(text)
     while start < length:
-        want = size
+        want, misses = size, 0
+        end = _boundary(text, start + want)
         while True:
-            end = _boundary(text, start + want)
             try:
                 parsed = parse_one(text[start:end], line)
             except errors:
                 if end >= length:
                     yield None
                     return
-                want *= 2
+                # The guess fell inside a statement: the next line that may start one, a few
+                # times; then a slice twice as long, so that a statement of any size costs a
+                # bounded number of parses of its own length.
+                misses += 1
+                if misses % _NEXT_GUESSES:
+                    end = _boundary(text, end + 1)
+                else:
+                    want *= 2
+                    end = _boundary(text, max(start + want, end + 1))
                 continue
             break
         yield parsed

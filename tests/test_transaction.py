@@ -157,7 +157,9 @@ def test_killed_at_random_points_the_next_migrate_finishes_like_an_uninterrupted
     seed = int(os.environ.get("TERMSHIFT_TEST_SEED") or random.randrange(1 << 30))
     chance = random.Random(seed)
     pristine = generate(tmp_path / "pristine", modules=410)
+    write(pristine, {"selftest.py": SELFTEST})
     assert len(list(pristine.rglob("*.py"))) >= 500
+    assert _passes_its_own_test(pristine)
     before = snapshot(pristine)
     done = shutil.copytree(pristine, tmp_path / "done")
     result = termshift("migrate", "--no-compat", cwd=done)
@@ -191,6 +193,24 @@ def test_killed_at_random_points_the_next_migrate_finishes_like_an_uninterrupted
     assert ("were rolled back first" in result.stderr) == left
     assert snapshot(tree) == expected, seed
     assert not (tree / STATE / "transaction").exists()
+    assert _passes_its_own_test(tree)
+
+
+# The generated project's own test, migrated with it: every module imports, and the API works.
+SELFTEST = """import importlib
+import pathlib
+
+from app.jobs import Job, submit_job
+
+for path in sorted(pathlib.Path("app").rglob("*.py")):
+    importlib.import_module(".".join(path.with_suffix("").parts).removesuffix(".__init__"))
+assert submit_job(Job(7)).job_id == 7
+"""
+
+
+def _passes_its_own_test(root: Path) -> bool:
+    result = subprocess.run([sys.executable, "selftest.py"], cwd=root, capture_output=True, text=True)
+    return result.returncode == 0 and not result.stderr
 
 
 @pytest.mark.parametrize(("number", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
