@@ -253,16 +253,21 @@ def test_every_command_that_writes_rolls_a_killed_run_back_first(tmp_path: Path,
 
 
 def test_a_second_run_refuses_while_one_is_writing(tmp_path: Path) -> None:
+    """The first run sleeps after each step, long enough for the others to be tried however
+    loaded the machine is (it must still be writing after them); then SIGTERM ends it."""
     tree = write(tmp_path / "tree", SMALL)
-    first = start("migrate", "--no-compat", cwd=tree, env={"TERMSHIFT_TEST_STEP_DELAY": "0.5"})
+    before = snapshot(tree)
+    first = start("migrate", "--no-compat", cwd=tree, env={"TERMSHIFT_TEST_STEP_DELAY": "60"})
     _wait_for_journal(first, tree)
     for command in (("migrate",), ("cleanup",), ("check", "--fix"), ("migrate", "--abort")):
         second = termshift(*command, cwd=tree)
         assert second.returncode == 2, second.stderr
         assert f"another termshift (pid {first.pid}) is writing in this project" in second.stderr
+    assert first.poll() is None, "the first run ended before the others were tried"
+    first.send_signal(signal.SIGTERM)
     _, stderr = first.communicate(timeout=60)
-    assert first.returncode == 0, stderr
-    assert (tree / "app" / "steps.py").exists()
+    assert first.returncode == 143, stderr
+    assert snapshot(tree) == before
 
 
 def test_runs_started_together_never_both_write(tmp_path: Path) -> None:
