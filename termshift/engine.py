@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
-from . import files, markers, parallel, replay
+from . import files, markers, parallel, replay, slices
 from .config import Config
 from .index import Index, summarize_module
 from .manifest import Upstream
@@ -176,7 +176,7 @@ class Workspace:
         if source is None:
             return None
         try:
-            return ast.parse(source.text, filename=str(path))
+            return slices.parse(source.text, filename=str(path))
         except RecursionError:
             self.errors[path] = Problem(self.relative(path), 1, 0, TOO_DEEP)
         except (SyntaxError, ValueError) as error:
@@ -1424,11 +1424,13 @@ def _validate(text: str, *, strict: bool = True) -> None:
     """Re-parse the output before it may be written; LibCST is the stricter judge.
 
     When nothing is written (`--diff`, `--check`) Python's own parser is the
-    judge: it runs at C speed and rejects what a bad splice breaks.
+    judge: it runs at C speed and rejects what a bad splice breaks. Either judges
+    a slice of statements at a time (slices.py), so a huge module is never held
+    as a second tree, nor as a LibCST tree at all.
     """
     if not strict:
         try:
-            ast.parse(text)
+            slices.check(text, ast.parse, (SyntaxError, ValueError), size=slices.SLICE)
         except (SyntaxError, ValueError) as error:
             message = getattr(error, "msg", None) or str(error)
             raise SyntaxError(f"the rewritten code does not parse: {message}") from None
@@ -1436,7 +1438,7 @@ def _validate(text: str, *, strict: bool = True) -> None:
     import libcst
 
     try:
-        libcst.parse_module(text)
+        slices.check(text, libcst.parse_module, (libcst.ParserSyntaxError,), size=slices.CST_SLICE)
     except libcst.ParserSyntaxError as error:
         raise SyntaxError(f"the rewritten code does not parse: {error.message}") from None
 

@@ -97,13 +97,18 @@ class Finder:
         self.pos = Positions(text)
         self.project = index.project
         self.is_package = path.endswith(("__init__.py", "__init__.pyi"))
-        self.scope_of: dict[int, Scope] = {}  # id(node) -> scope the node is evaluated in
-        self.inner_scope: dict[int, Scope] = {}  # id(def, class, lambda or parameter) -> the scope it opens or lives in
+        # Keyed by the nodes themselves, not their ids: an int per node would cost as much again as
+        # the entry, on a huge module tens of MB.
+        self.scope_of: dict[ast.AST, Scope] = {}  # node -> scope the node is evaluated in
+        self.inner_scope: dict[ast.AST, Scope] = {}  # def, class, lambda or parameter -> the scope it opens or lives in
         self.result = FileSites(path=path, module=module)
-        self._seen: set[tuple[int, int]] = set()
-        self._types: dict[int, Type | None] = {}
-        self._in_progress: set[int] = set()
-        self.keep_alive: list[ast.AST] = []
+        # Where a site was emitted, as one int per (line, column): a tuple each costs twice that,
+        # and a huge module has hundreds of thousands of sites.
+        self._seen: set[int] = set()
+        self._stride = len(text) + 1  # no column reaches it
+        self._identities: dict[str, str] = {}
+        self._types: dict[ast.AST, Type | None] = {}  # the key keeps a node made here (a parsed annotation) alive
+        self._in_progress: set[ast.AST] = set()
         self._strings = strings  # where the tree's strings sit, when the gather found it already
 
     # -- entry -------------------------------------------------------------
@@ -126,12 +131,12 @@ class Finder:
     def emit(self, line: int, column: int, text: str, *, kind: str, role: Role, owner: str, note: str = "", scope: str = "",
              local: str = "") -> None:
         """Record one identifier-like occurrence at a (line, char column)."""
-        if (line, column) in self._seen:
+        if not self.first_time(line, column):
             return
-        self._seen.add((line, column))
         if role is Role.STRING:
             # The words inside a name in a string are the name's: the literal pass leaves them be.
-            self._seen.update((line, at) for at in range(column + 1, column + len(text)))
+            start = line * self._stride
+            self._seen.update(range(start + column + 1, start + column + len(text)))
         new = self.vocab.rewrite(text)
         if new is None:
             self._emit_odd(line, column, text, kind, role, scope)
@@ -148,6 +153,14 @@ class Finder:
         self.result.sites.append(
             Site(self.path, line, column, line, column + len(text), text, new, kind, role, action, note, scope, local)
         )
+
+    def first_time(self, line: int, column: int) -> bool:
+        """Whether nothing was emitted at (line, column) yet; from now on, something was."""
+        key = line * self._stride + column
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
 
     def _emit_odd(self, line: int, column: int, text: str, kind: str, role: Role, scope: str) -> None:
         for match in self.vocab.scan(text):
@@ -223,8 +236,8 @@ class Finder:
             # (its kind is "function"), renamed with its definition or kept with it, never on its own.
             return ""
         node = found[0].node
-        return (f"param:{self.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:"
-                f"{getattr(node, 'end_lineno', 0)}:{getattr(node, 'name', '')}.{name}")
+        return self._identity(f"param:{self.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:"
+                              f"{getattr(node, 'end_lineno', 0)}:{getattr(node, 'name', '')}.{name}")
 
     def local_of(self, name: str, scope: Scope) -> str:
         """The identity of the function-local binding `name` names here, or "" when it isn't one.
@@ -239,7 +252,12 @@ class Finder:
         if where.kind not in ("function", "lambda", "comprehension") or any(b.kind in ("param", "import") for b in bindings):
             return ""
         node = where.node
-        return f"{self.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:{getattr(node, 'end_lineno', 0)}:{name}"
+        return self._identity(f"{self.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:"
+                              f"{getattr(node, 'end_lineno', 0)}:{name}")
+
+    def _identity(self, made: str) -> str:
+        """One string per binding, shared by all its sites (each use would otherwise hold its own copy)."""
+        return self._identities.setdefault(made, made)
 
     def module_scope(self, scope: Scope) -> Scope:
         while scope.parent is not None:
@@ -374,7 +392,7 @@ class Finder:
         return ref
 
     def type_of(self, expr: ast.AST, scope: Scope) -> Type | None:
-        key = id(expr)
+        key = expr
         if key in self._types:
             return self._types[key]
         if key in self._in_progress:
@@ -421,7 +439,7 @@ class Finder:
             only = found.pop() if len(found) == 1 else None
             return Type("items", only.name) if only is not None and only.kind == "inst" else None
         if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-            element = self.type_of(expr.elt, self.scope_of.get(id(expr.elt), scope))
+            element = self.type_of(expr.elt, self.scope_of.get(expr.elt, scope))
             return Type("items", element.name) if element is not None and element.kind == "inst" else None
         if isinstance(expr, ast.Subscript):
             container = self.type_of(expr.value, scope)
@@ -682,7 +700,7 @@ class _SiteVisitor(NodeVisitor):
         return touches(self._loud, node)
 
     def scope(self, node: ast.AST) -> Scope:
-        return self.f.scope_of.get(id(node), self.module_scope)
+        return self.f.scope_of.get(node, self.module_scope)
 
     def scope_name(self, node: ast.AST) -> str:
         return self.scope(node).qualname
@@ -755,7 +773,7 @@ class _SiteVisitor(NodeVisitor):
                               local=self.f.param_of(node.arg, scope) if scope else "")
 
     def _param_scope(self, node: ast.arg) -> Scope | None:
-        return self.f.inner_scope.get(id(node))
+        return self.f.inner_scope.get(node)
 
     def visit_keyword(self, node: ast.keyword) -> None:
         self.visit(node.value)
@@ -924,7 +942,7 @@ class _SiteVisitor(NodeVisitor):
         class-name suffix, repr text) or only share its spelling (a template's file name). Nothing
         ties it to the name, so it is left as it is and holds the name back. One-word names
         (`"Job"`) are prose, and so are docstrings."""
-        if id(node) in self.docstrings:
+        if node in self.docstrings:
             return
         scope = self.scope(node)
         start, end = self.f.pos.span(node)
@@ -964,7 +982,7 @@ class _SiteVisitor(NodeVisitor):
         constraints, cast()'s type."""
         parents = self.parents
         child = node
-        parent = parents.get(id(child))
+        parent = parents.get(child)
         while parent is not None:
             parent_class = parent.__class__
             if parent_class is ast.arg:
@@ -989,7 +1007,7 @@ class _SiteVisitor(NodeVisitor):
                         return True
                 elif callee == "cast" and parent.args and parent.args[0] is child:
                     return True
-            child, parent = parent, parents.get(id(parent))
+            child, parent = parent, parents.get(parent)
         return False
 
     def _string_annotation(self, node: ast.Constant, scope: Scope) -> None:
@@ -1000,8 +1018,6 @@ class _SiteVisitor(NodeVisitor):
             expr = ast.parse(node.value.strip(), mode="eval").body
         except SyntaxError:
             return
-        # Types are memoised by node id: the parsed annotation must outlive the run.
-        self.f.keep_alive.append(expr)
         offset = len(node.value) - len(node.value.lstrip())
         line, column = inner_start
         for sub in walk(expr):
@@ -1134,7 +1150,7 @@ class _SiteVisitor(NodeVisitor):
 
     def _parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
         """The function's parameters and their owners."""
-        function_scope = self.f.inner_scope.get(id(node))
+        function_scope = self.f.inner_scope.get(node)
         if function_scope is None:
             return {}
         return {name: bindings[0].owner for name, bindings in function_scope.bindings.items() if bindings[0].kind == "param"}

@@ -293,16 +293,16 @@ class _Context:
     """
 
     def __init__(self, tree: ast.Module, lines: StringLines | None = None):
-        self.parents: dict[int, ast.AST] = {}
-        self.docstrings: set[int] = set()
-        self.enum_classes: set[int] = set()
+        self.parents: dict[ast.AST, ast.AST] = {}  # keyed by node, not id: no int made per node
+        self.docstrings: set[ast.AST] = set()
+        self.enum_classes: set[ast.AST] = set()
         self.table_names = _route_table_names(tree)
         self.candidates: list[ast.AST] = []  # string literals (whole f-strings) that may mention the term
         parents = self.parents
         candidates = self.candidates
         fields_of = _GATED_FIELDS
         touch = lines.touch if lines is not None else None
-        whole: set[int] = set()  # nodes inside an f-string: all of each is entered
+        whole: set[ast.AST] = set()  # nodes inside an f-string: all of each is entered
         pending = deque((tree,))  # astwalk.walk's order, recording each child's parent on the way
         popleft, append = pending.popleft, pending.append
         while pending:
@@ -312,7 +312,7 @@ class _Context:
             if fields is None:
                 fields = fields_of[node_class] = _gated_fields(node_class)
             names, gated = fields
-            if touch is None or node_class is _JOINED_STR or id(node) in whole:
+            if touch is None or node_class is _JOINED_STR or node in whole:
                 # Everything: no lines to go by, or inside an f-string, whose parts' positions
                 # were not always those of their text before Python 3.12.
                 inside = touch is not None
@@ -321,15 +321,15 @@ class _Context:
                     if value.__class__ is list:
                         for item in value:
                             if isinstance(item, _AST):
-                                parents[id(item)] = node
+                                parents[item] = node
                                 append(item)
                                 if inside:
-                                    whole.add(id(item))
+                                    whole.add(item)
                     elif isinstance(value, _AST):
-                        parents[id(value)] = node
+                        parents[value] = node
                         append(value)
                         if inside:
-                            whole.add(id(value))
+                            whole.add(value)
             elif gated is None:  # within an expression: the parts that touch a line
                 for name in names:
                     value = getattr(node, name, None)
@@ -338,7 +338,7 @@ class _Context:
                             first = getattr(item, "lineno", None)
                             if first is not None and not touch(first, item.end_lineno or first):
                                 continue
-                            parents[id(item)] = node
+                            parents[item] = node
                             append(item)
             else:  # a statement (or the module): the parts that touch a line, decorators included
                 for name in names:
@@ -354,7 +354,7 @@ class _Context:
                                         first = min(first, *(decorator.lineno for decorator in decorators))
                                 if not touch(first, item.end_lineno or first):
                                     continue
-                            parents[id(item)] = node
+                            parents[item] = node
                             append(item)
             if node_class is _CONSTANT:
                 if isinstance(node.value, (str, bytes)):
@@ -365,17 +365,17 @@ class _Context:
                 body = node.body
                 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                         and isinstance(body[0].value.value, str):
-                    self.docstrings.add(id(body[0].value))
+                    self.docstrings.add(body[0].value)
                 if node_class is ast.ClassDef and any("Enum" in (dotted(base) or "") for base in node.bases):
-                    self.enum_classes.add(id(node))
+                    self.enum_classes.add(node)
         self.strings = candidates  # every string literal, the parts of f-strings too
         self.candidates = [node for node in candidates
-                           if not isinstance(parents.get(id(node)), (ast.JoinedStr, ast.FormattedValue))]
+                           if not isinstance(parents.get(node), (ast.JoinedStr, ast.FormattedValue))]
 
     def _outermost(self, node: ast.AST) -> tuple[ast.AST, ast.AST | None]:
         """Climb through string-building expressions (`%`, `+`, `.format()`, parentheses)."""
         current = node
-        parent = self.parents.get(id(current))
+        parent = self.parents.get(current)
         while True:
             if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Mod, ast.Add)):
                 pass
@@ -384,12 +384,12 @@ class _Context:
                 pass
             elif isinstance(parent, ast.Attribute) and parent.attr in ("format", "format_map"):
                 current = parent
-                parent = self.parents.get(id(current))
+                parent = self.parents.get(current)
                 continue
             else:
                 return current, parent
             current = parent
-            parent = self.parents.get(id(current))
+            parent = self.parents.get(current)
 
     def _is_message(self, node: ast.AST, parent: ast.AST | None) -> bool:
         if isinstance(parent, ast.Assert) and parent.msg is node:
@@ -397,7 +397,7 @@ class _Context:
         if isinstance(parent, ast.keyword):
             if parent.arg in MESSAGE_KEYWORDS:
                 return True
-            parent = self.parents.get(id(parent))
+            parent = self.parents.get(parent)
         if not isinstance(parent, ast.Call):
             return False
         name = dotted(parent.func) or ""
@@ -410,14 +410,14 @@ class _Context:
                 return True
         if short.endswith(("Error", "Exception", "Warning", "Exit")) or short in ("Exception", "ValueError"):
             return True
-        raised = self.parents.get(id(parent))
+        raised = self.parents.get(parent)
         return isinstance(raised, ast.Raise)
 
     def _is_route_registration(self, node: ast.AST, parent: ast.AST | None) -> bool:
         if isinstance(parent, ast.keyword):
             if parent.arg not in ROUTE_KEYWORDS:
                 return False
-            parent = self.parents.get(id(parent))
+            parent = self.parents.get(parent)
         if not isinstance(parent, ast.Call) or not _looks_like_route(_template(node)):
             return False
         name = _callee_name(parent)
@@ -425,7 +425,7 @@ class _Context:
             return True
         if _is_table_call(parent, self.table_names):
             return True
-        holder = self.parents.get(id(parent))
+        holder = self.parents.get(parent)
         return (
             name in ROUTE_DECORATORS
             and isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
@@ -434,17 +434,17 @@ class _Context:
 
     def _is_event(self, node: ast.AST, parent: ast.AST | None) -> bool:
         while isinstance(parent, (ast.Tuple, ast.List, ast.Set)):
-            node, parent = parent, self.parents.get(id(parent))
+            node, parent = parent, self.parents.get(parent)
         if isinstance(parent, ast.Call) and _callee_name(parent) in ("frozenset", "set", "tuple", "list"):
-            node, parent = parent, self.parents.get(id(parent))
+            node, parent = parent, self.parents.get(parent)
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             for target in targets:
                 name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
                 if _names_event(name):
                     return True
-            holder = self.parents.get(id(parent))
-            return isinstance(holder, ast.ClassDef) and id(holder) in self.enum_classes
+            holder = self.parents.get(parent)
+            return isinstance(holder, ast.ClassDef) and holder in self.enum_classes
         if isinstance(parent, ast.Dict) and node in parent.values:
             key = parent.keys[parent.values.index(node)]
             return isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in EVENT_NAMES
@@ -480,11 +480,11 @@ class _Context:
 
     def _iterated_as_attribute_name(self, names: ast.AST) -> bool:
         """`for n in ("job_id", "hostname"): getattr(self, n)`: the strings are attribute names."""
-        holder = self.parents.get(id(names))
+        holder = self.parents.get(names)
         if not isinstance(holder, (ast.For, ast.comprehension)) or holder.iter is not names \
                 or not isinstance(holder.target, ast.Name):
             return False
-        body = holder if isinstance(holder, ast.For) else self.parents.get(id(holder))
+        body = holder if isinstance(holder, ast.For) else self.parents.get(holder)
         variable = holder.target.id
         return any(
             isinstance(sub, ast.Call) and _callee_name(sub) in ("getattr", "setattr", "hasattr", "delattr")
@@ -499,7 +499,7 @@ class _Context:
         if isinstance(parent, (ast.List, ast.Tuple, ast.Set)) and self._iterated_as_attribute_name(parent):
             return True
         if isinstance(parent, (ast.List, ast.Tuple)):
-            holder = self.parents.get(id(parent))
+            holder = self.parents.get(parent)
             if isinstance(holder, (ast.Assign, ast.AugAssign)):
                 targets = holder.targets if isinstance(holder, ast.Assign) else [holder.target]
                 if any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets):
@@ -533,7 +533,7 @@ class StringRoles:
             template = _template(node)
             if template is None or not any(needle in template.lower().encode("utf-8", "surrogatepass") for needle in needles):
                 continue
-            if id(node) in context.docstrings:
+            if node in context.docstrings:
                 continue
             outer, parent = context._outermost(node)
             if context._is_message(outer, parent):
@@ -629,9 +629,8 @@ class LiteralFinder(_Context):
             for match in self.f.vocab.scan(text):
                 offset = region.start + match.start
                 line, column = self.pos.line_col(offset)
-                if (line, column) in self.f._seen:
+                if not self.f.first_time(line, column):
                     continue
-                self.f._seen.add((line, column))
                 here = verdict
                 if script_keys and any(low <= offset < high for low, high in script_keys):
                     here = _Verdict("key")
@@ -658,10 +657,10 @@ class LiteralFinder(_Context):
         """
         outer, parent = self._outermost(node)
         if isinstance(parent, ast.keyword):
-            parent = self.parents.get(id(parent))
+            parent = self.parents.get(parent)
         if not isinstance(parent, ast.Call):
             return
-        holder = self.parents.get(id(parent))
+        holder = self.parents.get(parent)
         if isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and parent in holder.decorator_list:
             return
         handler = next((arg for arg in parent.args if arg is not outer and not isinstance(arg, (ast.Constant, ast.JoinedStr))), None)
@@ -682,7 +681,7 @@ class LiteralFinder(_Context):
                                 note="a route placeholder whose handler can't be found: rename both by hand")
 
     def _handler_params(self, handler: ast.AST) -> tuple[str, ...] | None:
-        scope = self.f.scope_of.get(id(handler)) or self.f._scopes[0]
+        scope = self.f.scope_of.get(handler) or self.f._scopes[0]
         found = self.f.type_of(handler, scope)
         if found is None or found.kind != "func":
             return None
@@ -705,7 +704,7 @@ class LiteralFinder(_Context):
 
     def classify(self, node: ast.AST, template: str) -> _Verdict | None:
         """Context first, then shape. None: nothing claimed it (maybe a script)."""
-        if id(node) in self.docstrings:
+        if node in self.docstrings:
             return PROSE
         outer, parent = self._outermost(node)
         if self._is_message(outer, parent):
@@ -775,14 +774,14 @@ class LiteralFinder(_Context):
         """A key-shaped string on one side of an `==` whose other strings are data that keep their
         words (`split_key('job_id:x') == ('job_id', 'x')`): the strings of a comparison move together,
         or the comparison changes its truth, so this one is data too."""
-        parent = self.parents.get(id(node))
+        parent = self.parents.get(node)
         while parent is not None and not isinstance(parent, (ast.Compare, ast.stmt)):
             if isinstance(parent, ast.Call) and not isinstance(parent.func, ast.Name):
                 return False  # handed to a method (`redis.get("job:1")`): the object may store it
             if not isinstance(parent, (ast.Call, ast.Tuple, ast.List, ast.Set, ast.keyword, ast.Starred,
                                        ast.BinOp, ast.JoinedStr, ast.FormattedValue)):
                 return False
-            parent = self.parents.get(id(parent))
+            parent = self.parents.get(parent)
         if not isinstance(parent, ast.Compare) or not all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops):
             return False
         mentions = self.f.vocab.mentions
@@ -796,11 +795,11 @@ class LiteralFinder(_Context):
         """A string that is compared with `==` or is a test's parameter value: data, which names nothing."""
         outer, parent = self._outermost(node)
         while isinstance(parent, (ast.List, ast.Tuple, ast.Set)):
-            outer, parent = parent, self.parents.get(id(parent))
+            outer, parent = parent, self.parents.get(parent)
         if isinstance(parent, ast.Compare):
             return all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops)
         if isinstance(parent, ast.keyword) and parent.arg == "argvalues":
-            parent = self.parents.get(id(parent))
+            parent = self.parents.get(parent)
         elif isinstance(parent, ast.Call) and outer in parent.args[1:2]:
             pass
         else:
@@ -820,9 +819,9 @@ class LiteralFinder(_Context):
         if container is None:
             return None
         if isinstance(container, ast.Dict):
-            call = self.parents.get(id(container))
+            call = self.parents.get(container)
             if isinstance(call, ast.keyword):
-                call = self.parents.get(id(call))
+                call = self.parents.get(call)
             if isinstance(call, ast.Call) and _callee_name(call) in HTTP_CALLS and self._is_third_party(call.func):
                 return _Verdict("payload-key", Action.REPORT, "a key of a request to another service: left as it is")
             return self._owned_key(node)
@@ -844,7 +843,7 @@ class LiteralFinder(_Context):
 
     def _is_third_party(self, expr: ast.AST, strict: bool = False) -> bool:
         """Third-party by type; `strict` only for values that are surely theirs (not data they handed back)."""
-        scope = self.f.scope_of.get(id(expr)) or self.f._scopes[0]
+        scope = self.f.scope_of.get(expr) or self.f._scopes[0]
         try:
             found = self.f.type_of(expr, scope)
         except RecursionError:  # pragma: no cover - pathological expressions
@@ -857,12 +856,12 @@ class LiteralFinder(_Context):
         return found.kind in ("ext", "extd")
 
     def _scope_name(self, node: ast.AST) -> str:
-        current = self.parents.get(id(node))
+        current = self.parents.get(node)
         names = []
         while current is not None:
             if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names.append(current.name)
-            current = self.parents.get(id(current))
+            current = self.parents.get(current)
         return ".".join(reversed(names))
 
     # -- comments ------------------------------------------------------------
@@ -908,10 +907,8 @@ class LiteralFinder(_Context):
             if "termshift:" in comment:
                 continue
             for match in self.f.vocab.scan(comment):
-                position = (number, at + match.start)
-                if position in self.f._seen:
+                if not self.f.first_time(number, at + match.start):
                     continue
-                self.f._seen.add(position)
                 self._emit(number, at + match.start, match, PROSE, "")
 
 

@@ -66,8 +66,9 @@ class Scope:
     parent: "Scope | None"
     qualname: str = ""  # module-relative qualified name, for classes and functions
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
-    globals: set[str] = field(default_factory=set)
-    nonlocals: set[str] = field(default_factory=set)
+    # Declared names: few scopes declare any, and an empty set each would cost 216 bytes a scope.
+    globals: frozenset[str] | set[str] = frozenset()
+    nonlocals: frozenset[str] | set[str] = frozenset()
     loads: set[str] = field(default_factory=set)
     class_qual: str | None = None  # the class a method belongs to (qualified "mod:Qual")
     method_owner: str = OWN  # for methods: may the method (and its parameters) be renamed
@@ -186,7 +187,7 @@ class ScopeBuilder(NodeVisitor):
         self.visit(tree)
 
     def generic_visit(self, node: ast.AST) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         NodeVisitor.generic_visit(self, node)
 
     def _push(self, kind: str, node: ast.AST, qualname: str = "", method_of: str | None = None) -> Scope:
@@ -195,8 +196,8 @@ class ScopeBuilder(NodeVisitor):
         else:
             scope = MethodScope(node, self.scope, qualname, self.finder.index, method_of)
         self.finder._scopes.append(scope)
-        self.finder.inner_scope[id(node)] = scope
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.inner_scope[node] = scope
+        self.finder.scope_of[node] = self.scope
         return scope
 
     def _target_scope(self, name: str) -> Scope:
@@ -207,7 +208,7 @@ class ScopeBuilder(NodeVisitor):
     # bindings -------------------------------------------------------------
 
     def visit_Import(self, node: ast.Import) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         project = self.finder.project
         for alias in node.names:
             target = alias.name if alias.asname else alias.name.split(".")[0]
@@ -218,7 +219,7 @@ class ScopeBuilder(NodeVisitor):
             self._target_scope(alias.asname or target).bind(alias.asname or target, Binding("import", alias, ref=ref))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         finder = self.finder
         source = finder.project.resolve_relative(finder.module, node.level, node.module, finder.is_package)
         for alias in node.names:
@@ -235,15 +236,15 @@ class ScopeBuilder(NodeVisitor):
             self._target_scope(name).bind(name, binding)
 
     def visit_Global(self, node: ast.Global) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        self.scope.globals.update(node.names)
+        self.finder.scope_of[node] = self.scope
+        self.scope.globals = {*self.scope.globals, *node.names}
 
     def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        self.scope.nonlocals.update(node.names)
+        self.finder.scope_of[node] = self.scope
+        self.scope.nonlocals = {*self.scope.nonlocals, *node.names}
 
     def visit_Name(self, node: ast.Name) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             self._target_scope(node.id).bind(node.id, Binding("other", node))
         else:
@@ -251,7 +252,7 @@ class ScopeBuilder(NodeVisitor):
 
     def visit_MatchAs(self, node: ast.AST) -> None:
         """`case JobRecord() as held`: held is a JobRecord."""
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         if node.pattern is not None:
             self.visit(node.pattern)
         if node.name:
@@ -259,11 +260,10 @@ class ScopeBuilder(NodeVisitor):
             value = None
             if pattern.__class__.__name__ == "MatchClass":
                 value = ast.Call(func=pattern.cls, args=[], keywords=[])
-                self.finder.keep_alive.append(value)  # types are memoised by node id
             self._target_scope(node.name).bind(node.name, Binding("assign" if value else "other", node, value=value))
 
     def visit_MatchStar(self, node: ast.AST) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         if node.name:
             self._target_scope(node.name).bind(node.name, Binding("other", node))
 
@@ -273,10 +273,10 @@ class ScopeBuilder(NodeVisitor):
             self._target_scope(node.rest).bind(node.rest, Binding("other", node))
 
     def visit_Assign(self, node: ast.Assign) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         for target in node.targets:
             if isinstance(target, ast.Name):
-                self.finder.scope_of[id(target)] = self.scope
+                self.finder.scope_of[target] = self.scope
                 self._target_scope(target.id).bind(target.id, Binding("assign", target, value=node.value))
             else:
                 self.visit(target)
@@ -295,9 +295,9 @@ class ScopeBuilder(NodeVisitor):
                         bindings[index] = Binding("assign", element, value=part)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         if isinstance(node.target, ast.Name):
-            self.finder.scope_of[id(node.target)] = self.scope
+            self.finder.scope_of[node.target] = self.scope
             self._target_scope(node.target.id).bind(
                 node.target.id, Binding("annassign", node.target, value=node.value, annotation=node.annotation)
             )
@@ -308,8 +308,8 @@ class ScopeBuilder(NodeVisitor):
             self.visit(node.value)
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
-        self.finder.scope_of[id(node)] = self.scope
-        self.finder.scope_of[id(node.target)] = self.scope
+        self.finder.scope_of[node] = self.scope
+        self.finder.scope_of[node.target] = self.scope
         scope = self.scope
         while scope.kind == "comprehension" and scope.parent is not None:
             scope = scope.parent
@@ -318,21 +318,21 @@ class ScopeBuilder(NodeVisitor):
 
     def _bind_targets(self, target: ast.AST, kind: str, value: ast.AST | None) -> None:
         if isinstance(target, ast.Name):
-            self.finder.scope_of[id(target)] = self.scope
+            self.finder.scope_of[target] = self.scope
             self._target_scope(target.id).bind(target.id, Binding(kind, target, value=value))
         elif isinstance(target, (ast.Tuple, ast.List)):
-            self.finder.scope_of[id(target)] = self.scope
+            self.finder.scope_of[target] = self.scope
             parts = _unpacked(value, len(target.elts)) if kind == "for" else _spread(target, value)
             for index, element in enumerate(target.elts):
                 self._bind_targets(element, kind, parts[index] if parts else value)
         elif isinstance(target, ast.Starred):
-            self.finder.scope_of[id(target)] = self.scope
+            self.finder.scope_of[target] = self.scope
             self._bind_targets(target.value, kind, value)
         else:
             self.visit(target)
 
     def visit_For(self, node: ast.For) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         self._bind_targets(node.target, "for", node.iter)
         self.visit(node.iter)
         for stmt in node.body + node.orelse:
@@ -341,9 +341,9 @@ class ScopeBuilder(NodeVisitor):
     visit_AsyncFor = visit_For
 
     def visit_With(self, node: ast.With) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         for item in node.items:
-            self.finder.scope_of[id(item)] = self.scope
+            self.finder.scope_of[item] = self.scope
             self.visit(item.context_expr)
             if item.optional_vars is not None:
                 self._bind_targets(item.optional_vars, "with", item.context_expr)
@@ -353,7 +353,7 @@ class ScopeBuilder(NodeVisitor):
     visit_AsyncWith = visit_With
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        self.finder.scope_of[id(node)] = self.scope
+        self.finder.scope_of[node] = self.scope
         if node.name:
             self._target_scope(node.name).bind(node.name, Binding("other", node))
         if node.type is not None:
@@ -417,7 +417,7 @@ class ScopeBuilder(NodeVisitor):
         for arg in (*positional, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is None:
                 continue
-            self.finder.scope_of[id(arg)] = self.scope
+            self.finder.scope_of[arg] = self.scope
             # Parameters of a kept override keep their names (the framework may
             # pass them by keyword); dunder methods are called by the language.
             if names_are_data:
@@ -430,7 +430,7 @@ class ScopeBuilder(NodeVisitor):
                 binding.self_of = method_of
                 binding.is_cls = "classmethod" in decorators
             scope.bind(arg.arg, binding)
-            self.finder.inner_scope[id(arg)] = scope
+            self.finder.inner_scope[arg] = scope
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         for default in (*node.args.defaults, *node.args.kw_defaults):
@@ -448,7 +448,7 @@ class ScopeBuilder(NodeVisitor):
         scope = self._push("comprehension", node)
         outer, self.scope = self.scope, scope
         for index, generator in enumerate(generators):
-            self.finder.scope_of[id(generator)] = scope
+            self.finder.scope_of[generator] = scope
             self._bind_targets(generator.target, "for", generator.iter)
             if index:
                 self.visit(generator.iter)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -118,3 +118,38 @@ def test_refusals_come_in_the_same_order_every_run(tmp_path: Path) -> None:
     start = next(number for number, line in enumerate(lines) if line.startswith("refused: "))
     refused = list(itertools.takewhile(lambda line: line.startswith("  "), lines[start + 1:]))
     assert len(refused) >= 6 and refused == sorted(refused)
+
+
+# One project per kind of site, holding nothing else the vocabulary names (module paths have
+# their own tests above). Whatever kind it is, `check` fails exactly when `migrate --check`
+# does, and after `migrate` both pass.
+KIND_PROJECTS = {
+    "class": {"app/models.py": "class Job:\n    pass\n"},
+    "function": {"app/run.py": "def submit_job():\n    return 1\n"},
+    "method": {"app/run.py": "class Queue:\n    def add_job(self):\n        return 1\n"},
+    "parameter": {"app/run.py": "def run(job):\n    return job\n"},
+    "attribute": {"app/run.py": "class Queue:\n    def __init__(self):\n        self.last_job = 0\n"},
+    "variable": {"app/run.py": "def run():\n    job = 1\n    return job\n"},
+    "constant": {"app/run.py": "MAX_JOBS = 3\n"},
+    "key": {"app/store.py": "import redis\n\n\ndef load(client: redis.Redis, number: int):\n"
+                            "    return client.get(f\"job:{number}\")\n"},
+    "route": {"app/api.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route(\"/submit-job\", methods=[\"POST\"])\ndef submit():\n    return \"\"\n"},
+    "payload-key": {"app/events.py": "import json\n\n\ndef payload(number: int) -> str:\n"
+                                     "    return json.dumps({\"job_id\": number})\n"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_PROJECTS))
+def test_check_and_migrate_check_agree_on_every_kind_of_site(kind: str, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, {"app/__init__.py": "", **KIND_PROJECTS[kind]})
+    diff = invoke(root, monkeypatch, "migrate", "--no-compat", "--diff", "--no-cache")
+    assert re.search(rf"^{re.escape(kind)}\s+\d+$", diff.output, re.M), diff.output  # the site is of that kind
+    assert invoke(root, monkeypatch, "migrate", "--no-compat", "--check", "--no-cache").exit_code == 1
+    checked = invoke(root, monkeypatch, "check", "--no-cache")
+    assert checked.exit_code == 1, checked.output
+    assert invoke(root, monkeypatch, "migrate", "--no-compat", "--no-cache").exit_code == 0
+    assert invoke(root, monkeypatch, "migrate", "--no-compat", "--check", "--no-cache").exit_code == 0
+    checked = invoke(root, monkeypatch, "check", "--no-cache")
+    assert checked.exit_code == 0, checked.output

@@ -29,8 +29,15 @@ t = r"a\\\\" # after a raw string ending in backslashes
 def comment_starts(text: str) -> set[tuple[int, int]]:
     """Where the literal pass sees comments, with a vocabulary that matches every comment's first character."""
     tree = ast.parse(text)
+    seen: set[tuple[int, int]] = set()
+
+    def first_time(line: int, column: int) -> bool:
+        fresh = (line, column) not in seen
+        seen.add((line, column))
+        return fresh
+
     finder = types.SimpleNamespace(
-        tree=tree, text=text, pos=Positions(text), _seen=set(),
+        tree=tree, text=text, pos=Positions(text), first_time=first_time,
         vocab=types.SimpleNamespace(needles=(b"#",), scan=lambda comment: [types.SimpleNamespace(start=0)]),
     )
     found: set[tuple[int, int]] = set()

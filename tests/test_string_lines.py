@@ -117,11 +117,11 @@ def _mentioning(context: _Context) -> list[tuple[int, int, bool, tuple[tuple[str
         template = _template(node)
         if template is None or b"job" not in template.lower().encode("utf-8", "surrogatepass"):
             continue
-        chain, parent = [], context.parents.get(id(node))
+        chain, parent = [], context.parents.get(node)
         while parent is not None:
-            chain.append((type(parent).__name__, id(parent) in context.enum_classes))
-            parent = context.parents.get(id(parent))
-        found.append((node.lineno, node.col_offset, id(node) in context.docstrings, tuple(chain)))
+            chain.append((type(parent).__name__, parent in context.enum_classes))
+            parent = context.parents.get(parent)
+        found.append((node.lineno, node.col_offset, node in context.docstrings, tuple(chain)))
     return found
 
 
