@@ -480,23 +480,12 @@ ARQ = Project(
     ),
 )
 
-PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM, JENKINSAPI, AIOJOBS, DJANGO_RQ)
+PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM, JENKINSAPI, AIOJOBS, DJANGO_RQ,
+            APSCHEDULER, JENKINS_JOB_BUILDER)
 
 # Projects the migration still breaks: each names the reduction of what goes wrong, under
 # tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
 PENDING: tuple[Project, ...] = (
-    # compat: tests/test_executors.py patches `apscheduler.executors.pool.run_job`, the name pool.py
-    # imported from base.py; the compat alias lives only in base.py (pool.py now imports run_step), so
-    # the patch fails: tests/fixtures/fidelity/X2_compat_module_function_patch. Full mode is green.
-    APSCHEDULER,
-    # compat: tests/conftest.py's autouse fixture does mocker.patch("jenkins_jobs.builder.JobCache"),
-    # the name builder.py imported from cache.py; the compat alias lives only in cache.py (builder.py
-    # now imports StepCache), so nearly every test errors at setup — the class of
-    # tests/fixtures/fidelity/X2_compat_module_function_patch, for a class. Full mode is green
-    # (1999 of 1999, as at baseline): its fixture requested by name, and the Jenkins keys its YAML spells
-    # ('ownership-jobs', 'hudson-std-jobs'), move whole or stay (fixture_requested_by_name,
-    # key_spelled_by_data_file).
-    JENKINS_JOB_BUILDER,
     # compat (full mode is green, its four differences above): 6 of 166 original tests fail. Its tests
     # build `JobResult(..., job_try=…)`: the dataclass's renamed field takes no old keyword in compat
     # mode; `test_get_jobs` compares a job's dict form, whose 'job_try' key followed the field
