@@ -136,8 +136,10 @@ def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
         the_plan = engine.plan(analysis, stages, keep)
     compat_until = None if options["no_compat"] else markers.until(markers.today(), config.compat_weeks)
     outcome = engine.apply(analysis, the_plan, write=False, compat_until=compat_until, wire=False)
+    # The packages' rename manifests are new files like the compat shims: written with them.
+    created = {**outcome.created, **{path: text for path, (_, text) in outcome.manifests.items()}}
     run = _Run(root, {path: new for path, (_, new) in outcome.changed.items()}, list(outcome.moved),
-               dict(outcome.created), dict(analysis.sources),
+               created, dict(analysis.sources),
                frozenset(engine._rel(root, path) for path in analysis.targets))
     problems = [*analysis.problems, *outcome.failures]
     for path, text in run.changed.items():  # LibCST must take every file before any is written
