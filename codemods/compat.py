@@ -163,6 +163,11 @@ class _CompatModule(type(sys.modules[__name__])):
     def __setattr__(self, name, value):
         super().__setattr__(_COMPAT_OLD_NAMES.get(name, name), value)
 
+    def __reduce__(self):  # pickled by name, as a plain module is by cloudpickle and the like
+        import importlib
+
+        return importlib.import_module, (self.__name__,)
+
     def __delattr__(self, name):
         if name in _COMPAT_OLD_NAMES and _COMPAT_OLD_NAMES[name] in _COMPAT_ORIGINALS:
             super().__setattr__(_COMPAT_OLD_NAMES[name], _COMPAT_ORIGINALS[_COMPAT_OLD_NAMES[name]])

@@ -124,6 +124,15 @@ def test_patching_an_old_name_reaches_the_new_one_and_undoes_cleanly(load, monke
         assert models.make_job("a") == models.Step("a")
 
 
+def test_a_module_with_old_names_still_pickles_by_name(load):
+    """cloudpickle and multiprocessing pickle a module a function refers to by its name: the
+    module's compat class must not make it an object they can't pickle."""
+    import pickle
+
+    models = load("module_names", "names_app.models")
+    assert type(models) is not type(sys) and pickle.loads(pickle.dumps(models)) is models
+
+
 def test_existing_module_getattr_still_answers(load, no_warnings):
     models = load("module_names", "names_app.models")
     assert models.LEGACY_LIMIT == 3
