@@ -24,6 +24,7 @@ spelling (minus locals): an unresolved `x.job_id` could be a use of any
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -141,17 +142,40 @@ _DASHED = re.compile(r"(?<![\w-])[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+(?![\w
 _SEVERAL_WORDS = re.compile(r"[A-Za-z0-9]_+[A-Za-z0-9]|[a-z0-9][A-Z]")
 
 
-def _holds(name: str, words: str) -> bool:
-    """Does `name` hold `words` whole (`SlurmJobEnvironment` holds `JobEnvironment`, not `obEnvironment`)?"""
-    at = name.find(words)
-    while at >= 0:
-        end = at + len(words)
-        starts = at == 0 or name[at - 1] == "_" or (words[0].isupper() and not name[at - 1].isupper())
-        ends = end == len(name) or name[end] == "_" or name[end].isupper()
-        if starts and ends:
-            return True
-        at = name.find(words, at + 1)
-    return False
+class _Holders:
+    """Which names hold a run of words whole (`SlurmJobEnvironment` holds `JobEnvironment`, not
+    `obEnvironment`), asked once per string that names code: an index, not a scan, so a module with
+    tens of thousands of names and strings costs (names + strings) x log, not names x strings.
+
+    Each name is filed under every suffix that starts at one of its word boundaries (its start, after
+    `_`, a capital after a non-capital, or the capital that starts a word after an acronym: HTTP|Job);
+    the names holding `words` are those with such a suffix that starts with `words` and goes on at a
+    boundary (its end, `_` or a capital).
+    """
+
+    def __init__(self, names: Iterable[str]):
+        entries = sorted({(name[at:], name) for name in names for at in _word_starts(name)})
+        self._suffixes = [suffix for suffix, _ in entries]
+        self._names = [name for _, name in entries]
+
+    def holding(self, words: str) -> set[str]:
+        found = set()
+        index = bisect.bisect_left(self._suffixes, words)
+        while index < len(self._suffixes) and self._suffixes[index].startswith(words):
+            rest = self._suffixes[index][len(words):]
+            if not rest or rest[0] == "_" or rest[0].isupper():
+                found.add(self._names[index])
+            index += 1
+        return found
+
+
+def _word_starts(name: str) -> Iterable[int]:
+    yield 0
+    for at in range(1, len(name)):
+        capital = name[at].isupper()
+        after_capitals = capital and name[at - 1].isupper() and name[at + 1:at + 2].islower()  # HTTP|Job
+        if name[at - 1] == "_" or (capital and not name[at - 1].isupper()) or after_capitals:
+            yield at
 
 
 def _dotted_at(line: str, start: int, end: int) -> bool:
@@ -242,6 +266,7 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
         path, first, _, end, name = local.rsplit(":", 4)
         local_at.setdefault((path, name), []).append((int(first), int(end), local))
     held: dict[str, Withheld] = {}
+    holders = _Holders(name for name, space in moving if space == "attr")
 
     def hold(site: Site, name: str) -> None:
         movers = [mover for space in _namespaces(site) for mover in moving.get((name, space), ())]
@@ -255,9 +280,8 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
         if site.role in (Role.STRING, *_LITERAL_ROLES) and _SEVERAL_WORDS.search(name):
             # `n.endswith("JobEnvironment")` on a class's __name__: the classes whose names hold the
             # string's words (`SlurmJobEnvironment`) move with it or not at all.
-            for (other, space), found in moving.items():
-                if space == "attr" and other != name and _holds(other, name):
-                    hold_named(site, other, [mover for mover in found if mover.kind in ("class", "function")])
+            for other in sorted(holders.holding(name) - {name}):
+                hold_named(site, other, [mover for mover in moving[(other, "attr")] if mover.kind in ("class", "function")])
 
     def hold_named(site: Site, name: str, movers: list[Site]) -> None:
         if movers:
