@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .literals import NAME_PIECE
 from .sites import Action, Role, Site
 
 # Notes of reported strings that are tied to something outside the project: not a name of ours.
@@ -277,7 +278,7 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
             method = _function_of(site.local)
             movers = [mover for mover in movers if mover.local.startswith(_PARAM) and _function_of(mover.local) == method]
         hold_named(site, name, movers)
-        if site.role in (Role.STRING, *_LITERAL_ROLES) and _SEVERAL_WORDS.search(name):
+        if site.role in (Role.STRING, *_LITERAL_ROLES) and (_SEVERAL_WORDS.search(name) or site.note == NAME_PIECE):
             # `n.endswith("JobEnvironment")` on a class's __name__: the classes whose names hold the
             # string's words (`SlurmJobEnvironment`) move with it or not at all.
             for other in sorted(holders.holding(name) - {name}):

@@ -209,6 +209,16 @@ PROSE = _Verdict("prose", role=Role.PROSE)
 LOOSE = "also used as a plain string where its role can't be told: a rename could not be made whole"
 DATA = "a value (compared with ==, or a test's parameter value): data, left as it is"
 REGISTRATION = "route registration"  # the note that tells compat where an old route may keep serving
+# A word cut out of, or matched in, a class's or function's own name (`cls.__name__.replace("Job", "")`):
+# the accounting holds back every name holding the word, which moves with the string or not at all.
+NAME_PIECE = "a piece of a class's or function's own name (__name__): the names that hold it move with it or stay"
+# The str methods that take a piece of the string they are called on (or test for one).
+_PIECE_METHODS = frozenset({"replace", "startswith", "endswith", "removeprefix", "removesuffix", "split", "rsplit",
+                            "partition", "rpartition", "find", "rfind", "index", "rindex", "count", "strip",
+                            "lstrip", "rstrip"})
+# The str methods whose result is still made of the name's words.
+_NAME_KEEPING = frozenset({"lower", "upper", "casefold", "title", "capitalize", "replace", "removeprefix",
+                           "removesuffix", "strip", "lstrip", "rstrip"})
 
 
 _AST, _CONSTANT, _JOINED_STR = ast.AST, ast.Constant, ast.JoinedStr
@@ -759,9 +769,42 @@ class LiteralFinder(_Context):
                 # `"<Job 42: test job>"`, `"Job(interval=1)"`: a class's __name__ as its repr shows it.
                 return _Verdict("string", Action.REPORT, "text that names the project's code as its repr shows it")
             return PROSE
+        if node is not None and self._is_name_piece(node):
+            return _Verdict("string", Action.REPORT, NAME_PIECE)
         if node is not None and self._is_value(node):
             return _Verdict("string", Action.REPORT, DATA)
         return _Verdict("string", Action.REPORT, "a string no stage claims: rename it by hand if it is the project's")
+
+    def _is_name_piece(self, node: ast.AST) -> bool:
+        """A string a name's words are cut out of or matched against: an argument of `.replace`,
+        `.endswith`, `.split`… called on a `__name__` (`type(self).__name__.replace("Job", "Cluster")`,
+        or a local that holds one), or the left side of `in` with a `__name__` on the right."""
+        parent = self.parents.get(node)
+        if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Attribute) \
+                and parent.func.attr in _PIECE_METHODS:
+            return self._names_itself(parent.func.value, parent)
+        if isinstance(parent, ast.Compare) and parent.left is node and len(parent.ops) == 1 \
+                and isinstance(parent.ops[0], (ast.In, ast.NotIn)):
+            return self._names_itself(parent.comparators[0], parent)
+        return False
+
+    def _names_itself(self, expr: ast.AST, at: ast.AST, depth: int = 0) -> bool:
+        """Is `expr` a class's or function's own name: `x.__name__`, `x.__qualname__`, a str method
+        of one that keeps its words (`.lower()`), or a local assigned one in the scope of `at`?"""
+        if depth > 4:
+            return False
+        if isinstance(expr, ast.Attribute):
+            return expr.attr in ("__name__", "__qualname__")
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _NAME_KEEPING:
+            return self._names_itself(expr.func.value, at, depth + 1)
+        if isinstance(expr, ast.Name):
+            found = self.f.lookup(expr.id, self.f.scope_of.get(at) or self.f._scopes[0])
+            if found is None:
+                return False
+            values = [binding.value for binding in found[1]]
+            return all(binding.kind == "assign" for binding in found[1]) and \
+                all(value is not None and self._names_itself(value, at, depth + 1) for value in values)
+        return False
 
     def _is_pattern(self, node: ast.AST, parent: ast.AST | None) -> bool:
         """The pattern of `re.compile(...)`, `re.match(...)` and the like."""
