@@ -1060,7 +1060,7 @@ class _SiteVisitor(NodeVisitor):
                     ref = self.f.index.attribute(self.f.type_of(args[0], scope), target.value)
                     self._string_name(target, 0, target.value, ref, f"{short}() name")
             if not targets and not isinstance(args[1], ast.Constant):
-                self._computed_names(call, self.f.type_of(args[0], scope))
+                self._computed_names(call, self.f.type_of(args[0], scope), _affixes(args[1]))
         if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
             self._kwargs_key(func.value.id, args[0], scope)
         if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and args:
@@ -1080,9 +1080,11 @@ class _SiteVisitor(NodeVisitor):
             ref = self.f.index.attribute(self.f.type_of(owner, scope), key.value)
             self._string_name(key, 0, key.value, ref, "attribute name")
 
-    def _computed_names(self, call: ast.Call, receiver: Type | None) -> None:
+    def _computed_names(self, call: ast.Call, receiver: Type | None, affixes: tuple[str, str] = ("", "")) -> None:
         """`getattr(filters, kind.replace("-", "_"))`: any member of one of our modules or classes may be
-        looked up here by a name computed from data, so each that mentions the term is held back."""
+        looked up here by a name computed from data, so each that mentions the term is held back — each
+        that the name's fixed start and end allow (`setattr(self, "_job_" + key, f)`: `_job_…` only)."""
+        prefix, suffix = affixes
         members: list[str] = []
         if receiver is not None and receiver.kind == "mod":
             summary = self.f.index.module(receiver.name)
@@ -1093,6 +1095,8 @@ class _SiteVisitor(NodeVisitor):
             members = list(found[1].members) if found else []
         line, column = self.f.pos.char(call.lineno, call.col_offset)
         for member in members:
+            if not (member.startswith(prefix) and member.endswith(suffix) and len(member) >= len(prefix + suffix)):
+                continue
             if self.f.mentions(member) and self.f.vocab.rewrite(member) is not None:
                 self.f.result.sites.append(Site(
                     self.f.path, line, column, line, column, member, member, "attribute", Role.REFERENCE,
@@ -1193,4 +1197,26 @@ class _SiteVisitor(NodeVisitor):
         for value in node.values:
             if isinstance(value, ast.FormattedValue):
                 self.visit(value)
+
+
+def _affixes(name: ast.AST) -> tuple[str, str]:
+    """The text a name computed at run time surely starts and ends with: `"_job_" + key` starts with
+    `_job_`, `f"{kind}_handler"` ends with `_handler`; ("", "") when nothing is fixed."""
+    if isinstance(name, ast.BinOp) and isinstance(name.op, ast.Add):
+        left, right = _affixes(name.left), _affixes(name.right)
+        whole_left = _constant_text(name.left)
+        whole_right = _constant_text(name.right)
+        prefix = whole_left + right[0] if whole_left is not None else left[0]
+        suffix = left[1] + whole_right if whole_right is not None else right[1]
+        return prefix, suffix
+    if isinstance(name, ast.JoinedStr) and name.values:
+        first, last = _constant_text(name.values[0]), _constant_text(name.values[-1])
+        if len(name.values) == 1:
+            return (first or "", first or "")
+        return (first or "", last or "")
+    return ("", "")
+
+
+def _constant_text(node: ast.AST) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
