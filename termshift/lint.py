@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .findings import Finding
     from .rule import Rule
     from .selection import Selection
+    from .shards import Shard
 
 
 def _today() -> datetime.date:
@@ -65,6 +66,8 @@ class Result:
     checked: frozenset[str] = frozenset()  # the files checked, relative to the root
     # Several projects' results as one (`merged`): a finding's failing severity is its project's.
     fail_on_of: dict[str, str] = field(default_factory=dict)
+    # A digest of every file the run checks, in every shard (`run(shard=…)`): the shards of one run agree on it.
+    population: str = ""
 
     @property
     def failing(self) -> list[Finding]:
@@ -106,8 +109,16 @@ def merged(results: list[Result]) -> Result:
         baselined += result.baselined
         files_checked += result.files_checked
     findings.sort(key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
+    population = _digest(f"{relative_posix(str(base), str(result.root))}:{result.population}" for result in results)
     return Result(base, findings, findings, suppressed=suppressed, baselined=baselined, fail_on=results[0].fail_on,
-                  files_checked=files_checked, checked=frozenset(checked), fail_on_of=fail_on_of)
+                  files_checked=files_checked, checked=frozenset(checked), fail_on_of=fail_on_of,
+                  population=population)
+
+
+def _digest(lines) -> str:
+    import hashlib
+
+    return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def selection(config: Config, options: Options) -> Selection:
@@ -124,10 +135,12 @@ def load_the_rules() -> None:
 
 
 def run(root: Path, targets: list[Path], config: Config, options: Options, chosen: Selection | None = None,
-        progress=None, *, workers: int = 1, cache=None) -> tuple[Result, engine.Analysis, engine.Plan]:
+        progress=None, *, workers: int = 1, cache=None, shard: Shard | None = None
+        ) -> tuple[Result, engine.Analysis, engine.Plan]:
     """Check the files under `targets`; compat code elsewhere in the project is analysed too,
     because a caller here relies on it, but nothing is reported for it. Without `chosen`, the
-    selection is made while the search runs; a ConfigError from it stops the run."""
+    selection is made while the search runs; a ConfigError from it stops the run. With a `shard`,
+    the analysis is the same and only the shard's files are reported on (shards.py)."""
     picked = [chosen] if chosen is not None else []
 
     def meanwhile() -> None:
@@ -155,7 +168,12 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
     # A plain check reports and writes nothing: it spares reading the project's other text files
     # (a name they hold back is still reported, only without that reason).
     the_plan = engine.plan(analysis, config.stages, other_files=False)
-    result = check(analysis, the_plan, config, options, chosen, {_relative(root, path) for path in checked})
+    reported = {_relative(root, path) for path in checked}
+    population = _digest(sorted(reported)) if shard is not None else ""
+    if shard is not None:
+        reported = {path for path in reported if shard.owns(path)}
+    result = check(analysis, the_plan, config, options, chosen, reported)
+    result.population = population
     return result, analysis, the_plan
 
 

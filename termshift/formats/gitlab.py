@@ -7,6 +7,10 @@ to the repository, as GitLab resolves them against the checkout. The
 fingerprint is the line-independent one the baseline uses, so the merge
 request widget tells new findings from old ones when lines move, and two
 findings never share one (GitLab shows one entry per fingerprint).
+
+A shard's report (`check --shard`) ends with one more entry, not an issue: the
+shard's facts that `merge-reports` needs. GitLab skips an entry without the
+fields an issue must have, but the report to give GitLab is the merged one.
 """
 
 from __future__ import annotations
@@ -14,14 +18,14 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from . import Report
+from . import SHARD_KEY, Report
 
 # error fails the check: major ranks it above what only warns.
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
 
 def document(report: Report) -> list[dict]:
-    return [
+    issues = [
         {
             "type": "issue",
             "check_name": finding.code,
@@ -36,6 +40,10 @@ def document(report: Report) -> list[dict]:
         }
         for finding in report.result.findings
     ]
+    shard = report.shard_record("gitlab")
+    if shard is not None:
+        issues.append({SHARD_KEY: shard})
+    return issues
 
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..rules.registry import RULES
-from . import Report
+from . import SHARD_KEY, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -92,6 +92,9 @@ def document(report: Report) -> dict:
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    shard = report.shard_record("sarif")
+    if shard is not None:  # a run's property bag: SARIF's place for what its producer adds
+        run["properties"] = {SHARD_KEY: shard}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
