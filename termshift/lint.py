@@ -189,7 +189,7 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
     texts = _comment_texts(analysis)
     compat = compat_scan.gather(analysis, texts, registry.family)
     raw = [
-        *_site_findings(analysis, the_plan, compat),
+        *_site_findings(analysis, the_plan, compat, checked),
         *_problem_findings(analysis),
         *_move_findings(analysis, the_plan),
         *_expired_findings(compat, texts, options.today),
@@ -225,7 +225,10 @@ def _finding(make: type[Finding], rule: type[Rule], path: str, line: int, column
                 rule.severity, message, fixable, text, scope, 0, replacement)
 
 
-def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts):
+def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts,
+                   checked: set[str]):
+    """The findings of the sites in the `checked` files (the others' sites were searched for what
+    they tell about these: compat code elsewhere, another shard's files)."""
     from .findings import Finding
     from .rules import registry
 
@@ -240,6 +243,8 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
     covering = compat.covering if compat.pieces else None
     rule_for, rename, refusable = registry.rule_for, Action.RENAME, (Action.RENAME, Action.REFUSED)
     for path in sorted(analysis.sites):
+        if path not in checked:
+            continue
         for site in analysis.sites[path]:
             rule = rule_for(site, inside if covering is not None and covering(site) is not None else outside)
             if rule is None:
