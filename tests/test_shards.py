@@ -274,3 +274,46 @@ def _facts(report: Path, output_format: str) -> dict:
     if output_format == "sarif":
         return document["runs"][0]["properties"]["termshift_shard"]
     return document[-1]["termshift_shard"]
+
+
+def test_the_readme_recipes_merge_into_the_unsharded_report(tmp_path, monkeypatch, capsys):
+    """The CI recipes' commands, run as their CI systems would run them, give the unsharded report."""
+    import shlex
+
+    import yaml
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### One check spread over several CI jobs", 1)[1].split("\n## ", 1)[0]
+    github, gitlab = (yaml.safe_load(block.split("```", 1)[0]) for block in section.split("```yaml\n")[1:3])
+    project = example(tmp_path)
+    for recipe, count, output_format in ((github, 4, "sarif"), (gitlab, 4, "gitlab")):
+        if recipe is github:
+            assert github["jobs"]["termshift-part"]["strategy"]["matrix"]["shard"] == list(range(1, count + 1))
+            part = [step["run"] for step in github["jobs"]["termshift-part"]["steps"]
+                    if "termshift check" in step.get("run", "")]
+            merge = [step["run"] for step in github["jobs"]["termshift"]["steps"]
+                     if "merge-reports" in step.get("run", "")]
+            values = lambda index: {"${{ matrix.shard }}": str(index)}  # noqa: E731
+        else:
+            assert gitlab["termshift-part"]["parallel"] == count and gitlab["termshift"]["needs"] == ["termshift-part"]
+            part = [line for line in gitlab["termshift-part"]["script"] if "termshift check" in line]
+            merge = [line for line in gitlab["termshift"]["script"] if "merge-reports" in line]
+            values = lambda index: {"$CI_NODE_INDEX": str(index), "$CI_NODE_TOTAL": str(count)}  # noqa: E731
+        assert len(part) == len(merge) == 1
+        folder = tmp_path / output_format
+        folder.mkdir()
+        for index in range(1, count + 1):
+            line = part[0]
+            for name, value in values(index).items():
+                line = line.replace(name, value)
+            args = shlex.split(line)[1:] + ["--no-cache", str(project)]
+            assert run(args, folder, monkeypatch, capsys)[0] == 0  # --exit-zero: the merge is the gate
+        # The shell expands the parts' pattern.
+        args = [name for arg in shlex.split(merge[0])[1:]
+                for name in (sorted(path.name for path in folder.glob(arg)) if "*" in arg else [arg])]
+        assert len(args) > count
+        code, _, _ = run(args, folder, monkeypatch, capsys, entry=cli.main)
+        merged = (folder / args[args.index("-o") + 1]).read_text(encoding="utf-8")
+        whole_code, whole, _ = run(["check", "--no-cache", "--format", output_format, str(project)], folder,
+                                   monkeypatch, capsys)
+        assert code == whole_code == 1 and merged == whole
