@@ -317,3 +317,19 @@ def test_the_readme_recipes_merge_into_the_unsharded_report(tmp_path, monkeypatc
         whole_code, whole, _ = run(["check", "--no-cache", "--format", output_format, str(project)], folder,
                                    monkeypatch, capsys)
         assert code == whole_code == 1 and merged == whole
+
+
+@pytest.mark.parametrize("output_format", MERGEABLE)
+def test_shards_of_several_projects_merge_into_the_unsharded_report(tmp_path, monkeypatch, capsys, output_format):
+    """At the top of a monorepo each project is checked with its own settings: the shards divide
+    every project's files, and the merged report is the one report of all of them."""
+    top = tmp_path / "repo"
+    (top / ".git").mkdir(parents=True)
+    for name in ("alpha", "beta"):
+        generated(top / name, copies=1)
+        (top / name / "mono" / "pyproject.toml").write_text(
+            f'[project]\nname = "{name}"\nversion = "0"\n\n[tool.termshift]\nsearch_path = ["vendor"]\n'
+            + ('fail-on = "warning"\n' if name == "beta" else ""))
+    (top / "pyproject.toml").write_text('[tool.termshift]\nterms = { job = "step" }\n')
+    (top / "tool.py").write_text("job_limit = 3\n")
+    merged_equals_unsharded(["--no-cache"], 3, top, tmp_path, output_format, monkeypatch, capsys)
