@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from sys import intern
 
 from typing import TYPE_CHECKING
 
@@ -101,7 +102,7 @@ def merged(results: list[Result]) -> Result:
             moved = Finding(prefix + finding.path, finding.line, finding.column, finding.end_line,
                             finding.end_column, finding.code, finding.rule, finding.severity, finding.message,
                             finding.fixable, finding.text, finding.scope, finding.occurrence)
-            moved.__dict__["fingerprint"] = finding.fingerprint  # the cached_property's slot: as in its project
+            moved.pin_fingerprint(finding.fingerprint)  # as in its project
             findings.append(moved)
             fail_on_of[moved.path] = result.fail_on
         checked.update(prefix + path for path in result.checked)
@@ -201,7 +202,7 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
             kept.append(finding if severity == finding.severity else replace(finding, severity=severity))
     ours = {path: text for path, text in texts.items() if path in checked}
     kept, suppressed = _apply_suppressions(kept, ours, chosen)
-    unfiltered = fingerprinted(kept)
+    unfiltered = fingerprinted(kept, own=True)
     result = Result(analysis.root, unfiltered, unfiltered, fail_on=config.fail_on, files_checked=len(checked),
                     checked=frozenset(checked))
     result.suppressed = suppressed
@@ -220,9 +221,10 @@ def _finding(make: type[Finding], rule: type[Rule], path: str, line: int, column
              end_column: int, message: str, *, fixable: bool = False, text: str = "", scope: str = "",
              replacement: str | None = None) -> Finding:
     """Positions in: 1-based line, 0-based columns; out: 1-based columns. (`make`: the Finding
-    class, which the callers import once each.)"""
+    class, which the callers import once each.) The message is interned: a dense tree says the
+    same thing of the same name hundreds of times, and every finding lives until the report is out."""
     return make(path, line, column + 1, end_line, max(end_column, column) + 1, rule.code, rule.name,
-                rule.severity, message, fixable, text, scope, 0, replacement)
+                rule.severity, intern(message), fixable, text, scope, 0, replacement)
 
 
 def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts,
