@@ -99,6 +99,9 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
                 except ConfigError as error:
                     raise CheckError(str(error)) from None
                 pending.append(request_for(folder, nested_config, [folder]))
+            # The findings are out of it: the analysis (every site, source and summary of the project)
+            # is not kept while the report is written, which for sarif takes as much memory again.
+            analysis = None
         return _answer([(result, fixed) for result, fixed, _ in done.values()], entries, asked=request)
     except _Stop as stop:
         return stop.code

@@ -18,32 +18,39 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from . import SHARD_KEY, Report
+from . import SHARD_KEY, Report, Streamed
 
 # error fails the check: major ranks it above what only warns.
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
 
+def _issue(report: Report, finding) -> dict:
+    return {
+        "type": "issue",
+        "check_name": finding.code,
+        "description": f"{finding.code} {finding.rule}: {finding.message}",
+        "categories": ["Style"],
+        "fingerprint": finding.fingerprint,
+        "severity": SEVERITY[finding.severity],
+        "location": {
+            "path": report.from_repository(finding.path),
+            "lines": {"begin": finding.line, "end": max(finding.end_line, finding.line)},
+        },
+    }
+
+
 def document(report: Report) -> list[dict]:
-    issues = [
-        {
-            "type": "issue",
-            "check_name": finding.code,
-            "description": f"{finding.code} {finding.rule}: {finding.message}",
-            "categories": ["Style"],
-            "fingerprint": finding.fingerprint,
-            "severity": SEVERITY[finding.severity],
-            "location": {
-                "path": report.from_repository(finding.path),
-                "lines": {"begin": finding.line, "end": max(finding.end_line, finding.line)},
-            },
-        }
-        for finding in report.result.findings
-    ]
+    """The issues, made as they are written (Streamed)."""
+    findings = report.result.findings
     shard = report.shard_record("gitlab")
-    if shard is not None:
-        issues.append({SHARD_KEY: shard})
-    return issues
+
+    def issues():
+        for finding in findings:
+            yield _issue(report, finding)
+        if shard is not None:
+            yield {SHARD_KEY: shard}
+
+    return Streamed(len(findings) + (shard is not None), issues)
 
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..rules.registry import RULES
-from . import SHARD_KEY, Report
+from . import SHARD_KEY, Report, Streamed
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -54,31 +54,35 @@ def _fix(report: Report, finding) -> dict:
     }
 
 
+def _result(report: Report, finding, index: dict[str, int]) -> dict:
+    result = {
+        "ruleId": finding.code,
+        "ruleIndex": index[finding.code],
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": report.from_repository(finding.path), "uriBaseId": "%SRCROOT%"},
+                "region": {
+                    "startLine": finding.line,
+                    "startColumn": finding.column,
+                    "endLine": finding.end_line,
+                    "endColumn": finding.end_column,
+                },
+            }
+        }],
+        "partialFingerprints": {"termshiftFingerprint/v1": finding.fingerprint},
+        "properties": {"fixable": finding.fixable},
+    }
+    if finding.replacement is not None:
+        result["fixes"] = [_fix(report, finding)]
+    return result
+
+
 def document(report: Report) -> dict:
+    """The SARIF log; its results are made as they are written (Streamed)."""
     index = {rule.code: position for position, rule in enumerate(RULES)}
-    results = []
-    for finding in report.result.findings:
-        results.append({
-            "ruleId": finding.code,
-            "ruleIndex": index[finding.code],
-            "level": _LEVEL[finding.severity],
-            "message": {"text": finding.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": report.from_repository(finding.path), "uriBaseId": "%SRCROOT%"},
-                    "region": {
-                        "startLine": finding.line,
-                        "startColumn": finding.column,
-                        "endLine": finding.end_line,
-                        "endColumn": finding.end_column,
-                    },
-                }
-            }],
-            "partialFingerprints": {"termshiftFingerprint/v1": finding.fingerprint},
-            "properties": {"fixable": finding.fixable},
-        })
-        if finding.replacement is not None:
-            results[-1]["fixes"] = [_fix(report, finding)]
+    findings = report.result.findings
     run = {
         "tool": {
             "driver": {
@@ -90,7 +94,7 @@ def document(report: Report) -> dict:
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": report.repository.as_uri() + "/"}},
         "columnKind": "unicodeCodePoints",
-        "results": results,
+        "results": Streamed(len(findings), lambda: (_result(report, finding, index) for finding in findings)),
     }
     shard = report.shard_record("sarif")
     if shard is not None:  # a run's property bag: SARIF's place for what its producer adds
