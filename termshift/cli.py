@@ -468,12 +468,12 @@ def merge_reports(reports: tuple[Path, ...], output_format: str | None, output_f
     except merging.MergeError as error:
         raise UsageFailure(str(error)) from None
     if output_file is None:
-        sys.stdout.write(merged.text)
+        merged.write(sys.stdout)
         sys.stdout.flush()
     else:
         try:
             with open(output_file, "w", encoding="utf-8", newline="\n") as out:
-                out.write(merged.text)
+                merged.write(out)
         except OSError as error:
             raise UsageFailure(f"can't write {output_file}: {error.strerror or error}") from None
     click.echo(f"termshift merge-reports: {merged.count} shard{'s' if merged.count != 1 else ''}, "

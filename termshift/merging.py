@@ -18,13 +18,12 @@ reports, rather than merged into a report no run would have written.
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from .formats import SHARD_KEY
+from .formats import SHARD_KEY, sarif
 
 
 class MergeError(Exception):
@@ -45,17 +44,39 @@ class Part:
 
 @dataclass(repr=False, eq=False)
 class Merged:
-    """The merged report's text, and what the exit status and summary line need."""
+    """The shards' reports, checked to be one run's and put in order: `write` writes the merged report."""
 
-    text: str
+    parts: list[Part]
+    items: list  # the findings, in the unsharded report's order
     format: str
     count: int  # shards
-    findings: int
     failing: int
+
+    @property
+    def findings(self) -> int:
+        return len(self.items)
+
+    def write(self, out: TextIO) -> None:
+        from .formats import indented
+
+        first = self.parts[0]
+        if self.format == "json":
+            _write_json(out, self.parts, self.items, self.failing)
+        elif self.format == "sarif":
+            frame = first.document
+            run = frame["runs"][0]
+            run.pop("properties", None)
+            run["results"] = indented.PLACEHOLDER
+            indented.write_with_array(out, frame, self.items, sarif.RESULTS_DEPTH)
+            out.write("\n")
+        else:
+            indented.write_array(out, self.items)
+            out.write("\n")
 
 
 def merge(named: list[tuple[str, str]], format: str | None = None) -> Merged:
-    """Merge the reports given as (name, text) pairs; `format` as asked, else as their content says."""
+    """The reports given as (name, text) pairs, merged; `format` as asked, else as their content says.
+    Nothing is written until every report is known to be one run's shard."""
     if not named:
         raise MergeError("no reports to merge")
     parts = [_part(name, text, format) for name, text in named]
@@ -65,21 +86,7 @@ def merge(named: list[tuple[str, str]], format: str | None = None) -> Merged:
                     key=lambda pair: pair[0])
     items = [item for _, group in groups for item in group]
     failing = sum(part.facts["failing"] for part in parts)
-    first = parts[0]
-    out = io.StringIO()
-    if first.format == "json":
-        _write_json(out, parts, items, failing)
-    elif first.format == "sarif":
-        document = first.document
-        run = document["runs"][0]
-        run.pop("properties")
-        run["results"] = items
-        json.dump(document, out, indent=2)
-        out.write("\n")
-    else:
-        json.dump(items, out, indent=2)
-        out.write("\n")
-    return Merged(out.getvalue(), first.format, first.count, len(items), failing)
+    return Merged(parts, items, parts[0].format, parts[0].count, failing)
 
 
 # -- reading a shard's report ----------------------------------------------------
@@ -227,7 +234,7 @@ def _same_tool(parts: list[Part]) -> None:
 # -- writing --------------------------------------------------------------------
 
 
-def _write_json(out: io.StringIO, parts: list[Part], records: list[dict], failing: int) -> None:
+def _write_json(out: TextIO, parts: list[Part], records: list[dict], failing: int) -> None:
     from .formats.jsonfmt import summary, write_document
 
     summaries = [part.document["summary"] for part in parts]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from ..lint import Result
 
@@ -75,27 +75,6 @@ class Report:
         return {"tool": "termshift", "version": __version__, "format": format, "shard": str(sharding.shard),
                 "run": sharding.run, "failing": len(self.result.failing), "paths": paths,
                 "stale": sharding.stale}
-
-
-class Streamed(list):
-    """A JSON array that `json.dump` writes item by item, each made as it is written.
-
-    A large project's results, made all at once as dicts, take more memory than the analysis that
-    found them. `json.dump` (with `indent`, always; it is its pure-Python encoder) takes a list's
-    length, then iterates it: this one makes each item then, and keeps none. One dump, not one
-    per item: each dump's encoder is a knot of closures that only the cyclic collector frees,
-    and a check runs without it (launch.py)."""
-
-    def __init__(self, count: int, items: Callable[[], Iterator]) -> None:
-        super().__init__()
-        self._count = count
-        self._items = items
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator:
-        return iter(self._items())
 
 
 def repository_of(root: Path) -> Path:

@@ -15,10 +15,9 @@ fields an issue must have, but the report to give GitLab is the merged one.
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
-from . import SHARD_KEY, Report, Streamed
+from . import SHARD_KEY, Report, indented
 
 # error fails the check: major ranks it above what only warns.
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
@@ -39,20 +38,21 @@ def _issue(report: Report, finding) -> dict:
     }
 
 
-def document(report: Report) -> list[dict]:
-    """The issues, made as they are written (Streamed)."""
-    findings = report.result.findings
+def issues(report: Report):
+    """The report's entries, each made when asked for."""
+    for finding in report.result.findings:
+        yield _issue(report, finding)
     shard = report.shard_record("gitlab")
+    if shard is not None:
+        yield {SHARD_KEY: shard}
 
-    def issues():
-        for finding in findings:
-            yield _issue(report, finding)
-        if shard is not None:
-            yield {SHARD_KEY: shard}
 
-    return Streamed(len(findings) + (shard is not None), issues)
+def document(report: Report) -> list[dict]:
+    return list(issues(report))
 
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
-    json.dump(document(report), out, indent=2)  # no BOM: GitLab's parser refuses one
+    """As `json.dump(document(report), indent=2)` writes it, an entry at a time (indented.py).
+    No BOM: GitLab's parser refuses one."""
+    indented.write_array(out, issues(report))
     out.write("\n")

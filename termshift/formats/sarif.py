@@ -13,11 +13,11 @@ its file's move, which SARIF can't express).
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Any, TextIO
 
 from .. import __version__
 from ..rules.registry import RULES
-from . import SHARD_KEY, Report, Streamed
+from . import SHARD_KEY, Report, indented
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -79,10 +79,12 @@ def _result(report: Report, finding, index: dict[str, int]) -> dict:
     return result
 
 
-def document(report: Report) -> dict:
-    """The SARIF log; its results are made as they are written (Streamed)."""
-    index = {rule.code: position for position, rule in enumerate(RULES)}
+def document(report: Report, results: Any = None) -> dict:
+    """The SARIF log; `results` in place of the findings' (`write` puts a placeholder there)."""
     findings = report.result.findings
+    if results is None:
+        index = _rule_index()
+        results = [_result(report, finding, index) for finding in findings]
     run = {
         "tool": {
             "driver": {
@@ -94,7 +96,7 @@ def document(report: Report) -> dict:
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": report.repository.as_uri() + "/"}},
         "columnKind": "unicodeCodePoints",
-        "results": Streamed(len(findings), lambda: (_result(report, finding, index) for finding in findings)),
+        "results": results,
     }
     shard = report.shard_record("sarif")
     if shard is not None:  # a run's property bag: SARIF's place for what its producer adds
@@ -102,6 +104,17 @@ def document(report: Report) -> dict:
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
+def _rule_index() -> dict[str, int]:
+    return {rule.code: position for position, rule in enumerate(RULES)}
+
+
+# Where the results are in the log: its top object, "runs", the run.
+RESULTS_DEPTH = 3
+
+
 def write(report: Report, out: TextIO, err: TextIO) -> None:
-    json.dump(document(report), out, indent=2)
+    """The log as `json.dump(document(report), indent=2)` writes it, a result at a time (indented.py)."""
+    index = _rule_index()
+    results = (_result(report, finding, index) for finding in report.result.findings)
+    indented.write_with_array(out, document(report, indented.PLACEHOLDER), results, RESULTS_DEPTH)
     out.write("\n")
