@@ -464,7 +464,7 @@ def merge_reports(reports: tuple[Path, ...], output_format: str | None, output_f
     from . import merging
 
     try:
-        merged = merging.merge(merging.read(list(reports)), output_format)
+        merged = merging.merge(list(reports), output_format)
     except merging.MergeError as error:
         raise UsageFailure(str(error)) from None
     if output_file is None:

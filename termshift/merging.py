@@ -10,6 +10,12 @@ summary is recounted from the findings, or summed where only the shards knew
 back in the baseline's order. The result is the unsharded report, byte for
 byte, without the shards' own facts.
 
+A large project's reports are hundreds of megabytes, several times that as
+parsed values. So each report is parsed once, to check it and to learn where
+each file's findings are, and let go; the merged report is then written from
+the reports' own text, a file's findings at a time. That text is as `check`
+wrote it (ASCII, one layout per format), and each report is checked to be so.
+
 The reports must be one run's: the same number of shards, each shard once,
 none missing, the same termshift, the same files and options (a digest of
 them that every shard computes alike). Anything else is refused, naming the
@@ -19,11 +25,20 @@ reports, rather than merged into a report no run would have written.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .formats import SHARD_KEY, sarif
+from .formats import SHARD_KEY
+
+# How each format lays out its findings (as check writes it): the text before each finding, and
+# after the last. A string never holds a line break, so these are found nowhere else.
+_OPEN = {"json": b'{"findings": [\n  ', "sarif": b'"results": [\n        ', "gitlab": b"[\n  "}
+_BEFORE = {"json": b"\n  {", "sarif": b"\n        {", "gitlab": b"\n  {"}
+_SEPARATOR = {"json": b",\n  ", "sarif": b",\n        ", "gitlab": b",\n  "}
+_CLOSE = {"json": b"\n]", "sarif": b"\n      ]", "gitlab": b"\n]"}
+SARIF_RESULTS_DEPTH = 3  # the log, "runs", the run (formats/sarif.py)
 
 
 class MergeError(Exception):
@@ -32,14 +47,18 @@ class MergeError(Exception):
 
 @dataclass(repr=False, eq=False)
 class Part:
-    """One shard's report: its document, its format and its shard's facts."""
+    """One shard's report: what was learnt parsing it, and where each of its files' findings are."""
 
     name: str  # as given on the command line
+    path: Path
     format: str
-    document: Any
     facts: dict
     index: int = 0
     count: int = 0
+    summary: dict = field(default_factory=dict)  # json: the shard's summary
+    frame: Any = None  # sarif: the log without its results (and without the shard's facts)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # each file's findings: (start, end) in the bytes
+    findings: int = 0
 
 
 @dataclass(repr=False, eq=False)
@@ -47,55 +66,92 @@ class Merged:
     """The shards' reports, checked to be one run's and put in order: `write` writes the merged report."""
 
     parts: list[Part]
-    items: list  # the findings, in the unsharded report's order
+    order: list[tuple[Part, tuple[int, int]]]  # each file's findings, in the unsharded report's order
     format: str
     count: int  # shards
+    findings: int
     failing: int
-
-    @property
-    def findings(self) -> int:
-        return len(self.items)
+    codes: Counter = field(default_factory=Counter)  # json: the summary's counts
+    severities: Counter = field(default_factory=Counter)
+    fixable: int = 0
 
     def write(self, out: TextIO) -> None:
-        from .formats import indented
-
-        first = self.parts[0]
         if self.format == "json":
-            _write_json(out, self.parts, self.items, self.failing)
+            out.write('{"findings": [\n  ' if self.order else '{"findings": [],\n')
         elif self.format == "sarif":
-            frame = first.document
-            run = frame["runs"][0]
-            run.pop("properties", None)
-            run["results"] = indented.PLACEHOLDER
-            indented.write_with_array(out, frame, self.items, sarif.RESULTS_DEPTH)
-            out.write("\n")
+            from .formats import indented
+
+            frame = self.parts[0].frame
+            frame["runs"][0]["results"] = indented.PLACEHOLDER
+            head, tail = indented.render(frame).split(json.dumps(indented.PLACEHOLDER), 1)
+            out.write(head + ("[\n        " if self.order else "[]"))
         else:
-            indented.write_array(out, self.items)
-            out.write("\n")
+            out.write("[\n  " if self.order else "[]")
+        separator = _SEPARATOR[self.format].decode("ascii")
+        streams = {part.name: open(part.path, "rb") for part in self.parts}
+        try:
+            for number, (part, (start, end)) in enumerate(self.order):
+                stream = streams[part.name]
+                stream.seek(start)
+                out.write((separator if number else "") + stream.read(end - start).decode("ascii"))
+        finally:
+            for stream in streams.values():
+                stream.close()
+        if self.format == "json":
+            if self.order:
+                out.write("\n],\n")
+            out.write(' "summary": ' + json.dumps(self._summary()) + "}\n")
+        elif self.format == "sarif":
+            out.write(("\n      ]" if self.order else "") + tail + "\n")
+        else:
+            out.write(("\n]" if self.order else "") + "\n")
+
+    def _summary(self) -> dict:
+        from .formats.jsonfmt import summary
+
+        summaries = [part.summary for part in self.parts]
+        stale = sorted((position, entry) for part in self.parts
+                       for position, entry in zip(part.facts.get("stale", []), part.summary["stale_baseline"]))
+        codes = [code for code, count in sorted(self.codes.items()) for _ in range(count)]
+        severities = [level for level, count in sorted(self.severities.items()) for _ in range(count)]
+        return summary(files=sum(shown["files"] for shown in summaries), codes=codes, severities=severities,
+                       fixable=self.fixable, failing=self.failing, fail_on=summaries[0]["fail_on"],
+                       fixed=sum(shown["fixed"] for shown in summaries),
+                       suppressed=sum(shown["suppressed"] for shown in summaries),
+                       baselined=sum(shown["baselined"] for shown in summaries),
+                       stale=[entry for _, entry in stale])
 
 
-def merge(named: list[tuple[str, str]], format: str | None = None) -> Merged:
-    """The reports given as (name, text) pairs, merged; `format` as asked, else as their content says.
-    Nothing is written until every report is known to be one run's shard."""
-    if not named:
+def merge(paths: list[Path], format: str | None = None) -> Merged:
+    """The reports at `paths`, merged; `format` as asked, else as their content says. Nothing is
+    written until every report is known to be one run's shard."""
+    if not paths:
         raise MergeError("no reports to merge")
-    parts = [_part(name, text, format) for name, text in named]
+    counts: dict[str, Counter] = {"codes": Counter(), "severities": Counter()}
+    fixable = [0]
+    parts = [_part(str(path), path, format, counts, fixable) for path in paths]
     _one_run(parts)
     parts.sort(key=lambda part: part.index)
-    groups = sorted(((key, group) for part in parts for key, group in zip(part.facts["paths"], _groups(part))),
-                    key=lambda pair: pair[0])
-    items = [item for _, group in groups for item in group]
+    keyed = sorted(((key, part, span) for part in parts for key, span in zip(part.facts["paths"], part.spans)),
+                   key=lambda entry: entry[0])
     failing = sum(part.facts["failing"] for part in parts)
-    return Merged(parts, items, parts[0].format, parts[0].count, failing)
+    return Merged(parts, [(part, span) for _, part, span in keyed], parts[0].format, parts[0].count,
+                  sum(part.findings for part in parts), failing, counts["codes"], counts["severities"], fixable[0])
 
 
 # -- reading a shard's report ----------------------------------------------------
 
 
-def _part(name: str, text: str, asked: str | None) -> Part:
+def _part(name: str, path: Path, asked: str | None, counts: dict[str, Counter], fixable: list[int]) -> Part:
     try:
-        document = json.loads(text)
-    except ValueError as error:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise MergeError(f"{name}: no such report") from None
+    except OSError as error:
+        raise MergeError(f"{name}: can't read it: {error.strerror or error}") from None
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
         raise MergeError(f"{name}: not a JSON report ({error})") from None
     found = _format_of(document)
     if found is None:
@@ -108,11 +164,29 @@ def _part(name: str, text: str, asked: str | None) -> Part:
                          f"`termshift check --shard K/N` are merged")
     try:
         index, _, count = str(facts["shard"]).partition("/")
-        part = Part(name, found, document, facts, int(index), int(count))
+        part = Part(name, path, found, facts, int(index), int(count))
         if facts["format"] != found or not isinstance(facts["paths"], list) or not isinstance(facts["failing"], int):
             raise ValueError
     except (KeyError, ValueError, TypeError):
         raise MergeError(f"{name}: its shard's facts ({SHARD_KEY}) are damaged") from None
+    items = _findings(document, found)
+    part.findings = len(items)
+    if found == "json":
+        part.summary = document["summary"]
+        if not isinstance(part.summary, dict) or not isinstance(part.summary.get("stale_baseline"), list):
+            raise MergeError(f"{name}: its summary is damaged: merge the reports as `check` wrote them")
+        try:
+            counts["codes"].update(item["code"] for item in items)
+            counts["severities"].update(item["severity"] for item in items)
+            fixable[0] += sum(1 for item in items if item["fixable"])
+        except (KeyError, TypeError):
+            raise MergeError(f"{name}: a finding is damaged: merge the reports as `check` wrote them") from None
+    elif found == "sarif":
+        run = document["runs"][0]
+        run.pop("properties", None)
+        run["results"] = []
+        part.frame = document
+    part.spans = _spans(part, data, _files(part, items))
     return part
 
 
@@ -128,7 +202,7 @@ def _format_of(document: Any) -> str | None:
 
 
 def _facts(document: Any, format: str) -> Any:
-    """The shard's facts, taken out of the document, which is left as the unsharded run writes it."""
+    """The shard's facts, taken out of the document."""
     if format == "json":
         return document.pop(SHARD_KEY, None)
     if format == "sarif":
@@ -140,12 +214,14 @@ def _facts(document: Any, format: str) -> Any:
     return None
 
 
-def _findings(part: Part) -> list:
-    if part.format == "json":
-        return part.document["findings"]
-    if part.format == "sarif":
-        return part.document["runs"][0].get("results", [])
-    return part.document
+def _findings(document: Any, format: str) -> list:
+    if format == "json":
+        found = document["findings"]
+    elif format == "sarif":
+        found = document["runs"][0].get("results", [])
+    else:
+        found = document
+    return found if isinstance(found, list) else []
 
 
 def _shown_path(part: Part, item: Any) -> Any:
@@ -160,20 +236,56 @@ def _shown_path(part: Part, item: Any) -> Any:
         raise MergeError(f"{part.name}: a finding without a path: {json.dumps(item)[:200]}") from None
 
 
-def _groups(part: Part) -> list[list]:
-    """The report's findings, file by file, in its order; as many files as its facts name."""
-    groups: list[list] = []
+def _files(part: Part, items: list) -> list[int]:
+    """How many findings each file has, file by file in the report's order; as many files as its
+    facts name."""
+    sizes: list[int] = []
     last = object()
-    for item in _findings(part):
+    for item in items:
         shown = _shown_path(part, item)
-        if not groups or shown != last:
-            groups.append([])
+        if not sizes or shown != last:
+            sizes.append(0)
             last = shown
-        groups[-1].append(item)
-    if len(groups) != len(part.facts["paths"]):
-        raise MergeError(f"{part.name}: its findings are in {len(groups)} files, its shard's facts name "
+        sizes[-1] += 1
+    if len(sizes) != len(part.facts["paths"]):
+        raise MergeError(f"{part.name}: its findings are in {len(sizes)} files, its shard's facts name "
                          f"{len(part.facts['paths'])}: the report was changed after `check` wrote it")
-    return groups
+    return sizes
+
+
+def _spans(part: Part, data: bytes, sizes: list[int]) -> list[tuple[int, int]]:
+    """Where each file's findings are in the report's bytes: from its first finding's first byte
+    to its last one's last."""
+    changed = MergeError(f"{part.name}: not laid out as `check` writes it (reformatted, or not ASCII): "
+                         f"merge the reports as `check` wrote them")
+    if not sizes:
+        return []
+    if not data.isascii():
+        raise changed
+    opening, before, separator = _OPEN[part.format], _BEFORE[part.format], _SEPARATOR[part.format]
+    position = data.find(opening)
+    if position < 0:
+        raise changed
+    starts = [position + len(opening)]  # each finding's "{"
+    close = data.find(_CLOSE[part.format], starts[0])  # the end of the array: nothing nested ends so
+    if close < 0:
+        raise changed
+    while len(starts) <= sum(sizes):  # and where the text after the last one starts
+        position = data.find(before, starts[-1], close)
+        if position < 0:
+            if len(starts) < sum(sizes):
+                raise changed
+            starts.append(close + len(separator))  # as if a separator stood there
+            break
+        start = position + len(before) - 1
+        if data[start - len(separator):start] != separator:
+            raise changed
+        starts.append(start)
+    spans, first = [], 0
+    for size in sizes:
+        spans.append((starts[first], starts[first + size] - len(separator)))
+        first += size
+    return spans
 
 
 # -- one run, every shard once --------------------------------------------------
@@ -211,57 +323,15 @@ def _one_run(parts: list[Part]) -> None:
     if first.format == "sarif":
         _same_tool(parts)
     elif first.format == "json":
-        fail_on = {part.document["summary"].get("fail_on") for part in parts}
+        fail_on = {part.summary.get("fail_on") for part in parts}
         if len(fail_on) > 1:
             raise MergeError(f"the reports fail on different severities ({', '.join(sorted(map(str, fail_on)))})")
 
 
 def _same_tool(parts: list[Part]) -> None:
     """Every SARIF part describes the same run but for its results: its tool, rules and base folder."""
-    def frame(part: Part) -> str:
-        document = dict(part.document)
-        run = {key: value for key, value in document["runs"][0].items() if key not in ("results", "properties")}
-        document["runs"] = [run]
-        return json.dumps(document, sort_keys=True)
-
-    first = frame(parts[0])
+    first = json.dumps(parts[0].frame, sort_keys=True)
     for part in parts[1:]:
-        if frame(part) != first:
+        if json.dumps(part.frame, sort_keys=True) != first:
             raise MergeError(f"{parts[0].name} and {part.name} describe different tools or folders: "
                              f"merge the reports of one run")
-
-
-# -- writing --------------------------------------------------------------------
-
-
-def _write_json(out: TextIO, parts: list[Part], records: list[dict], failing: int) -> None:
-    from .formats.jsonfmt import summary, write_document
-
-    summaries = [part.document["summary"] for part in parts]
-    stale = sorted((position, entry) for part, shown in zip(parts, summaries)
-                   for position, entry in zip(part.facts.get("stale", []), shown.get("stale_baseline", [])))
-    try:
-        merged = summary(
-            files=sum(shown["files"] for shown in summaries), codes=[record["code"] for record in records],
-            severities=[record["severity"] for record in records],
-            fixable=sum(1 for record in records if record["fixable"]), failing=failing,
-            fail_on=summaries[0]["fail_on"], fixed=sum(shown["fixed"] for shown in summaries),
-            suppressed=sum(shown["suppressed"] for shown in summaries),
-            baselined=sum(shown["baselined"] for shown in summaries), stale=[entry for _, entry in stale])
-    except (KeyError, TypeError):
-        raise MergeError("a report's summary is damaged: merge the reports as `check` wrote them") from None
-    write_document(out, records, bool(records), merged)
-
-
-def read(paths: list[Path]) -> list[tuple[str, str]]:
-    """The reports' texts, by the names they were given as."""
-    named = []
-    for path in paths:
-        try:
-            named.append((str(path), path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise MergeError(f"{path}: no such report") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise MergeError(f"{path}: can't read it: {getattr(error, 'strerror', None) or error}") from None
-    return named
-

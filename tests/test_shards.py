@@ -233,6 +233,18 @@ def test_reports_that_are_not_one_runs_shards_are_refused(reports, monkeypatch, 
     assert message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("output_format", MERGEABLE)
+def test_a_report_laid_out_anew_is_refused(tmp_path, monkeypatch, capsys, output_format):
+    """The merged report is made of the reports' own text: one that another tool wrote again (the
+    same values, other spacing) can't be, and is refused rather than merged into other text."""
+    project = example(tmp_path)
+    reports, _ = sharded(["--no-cache"], 2, project, tmp_path, output_format, monkeypatch, capsys)
+    document = json.loads(reports[1].read_text(encoding="utf-8"))
+    reports[1].write_text(json.dumps(document, indent=4), encoding="utf-8")
+    code, out, err = run(["merge-reports", *map(str, reports)], tmp_path, monkeypatch, capsys, entry=cli.main)
+    assert code == 2 and out == "" and "not laid out as `check` writes it" in err
+
+
 def test_a_report_that_is_not_one_is_refused(tmp_path, monkeypatch, capsys):
     (tmp_path / "notes.txt").write_text("findings: many\n")
     (tmp_path / "list.json").write_text('{"a": 1}\n')
