@@ -38,7 +38,6 @@ _OPEN = {"json": b'{"findings": [\n  ', "sarif": b'"results": [\n        ', "git
 _BEFORE = {"json": b"\n  {", "sarif": b"\n        {", "gitlab": b"\n  {"}
 _SEPARATOR = {"json": b",\n  ", "sarif": b",\n        ", "gitlab": b",\n  "}
 _CLOSE = {"json": b"\n]", "sarif": b"\n      ]", "gitlab": b"\n]"}
-SARIF_RESULTS_DEPTH = 3  # the log, "runs", the run (formats/sarif.py)
 
 
 class MergeError(Exception):

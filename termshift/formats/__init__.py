@@ -56,7 +56,6 @@ class Report:
         except ValueError:
             return Path(os.path.relpath(absolute, self.repository)).as_posix()
 
-
     def shard_record(self, format: str) -> dict | None:
         """What `merge-reports` needs of a shard's report, beside the findings; None unsharded.
 

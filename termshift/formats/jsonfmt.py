@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from itertools import islice
-from typing import Iterable, TextIO
+from typing import TextIO
 
 from . import SHARD_KEY, Report
 
@@ -69,28 +68,20 @@ _BATCH = 1000
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
     """One finding a line: readable, diffable, and written by json's C encoder
-    (an indented dump goes through its pure-Python one, slower than the lint itself)."""
-    findings = report.result.findings
-    records = (finding_record(report, finding) for finding in findings)
-    write_document(out, records, bool(findings), summary_record(report), report.shard_record("json"))
-
-
-def write_document(out: TextIO, records: Iterable[dict], any_records: bool, summary: dict,
-                   shard: dict | None = None) -> None:
-    """The document from its parts (also how merge-reports writes the shards' reports as one).
+    (an indented dump goes through its pure-Python one, slower than the lint itself).
     A shard's report has its shard's facts in one more top-level field, after the summary."""
-    records = iter(records)
-    if not any_records:
+    findings = report.result.findings
+    if not findings:
         out.write('{"findings": [],\n')
     else:
         dumps = json.dumps
         out.write('{"findings": [\n  ')
-        batch = list(islice(records, _BATCH))
-        while batch:
-            out.write(",\n  ".join([dumps(record) for record in batch]))
-            batch = list(islice(records, _BATCH))
-            if batch:
+        for start in range(0, len(findings), _BATCH):
+            if start:
                 out.write(",\n  ")
+            out.write(",\n  ".join(dumps(finding_record(report, finding))
+                                    for finding in findings[start:start + _BATCH]))
         out.write("\n],\n")
+    shard = report.shard_record("json")
     tail = "" if shard is None else f',\n "{SHARD_KEY}": ' + json.dumps(shard)
-    out.write(' "summary": ' + json.dumps(summary) + tail + "}\n")
+    out.write(' "summary": ' + json.dumps(summary_record(report)) + tail + "}\n")

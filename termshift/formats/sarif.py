@@ -12,7 +12,6 @@ its file's move, which SARIF can't express).
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from .. import __version__
