@@ -11,10 +11,13 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import config as config_module, engine, lint, replay
 from .config import Config, ConfigError
+
+if TYPE_CHECKING:
+    from .shards import Shard
 
 
 class CheckError(Exception):
@@ -40,22 +43,28 @@ class Request:
     output_file: Path | None = None  # the report goes there instead of stdout
     show_fixes: bool = False
     exit_non_zero_on_fix: bool = False
+    shard: Shard | None = None  # --shard K/N: report only this shard's files
 
 
 def main(paths: tuple[Path, ...], output_format: str = "text", select: str | None = None, ignore: str | None = None,
          baseline: Path | None = None, write_baseline: Path | None = None, fix: bool = False, exit_zero: bool = False,
          workers: int | None = None, no_cache: bool = False, config_file: Path | None = None,
          output_file: Path | None = None, show_fixes: bool = False, exit_non_zero_on_fix: bool = False,
-         stdin_filename: Path | None = None) -> int:
+         stdin_filename: Path | None = None, shard: Shard | None = None) -> int:
     """The command, from its options as given (the click command's and launch.py's): the exit code.
 
     Each path is checked in its own project (the nearest folder that looks like one, roots.py), with
     that project's configuration and index; so are the sub-projects found under a named folder. The
     findings of all of them make one report.
 
+    With a `shard`, every project is analysed whole and only the shard's files are reported on;
+    the json, sarif and gitlab reports then say which shard they are, for `merge-reports`.
+
     A usage or configuration problem is a CheckError, and so is an internal
     error once its traceback is printed: the contract is exit 2 for both, never 1.
     """
+    if shard is not None:
+        _shardable(fix, write_baseline)
     if stdin_filename is not None:
         paths = _from_stdin(stdin_filename, fix)
     explicit = config_file.resolve() if config_file else None
@@ -70,7 +79,7 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
             root=root, config=config, targets=[path.resolve() for path in targets], format=output_format,
             select=_codes(select), ignore=_codes(ignore) or (), baseline=baseline, write_baseline=write_baseline,
             fix=fix, exit_zero=exit_zero, workers=chosen_workers, cache=cache, output_file=output_file,
-            show_fixes=show_fixes, exit_non_zero_on_fix=exit_non_zero_on_fix,
+            show_fixes=show_fixes, exit_non_zero_on_fix=exit_non_zero_on_fix, shard=shard,
         )
 
     pending = [request_for(*group) for group in groups]
@@ -90,6 +99,9 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
                 except ConfigError as error:
                     raise CheckError(str(error)) from None
                 pending.append(request_for(folder, nested_config, [folder]))
+            # The findings are out of it: the analysis (every site, source and summary of the project)
+            # is not kept while the report is written, which for sarif takes as much memory again.
+            analysis = None
         return _answer([(result, fixed) for result, fixed, _ in done.values()], entries, asked=request)
     except _Stop as stop:
         return stop.code
@@ -105,6 +117,15 @@ def main(paths: tuple[Path, ...], output_format: str = "text", select: str | Non
 
         traceback.print_exc()
         raise CheckError(f"internal error: {error!r}") from None
+
+
+def _shardable(fix: bool, write_baseline: Path | None) -> None:
+    """--shard divides a report; what rewrites the project or records all of it can't be divided."""
+    if fix:
+        raise CheckError("--shard divides the report, not the rewriting: run --fix unsharded")
+    if write_baseline is not None:
+        raise CheckError("--shard with --write-baseline would record a part of the findings: write the baseline "
+                         "from an unsharded run")
 
 
 def _from_stdin(path: Path, fix: bool) -> tuple[Path, ...]:
@@ -209,7 +230,8 @@ def _examine(request: Request) -> tuple[lint.Result, engine.Analysis, tuple[int,
     with report.progress("checking") as progress:
         try:
             result, analysis, _ = lint.run(request.root, targets, request.config, options, chosen,
-                                           progress=progress, workers=request.workers, cache=request.cache)
+                                           progress=progress, workers=request.workers, cache=request.cache,
+                                           shard=request.shard)
         except ConfigError as error:  # a selector the rules don't know
             raise CheckError(str(error)) from None
 
@@ -245,6 +267,11 @@ def _answer(done: list[tuple[lint.Result, tuple[int, bool]]], entries, *, asked:
     from .formats import Report, repository_of, writer
 
     the_report = Report(result, Path.cwd(), repository_of(result.root), fixed=fixed)
+    if request.shard is not None:
+        from .formats import Sharding
+
+        the_report.sharding = Sharding(request.shard, _run_key(request, result.population, entries),
+                                       _positions(result.stale, entries))
     if request.output_file is None:
         writer(request.format)(the_report, sys.stdout, sys.stderr)
         sys.stdout.flush()
@@ -259,6 +286,25 @@ def _answer(done: list[tuple[lint.Result, tuple[int, bool]]], entries, *, asked:
     if result.failing and not request.exit_zero:
         return 1
     return 0
+
+
+def _run_key(request: Request, population: str, entries) -> str:
+    """What the shards of one run share, on whichever machine each ran: the files checked (all
+    shards' together), the options that choose the findings and the baseline's entries. Reports
+    whose keys differ don't make one report."""
+    import hashlib
+
+    baseline = "-" if entries is None else ",".join(entry.fingerprint for entry in entries)
+    chosen = [population, request.format, ",".join(request.select or ("-",)), ",".join(request.ignore), baseline]
+    return hashlib.blake2b("\0".join(chosen).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+def _positions(stale: list, entries) -> list[int]:
+    """Where each stale entry is in the baseline: the merged report lists them in the baseline's order."""
+    if not stale:
+        return []
+    at = {id(entry): number for number, entry in enumerate(entries)}
+    return [at[id(entry)] for entry in stale]
 
 
 def _after_moves(root: Path, targets: list[Path], moves: list[tuple[str, str]]) -> list[Path]:

@@ -401,6 +401,10 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
 @click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",
               help="Read PATH's text from stdin (an editor's buffer) and check it, with its project as on disk.")
+@click.option("--shard", metavar="K/N", callback=lambda context, parameter, value: _shard(value),
+              help="Report only the K-th of N parts of the files (K from 1), for N CI jobs: each part is "
+                   "chosen by a digest of each file's path, and each job still analyses the whole project. "
+                   "`termshift merge-reports` joins the parts' json, sarif or gitlab reports into one.")
 @click.option("--workers", type=click.IntRange(min=1), help=_WORKERS_HELP)
 @click.option("--no-cache", is_flag=True, help=_NO_CACHE_HELP)
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -408,20 +412,73 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
 def check(paths: tuple[Path, ...], output_format: str, select: str | None, ignore: str | None,
           baseline: Path | None, write_baseline: Path | None, fix: bool, exit_zero: bool,
           workers: int | None, no_cache: bool, config_file: Path | None, output_file: Path | None = None,
-          show_fixes: bool = False, exit_non_zero_on_fix: bool = False, stdin_filename: Path | None = None) -> None:
+          show_fixes: bool = False, exit_non_zero_on_fix: bool = False, stdin_filename: Path | None = None,
+          shard=None) -> None:
     """Report every remaining legacy term in PATHS (default: the current directory).
 
     Exits 0 when nothing is at or above the failing severity (`fail-on`,
     default error), 1 when something is, 2 on a usage or config error.
+    With --shard K/N, the same for the shard's files alone.
     """
     from . import checking
 
     try:
         code = checking.main(paths, output_format, select, ignore, baseline, write_baseline, fix, exit_zero, workers,
-                             no_cache, config_file, output_file, show_fixes, exit_non_zero_on_fix, stdin_filename)
+                             no_cache, config_file, output_file, show_fixes, exit_non_zero_on_fix, stdin_filename,
+                             shard)
     except checking.CheckError as error:
         raise UsageFailure(str(error)) from None
     sys.exit(code)
+
+
+def _shard(value: str | None):
+    if value is None:
+        return None
+    from .shards import ShardError, parse
+
+    try:
+        return parse(value)
+    except ShardError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@main.command("merge-reports")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["json", "sarif", "gitlab"]),
+              help="The reports' format (default: as their content says); the merged report is in it too.")
+@click.option("--output-file", "-o", "output_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the merged report to FILE instead of stdout.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
+def merge_reports(reports: tuple[Path, ...], output_format: str | None, output_file: Path | None,
+                  exit_zero: bool) -> None:
+    """Join the reports of `termshift check --shard 1/N` ... `N/N` into the report one unsharded check writes.
+
+    REPORTS are every shard's json, sarif or gitlab report, in any order.
+    They must come from one run: the same N, each shard once, none missing,
+    the same termshift, files and options; otherwise nothing is merged.
+
+    Exits as that unsharded check would: 0 when nothing is at or above the
+    failing severity, 1 when something is (0 with --exit-zero), 2 when the
+    reports can't be merged.
+    """
+    from . import merging
+
+    try:
+        merged = merging.merge(list(reports), output_format)
+    except merging.MergeError as error:
+        raise UsageFailure(str(error)) from None
+    if output_file is None:
+        merged.write(sys.stdout)
+        sys.stdout.flush()
+    else:
+        try:
+            with open(output_file, "w", encoding="utf-8", newline="\n") as out:
+                merged.write(out)
+        except OSError as error:
+            raise UsageFailure(f"can't write {output_file}: {error.strerror or error}") from None
+    click.echo(f"termshift merge-reports: {merged.count} shard{'s' if merged.count != 1 else ''}, "
+               f"{merged.findings} finding{'s' if merged.findings != 1 else ''}, {merged.failing} failing", err=True)
+    sys.exit(1 if merged.failing and not exit_zero else 0)
 
 
 @main.command("rules")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # `termshift check`'s options (a test keeps these equal to the click command's).
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 VALUE_OPTIONS = frozenset({"--format", "--select", "--ignore", "--baseline", "--write-baseline", "--workers",
-                           "--config", "--output-file", "-o", "--stdin-filename"})
+                           "--config", "--output-file", "-o", "--stdin-filename", "--shard"})
 FLAG_OPTIONS = frozenset({"--fix", "--exit-zero", "--no-cache", "--show-fixes", "--exit-non-zero-on-fix"})
 # click.Path(dir_okay=False): an existing folder or an unreadable file is click's to report.
 _FILE_OPTIONS = ("--baseline", "--write-baseline", "--config")
@@ -49,6 +49,11 @@ class Check:
             return None if value is None else Path(value)
 
         workers = options.get("--workers")
+        shard = options.get("--shard")
+        if shard is not None:
+            from .shards import parse
+
+            shard = parse(shard)  # valid: _plainly_valid said so
         return {
             "paths": tuple(Path(path) for path in self.paths),
             "output_format": options.get("--format", "text"),
@@ -65,6 +70,7 @@ class Check:
             "show_fixes": "--show-fixes" in options,
             "exit_non_zero_on_fix": "--exit-non-zero-on-fix" in options,
             "stdin_filename": path("--stdin-filename"),
+            "shard": shard,
         }
 
 
@@ -106,6 +112,14 @@ def _plainly_valid(paths: list[str], options: dict[str, str]) -> bool:
     workers = options.get("--workers")
     if workers is not None and not (workers.isascii() and workers.isdigit() and int(workers) >= 1):
         return False
+    shard = options.get("--shard")
+    if shard is not None:
+        from .shards import ShardError, parse
+
+        try:
+            parse(shard)
+        except ShardError:
+            return False
     output = options.get("--output-file", options.get("-o"))
     if "--output-file" in options and "-o" in options:
         return False  # which one counts is click's to say

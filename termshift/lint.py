@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from sys import intern
 
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .findings import Finding
     from .rule import Rule
     from .selection import Selection
+    from .shards import Shard
 
 
 def _today() -> datetime.date:
@@ -65,6 +67,8 @@ class Result:
     checked: frozenset[str] = frozenset()  # the files checked, relative to the root
     # Several projects' results as one (`merged`): a finding's failing severity is its project's.
     fail_on_of: dict[str, str] = field(default_factory=dict)
+    # A digest of every file the run checks, in every shard (`run(shard=…)`): the shards of one run agree on it.
+    population: str = ""
 
     @property
     def failing(self) -> list[Finding]:
@@ -98,7 +102,7 @@ def merged(results: list[Result]) -> Result:
             moved = Finding(prefix + finding.path, finding.line, finding.column, finding.end_line,
                             finding.end_column, finding.code, finding.rule, finding.severity, finding.message,
                             finding.fixable, finding.text, finding.scope, finding.occurrence)
-            moved.__dict__["fingerprint"] = finding.fingerprint  # the cached_property's slot: as in its project
+            moved.pin_fingerprint(finding.fingerprint)  # as in its project
             findings.append(moved)
             fail_on_of[moved.path] = result.fail_on
         checked.update(prefix + path for path in result.checked)
@@ -106,8 +110,16 @@ def merged(results: list[Result]) -> Result:
         baselined += result.baselined
         files_checked += result.files_checked
     findings.sort(key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
+    population = _digest(f"{relative_posix(str(base), str(result.root))}:{result.population}" for result in results)
     return Result(base, findings, findings, suppressed=suppressed, baselined=baselined, fail_on=results[0].fail_on,
-                  files_checked=files_checked, checked=frozenset(checked), fail_on_of=fail_on_of)
+                  files_checked=files_checked, checked=frozenset(checked), fail_on_of=fail_on_of,
+                  population=population)
+
+
+def _digest(lines) -> str:
+    import hashlib
+
+    return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def selection(config: Config, options: Options) -> Selection:
@@ -124,10 +136,12 @@ def load_the_rules() -> None:
 
 
 def run(root: Path, targets: list[Path], config: Config, options: Options, chosen: Selection | None = None,
-        progress=None, *, workers: int = 1, cache=None) -> tuple[Result, engine.Analysis, engine.Plan]:
+        progress=None, *, workers: int = 1, cache=None, shard: Shard | None = None
+        ) -> tuple[Result, engine.Analysis, engine.Plan]:
     """Check the files under `targets`; compat code elsewhere in the project is analysed too,
     because a caller here relies on it, but nothing is reported for it. Without `chosen`, the
-    selection is made while the search runs; a ConfigError from it stops the run."""
+    selection is made while the search runs; a ConfigError from it stops the run. With a `shard`,
+    the analysis is the same and only the shard's files are reported on (shards.py)."""
     picked = [chosen] if chosen is not None else []
 
     def meanwhile() -> None:
@@ -155,7 +169,12 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
     # A plain check reports and writes nothing: it spares reading the project's other text files
     # (a name they hold back is still reported, only without that reason).
     the_plan = engine.plan(analysis, config.stages, other_files=False)
-    result = check(analysis, the_plan, config, options, chosen, {_relative(root, path) for path in checked})
+    reported = {_relative(root, path) for path in checked}
+    population = _digest(sorted(reported)) if shard is not None else ""
+    if shard is not None:
+        reported = {path for path in reported if shard.owns(path)}
+    result = check(analysis, the_plan, config, options, chosen, reported)
+    result.population = population
     return result, analysis, the_plan
 
 
@@ -171,7 +190,7 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
     texts = _comment_texts(analysis)
     compat = compat_scan.gather(analysis, texts, registry.family)
     raw = [
-        *_site_findings(analysis, the_plan, compat),
+        *_site_findings(analysis, the_plan, compat, checked),
         *_problem_findings(analysis),
         *_move_findings(analysis, the_plan),
         *_expired_findings(compat, texts, options.today),
@@ -183,7 +202,7 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
             kept.append(finding if severity == finding.severity else replace(finding, severity=severity))
     ours = {path: text for path, text in texts.items() if path in checked}
     kept, suppressed = _apply_suppressions(kept, ours, chosen)
-    unfiltered = fingerprinted(kept)
+    unfiltered = fingerprinted(kept, own=True)
     result = Result(analysis.root, unfiltered, unfiltered, fail_on=config.fail_on, files_checked=len(checked),
                     checked=frozenset(checked))
     result.suppressed = suppressed
@@ -202,12 +221,16 @@ def _finding(make: type[Finding], rule: type[Rule], path: str, line: int, column
              end_column: int, message: str, *, fixable: bool = False, text: str = "", scope: str = "",
              replacement: str | None = None) -> Finding:
     """Positions in: 1-based line, 0-based columns; out: 1-based columns. (`make`: the Finding
-    class, which the callers import once each.)"""
+    class, which the callers import once each.) The message is interned: a dense tree says the
+    same thing of the same name hundreds of times, and every finding lives until the report is out."""
     return make(path, line, column + 1, end_line, max(end_column, column) + 1, rule.code, rule.name,
-                rule.severity, message, fixable, text, scope, 0, replacement)
+                rule.severity, intern(message), fixable, text, scope, 0, replacement)
 
 
-def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts):
+def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts,
+                   checked: set[str]):
+    """The findings of the sites in the `checked` files (the others' sites were searched for what
+    they tell about these: compat code elsewhere, another shard's files)."""
     from .findings import Finding
     from .rules import registry
 
@@ -222,6 +245,8 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
     covering = compat.covering if compat.pieces else None
     rule_for, rename, refusable = registry.rule_for, Action.RENAME, (Action.RENAME, Action.REFUSED)
     for path in sorted(analysis.sites):
+        if path not in checked:
+            continue
         for site in analysis.sites[path]:
             rule = rule_for(site, inside if covering is not None and covering(site) is not None else outside)
             if rule is None:

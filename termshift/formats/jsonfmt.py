@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from typing import TextIO
 
-from . import Report
+from . import SHARD_KEY, Report
 
 
 def finding_record(report: Report, finding) -> dict:
@@ -28,22 +28,31 @@ def finding_record(report: Report, finding) -> dict:
 
 def summary_record(report: Report) -> dict:
     result = report.result
+    findings = result.findings
+    return summary(
+        files=result.files_checked, codes=[finding.code for finding in findings],
+        severities=[finding.severity for finding in findings], fixable=sum(1 for finding in findings if finding.fixable),
+        failing=len(result.failing), fail_on=result.fail_on, fixed=report.fixed, suppressed=result.suppressed,
+        baselined=result.baselined,
+        stale=[{"path": entry.path, "code": entry.code, "text": entry.text, "scope": entry.scope,
+                "fingerprint": entry.fingerprint} for entry in result.stale])
+
+
+def summary(*, files: int, codes: list[str], severities: list[str], fixable: int, failing: int, fail_on: str,
+            fixed: int, suppressed: int, baselined: int, stale: list[dict]) -> dict:
+    """The summary from its counts: a check's, and merge-reports' of its shards' reports."""
     return {
-        "files": result.files_checked,
-        "total": len(result.findings),
-        "failing": len(result.failing),
-        "fail_on": result.fail_on,
-        "by_rule": dict(sorted(Counter(finding.code for finding in result.findings).items())),
-        "by_severity": dict(sorted(Counter(finding.severity for finding in result.findings).items())),
-        "fixable": sum(1 for finding in result.findings if finding.fixable),
-        "fixed": report.fixed,
-        "suppressed": result.suppressed,
-        "baselined": result.baselined,
-        "stale_baseline": [
-            {"path": entry.path, "code": entry.code, "text": entry.text, "scope": entry.scope,
-             "fingerprint": entry.fingerprint}
-            for entry in result.stale
-        ],
+        "files": files,
+        "total": len(codes),
+        "failing": failing,
+        "fail_on": fail_on,
+        "by_rule": dict(sorted(Counter(codes).items())),
+        "by_severity": dict(sorted(Counter(severities).items())),
+        "fixable": fixable,
+        "fixed": fixed,
+        "suppressed": suppressed,
+        "baselined": baselined,
+        "stale_baseline": stale,
     }
 
 
@@ -59,7 +68,8 @@ _BATCH = 1000
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
     """One finding a line: readable, diffable, and written by json's C encoder
-    (an indented dump goes through its pure-Python one, slower than the lint itself)."""
+    (an indented dump goes through its pure-Python one, slower than the lint itself).
+    A shard's report has its shard's facts in one more top-level field, after the summary."""
     findings = report.result.findings
     if not findings:
         out.write('{"findings": [],\n')
@@ -72,4 +82,6 @@ def write(report: Report, out: TextIO, err: TextIO) -> None:
             out.write(",\n  ".join(dumps(finding_record(report, finding))
                                     for finding in findings[start:start + _BATCH]))
         out.write("\n],\n")
-    out.write(' "summary": ' + json.dumps(summary_record(report)) + "}\n")
+    shard = report.shard_record("json")
+    tail = "" if shard is None else f',\n "{SHARD_KEY}": ' + json.dumps(shard)
+    out.write(' "summary": ' + json.dumps(summary_record(report)) + tail + "}\n")

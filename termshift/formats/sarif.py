@@ -12,12 +12,11 @@ its file's move, which SARIF can't express).
 
 from __future__ import annotations
 
-import json
-from typing import TextIO
+from typing import Any, TextIO
 
 from .. import __version__
 from ..rules.registry import RULES
-from . import Report
+from . import SHARD_KEY, Report, indented
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -54,31 +53,37 @@ def _fix(report: Report, finding) -> dict:
     }
 
 
-def document(report: Report) -> dict:
-    index = {rule.code: position for position, rule in enumerate(RULES)}
-    results = []
-    for finding in report.result.findings:
-        results.append({
-            "ruleId": finding.code,
-            "ruleIndex": index[finding.code],
-            "level": _LEVEL[finding.severity],
-            "message": {"text": finding.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": report.from_repository(finding.path), "uriBaseId": "%SRCROOT%"},
-                    "region": {
-                        "startLine": finding.line,
-                        "startColumn": finding.column,
-                        "endLine": finding.end_line,
-                        "endColumn": finding.end_column,
-                    },
-                }
-            }],
-            "partialFingerprints": {"termshiftFingerprint/v1": finding.fingerprint},
-            "properties": {"fixable": finding.fixable},
-        })
-        if finding.replacement is not None:
-            results[-1]["fixes"] = [_fix(report, finding)]
+def _result(report: Report, finding, index: dict[str, int]) -> dict:
+    result = {
+        "ruleId": finding.code,
+        "ruleIndex": index[finding.code],
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": report.from_repository(finding.path), "uriBaseId": "%SRCROOT%"},
+                "region": {
+                    "startLine": finding.line,
+                    "startColumn": finding.column,
+                    "endLine": finding.end_line,
+                    "endColumn": finding.end_column,
+                },
+            }
+        }],
+        "partialFingerprints": {"termshiftFingerprint/v1": finding.fingerprint},
+        "properties": {"fixable": finding.fixable},
+    }
+    if finding.replacement is not None:
+        result["fixes"] = [_fix(report, finding)]
+    return result
+
+
+def document(report: Report, results: Any = None) -> dict:
+    """The SARIF log; `results` in place of the findings' (`write` puts a placeholder there)."""
+    findings = report.result.findings
+    if results is None:
+        index = _rule_index()
+        results = [_result(report, finding, index) for finding in findings]
     run = {
         "tool": {
             "driver": {
@@ -92,9 +97,23 @@ def document(report: Report) -> dict:
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    shard = report.shard_record("sarif")
+    if shard is not None:  # a run's property bag: SARIF's place for what its producer adds
+        run["properties"] = {SHARD_KEY: shard}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
+def _rule_index() -> dict[str, int]:
+    return {rule.code: position for position, rule in enumerate(RULES)}
+
+
+# Where the results are in the log: its top object, "runs", the run.
+RESULTS_DEPTH = 3
+
+
 def write(report: Report, out: TextIO, err: TextIO) -> None:
-    json.dump(document(report), out, indent=2)
+    """The log as `json.dump(document(report), indent=2)` writes it, a result at a time (indented.py)."""
+    index = _rule_index()
+    results = (_result(report, finding, index) for finding in report.result.findings)
+    indented.write_with_array(out, document(report, indented.PLACEHOLDER), results, RESULTS_DEPTH)
     out.write("\n")
