@@ -176,6 +176,9 @@ class ClassInfo:
     bases: tuple[str, ...] = ()
     members: dict[str, Member] = field(default_factory=dict)
     fields: tuple[str, ...] = ()  # annotated class-level names: constructor keywords of data classes
+    # A data class whose decorator writes its __init__ (not `init=False`, none in the body): that
+    # __init__ takes the fields of its data-class bases too, wherever they are defined.
+    writes_init: bool = False
 
 
 @dataclass
@@ -414,7 +417,21 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, sou
                 for name in _target_names(target):
                     info.members.setdefault(name, Member("attribute", value_ref(stmt.value)))
     info.fields = tuple(fields)
+    info.writes_init = info.kind == "dataclass" and "__init__" not in info.members and _decorator_writes_init(node)
     return info
+
+
+def _decorator_writes_init(node: ast.ClassDef) -> bool:
+    """`@dataclass`, `@dataclass(frozen=True)`: yes; `@dataclass(init=False)`: no."""
+    for decorator in node.decorator_list:
+        if (dotted(_decorator_target(decorator)) or "").rsplit(".", 1)[-1] != "dataclass":
+            continue
+        if isinstance(decorator, ast.Call):
+            for keyword in decorator.keywords:
+                if keyword.arg == "init" and isinstance(keyword.value, ast.Constant) and not keyword.value.value:
+                    return False
+        return True
+    return False
 
 
 def _assigned_ref(value: ast.AST | None, annotations: dict[str, ast.AST]) -> TypeRef | None:

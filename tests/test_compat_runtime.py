@@ -288,6 +288,36 @@ def test_frozen_dataclass_stays_frozen(load):
         snapshot.job_name = "y"
 
 
+def test_dataclass_subclasses_take_their_bases_old_keywords(load):
+    """`@dataclass` writes each subclass an __init__ of its own, taking the bases' fields too:
+    the old keyword of a renamed base field works there as well, in this module or another."""
+    records = load("fields_and_attributes", "fields_app.records")
+    with deprecated(r"keyword 'job_name' of Outcome\.__init__\(\)"):
+        outcome = records.Outcome(job_name="a", passed=False)
+    assert outcome == records.Outcome(step_name="a", passed=False)
+    with deprecated("job_count"):
+        assert outcome.job_count == 0
+    with pytest.raises(TypeError, match="both"):
+        records.Outcome(job_name="a", step_name="b")
+    with deprecated("keyword 'job_name'"):
+        labelled = records.Labelled(job_name="x", label="l")  # a frozen one
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        labelled.step_name = "y"
+    reports = load("fields_and_attributes", "fields_app.reports")
+    with deprecated(r"keyword 'job_(name|count)' of StepReport\.__init__\(\)"):
+        report = reports.StepReport(job_name="r", job_count=2, pages=3)
+    assert (report.step_name, report.step_count, report.pages) == ("r", 2, 3)
+    with deprecated("JobReport"):
+        assert reports.JobReport is reports.StepReport
+
+
+def test_dataclass_without_generated_init(load, no_warnings):
+    """`@dataclass(init=False)` writes no __init__: there is none to wrap, and the module imports."""
+    records = load("fields_and_attributes", "fields_app.records")
+    assert records.Manual("o").step_owner == "o" and records.Unset().step_owner == ""
+    assert "__init__" not in vars(records.Unset)
+
+
 def test_named_tuple_fields(load):
     records = load("fields_and_attributes", "fields_app.records")
     with deprecated("keyword '(first|second)_job'"):
