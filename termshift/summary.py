@@ -202,9 +202,9 @@ class ModuleSummary:
     classes: dict[str, ClassInfo] = field(default_factory=dict)  # by qualname within the module
     functions: dict[str, FunctionInfo] = field(default_factory=dict)  # "f" or "Class.method"
     star_imports: list[str] = field(default_factory=list)
-    # Annotation names of values handed to dataclasses.asdict/astuple: their
-    # fields become dict keys, so they travel with the payload keys.
-    serialized: list[str] = field(default_factory=list)
+    # How the values handed to dataclasses.asdict/astuple were obtained (serialized.ValuePath):
+    # their classes' fields become dict keys, so they travel with the payload keys.
+    serialized: list[tuple] = field(default_factory=list)
     all_names: tuple[str, ...] | None = None
     dynamic: bool = False  # a module __getattr__: any attribute may exist
 
@@ -671,7 +671,10 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     for name, symbol in symbols.items():
         if symbol.kind == "type-alias":
             symbol.names = _alias_names(tree, name)
-    summary.serialized = _serialized(tree) if not called.isdisjoint(("asdict", "astuple")) else []
+    if not called.isdisjoint(_SERIALIZES):
+        from .serialized import value_paths
+
+        summary.serialized = value_paths(tree)
     return summary
 
 
@@ -692,38 +695,6 @@ def _alias_names(tree: ast.Module, alias: str) -> tuple[str, ...]:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == alias and stmt.value:
             return _names_in(stmt.value)
     return ()
-
-
-def _serialized(tree: ast.Module) -> list[str]:
-    """What `asdict(x)` / `astuple(x)` is called on, by x's parameter annotation.
-
-    Every module the index reads is summarised, and few call asdict: one walk
-    answers for those that don't, instead of a walk of every function.
-    """
-    if not any(
-        isinstance(call, ast.Call) and (dotted(call.func) or "").rsplit(".", 1)[-1] in ("asdict", "astuple")
-        for call in walk(tree)
-    ):
-        return []
-    found: list[str] = []
-    for function in walk(tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        annotations = {
-            arg.arg: arg.annotation
-            for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
-            if arg.annotation is not None
-        }
-        for call in walk(function):
-            if (
-                isinstance(call, ast.Call)
-                and (dotted(call.func) or "").rsplit(".", 1)[-1] in ("asdict", "astuple")
-                and call.args
-                and isinstance(call.args[0], ast.Name)
-                and call.args[0].id in annotations
-            ):
-                found.extend(_names_in(annotations[call.args[0].id]))
-    return found
 
 
 def _string_list(value: ast.AST) -> tuple[str, ...] | None:
