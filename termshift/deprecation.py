@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from . import markers
+from . import fieldclasses, markers
 from .sites import Action, Role, Site
 
 MODULE_KINDS = frozenset({"class", "type-alias", "type-var", "function", "variable", "constant", "module"})
@@ -189,13 +189,14 @@ def _init_keywords(analysis, the_plan) -> Callable[[str, str], dict[str, str]]:
         found = index.class_info(f"{module}:{qualname}")
         if not renamed or found is None or not found[1].writes_init:
             return {}
+        style = found[1].style
         result: dict[str, str] = {}
         for base_module, base in index.mro(f"{module}:{qualname}")[0]:
-            if base.kind != "dataclass":
-                continue  # a plain base's annotations are no fields of the data classes below it
+            if base.kind != "dataclass" or base.style != style:
+                continue  # a plain base's annotations (or attrs' for a @dataclass) are no fields here
             for old, new in renamed.get((base_module, base.qualname), {}).items():
                 if old in base.fields:
-                    result.setdefault(old, new)
+                    result.setdefault(fieldclasses.keyword(old, style), fieldclasses.keyword(new, style))
         return result
 
     return keywords

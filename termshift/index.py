@@ -27,6 +27,7 @@ from typing import Callable, Iterable, NamedTuple
 from . import thirdparty
 from .manifest import Renamed
 from .project import Project
+from .fieldclasses import takes_field
 from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, summarize
 
 
@@ -581,7 +582,7 @@ class Index:
         if callee.kind == "cls":
             verdicts = []
             for module, info in self.mro(callee.name)[0]:
-                if keyword in info.fields:
+                if keyword in info.fields or takes_field(info, keyword):
                     return OWN
                 summary = self.module(module)
                 init = summary.functions.get(f"{info.qualname}.__init__") if summary else None
@@ -611,7 +612,7 @@ class Index:
         if callee is None or depth > 4:
             return False
         if callee.kind == "cls":
-            return any(keyword in info.fields for _, info in self.mro(callee.name)[0])
+            return any(keyword in info.fields or takes_field(info, keyword) for _, info in self.mro(callee.name)[0])
         if callee.kind != "func":
             return False
         module, _, qual = callee.name.partition(":")

@@ -179,6 +179,7 @@ class ClassInfo:
     # A data class whose decorator writes its __init__ (not `init=False`, none in the body): that
     # __init__ takes the fields of its data-class bases too, wherever they are defined.
     writes_init: bool = False
+    style: str = ""  # data classes: whose rules make fields and keywords, fieldclasses.DATACLASS or ATTRS
 
 
 @dataclass
@@ -355,9 +356,12 @@ def _decorator_target(decorator: ast.expr) -> ast.expr:
     return decorator.func if isinstance(decorator, ast.Call) else decorator
 
 
-def class_kind(node: ast.ClassDef) -> str:
+def class_kind(node: ast.ClassDef, style: str = "") -> str:
+    """`style`: a decorator writes the class from its fields (fieldclasses.style)."""
     names = {(dotted(base) or "").rsplit(".", 1)[-1] for base in node.bases}
     decorators = {(dotted(_decorator_target(d)) or "").rsplit(".", 1)[-1] for d in node.decorator_list}
+    if style:
+        decorators.add("dataclass")
     if names & _ENUM_BASES:
         return "enum"
     if "TypedDict" in names:
@@ -384,11 +388,15 @@ def _self_attribute(target: ast.AST, self_name: str) -> str | None:
 
 
 def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, source: "SourceFacts | None" = None) -> ClassInfo:
+    from . import fieldclasses
+
     qualname = f"{prefix}{node.name}"
+    style, decorator = fieldclasses.style(node, lambda name: _origin(summary, name)) if node.decorator_list \
+        else ("", None)
     info = ClassInfo(
         name=node.name,
         qualname=qualname,
-        kind=class_kind(node),
+        kind=class_kind(node, style),
         bases=tuple(filter(None, (dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases))),
     )
     fields: list[str] = []
@@ -408,30 +416,42 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, sou
             summary.classes[nested.qualname] = nested
             info.members[stmt.name] = Member("class")
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            ann = annotation_ref(stmt.annotation)
             info.members[stmt.target.id] = Member("attribute", annotation_type_ref(stmt.annotation))
-            if not (ann or "").endswith("ClassVar"):
+            if not _is_class_var(stmt.annotation):
                 fields.append(stmt.target.id)
         elif isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 for name in _target_names(target):
                     info.members.setdefault(name, Member("attribute", value_ref(stmt.value)))
+    if info.kind == "dataclass" and style:
+        info.style = style
+        fields = fieldclasses.fields(node, style, decorator, lambda name: _origin(summary, name), fields)
+        info.writes_init = "__init__" not in info.members and fieldclasses.writes_init(decorator)
     info.fields = tuple(fields)
-    info.writes_init = info.kind == "dataclass" and "__init__" not in info.members and _decorator_writes_init(node)
     return info
 
 
-def _decorator_writes_init(node: ast.ClassDef) -> bool:
-    """`@dataclass`, `@dataclass(frozen=True)`: yes; `@dataclass(init=False)`: no."""
-    for decorator in node.decorator_list:
-        if (dotted(_decorator_target(decorator)) or "").rsplit(".", 1)[-1] != "dataclass":
-            continue
-        if isinstance(decorator, ast.Call):
-            for keyword in decorator.keywords:
-                if keyword.arg == "init" and isinstance(keyword.value, ast.Constant) and not keyword.value.value:
-                    return False
-        return True
-    return False
+def _is_class_var(annotation: ast.AST) -> bool:
+    """`ClassVar`, `ClassVar[int]`, `"typing.ClassVar[int]"`: a class attribute, no field."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+        except SyntaxError:
+            return False
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return (dotted(annotation) or "").rsplit(".", 1)[-1] == "ClassVar"
+
+
+def _origin(summary: ModuleSummary, name: str) -> str:
+    """Where a name the module uses comes from, as far as its imports so far tell: `define`
+    imported from attrs is "attrs.define"; a module imported under another name, that module."""
+    symbol = summary.symbols.get(name)
+    if symbol is not None and symbol.kind == "import":
+        return symbol.target.replace(":", ".")
+    if symbol is not None and symbol.kind == "module-import":
+        return symbol.target
+    return name
 
 
 def _assigned_ref(value: ast.AST | None, annotations: dict[str, ast.AST]) -> TypeRef | None:

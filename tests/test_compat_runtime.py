@@ -318,6 +318,29 @@ def test_dataclass_without_generated_init(load, no_warnings):
     assert "__init__" not in vars(records.Unset)
 
 
+def test_attrs_classes_take_old_keywords(load):
+    """attrs writes __init__ from the fields as @dataclass does, by its own rules: a private field's
+    keyword has no underscore, classic `@attr.s` takes only its `attr.ib()`s."""
+    pytest.importorskip("attrs")
+    entries = load("fields_and_attributes", "fields_app.entries")
+    with deprecated(r"keyword 'job_(name|count)' of Entry\.__init__\(\)"):
+        entry = entries.Entry(job_name="a", job_count=2)
+    assert entry == entries.Entry(step_name="a", step_count=2)
+    with deprecated("Entry.job_count"):
+        entry.job_count = 3  # slotted: the old name still writes the new slot
+    assert entry.step_count == 3
+    with deprecated("keyword 'job_(secret|name)'"):
+        private = entries.PrivateEntry(job_name="b", job_secret="s")  # a frozen subclass
+    assert private._step_secret == "s" and private.step_name == "b"
+    with pytest.raises(TypeError, match="both"):
+        entries.PrivateEntry(job_secret="s", step_secret="t")
+    with deprecated("keyword 'job_title'"):
+        assert entries.ClassicEntry(job_title="c").step_title == "c"
+    with deprecated("keyword 'job_tag'"):
+        assert entries.Tagged(job_tag="t").step_tag == "t"
+    assert "__init__" not in vars(entries.Unwritten)  # init=False: nothing written, nothing wrapped
+
+
 def test_named_tuple_fields(load):
     records = load("fields_and_attributes", "fields_app.records")
     with deprecated("keyword '(first|second)_job'"):

@@ -116,3 +116,44 @@ def test_name_lines() -> None:
     assert name_lines("a = 1\nx = vars()\r\nlocals()\n", ("locals", "vars")) == [2, 3]
     assert name_lines("é = 1\ny = ｖars()\nz = vars\n", ("vars",)) == [2, 3]
     assert name_lines("é = 1\n", ("vars",)) == []
+
+
+def test_classes_written_from_their_fields() -> None:
+    """Which decorator writes a class's __init__ from its fields, by the decorator's own rules."""
+    summary = _summary(
+        """
+        import attr
+        import dataclasses as dc
+        from attrs import define, field
+        from other_library import define as other_define
+
+        @dc.dataclass(frozen=True)
+        class Plain:
+            job_id: int
+            limit: "ClassVar[int]" = 3
+
+        @dc.dataclass(init=False)
+        class Unwritten:
+            job_id: int
+
+        @define
+        class Modern:
+            _job_id: int
+            note: str = field(default="")
+
+        @attr.s
+        class Classic:
+            job_id = attr.ib()
+            label: str = "not a field"
+
+        @other_define
+        class Elsewhere:
+            job_id: int
+        """
+    )
+    classes = summary.classes
+    assert (classes["Plain"].style, classes["Plain"].fields, classes["Plain"].writes_init) == ("dataclass", ("job_id",), True)
+    assert (classes["Unwritten"].kind, classes["Unwritten"].writes_init) == ("dataclass", False)
+    assert (classes["Modern"].style, classes["Modern"].fields, classes["Modern"].writes_init) == ("attrs", ("_job_id", "note"), True)
+    assert (classes["Classic"].style, classes["Classic"].fields) == ("attrs", ("job_id",))
+    assert (classes["Elsewhere"].kind, classes["Elsewhere"].style, classes["Elsewhere"].writes_init) == ("class", "", False)
