@@ -254,6 +254,30 @@ def test_patching_the_old_name_patches_what_the_code_calls(load):
         assert scheduler.drain() == ["a"]  # the patch is gone, the alias is back
 
 
+def test_patching_the_old_name_on_an_instance_after_a_plugin_replaced_it_on_the_class(load):
+    """A monitoring plugin wraps a method on the class under its old name (sentry-sdk's RQ
+    integration does `Worker.perform_job = traced`); a test then patches the old name on one
+    instance: that instance's value is what the library's calls reach, as before the rename."""
+    service = load("methods_and_parameters", "methods_app.service")
+    with deprecated("next_job"):
+        original = service.Scheduler.next_job
+
+    def traced(self):
+        return original(self)
+
+    service.Scheduler.next_job = traced
+    scheduler = service.Scheduler.with_steps("a", "b")
+    with mock.patch.object(scheduler, "next_job", side_effect=["patched", None]):
+        with deprecated(r"Scheduler\.next_job is deprecated; use next_step"):
+            assert scheduler.drain() == ["patched"]
+    assert "next_job" not in vars(scheduler)
+    with deprecated("overriding"):  # the plugin's wrapper, on the class, again
+        assert scheduler.drain() == ["a", "b"]
+    other = service.Scheduler.with_steps("c")
+    with deprecated("overriding"):
+        assert other.drain() == ["c"]  # other instances never saw the patch
+
+
 def test_private_members_get_no_alias(load, no_warnings):
     service = load("methods_and_parameters", "methods_app.service")
     assert not hasattr(service.Scheduler, "_drop_job") and not hasattr(service, "_retry_job")
