@@ -487,14 +487,8 @@ ARQ = Project(
 )
 
 PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM, JENKINSAPI, AIOJOBS, DJANGO_RQ,
-            APSCHEDULER, JENKINS_JOB_BUILDER, ARQ)
+            APSCHEDULER, JENKINS_JOB_BUILDER, ARQ, RQ)
 
 # Projects the migration still breaks: each names the reduction of what goes wrong, under
 # tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
-PENDING: tuple[Project, ...] = (
-    # compat: tests/test_worker.py::TestWorker::test_horse_fails (mock.patch.object(worker, 'perform_job'),
-    # the old name, on an instance) fails in the whole suite, 2 runs of 2, yet passes alone and with
-    # its module on the same compat tree, and always on the pristine one: not reduced yet. Full mode is
-    # green (391 of 392, the 392nd its difference by definition above).
-    RQ,
-)
+PENDING: tuple[Project, ...] = ()
