@@ -441,6 +441,12 @@ ARQ = Project(
     # pkg_resources, which the setuptools of BUILD_TOOLS deprecates with a warning at import.
     test_args=("-W", "ignore:pkg_resources is deprecated:UserWarning", "tests"),
     services=("redis",),  # its tests talk to Redis on localhost:6379
+    exclusions=(
+        Exclusion("tests/test_worker.py::test_max_bursts_multiple",
+                  "timing: asserts which of two jobs enqueued back to back runs first; enqueued within the same "
+                  "millisecond they share a score and Redis orders them by their random ids (failed 1 run in 40 "
+                  "on the pristine tree here)"),
+    ),
     # The original tests use the old names, which the compat layer keeps with a DeprecationWarning
     # (its purpose); `filterwarnings = error` would make each an error. Only that warning is let through.
     compat_args=("-W", "default::DeprecationWarning"),
