@@ -19,7 +19,7 @@ fields are payload keys.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterable
+from typing import Iterable
 
 from .summary import annotation_type_ref, dotted
 
