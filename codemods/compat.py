@@ -116,7 +116,10 @@ class _CompatNewName:
     """A renamed method or class attribute that a subclass, or a mock, still defining the old name overrides.
 
     Also what keeps an abstract class's renamed abstract method implemented
-    by a subclass that only defines the old name.
+    by a subclass that only defines the old name. Once something has replaced
+    the old name on the class (a plugin wrapping the method), setting it on an
+    instance (`mock.patch.object(worker, "old")`) lands in the instance: as
+    before the rename, that instance's own value is what the code calls.
     """
 
     def __init__(self, value, old, new):
@@ -124,6 +127,10 @@ class _CompatNewName:
 
     def __get__(self, instance, owner=None):
         owner = owner or type(instance)
+        state = getattr(instance, "__dict__", None)
+        if state and self.old in state:
+            _compat_warn(f"{owner.__qualname__}.{self.old}", self.new)
+            return state[self.old]
         for cls in owner.__mro__:
             if self.old in vars(cls) and not isinstance(vars(cls)[self.old], _CompatOldName):
                 _compat_warn(f"overriding {cls.__qualname__}.{self.old}", f"{self.new}")

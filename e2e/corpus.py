@@ -441,9 +441,21 @@ ARQ = Project(
     # pkg_resources, which the setuptools of BUILD_TOOLS deprecates with a warning at import.
     test_args=("-W", "ignore:pkg_resources is deprecated:UserWarning", "tests"),
     services=("redis",),  # its tests talk to Redis on localhost:6379
+    exclusions=(
+        Exclusion("tests/test_worker.py::test_max_bursts_multiple",
+                  "timing: asserts which of two jobs enqueued back to back runs first; enqueued within the same "
+                  "millisecond they share a score and Redis orders them by their random ids (failed 1 run in 40 "
+                  "on the pristine tree here)"),
+    ),
     # The original tests use the old names, which the compat layer keeps with a DeprecationWarning
     # (its purpose); `filterwarnings = error` would make each an error. Only that warning is let through.
     compat_args=("-W", "default::DeprecationWarning"),
+    compat_differences=(
+        Exclusion("tests.test_worker::test_job_expired_run_check",
+                  "asserts str(FailedJobs) == \"1 job failed JobExecutionFailed('job expired')\": the text holds the "
+                  "failed job's exception repr, built from the class's own __name__, which the rename changes "
+                  "(StepExecutionFailed; the old name is an alias of the same class)"),
+    ),
     full_differences=tuple(
         Exclusion(f"tests.test_worker::{test}",
                   "asserts sorted(redis.keys('*')) == [b'arq:job:testing', b'arq:queue']: the literal list is in "
@@ -481,20 +493,8 @@ ARQ = Project(
 )
 
 PROJECTS = (SCHEDULE, SUBMITIT, PYTHON_JENKINS, PYTHON_CRONTAB, SIMPLE_SLURM, JENKINSAPI, AIOJOBS, DJANGO_RQ,
-            APSCHEDULER, JENKINS_JOB_BUILDER)
+            APSCHEDULER, JENKINS_JOB_BUILDER, ARQ, RQ)
 
 # Projects the migration still breaks: each names the reduction of what goes wrong, under
 # tests/fixtures/fidelity/. Not run by default; `python e2e/run.py --project NAME` runs one.
-PENDING: tuple[Project, ...] = (
-    # compat (full mode is green, its four differences above): 6 of 166 original tests fail. Its tests
-    # build `JobResult(..., job_try=…)`: the dataclass's renamed field takes no old keyword in compat
-    # mode; `test_get_jobs` compares a job's dict form, whose 'job_try' key followed the field
-    # (tests/fixtures/fidelity/S_asdict_field's class); `test_job_expired_run_check` asserts
-    # "JobExecutionFailed" in str(error) (the class's own name: a difference by definition).
-    ARQ,
-    # compat: tests/test_worker.py::TestWorker::test_horse_fails (mock.patch.object(worker, 'perform_job'),
-    # the old name, on an instance) fails in the whole suite, 2 runs of 2, yet passes alone and with
-    # its module on the same compat tree, and always on the pristine one: not reduced yet. Full mode is
-    # green (391 of 392, the 392nd its difference by definition above).
-    RQ,
-)
+PENDING: tuple[Project, ...] = ()

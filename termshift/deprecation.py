@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from . import markers
+from . import fieldclasses, markers
 from .sites import Action, Role, Site
 
 MODULE_KINDS = frozenset({"class", "type-alias", "type-var", "function", "variable", "constant", "module"})
@@ -141,6 +141,7 @@ def plan(analysis, the_plan) -> CompatPlan:
     """What each module of a migration plan keeps under its old names (shims: see `shims`)."""
     result = CompatPlan()
     used = surface(outside_uses(analysis))
+    init_keywords = _init_keywords(analysis, the_plan)
     for path, sites in sorted(the_plan.edits.items()):
         if not path.endswith(".py"):
             continue
@@ -150,7 +151,8 @@ def plan(analysis, the_plan) -> CompatPlan:
         summary = analysis.index.module(module)
         if summary is None:
             continue
-        request = _module_request(path, module, summary, sites, used)
+        request = _module_request(path, module, summary, sites, used,
+                                  lambda qualname, module=module: init_keywords(module, qualname))
         if request:
             result.modules[path] = request
     return result
@@ -165,8 +167,43 @@ def _renamed(sites: list[Site]) -> list[Site]:
             if site.action is Action.RENAME and site.old != site.new and not site.note.startswith(NOTE)]
 
 
-def _module_request(path: str, module: str, summary, sites: list[Site], used: Callable[[str], bool] = is_public
-                    ) -> ModuleCompat:
+def _init_keywords(analysis, the_plan) -> Callable[[str, str], dict[str, str]]:
+    """The renamed keywords of a data class's generated __init__: (module, qualname) -> {old: new}.
+
+    `@dataclass` writes an __init__ into every data class that takes the fields
+    of all its data-class bases, wherever they are defined: `JobResult(JobDef)`
+    takes the `job_try` that `JobDef` declares in another module. So each such
+    __init__ is given the old keywords of every field renamed along its bases.
+    """
+    renamed: dict[tuple[str, str], dict[str, str]] = {}
+    for path, sites in the_plan.edits.items():
+        module = analysis.project.module_of.get(analysis.root / path)
+        if not module:
+            continue
+        for site in _renamed(sites):
+            if site.role is Role.DEFINITION and site.kind in MEMBER_KINDS:
+                renamed.setdefault((module, site.scope), {}).setdefault(site.old, site.new)
+    index = analysis.index
+
+    def keywords(module: str, qualname: str) -> dict[str, str]:
+        found = index.class_info(f"{module}:{qualname}")
+        if not renamed or found is None or not found[1].writes_init:
+            return {}
+        style = found[1].style
+        result: dict[str, str] = {}
+        for base_module, base in index.mro(f"{module}:{qualname}")[0]:
+            if base.kind != "dataclass" or base.style != style:
+                continue  # a plain base's annotations (or attrs' for a @dataclass) are no fields here
+            for old, new in renamed.get((base_module, base.qualname), {}).items():
+                if old in base.fields:
+                    result.setdefault(fieldclasses.keyword(old, style), fieldclasses.keyword(new, style))
+        return result
+
+    return keywords
+
+
+def _module_request(path: str, module: str, summary, sites: list[Site], used: Callable[[str], bool] = is_public,
+                    init_keywords: Callable[[str], dict[str, str]] = lambda qualname: {}) -> ModuleCompat:
     sites = _renamed(sites)
     request = ModuleCompat(path=path, module=module, chains_getattr=summary.dynamic)
 
@@ -202,12 +239,16 @@ def _module_request(path: str, module: str, summary, sites: list[Site], used: Ca
                 members.setdefault(site.old, site.new)
         if members:
             request.members[new_path(qualname)] = members
-        # A data class's fields (a named tuple's too) are its constructor's keywords.
-        renamed_fields = {old: new for old, new in members.items() if old in info.fields}
-        if renamed_fields and info.kind == "dataclass" and "__init__" not in info.members:
-            request.keywords[new_path(qualname) + ".__init__"] = renamed_fields
-        elif renamed_fields and info.kind == "namedtuple":
-            request.keywords[new_path(qualname) + ".__new__"] = renamed_fields
+        # A data class's fields (a named tuple's too) are its constructor's keywords: its own and,
+        # through the __init__ the decorator writes, those of its data-class bases.
+        if info.writes_init:
+            renamed_fields = {old: new for old, new in init_keywords(qualname).items() if used(old)}
+            if renamed_fields:
+                request.keywords[new_path(qualname) + ".__init__"] = renamed_fields
+        elif info.kind == "namedtuple":
+            renamed_fields = {old: new for old, new in members.items() if old in info.fields}
+            if renamed_fields:
+                request.keywords[new_path(qualname) + ".__new__"] = renamed_fields
 
     # Parameters of public functions and methods, and the **kwargs keys they read.
     for key, function in summary.functions.items():

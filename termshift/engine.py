@@ -261,7 +261,7 @@ def analyze(
         if mentions or looks_up:
             mentioning.add(path)
             workspace.raw[path] = data
-        if (holds or (looks_up and not mentions)) and path in listed and path not in named:
+        if (holds or looks_up == "lookup") and path in listed and path not in named:
             flagged.append(path)
     if flagged:
         targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
@@ -413,6 +413,9 @@ def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None
 # `getattr(filters, kind.replace("-", "_"))`: a member looked up by a name computed at run time. A file
 # doing so is searched even when it never spells the term: the members it may reach are held back.
 _COMPUTED_LOOKUP = re.compile(rb"\bgetattr\(\s*[\w.]+\s*,\s*(?![\s'\"])")
+# `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
+# module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
+_SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
 
 
 def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) -> list[tuple]:
@@ -420,7 +423,9 @@ def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) 
     found = []
     for path in paths:
         mentions, data, holds = files.read_mentioning(path, needles, also)
-        looks_up = data is not None and not mentions and _COMPUTED_LOOKUP.search(data) is not None
+        # Read further though it never spells the term: "lookup" (searched, and gathered), "serializes" (gathered).
+        looks_up = "" if data is None or mentions else "lookup" if _COMPUTED_LOOKUP.search(data) is not None \
+            else "serializes" if _SERIALIZES.search(data) is not None else ""
         found.append((mentions, data if mentions or looks_up else None, holds,
                       data is not None and COMMENT_MARK in data, looks_up))
     return found

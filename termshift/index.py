@@ -27,6 +27,7 @@ from typing import Callable, Iterable, NamedTuple
 from . import thirdparty
 from .manifest import Renamed
 from .project import Project
+from .fieldclasses import takes_field
 from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, summarize
 
 
@@ -88,6 +89,7 @@ class Index:
         self.store = None  # where summaries are kept between runs: load(name, path), save(name, path, summary)
         self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
         self.upstream = None  # manifest.Upstream: the renames its dependencies' manifests list
+        self._payload: tuple[int, frozenset[str]] | None = None  # payload_names, for so many facts
 
     # -- third-party names ---------------------------------------------------
 
@@ -217,17 +219,22 @@ class Index:
     def payload_names(self) -> frozenset[str]:
         """Field names that are dict keys on the wire: TypedDict fields, and
         fields of data classes that are turned into dicts with asdict()."""
+        from .serialized import classes_of, payload_fields
+
+        if self._payload is not None and self._payload[0] == len(self.facts) and self._file is None:
+            return self._payload[1]
         names: set[str] = set()
+        serialized: set[str] = set()
         for summary in list(self.facts):
             for info in summary.classes.values():
                 if info.kind == "typeddict":
                     names.update(info.fields)
-            for dotted_name in summary.serialized:
-                for qualified in self._classes_named(summary.name, dotted_name):
-                    found = self.class_info(qualified)
-                    if found:
-                        names.update(found[1].fields)
-        return frozenset(names)
+            for path in summary.serialized:
+                serialized.update(classes_of(self, summary.name, path))
+        found = frozenset(names | payload_fields(self, serialized))
+        if self._file is None:  # asked again by the plan, the report and the wire layer: answered once
+            self._payload = (len(self.facts), found)
+        return found
 
     def _classes_named(self, module: str, dotted_name: str, depth: int = 0) -> list[str]:
         ref = self.resolve_dotted(module, dotted_name)
@@ -575,7 +582,7 @@ class Index:
         if callee.kind == "cls":
             verdicts = []
             for module, info in self.mro(callee.name)[0]:
-                if keyword in info.fields:
+                if keyword in info.fields or takes_field(info, keyword):
                     return OWN
                 summary = self.module(module)
                 init = summary.functions.get(f"{info.qualname}.__init__") if summary else None
@@ -605,7 +612,7 @@ class Index:
         if callee is None or depth > 4:
             return False
         if callee.kind == "cls":
-            return any(keyword in info.fields for _, info in self.mro(callee.name)[0])
+            return any(keyword in info.fields or takes_field(info, keyword) for _, info in self.mro(callee.name)[0])
         if callee.kind != "func":
             return False
         module, _, qual = callee.name.partition(":")

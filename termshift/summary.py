@@ -176,6 +176,10 @@ class ClassInfo:
     bases: tuple[str, ...] = ()
     members: dict[str, Member] = field(default_factory=dict)
     fields: tuple[str, ...] = ()  # annotated class-level names: constructor keywords of data classes
+    # A data class whose decorator writes its __init__ (not `init=False`, none in the body): that
+    # __init__ takes the fields of its data-class bases too, wherever they are defined.
+    writes_init: bool = False
+    style: str = ""  # data classes: whose rules make fields and keywords, fieldclasses.DATACLASS or ATTRS
 
 
 @dataclass
@@ -199,9 +203,9 @@ class ModuleSummary:
     classes: dict[str, ClassInfo] = field(default_factory=dict)  # by qualname within the module
     functions: dict[str, FunctionInfo] = field(default_factory=dict)  # "f" or "Class.method"
     star_imports: list[str] = field(default_factory=list)
-    # Annotation names of values handed to dataclasses.asdict/astuple: their
-    # fields become dict keys, so they travel with the payload keys.
-    serialized: list[str] = field(default_factory=list)
+    # How the values handed to dataclasses.asdict/astuple were obtained (serialized.ValuePath):
+    # their classes' fields become dict keys, so they travel with the payload keys.
+    serialized: list[tuple] = field(default_factory=list)
     all_names: tuple[str, ...] | None = None
     dynamic: bool = False  # a module __getattr__: any attribute may exist
 
@@ -352,9 +356,12 @@ def _decorator_target(decorator: ast.expr) -> ast.expr:
     return decorator.func if isinstance(decorator, ast.Call) else decorator
 
 
-def class_kind(node: ast.ClassDef) -> str:
+def class_kind(node: ast.ClassDef, style: str = "") -> str:
+    """`style`: a decorator writes the class from its fields (fieldclasses.style)."""
     names = {(dotted(base) or "").rsplit(".", 1)[-1] for base in node.bases}
     decorators = {(dotted(_decorator_target(d)) or "").rsplit(".", 1)[-1] for d in node.decorator_list}
+    if style:
+        decorators.add("dataclass")
     if names & _ENUM_BASES:
         return "enum"
     if "TypedDict" in names:
@@ -381,11 +388,15 @@ def _self_attribute(target: ast.AST, self_name: str) -> str | None:
 
 
 def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, source: "SourceFacts | None" = None) -> ClassInfo:
+    from . import fieldclasses
+
     qualname = f"{prefix}{node.name}"
+    style, decorator = fieldclasses.style(node, lambda name: _origin(summary, name)) if node.decorator_list \
+        else ("", None)
     info = ClassInfo(
         name=node.name,
         qualname=qualname,
-        kind=class_kind(node),
+        kind=class_kind(node, style),
         bases=tuple(filter(None, (dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases))),
     )
     fields: list[str] = []
@@ -405,16 +416,42 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, sou
             summary.classes[nested.qualname] = nested
             info.members[stmt.name] = Member("class")
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            ann = annotation_ref(stmt.annotation)
             info.members[stmt.target.id] = Member("attribute", annotation_type_ref(stmt.annotation))
-            if not (ann or "").endswith("ClassVar"):
+            if not _is_class_var(stmt.annotation):
                 fields.append(stmt.target.id)
         elif isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 for name in _target_names(target):
                     info.members.setdefault(name, Member("attribute", value_ref(stmt.value)))
+    if info.kind == "dataclass" and style:
+        info.style = style
+        fields = fieldclasses.fields(node, style, decorator, lambda name: _origin(summary, name), fields)
+        info.writes_init = "__init__" not in info.members and fieldclasses.writes_init(decorator)
     info.fields = tuple(fields)
     return info
+
+
+def _is_class_var(annotation: ast.AST) -> bool:
+    """`ClassVar`, `ClassVar[int]`, `"typing.ClassVar[int]"`: a class attribute, no field."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+        except SyntaxError:
+            return False
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return (dotted(annotation) or "").rsplit(".", 1)[-1] == "ClassVar"
+
+
+def _origin(summary: ModuleSummary, name: str) -> str:
+    """Where a name the module uses comes from, as far as its imports so far tell: `define`
+    imported from attrs is "attrs.define"; a module imported under another name, that module."""
+    symbol = summary.symbols.get(name)
+    if symbol is not None and symbol.kind == "import":
+        return symbol.target.replace(":", ".")
+    if symbol is not None and symbol.kind == "module-import":
+        return symbol.target
+    return name
 
 
 def _assigned_ref(value: ast.AST | None, annotations: dict[str, ast.AST]) -> TypeRef | None:
@@ -654,7 +691,10 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     for name, symbol in symbols.items():
         if symbol.kind == "type-alias":
             symbol.names = _alias_names(tree, name)
-    summary.serialized = _serialized(tree) if not called.isdisjoint(("asdict", "astuple")) else []
+    if not called.isdisjoint(_SERIALIZES):
+        from .serialized import value_paths
+
+        summary.serialized = value_paths(tree)
     return summary
 
 
@@ -675,38 +715,6 @@ def _alias_names(tree: ast.Module, alias: str) -> tuple[str, ...]:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == alias and stmt.value:
             return _names_in(stmt.value)
     return ()
-
-
-def _serialized(tree: ast.Module) -> list[str]:
-    """What `asdict(x)` / `astuple(x)` is called on, by x's parameter annotation.
-
-    Every module the index reads is summarised, and few call asdict: one walk
-    answers for those that don't, instead of a walk of every function.
-    """
-    if not any(
-        isinstance(call, ast.Call) and (dotted(call.func) or "").rsplit(".", 1)[-1] in ("asdict", "astuple")
-        for call in walk(tree)
-    ):
-        return []
-    found: list[str] = []
-    for function in walk(tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        annotations = {
-            arg.arg: arg.annotation
-            for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
-            if arg.annotation is not None
-        }
-        for call in walk(function):
-            if (
-                isinstance(call, ast.Call)
-                and (dotted(call.func) or "").rsplit(".", 1)[-1] in ("asdict", "astuple")
-                and call.args
-                and isinstance(call.args[0], ast.Name)
-                and call.args[0].id in annotations
-            ):
-                found.extend(_names_in(annotations[call.args[0].id]))
-    return found
 
 
 def _string_list(value: ast.AST) -> tuple[str, ...] | None:

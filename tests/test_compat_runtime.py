@@ -254,6 +254,30 @@ def test_patching_the_old_name_patches_what_the_code_calls(load):
         assert scheduler.drain() == ["a"]  # the patch is gone, the alias is back
 
 
+def test_patching_the_old_name_on_an_instance_after_a_plugin_replaced_it_on_the_class(load):
+    """A monitoring plugin wraps a method on the class under its old name (sentry-sdk's RQ
+    integration does `Worker.perform_job = traced`); a test then patches the old name on one
+    instance: that instance's value is what the library's calls reach, as before the rename."""
+    service = load("methods_and_parameters", "methods_app.service")
+    with deprecated("next_job"):
+        original = service.Scheduler.next_job
+
+    def traced(self):
+        return original(self)
+
+    service.Scheduler.next_job = traced
+    scheduler = service.Scheduler.with_steps("a", "b")
+    with mock.patch.object(scheduler, "next_job", side_effect=["patched", None]):
+        with deprecated(r"Scheduler\.next_job is deprecated; use next_step"):
+            assert scheduler.drain() == ["patched"]
+    assert "next_job" not in vars(scheduler)
+    with deprecated("overriding"):  # the plugin's wrapper, on the class, again
+        assert scheduler.drain() == ["a", "b"]
+    other = service.Scheduler.with_steps("c")
+    with deprecated("overriding"):
+        assert other.drain() == ["c"]  # other instances never saw the patch
+
+
 def test_private_members_get_no_alias(load, no_warnings):
     service = load("methods_and_parameters", "methods_app.service")
     assert not hasattr(service.Scheduler, "_drop_job") and not hasattr(service, "_retry_job")
@@ -286,6 +310,59 @@ def test_frozen_dataclass_stays_frozen(load):
         assert snapshot.job_name == "x"
     with pytest.raises(dataclasses.FrozenInstanceError):  # the class's own __setattr__ refuses first
         snapshot.job_name = "y"
+
+
+def test_dataclass_subclasses_take_their_bases_old_keywords(load):
+    """`@dataclass` writes each subclass an __init__ of its own, taking the bases' fields too:
+    the old keyword of a renamed base field works there as well, in this module or another."""
+    records = load("fields_and_attributes", "fields_app.records")
+    with deprecated(r"keyword 'job_name' of Outcome\.__init__\(\)"):
+        outcome = records.Outcome(job_name="a", passed=False)
+    assert outcome == records.Outcome(step_name="a", passed=False)
+    with deprecated("job_count"):
+        assert outcome.job_count == 0
+    with pytest.raises(TypeError, match="both"):
+        records.Outcome(job_name="a", step_name="b")
+    with deprecated("keyword 'job_name'"):
+        labelled = records.Labelled(job_name="x", label="l")  # a frozen one
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        labelled.step_name = "y"
+    reports = load("fields_and_attributes", "fields_app.reports")
+    with deprecated(r"keyword 'job_(name|count)' of StepReport\.__init__\(\)"):
+        report = reports.StepReport(job_name="r", job_count=2, pages=3)
+    assert (report.step_name, report.step_count, report.pages) == ("r", 2, 3)
+    with deprecated("JobReport"):
+        assert reports.JobReport is reports.StepReport
+
+
+def test_dataclass_without_generated_init(load, no_warnings):
+    """`@dataclass(init=False)` writes no __init__: there is none to wrap, and the module imports."""
+    records = load("fields_and_attributes", "fields_app.records")
+    assert records.Manual("o").step_owner == "o" and records.Unset().step_owner == ""
+    assert "__init__" not in vars(records.Unset)
+
+
+def test_attrs_classes_take_old_keywords(load):
+    """attrs writes __init__ from the fields as @dataclass does, by its own rules: a private field's
+    keyword has no underscore, classic `@attr.s` takes only its `attr.ib()`s."""
+    pytest.importorskip("attrs")
+    entries = load("fields_and_attributes", "fields_app.entries")
+    with deprecated(r"keyword 'job_(name|count)' of Entry\.__init__\(\)"):
+        entry = entries.Entry(job_name="a", job_count=2)
+    assert entry == entries.Entry(step_name="a", step_count=2)
+    with deprecated("Entry.job_count"):
+        entry.job_count = 3  # slotted: the old name still writes the new slot
+    assert entry.step_count == 3
+    with deprecated("keyword 'job_(secret|name)'"):
+        private = entries.PrivateEntry(job_name="b", job_secret="s")  # a frozen subclass
+    assert private._step_secret == "s" and private.step_name == "b"
+    with pytest.raises(TypeError, match="both"):
+        entries.PrivateEntry(job_secret="s", step_secret="t")
+    with deprecated("keyword 'job_title'"):
+        assert entries.ClassicEntry(job_title="c").step_title == "c"
+    with deprecated("keyword 'job_tag'"):
+        assert entries.Tagged(job_tag="t").step_tag == "t"
+    assert "__init__" not in vars(entries.Unwritten)  # init=False: nothing written, nothing wrapped
 
 
 def test_named_tuple_fields(load):

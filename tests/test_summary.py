@@ -116,3 +116,48 @@ def test_name_lines() -> None:
     assert name_lines("a = 1\nx = vars()\r\nlocals()\n", ("locals", "vars")) == [2, 3]
     assert name_lines("é = 1\ny = ｖars()\nz = vars\n", ("vars",)) == [2, 3]
     assert name_lines("é = 1\n", ("vars",)) == []
+
+
+def test_classes_written_from_their_fields() -> None:
+    """Which decorator writes a class's __init__ from its fields, by the decorator's own rules."""
+    summary = _summary(
+        """
+        import attr
+        import dataclasses as dc
+        from attrs import define, field
+        from other_library import define as other_define
+
+        @dc.dataclass(frozen=True)
+        class Plain:
+            job_id: int
+            limit: "ClassVar[int]" = 3
+
+        @dc.dataclass(init=False)
+        class Unwritten:
+            job_id: int
+
+        @define
+        class Modern:
+            _job_id: int
+            note: str = field(default="")
+
+        @attr.s
+        class Classic:
+            job_id = attr.ib()
+            label: str = "not a field"
+
+        @other_define
+        class Elsewhere:
+            job_id: int
+        """
+    )
+    classes = summary.classes
+
+    def facts(name: str) -> tuple:
+        return classes[name].kind, classes[name].style, classes[name].fields, classes[name].writes_init
+
+    assert facts("Plain") == ("dataclass", "dataclass", ("job_id",), True)  # a ClassVar is no field
+    assert facts("Unwritten") == ("dataclass", "dataclass", ("job_id",), False)
+    assert facts("Modern") == ("dataclass", "attrs", ("_job_id", "note"), True)
+    assert facts("Classic") == ("dataclass", "attrs", ("job_id",), True)  # `label` isn't an attr.ib()
+    assert facts("Elsewhere") == ("class", "", ("job_id",), False)  # another library's `define`
