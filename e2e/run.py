@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prove termshift on real projects: migrate pinned PyPI sdists and run their own test suites.
 
-    python e2e/run.py [--project NAME]… [--mode full|compat|verify]… [--jobs N] [--cache DIR]
+    python e2e/run.py [--project NAME]… [--all] [--mode full|compat|verify]… [--jobs N] [--cache DIR]
 
 Per project (see corpus.py for the pins):
 
@@ -29,8 +29,10 @@ identifiers in the tree before and after the migration, and the share gone is
 reported (`93% of 412 legacy names renamed`); what is left is what termshift
 kept and reported (third-party names, names it could not tie down).
 
-Projects in corpus.PENDING (a reproduction of what breaks them is in
-tests/fixtures/fidelity/) are not run by default; `--project NAME` runs one. Standard library only; termshift runs from this interpreter's
+Projects in corpus.LONG (proven, but whose suites take too long for every CI
+run) and corpus.PENDING (a reproduction of what breaks them is in
+tests/fixtures/fidelity/) are not run by default; `--project NAME` runs one,
+`--all` adds the long ones. Standard library only; termshift runs from this interpreter's
 environment, never from the projects' venvs. Logs: <cache>/logs/; the trees
 of the last run stay in --work for a look.
 """
@@ -355,9 +357,12 @@ def prove(project: Project, modes: tuple[str, ...], places: Places) -> list[Resu
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    names = [project.name for project in (*corpus.PROJECTS, *corpus.PENDING)]
+    known = (*corpus.PROJECTS, *corpus.LONG, *corpus.PENDING)
+    names = [project.name for project in known]
     parser.add_argument("--project", action="append", choices=names, help="only this project (repeatable)")
     parser.add_argument("--mode", action="append", choices=MODES, help="only this mode (repeatable)")
+    parser.add_argument("--all", action="store_true",
+                        help="also the projects whose suites take too long for every CI run (corpus.LONG)")
     parser.add_argument("--jobs", type=int, default=2, help="projects proven at once (default 2)")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache",
                         help="downloads, venvs and logs (default e2e/.cache)")
@@ -365,8 +370,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the projects' trees are unpacked and migrated; must lie outside "
                              "this repository (default: %(default)s)")
     options = parser.parse_args(argv)
-    projects = [project for project in (*corpus.PROJECTS, *corpus.PENDING)
-                if (project.name in options.project if options.project else project in corpus.PROJECTS)]
+    default = (*corpus.PROJECTS, *corpus.LONG) if options.all else corpus.PROJECTS
+    projects = [project for project in known
+                if (project.name in options.project if options.project else project in default)]
     modes = tuple(mode for mode in MODES if not options.mode or mode in options.mode)
     places = Places(options.cache.resolve(), options.work.resolve())
     if HERE.parent in (places.scratch, *places.scratch.parents):
