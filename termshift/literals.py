@@ -749,7 +749,7 @@ class LiteralFinder(_Context):
             return _Verdict("string", Action.REPORT, "a command-line flag: it belongs to the program that reads it")
         segments = route_segments(stripped)
         if segments is not None:
-            if self._served(segments):
+            if self._served(segments, open_end=self._continued(node, stripped)):
                 return _Verdict("route")
             return _Verdict("string", Action.REPORT, "a URL path the project doesn't serve: left as it is")
         if _IDENTIFIER_LIKE.fullmatch(stripped):
@@ -849,11 +849,28 @@ class LiteralFinder(_Context):
             return False
         return isinstance(parent, ast.Call) and (dotted(parent.func) or "").endswith("parametrize")
 
-    def _served(self, segments: tuple[str, ...]) -> bool:
+    def _continued(self, node: ast.AST, path: str) -> str:
+        """How a path goes on at run time: "" when it doesn't; "segment" after a `/` that is the left
+        side of `+` (`"/view/job/" + job.id`), "partial" when `+` completes its last segment."""
+        parent = self.parents.get(node)
+        if not (isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add) and parent.left is node):
+            return ""
+        return "segment" if path.endswith("/") else "partial"
+
+    def _served(self, segments: tuple[str, ...], open_end: str = "") -> bool:
+        """Does the project serve this path: a route with as many segments, each matching (a
+        placeholder matches anything, `<page>.json` matches `1.json`)? A path that goes on at run
+        time (`open_end`, see `_continued`) is the start of a longer route, or of its last segment."""
+        count = len(segments)
         for route in self.f.index.routes:
-            if len(route) == len(segments) and all(
-                a == b or a == "*" or b == "*" or _wild(a) == _wild(b) for a, b in zip(route, segments)
-            ):
+            if open_end == "segment":
+                served = len(route) > count and all(map(_segment_matches, route, segments))
+            elif open_end == "partial":
+                served = len(route) >= count and all(map(_segment_matches, route[:count - 1], segments[:-1])) \
+                    and _segment_starts(route[count - 1], segments[-1])
+            else:
+                served = len(route) == count and all(map(_segment_matches, route, segments))
+            if served:
                 return True
         return False
 
@@ -993,3 +1010,23 @@ def _names_event_expr(expr: ast.AST) -> bool:
 
 def _wild(segment: str) -> str:
     return _ROUTE_PLACEHOLDER.sub("*", segment)
+
+
+def _segment_matches(a: str, b: str) -> bool:
+    """Can two path segments be the same, either one holding placeholders (`<page>.json`, `1.json`)?"""
+    if a == b or a == "*" or b == "*":
+        return True
+    wild_a, wild_b = _wild(a), _wild(b)
+    return wild_a == wild_b or _as_pattern(wild_a).fullmatch(b) is not None or \
+        _as_pattern(wild_b).fullmatch(a) is not None
+
+
+def _segment_starts(route: str, start: str) -> bool:
+    """Can the route's segment begin with `start`, the fixed start of a segment completed at run time?"""
+    wild = _wild(route)
+    fixed = wild.split("*", 1)[0]
+    return fixed.startswith(start) or ("*" in wild and start.startswith(fixed))
+
+
+def _as_pattern(wild: str) -> "re.Pattern[str]":
+    return re.compile("[^/]+".join(re.escape(part) for part in wild.split("*")))
