@@ -1404,8 +1404,9 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
                                              wire=path in job.wire)
             notes = [
                 Problem(path, site.line, site.column,
-                        "the old path can't keep serving here (its registration shares a line or spans "
-                        "several): register it by hand if clients still call it")
+                        "the old path can't keep serving here (its registration shares a line with other "
+                        "code, or holds a comment or a triple-quoted string): register it by hand if clients "
+                        "still call it")
                 for site in bare
             ]
         if job.compat is not None and path in job.compat:

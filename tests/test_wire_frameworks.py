@@ -71,6 +71,34 @@ def test_flask_old_routes(tmp_path):
     assert usage == {"/submit-job": 2, "/job/<step_id>": 1}
 
 
+FLASK_STACKED = """
+import json
+from shop.api import app
+from shop import _termshift_wire as wire
+client = app.test_client()
+out = []
+for path in ["/jobs", "/jobs/page/2", "/steps", "/steps/page/2"]:
+    response = client.get(path)
+    out.append([response.status_code, response.get_json(silent=True), dict(response.headers)])
+out.append(wire.usage())
+print(json.dumps(out))
+"""
+
+
+def test_flask_view_with_two_renamed_routes_one_over_several_lines(tmp_path):
+    """Each old path keeps serving through one twin of the view (Flask refuses a second function
+    under one endpoint); the decorator written over several lines gets its twin too."""
+    pytest.importorskip("flask")
+    project = migrate("flaskshop", tmp_path)
+    old_first, old_page, new_first, new_page, usage = run(project, FLASK_STACKED)
+    assert old_first[:2] == [200, {"page": 1}] and old_page[:2] == [200, {"page": 2}]
+    assert lower(old_first[2])["link"] == '</steps>; rel="successor-version"'
+    assert lower(old_page[2])["link"] == '</steps/page/2>; rel="successor-version"'
+    assert new_first[:2] == [200, {"page": 1}] and "deprecation" not in lower(new_first[2])
+    assert new_page[:2] == [200, {"page": 2}]
+    assert usage == {"/jobs": 1, "/jobs/page/<int:page>": 1}
+
+
 FASTAPI = """
 import json
 from fastapi.testclient import TestClient

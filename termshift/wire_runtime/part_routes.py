@@ -189,11 +189,25 @@ def _plain_twin(handler, old_path, new_path):
     return old_vocabulary
 
 
+# Flask's twin of each handler: one view function serves all the handler's old paths, since Flask
+# takes a second function under one endpoint for a mistake (a view with two renamed routes).
+_FLASK_TWINS = {}
+
+
 def _flask_twin(handler, old_path, new_path):
     import flask
 
+    known = _FLASK_TWINS.get(handler)
+    if known is not None:
+        known.old_paths[old_path] = new_path
+        return known
+    paths = {old_path: new_path}
+
     def old_vocabulary(*args, **kwargs):
-        _record(old_path, new_path)
+        rule = getattr(flask.request.url_rule, "rule", "") or ""
+        # The rule as registered may carry a blueprint's prefix: the old path is its end.
+        old, new = next(((old, new) for old, new in paths.items() if rule.endswith(old)), next(iter(paths.items())))
+        _record(old, new)
         request = flask.request
         if request.is_json:
             data = request.get_json(silent=True)
@@ -203,11 +217,13 @@ def _flask_twin(handler, old_path, new_path):
         response = flask.make_response(handler(*args, **kwargs))
         if response.is_json:
             response.set_data(json.dumps(to_old(response.get_json())))
-        response.headers.update(deprecation_headers(_fill(new_path, kwargs)))
+        response.headers.update(deprecation_headers(_fill(new, kwargs)))
         return response
 
     functools.update_wrapper(old_vocabulary, handler)
     old_vocabulary.__name__ = f"{handler.__name__}__deprecated"  # Flask's endpoint: not the new route's
+    old_vocabulary.old_paths = paths
+    _FLASK_TWINS[handler] = old_vocabulary
     return old_vocabulary
 
 
