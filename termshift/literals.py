@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import re
 from collections import deque
 from typing import TYPE_CHECKING, Iterable
@@ -1028,5 +1029,7 @@ def _segment_starts(route: str, start: str) -> bool:
     return fixed.startswith(start) or ("*" in wild and start.startswith(fixed))
 
 
+@functools.lru_cache(maxsize=1024)
 def _as_pattern(wild: str) -> "re.Pattern[str]":
+    """A route segment's pattern, made once per segment: every path string is matched against every route."""
     return re.compile("[^/]+".join(re.escape(part) for part in wild.split("*")))
