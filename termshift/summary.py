@@ -138,7 +138,7 @@ def value_ref(value: ast.AST | None) -> TypeRef | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class FunctionInfo:
     """What callers of a function need: the keywords it takes, and where its **kwargs go."""
 
@@ -157,7 +157,7 @@ class FunctionInfo:
     fixture: bool = False  # decorated with pytest.fixture
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     """A class member, as attribute lookups through the class see it."""
 
@@ -166,7 +166,7 @@ class Member:
     function: FunctionInfo | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ClassInfo:
     """A class, for member lookups along its bases and for the data classes' keywords."""
 
@@ -182,7 +182,7 @@ class ClassInfo:
     style: str = ""  # data classes: whose rules make fields and keywords, fieldclasses.DATACLASS or ATTRS
 
 
-@dataclass
+@dataclass(slots=True)
 class Symbol:
     """A module-level name, for resolving imports of it from other modules."""
 
@@ -192,9 +192,12 @@ class Symbol:
     names: tuple[str, ...] = ()  # type aliases: the dotted names in their value
 
 
-@dataclass
+@dataclass(slots=True)
 class ModuleSummary:
-    """What other files need to know of a module without parsing it: plain data, pickled and cached."""
+    """What other files need to know of a module without parsing it: plain data, pickled and cached.
+
+    This and the records it holds are slotted: every summary lives for the whole run, and in a
+    monorepo a dict per record was most of what the summaries took."""
 
     name: str
     path: str
