@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .literals import NAME_PIECE
 from .sites import Action, Role, Site
@@ -49,21 +50,22 @@ _LITERAL_ROLES = (Role.LITERAL, Role.PROSE)
 
 @dataclass
 class Withheld:
-    """A spelling kept everywhere: the occurrences that held it back, and the renames it stopped."""
+    """A spelling kept everywhere: the occurrences that held it back, and what of the renames it
+    stopped the plan needs (their positions are in `Withdrawn`: there may be hundreds of thousands)."""
 
     name: str
     blockers: list[Site] = field(default_factory=list)
-    movers: list[Site] = field(default_factory=list)
     local: bool = False  # a function's local: kept in its function alone
-    _keys: set = field(default_factory=set, repr=False)
+    first: Site | None = None  # where it is best shown: its definition first, then in path order
+    moves_module: bool = False  # one of its renames is a module's file or folder
+    number: int = -1  # its place among the entries withhold() returns
 
-    def add(self, blocker: Site, movers: Iterable[Site]) -> None:
-        self.blockers.append(blocker)
-        for mover in movers:
-            if mover.key() not in self._keys:
-                self._keys.add(mover.key())
-                self.movers.append(mover)
-
+    def take(self, mover: Site) -> None:
+        """One more rename this withdraws."""
+        if self.first is None or _shown_first(mover) < _shown_first(self.first):
+            self.first = mover
+        if mover.kind == "module":
+            self.moves_module = True
 
     def reason(self) -> str:
         shown = ", ".join(f"{site.path}:{site.line}:{site.column + 1}" for site in self.blockers[:3])
@@ -74,10 +76,69 @@ class Withheld:
                 f"to what is renamed ({shown}{more})")
 
 
-class Lines:
-    """A file's lines, split once: asked for by every literal site of the file."""
+def _shown_first(site: Site) -> tuple:
+    return (site.role is not Role.DEFINITION, site.path, site.line, site.column)
 
-    def __init__(self, texts: dict[str, str]):
+
+class Withdrawn:
+    """The renames held back, as site key -> the reason: per file, the positions in order (line and
+    column in one integer) and the entry holding each back — a few bytes a rename, where a set of
+    keys took a hundred, and a name held back in a monorepo has a rename in every package."""
+
+    _LINE = 24  # columns below 2**24
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        self._taken: dict[str, tuple[array, array]] = {}  # path -> positions, entry numbers (as taken)
+        self._at: dict[str, tuple[array, array]] = {}  # path -> the same, in order, once sealed
+
+    def take(self, site: Site, number: int) -> None:
+        found = self._taken.get(site.path)
+        if found is None:
+            found = self._taken[site.path] = (array("q"), array("l"))
+        found[0].append((site.line << self._LINE) | site.column)
+        found[1].append(number)
+
+    def seal(self) -> "Withdrawn":
+        for path, (positions, numbers) in self._taken.items():
+            pairs = sorted(set(zip(positions, numbers)))
+            self._at[path] = (array("q", [position for position, _ in pairs]), array("l", [number for _, number in pairs]))
+        self._taken = {}
+        return self
+
+    def get(self, key: tuple[str, int, int], default: str | None = None) -> str | None:
+        path, line, column = key
+        found = self._at.get(path)
+        if found is None:
+            return default
+        positions, numbers = found
+        position = (line << self._LINE) | column
+        at = bisect.bisect_left(positions, position)
+        if at < len(positions) and positions[at] == position:
+            return self.reasons[numbers[at]]
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None  # type: ignore[arg-type]
+
+    def __bool__(self) -> bool:
+        return bool(self._at)
+
+    def __len__(self) -> int:
+        return sum(len(positions) for positions, _ in self._at.values())
+
+    def paths(self) -> list[str]:
+        return sorted(self._at)
+
+
+class Lines:
+    """A file's lines, split once while its sites are gone through: asked for by every literal site
+    of the file. The sites come a file at a time, so only the last few files' lines are kept (all
+    of a large project's would be a second copy of its text)."""
+
+    KEPT = 16
+
+    def __init__(self, texts: Mapping[str, str]):
         self._texts = texts
         self._lines: dict[str, list[str]] = {}
 
@@ -87,6 +148,8 @@ class Lines:
             text = self._texts.get(path)
             if text is None:
                 return None
+            if len(self._lines) >= self.KEPT:
+                del self._lines[next(iter(self._lines))]  # the oldest
             lines = self._lines[path] = text.splitlines(keepends=True)
         return lines[number - 1] if 0 < number <= len(lines) else None
 
@@ -235,12 +298,48 @@ def _blocks(site: Site) -> bool:
     return False
 
 
-def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[str, str],
-             elsewhere: Iterable[Site] = ()) -> tuple[list[Withheld], set[tuple[str, int, int]]]:
+class _Movers:
+    """What the renames of one (name, namespace) are, as far as holding them back goes: how many,
+    the methods of the parameters among them, whether a class or function is one."""
+
+    __slots__ = ("count", "methods", "class_or_function")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.methods: set[str] = set()
+        self.class_or_function = False
+
+    def note(self, site: Site) -> None:
+        self.count += 1
+        if site.local.startswith(_PARAM):
+            self.methods.add(_function_of(site.local))
+        if site.kind in _CLASS_OR_FUNCTION:
+            self.class_or_function = True
+
+    def any(self, method: str | None, class_or_function: bool) -> bool:
+        if method is not None:
+            return method in self.methods
+        return self.class_or_function if class_or_function else self.count > 0
+
+
+_CLASS_OR_FUNCTION = ("class", "function")
+# Which renames a blocker withdraws: its namespaces, the method its parameter belongs to (None: any),
+# and whether only classes and functions (a name holding the blocker's words); or a local, whole.
+_Wanted = tuple[tuple[str, ...], "str | None", bool]
+_LOCAL = ((), None, False)
+
+
+def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Mapping[str, str],
+             elsewhere: Iterable[Site] = ()) -> tuple[list[Withheld], Withdrawn]:
     """The spellings among the `chosen` renames that can't move whole, and the chosen sites they withdraw.
 
     `sites` is every site found (path -> sites), `texts` the files' texts (for the strings' extent),
     `elsewhere` the names found in the project's other text files (`other_names`).
+
+    `chosen` is iterated twice and `sites` once, a file's sites at a time, and neither is held:
+    first what moves is counted by spelling, then the blockers are matched against the counts, and
+    only the renames of the spellings held back are kept, as they come by the second time. A large
+    project's sites are packed (sitetable.py) and unpacked only as each file is reached.
     """
     lines = Lines(texts)
 
@@ -249,44 +348,48 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
             return whole_string(lines.line(site.path, site.line), site)
         return site.old
 
-    moving: dict[tuple[str, str], list[Site]] = {}  # (name, namespace) -> the renames
-    locals_: dict[str, list[Site]] = {}  # a function's local -> its sites
+    moving: dict[tuple[str, str], _Movers] = {}  # (name, namespace) -> what the renames are
+    locals_: set[str] = set()  # the functions' locals among the renames
     for site in chosen:
         if site.local and not site.local.startswith(_PARAM):
-            locals_.setdefault(site.local, []).append(site)
+            locals_.add(site.local)
             continue
         name = name_of(site)
         if name is not None:
             for space in _namespaces(site):
-                moving.setdefault((name, space), []).append(site)
+                movers = moving.get((name, space))
+                if movers is None:
+                    movers = moving[(name, space)] = _Movers()
+                movers.note(site)
     if not moving and not locals_:
-        return [], set()
+        return [], Withdrawn([]).seal()
     # Inside its own function a local is held back like any name (`"do job_fun()"` there may be its __name__).
     local_at: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    for local in locals_:
+    for local in sorted(locals_):
         path, first, _, end, name = local.rsplit(":", 4)
         local_at.setdefault((path, name), []).append((int(first), int(end), local))
     held: dict[str, Withheld] = {}
+    wanted: dict[str, set[_Wanted]] = {}  # held name (or local) -> which of its renames it withdraws
     holders = _Holders(name for name, space in moving if space == "attr")
 
     def hold(site: Site, name: str) -> None:
-        movers = [mover for space in _namespaces(site) for mover in moving.get((name, space), ())]
-        if site.local.startswith(_PARAM):
-            # A parameter kept in its own function (`def handle_job(self, job)` overriding a method of an
-            # unreadable base) is no use of another function's parameter: only of the same method's in
-            # the classes above or below it, whose keywords travel together.
-            method = _function_of(site.local)
-            movers = [mover for mover in movers if mover.local.startswith(_PARAM) and _function_of(mover.local) == method]
-        hold_named(site, name, movers)
+        # A parameter kept in its own function (`def handle_job(self, job)` overriding a method of an
+        # unreadable base) is no use of another function's parameter: only of the same method's in
+        # the classes above or below it, whose keywords travel together.
+        method = _function_of(site.local) if site.local.startswith(_PARAM) else None
+        hold_named(site, name, (_namespaces(site), method, False))
         if site.role in (Role.STRING, *_LITERAL_ROLES) and (_SEVERAL_WORDS.search(name) or site.note == NAME_PIECE):
             # `n.endswith("JobEnvironment")` on a class's __name__: the classes whose names hold the
             # string's words (`SlurmJobEnvironment`) move with it or not at all.
             for other in sorted(holders.holding(name) - {name}):
-                hold_named(site, other, [mover for mover in moving[(other, "attr")] if mover.kind in ("class", "function")])
+                hold_named(site, other, (("attr",), None, True))
 
-    def hold_named(site: Site, name: str, movers: list[Site]) -> None:
-        if movers:
-            held.setdefault(name, Withheld(name)).add(site, movers)
+    def hold_named(site: Site, name: str, want: _Wanted) -> None:
+        spaces, method, class_or_function = want
+        if any(movers.any(method, class_or_function) for space in spaces
+               for movers in (moving.get((name, space)),) if movers is not None):
+            held.setdefault(name, Withheld(name)).blockers.append(site)
+            wanted.setdefault(name, set()).add(want)
 
     for path_sites in sites.values():
         for site in path_sites:
@@ -304,8 +407,33 @@ def withhold(sites: dict[str, list[Site]], chosen: Iterable[Site], texts: dict[s
                 continue  # in its function, only a string can name a local otherwise than by its name
             for first, end, local in local_at.get((site.path, name), ()):
                 if first <= site.line <= end:
-                    held.setdefault(local, Withheld(name, local=True)).add(site, locals_[local])
+                    held.setdefault(local, Withheld(name, local=True)).blockers.append(site)
+                    wanted[local] = {_LOCAL}
     for site in elsewhere:
         hold(site, site.old)
-    withdrawn = {site.key() for entry in held.values() for site in entry.movers}
-    return sorted(held.values(), key=lambda entry: (entry.name, entry.local)), withdrawn
+    if not held:
+        return [], Withdrawn([]).seal()
+    entries = sorted(held.values(), key=lambda entry: (entry.name, entry.local))
+    for number, entry in enumerate(entries):
+        entry.number = number
+    withdrawn = Withdrawn([entry.reason() for entry in entries])
+    for site in chosen:  # the renames of what is held back
+        if site.local and not site.local.startswith(_PARAM):
+            entry = held.get(site.local) if site.local in wanted else None
+        else:
+            name = name_of(site)
+            wants = wanted.get(name) if name is not None else None
+            entry = held[name] if wants and any(_withdraws(want, site) for want in wants) else None
+        if entry is not None:
+            entry.take(site)
+            withdrawn.take(site, entry.number)
+    return entries, withdrawn.seal()
+
+
+def _withdraws(want: _Wanted, site: Site) -> bool:
+    spaces, method, class_or_function = want
+    if not any(space in spaces for space in _namespaces(site)):
+        return False
+    if method is not None and not (site.local.startswith(_PARAM) and _function_of(site.local) == method):
+        return False
+    return not class_or_function or site.kind in _CLASS_OR_FUNCTION

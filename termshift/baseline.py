@@ -82,8 +82,11 @@ def split(findings: list[Finding], entries: list[Entry], paths_checked: set[str]
     Only entries for the files this run checked can be stale: checking a
     few files (as pre-commit does) says nothing about the others.
     """
+    from .findings import PackedFindings
+
     known = {entry.fingerprint: entry for entry in entries}
-    fresh, old, matched = [], [], set()
+    fresh: list[Finding] | PackedFindings = PackedFindings() if isinstance(findings, PackedFindings) else []
+    old, matched = [], set()
     for finding in findings:
         if finding.fingerprint in known:
             old.append(finding)

@@ -283,7 +283,7 @@ def _answer(done: list[tuple[lint.Result, tuple[int, bool]]], entries, *, asked:
             raise CheckError(f"can't write {request.output_file}: {error.strerror or error}") from None
     if request.exit_non_zero_on_fix and touched:
         return 1
-    if result.failing and not request.exit_zero:
+    if result.failing_count and not request.exit_zero:
         return 1
     return 0
 

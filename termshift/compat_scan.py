@@ -45,11 +45,10 @@ def gather(analysis, texts: dict[str, str], family) -> CompatFacts:
             name = module.rsplit(".", 1)[-1]
             if name and analysis.vocabulary.rewrite(name) is not None:
                 names.add(("name", name))
-    for path, sites in analysis.sites.items():
-        pieces = facts.pieces.get(path)
-        if not pieces:
+    for path, pieces in facts.pieces.items():
+        if not pieces or path not in analysis.sites:
             continue
-        for site in sites:
+        for site in analysis.sites[path]:
             if site.action not in (Action.RENAME, Action.REFUSED):
                 continue
             if site.role in (Role.DEFINITION, Role.LITERAL) and markers.covering(pieces, site.line):

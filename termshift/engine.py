@@ -50,6 +50,7 @@ from .manifest import Upstream
 from .project import Project
 from .roots import relative_posix
 from .sites import Action, Role, Site
+from .sitetable import PACK_FROM, SiteTable
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class Analysis:
     project: Project
     index: Index
     vocabulary: Vocabulary
-    sites: dict[str, list[Site]] = field(default_factory=dict)  # relative path -> sites
+    sites: SiteTable = field(default_factory=SiteTable)  # relative path -> sites (packed in a large run)
     collisions: dict[str, list[Collision]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, files.SourceText] = field(default_factory=dict)
@@ -295,6 +296,8 @@ def analyze(
     # Gather: the project-wide facts come from every first-party module that mentions the term
     # (and, when files are to be searched, the facts their strings give).
     sizes = [len(workspace.raw.get(path) or b"") for path in pending]
+    # A large run keeps its sites packed (sitetable.py), packed where they are found.
+    packed = analysis.sites.packed = sum(len(workspace.raw.get(path) or b"") for path in work) >= PACK_FROM
     _collector["on"] = sum(sizes) >= COLLECT_FROM  # inherited by the forked workers
     pooled = bool(pending) and parallel.worth_a_pool(workers, len(pending), sum(sizes))
     crew = parallel.Crew(workers) if pooled and parallel.start_method() == "fork" else None
@@ -307,7 +310,7 @@ def analyze(
         gathered, known, routes, string_roles, extra = update
         _, adopted = _gathered(project, facts_from, False, {**known, **dict(zip(gathered, made))})
         _settle(index, adopted, routes, string_roles, extra)
-        return _FindJob(workspace, index, vocabulary)
+        return _FindJob(workspace, index, vocabulary, packed)
 
     waiting = [meanwhile] if meanwhile is not None else []
 
@@ -344,14 +347,14 @@ def analyze(
                 # need to start.
                 def ready() -> _FindJob:
                     _settle(index, adopted, routes, string_roles, extra)
-                    return _FindJob(workspace, index, vocabulary)
+                    return _FindJob(workspace, index, vocabulary, packed)
 
                 first = {path: number for number, path in enumerate(gathered)}
                 found = crew.second((gathered, known, routes, string_roles, extra), pending, sizes,
                                     [first.get(path) for path in pending], progress, ready=ready)
             else:
                 _settle(index, adopted, routes, string_roles, extra)
-                job = _FindJob(workspace, index, vocabulary)
+                job = _FindJob(workspace, index, vocabulary, packed)
                 found = parallel.run(_find_file, pending, job, workers if pooled else 1, weights=sizes,
                                      progress=progress)
             for path, outcome in zip(pending, found):
@@ -455,6 +458,7 @@ class _FindJob:
     workspace: Workspace
     index: Index
     vocabulary: Vocabulary
+    pack: bool = False  # send the sites packed (sitetable.py): a large run keeps them so
 
 
 def _load_the_search() -> None:
@@ -495,6 +499,10 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     outcome = ("sites", found.sites, found.collisions, tuple(sorted(consulted)), tuple(sorted(read)))
     if index.store is not None:
         index.store.save_findings(path, outcome)
+    if job.pack:
+        from .sitetable import pack
+
+        return ("sites", pack(found.sites), *outcome[2:])
     return outcome
 
 
@@ -852,12 +860,13 @@ class Refusal:
 class Plan:
     """What the chosen stages would change: the edits, the module moves, and what is refused."""
 
-    edits: dict[str, list[Site]] = field(default_factory=dict)  # relative path -> RENAME sites to apply
+    edits: SiteTable = field(default_factory=SiteTable)  # relative path -> RENAME sites to apply
     moves: list[tuple[str, str]] = field(default_factory=list)  # relative (old, new), deepest first
     refusals: list[Refusal] = field(default_factory=list)
     unresolved: list[Site] = field(default_factory=list)
     refused_names: set[str] = field(default_factory=set)
-    withheld: dict[tuple[str, int, int], str] = field(default_factory=dict)  # site key -> why its name is kept
+    # Site key -> why its name is kept (`.get(key)`): an accounting.Withdrawn once something is.
+    withheld: Mapping[tuple[str, int, int], str] = field(default_factory=dict)
 
 
 FIELD_KINDS = frozenset({"field", "attribute", "payload-key"})
@@ -917,14 +926,14 @@ def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | No
     payload_names = analysis.index.payload_names()
     kept_first: dict[str, Site] = {}  # a name in `keep` -> its first site the stages would rename
 
-    visible: dict[str, list[Site]] = {}  # every site outside compat code, chosen stage or not
+    visible = _Visible(analysis.sites)  # every site outside compat code, chosen stage or not
+    result.edits = SiteTable(packed=analysis.sites.packed)
     for path, sites in analysis.sites.items():
         chosen = []
         pieces = analysis.compat_pieces(path)
         if pieces:
             # Compat code names the old terms on purpose; `cleanup` removes it.
-            sites = [site for site in sites if not markers.covering(pieces, site.line)]
-        visible[path] = sites
+            sites = visible.hidden[path] = [site for site in sites if not markers.covering(pieces, site.line)]
         for site in sites:
             if stage_of(site, type_names, payload_names) not in stages:
                 continue
@@ -943,6 +952,25 @@ def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | No
     _keep(analysis, result, keep, kept_first, moves)
     result.moves = [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
     return result
+
+
+class _Visible(Mapping[str, "list[Site]"]):
+    """Every file's sites but those in compat code: the files without any are read from the
+    analysis as they are asked for, not copied (a large project's sites are packed)."""
+
+    def __init__(self, sites: Mapping[str, list[Site]]):
+        self.sites = sites
+        self.hidden: dict[str, list[Site]] = {}  # path -> its sites outside compat code, where it has some
+
+    def __getitem__(self, path: str) -> list[Site]:
+        found = self.hidden.get(path)
+        return found if found is not None else self.sites[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sites)
+
+    def __len__(self) -> int:
+        return len(self.sites)
 
 
 def _first_key(site: Site) -> tuple:
@@ -965,50 +993,65 @@ def _keep(analysis: Analysis, result: Plan, keep: dict[str, str], first: dict[st
         result.refused_names.add(name)
 
 
-def _withhold(analysis: Analysis, result: Plan, visible: dict[str, list[Site]], other_files: bool,
+def _withhold(analysis: Analysis, result: Plan, visible: Mapping[str, list[Site]], other_files: bool,
               moves: list[tuple[str, str]] = ()) -> None:
     """A spelling with an occurrence that can't be tied to what is renamed keeps its name everywhere.
 
     A module file or folder that moves is accounted for like its name's other renames, even where
-    no import names it (`"from app.jobs import Job"` run in a child interpreter holds `jobs` back)."""
+    no import names it (`"from app.jobs import Job"` run in a child interpreter holds `jobs` back).
+    The renames are gone through a file at a time, never gathered: a large project's are packed."""
     from .accounting import Lines, other_names, whole_string, withhold
 
-    chosen = [site for sites in result.edits.values() for site in sites]
-    chosen += [_moving_module(analysis, old, new) for old, new in moves]
+    modules = [_moving_module(analysis, old, new) for old, new in moves]
+    chosen = _Chosen(result.edits, modules)  # with the dotted paths in other files, once added
     texts = {path: analysis.sources[path].text for path in visible if path in analysis.sources}
-    names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
-    # A key or value the code spells whole (`"ownership-jobs"`) is data's too: a YAML fixture that
-    # says `- ownership-jobs` is read back into the very lookup the rename would change.
-    lines = Lines(texts)
-    names.update(name for site in chosen if site.role is Role.LITERAL and not site.local
-                 for name in (whole_string(lines.line(site.path, site.line), site),) if name)
     elsewhere: list[Site] = []
-    if names and other_files:
-        others = list(_other_texts(analysis))
-        dotted = _dotted_paths(analysis, others, chosen, moves)
-        tied = {site.key() for sites in dotted.values() for site in sites}
-        for path, sites in dotted.items():
-            result.edits[path] = sites
-            chosen += sites
-        elsewhere = [site for site in other_names(others, names) if site.key() not in tied]
+    if other_files:
+        names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
+        # A key or value the code spells whole (`"ownership-jobs"`) is data's too: a YAML fixture that
+        # says `- ownership-jobs` is read back into the very lookup the rename would change.
+        lines = Lines(texts)
+        names.update(name for site in chosen if site.role is Role.LITERAL and not site.local
+                     for name in (whole_string(lines.line(site.path, site.line), site),) if name)
+        if names:
+            others = list(_other_texts(analysis))
+            dotted = _dotted_paths(analysis, others, list(chosen), moves)
+            tied = {site.key() for sites in dotted.values() for site in sites}
+            for path, sites in dotted.items():
+                result.edits[path] = sites
+            elsewhere = [site for site in other_names(others, names) if site.key() not in tied]
     held, withdrawn = withhold(visible, chosen, texts, elsewhere)
     if not held:
         return
+    result.withheld = withdrawn
     for entry in held:
-        if any(site.kind == "module" for site in entry.movers):
+        if entry.moves_module:
             result.refused_names.add(entry.name)  # the module keeps its file name too
-        reason = entry.reason()
-        for site in entry.movers:
-            result.withheld[site.key()] = reason
-        first = min(entry.movers, key=lambda site: (site.role is not Role.DEFINITION, site.path, site.line, site.column))
+        first = entry.first
         result.refusals.append(Refusal(first.path, max(first.line, 1), first.column, entry.name,
-                                       analysis.vocabulary.rewrite(entry.name) or first.new, reason))
-    for path in list(result.edits):
+                                       analysis.vocabulary.rewrite(entry.name) or first.new,
+                                       withdrawn.reasons[entry.number]))
+    for path in withdrawn.paths():
+        if path not in result.edits:
+            continue
         kept = [site for site in result.edits[path] if site.key() not in withdrawn]
         if kept:
             result.edits[path] = kept
         else:
             del result.edits[path]
+
+
+class _Chosen:
+    """The renames a plan has chosen, gone through anew each time it is iterated (a file's edits
+    at a time), with the module moves."""
+
+    def __init__(self, edits: Mapping[str, list[Site]], modules: list[Site]):
+        self.edits, self.modules = edits, modules
+
+    def __iter__(self) -> Iterator[Site]:
+        for sites in self.edits.values():
+            yield from sites
+        yield from self.modules
 
 
 def _moving_module(analysis: Analysis, old: str, new: str) -> Site:

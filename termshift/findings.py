@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Iterable
+from typing import Iterable, Iterator, Sequence
 
 from .rule import SEVERITIES
 
@@ -69,6 +69,11 @@ class Finding(_Pinned):
 _RANK = {severity: number for number, severity in enumerate(SEVERITIES)}
 
 
+def fails(finding: Finding, severity: str) -> bool:
+    """Whether the finding is at or above `severity`."""
+    return _RANK[finding.severity] >= _RANK[severity]
+
+
 def failing(findings: Iterable[Finding], severity: str) -> list[Finding]:
     """The findings at or above `severity`."""
     floor = _RANK[severity]
@@ -106,3 +111,88 @@ def fingerprinted(findings: Iterable[Finding], *, own: bool = False) -> list[Fin
                 out[number] = finding.counted(occurrence)
         seen[key] = occurrence + 1
     return out
+
+
+class PackedFindings(Sequence[Finding]):
+    """A large run's findings, kept packed a batch at a time (pickled, compressed) until the report
+    reads them: a job-heavy monorepo has a finding for nearly every site, hundreds of thousands,
+    and they would otherwise all be alive until the report is out (sitetable.py packs the sites
+    for the same reason). Appended to in report order; read through, or by index and slice, each
+    read making new Finding objects (so nothing may hold on to one by identity)."""
+
+    BATCH = 512
+
+    def __init__(self, findings: Iterable[Finding] = ()) -> None:
+        self._batches: list[bytes] = []
+        self._open: list[Finding] = []
+        self._count = 0
+        self.extend(findings)
+
+    def append(self, finding: Finding) -> None:
+        self._open.append(finding)
+        self._count += 1
+        if len(self._open) == self.BATCH:
+            self._batches.append(_pack(self._open))
+            self._open = []
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            self.append(finding)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Finding]:
+        for blob in self._batches:
+            yield from _unpack(blob)
+        yield from self._open
+
+    def _batch(self, number: int) -> list[Finding]:
+        return _unpack(self._batches[number]) if number < len(self._batches) else self._open
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            if step != 1:
+                return list(self)[index]
+            found: list[Finding] = []
+            while start < stop:
+                number, at = divmod(start, self.BATCH)
+                batch = self._batch(number)[at:at + stop - start]
+                found += batch
+                start += len(batch)
+            return found
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("finding index out of range")
+        number, at = divmod(index, self.BATCH)
+        return self._batch(number)[at]
+
+    def __repr__(self) -> str:
+        return f"PackedFindings({self._count} findings)"
+
+
+_FIELDS = attrgetter("path", "line", "column", "end_line", "end_column", "code", "rule", "severity", "message",
+                     "fixable", "text", "scope", "occurrence", "replacement")
+
+
+def _pack(findings: list[Finding]) -> bytes:
+    import pickle
+    import zlib
+
+    rows = [(*_FIELDS(finding), getattr(finding, "_pinned", None)) for finding in findings]
+    return zlib.compress(pickle.dumps(rows, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(blob: bytes) -> list[Finding]:
+    import pickle
+    import zlib
+
+    found = []
+    for row in pickle.loads(zlib.decompress(blob)):
+        finding = Finding(*row[:-1])
+        if row[-1] is not None:
+            finding.pin_fingerprint(row[-1])
+        found.append(finding)
+    return found

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from sys import intern
 
@@ -69,6 +70,14 @@ class Result:
     fail_on_of: dict[str, str] = field(default_factory=dict)
     # A digest of every file the run checks, in every shard (`run(shard=…)`): the shards of one run agree on it.
     population: str = ""
+
+    @property
+    def failing_count(self) -> int:
+        """How many findings are at or above their failing severity (counted a finding at a time)."""
+        from .findings import fails
+
+        fail_on, fail_on_of = self.fail_on, self.fail_on_of
+        return sum(1 for finding in self.findings if fails(finding, fail_on_of.get(finding.path, fail_on)))
 
     @property
     def failing(self) -> list[Finding]:
@@ -182,27 +191,30 @@ def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, opti
           chosen: Selection, checked: set[str] | None = None) -> Result:
     """Findings for the `checked` files (relative paths; default: every analysed file)."""
     from . import compat_scan
-    from .findings import fingerprinted
+    from .findings import Finding, PackedFindings, fingerprinted
     from .rules import registry
 
     if checked is None:
         checked = {_relative(analysis.root, path) for path in analysis.targets}
     texts = _comment_texts(analysis)
     compat = compat_scan.gather(analysis, texts, registry.family)
-    raw = [
-        *_site_findings(analysis, the_plan, compat, checked),
-        *_problem_findings(analysis),
-        *_move_findings(analysis, the_plan),
-        *_expired_findings(compat, texts, options.today),
-    ]
-    kept = []
-    for finding in raw:
-        if finding.path in checked and chosen.enabled(finding.code, finding.path):
-            severity = chosen.severity_of(finding.code)
-            kept.append(finding if severity == finding.severity else replace(finding, severity=severity))
+    # The findings a file at a time, in report order: a large run's are packed as they are made.
+    few: dict[str, list[Finding]] = {}  # path -> the findings that aren't a site's
+    for finding in chain(_problem_findings(analysis), _move_findings(analysis, the_plan),
+                         _expired_findings(compat, texts, options.today)):
+        few.setdefault(finding.path, []).append(finding)
     ours = {path: text for path, text in texts.items() if path in checked}
-    kept, suppressed = _apply_suppressions(kept, ours, chosen)
-    unfiltered = fingerprinted(kept, own=True)
+    suppressions = _Suppressions(ours, chosen)
+    of_sites = _site_findings(analysis, the_plan, compat)
+    unfiltered: list[Finding] | PackedFindings = PackedFindings() if analysis.sites.packed else []
+    for path in sorted({path for path in analysis.sites if path in checked} | few.keys() | ours.keys()):
+        kept = []
+        for finding in chain(of_sites(path) if path in checked else (), few.get(path, ())):
+            if finding.path in checked and chosen.enabled(finding.code, finding.path):
+                severity = chosen.severity_of(finding.code)
+                kept.append(finding if severity == finding.severity else replace(finding, severity=severity))
+        unfiltered.extend(fingerprinted(suppressions.apply(path, kept), own=True))
+    suppressed = suppressions.count
     result = Result(analysis.root, unfiltered, unfiltered, fail_on=config.fail_on, files_checked=len(checked),
                     checked=frozenset(checked))
     result.suppressed = suppressed
@@ -227,14 +239,13 @@ def _finding(make: type[Finding], rule: type[Rule], path: str, line: int, column
                 rule.severity, intern(message), fixable, text, scope, 0, replacement)
 
 
-def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts,
-                   checked: set[str]):
-    """The findings of the sites in the `checked` files (the others' sites were searched for what
-    they tell about these: compat code elsewhere, another shard's files)."""
+def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts):
+    """The findings of one file's sites, as `of(path)`: what every file's need is worked out once.
+    (The other files' sites were searched for what they tell about the checked ones: compat code
+    elsewhere, another shard's files.)"""
     from .findings import Finding
     from .rules import registry
 
-    fixable = {site.key() for sites in the_plan.edits.values() for site in sites}
     refused = {}
     for refusal in the_plan.refusals:
         refused.setdefault(refusal.old, refusal.reason)
@@ -244,9 +255,12 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
                        for compat_code in (False, True))
     covering = compat.covering if compat.pieces else None
     rule_for, rename, refusable = registry.rule_for, Action.RENAME, (Action.RENAME, Action.REFUSED)
-    for path in sorted(analysis.sites):
-        if path not in checked:
-            continue
+
+    def of(path: str):
+        if path not in analysis.sites:
+            return
+        edits = the_plan.edits.get(path)
+        fixable = {site.key() for site in edits} if edits else ()
         for site in analysis.sites[path]:
             rule = rule_for(site, inside if covering is not None and covering(site) is not None else outside)
             if rule is None:
@@ -260,6 +274,8 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
             fixes = site.action is rename and site.key() in fixable
             yield _finding(Finding, rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
                            fixable=fixes, text=site.old, scope=site.scope, replacement=site.new if fixes else None)
+
+    return of
 
 
 def _move_findings(analysis: engine.Analysis, the_plan: engine.Plan):
@@ -320,22 +336,33 @@ def _expired_findings(compat: compat_scan.CompatFacts, texts: dict[str, str], to
 # -- suppressions ----------------------------------------------------------------
 
 
-def _apply_suppressions(findings: list[Finding], texts: dict[str, str], chosen: Selection
-                        ) -> tuple[list[Finding], int]:
-    from .findings import Finding
-    from .rules import registry
-    from .suppressions import FileSuppressions
+class _Suppressions:
+    """The checked files' suppression comments, applied a file's findings at a time: a comment
+    that suppresses nothing, or suppresses without saying what, is a finding of its own."""
 
-    by_file = {path: FileSuppressions(text) for path, text in texts.items()}
-    kept, suppressed = [], 0
-    for finding in findings:
-        comments = by_file.get(finding.path)
-        if comments is not None and comments.suppresses(finding.code, finding.line):
-            suppressed += 1
-        else:
-            kept.append(finding)
-    bare, unused = registry.BY_CODE["TSH902"], registry.BY_CODE["TSH903"]
-    for path, comments in sorted(by_file.items()):
+    def __init__(self, texts: dict[str, str], chosen: Selection):
+        from .suppressions import FileSuppressions
+
+        self.by_file = {path: FileSuppressions(text) for path, text in texts.items()}
+        self.chosen = chosen
+        self.count = 0  # the findings suppressed so far
+
+    def apply(self, path: str, findings: list[Finding]) -> list[Finding]:
+        """`findings`, all of them `path`'s, without those suppressed, and with the file's leftover comments."""
+        from .findings import Finding
+        from .rules import registry
+
+        comments = self.by_file.get(path)
+        if comments is None:
+            return findings
+        kept = []
+        for finding in findings:
+            if comments.suppresses(finding.code, finding.line):
+                self.count += 1
+            else:
+                kept.append(finding)
+        chosen = self.chosen
+        bare, unused = registry.BY_CODE["TSH902"], registry.BY_CODE["TSH903"]
         leftovers = comments.leftovers(lambda code: code in registry.BY_CODE,
                                        lambda code, path=path: chosen.enabled(code, path))
         for comment, code, detail in leftovers:
@@ -343,11 +370,10 @@ def _apply_suppressions(findings: list[Finding], texts: dict[str, str], chosen: 
             if not chosen.enabled(rule.code, path):
                 continue
             message = bare.message(f"# {comment.text}") if rule is bare else unused.message(detail)
-            finding = Finding(path, comment.line, comment.column, comment.line, comment.end_column, rule.code,
-                              rule.name, chosen.severity_of(rule.code), message, False,
-                              f"{comment.text}:{code}", "")
-            kept.append(finding)
-    return kept, suppressed
+            kept.append(Finding(path, comment.line, comment.column, comment.line, comment.end_column, rule.code,
+                                rule.name, chosen.severity_of(rule.code), message, False,
+                                f"{comment.text}:{code}", ""))
+        return kept
 
 
 def _comment_texts(analysis: engine.Analysis) -> dict[str, str]:

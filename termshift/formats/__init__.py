@@ -72,7 +72,7 @@ class Report:
             if not paths or paths[-1] != finding.path:
                 paths.append(finding.path)
         return {"tool": "termshift", "version": __version__, "format": format, "shard": str(sharding.shard),
-                "run": sharding.run, "failing": len(self.result.failing), "paths": paths,
+                "run": sharding.run, "failing": self.result.failing_count, "paths": paths,
                 "stale": sharding.stale}
 
 

@@ -32,7 +32,7 @@ def summary_record(report: Report) -> dict:
     return summary(
         files=result.files_checked, codes=[finding.code for finding in findings],
         severities=[finding.severity for finding in findings], fixable=sum(1 for finding in findings if finding.fixable),
-        failing=len(result.failing), fail_on=result.fail_on, fixed=report.fixed, suppressed=result.suppressed,
+        failing=result.failing_count, fail_on=result.fail_on, fixed=report.fixed, suppressed=result.suppressed,
         baselined=result.baselined,
         stale=[{"path": entry.path, "code": entry.code, "text": entry.text, "scope": entry.scope,
                 "fingerprint": entry.fingerprint} for entry in result.stale])

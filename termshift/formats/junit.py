@@ -13,15 +13,15 @@ from itertools import groupby
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from ..findings import failing
+from ..findings import fails
 from . import Report
 
 
 def document(report: Report) -> ET.Element:
     result = report.result
-    fails = {id(finding) for finding in failing(result.findings, result.fail_on)}
+    fail_on = result.fail_on
     suites = ET.Element("testsuites", name="termshift", tests=str(max(len(result.findings), 1)),
-                        failures=str(len(fails)), errors="0")
+                        failures=str(sum(fails(finding, fail_on) for finding in result.findings)), errors="0")
     if not result.findings:
         suite = ET.SubElement(suites, "testsuite", name="termshift", tests="1", failures="0", errors="0")
         ET.SubElement(suite, "testcase", name="termshift check", classname="termshift")
@@ -30,12 +30,12 @@ def document(report: Report) -> ET.Element:
         group = list(group)
         shown = report.from_repository(path)
         suite = ET.SubElement(suites, "testsuite", name=shown, tests=str(len(group)),
-                              failures=str(sum(id(finding) in fails for finding in group)), errors="0")
+                              failures=str(sum(fails(finding, fail_on) for finding in group)), errors="0")
         for finding in group:
             case = ET.SubElement(suite, "testcase", name=f"{finding.code} {finding.rule} at {finding.line}:"
                                  f"{finding.column}", classname=shown, file=shown, line=str(finding.line))
             text = f"{shown}:{finding.line}:{finding.column}: {finding.code} {finding.message}"
-            if id(finding) in fails:
+            if fails(finding, fail_on):
                 failure = ET.SubElement(case, "failure", message=finding.message, type=finding.code)
                 failure.text = text
             else:

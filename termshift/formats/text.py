@@ -110,7 +110,7 @@ def _summary(report: Report) -> tuple[list[tuple[str, str, str, str]], list[tupl
         lines.append((f"{len(result.stale)} baseline entr{'ies' if len(result.stale) != 1 else 'y'} no longer match "
                       f"(fixed or gone): rewrite the baseline with --write-baseline to shrink it", "yellow"))
         lines.extend((f"  stale: {entry.path}: {entry.code} {entry.text!s}", None) for entry in result.stale)
-    if total and not result.failing:
+    if total and not result.failing_count:
         lines.append((f"nothing at or above {result.fail_on}: passing", None))
     return rows, lines
 
