@@ -416,6 +416,15 @@ _COMPUTED_LOOKUP = re.compile(rb"\bgetattr\(\s*[\w.]+\s*,\s*(?![\s'\"])")
 # `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
 # module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
 _SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
+_LOOKUP_CALLS, _SERIALIZING_CALLS = (b"getattr(",), (b"asdict(", b"astuple(")  # what each one's matches start with
+
+
+def _holds(data: bytes, starts: tuple[bytes, ...], pattern: "re.Pattern[bytes]") -> bool:
+    """`pattern.search(data)`, each of whose matches begins with one of `starts`: searched from the
+    first of them on (and the byte before it, for a leading \\b). Most files hold none, and a plain
+    search for them is many times faster than the pattern's own scan."""
+    found = [at for at in map(data.find, starts) if at >= 0]
+    return bool(found) and pattern.search(data, max(min(found) - 1, 0)) is not None
 
 
 def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) -> list[tuple]:
@@ -424,8 +433,8 @@ def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) 
     for path in paths:
         mentions, data, holds = files.read_mentioning(path, needles, also)
         # Read further though it never spells the term: "lookup" (searched, and gathered), "serializes" (gathered).
-        looks_up = "" if data is None or mentions else "lookup" if _COMPUTED_LOOKUP.search(data) is not None \
-            else "serializes" if _SERIALIZES.search(data) is not None else ""
+        looks_up = "" if data is None or mentions else "lookup" if _holds(data, _LOOKUP_CALLS, _COMPUTED_LOOKUP) \
+            else "serializes" if _holds(data, _SERIALIZING_CALLS, _SERIALIZES) else ""
         found.append((mentions, data if mentions or looks_up else None, holds,
                       data is not None and COMMENT_MARK in data, looks_up))
     return found
