@@ -118,13 +118,22 @@ class Finder:
         literals = LiteralFinder(self, self._strings)  # its walk also tells the identifier pass where strings sit
         loud = _loud_lines(self, literals.strings)
         ScopeBuilder(self, module_scope, _busy_lines(self, loud)).build(self.tree)
-        self._check_collisions()
+        if self.spells_term:
+            self._check_collisions()
         visitor = _SiteVisitor(self, literals, loud)
         visitor.visit(self.tree)
         visitor.spelled_definitions()
         literals.run()
         self.result.sites.sort(key=lambda site: (site.line, site.column))
         return self.result
+
+    @functools.cached_property
+    def spells_term(self) -> bool:
+        """Does the text spell the term anywhere? A file searched though it never does (it looks
+        members up by computed names) has no name a rename would change, so none whose new name
+        could collide, and no comment about the term. Outside ASCII, a name may be spelled
+        otherwise in the text than in the tree (NFKC): always yes there."""
+        return not self.text.isascii() or self.vocab.mentions(self.text)
 
     # -- emitting ----------------------------------------------------------
 
@@ -658,7 +667,8 @@ def _busy_lines(finder: Finder, loud: list[int]) -> list[int]:
     shadowed) or bind one with `:=` (a binding inside an expression). Elsewhere
     only the bindings that statements make, and the modules they import, count.
     """
-    busy = _lines_with(finder, (":=",), tuple(sorted(finder.vocab.new_forms)))
+    # A new name is looked for only where some name would be renamed into it.
+    busy = _lines_with(finder, (":=",), tuple(sorted(finder.vocab.new_forms)) if finder.spells_term else ())
     busy.update(loud)
     return sorted(busy)
 
