@@ -419,6 +419,20 @@ _COMPUTED_LOOKUP = re.compile(rb"\bgetattr\(\s*[\w.]+\s*,\s*(?![\s'\"])")
 # `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
 # module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
 _SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
+_LOOKUP_CALLS, _SERIALIZING_CALLS = (b"getattr(",), (b"asdict(", b"astuple(")  # what each one's matches start with
+
+
+def _holds(data: bytes, starts: tuple[bytes, ...], pattern: "re.Pattern[bytes]") -> bool:
+    """`pattern.search(data)`, each of whose matches begins with one of `starts`: the pattern is
+    tried only where one of them stands (a leading \\b still sees the byte before it). Most files
+    hold none, and a plain search for them is many times faster than the pattern's own scan."""
+    for start in starts:
+        at = data.find(start)
+        while at >= 0:
+            if pattern.match(data, at) is not None:
+                return True
+            at = data.find(start, at + 1)
+    return False
 
 
 def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) -> list[tuple]:
@@ -427,8 +441,8 @@ def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) 
     for path in paths:
         mentions, data, holds = files.read_mentioning(path, needles, also)
         # Read further though it never spells the term: "lookup" (searched, and gathered), "serializes" (gathered).
-        looks_up = "" if data is None or mentions else "lookup" if _COMPUTED_LOOKUP.search(data) is not None \
-            else "serializes" if _SERIALIZES.search(data) is not None else ""
+        looks_up = "" if data is None or mentions else "lookup" if _holds(data, _LOOKUP_CALLS, _COMPUTED_LOOKUP) \
+            else "serializes" if _holds(data, _SERIALIZING_CALLS, _SERIALIZES) else ""
         found.append((mentions, data if mentions or looks_up else None, holds,
                       data is not None and COMMENT_MARK in data, looks_up))
     return found

@@ -35,7 +35,7 @@ from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .manifest import Renamed
-from .scopes import Binding, Scope, ScopeBuilder
+from .scopes import Binding, Parameter, Scope, ScopeBuilder
 from .sites import Action, Role, Site
 from .summary import annotation_type_ref, bound_of, dotted
 from .textpos import NON_ASCII, Positions
@@ -118,13 +118,22 @@ class Finder:
         literals = LiteralFinder(self, self._strings)  # its walk also tells the identifier pass where strings sit
         loud = _loud_lines(self, literals.strings)
         ScopeBuilder(self, module_scope, _busy_lines(self, loud)).build(self.tree)
-        self._check_collisions()
+        if self.spells_term:
+            self._check_collisions()
         visitor = _SiteVisitor(self, literals, loud)
         visitor.visit(self.tree)
         visitor.spelled_definitions()
         literals.run()
         self.result.sites.sort(key=lambda site: (site.line, site.column))
         return self.result
+
+    @functools.cached_property
+    def spells_term(self) -> bool:
+        """Does the text spell the term anywhere? A file searched though it never does (it looks
+        members up by computed names) has no name a rename would change, so none whose new name
+        could collide, and no comment about the term. Outside ASCII, a name may be spelled
+        otherwise in the text than in the tree (NFKC): always yes there."""
+        return not self.text.isascii() or self.vocab.mentions(self.text)
 
     # -- emitting ----------------------------------------------------------
 
@@ -264,8 +273,14 @@ class Finder:
             scope = scope.parent
         return scope
 
-    def name_ref(self, name: str, scope: Scope) -> Ref:
-        """Who owns a bare name here, what kind of thing it is, and its type."""
+    def name_ref(self, name: str, scope: Scope, *, owned: bool = True) -> Ref:
+        """Who owns a bare name here, what kind of thing it is, and its type.
+
+        Without `owned`, the owner of a method's parameter or of a class's member is not told (the
+        Ref says UNKNOWN): the index is asked the same questions about the project's own modules,
+        so that the facts it learns for the file are the same, but no third-party base class is
+        read. Telling a type needs no owner, and most types are asked for names that never
+        mention the term."""
         found = self.lookup(name, scope)
         if found is None:
             if hasattr(builtins, name):
@@ -278,9 +293,19 @@ class Finder:
             return imports[0].ref or Ref(UNKNOWN, "")
         binding = next(b for b in bindings if b.kind != "import")
         kind = self._binding_kind(where, binding, name)
-        owner = binding.owner
+        if owned or not isinstance(binding, Parameter):
+            owner = binding.owner
+        else:
+            binding.consult()
+            owner = UNKNOWN
         if where.kind == "class" and binding.kind in ("def", "assign", "annassign", "class"):
-            owner = self.index.member_owner(where.class_qual, name) if where.class_qual else OWN
+            if not where.class_qual:
+                owner = OWN
+            elif owned:
+                owner = self.index.member_owner(where.class_qual, name)
+            else:
+                self.index.mro(where.class_qual)  # what member_owner asks of the project's modules
+                owner = UNKNOWN
             if binding.kind == "annassign" and self._class_kind(where.class_qual) in _FIELD_CLASSES:
                 kind = "field"
         if where.kind == "module" and binding.kind in ("assign", "annassign"):
@@ -382,14 +407,15 @@ class Finder:
         ref = annotation_type_ref(annotation)
         if not ref:
             return None
-        return self.index.annotated(ref[0], self.dotted_ref(ref[1], scope).type)
+        return self.index.annotated(ref[0], self.dotted_type(ref[1], scope))
 
-    def dotted_ref(self, name: str, scope: Scope) -> Ref:
+    def dotted_type(self, name: str, scope: Scope) -> Type | None:
+        """The type of the value a dotted name (`pkg.mod.Class`, `self.queue`) names here."""
         head, *rest = name.split(".")
-        ref = self.name_ref(head, scope)
+        ref = self.name_ref(head, scope, owned=False)
         for attr in rest:
-            ref = self.index.attribute(ref.type, attr)
-        return ref
+            ref = self.index.attribute(ref.type, attr, owned=False)
+        return ref.type
 
     def type_of(self, expr: ast.AST, scope: Scope) -> Type | None:
         key = expr
@@ -407,11 +433,11 @@ class Finder:
 
     def _type_of(self, expr: ast.AST, scope: Scope) -> Type | None:
         if isinstance(expr, ast.Name):
-            return self.name_ref(expr.id, scope).type
+            return self.name_ref(expr.id, scope, owned=False).type
         if isinstance(expr, ast.Attribute):
             if expr.attr == "__class__":  # `self.__class__(...)` constructs the instance's own class
                 return _class_of(self.type_of(expr.value, scope))
-            return self.attr_ref(expr, scope).type
+            return self.attr_ref(expr, scope, owned=False).type
         if isinstance(expr, ast.Call):
             if isinstance(expr.func, ast.Name) and expr.func.id == "type" and len(expr.args) == 1:
                 return _class_of(self.type_of(expr.args[0], scope))
@@ -420,7 +446,7 @@ class Finder:
             if (dotted(expr.func) or "").rsplit(".", 1)[-1] == "TypeVar":
                 bound = bound_of(expr)
                 name = dotted(bound) if bound is not None else None
-                return self.dotted_ref(name, scope).type if name else None
+                return self.dotted_type(name, scope) if name else None
             copied = _COPIES.get(dotted(expr.func) or "")
             if copied is not None:
                 # copy.copy(x) is x's type; pickle.loads(...) is whatever was pickled: unknown, not theirs.
@@ -474,9 +500,9 @@ class Finder:
             return Type("inst", f"{module}:{info.qualname}")
         return EXT if external else None
 
-    def attr_ref(self, node: ast.Attribute, scope: Scope) -> Ref:
+    def attr_ref(self, node: ast.Attribute, scope: Scope, *, owned: bool = True) -> Ref:
         receiver = self.type_of(node.value, scope)
-        return self.index.attribute(receiver, node.attr)
+        return self.index.attribute(receiver, node.attr, owned=owned)
 
     def keyword_owner(self, call: ast.Call, keyword: str, scope: Scope) -> str:
         func = call.func
@@ -641,7 +667,8 @@ def _busy_lines(finder: Finder, loud: list[int]) -> list[int]:
     shadowed) or bind one with `:=` (a binding inside an expression). Elsewhere
     only the bindings that statements make, and the modules they import, count.
     """
-    busy = _lines_with(finder, (":=",), tuple(sorted(finder.vocab.new_forms)))
+    # A new name is looked for only where some name would be renamed into it.
+    busy = _lines_with(finder, (":=",), tuple(sorted(finder.vocab.new_forms)) if finder.spells_term else ())
     busy.update(loud)
     return sorted(busy)
 
@@ -1152,12 +1179,18 @@ class _SiteVisitor(NodeVisitor):
             owner = UNKNOWN
         self._string_name(key, 0, key.value, Ref(owner, "parameter"), "**kwargs key")
 
-    def _parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
-        """The function's parameters and their owners."""
+    def _parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, Binding]:
+        """The function's parameters, by name. Their owners are told only for those a string names
+        that mention the term: a method's may mean reading its third-party bases' source. The
+        project's modules are asked about each all the same (Parameter.consult)."""
         function_scope = self.f.inner_scope.get(node)
         if function_scope is None:
             return {}
-        return {name: bindings[0].owner for name, bindings in function_scope.bindings.items() if bindings[0].kind == "param"}
+        params = {name: bindings[0] for name, bindings in function_scope.bindings.items() if bindings[0].kind == "param"}
+        for binding in params.values():
+            if isinstance(binding, Parameter):
+                binding.consult()
+        return params
 
     def _route_placeholders(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """`@app.get("/job/{job_id}")` names the handler's parameter: they change together."""
@@ -1174,7 +1207,8 @@ class _SiteVisitor(NodeVisitor):
                     name = match.group(1) or match.group(2)
                     group = 1 if match.group(1) else 2
                     if name in params and self.f.mentions(name):
-                        self._string_name(arg, match.start(group), name, Ref(params[name], "parameter"), "route placeholder")
+                        self._string_name(arg, match.start(group), name, Ref(params[name].owner, "parameter"),
+                                          "route placeholder")
 
     def _parametrize_names(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """`@pytest.mark.parametrize("job_id,expected", …)` names the test's parameters: they change together."""
@@ -1190,8 +1224,8 @@ class _SiteVisitor(NodeVisitor):
                     continue
                 for match in _IDENTIFIER.finditer(string.value):
                     if match.group() in params and self.f.mentions(match.group()):
-                        self._string_name(string, match.start(), match.group(), Ref(params[match.group()], "parameter"),
-                                          "parametrize name")
+                        self._string_name(string, match.start(), match.group(),
+                                          Ref(params[match.group()].owner, "parameter"), "parametrize name")
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         for value in node.values:

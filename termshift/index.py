@@ -458,8 +458,10 @@ class Index:
                 return module, info, member
         return None
 
-    def attribute(self, value: Type | None, attr: str) -> Ref:
-        """What `value.attr` refers to."""
+    def attribute(self, value: Type | None, attr: str, *, owned: bool = True) -> Ref:
+        """What `value.attr` refers to. Without `owned`, a member a first-party class defines is not
+        told whose it is (UNKNOWN): its type doesn't depend on it, and telling may read third-party
+        bases (`member_owner`); the project's modules are asked the same questions all the same."""
         if value is None:
             return self.by_name(attr)
         if value.kind == "ext":
@@ -478,7 +480,11 @@ class Index:
             found = self.find_member(value.name, attr)
             if found is not None:
                 module, info, member = found
-                owner = self.member_owner(value.name, attr)
+                if owned:
+                    owner = self.member_owner(value.name, attr)
+                else:
+                    self.mro(value.name)  # what member_owner asks of the project's modules
+                    owner = UNKNOWN
                 if member.kind == "method":
                     member_type = Type("func", f"{module}:{info.qualname}.{attr}")
                 elif member.kind == "class":

@@ -931,7 +931,7 @@ class LiteralFinder(_Context):
         """Comments, found without `tokenize` (slow, pure Python): a `#` starts one
         unless it sits inside a string literal, and the tree knows where those are."""
         text = self.text
-        if "#" not in text:
+        if "#" not in text or not self.f.spells_term:
             return
         needles = self.f.vocab.needles
         wanted = []

@@ -96,6 +96,18 @@ class MethodScope(Scope):
         index, class_qual, name = self._question
         return index.member_owner(class_qual, name)
 
+    def consult(self) -> None:
+        """Ask of the project's modules what `method_owner` would (the class's bases), not the
+        third-party part, whose answer depends on nothing the search learns: a search that needs only
+        a parameter's type then learns the same facts, in the same order, as when it asked the owner
+        too, without reading third-party sources for an answer it doesn't use."""
+        if "method_owner" not in self.__dict__ and not self._consulted:
+            self._consulted = True
+            index, class_qual, _ = self._question
+            index.mro(class_qual)
+
+    _consulted = False
+
 
 class Parameter(Binding):
     """A method's parameter: ours to rename exactly when the method is, asked when first needed."""
@@ -107,6 +119,11 @@ class Parameter(Binding):
     @property  # type: ignore[override]
     def owner(self) -> str:
         return self._scope.method_owner if self._scope is not None else self._owner
+
+    def consult(self) -> None:
+        """`owner`'s questions to the project's modules, without its answer (MethodScope.consult)."""
+        if self._scope is not None:
+            self._scope.consult()
 
     @owner.setter
     def owner(self, value: str) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
+from .astwalk import iter_child_nodes
 from .summary import annotation_type_ref, dotted
 
 SERIALIZERS = ("asdict", "astuple")
@@ -36,14 +37,22 @@ _DEPTH = 8  # steps followed back from one argument: a chain of locals that long
 
 
 def value_paths(tree: ast.Module) -> list[ValuePath]:
-    """How the argument of each `asdict(x)` / `astuple(x)` in the module was obtained, where it can be told."""
+    """How the argument of each `asdict(x)` / `astuple(x)` in the module was obtained, where it can be told.
+
+    What binds each name is told only in the functions (or the module) that make such a call: a
+    module that serialises does so in a few of its functions, and telling it everywhere cost more
+    than the rest of the module's summary."""
     found: list[ValuePath] = []
-    for owner, bindings in _scopes(tree):
-        for call in _own_calls(owner):
-            if (dotted(call.func) or "").rsplit(".", 1)[-1] in SERIALIZERS and call.args:
-                path = _path(call.args[0], bindings, _DEPTH)
-                if path is not None:
-                    found.append(path)
+    for owner, owner_class in _owners(tree):
+        serializing = [call for call in _own_calls(owner)
+                       if call.args and (dotted(call.func) or "").rsplit(".", 1)[-1] in SERIALIZERS]
+        if not serializing:
+            continue
+        bindings = _bindings(owner, owner_class)
+        for call in serializing:
+            path = _path(call.args[0], bindings, _DEPTH)
+            if path is not None:
+                found.append(path)
     return found
 
 
@@ -84,11 +93,10 @@ def payload_fields(index, serialized: Iterable[str]) -> set[str]:
     return names
 
 
-def _scopes(tree: ast.Module) -> Iterable[tuple[ast.AST, dict[str, list]]]:
-    """The module and each function in it, with what binds each name there."""
-    yield tree, _bindings(tree, None)
-    for node, owner_class in _functions(tree):
-        yield node, _bindings(node, owner_class)
+def _owners(tree: ast.Module) -> Iterable[tuple[ast.AST, str | None]]:
+    """The module and each function in it, with the class each function is a method of."""
+    yield tree, None
+    yield from _functions(tree)
 
 
 def _functions(tree: ast.Module) -> Iterable[tuple[ast.AST, str | None]]:
@@ -96,7 +104,7 @@ def _functions(tree: ast.Module) -> Iterable[tuple[ast.AST, str | None]]:
     pending: list[tuple[ast.AST, str]] = [(tree, "")]  # a node, and the qualname prefix of classes in it
     while pending:
         node, prefix = pending.pop()
-        for child in ast.iter_child_nodes(node):
+        for child in iter_child_nodes(node):
             if isinstance(child, ast.ClassDef):
                 pending.append((child, f"{prefix}{child.name}."))
             elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -108,14 +116,14 @@ def _functions(tree: ast.Module) -> Iterable[tuple[ast.AST, str | None]]:
 
 def _own_calls(owner: ast.AST) -> Iterable[ast.Call]:
     """The calls in a function (or the module) that aren't inside a function nested in it."""
-    pending = list(ast.iter_child_nodes(owner))
+    pending = list(iter_child_nodes(owner))
     while pending:
         node = pending.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue  # their calls are theirs (a lambda's parameters are bound nowhere here)
         if isinstance(node, ast.Call):
             yield node
-        pending.extend(ast.iter_child_nodes(node))
+        pending.extend(iter_child_nodes(node))
 
 
 def _bindings(owner: ast.AST, owner_class: str | None) -> dict[str, list]:
@@ -167,13 +175,13 @@ def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _own_nodes(owner: ast.AST) -> Iterable[ast.AST]:
-    pending = list(ast.iter_child_nodes(owner))
+    pending = list(iter_child_nodes(owner))
     while pending:
         node = pending.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
         yield node
-        pending.extend(ast.iter_child_nodes(node))
+        pending.extend(iter_child_nodes(node))
 
 
 def _path(expr: ast.AST, bindings: dict[str, list], depth: int) -> ValuePath | None:

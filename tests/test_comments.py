@@ -37,7 +37,7 @@ def comment_starts(text: str) -> set[tuple[int, int]]:
         return fresh
 
     finder = types.SimpleNamespace(
-        tree=tree, text=text, pos=Positions(text), first_time=first_time,
+        tree=tree, text=text, pos=Positions(text), first_time=first_time, spells_term=True,
         vocab=types.SimpleNamespace(needles=(b"#",), scan=lambda comment: [types.SimpleNamespace(start=0)]),
     )
     found: set[tuple[int, int]] = set()

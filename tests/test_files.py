@@ -486,3 +486,23 @@ def test_prefilter(tmp_path: Path) -> None:
     assert read_bytes_prefilter(path, (b"task", b"runner"))
     assert not read_bytes_prefilter(path, (b"step", b"task"))
     assert read_bytes_prefilter(tmp_path / "missing.py", (b"job",))
+
+
+@pytest.mark.parametrize("text", [
+    b"getattr(filters, kind)\n", b"x = getattr(self.schedule, meth)(*args)\n", b"getattr( obj , name )\n",
+    b"getattr(obj, 'name')\n", b'getattr(obj, "name")\n', b"mygetattr(obj, name)\n", b"_getattr(a, b)\n",
+    b"getattr(a, 'x'); getattr(b, y)\n", b"getattr(getattr(a, b), c)\n", b"# getattr(obj, name)\n",
+    b"asdict(entry)\n", b"dataclasses.astuple(x)\n", b"hasdict(x)\n", b"x.asdict(y) and gasdict(z)\n",
+    b"getattr(obj, name) and asdict(e)\n", b"", b"getattr(\n",
+])
+def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> None:
+    """The pre-filter tries its patterns only where their call's name stands: its verdicts are the
+    patterns' own, searched over the whole file."""
+    from termshift import engine
+
+    path = tmp_path / "m.py"
+    path.write_bytes(text)
+    (_, _, _, _, looks_up), = engine._read_chunk(((b"job",), None), [path])
+    expected = ("lookup" if engine._COMPUTED_LOOKUP.search(text) else
+                "serializes" if engine._SERIALIZES.search(text) else "")
+    assert looks_up == expected

@@ -1,0 +1,75 @@
+"""A file searched though it never spells the term (it looks members up by names computed at run
+time) skips what only a spelled name can need: the collision check, the lines where a new name
+might be used, the comments. It must find exactly what the whole search finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from termshift import config as config_module
+from termshift import finder as finder_module
+from termshift.engine import analyze
+
+from lintkit import write_project
+
+PROJECT = {
+    "app/__init__.py": "",
+    "app/filters.py": "def regex_job(spec):\n    return spec\n\n\ndef job_status(spec):\n    return spec\n",
+    "app/models.py": "class Record:\n    job_id = 0\n    job = 1\n    step = 2\n\n    def rerun_job(self):\n        pass\n",
+    # Never spells the term: searched for its computed lookups, with a name a rename would make
+    # (step), a walrus, comments and an escape that spells it in a string's value.
+    "app/build.py": '''\
+from app import filters
+from app.models import Record
+
+# build each filter by its kind
+step = 0
+
+
+def build(items, record: Record):
+    out = []
+    for item in items:  # each item names one filter
+        (kind, spec), = item.items()
+        out.append(getattr(filters, kind.replace("-", "_"))(spec))
+        if (found := getattr(record, "_" + kind)) is not None:
+            out.append(found)
+    step = len(out)
+    return out, step, "\\x6aob"
+''',
+    # Never spells the term in ASCII, but NFKC does: a name in the tree is not the text's.
+    "app/wide.py": "from app import filters\n\n\ndef pick(kind):\n    \uff4aob_count = 1\n"
+                   "    return getattr(filters, kind), \uff4aob_count\n",
+}
+
+
+def _answer(tmp_path: Path) -> tuple[list[tuple], list[tuple]]:
+    root = write_project(tmp_path / "project", PROJECT)
+    analysis = analyze(root, [root], config_module.load(root))
+    sites = [(path, s.line, s.column, s.old, s.new, s.kind, s.role, s.action, s.note, s.scope)
+             for path, sites in sorted(analysis.sites.items()) for s in sites]
+    collisions = [(path, c.old, c.new, c.line, c.column, c.where)
+                  for path, found in sorted(analysis.collisions.items()) for c in found]
+    return sites, collisions
+
+
+def test_a_file_that_never_spells_the_term_finds_what_the_whole_search_finds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spelled: dict[str, bool] = {}
+    run = finder_module.Finder.run
+
+    def recording(self):
+        spelled[self.path] = self.spells_term
+        return run(self)
+
+    monkeypatch.setattr(finder_module.Finder, "run", recording)
+    shortcut = _answer(tmp_path / "shortcut")
+    assert spelled["app/build.py"] is False and spelled["app/wide.py"] is True and spelled["app/models.py"] is True
+
+    monkeypatch.setattr(finder_module.Finder, "spells_term", property(lambda self: True))
+    whole = _answer(tmp_path / "whole")
+    assert shortcut == whole
+    assert [path for path, *_ in shortcut[1]] == ["app/models.py"]  # job -> step, bound already
+    held = {(path, old) for path, _, _, old, *_ in shortcut[0]}
+    assert {("app/build.py", "regex_job"), ("app/build.py", "job_status"), ("app/wide.py", "job_count")} <= held
