@@ -20,6 +20,9 @@ what the analysis can see is judged: strings and prose are the accounting's.
 A reference to a renamed name spells the term, old or new, so re-analysing the
 files that mention either term covers the files the plan changes and every file
 that refers to them — the rest of the project is read only when a name leads there.
+Of those, every module is summarised, so the planned tree's project-wide facts are
+the ones a whole analysis finds; but only the files holding a site the comparison
+judges are searched: no other file's sites are ever looked at.
 """
 
 from __future__ import annotations
@@ -83,15 +86,38 @@ def breaks(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, *, 
     outcome = engine.apply(analysis, the_plan, write=False)  # the renames alone: compat code only adds names
     if outcome.failures:
         return {}  # nothing can be written anyway; the run reports why
+    judged = _judged(analysis, the_plan, outcome)
+    if not judged:
+        return {}  # no use the finder ties is renamed, nor tied where a rename could move it
     folder = tempfile.mkdtemp(prefix="termshift-proof-")
     try:
         planned = Path(folder) / "tree"
         _lay_out(analysis, outcome, planned)
-        after = engine.analyze(planned, [planned], _both_ways(config, analysis.root), workers=workers,
-                               progress=progress)
+        # The whole planned tree is the context (its index is the one a full analysis builds); only the
+        # files `_compare` reads are searched, each only if the walk finds it too. Packaging metadata is
+        # read whenever a file under the root is named; with none, the tree is analysed whole.
+        searched = [path for path in files.discover(planned, [planned], analysis.exclude)
+                    if path.relative_to(planned).as_posix() in judged]
+        after = engine.analyze(planned, searched or [planned], _both_ways(config, analysis.root),
+                               workers=workers, progress=progress)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return _compare(analysis, the_plan, outcome, after)
+
+
+def _judged(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome) -> set[str]:
+    """The planned paths of the files holding a site `_compare` judges: a use the finder ties, or one
+    the plan renames. Every other file's sites in the planned tree are never looked at."""
+    judged = set()
+    for path, sites in analysis.sites.items():
+        edited = {site.key() for site in the_plan.edits.get(path, ())}
+        if any(_is_judged(site) and (site.action in _TIED or site.key() in edited) for site in sites):
+            judged.add(outcome.renamed_files.get(path, path))
+    return judged
+
+
+def _is_judged(site: Site) -> bool:
+    return site.role in _JUDGED_ROLES and site.line == site.end_line
 
 
 def _both_ways(config: Config, root: Path) -> Config:
@@ -148,7 +174,7 @@ def _compare(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.O
         edited = {site.key() for site in edits}
         shifts = _shifts(edits)
         for site in sites:
-            if site.role not in _JUDGED_ROLES or site.old in broken or site.line != site.end_line:
+            if not _is_judged(site) or site.old in broken:
                 continue
             column = site.column + sum(delta for at, delta in shifts.get(site.line, ()) if at < site.column)
             twin = found.get((planned_path, site.line, column))
