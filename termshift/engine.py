@@ -214,6 +214,7 @@ def analyze(
     also: bytes | None = None,
     meanwhile: Callable[[], None] | None = None,
     phase: Callable[[str], None] | None = None,
+    only_named: bool = False,
 ) -> Analysis:
     """Find every site in the files named by `paths`, with the whole project as context.
 
@@ -223,6 +224,8 @@ def analyze(
     known from an earlier run, against the same project, are not searched.
     Project files whose bytes hold `also` (lowercase; matched regardless of
     case) are searched too, as if named: the pre-filter reads every file anyway.
+    So are files that look members up by a computed name, unless `only_named`
+    (the proof, which reads no other file's sites).
     `meanwhile` is called once, as soon as worker processes are at work (before
     the work, without them): what the caller needs afterwards loads meanwhile,
     and whatever it raises stops the analysis. `phase(label)` is told when each
@@ -261,7 +264,7 @@ def analyze(
         if mentions or looks_up:
             mentioning.add(path)
             workspace.raw[path] = data
-        if (holds or looks_up == "lookup") and path in listed and path not in named:
+        if (holds or looks_up == "lookup" and not only_named) and path in listed and path not in named:
             flagged.append(path)
     if flagged:
         targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
@@ -801,13 +804,17 @@ def _quotes_the_term(job: _ShareJob, path: Path) -> bool:
     such a run is needed; most modules that mention the term only do so in names,
     comments and prose, and skip the walk."""
     source = job.workspace.source(path)
-    if source is None:
-        return False
-    pattern = _QUOTED_TERM.get(job.needles)
+    return source is not None and quotes_the_term(source.text, job.needles)
+
+
+def quotes_the_term(text: str, needles: tuple[bytes, ...]) -> bool:
+    """Does `text` hold a quote followed by a run without whitespace that holds one of `needles`?
+    Without one, a module's share of the string facts is empty."""
+    pattern = _QUOTED_TERM.get(needles)
     if pattern is None:
-        alternatives = b"|".join(re.escape(needle) for needle in job.needles)
-        pattern = _QUOTED_TERM[job.needles] = re.compile(rb"[\"'][^\"'\s]*(?:" + alternatives + rb")")
-    return pattern.search(source.text.lower().encode("utf-8", "surrogatepass")) is not None
+        alternatives = b"|".join(re.escape(needle) for needle in needles)
+        pattern = _QUOTED_TERM[needles] = re.compile(rb"[\"'][^\"'\s]*(?:" + alternatives + rb")")
+    return pattern.search(text.lower().encode("utf-8", "surrogatepass")) is not None
 
 
 _QUOTED_TERM: dict[tuple[bytes, ...], "re.Pattern[bytes]"] = {}

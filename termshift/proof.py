@@ -37,6 +37,7 @@ from typing import Iterable, Mapping
 
 from . import engine, files
 from .config import Config
+from .index import ModuleSummary
 from .manifest import NOTE as UPSTREAM
 from .sites import Action, Role, Site
 from .vocabulary import Term
@@ -87,22 +88,26 @@ def breaks(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, *, 
     if outcome.failures:
         return {}  # nothing can be written anyway; the run reports why
     judged = _judged(analysis, the_plan, outcome)
+    renamed_files = outcome.renamed_files
     if not judged:
         return {}  # no use the finder ties is renamed, nor tied where a rename could move it
+    both = _both_ways(config, analysis.root)
     folder = tempfile.mkdtemp(prefix="termshift-proof-")
     try:
-        planned = Path(folder) / "tree"
+        planned = Path(folder).resolve() / "tree"
         _lay_out(analysis, outcome, planned)
+        known = _Known.of(analysis, outcome, planned, both.vocabulary().needles)
+        outcome = None  # the planned texts are on disk now: not held through the analysis
         # The whole planned tree is the context (its index is the one a full analysis builds); only the
         # files `_compare` reads are searched, each only if the walk finds it too. Packaging metadata is
         # read whenever a file under the root is named; with none, the tree is analysed whole.
         searched = [path for path in files.discover(planned, [planned], analysis.exclude)
                     if path.relative_to(planned).as_posix() in judged]
-        after = engine.analyze(planned, searched or [planned], _both_ways(config, analysis.root),
-                               workers=workers, progress=progress)
+        after = engine.analyze(planned, searched or [planned], both, workers=workers, progress=progress,
+                               cache=known, only_named=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return _compare(analysis, the_plan, outcome, after)
+    return _compare(analysis, the_plan, renamed_files, after)
 
 
 def _judged(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome) -> set[str]:
@@ -162,14 +167,14 @@ def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) 
             shutil.copyfile(path, target)
 
 
-def _compare(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome,
+def _compare(analysis: engine.Analysis, the_plan: engine.Plan, renamed_files: Mapping[str, str],
              after: engine.Analysis) -> dict[str, str]:
     found: dict[tuple[str, int, int], Site] = {
         site.key(): site for sites in after.sites.values() for site in sites if site.role in _JUDGED_ROLES
     }
     broken: dict[str, str] = {}
     for path, sites in analysis.sites.items():
-        planned_path = outcome.renamed_files.get(path, path)
+        planned_path = renamed_files.get(path, path)
         edits = the_plan.edits.get(path, ())
         edited = {site.key() for site in edits}
         shifts = _shifts(edits)
@@ -192,6 +197,65 @@ def _compare(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.O
                 broken[site.old] = (f"{site.old!r} is kept everywhere: {path}:{site.line} would keep the "
                                     f"name while what it names moves ({_what(twin)})")
     return broken
+
+
+class _Known:
+    """A cache, as `engine.analyze` reads one, holding what the first analysis made that the planned
+    tree can't change: the summary of each module whose file the plan neither rewrites nor moves (a
+    function of the module's bytes, name and place; engine._Store asks by all three), and, for the
+    bytes that quote neither term, their share of the string facts, which is empty. Everything else
+    is made again; nothing is kept."""
+
+    _EMPTY = (frozenset(), {})  # a share of the string facts that adds nothing (engine._string_facts)
+
+    def __init__(self, summaries: dict[tuple[str, str, str], ModuleSummary], quiet: set[str]) -> None:
+        self.summaries = summaries  # (module name, planned path, digest of its bytes) -> summary
+        self.quiet = quiet  # digests of the bytes that quote neither term
+
+    @classmethod
+    def of(cls, analysis: engine.Analysis, outcome: engine.Outcome, planned: Path,
+           needles: tuple[bytes, ...]) -> "_Known":
+        from .cache import digest
+
+        summaries: dict[tuple[str, str, str], ModuleSummary] = {}
+        quiet: set[str] = set()
+        for name, summary in analysis.index.made().items():
+            path = analysis.project.modules.get(name)
+            if path is None or not path.is_relative_to(analysis.root):
+                continue
+            relative = path.relative_to(analysis.root).as_posix()
+            if relative in outcome.changed or relative in outcome.renamed_files:
+                continue
+            try:
+                data = files._read_all(planned / relative)
+            except OSError:
+                continue
+            key = digest(data)
+            summaries[(name, str(planned / relative), key)] = dataclasses.replace(
+                summary, path=str(planned / relative))
+            try:
+                text = files.decode_source(path, data).text
+            except files.SourceError:
+                continue
+            if not engine.quotes_the_term(text, needles):
+                quiet.add(key)
+        return cls(summaries, quiet)
+
+    def key(self, *parts: str) -> tuple[str, ...]:
+        return parts
+
+    def load(self, kind: str, key: tuple[str, ...]):
+        if kind == "summaries":
+            return self.summaries.get(key[1:])
+        if kind == "strings":
+            return self._EMPTY if key[-1] in self.quiet else None
+        return None  # a file's findings: searched
+
+    def store(self, kind: str, key: tuple[str, ...], value) -> None:
+        pass
+
+    def prepare(self) -> None:
+        pass
 
 
 def _shifts(edits: Iterable[Site]) -> dict[int, list[tuple[int, int]]]:
