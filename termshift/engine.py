@@ -1267,13 +1267,15 @@ def _final_path(path: str, moves: list[tuple[str, str]]) -> str:
 
 def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: datetime.date | None = None,
           workers: int = 1, wire: bool = True, progress: Callable[[int, int], None] | None = None,
-          phase: Callable[[str], None] | None = None) -> Outcome:
+          phase: Callable[[str], None] | None = None, validate: bool = True) -> Outcome:
     """Rewrite the planned files (or only compute the result when `write` is false).
 
     With `compat_until`, what clients depend on keeps working until that date:
     renamed routes keep serving under their old paths. `wire=False` leaves out the
     wire transition layer (a module of its own, which a per-file rewrite can't create).
     `phase` and `progress` report the steps and the files rewritten, as for `analyze`.
+    `validate=False` leaves the new texts unparsed, for a caller that parses them anyway
+    (the proof, which analyses them) and then judges them with `validate_text`.
     """
     say = phase or _silent
     say(f"rewriting {len(the_plan.edits)} files")
@@ -1295,7 +1297,7 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
         wired = wiring.plan(analysis, the_plan, compat_until, markers.today())
     job = _RewriteJob({path: analysis.sources[path] for path in paths}, the_plan.edits,
                       deprecated.modules if deprecated is not None else None, compat_until, strict=write,
-                      wire=wired.modules if wired is not None else {})
+                      wire=wired.modules if wired is not None else {}, validate=validate)
     sizes = [len(analysis.sources[path].text) for path in paths]
     if not parallel.worth_a_pool(workers, len(paths), sum(sizes)):
         workers = 1
@@ -1395,6 +1397,7 @@ class _RewriteJob:
     compat_until: datetime.date | None
     strict: bool  # the output is written: LibCST must accept it
     wire: dict = field(default_factory=dict)  # wiring.WireModule per path: the wire transition layer
+    validate: bool = True  # parse each new text (`apply`'s `validate`)
 
 
 def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem], Problem | None]:
@@ -1424,13 +1427,22 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
             from termshift.wiring import add_pieces
 
             new_text = add_pieces(new_text, job.wire[path], job.compat_until, source.newline)
-        if path.endswith((".py", ".pyi")):
+        if job.validate and path.endswith((".py", ".pyi")):
             _validate(new_text, strict=job.strict)
     except (SpliceError, SyntaxError) as error:
         return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {error}")
     except RecursionError:
         return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {TOO_DEEP}")
     return new_text, notes, None
+
+
+def validate_text(text: str) -> bool:
+    """Would `apply` (writing nothing) accept this new text of a Python file?"""
+    try:
+        _validate(text, strict=False)
+    except (SyntaxError, RecursionError):
+        return False
+    return True
 
 
 def _validate(text: str, *, strict: bool = True) -> None:

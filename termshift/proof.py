@@ -84,20 +84,21 @@ def breaks(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, *, 
     """The spellings whose planned renames leave an identifier resolving differently, each with a reason."""
     if not the_plan.edits and not the_plan.moves:
         return {}
-    outcome = engine.apply(analysis, the_plan, write=False)  # the renames alone: compat code only adds names
+    # The renames alone (compat code only adds names), not parsed here: the analysis parses them.
+    outcome = engine.apply(analysis, the_plan, write=False, validate=False)
     if outcome.failures:
         return {}  # nothing can be written anyway; the run reports why
     judged = _judged(analysis, the_plan, outcome)
     renamed_files = outcome.renamed_files
+    texts = {path: new for path, (_, new) in outcome.changed.items() if path.endswith((".py", ".pyi"))}
     if not judged:
         return {}  # no use the finder ties is renamed, nor tied where a rename could move it
     both = _both_ways(config, analysis.root)
     folder = tempfile.mkdtemp(prefix="termshift-proof-")
     try:
         planned = Path(folder).resolve() / "tree"
-        _lay_out(analysis, outcome, planned)
+        recoded = _lay_out(analysis, outcome, planned)
         known = _Known.of(analysis, outcome, planned, both.vocabulary().needles)
-        outcome = None  # the planned texts are on disk now: not held through the analysis
         # The whole planned tree is the context (its index is the one a full analysis builds); only the
         # files `_compare` reads are searched, each only if the walk finds it too. Packaging metadata is
         # read whenever a file under the root is named; with none, the tree is analysed whole.
@@ -107,7 +108,23 @@ def breaks(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, *, 
                                cache=known, only_named=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if not _parse(texts, renamed_files, recoded, after):
+        return {}  # as `apply` will find: nothing can be written; the run reports why
     return _compare(analysis, the_plan, renamed_files, after)
+
+
+def _parse(texts: Mapping[str, str], renamed_files: Mapping[str, str], recoded: set[str],
+           after: engine.Analysis) -> bool:
+    """Do the planned texts of Python files all parse, as `apply` requires? The analysis parsed every
+    one it searched or summarised, as it was laid out; the others (and any written in another
+    encoding than the file's) are parsed here."""
+    parsed = set(after.sites)
+    for name in after.index.made():
+        path = after.project.modules.get(name)
+        if path is not None and path.is_relative_to(after.root):
+            parsed.add(path.relative_to(after.root).as_posix())
+    return all(engine.validate_text(text) for path, text in texts.items()
+               if renamed_files.get(path, path) not in parsed or path in recoded)
 
 
 def _judged(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome) -> set[str]:
@@ -138,9 +155,11 @@ def _both_ways(config: Config, root: Path) -> Config:
     )
 
 
-def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) -> None:
+def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) -> set[str]:
     """Every file the analysis can read, at its planned path with its planned text; unchanged ones
-    linked where the file system allows (they are only read)."""
+    linked where the file system allows (they are only read). Returns the changed files whose text
+    the file's encoding can't hold, written as UTF-8."""
+    recoded: set[str] = set()
     root = analysis.root
     paths = files.discover(root, [root], analysis.exclude)
     paths += [root / name for name in files.PROJECT_MARKERS if (root / name).is_file()]
@@ -160,11 +179,13 @@ def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) 
                 target.write_bytes(files.encode_source(target, outcome.changed[relative][1], like))
             except files.SourceError:
                 target.write_text(outcome.changed[relative][1], encoding="utf-8")
+                recoded.add(relative)
             continue
         try:
             os.link(path, target)
         except OSError:
             shutil.copyfile(path, target)
+    return recoded
 
 
 def _compare(analysis: engine.Analysis, the_plan: engine.Plan, renamed_files: Mapping[str, str],

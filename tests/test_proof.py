@@ -8,6 +8,7 @@ withdraw the name and leave the rest of the migration as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -126,6 +127,7 @@ def wider(example: Path) -> Path:
     (package / "lookup.py").write_text('EVENTS = {"step.finished": "step_finished"}\n\n\n'
                                        "def pick(obj, kind):\n    return getattr(obj, EVENTS.get(kind, kind))\n")
     (package / "defs.py").write_text('def cancel_job(ident):\n    return f"cancelled {ident}"\n')
+    (package / "labels.py").write_text('HEADERS = {"X-Job-Id": "id"}\nEVENT = "job.finished"\n')
     (package / "audit.py").write_text("from dispatch.defs import cancel_job  # re-exported\n")
     (package / "cancel.py").write_text("from dispatch.defs import cancel_job\n\n\n"
                                        "def cancel_all(idents):\n    return [cancel_job(ident) for ident in idents]\n")
@@ -237,3 +239,29 @@ def test_the_proof_searches_only_the_files_whose_sites_it_judges(wider, monkeypa
     assert "dispatch/cancel.py" in searched and "dispatch/service.py" in searched
     assert not searched & {"dispatch/steps_only.py", "dispatch/lookup.py"}
     assert "run_step" in after.index.defined  # steps_only.py, read for the facts all the same
+
+
+def unparsable(the_plan: engine.Plan, path: str) -> engine.Plan:
+    """The plan with `path`'s new text broken: its first edit leaves a stray bracket on a line of its own."""
+    first, *rest = the_plan.edits[path]
+    the_plan.edits[path] = [dataclasses.replace(first, new=first.new + "\n)"), *rest]
+    return the_plan
+
+
+@pytest.mark.parametrize("path", ["dispatch/service.py", "dispatch/labels.py"])
+def test_a_plan_whose_text_does_not_parse_is_left_to_apply(wider, monkeypatch, path):
+    """`apply` refuses to write a text that doesn't parse, so the proof withdraws nothing from such a plan
+    (the run reports the file instead). The proof leaves the parsing to its analysis, which reads the
+    file whether it searches it (service.py) or only summarises it (labels.py, whose only edits are
+    strings); only what the analysis couldn't parse is parsed again, for the verdict."""
+    analysis, config = analysed(wider)
+    forgotten = forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True)
+    assert "submit_job" in proof.breaks(analysis, forgotten, config)
+    validated = []
+    real = engine.validate_text
+    monkeypatch.setattr(engine, "validate_text", lambda text: validated.append(text) or real(text))
+    broken = unparsable(forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True), path)
+    assert proof.breaks(analysis, broken, config) == {}
+    assert len(validated) == 1  # the analysis parsed every other text; this one is parsed again, and fails
+    outcome = engine.apply(analysis, broken, write=False)
+    assert [failure.path for failure in outcome.failures] == [path]
