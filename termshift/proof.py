@@ -21,8 +21,10 @@ A reference to a renamed name spells the term, old or new, so re-analysing the
 files that mention either term covers the files the plan changes and every file
 that refers to them — the rest of the project is read only when a name leads there.
 Of those, every module is summarised, so the planned tree's project-wide facts are
-the ones a whole analysis finds; but only the files holding a site the comparison
-judges are searched: no other file's sites are ever looked at.
+the ones a whole analysis finds (a module the plan neither rewrites nor moves keeps
+the summary the first analysis made of it); but only the files holding a site the
+comparison judges are searched: no other file's sites are ever looked at. The
+planned texts are parsed by that analysis, not once more before it.
 """
 
 from __future__ import annotations
