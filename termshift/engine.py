@@ -215,6 +215,7 @@ def analyze(
     also: bytes | None = None,
     meanwhile: Callable[[], None] | None = None,
     phase: Callable[[str], None] | None = None,
+    only_named: bool = False,
 ) -> Analysis:
     """Find every site in the files named by `paths`, with the whole project as context.
 
@@ -224,6 +225,8 @@ def analyze(
     known from an earlier run, against the same project, are not searched.
     Project files whose bytes hold `also` (lowercase; matched regardless of
     case) are searched too, as if named: the pre-filter reads every file anyway.
+    So are files that look members up by a computed name, unless `only_named`
+    (the proof, which reads no other file's sites).
     `meanwhile` is called once, as soon as worker processes are at work (before
     the work, without them): what the caller needs afterwards loads meanwhile,
     and whatever it raises stops the analysis. `phase(label)` is told when each
@@ -262,7 +265,7 @@ def analyze(
         if mentions or looks_up:
             mentioning.add(path)
             workspace.raw[path] = data
-        if (holds or looks_up == "lookup") and path in listed and path not in named:
+        if (holds or looks_up == "lookup" and not only_named) and path in listed and path not in named:
             flagged.append(path)
     if flagged:
         targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
@@ -823,13 +826,17 @@ def _quotes_the_term(job: _ShareJob, path: Path) -> bool:
     such a run is needed; most modules that mention the term only do so in names,
     comments and prose, and skip the walk."""
     source = job.workspace.source(path)
-    if source is None:
-        return False
-    pattern = _QUOTED_TERM.get(job.needles)
+    return source is not None and quotes_the_term(source.text, job.needles)
+
+
+def quotes_the_term(text: str, needles: tuple[bytes, ...]) -> bool:
+    """Does `text` hold a quote followed by a run without whitespace that holds one of `needles`?
+    Without one, a module's share of the string facts is empty."""
+    pattern = _QUOTED_TERM.get(needles)
     if pattern is None:
-        alternatives = b"|".join(re.escape(needle) for needle in job.needles)
-        pattern = _QUOTED_TERM[job.needles] = re.compile(rb"[\"'][^\"'\s]*(?:" + alternatives + rb")")
-    return pattern.search(source.text.lower().encode("utf-8", "surrogatepass")) is not None
+        alternatives = b"|".join(re.escape(needle) for needle in needles)
+        pattern = _QUOTED_TERM[needles] = re.compile(rb"[\"'][^\"'\s]*(?:" + alternatives + rb")")
+    return pattern.search(text.lower().encode("utf-8", "surrogatepass")) is not None
 
 
 _QUOTED_TERM: dict[tuple[bytes, ...], "re.Pattern[bytes]"] = {}
@@ -1317,13 +1324,15 @@ def _final_path(path: str, moves: list[tuple[str, str]]) -> str:
 
 def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: datetime.date | None = None,
           workers: int = 1, wire: bool = True, progress: Callable[[int, int], None] | None = None,
-          phase: Callable[[str], None] | None = None) -> Outcome:
+          phase: Callable[[str], None] | None = None, validate: bool = True) -> Outcome:
     """Rewrite the planned files (or only compute the result when `write` is false).
 
     With `compat_until`, what clients depend on keeps working until that date:
     renamed routes keep serving under their old paths. `wire=False` leaves out the
     wire transition layer (a module of its own, which a per-file rewrite can't create).
     `phase` and `progress` report the steps and the files rewritten, as for `analyze`.
+    `validate=False` leaves the new texts unparsed, for a caller that parses them anyway
+    (the proof, which analyses them) and then judges them with `validate_text`.
     """
     say = phase or _silent
     say(f"rewriting {len(the_plan.edits)} files")
@@ -1345,7 +1354,7 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
         wired = wiring.plan(analysis, the_plan, compat_until, markers.today())
     job = _RewriteJob({path: analysis.sources[path] for path in paths}, the_plan.edits,
                       deprecated.modules if deprecated is not None else None, compat_until, strict=write,
-                      wire=wired.modules if wired is not None else {})
+                      wire=wired.modules if wired is not None else {}, validate=validate)
     sizes = [len(analysis.sources[path].text) for path in paths]
     if not parallel.worth_a_pool(workers, len(paths), sum(sizes)):
         workers = 1
@@ -1445,6 +1454,7 @@ class _RewriteJob:
     compat_until: datetime.date | None
     strict: bool  # the output is written: LibCST must accept it
     wire: dict = field(default_factory=dict)  # wiring.WireModule per path: the wire transition layer
+    validate: bool = True  # parse each new text (`apply`'s `validate`)
 
 
 def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem], Problem | None]:
@@ -1474,13 +1484,22 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
             from termshift.wiring import add_pieces
 
             new_text = add_pieces(new_text, job.wire[path], job.compat_until, source.newline)
-        if path.endswith((".py", ".pyi")):
+        if job.validate and path.endswith((".py", ".pyi")):
             _validate(new_text, strict=job.strict)
     except (SpliceError, SyntaxError) as error:
         return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {error}")
     except RecursionError:
         return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {TOO_DEEP}")
     return new_text, notes, None
+
+
+def validate_text(text: str) -> bool:
+    """Would `apply` (writing nothing) accept this new text of a Python file?"""
+    try:
+        _validate(text, strict=False)
+    except (SyntaxError, RecursionError):
+        return False
+    return True
 
 
 def _validate(text: str, *, strict: bool = True) -> None:

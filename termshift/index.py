@@ -164,6 +164,11 @@ class Index:
             self._base_facts.add(summary.name)
             self._record_definitions(summary)
 
+    def made(self) -> dict[str, ModuleSummary]:
+        """The summaries made or adopted so far, by module name: another analysis of the same
+        modules (the proof's, of the planned tree) takes them instead of making them again."""
+        return {name: summary for name, summary in self._summaries.items() if summary is not None}
+
     def seal(self) -> None:
         """The gathered facts are complete: from now on, summaries made on demand count
         only for the file being searched (`begin_file`)."""

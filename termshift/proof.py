@@ -20,6 +20,11 @@ what the analysis can see is judged: strings and prose are the accounting's.
 A reference to a renamed name spells the term, old or new, so re-analysing the
 files that mention either term covers the files the plan changes and every file
 that refers to them — the rest of the project is read only when a name leads there.
+Of those, every module is summarised, so the planned tree's project-wide facts are
+the ones a whole analysis finds (a module the plan neither rewrites nor moves keeps
+the summary the first analysis made of it); but only the files holding a site the
+comparison judges are searched: no other file's sites are ever looked at. The
+planned texts are parsed by that analysis, not once more before it.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from typing import Iterable, Mapping
 
 from . import engine, files
 from .config import Config
+from .index import ModuleSummary
 from .manifest import NOTE as UPSTREAM
 from .sites import Action, Role, Site
 from .vocabulary import Term
@@ -80,18 +86,62 @@ def breaks(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, *, 
     """The spellings whose planned renames leave an identifier resolving differently, each with a reason."""
     if not the_plan.edits and not the_plan.moves:
         return {}
-    outcome = engine.apply(analysis, the_plan, write=False)  # the renames alone: compat code only adds names
+    # The renames alone (compat code only adds names), not parsed here: the analysis parses them.
+    outcome = engine.apply(analysis, the_plan, write=False, validate=False)
     if outcome.failures:
         return {}  # nothing can be written anyway; the run reports why
+    judged = _judged(analysis, the_plan, outcome)
+    renamed_files = outcome.renamed_files
+    texts = {path: new for path, (_, new) in outcome.changed.items() if path.endswith((".py", ".pyi"))}
+    if not judged:
+        return {}  # no use the finder ties is renamed, nor tied where a rename could move it
+    both = _both_ways(config, analysis.root)
     folder = tempfile.mkdtemp(prefix="termshift-proof-")
     try:
-        planned = Path(folder) / "tree"
-        _lay_out(analysis, outcome, planned)
-        after = engine.analyze(planned, [planned], _both_ways(config, analysis.root), workers=workers,
-                               progress=progress)
+        planned = Path(folder).resolve() / "tree"
+        recoded = _lay_out(analysis, outcome, planned)
+        known = _Known.of(analysis, outcome, planned, both.vocabulary().needles)
+        # The whole planned tree is the context (its index is the one a full analysis builds); only the
+        # files `_compare` reads are searched, each only if the walk finds it too. Packaging metadata is
+        # read whenever a file under the root is named; with none, the tree is analysed whole.
+        searched = [path for path in files.discover(planned, [planned], analysis.exclude)
+                    if path.relative_to(planned).as_posix() in judged]
+        after = engine.analyze(planned, searched or [planned], both, workers=workers, progress=progress,
+                               cache=known, only_named=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return _compare(analysis, the_plan, outcome, after)
+    if not _parse(texts, renamed_files, recoded, after):
+        return {}  # as `apply` will find: nothing can be written; the run reports why
+    return _compare(analysis, the_plan, renamed_files, after)
+
+
+def _parse(texts: Mapping[str, str], renamed_files: Mapping[str, str], recoded: set[str],
+           after: engine.Analysis) -> bool:
+    """Do the planned texts of Python files all parse, as `apply` requires? The analysis parsed every
+    one it searched or summarised, as it was laid out; the others (and any written in another
+    encoding than the file's) are parsed here."""
+    parsed = set(after.sites)
+    for name in after.index.made():
+        path = after.project.modules.get(name)
+        if path is not None and path.is_relative_to(after.root):
+            parsed.add(path.relative_to(after.root).as_posix())
+    return all(engine.validate_text(text) for path, text in texts.items()
+               if renamed_files.get(path, path) not in parsed or path in recoded)
+
+
+def _judged(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome) -> set[str]:
+    """The planned paths of the files holding a site `_compare` judges: a use the finder ties, or one
+    the plan renames. Every other file's sites in the planned tree are never looked at."""
+    judged = set()
+    for path, sites in analysis.sites.items():
+        edited = {site.key() for site in the_plan.edits.get(path, ())}
+        if any(_is_judged(site) and (site.action in _TIED or site.key() in edited) for site in sites):
+            judged.add(outcome.renamed_files.get(path, path))
+    return judged
+
+
+def _is_judged(site: Site) -> bool:
+    return site.role in _JUDGED_ROLES and site.line == site.end_line
 
 
 def _both_ways(config: Config, root: Path) -> Config:
@@ -107,9 +157,11 @@ def _both_ways(config: Config, root: Path) -> Config:
     )
 
 
-def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) -> None:
+def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) -> set[str]:
     """Every file the analysis can read, at its planned path with its planned text; unchanged ones
-    linked where the file system allows (they are only read)."""
+    linked where the file system allows (they are only read). Returns the changed files whose text
+    the file's encoding can't hold, written as UTF-8."""
+    recoded: set[str] = set()
     root = analysis.root
     paths = files.discover(root, [root], analysis.exclude)
     paths += [root / name for name in files.PROJECT_MARKERS if (root / name).is_file()]
@@ -129,26 +181,28 @@ def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) 
                 target.write_bytes(files.encode_source(target, outcome.changed[relative][1], like))
             except files.SourceError:
                 target.write_text(outcome.changed[relative][1], encoding="utf-8")
+                recoded.add(relative)
             continue
         try:
             os.link(path, target)
         except OSError:
             shutil.copyfile(path, target)
+    return recoded
 
 
-def _compare(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome,
+def _compare(analysis: engine.Analysis, the_plan: engine.Plan, renamed_files: Mapping[str, str],
              after: engine.Analysis) -> dict[str, str]:
     found: dict[tuple[str, int, int], Site] = {
         site.key(): site for sites in after.sites.values() for site in sites if site.role in _JUDGED_ROLES
     }
     broken: dict[str, str] = {}
     for path, sites in analysis.sites.items():
-        planned_path = outcome.renamed_files.get(path, path)
+        planned_path = renamed_files.get(path, path)
         edits = the_plan.edits.get(path, ())
         edited = {site.key() for site in edits}
         shifts = _shifts(edits)
         for site in sites:
-            if site.role not in _JUDGED_ROLES or site.old in broken or site.line != site.end_line:
+            if not _is_judged(site) or site.old in broken:
                 continue
             column = site.column + sum(delta for at, delta in shifts.get(site.line, ()) if at < site.column)
             twin = found.get((planned_path, site.line, column))
@@ -166,6 +220,65 @@ def _compare(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.O
                 broken[site.old] = (f"{site.old!r} is kept everywhere: {path}:{site.line} would keep the "
                                     f"name while what it names moves ({_what(twin)})")
     return broken
+
+
+class _Known:
+    """A cache, as `engine.analyze` reads one, holding what the first analysis made that the planned
+    tree can't change: the summary of each module whose file the plan neither rewrites nor moves (a
+    function of the module's bytes, name and place; engine._Store asks by all three), and, for the
+    bytes that quote neither term, their share of the string facts, which is empty. Everything else
+    is made again; nothing is kept."""
+
+    _EMPTY = (frozenset(), {})  # a share of the string facts that adds nothing (engine._string_facts)
+
+    def __init__(self, summaries: dict[tuple[str, str, str], ModuleSummary], quiet: set[str]) -> None:
+        self.summaries = summaries  # (module name, planned path, digest of its bytes) -> summary
+        self.quiet = quiet  # digests of the bytes that quote neither term
+
+    @classmethod
+    def of(cls, analysis: engine.Analysis, outcome: engine.Outcome, planned: Path,
+           needles: tuple[bytes, ...]) -> "_Known":
+        from .cache import digest
+
+        summaries: dict[tuple[str, str, str], ModuleSummary] = {}
+        quiet: set[str] = set()
+        for name, summary in analysis.index.made().items():
+            path = analysis.project.modules.get(name)
+            if path is None or not path.is_relative_to(analysis.root):
+                continue
+            relative = path.relative_to(analysis.root).as_posix()
+            if relative in outcome.changed or relative in outcome.renamed_files:
+                continue
+            try:
+                data = files._read_all(planned / relative)
+            except OSError:
+                continue
+            key = digest(data)
+            summaries[(name, str(planned / relative), key)] = dataclasses.replace(
+                summary, path=str(planned / relative))
+            try:
+                text = files.decode_source(path, data).text
+            except files.SourceError:
+                continue
+            if not engine.quotes_the_term(text, needles):
+                quiet.add(key)
+        return cls(summaries, quiet)
+
+    def key(self, *parts: str) -> tuple[str, ...]:
+        return parts
+
+    def load(self, kind: str, key: tuple[str, ...]):
+        if kind == "summaries":
+            return self.summaries.get(key[1:])
+        if kind == "strings":
+            return self._EMPTY if key[-1] in self.quiet else None
+        return None  # a file's findings: searched
+
+    def store(self, kind: str, key: tuple[str, ...], value) -> None:
+        pass
+
+    def prepare(self) -> None:
+        pass
 
 
 def _shifts(edits: Iterable[Site]) -> dict[int, list[tuple[int, int]]]:

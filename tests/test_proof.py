@@ -8,6 +8,7 @@ withdraw the name and leave the rest of the migration as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -112,3 +113,155 @@ def test_the_proof_reads_nothing_but_a_copy(example):
     proof.breaks(analysis, forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True), config)
     assert {path: path.stat().st_mtime_ns for path in example.rglob("*")} == before
     assert not {name for name in set(os.listdir(tempfile.gettempdir())) - leftovers if name.startswith("termshift-proof-")}
+
+
+# -- the proof's shortcuts: the same verdict as analysing the whole planned tree ---------------------
+
+@pytest.fixture
+def wider(example: Path) -> Path:
+    """The example, with the kinds of file the proof reads without searching, or takes from the first
+    analysis: a module that spells only the new term, one that looks members up by a computed name,
+    and a definition in a file of its own, used from another."""
+    package = example / "dispatch"
+    (package / "steps_only.py").write_text("def run_step(item):\n    return item\n")
+    (package / "lookup.py").write_text('EVENTS = {"step.finished": "step_finished"}\n\n\n'
+                                       "def pick(obj, kind):\n    return getattr(obj, EVENTS.get(kind, kind))\n")
+    (package / "defs.py").write_text('def cancel_job(ident):\n    return f"cancelled {ident}"\n')
+    (package / "labels.py").write_text('HEADERS = {"X-Job-Id": "id"}\nEVENT = "job.finished"\n')
+    (package / "audit.py").write_text("from dispatch.defs import cancel_job  # re-exported\n")
+    (package / "cancel.py").write_text("from dispatch.defs import cancel_job\n\n\n"
+                                       "def cancel_all(idents):\n    return [cancel_job(ident) for ident in idents]\n")
+    return example
+
+
+def whole_tree_breaks(monkeypatch, analysis, the_plan, config) -> dict[str, str]:
+    """`proof.breaks` as it was before it took shortcuts: the planned tree analysed whole, every file
+    searched, every module summarised again."""
+    real = engine.analyze
+
+    def everything(root, paths, config, **options):
+        options.pop("cache", None)
+        options.pop("only_named", None)
+        return real(root, [root], config, **options)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "analyze", everything)
+        return proof.breaks(analysis, the_plan, config)
+
+
+def without_moves(the_plan: engine.Plan) -> engine.Plan:
+    """A plan that renames every use of a module's new path but leaves the module where it is."""
+    assert the_plan.moves
+    the_plan.moves = []
+    return the_plan
+
+
+MISTAKES = [
+    pytest.param(lambda plan: plan, id="sound"),
+    *(pytest.param(lambda plan, name=name, definition=definition: forgetting(plan, name, definition=definition),
+                   id=f"{name}-{'definition' if definition else 'use'}")
+      for name in ("submit_job", "JobStatus", "cancel_job", "new_job_id", "pending_jobs") for definition in (True, False)),
+    pytest.param(without_moves, id="moves"),
+]
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_the_proof_judges_as_the_whole_planned_tree_does(wider, monkeypatch, mistake):
+    analysis, config = analysed(wider)
+    try:
+        mistake(engine.plan(analysis, config.stages))
+    except AssertionError:
+        pytest.skip("the plan renames no such site")
+    shortcut = proof.breaks(analysis, mistake(engine.plan(analysis, config.stages)), config)
+    whole = whole_tree_breaks(monkeypatch, analysis, mistake(engine.plan(analysis, config.stages)), config)
+    assert shortcut == whole
+
+
+def test_the_planned_trees_facts_are_the_whole_trees(wider, monkeypatch):
+    """What the proof's analysis learns project-wide (the names defined, the routes and string roles,
+    the payload keys) is what analysing the whole planned tree learns, though it reads less."""
+    analysis, config = analysed(wider)
+    the_plan = engine.plan(analysis, config.stages)
+    afters = []
+    real = engine.analyze
+
+    def spy(root, paths, config, **options):
+        afters.append(real(root, paths, config, **options))
+        return afters[-1]
+
+    monkeypatch.setattr(engine, "analyze", spy)
+    proof.breaks(analysis, the_plan, config)
+    whole_tree_breaks(monkeypatch, analysis, the_plan, config)
+    shortcut, whole = (after.index for after in afters)
+    assert shortcut.defined == whole.defined
+    assert shortcut.routes == whole.routes
+    assert vars(shortcut.string_roles) == vars(whole.string_roles)
+    assert shortcut.payload_names() == whole.payload_names()
+    assert any("step" in value for values in vars(whole.string_roles).values() for value in values)
+
+
+def test_a_definition_left_in_a_file_the_plan_does_not_touch_is_caught(wider, monkeypatch):
+    """`defs.py` holds nothing but the forgotten definition: the planned tree keeps its bytes, so the
+    proof takes its summary from the first analysis instead of making it again. The summary is of the
+    file as it is, which defines `cancel_job` and no `cancel_step`: the renamed use in `cancel.py`
+    is tied to nothing, and the name is withdrawn."""
+    analysis, config = analysed(wider)
+    made = []
+    real = engine.summarize_module
+
+    def summarize(project, tree, name, path, text=None):
+        made.append(name)
+        return real(project, tree, name, path, text)
+
+    monkeypatch.setattr(engine, "summarize_module", summarize)
+    broken = proof.breaks(analysis, forgetting(engine.plan(analysis, config.stages), "cancel_job", definition=True),
+                          config)
+    assert "cancel_job" in broken and "would no longer name the project's definition" in broken["cancel_job"]
+    assert "dispatch.defs" not in made  # taken from the first analysis
+    assert "dispatch.cancel" in made  # rewritten: summarised again
+
+
+def test_the_proof_searches_only_the_files_whose_sites_it_judges(wider, monkeypatch):
+    """Every module that spells either term is summarised (the planned tree's facts are the whole
+    tree's), but a file is searched only when it holds a site the comparison reads."""
+    analysis, config = analysed(wider)
+    seen = {}
+    real = engine.analyze
+
+    def spy(root, paths, config, **options):
+        seen["after"] = after = real(root, paths, config, **options)
+        return after
+
+    monkeypatch.setattr(engine, "analyze", spy)
+    assert proof.breaks(analysis, engine.plan(analysis, config.stages), config) == {}
+    after = seen["after"]
+    searched = set(after.sites)
+    assert "dispatch/cancel.py" in searched and "dispatch/service.py" in searched
+    assert not searched & {"dispatch/steps_only.py", "dispatch/lookup.py"}
+    assert "run_step" in after.index.defined  # steps_only.py, read for the facts all the same
+
+
+def unparsable(the_plan: engine.Plan, path: str) -> engine.Plan:
+    """The plan with `path`'s new text broken: its first edit leaves a stray bracket on a line of its own."""
+    first, *rest = the_plan.edits[path]
+    the_plan.edits[path] = [dataclasses.replace(first, new=first.new + "\n)"), *rest]
+    return the_plan
+
+
+@pytest.mark.parametrize("path", ["dispatch/service.py", "dispatch/labels.py"])
+def test_a_plan_whose_text_does_not_parse_is_left_to_apply(wider, monkeypatch, path):
+    """`apply` refuses to write a text that doesn't parse, so the proof withdraws nothing from such a plan
+    (the run reports the file instead). The proof leaves the parsing to its analysis, which reads the
+    file whether it searches it (service.py) or only summarises it (labels.py, whose only edits are
+    strings); only what the analysis couldn't parse is parsed again, for the verdict."""
+    analysis, config = analysed(wider)
+    forgotten = forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True)
+    assert "submit_job" in proof.breaks(analysis, forgotten, config)
+    validated = []
+    real = engine.validate_text
+    monkeypatch.setattr(engine, "validate_text", lambda text: validated.append(text) or real(text))
+    broken = unparsable(forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True), path)
+    assert proof.breaks(analysis, broken, config) == {}
+    assert len(validated) == 1  # the analysis parsed every other text; this one is parsed again, and fails
+    outcome = engine.apply(analysis, broken, write=False)
+    assert [failure.path for failure in outcome.failures] == [path]
