@@ -8,7 +8,6 @@ withdraw the name and leave the rest of the migration as it was.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import shutil
@@ -244,7 +243,7 @@ def test_the_proof_searches_only_the_files_whose_sites_it_judges(wider, monkeypa
 def unparsable(the_plan: engine.Plan, path: str) -> engine.Plan:
     """The plan with `path`'s new text broken: its first edit leaves a stray bracket on a line of its own."""
     first, *rest = the_plan.edits[path]
-    the_plan.edits[path] = [dataclasses.replace(first, new=first.new + "\n)"), *rest]
+    the_plan.edits[path] = [first._replace(new=first.new + "\n)"), *rest]
     return the_plan
 
 
