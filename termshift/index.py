@@ -284,9 +284,12 @@ class Index:
         if symbol is None:
             if self.project.is_module(submodule):
                 return Ref(OWN, "module", Type("mod", submodule))
-            for star in summary.star_imports:
+            # The last star import that brings the name in binds it, as Python runs them in order.
+            for star in reversed(summary.star_imports):
                 if not self.project.is_first_party(star):
-                    return _EXT_REF
+                    return _EXT_REF  # theirs may bring in anything
+                if not self._exports(star, name):
+                    continue
                 found = self.resolve_name(star, name, seen)
                 if found.owner != UNKNOWN:
                     return found
@@ -308,6 +311,14 @@ class Index:
             return self.resolve_name(source, attr, seen)
         value_type = self.ref_type(module, symbol.type_ref, seen) if symbol.type_ref else None
         return Ref(OWN, symbol.kind, value_type)
+
+    def _exports(self, module: str, name: str) -> bool:
+        """Whether `from module import *` can bring `name` in: `__all__` says so, or, without one,
+        the name is public."""
+        summary = self.module(module)
+        if summary is not None and summary.all_names is not None:
+            return name in summary.all_names
+        return not name.startswith("_")
 
     def resolve_dotted(self, module: str, dotted_name: str, _seen: frozenset = frozenset()) -> Ref:
         """What `a.b.c`, written at the top level of `module`, refers to."""
