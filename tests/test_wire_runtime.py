@@ -236,6 +236,16 @@ def test_a_class_keeps_its_client_wrapped():
     assert Store(None).redis is None
 
 
+def test_a_wrapped_client_is_equal_to_the_client_it_wraps(redis):
+    """`Scheduler(connection=conn).connection == conn` holds through the wrapper (rq-scheduler's tests
+    ask it), and the wrapper stands in for its client as a dict key."""
+    wrapped = wire.KeyClient(redis)
+    assert wrapped == redis and redis == wrapped and not (wrapped != redis)
+    assert wrapped == wire.KeyClient(redis) and {wrapped: 1}[redis] == 1
+    other = type(redis)(connection_pool=type(redis.connection_pool)(port=1))
+    assert wrapped != other and wrapped != wire.KeyClient(other)
+
+
 @pytest.fixture
 def receiver():
     """A real HTTP receiver on a free local port: (url, what it got); a `job_*` type or step "bad" is turned away."""

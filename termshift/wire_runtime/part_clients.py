@@ -60,6 +60,16 @@ class KeyClient:
 
         return uncovered
 
+    def __eq__(self, other):
+        """Equal to the client it wraps (and to another wrapper of it): code that keeps the client it
+        was handed, or compares two it was handed, finds the same one it gave."""
+        if isinstance(other, KeyClient):
+            other = other._client
+        return self._client == other
+
+    def __hash__(self):
+        return hash(self._client)
+
     def pipeline(self, transaction=True, shard_hint=None):
         return self._pipeline_class(self, transaction, shard_hint)
 
