@@ -219,6 +219,12 @@ APSCHEDULER = Project(
         "zope.event==6.2",
         "zope.interface==8.7",
     ),
+    exclusions=(
+        Exclusion("tests/test_executors.py::test_broken_pool",
+                  "wall clock: waits at most 3 s for a job on the process pool rebuilt after its worker was "
+                  "killed, then asserts the new worker's pid; under the e2e run's parallel load the wait can "
+                  "time out and the killed pid is still the last one seen (fails on the pristine tree too)"),
+    ),
     compat_differences=(
         Exclusion("tests.test_jobstores::test_repr_memjobstore",
                   "asserts repr(store) == '<MemoryJobStore>': the repr is built from the class's own __name__, "
