@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from . import files, markers, parallel, replay, slices
 from .config import Config
-from .index import Index, summarize_module
+from .index import Index, pack_summary, summarize_module
 from .manifest import Upstream
 from .project import Project
 from .roots import relative_posix
@@ -301,6 +301,7 @@ def analyze(
     sizes = [len(workspace.raw.get(path) or b"") for path in pending]
     # A large run keeps its sites packed (sitetable.py), packed where they are found.
     packed = analysis.sites.packed = sum(len(workspace.raw.get(path) or b"") for path in work) >= PACK_FROM
+    index.packing = packed  # and so its summaries, where they are made
     _collector["on"] = sum(sizes) >= COLLECT_FROM  # inherited by the forked workers
     pooled = bool(pending) and parallel.worth_a_pool(workers, len(pending), sum(sizes))
     crew = parallel.Crew(workers) if pooled and parallel.start_method() == "fork" else None
@@ -504,15 +505,19 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     index.begin_file()
     read = thirdparty.recording()
     try:
-        found = Finder(index=index, vocabulary=job.vocabulary, path=relative, module=module, text=source.text,
-                       tree=tree, strings=workspace.strings.get(path)).run()
+        finder = Finder(index=index, vocabulary=job.vocabulary, path=relative, module=module, text=source.text,
+                        tree=tree, strings=workspace.strings.get(path))
+        spool = finder.search()
+        found = finder.result
     except RecursionError:
         return ("problem", Problem(relative, 1, 0, TOO_DEEP))
     finally:
         consulted = index.end_file()
         thirdparty.stop(read)
         workspace.drop(path)
-    _collect_garbage(len(source.text))
+        finder = tree = None
+    _collect_garbage(len(source.text))  # the tree goes before the sites are made a list
+    found.sites = spool.sorted()
     outcome = ("sites", found.sites, found.collisions, tuple(sorted(consulted)), tuple(sorted(read)))
     if index.store is not None:
         index.store.save_findings(path, outcome)
@@ -678,7 +683,7 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
         if store is not None:
             store.cache.prepare()  # before any worker writes (see Cache.prepare)
         job = _ShareJob(workspace, project, vocabulary.needles, names_of, frozenset(paths) if with_strings else frozenset(),
-                        store, searched)
+                        store, searched, pack=index.packing)
         if crew is not None and workers > 1 and len(missing) > 1:
             team, then, prepare, started = crew
             made = team.first(_module_share, missing, job, sizes, second=_find_file, second_items=then, prepare=prepare,
@@ -741,6 +746,7 @@ class _ShareJob:
     # the memory is parsed into again instead of fresh pages (each a page fault) being taken.
     searched: frozenset[Path] | None = None
     kept: int = 0  # source bytes of the trees this process keeps for the search (TREES_KEPT)
+    pack: bool = False  # summaries go back packed (index.pack_summary): a large run keeps them so
 
 
 def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
@@ -774,6 +780,8 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
             job.store.save(name, path, summary)
         if share is not None:
             job.store.save_strings(path, share)
+    if job.pack:
+        summaries = {name: pack_summary(summary) if summary is not None else None for name, summary in summaries.items()}
     if job.searched is not None and path not in job.searched:
         job.workspace.drop(path)
     elif job.kept + len(text or "") <= TREES_KEPT:

@@ -37,8 +37,9 @@ from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .manifest import Renamed
 from .scopes import Binding, Parameter, Scope, ScopeBuilder
 from .sites import Action, Role, Site
+from .sitetable import SiteSpool
 from .summary import annotation_type_ref, bound_of, dotted
-from .textpos import NON_ASCII, Positions
+from .textpos import NON_ASCII, Marks, Positions
 from .vocabulary import MatchKind, Vocabulary
 
 _FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
@@ -102,10 +103,8 @@ class Finder:
         self.scope_of: dict[ast.AST, Scope] = {}  # node -> scope the node is evaluated in
         self.inner_scope: dict[ast.AST, Scope] = {}  # def, class, lambda or parameter -> the scope it opens or lives in
         self.result = FileSites(path=path, module=module)
-        # Where a site was emitted, as one int per (line, column): a tuple each costs twice that,
-        # and a huge module has hundreds of thousands of sites.
-        self._seen: set[int] = set()
-        self._stride = len(text) + 1  # no column reaches it
+        self.spool = SiteSpool()  # the sites as they are found; `result.sites` once sorted
+        self._taken = Marks(self.pos)  # where a site was emitted
         self._identities: dict[str, str] = {}
         self._types: dict[ast.AST, Type | None] = {}  # the key keeps a node made here (a parsed annotation) alive
         self._in_progress: set[ast.AST] = set()
@@ -114,6 +113,14 @@ class Finder:
     # -- entry -------------------------------------------------------------
 
     def run(self) -> FileSites:
+        """The file's sites, in order, and the collisions its renames would make."""
+        self.result.sites = self.search().sorted()
+        return self.result
+
+    def search(self) -> SiteSpool:
+        """The sites, as found (the collisions go to `result`). Afterwards the finder holds
+        nothing of the tree: a caller that drops the tree before sorting the sites (engine's
+        search of a file) never has a huge module's tree and its sites as objects at once."""
         module_scope = Scope("module", self.tree, None)
         literals = LiteralFinder(self, self._strings)  # its walk also tells the identifier pass where strings sit
         loud = _loud_lines(self, literals.strings)
@@ -124,8 +131,11 @@ class Finder:
         visitor.visit(self.tree)
         visitor.spelled_definitions()
         literals.run()
-        self.result.sites.sort(key=lambda site: (site.line, site.column))
-        return self.result
+        del literals, visitor, module_scope
+        self.tree, self._strings = None, None
+        self.scope_of, self.inner_scope, self._types, self._scopes = {}, {}, {}, []
+        self._in_progress = set()
+        return self.spool
 
     @functools.cached_property
     def spells_term(self) -> bool:
@@ -144,8 +154,7 @@ class Finder:
             return
         if role is Role.STRING:
             # The words inside a name in a string are the name's: the literal pass leaves them be.
-            start = line * self._stride
-            self._seen.update(range(start + column + 1, start + column + len(text)))
+            self._taken.take_inside(line, column, len(text))
         new = self.vocab.rewrite(text)
         if new is None:
             self._emit_odd(line, column, text, kind, role, scope)
@@ -159,17 +168,13 @@ class Finder:
         else:
             action = Action.UNRESOLVED
             note = note or "can't tell whether this name is the project's: left as it is"
-        self.result.sites.append(
+        self.spool.append(
             Site(self.path, line, column, line, column + len(text), text, new, kind, role, action, note, scope, local)
         )
 
     def first_time(self, line: int, column: int) -> bool:
         """Whether nothing was emitted at (line, column) yet; from now on, something was."""
-        key = line * self._stride + column
-        if key in self._seen:
-            return False
-        self._seen.add(key)
-        return True
+        return self._taken.take(line, column)
 
     def _emit_odd(self, line: int, column: int, text: str, kind: str, role: Role, scope: str) -> None:
         for match in self.vocab.scan(text):
@@ -180,7 +185,7 @@ class Finder:
             else:
                 continue
             start = column + match.start
-            self.result.sites.append(
+            self.spool.append(
                 Site(self.path, line, start, line, start + len(match.word), match.word, match.word, kind, role, Action.ODD, note, scope)
             )
 
@@ -211,7 +216,7 @@ class Finder:
 
     def _unlocatable(self, node: ast.AST, name: str) -> None:
         line, column = self.pos.char(node.lineno, node.col_offset)
-        self.result.sites.append(
+        self.spool.append(
             Site(self.path, line, column, line, column, name, name, "variable", Role.REFERENCE, Action.UNRESOLVED,
                  f"{name!r}: could not locate it in the source text")
         )
@@ -1125,7 +1130,7 @@ class _SiteVisitor(NodeVisitor):
             if not (member.startswith(prefix) and member.endswith(suffix) and len(member) >= len(prefix + suffix)):
                 continue
             if self.f.mentions(member) and self.f.vocab.rewrite(member) is not None:
-                self.f.result.sites.append(Site(
+                self.f.spool.append(Site(
                     self.f.path, line, column, line, column, member, member, "attribute", Role.REFERENCE,
                     Action.UNRESOLVED, f"{member!r} may be looked up here by a name computed at run time"))
 

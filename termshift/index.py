@@ -15,20 +15,49 @@ overrides a third-party one — which may mean reading the base class's source
 most methods of a job-heavy file are never asked about. A file's answer then
 rests only on the modules its own sites consulted, which is also what the
 cache records for it.
+
+In a large run (`packing`) the summaries are kept packed, ~a tenth of them as
+objects: a search consults a few dozen modules, the project-wide facts are
+kept apart as compact records (`Fact`, `members`, the names functions take),
+and every process of the run holds every summary, so the summaries are what
+would otherwise grow with the project.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import pickle
+import zlib
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from . import thirdparty
 from .manifest import Renamed
 from .project import Project
 from .fieldclasses import takes_field
 from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, summarize
+
+
+# Summaries a packing index keeps unpacked: a file's search consults a few dozen modules, over and over.
+KEPT_UNPACKED = 256
+
+
+def pack_summary(summary: ModuleSummary) -> bytes:
+    """A summary as a large run keeps it: ~a tenth of it as objects."""
+    return zlib.compress(pickle.dumps(summary, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack_summary(blob: bytes) -> ModuleSummary:
+    return pickle.loads(zlib.decompress(blob))
+
+
+class Fact(NamedTuple):
+    """What the index keeps of a module whose definitions feed the project-wide facts."""
+
+    name: str
+    classes: tuple[str, ...]  # qualnames of its classes
+    payload: bool  # does it hold a TypedDict, or serialise data classes (payload_names)
 
 
 class Type(NamedTuple):
@@ -68,11 +97,19 @@ class Index:
         self._parse = parse
         self._text = text  # a module's source, when known: spares summaries some walks
         self.search_path = tuple(search_path)
-        self._summaries: dict[str, ModuleSummary | None] = {}
+        # Each summary, or with `packing` (a large run) each summary pickled and compressed: the
+        # few a file's search consults are unpacked again (`_unpacked`, the latest KEPT_UNPACKED).
+        self._summaries: dict[str, ModuleSummary | bytes | None] = {}
+        self.packing = False
+        self._unpacked: dict[str, ModuleSummary] = {}
         # Names the project defines anywhere (module level and class members),
         # with their kinds: the fallback when a receiver's type is unknown.
         self.defined: dict[str, set[str]] = {}
-        self.members: dict[str, list[tuple[str, ClassInfo, Member]]] = {}
+        # By member name, each class defining it: (module, class qualname, member kind, its type).
+        self.members: dict[str, list[tuple[str, str, str, TypeRef | None]]] = {}
+        # Parameter, **kwargs key and field names of the facts' functions and classes, with the
+        # number of facts naming each.
+        self._taken: dict[str, int] = {}
         self.routes: frozenset[tuple[str, ...]] = frozenset()  # served route templates, as segments
         # The summaries whose definitions feed `defined`, `members` and the
         # keyword questions: the modules gathered up front, for every file, and
@@ -81,10 +118,11 @@ class Index:
         # file happened to summarise: then a file's sites would depend on which
         # files were searched before it, in this process or this pool worker,
         # and no cache could be keyed by what the file consulted.
-        self.facts: list[ModuleSummary] = []
+        self.facts: list[Fact] = []
         self._recording = True
         self._base_facts: set[str] = set()
-        self._file: tuple[set[str], list[tuple[str, str | None]], list[str]] | None = None  # names, undo logs
+        # names, undo logs (of `defined`, `members`, `_taken`)
+        self._file: tuple[set[str], list[tuple[str, str | None]], list[str], list[str]] | None = None
         self.consulted: set[str] | None = None  # modules served while finding one file
         self.store = None  # where summaries are kept between runs: load(name, path), save(name, path, summary)
         self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
@@ -120,14 +158,26 @@ class Index:
     def module(self, name: str) -> ModuleSummary | None:
         if self._file is not None:
             self.consulted.add(name)
-            summary = self._summaries.get(name) if name in self._summaries else self._load(name)
+            summary = self._summary(name) if name in self._summaries else self._load(name)
             if summary is not None and name not in self._base_facts and name not in self._file[0]:
                 self._file[0].add(name)
                 self._record_definitions(summary, self._file)
             return summary
         if name in self._summaries:
-            return self._summaries[name]
+            return self._summary(name)
         return self._load(name)
+
+    def _summary(self, name: str) -> ModuleSummary | None:
+        """The summary kept for `name`, unpacked if it was packed."""
+        kept = self._summaries[name]
+        if type(kept) is not bytes:
+            return kept
+        summary = self._unpacked.get(name)
+        if summary is None:
+            if len(self._unpacked) >= KEPT_UNPACKED:
+                del self._unpacked[next(iter(self._unpacked))]  # the oldest
+            summary = self._unpacked[name] = unpack_summary(kept)
+        return summary
 
     def _load(self, name: str) -> ModuleSummary | None:
         self._summaries[name] = None  # guards import cycles
@@ -143,31 +193,41 @@ class Index:
                     summary = self.summarize(tree, name, path)
                     if self.store is not None:
                         self.store.save(name, path, summary)
-        self._summaries[name] = summary
-        return summary
+        return summary  # kept by _adopt (packed, when packing)
 
     def summarize(self, tree: ast.Module, name: str, path: Path) -> ModuleSummary:
         summary = summarize_module(self.project, tree, name, path, self._text(path) if self._text else None)
         self._adopt(summary)
         return summary
 
-    def adopt(self, name: str, summary: ModuleSummary | None) -> None:
-        """`module(name)`, with the summary made elsewhere (a pool worker, the cache)."""
+    def adopt(self, name: str, summary: ModuleSummary | bytes | None) -> None:
+        """`module(name)`, with the summary made elsewhere (a pool worker, the cache), perhaps
+        packed already (`pack_summary`)."""
         if summary is None:
             self._summaries[name] = None
+        elif type(summary) is bytes:
+            self._adopt(unpack_summary(summary), summary)
         else:
             self._adopt(summary)
 
-    def _adopt(self, summary: ModuleSummary) -> None:
-        self._summaries[summary.name] = summary
+    def _adopt(self, summary: ModuleSummary, packed: bytes | None = None) -> None:
+        if self.packing:
+            self._unpacked.pop(summary.name, None)
+            self._summaries[summary.name] = packed if packed is not None else pack_summary(summary)
+        else:
+            self._summaries[summary.name] = summary
         if self._recording and summary.name not in self._base_facts:
             self._base_facts.add(summary.name)
             self._record_definitions(summary)
 
-    def made(self) -> dict[str, ModuleSummary]:
-        """The summaries made or adopted so far, by module name: another analysis of the same
-        modules (the proof's, of the planned tree) takes them instead of making them again."""
-        return {name: summary for name, summary in self._summaries.items() if summary is not None}
+    def made(self) -> Iterator[tuple[str, ModuleSummary]]:
+        """The summaries made or adopted so far, with their module names: another analysis of the
+        same modules (the proof's, of the planned tree) takes them instead of making them again."""
+        for name in self.made_names():
+            yield name, self._summary(name)
+
+    def made_names(self) -> list[str]:
+        return [name for name, summary in self._summaries.items() if summary is not None]
 
     def seal(self) -> None:
         """The gathered facts are complete: from now on, summaries made on demand count
@@ -176,11 +236,11 @@ class Index:
 
     def begin_file(self) -> None:
         self.consulted = set()
-        self._file = (set(), [], [])
+        self._file = (set(), [], [], [])
 
     def end_file(self) -> set[str]:
         """Forget what this file's resolutions added; return the modules it consulted."""
-        names, defined_log, members_log = self._file
+        names, defined_log, members_log, taken_log = self._file
         for name, kind in reversed(defined_log):
             if kind is None:
                 del self.defined[name]
@@ -190,12 +250,24 @@ class Index:
             self.members[name].pop()
             if not self.members[name]:
                 del self.members[name]
+        for name in taken_log:
+            self._taken[name] -= 1
+            if not self._taken[name]:
+                del self._taken[name]
         del self.facts[len(self.facts) - len(names):]
         consulted, self.consulted, self._file = self.consulted, None, None
         return consulted
 
     def _record_definitions(self, summary: ModuleSummary, undo=None) -> None:
-        self.facts.append(summary)
+        self.facts.append(Fact(summary.name, tuple(summary.classes),
+                               bool(summary.serialized) or any(info.kind == "typeddict"
+                                                               for info in summary.classes.values())))
+        taken = {name for function in summary.functions.values() for name in (*function.params, *function.kwargs_keys)}
+        taken.update(name for info in summary.classes.values() for name in info.fields)
+        for name in taken:
+            self._taken[name] = self._taken.get(name, 0) + 1
+        if undo is not None:
+            undo[3].extend(taken)
 
         def define(name: str, kind: str) -> None:
             kinds = self.defined.get(name)
@@ -214,7 +286,7 @@ class Index:
         for info in summary.classes.values():
             for name, member in info.members.items():
                 define(name, "method" if member.kind == "method" else "attribute")
-                self.members.setdefault(name, []).append((summary.name, info, member))
+                self.members.setdefault(name, []).append((summary.name, info.qualname, member.kind, member.type_ref))
                 if undo is not None:
                     undo[2].append(name)
         for module in (summary.name,):
@@ -230,7 +302,10 @@ class Index:
             return self._payload[1]
         names: set[str] = set()
         serialized: set[str] = set()
-        for summary in list(self.facts):
+        for fact in list(self.facts):
+            if not fact.payload:
+                continue
+            summary = self._summary(fact.name)
             for info in summary.classes.values():
                 if info.kind == "typeddict":
                     names.update(info.fields)
@@ -537,11 +612,11 @@ class Index:
         value_type = None
         members = self.members.get(attr, ())
         if len(members) == 1 and len(kinds) == 1:
-            module, info, member = members[0]
-            if member.kind == "attribute":
-                value_type = self.ref_type(module, member.type_ref)
-            elif member.kind == "method":
-                value_type = Type("func", f"{module}:{info.qualname}.{attr}")
+            module, qualname, kind, type_ref = members[0]
+            if kind == "attribute":
+                value_type = self.ref_type(module, type_ref)
+            elif kind == "method":
+                value_type = Type("func", f"{module}:{qualname}.{attr}")
         return Ref(UNKNOWN, _preferred_kind(kinds), value_type)
 
     def dotted_pieces(self, value: str) -> list[tuple[int, str, Ref]] | None:
@@ -650,14 +725,7 @@ class Index:
         return name in self.defined or self._any_function_takes(name)
 
     def _any_function_takes(self, keyword: str) -> bool:
-        for summary in self.facts:
-            for function in summary.functions.values():
-                if keyword in function.params or keyword in function.kwargs_keys:
-                    return True
-            for info in summary.classes.values():
-                if keyword in info.fields:
-                    return True
-        return False
+        return keyword in self._taken
 
 
 def summarize_module(project: Project, tree: ast.Module, name: str, path: Path, text: str | None = None) -> ModuleSummary:

@@ -648,7 +648,7 @@ class LiteralFinder(_Context):
                 self._emit(line, column, match, here, scope)
 
     def _emit(self, line: int, column: int, match, verdict: _Verdict, scope: str) -> None:
-        sites = self.f.result.sites
+        sites = self.f.spool
         end = column + len(match.word)
         if match.kind is MatchKind.TERM:
             sites.append(Site(self.f.path, line, column, line, end, match.word, match.replacement, verdict.kind,

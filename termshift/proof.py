@@ -38,14 +38,14 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from . import engine, files
+from . import planned as planned_tree
 from .config import Config
-from .index import ModuleSummary
+from .index import ModuleSummary, pack_summary, unpack_summary
 from .manifest import NOTE as UPSTREAM
-from .sites import Action, Role, Site
+from .sites import Action, Site
 from .vocabulary import Term
 
-# Sites whose meaning the finder decides; literals and prose are judged by the accounting alone.
-_JUDGED_ROLES = frozenset({Role.DEFINITION, Role.REFERENCE, Role.IMPORT, Role.MODULE_PATH, Role.STRING})
+_JUDGED_ROLES = planned_tree.JUDGED_ROLES
 _TIED = frozenset({Action.RENAME, Action.REFUSED})
 
 # Each round withdraws at least one more name; then each name a round withdrew is tried back (a
@@ -106,8 +106,7 @@ def breaks(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, *, 
         # read whenever a file under the root is named; with none, the tree is analysed whole.
         searched = [path for path in files.discover(planned, [planned], analysis.exclude)
                     if path.relative_to(planned).as_posix() in judged]
-        after = engine.analyze(planned, searched or [planned], both, workers=workers, progress=progress,
-                               cache=known, only_named=True)
+        after = planned_tree.analyse(planned, searched, both, known, workers=workers, progress=progress)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if not _parse(texts, renamed_files, recoded, after):
@@ -116,17 +115,12 @@ def breaks(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, *, 
 
 
 def _parse(texts: Mapping[str, str], renamed_files: Mapping[str, str], recoded: set[str],
-           after: engine.Analysis) -> bool:
+           after: planned_tree.Planned) -> bool:
     """Do the planned texts of Python files all parse, as `apply` requires? The analysis parsed every
     one it searched or summarised, as it was laid out; the others (and any written in another
     encoding than the file's) are parsed here."""
-    parsed = set(after.sites)
-    for name in after.index.made():
-        path = after.project.modules.get(name)
-        if path is not None and path.is_relative_to(after.root):
-            parsed.add(path.relative_to(after.root).as_posix())
     return all(engine.validate_text(text) for path, text in texts.items()
-               if renamed_files.get(path, path) not in parsed or path in recoded)
+               if renamed_files.get(path, path) not in after.parsed or path in recoded)
 
 
 def _judged(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome) -> set[str]:
@@ -191,22 +185,22 @@ def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) 
 
 
 def _compare(analysis: engine.Analysis, the_plan: engine.Plan, renamed_files: Mapping[str, str],
-             after: engine.Analysis) -> dict[str, str]:
-    found: dict[tuple[str, int, int], Site] = {
-        site.key(): site for sites in after.sites.values() for site in sites if site.role in _JUDGED_ROLES
-    }
+             after: planned_tree.Planned) -> dict[str, str]:
     broken: dict[str, str] = {}
     for path, sites in analysis.sites.items():
         planned_path = renamed_files.get(path, path)
+        # One file at a time, positions as single ints: a huge module's sites are held three times here.
         edits = the_plan.edits.get(path, ())
-        edited = {site.key() for site in edits}
+        edited = {_at(site.line, site.column) for site in edits}
         shifts = _shifts(edits)
+        del edits
+        found = {_at(site.line, site.column): site for site in after.sites(planned_path)}
         for site in sites:
             if not _is_judged(site) or site.old in broken:
                 continue
             column = site.column + sum(delta for at, delta in shifts.get(site.line, ()) if at < site.column)
-            twin = found.get((planned_path, site.line, column))
-            if site.key() in edited:
+            twin = found.get(_at(site.line, column))
+            if _at(site.line, site.column) in edited:
                 if twin is None or twin.old != site.new or twin.action in _TIED:
                     continue  # still tied (or not a use the finder judges)
                 if twin.action is Action.EXTERNAL and site.note.startswith(UPSTREAM):
@@ -231,7 +225,7 @@ class _Known:
 
     _EMPTY = (frozenset(), {})  # a share of the string facts that adds nothing (engine._string_facts)
 
-    def __init__(self, summaries: dict[tuple[str, str, str], ModuleSummary], quiet: set[str]) -> None:
+    def __init__(self, summaries: dict[tuple[str, str, str], ModuleSummary | bytes], quiet: set[str]) -> None:
         self.summaries = summaries  # (module name, planned path, digest of its bytes) -> summary
         self.quiet = quiet  # digests of the bytes that quote neither term
 
@@ -242,7 +236,7 @@ class _Known:
 
         summaries: dict[tuple[str, str, str], ModuleSummary] = {}
         quiet: set[str] = set()
-        for name, summary in analysis.index.made().items():
+        for name, summary in analysis.index.made():
             path = analysis.project.modules.get(name)
             if path is None or not path.is_relative_to(analysis.root):
                 continue
@@ -254,8 +248,8 @@ class _Known:
             except OSError:
                 continue
             key = digest(data)
-            summaries[(name, str(planned / relative), key)] = dataclasses.replace(
-                summary, path=str(planned / relative))
+            moved = dataclasses.replace(summary, path=str(planned / relative))
+            summaries[(name, str(planned / relative), key)] = pack_summary(moved) if analysis.index.packing else moved
             try:
                 text = files.decode_source(path, data).text
             except files.SourceError:
@@ -269,7 +263,8 @@ class _Known:
 
     def load(self, kind: str, key: tuple[str, ...]):
         if kind == "summaries":
-            return self.summaries.get(key[1:])
+            summary = self.summaries.get(key[1:])
+            return unpack_summary(summary) if type(summary) is bytes else summary
         if kind == "strings":
             return self._EMPTY if key[-1] in self.quiet else None
         return None  # a file's findings: searched
@@ -279,6 +274,10 @@ class _Known:
 
     def prepare(self) -> None:
         pass
+
+
+def _at(line: int, column: int) -> int:
+    return line << 24 | column  # no line of Python source is 16 million characters wide
 
 
 def _shifts(edits: Iterable[Site]) -> dict[int, list[tuple[int, int]]]:

@@ -82,9 +82,9 @@ def payload_fields(index, serialized: Iterable[str]) -> set[str]:
     if not serialized:
         return set()
     names: set[str] = set()
-    for summary in list(index.facts):
-        for info in summary.classes.values():
-            lineage = index.mro(f"{summary.name}:{info.qualname}")[0]
+    for fact in list(index.facts):
+        for qualname in fact.classes:
+            lineage = index.mro(f"{fact.name}:{qualname}")[0]
             if serialized.isdisjoint(f"{module}:{base.qualname}" for module, base in lineage):
                 continue  # neither one of the serialised classes nor a subclass of one
             names.update(field for _, base in lineage if base.kind == "dataclass" for field in base.fields)

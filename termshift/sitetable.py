@@ -16,6 +16,7 @@ kinds never mix in one table.
 
 from __future__ import annotations
 
+import io
 import pickle
 import zlib
 from typing import Iterable, Iterator, MutableMapping
@@ -27,13 +28,30 @@ from .sites import Site
 PACK_FROM = 4_000_000
 
 
+# Sites pickled at once: a huge module's are packed a slice at a time, never copied whole.
+PACK_SLICE = 8192
+
+
 def pack(sites: list[Site]) -> bytes:
-    """As plain tuples: pickle makes and reads those without a Python call per site."""
-    return zlib.compress(pickle.dumps(list(map(tuple, sites)), pickle.HIGHEST_PROTOCOL), 1)
+    """As plain tuples (pickle makes and reads those without a Python call per site), one
+    pickle per slice, compressed as one stream."""
+    if len(sites) <= PACK_SLICE:
+        return zlib.compress(pickle.dumps(list(map(tuple, sites)), pickle.HIGHEST_PROTOCOL), 1)
+    compressor = zlib.compressobj(1)
+    parts = [compressor.compress(pickle.dumps(list(map(tuple, sites[start:start + PACK_SLICE])),
+                                              pickle.HIGHEST_PROTOCOL))
+             for start in range(0, len(sites), PACK_SLICE)]
+    parts.append(compressor.flush())
+    return b"".join(parts)
 
 
 def unpack(blob: bytes, _new=tuple.__new__, _site=Site) -> list[Site]:
-    return [_new(_site, fields) for fields in pickle.loads(zlib.decompress(blob))]
+    data = zlib.decompress(blob)
+    stream = io.BytesIO(data)
+    sites = [_new(_site, fields) for fields in pickle.load(stream)]
+    while stream.tell() < len(data):  # the next slice
+        sites += [_new(_site, fields) for fields in pickle.load(stream)]
+    return sites
 
 
 class SiteTable(MutableMapping[str, "list[Site]"]):
@@ -74,3 +92,40 @@ class SiteTable(MutableMapping[str, "list[Site]"]):
 
     def __repr__(self) -> str:
         return f"SiteTable({len(self)} files, packed={self.packed})"
+
+
+class SiteSpool:
+    """One file's sites while its search runs: a huge module has hundreds of thousands, made
+    while its tree and scopes are all alive, and as objects they would add a tenth again to
+    the search's peak. Past `batch` sites they are packed as they come; `sorted()` gives
+    them back in order once the search is done and its own structures are gone."""
+
+    __slots__ = ("_batch", "_packed", "_open")
+
+    def __init__(self, batch: int = PACK_SLICE):
+        self._batch = batch
+        self._packed: list[bytes] = []
+        self._open: list[Site] = []
+
+    def append(self, site: Site) -> None:
+        self._open.append(site)
+        if len(self._open) >= self._batch:
+            self._packed.append(pack(self._open))
+            self._open = []
+
+    def __len__(self) -> int:
+        return len(self._packed) * self._batch + len(self._open)
+
+    def sorted(self) -> list[Site]:
+        """Every site, by position; sites at one position in the order they came (a stable sort)."""
+        sites: list[Site] = []
+        while self._packed:
+            sites += unpack(self._packed.pop(0))
+        sites += self._open
+        self._open = []
+        sites.sort(key=_position)
+        return sites
+
+
+def _position(site: Site) -> tuple[int, int]:
+    return site.line, site.column

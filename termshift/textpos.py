@@ -166,3 +166,46 @@ class Positions:
         if not literal.endswith(quote) or inner != node.value:
             return None
         return self.line_col(start + match.end())
+
+
+class Marks:
+    """The (line, column) positions of a text already taken by a site: a byte per character.
+
+    A set of ints would cost ~70 bytes an entry, and a huge module has hundreds
+    of thousands of them. A position past its line's end is no offset of the
+    text (another line's would alias it): those few are kept as pairs.
+    """
+
+    __slots__ = ("_starts", "_end", "_taken", "_beyond")
+
+    def __init__(self, positions: Positions):
+        self._starts = positions.starts
+        self._end = len(positions.text) + 1
+        self._taken = bytearray(self._end)
+        self._beyond: set[tuple[int, int]] = set()
+
+    def _offset(self, line: int, column: int) -> int | None:
+        starts = self._starts
+        if 0 < line <= len(starts) and column >= 0:
+            offset = starts[line - 1] + column
+            if offset < (starts[line] if line < len(starts) else self._end):
+                return offset
+        return None
+
+    def take(self, line: int, column: int) -> bool:
+        """Whether the position was free; from now on, it is taken."""
+        offset = self._offset(line, column)
+        if offset is None:
+            if (line, column) in self._beyond:
+                return False
+            self._beyond.add((line, column))
+            return True
+        if self._taken[offset]:
+            return False
+        self._taken[offset] = 1
+        return True
+
+    def take_inside(self, line: int, column: int, length: int) -> None:
+        """Take the positions after (line, column) within `length` characters of it, on its line."""
+        for step in range(1, length):
+            self.take(line, column + step)

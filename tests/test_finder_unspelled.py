@@ -57,13 +57,13 @@ def _answer(tmp_path: Path) -> tuple[list[tuple], list[tuple]]:
 def test_a_file_that_never_spells_the_term_finds_what_the_whole_search_finds(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spelled: dict[str, bool] = {}
-    run = finder_module.Finder.run
+    search = finder_module.Finder.search
 
     def recording(self):
         spelled[self.path] = self.spells_term
-        return run(self)
+        return search(self)
 
-    monkeypatch.setattr(finder_module.Finder, "run", recording)
+    monkeypatch.setattr(finder_module.Finder, "search", recording)
     shortcut = _answer(tmp_path / "shortcut")
     assert spelled["app/build.py"] is False and spelled["app/wide.py"] is True and spelled["app/models.py"] is True
 

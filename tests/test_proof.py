@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from termshift import config as config_module
-from termshift import engine, proof
+from termshift import engine, planned, proof
 from termshift.cli import main
 from termshift.sites import Role
 
@@ -264,3 +264,36 @@ def test_a_plan_whose_text_does_not_parse_is_left_to_apply(wider, monkeypatch, p
     assert len(validated) == 1  # the analysis parsed every other text; this one is parsed again, and fails
     outcome = engine.apply(analysis, broken, write=False)
     assert [failure.path for failure in outcome.failures] == [path]
+
+
+@pytest.mark.parametrize("mistake", [MISTAKES[0], MISTAKES[1], MISTAKES[4], MISTAKES[-1]])
+def test_a_large_planned_tree_is_analysed_in_a_fresh_process_with_the_same_verdict(wider, monkeypatch, mistake):
+    """Past `APART_FROM` bytes the planned tree is analysed by a fresh interpreter, so that its analysis
+    doesn't stack on the first one's memory: what comes back (the judged sites, the files parsed) gives
+    the verdict the analysis in this process gives."""
+    analysis, config = analysed(wider)
+    here = proof.breaks(analysis, mistake(engine.plan(analysis, config.stages)), config)
+    answers = []
+    real = planned._apart
+
+    def apart(arguments):
+        answers.append(real(arguments))
+        return answers[-1]
+
+    monkeypatch.setattr(planned, "APART_FROM", 0)
+    monkeypatch.setattr(planned, "_apart", apart)
+    assert proof.breaks(analysis, mistake(engine.plan(analysis, config.stages)), config) == here
+    assert len(answers) == 1 and answers[0] is not None  # the fresh process answered
+    assert answers[0].parsed and any(answers[0].sites(path) for path in answers[0].judged)
+
+
+def test_when_no_fresh_process_answers_the_planned_tree_is_analysed_here(wider, monkeypatch):
+    analysis, config = analysed(wider)
+    the_plan = forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True)
+    here = proof.breaks(analysis, the_plan, config)
+    assert "submit_job" in here
+    monkeypatch.setattr(planned, "APART_FROM", 0)
+    monkeypatch.setattr(planned.sys, "executable", str(Path(__file__).parent / "no-such-python"))
+    assert planned._apart((analysis.root, [], config, None, 1)) is None
+    assert proof.breaks(analysis, forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True),
+                        config) == here

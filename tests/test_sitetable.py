@@ -7,10 +7,11 @@ import pickle
 
 import pytest
 
-from termshift import engine
+from termshift import engine, sitetable
+from termshift import index as index_module
 from termshift.findings import Finding, PackedFindings
 from termshift.sites import Action, Role, Site
-from termshift.sitetable import SiteTable, pack
+from termshift.sitetable import SiteSpool, SiteTable, pack, unpack
 from test_shards import example, generated, run
 
 
@@ -112,3 +113,34 @@ def test_migrate_plans_the_same_with_its_sites_packed(tmp_path, monkeypatch, cap
     assert lists == packed
     code, out, err = packed
     assert "+class Step" in out and "is kept everywhere" in err + out
+
+
+def test_a_spool_gives_its_sites_back_in_order_across_batches():
+    """A huge module's sites are packed a batch at a time while its search runs: sorted, they come back
+    by position, and sites at one position in the order they were found."""
+    spool = SiteSpool(batch=4)
+    found = [site._replace(column=column) for column in (9, 4) for site in _sites("m.py", 5)]
+    found.append(found[0]._replace(new="stage"))  # a second site at an occupied position comes after it
+    for site in found:
+        spool.append(site)
+    assert len(spool) == 11
+    assert spool.sorted() == sorted(found, key=lambda site: (site.line, site.column))
+
+
+def test_a_huge_file_is_packed_a_slice_at_a_time_and_read_back_whole(monkeypatch):
+    monkeypatch.setattr(sitetable, "PACK_SLICE", 3)
+    for count in (0, 1, 3, 4, 7, 9):
+        sites = _sites("m.py", count)
+        assert unpack(pack(sites)) == sites
+
+
+def test_summaries_unpacked_one_at_a_time_give_the_same_answers(tmp_path, monkeypatch, capsys):
+    """A large run keeps every module summary packed and only the latest few unpacked: with a single
+    one unpacked at a time (every other lookup unpacks again), the report is the one of summaries
+    kept as objects."""
+    project = generated(tmp_path, copies=2)
+    monkeypatch.setattr(index_module, "KEPT_UNPACKED", 1)
+    lists, packed = _both(project, ["check", "--no-cache", "--workers", "2", "--format", "json"], monkeypatch, capsys)
+    assert lists == packed and packed[0] == 1
+    lists, packed = _both(example(tmp_path / "ex"), ["migrate", "--no-cache", "--diff", "."], monkeypatch, capsys)
+    assert lists == packed and "+class Step" in packed[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from termshift.textpos import Positions, line_starts
+from termshift.textpos import Marks, Positions, line_starts
 
 
 @pytest.mark.parametrize("text, starts", [
@@ -55,3 +55,17 @@ def test_relative_paths_are_pathlibs(root: str, path: str) -> None:
     except ValueError:
         expected = PurePosixPath(path).as_posix()
     assert relative_posix(root, path) == expected
+
+
+def test_marks_take_each_position_once_and_never_alias_another_line():
+    marks = Marks(Positions("ab\ncd\n"))
+    assert marks.take(1, 0) and not marks.take(1, 0)
+    assert marks.take(2, 0) and not marks.take(2, 0)
+    # Past a line's end is no offset of the text: (1, 4) would be (2, 1) as an offset.
+    assert marks.take(1, 4) and not marks.take(1, 4) and marks.take(2, 1)
+    assert marks.take(3, 0) and marks.take(9, 0) and not marks.take(9, 0)  # after the last line
+    marks.take_inside(2, 0, 2)  # a name of two characters at (2, 0): (2, 1) is its
+    assert not marks.take(2, 1)
+    marks = Marks(Positions("name\n"))
+    marks.take_inside(1, 0, 4)
+    assert [marks.take(1, column) for column in range(5)] == [True, False, False, False, True]
