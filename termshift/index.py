@@ -288,7 +288,7 @@ class Index:
             for star in reversed(summary.star_imports):
                 if not self.project.is_first_party(star):
                     return _EXT_REF  # theirs may bring in anything
-                if not self._exports(star, name):
+                if not self.exports(star, name):
                     continue
                 found = self.resolve_name(star, name, seen)
                 if found.owner != UNKNOWN:
@@ -312,7 +312,7 @@ class Index:
         value_type = self.ref_type(module, symbol.type_ref, seen) if symbol.type_ref else None
         return Ref(OWN, symbol.kind, value_type)
 
-    def _exports(self, module: str, name: str) -> bool:
+    def exports(self, module: str, name: str) -> bool:
         """Whether `from module import *` can bring `name` in: `__all__` says so, or, without one,
         the name is public."""
         summary = self.module(module)
