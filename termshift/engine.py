@@ -1476,6 +1476,10 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
     source, sites, notes = job.sources[path], job.edits[path], []
     try:
         new_text = splice(source.text, sites)
+        if "__all__" in source.text and any(site.role is Role.STRING for site in sites):
+            from termshift.codemods.sorted_all import keep_sorted
+
+            new_text = keep_sorted(source.text, new_text)
         if job.compat_until is not None and any(site.kind == "route" for site in sites):
             from termshift.codemods.routes import keep_old_routes
 
