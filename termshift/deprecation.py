@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
 from . import fieldclasses, markers
+from .index import UNKNOWN
 from .sites import Action, Role, Site
 
 MODULE_KINDS = frozenset({"class", "type-alias", "type-var", "function", "variable", "constant", "module"})
@@ -50,6 +51,7 @@ class ModuleCompat:
     members: dict[str, dict[str, str]] = field(default_factory=dict)  # "Class" -> old -> new
     keywords: dict[str, dict[str, str]] = field(default_factory=dict)  # "f" / "Class.method" -> old -> new
     chains_getattr: bool = False  # the module has its own __getattr__ to fall back to
+    starred: set[str] = field(default_factory=set)  # old names whose new ones a star import binds here
 
     def __bool__(self) -> bool:
         return bool(self.names or self.members or self.keywords)
@@ -155,7 +157,63 @@ def plan(analysis, the_plan) -> CompatPlan:
                                   lambda qualname, module=module: init_keywords(module, qualname))
         if request:
             result.modules[path] = request
+    _star_reexports(analysis, result, used)
     return result
+
+
+# `from .jobs import *`: the files that may re-export a module's names without spelling one of them.
+_STAR_IMPORT = re.compile(rb"\bimport\s*\*")
+
+
+def _star_reexports(analysis, result: CompatPlan, used: Callable[[str], bool]) -> None:
+    """The old names a module serves, served again by the modules that star-import it.
+
+    A star import copies the names a module *has*; the old names its compat
+    `__getattr__` serves are not among them. So `from .jobs import *` in a
+    package's `__init__` re-exported `ProjectJob` before the migration and, left
+    alone, not after: `from pkg import ProjectJob` breaks although `pkg.jobs`
+    still serves it. The star-importing module gets its own compat names for
+    every old name its star imports brought in (as Python binds them: the last
+    star import that exports a name, unless the module binds the name itself),
+    through any chain of star imports. The star-importer usually never spells
+    the term, so it is found by its bytes; only files this run rewrites count.
+    """
+    served = {request.module: dict(request.names) for request in result.modules.values() if request.names}
+    if not served:
+        return
+    index = analysis.index
+    targets = set(analysis.targets)
+    importers: list[tuple[str, str, object]] = []  # (relative path, module, summary)
+    for path, module in sorted(analysis.project.module_of.items()):
+        if path not in targets or is_test_module(module) or not _public_path(module, used):
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if not _STAR_IMPORT.search(data):
+            continue
+        summary = index.module(module)
+        if summary is not None and summary.star_imports:
+            importers.append((path.relative_to(analysis.root).as_posix(), module, summary))
+    changed = True
+    while changed:  # until every chain of star imports is followed
+        changed = False
+        for relative, module, summary in importers:
+            for old in sorted({old for star in summary.star_imports for old in served.get(star, ())}):
+                if old in summary.symbols or not used(old) or old in served.get(module, {}):
+                    continue
+                new = _star_binding(index, summary, old, served)
+                if new is None:
+                    continue
+                request = result.modules.get(relative)
+                if request is None:
+                    request = result.modules[relative] = ModuleCompat(path=relative, module=module,
+                                                                      chains_getattr=summary.dynamic)
+                request.names[old] = new
+                request.starred.add(old)
+                served.setdefault(module, {})[old] = new
+                changed = True
 
 
 def _renamed(sites: list[Site]) -> list[Site]:
@@ -267,6 +325,21 @@ def _module_request(path: str, module: str, summary, sites: list[Site], used: Ca
         if keywords:
             request.keywords.setdefault(new_path(key), {}).update(keywords)
     return request
+
+
+def _star_binding(index, summary, old: str, served: dict[str, dict[str, str]]) -> str | None:
+    """The new name of `old` when, of a module's star imports, the one that binds it (the last to
+    bring it in, as Python runs them) serves it renamed; None when another binds it or one can't tell."""
+    for star in reversed(summary.star_imports):
+        if not index.project.is_first_party(star):
+            return None  # theirs may bring in anything
+        if not index.exports(star, old):
+            continue
+        if old in served.get(star, {}):
+            return served[star][old]
+        if index.resolve_name(star, old).owner != UNKNOWN:
+            return None  # brought in from elsewhere, under the old name
+    return None
 
 
 # What a test asks a mock's method: `scheduler.remove_job.assert_called_once_with(...)`.

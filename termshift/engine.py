@@ -1354,13 +1354,25 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
             Problem(path, line, column, f"a mock's {old!r} is asked how it was called: compat can't make it stand "
                     f"for {new!r}, so this test needs the new name")
             for path, line, column, old, new in deprecation.mock_assertions(analysis, deprecated)]
-    paths = sorted(the_plan.edits)
+    edits = the_plan.edits
+    if deprecated is not None:
+        # A module that only serves old names again (a star import re-exports them) has no edits.
+        extra = sorted(path for path in deprecated.modules if path not in edits)
+        for path in list(extra):
+            if path not in analysis.sources:
+                try:
+                    analysis.sources[path] = files.read_source(analysis.root / path)
+                except files.SourceError:
+                    extra.remove(path)  # it was summarised a moment ago: gone since, nothing to serve
+                    del deprecated.modules[path]
+        edits = {**edits, **{path: [] for path in extra}} if extra else edits
+    paths = sorted(edits)
     wired = None
     if compat_until is not None and wire:
         from . import markers, wiring  # old and new code share the wire until compat_until
 
         wired = wiring.plan(analysis, the_plan, compat_until, markers.today())
-    job = _RewriteJob({path: analysis.sources[path] for path in paths}, the_plan.edits,
+    job = _RewriteJob({path: analysis.sources[path] for path in paths}, edits,
                       deprecated.modules if deprecated is not None else None, compat_until, strict=write,
                       wire=wired.modules if wired is not None else {}, validate=validate)
     sizes = [len(analysis.sources[path].text) for path in paths]
@@ -1472,6 +1484,10 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
     source, sites, notes = job.sources[path], job.edits[path], []
     try:
         new_text = splice(source.text, sites)
+        if "__all__" in source.text and any(site.role is Role.STRING for site in sites):
+            from termshift.codemods.sorted_all import keep_sorted
+
+            new_text = keep_sorted(source.text, new_text)
         if job.compat_until is not None and any(site.kind == "route" for site in sites):
             from termshift.codemods.routes import keep_old_routes
 
@@ -1495,10 +1511,15 @@ def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem
         if job.validate and path.endswith((".py", ".pyi")):
             _validate(new_text, strict=job.strict)
     except (SpliceError, SyntaxError) as error:
-        return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {error}")
+        return None, notes, Problem(path, *_first_place(sites), f"rewrite refused: {error}")
     except RecursionError:
-        return None, notes, Problem(path, sites[0].line, sites[0].column, f"rewrite refused: {TOO_DEEP}")
+        return None, notes, Problem(path, *_first_place(sites), f"rewrite refused: {TOO_DEEP}")
     return new_text, notes, None
+
+
+def _first_place(sites: list[Site]) -> tuple[int, int]:
+    """Where a refused rewrite is reported: its first edit, or the top of a file given only compat code."""
+    return (sites[0].line, sites[0].column) if sites else (1, 0)
 
 
 def validate_text(text: str) -> bool:

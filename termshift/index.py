@@ -363,7 +363,7 @@ class Index:
             for star in reversed(summary.star_imports):
                 if not self.project.is_first_party(star):
                     return _EXT_REF  # theirs may bring in anything
-                if not self._exports(star, name):
+                if not self.exports(star, name):
                     continue
                 found = self.resolve_name(star, name, seen)
                 if found.owner != UNKNOWN:
@@ -374,7 +374,7 @@ class Index:
         if symbol.kind == "function":
             return Ref(OWN, "function", Type("func", f"{module}:{name}"))
         if symbol.kind == "module-import":
-            if self.project.is_first_party(symbol.target):
+            if self.project.is_first_party(symbol.target) or self.project.is_namespace(symbol.target):
                 return Ref(OWN, "module", Type("mod", symbol.target))
             return self.theirs(symbol.target)
         if symbol.kind == "import":
@@ -387,7 +387,7 @@ class Index:
         value_type = self.ref_type(module, symbol.type_ref, seen) if symbol.type_ref else None
         return Ref(OWN, symbol.kind, value_type)
 
-    def _exports(self, module: str, name: str) -> bool:
+    def exports(self, module: str, name: str) -> bool:
         """Whether `from module import *` can bring `name` in: `__all__` says so, or, without one,
         the name is public."""
         summary = self.module(module)
@@ -625,7 +625,7 @@ class Index:
         string doesn't start with a first-party module."""
         module_part, _, object_part = value.partition(":")
         parts = module_part.split(".")
-        if not self.project.is_module(parts[0]):
+        if not self.project.is_module(parts[0]) and not self.project.is_namespace(parts[0]):
             return None
         pieces: list[tuple[int, str, Ref]] = []
         offset = 0
@@ -635,6 +635,9 @@ class Index:
             prefix = ".".join(parts[: index + 1])
             if in_modules and self.project.is_module(prefix):
                 ref = Ref(OWN, "module", Type("mod", prefix))
+            elif in_modules and self.project.is_namespace(prefix):
+                # `radical` of `radical.saga.job`: a folder shared with others, never renamed as ours
+                ref = Ref(UNKNOWN, "module", Type("mod", prefix))
             else:
                 in_modules = False
                 ref = self.attribute(current, part) if current is not None else Ref(UNKNOWN, "")

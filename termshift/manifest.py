@@ -68,8 +68,7 @@ def build(analysis: Analysis, the_plan: Plan, renamed_files: dict[str, str]) -> 
     bases: dict[str, dict[str, list[str]]] = {}
 
     def top_of(module: str) -> str | None:
-        top = module.split(".", 1)[0]
-        return top if f"{top}" in project.packages else None
+        return project.top_package(module)
 
     classes_of: dict[str, set[str]] = {}
 

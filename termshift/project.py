@@ -28,9 +28,17 @@ def module_names(root: Path, path: Path, cache: dict[str, bool]) -> list[str]:
 
     Two names because a folder without `__init__.py` may be a namespace package
     (`app/jobs.py` imported as `app.jobs`) or a plain directory on sys.path
-    (`tests/test_jobs.py` imported as `test_jobs`). Worked out on strings: a
-    project has thousands of files, and pathlib's operations cost more than the rest.
+    (`tests/test_jobs.py` imported as `test_jobs`) — and more between them where
+    a regular package sits deeper below such folders (`_namespace_names`). Worked
+    out on strings: a project has thousands of files, and pathlib's operations
+    cost more than the rest.
     """
+    return _module_names(root, path, cache)[0]
+
+
+def _module_names(root: Path, path: Path, cache: dict[str, bool]) -> tuple[list[str], dict[str, str]]:
+    """`module_names`, and those of them that go through a namespace package short of the root,
+    each with the package of ours it names inside the namespace (`radical.saga.job` -> `radical.saga`)."""
     top, text = str(root), str(path)
     folder, filename = os.path.split(text)
     stem = filename.rpartition(".")[0] or filename
@@ -43,9 +51,19 @@ def module_names(root: Path, path: Path, cache: dict[str, bool]) -> list[str]:
             break
         parts.insert(0, name)
     names = [".".join(parts)] if parts else []
+    through = _namespace_names(top, folder, parts) if parts and folder != top and (
+        len(parts) > 1 or stem == "__init__") else []
+    namespaced = {name: ".".join(name.split(".")[:name.count(".") - names[0].count(".") + 1]) for name in through}
+    if through and text.startswith(os.path.join(top, "src", "")):
+        # The src layout: `src` is what is on the path, so `src/radical/saga/job.py` is `radical.saga.job`,
+        # never `saga.job` (that would need `src/radical` on the path).
+        names = through[-1:]
+        namespaced = {names[0]: namespaced[names[0]]}
+    else:
+        names += through
     prefix = top if top.endswith(os.sep) else top + os.sep
     if not text.startswith(prefix):
-        return names
+        return names, namespaced
     rel_parts = text[len(prefix):].rpartition(".")[0].split(os.sep) if "." in filename else text[len(prefix):].split(os.sep)
     if rel_parts and rel_parts[-1] == "__init__":
         rel_parts.pop()
@@ -53,7 +71,22 @@ def module_names(root: Path, path: Path, cache: dict[str, bool]) -> list[str]:
         dotted = ".".join(rel_parts)
         if dotted not in names:
             names.append(dotted)
-    return [name for name in names if name]
+    return [name for name in names if name], namespaced
+
+
+def _namespace_names(top: str, folder: str, parts: list[str]) -> list[str]:
+    """The names a regular package's module has through the folders above it that have no
+    `__init__.py`: each may be a PEP 420 namespace package (`src/radical/saga/job.py` is
+    `radical.saga.job` when `src` is on the path) short of the project root (whose name
+    `module_names` gives anyway)."""
+    names = []
+    parts = list(parts)
+    while True:
+        folder, name = os.path.split(folder)
+        if folder == top or not name or not name.isidentifier() or not folder.startswith(top):
+            return names
+        parts.insert(0, name)
+        names.append(".".join(parts))
 
 
 @dataclass
@@ -65,6 +98,9 @@ class Project:
     module_of: dict[Path, str] = field(default_factory=dict)
     packages: set[str] = field(default_factory=set)
     top_level: set[str] = field(default_factory=set)
+    # A namespace package's name -> the packages of ours inside it (`radical` -> {`radical.saga`}):
+    # the namespace itself is shared (`radical.utils` is someone else's), so it is no top level of ours.
+    namespaces: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, root: Path, files: Iterable[Path], first_party: Iterable[str] = ()) -> "Project":
@@ -73,7 +109,7 @@ class Project:
         for path in files:
             if not path.name.endswith(_SUFFIXES):
                 continue
-            names = module_names(root, path, cache)
+            names, namespaced = _module_names(root, path, cache)
             if not names:
                 continue
             project.module_of[path] = names[0]
@@ -84,12 +120,35 @@ class Project:
                     project.modules[name] = path
                 if path.name in _INITS:
                     project.packages.add(name)
-                project.top_level.add(name.split(".")[0])
+                if name in namespaced:  # `radical.saga.job`: ours is `radical.saga`, not all of `radical`
+                    project.namespaces.setdefault(name.split(".", 1)[0], set()).add(namespaced[name])
+                else:
+                    project.top_level.add(name.split(".")[0])
         project.top_level.update(first_party)
         return project
 
     def is_first_party(self, dotted: str) -> bool:
-        return dotted.split(".", 1)[0] in self.top_level
+        head = dotted.split(".", 1)[0]
+        if head in self.top_level:
+            return True
+        owned = self.namespaces.get(head)
+        return owned is not None and any(dotted == name or dotted.startswith(name + ".") for name in owned)
+
+    def top_package(self, module: str) -> str | None:
+        """The package of ours at the top of `module`: its first part, or the package a namespace holds
+        (`radical.saga` for `radical.saga.job`); None for a module outside any package."""
+        head = module.split(".", 1)[0]
+        if head in self.packages:
+            return head
+        for name in self.namespaces.get(head, ()):
+            if (module == name or module.startswith(name + ".")) and name in self.packages:
+                return name
+        return None
+
+    def is_namespace(self, dotted: str) -> bool:
+        """Is `dotted` a namespace package (or a part of one) that holds packages of ours?"""
+        owned = self.namespaces.get(dotted.split(".", 1)[0])
+        return owned is not None and any(name.startswith(dotted + ".") for name in owned)
 
     def is_module(self, dotted: str) -> bool:
         return dotted in self.modules

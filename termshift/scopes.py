@@ -229,7 +229,7 @@ class ScopeBuilder(NodeVisitor):
         project = self.finder.project
         for alias in node.names:
             target = alias.name if alias.asname else alias.name.split(".")[0]
-            if project.is_first_party(target):
+            if project.is_first_party(target) or project.is_namespace(target):  # `import radical.saga` binds `radical`
                 ref = Ref(OWN, "module", Type("mod", target))
             else:
                 ref = self.finder.index.theirs(target)

@@ -134,3 +134,45 @@ def test_property_accessors_take_no_keyword_shim(tmp_path: Path) -> None:
         ),
     })
     assert "app/core.py" not in plan.modules or not plan.modules["app/core.py"].keywords
+
+
+STAR_LIBRARY = {
+    "app/__init__.py": "from app.models import *\nfrom app.late import *\n",
+    "app/models/__init__.py": "from .jobs import *\nfrom .other import *\n\nJobAlias = 1\n",
+    "app/models/jobs.py": (
+        '__all__ = ["Job", "JobAlias", "JobQueue", "run_job"]\n\n\n'
+        "class Job:\n    pass\n\n\nclass JobQueue:\n    pass\n\n\n"
+        "def run_job():\n    pass\n\n\ndef _job_helper():\n    pass\n\n\nJobAlias = 2\n"
+    ),
+    "app/models/other.py": "class Other:\n    pass\n\n\ndef run_job():\n    pass\n",
+    "app/late.py": "from app.models.jobs import JobQueue as _mine\n\n\ndef JobQueue():\n    return _mine()\n",
+    "app/_private.py": "from app.models.jobs import *\n",
+    "tests/test_models.py": "from app import Job\n",
+}
+
+
+def test_star_imports_serve_the_old_names_they_brought_in(tmp_path: Path) -> None:
+    plan = plan_for(tmp_path, STAR_LIBRARY, targets=("app",))
+    assert plan.modules["app/models/jobs.py"].names == {
+        "Job": "Step", "JobAlias": "StepAlias", "JobQueue": "StepQueue", "run_job": "run_step"}
+    models = plan.modules["app/models/__init__.py"]
+    # `run_job` is bound by the later star import (of a module whose own `run_job` is renamed too);
+    # `JobAlias` is the package's own, bound after the star import; no star import brings `_job_helper` in.
+    assert models.names == {"Job": "Step", "JobAlias": "StepAlias", "JobQueue": "StepQueue", "run_job": "run_step"}
+    assert models.starred == {"Job", "JobQueue", "run_job"}
+    # Through a chain of star imports, and from whichever module binds the name last.
+    top = plan.modules["app/__init__.py"]
+    assert top.names == {"Job": "Step", "JobAlias": "StepAlias", "JobQueue": "StepQueue", "run_job": "run_step"}
+    assert top.starred == set(top.names)
+    assert "app/_private.py" not in plan.modules  # a private module: nobody imports from it
+
+
+def test_star_imports_outside_the_migrated_paths_are_left_alone(tmp_path: Path) -> None:
+    plan = plan_for(tmp_path, STAR_LIBRARY, targets=("app/models",))
+    assert "app/__init__.py" not in plan.modules and "app/models/__init__.py" in plan.modules
+
+
+def test_a_name_a_later_star_import_binds_unrenamed_is_not_served(tmp_path: Path) -> None:
+    # app/late.py is left out of the run: its `JobQueue` keeps its name, and it binds the package's.
+    plan = plan_for(tmp_path, STAR_LIBRARY, targets=("app/models", "app/__init__.py"))
+    assert plan.modules["app/__init__.py"].names == {"Job": "Step", "JobAlias": "StepAlias", "run_job": "run_step"}

@@ -194,6 +194,36 @@ def test_incoming_old_events_are_made_new():
     assert wire._wrap(reader)({"type": "job_failed", "job_id": "j5"}) == ("j5", "step_failed")
 
 
+class Attributes(dict):
+    """A dict subclass with behaviour of its own, as radical.saga's job descriptions are: it iterates
+    through a cursor it keeps in itself, and only its own methods know its attributes."""
+
+    def __init__(self, **values):
+        super().__init__()
+        self.values = values
+
+    def __iter__(self):
+        raise KeyError("_iterpos")  # its own iteration protocol, not a dict's
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+
+def test_objects_of_other_dict_subclasses_pass_through_untouched():
+    description = Attributes(job_id="j6", executable="/bin/date")
+    seen = []
+
+    def create_job(desc, state=None):
+        seen.append(desc)
+        return {"job_service": "js", "job_id": desc["job_id"]}
+
+    wire._wrap(create_job)(description, state=description)
+    assert seen == [description] and seen[0] is description  # the very object, never iterated
+    assert wire.incoming(description) == (description, False)
+    assert wire.to_new({"job_id": description})["step_id"] is description
+    assert wire._wrap(lambda: description)() is description
+
+
 def test_event_types_equal_both_spellings():
     kind = wire.wire_str("step_submitted")
     assert kind == "job_submitted" and kind == "step_submitted" and kind in ("step_submitted",)

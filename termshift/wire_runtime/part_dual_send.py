@@ -69,7 +69,7 @@ def _dual_sender(send):
 
 def _event_body(value):
     """(the event payload in `value`, how to put a form back in its shape), or None when it carries none."""
-    if isinstance(value, dict):
+    if _document(value):
         return (value, lambda form: form) if _event_payload(value) else None
     if isinstance(value, (str, bytes, bytearray)):
         raw = bytes(value) if isinstance(value, bytearray) else value

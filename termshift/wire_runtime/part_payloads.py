@@ -7,6 +7,17 @@ def _inverse(mapping: dict) -> dict:
     return {new: old for old, new in mapping.items()}
 
 
+def _document(value) -> bool:
+    """Plain data: a dict as a program builds one or JSON gives one (or one of this layer's own).
+
+    An instance of any other dict subclass is an object with behaviour of its own
+    (an attribute interface, a config object, a row): iterating it runs its code,
+    which may fail or change its state, and a translated copy would lose its type
+    and its identity. It passes through as it is, as any other object does.
+    """
+    return type(value) is dict or isinstance(value, WireDict)
+
+
 class WireStr(str):
     """An event type that equals both its spellings: the text is the form sent first, the hash the new one's.
 
@@ -57,7 +68,7 @@ def to_old(value):
 
 
 def _translate(value, keys: dict, events: dict):
-    if isinstance(value, dict):
+    if _document(value):
         out = {}
         for key, item in value.items():
             if isinstance(key, bytes):
@@ -77,7 +88,7 @@ def _translate(value, keys: dict, events: dict):
 
 
 def _has_keys(value, keys) -> bool:
-    if isinstance(value, dict):
+    if _document(value):
         return any(key in keys for key in value) or any(_has_keys(item, keys) for item in value.values())
     if isinstance(value, (list, tuple)):
         return any(_has_keys(item, keys) for item in value)
@@ -133,7 +144,7 @@ class WirePayload(WireDict):
 
 
 def _wire_dict(value):
-    if isinstance(value, dict):
+    if _document(value):
         result = WireDict((key, _wire_dict(item)) for key, item in value.items())
         return result
     if isinstance(value, list):
@@ -147,7 +158,7 @@ def forms(payload) -> list:
 
 
 def _event_payload(value) -> bool:
-    if not isinstance(value, dict) or "type" not in value:
+    if not _document(value) or "type" not in value:
         return False
     kind = value["type"]
     return isinstance(kind, str) and (kind in EVENTS or kind in EVENTS.values())
@@ -203,7 +214,7 @@ def incoming(value):
         return value, False
     if _event_payload(value):
         return _wire_dict(to_new(value)), True
-    if isinstance(value, dict) and not isinstance(value, WireDict) and _has_keys(value, PAYLOAD_KEYS):
+    if type(value) is dict and _has_keys(value, PAYLOAD_KEYS):
         return _wire_dict(to_new(value)), False
     return value, False
 
@@ -250,7 +261,7 @@ def _arguments_in(args, kwargs):
 def _result_out(result, consumed: bool):
     if not consumed and _event_payload(result):
         return outgoing(result)
-    if isinstance(result, dict) and not isinstance(result, WireDict) and _has_keys(
+    if type(result) is dict and _has_keys(
             result, set(PAYLOAD_KEYS.values())):
         return _wire_dict(result)
     return result

@@ -167,8 +167,8 @@ def _plain_twin(handler, old_path, new_path):
     def old_vocabulary(*args, **kwargs):
         _record(old_path, new_path)
         headers = deprecation_headers(_fill(new_path, kwargs))
-        args = [to_new(value) if isinstance(value, dict) else value for value in args]
-        kwargs = {name: to_new(value) if isinstance(value, dict) else value for name, value in kwargs.items()}
+        args = [to_new(value) if _document(value) else value for value in args]
+        kwargs = {name: to_new(value) if _document(value) else value for name, value in kwargs.items()}
         try:
             result = handler(*args, **kwargs)
         except Exception as error:
