@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from . import files, markers, parallel, replay, slices
 from .config import Config
-from .index import Index, pack_summary, summarize_module
+from .index import Index, pack_summary, summarize_module, worth_packing
 from .manifest import Upstream
 from .project import Project
 from .roots import relative_posix
@@ -781,7 +781,8 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
         if share is not None:
             job.store.save_strings(path, share)
     if job.pack:
-        summaries = {name: pack_summary(summary) if summary is not None else None for name, summary in summaries.items()}
+        summaries = {name: pack_summary(summary) if summary is not None and worth_packing(summary) else summary
+                     for name, summary in summaries.items()}
     if job.searched is not None and path not in job.searched:
         job.workspace.drop(path)
     elif job.kept + len(text or "") <= TREES_KEPT:

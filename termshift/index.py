@@ -43,6 +43,15 @@ from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, su
 KEPT_UNPACKED = 256
 
 
+# A summary this large (a generated module's) stays as objects in a packing index: it is one of a
+# few, and packing it would only have it held twice for a while (functions, classes and names).
+PACKED_UP_TO = 2_000
+
+
+def worth_packing(summary: ModuleSummary) -> bool:
+    return len(summary.functions) + len(summary.classes) + len(summary.symbols) <= PACKED_UP_TO
+
+
 def pack_summary(summary: ModuleSummary) -> bytes:
     """A summary as a large run keeps it: ~a tenth of it as objects."""
     return zlib.compress(pickle.dumps(summary, pickle.HIGHEST_PROTOCOL), 1)
@@ -211,7 +220,7 @@ class Index:
             self._adopt(summary)
 
     def _adopt(self, summary: ModuleSummary, packed: bytes | None = None) -> None:
-        if self.packing:
+        if self.packing and (packed is not None or worth_packing(summary)):
             self._unpacked.pop(summary.name, None)
             self._summaries[summary.name] = packed if packed is not None else pack_summary(summary)
         else:

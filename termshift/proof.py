@@ -40,7 +40,7 @@ from typing import Iterable, Mapping
 from . import engine, files
 from . import planned as planned_tree
 from .config import Config
-from .index import ModuleSummary, pack_summary, unpack_summary
+from .index import ModuleSummary, pack_summary, unpack_summary, worth_packing
 from .manifest import NOTE as UPSTREAM
 from .sites import Action, Site
 from .vocabulary import Term
@@ -249,7 +249,8 @@ class _Known:
                 continue
             key = digest(data)
             moved = dataclasses.replace(summary, path=str(planned / relative))
-            summaries[(name, str(planned / relative), key)] = pack_summary(moved) if analysis.index.packing else moved
+            packs = analysis.index.packing and worth_packing(moved)
+            summaries[(name, str(planned / relative), key)] = pack_summary(moved) if packs else moved
             try:
                 text = files.decode_source(path, data).text
             except files.SourceError:

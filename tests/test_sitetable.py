@@ -144,3 +144,20 @@ def test_summaries_unpacked_one_at_a_time_give_the_same_answers(tmp_path, monkey
     assert lists == packed and packed[0] == 1
     lists, packed = _both(example(tmp_path / "ex"), ["migrate", "--no-cache", "--diff", "."], monkeypatch, capsys)
     assert lists == packed and "+class Step" in packed[1]
+
+
+def test_a_generated_modules_summary_stays_as_objects_where_the_others_are_packed(tmp_path, monkeypatch):
+    """Packing pays for many summaries; a huge one is one of a few, and packing it would only hold it
+    twice for a while: it is kept as it is."""
+    from termshift.summary import FunctionInfo, ModuleSummary
+
+    index = index_module.Index(project=None, parse=lambda path: None)
+    index.packing = True
+    small = ModuleSummary("app.small", "app/small.py", False, functions={"f": FunctionInfo(params=("job",))})
+    huge = ModuleSummary("app.huge", "app/huge.py", False,
+                         functions={f"f{n}": FunctionInfo(params=("job",)) for n in range(index_module.PACKED_UP_TO + 1)})
+    index.adopt("app.small", small)
+    index.adopt("app.huge", huge)
+    assert type(index._summaries["app.small"]) is bytes and index._summaries["app.huge"] is huge
+    assert index.module("app.small") == small and index.module("app.huge") is huge
+    assert index.names_anything("job")
