@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
-from . import files, markers, parallel, replay, slices
+from . import files, markers, parallel, replay, slices, spill
 from .config import Config
 from .index import Index, pack_summary, summarize_module, worth_packing
 from .manifest import Upstream
@@ -51,6 +51,7 @@ from .project import Project
 from .roots import relative_posix
 from .sites import Action, Role, Site
 from .sitetable import PACK_FROM, SiteTable
+from .sourcetable import SourceTable
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class Analysis:
     sites: SiteTable = field(default_factory=SiteTable)  # relative path -> sites (packed in a large run)
     collisions: dict[str, list[Collision]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    sources: dict[str, files.SourceText] = field(default_factory=dict)
+    sources: SourceTable[str] = field(default_factory=SourceTable)  # spilled in a large run, as the sites are packed
     targets: list[Path] = field(default_factory=list)
     skipped_generated: list[str] = field(default_factory=list)
     given: list[Path] = field(default_factory=list)
@@ -124,10 +125,13 @@ class Workspace:
 
     def __init__(self, root: Path):
         self.root = root
-        self.sources: dict[Path, files.SourceText | None] = {}
+        self.sources: SourceTable[Path] = SourceTable()  # spilled in a large run (sourcetable.py)
         self.trees: dict[Path, ast.Module | None] = {}
         self.errors: dict[Path, Problem] = {}
-        self.raw: dict[Path, bytes | None] = {}  # bytes the pre-filter read, kept for the files that mention the term
+        # The bytes the pre-filter read of the files that mention the term, until each is decoded (a
+        # project's sources are then held once, not twice), and their sizes (the work each file is).
+        self.raw: dict[Path, bytes | None] = {}
+        self.sizes: dict[Path, int] = {}
         # Where each module's strings sit (literals.string_context), made for the string facts and
         # read again by the search of the same file.
         self.strings: dict[Path, Any] = {}
@@ -136,8 +140,25 @@ class Workspace:
         """Shipped to pool workers that can't fork: without the trees, which they re-parse as needed."""
         return {**self.__dict__, "trees": {}, "errors": {}, "strings": {}}
 
+    def keep(self, path: Path, data: bytes | None, size: int) -> None:
+        """The pre-filter's read of a file that mentions the term (its bytes, unless it is a large
+        project's, which are read again as each is decoded): decoded, or hashed, next."""
+        if data is not None:
+            self.raw[path] = data
+        self.sizes[path] = size
+
+    def size(self, path: Path) -> int:
+        """How much work a module is, by its bytes: read already when it mentions the term."""
+        known = self.sizes.get(path)
+        if known is not None:
+            return known
+        try:
+            return os.stat(path).st_size
+        except OSError:
+            return 0
+
     def read(self, path: Path) -> bytes | None:
-        """The file's bytes (None when unreadable), from the pre-filter's read when it kept them."""
+        """The file's bytes (None when unreadable), from the pre-filter's read while it is kept."""
         if path in self.raw:
             return self.raw[path]
         try:
@@ -149,14 +170,16 @@ class Workspace:
         return relative_posix(str(self.root), str(path))
 
     def source(self, path: Path) -> files.SourceText | None:
-        if path not in self.sources:
-            try:
-                raw = self.raw.get(path)
-                self.sources[path] = files.read_source(path) if raw is None else files.decode_source(path, raw)
-            except files.SourceError as error:
-                self.sources[path] = None
-                self.errors[path] = Problem(self.relative(path), 1, 0, str(error))
-        return self.sources[path]
+        if path in self.sources:
+            return self.sources[path]
+        try:
+            raw = self.raw.pop(path, None)
+            source = files.read_source(path) if raw is None else files.decode_source(path, raw)
+        except files.SourceError as error:
+            source = None
+            self.errors[path] = Problem(self.relative(path), 1, 0, str(error))
+        self.sources[path] = source
+        return source
 
     def text(self, path: Path) -> str | None:
         source = self.source(path)
@@ -258,13 +281,13 @@ def analyze(
     named = set(targets)
     flagged: list[Path] = []
     scanned = [*everything, *outside]
-    for path, (mentions, data, holds, marked, looks_up) in zip(
+    for path, (mentions, data, size, holds, marked, looks_up) in zip(
             scanned, _prefilter(scanned, vocabulary.needles, also, workers)):
         if marked:
             analysis.marked.add(path)
         if mentions or looks_up:
             mentioning.add(path)
-            workspace.raw[path] = data
+            workspace.keep(path, data, size)
         if (holds or looks_up == "lookup" and not only_named) and path in listed and path not in named:
             flagged.append(path)
     if flagged:
@@ -273,13 +296,17 @@ def analyze(
     store = _Store(cache, workspace, project, config, sorted(mentioning)) if cache is not None else None
     index.store = store
 
+    work = [path for path in targets if path in mentioning]
+    # A large run keeps its sites packed (sitetable.py), packed where they are found, and its
+    # module summaries and source texts out of memory (spill.py), from the first one decoded.
+    packed = analysis.sites.packed = sum(workspace.sizes.get(path, 0) for path in work) >= PACK_FROM
+    index.packing = workspace.sources.packed = analysis.sources.packed = packed
     target_set = set(targets)
     for path in sorted(mentioning - target_set):
         source = workspace.source(path) if path in project.module_of else None
         if source is not None and files.is_generated(source.text):
             analysis.skipped_generated.append(workspace.relative(path))
 
-    work = [path for path in targets if path in mentioning]
     outcomes: dict[Path, tuple] = {}
     generated: set[Path] = set()
     for path in work:
@@ -298,10 +325,7 @@ def analyze(
     say(f"summarising {len(facts_from)} modules")
     # Gather: the project-wide facts come from every first-party module that mentions the term
     # (and, when files are to be searched, the facts their strings give).
-    sizes = [len(workspace.raw.get(path) or b"") for path in pending]
-    # A large run keeps its sites packed (sitetable.py), packed where they are found.
-    packed = analysis.sites.packed = sum(len(workspace.raw.get(path) or b"") for path in work) >= PACK_FROM
-    index.packing = packed  # and so its summaries, where they are made
+    sizes = [workspace.sizes.get(path, 0) for path in pending]
     _collector["on"] = sum(sizes) >= COLLECT_FROM  # inherited by the forked workers
     pooled = bool(pending) and parallel.worth_a_pool(workers, len(pending), sum(sizes))
     crew = parallel.Crew(workers) if pooled and parallel.start_method() == "fork" else None
@@ -355,12 +379,13 @@ def analyze(
 
                 first = {path: number for number, path in enumerate(gathered)}
                 found = crew.second((gathered, known, routes, string_roles, extra), pending, sizes,
-                                    [first.get(path) for path in pending], progress, ready=ready)
+                                    [first.get(path) for path in pending], progress, ready=ready,
+                                    keep=_spilled_outcome if packed else None)
             else:
                 _settle(index, adopted, routes, string_roles, extra)
                 job = _FindJob(workspace, index, vocabulary, packed)
                 found = parallel.run(_find_file, pending, job, workers if pooled else 1, weights=sizes,
-                                     progress=progress)
+                                     progress=progress, keep=_spilled_outcome if packed else None)
             for path, outcome in zip(pending, found):
                 outcomes[path] = outcome[:3]
                 if outcome[0] == "sites" and replay.observing is not None:
@@ -380,9 +405,9 @@ def analyze(
         analysis.sites[relative] = sites
         if collisions:
             analysis.collisions[relative] = collisions
-        analysis.sources[relative] = workspace.source(path)
+        analysis.sources.take(relative, workspace.sources, path)
     _metadata(analysis, workspace, root, paths)
-    workspace.raw.clear()  # each file's bytes, as the pre-filter read them: decoded by now, or read again
+    workspace.raw.clear()  # the bytes of files that mention the term but were never decoded
     return analysis
 
 
@@ -408,13 +433,18 @@ PREFILTER_CHUNK = 64
 
 
 def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None,
-               workers: int) -> list[tuple[bool, bytes | None, bool, bool]]:
-    """For each file: does it mention the term, its bytes if so, does it hold `also`, does it
-    hold a `termshift:` comment. One read per file; in a large project, by a pool's workers."""
+               workers: int) -> list[tuple[bool, bytes | None, int, bool, bool, str]]:
+    """For each file: does it mention the term, its bytes and their size if so, does it hold
+    `also`, does it hold a `termshift:` comment, does it look names up. In a large project,
+    by a pool's workers, and without the bytes: all of them at once would be a copy of every
+    such file in memory, and reading one again as it is decoded costs far less than its parse."""
     chunks = [paths[start:start + PREFILTER_CHUNK] for start in range(0, len(paths), PREFILTER_CHUNK)]
-    if workers <= 1 or len(paths) < PREFILTER_POOL:
-        return [answer for chunk in chunks for answer in _read_chunk((needles, also), chunk)]
-    return [answer for found in parallel.run(_read_chunk, chunks, (needles, also), workers) for answer in found]
+    if len(paths) < PREFILTER_POOL:
+        return [answer for chunk in chunks for answer in _read_chunk((needles, also, True), chunk)]
+    if workers <= 1:
+        return [answer for chunk in chunks for answer in _read_chunk((needles, also, False), chunk)]
+    return [answer for found in parallel.run(_read_chunk, chunks, (needles, also, False), workers)
+            for answer in found]
 
 
 # `getattr(filters, kind.replace("-", "_"))`: a member looked up by a name computed at run time. A file
@@ -439,15 +469,16 @@ def _holds(data: bytes, starts: tuple[bytes, ...], pattern: "re.Pattern[bytes]")
     return False
 
 
-def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None], paths: list[Path]) -> list[tuple]:
-    needles, also = job
+def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool], paths: list[Path]) -> list[tuple]:
+    needles, also, with_bytes = job
     found = []
     for path in paths:
         mentions, data, holds = files.read_mentioning(path, needles, also)
         # Read further though it never spells the term: "lookup" (searched, and gathered), "serializes" (gathered).
         looks_up = "" if data is None or mentions else "lookup" if _holds(data, _LOOKUP_CALLS, _COMPUTED_LOOKUP) \
             else "serializes" if _holds(data, _SERIALIZING_CALLS, _SERIALIZES) else ""
-        found.append((mentions, data if mentions or looks_up else None, holds,
+        kept = data if with_bytes and (mentions or looks_up) else None
+        found.append((mentions, kept, len(data) if data is not None else 0, holds,
                       data is not None and COMMENT_MARK in data, looks_up))
     return found
 
@@ -675,7 +706,7 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
             missing.append(path)
     shares = dict(known)
     if missing:
-        sizes = [_size(workspace, path) for path in missing]
+        sizes = [workspace.size(path) for path in missing]
         if not parallel.worth_a_pool(workers, len(missing), sum(sizes)):
             workers = 1
         elif with_strings:
@@ -687,12 +718,27 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
         if crew is not None and workers > 1 and len(missing) > 1:
             team, then, prepare, started = crew
             made = team.first(_module_share, missing, job, sizes, second=_find_file, second_items=then, prepare=prepare,
-                              meanwhile=_load_the_search, started=started)
+                              meanwhile=_load_the_search, started=started, keep=_spilled_share if job.pack else None)
         else:
-            made = parallel.run(_module_share, missing, job, workers, weights=sizes)
+            made = parallel.run(_module_share, missing, job, workers, weights=sizes,
+                                keep=_spilled_share if job.pack else None)
         for path, share in zip(missing, made):
             shares[path] = share
     return shares, missing, known
+
+
+def _spilled_share(share: tuple[dict, tuple | None]) -> tuple[dict, tuple | None]:
+    """A module's share as a large run holds it until the index adopts it: its summaries spilled."""
+    summaries, strings = share
+    return {name: spill.keep(summary) if type(summary) is bytes else summary
+            for name, summary in summaries.items()}, strings
+
+
+def _spilled_outcome(outcome: tuple) -> tuple:
+    """A file's search as a large run holds it until the end: its packed sites spilled."""
+    if outcome[0] == "sites" and type(outcome[1]) is bytes:
+        return (outcome[0], spill.keep(outcome[1]), *outcome[2:])
+    return outcome
 
 
 def _order(project: Project, paths: list[Path]) -> list[str]:
@@ -721,17 +767,6 @@ def _settle(index: Index, adopted: list[tuple], routes, string_roles, extra: lis
     index.seal()
 
 
-def _size(workspace: Workspace, path: Path) -> int:
-    """How much work a module is, by its bytes: read already when it mentions the term."""
-    data = workspace.raw.get(path)
-    if data is not None:
-        return len(data)
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
 @dataclass(repr=False, eq=False)
 class _ShareJob:
     """What summarising one module needs: inherited by forked workers, pickled once for the others."""
@@ -752,7 +787,7 @@ class _ShareJob:
 def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
     """A module's summaries (None when it can't be parsed) and its share of the string facts:
     functions of its text alone, so pool workers make them and the cache keeps them."""
-
+    _collect_garbage(0)
     tree = job.workspace.tree(path)
     if tree is None:
         return {name: None for name in job.names_of.get(path, ())}, None
@@ -789,6 +824,7 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
         job.kept += len(text or "")  # each worker counts its own: it has its own copy of the job
     else:
         job.workspace.drop(path)  # parsed again when searched: cheaper than holding every tree
+    _collect_garbage(len(text or ""))
     return summaries, share
 
 
@@ -809,7 +845,7 @@ _collector = {"pid": 0, "since": 0, "on": False}
 
 
 def _collect_garbage(size: int) -> None:
-    """Free the cycles the searches left, once they add up, where the collector is off.
+    """Free the cycles a module's summary or search left, once they add up, where the collector is off.
 
     The command runs with the collector off (launch.py): most of what a run makes lives to its
     end. The first call in a process moves everything it holds out of the collector's reach
@@ -820,7 +856,7 @@ def _collect_garbage(size: int) -> None:
 
     if gc.isenabled() or not _collector["on"]:
         return  # a library user's process, whose collector frees the cycles; or a small run
-    if _collector["pid"] != os.getpid():  # the process's first search is about to start
+    if _collector["pid"] != os.getpid():  # the process's first module is about to be read
         gc.freeze()
         _collector["pid"], _collector["since"] = os.getpid(), 0
     _collector["since"] += size
@@ -1034,7 +1070,7 @@ def _withhold(analysis: Analysis, result: Plan, visible: Mapping[str, list[Site]
 
     modules = [_moving_module(analysis, old, new) for old, new in moves]
     chosen = _Chosen(result.edits, modules)  # with the dotted paths in other files, once added
-    texts = {path: analysis.sources[path].text for path in visible if path in analysis.sources}
+    texts = analysis.sources.texts(within=frozenset(path for path in visible if path in analysis.sources))
     elsewhere: list[Site] = []
     if other_files:
         names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}

@@ -32,7 +32,7 @@ import zlib
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from . import thirdparty
+from . import spill, thirdparty
 from .manifest import Renamed
 from .project import Project
 from .fieldclasses import takes_field
@@ -55,6 +55,9 @@ def worth_packing(summary: ModuleSummary) -> bool:
 def pack_summary(summary: ModuleSummary) -> bytes:
     """A summary as a large run keeps it: ~a tenth of it as objects."""
     return zlib.compress(pickle.dumps(summary, pickle.HIGHEST_PROTOCOL), 1)
+
+
+_PACKED = (bytes, spill.Spilled)  # how a packed summary is kept: in memory, or spilled (spill.py)
 
 
 def unpack_summary(blob: bytes) -> ModuleSummary:
@@ -179,13 +182,13 @@ class Index:
     def _summary(self, name: str) -> ModuleSummary | None:
         """The summary kept for `name`, unpacked if it was packed."""
         kept = self._summaries[name]
-        if type(kept) is not bytes:
+        if type(kept) not in _PACKED:
             return kept
         summary = self._unpacked.get(name)
         if summary is None:
             if len(self._unpacked) >= KEPT_UNPACKED:
                 del self._unpacked[next(iter(self._unpacked))]  # the oldest
-            summary = self._unpacked[name] = unpack_summary(kept)
+            summary = self._unpacked[name] = unpack_summary(spill.load(kept))
         return summary
 
     def _load(self, name: str) -> ModuleSummary | None:
@@ -214,15 +217,15 @@ class Index:
         packed already (`pack_summary`)."""
         if summary is None:
             self._summaries[name] = None
-        elif type(summary) is bytes:
-            self._adopt(unpack_summary(summary), summary)
+        elif type(summary) in _PACKED:
+            self._adopt(unpack_summary(spill.load(summary)), summary)
         else:
             self._adopt(summary)
 
-    def _adopt(self, summary: ModuleSummary, packed: bytes | None = None) -> None:
+    def _adopt(self, summary: ModuleSummary, packed: "bytes | spill.Spilled | None" = None) -> None:
         if self.packing and (packed is not None or worth_packing(summary)):
             self._unpacked.pop(summary.name, None)
-            self._summaries[summary.name] = packed if packed is not None else pack_summary(summary)
+            self._summaries[summary.name] = spill.keep(packed if packed is not None else pack_summary(summary))
         else:
             self._summaries[summary.name] = summary
         if self._recording and summary.name not in self._base_facts:

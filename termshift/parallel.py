@@ -82,19 +82,22 @@ def run(
     *,
     weights: Sequence[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep: Callable[[Result], Any] | None = None,
 ) -> list[Result]:
     """`[work(state, item) for item in items]`, spread over `workers` processes.
 
     `work` must be a module-level function (workers find it by name), and
     `state` picklable where fork isn't used. Heaviest items start first, so a
-    large file never ends up alone at the end of the run.
+    large file never ends up alone at the end of the run. Each result is
+    passed through `keep`, when given, as it comes: how the caller holds it.
     """
     global _STATE
     total = len(items)
+    keep = keep or _as_is
     if workers <= 1 or total <= 1:
         results = []
         for done, item in enumerate(items, 1):
-            results.append(work(state, item))
+            results.append(keep(work(state, item)))
             if progress:
                 progress(done, total)
         return results
@@ -107,7 +110,7 @@ def run(
     results: list[Any] = [None] * total
     if method == "fork" and total <= _MAX_FORKED_ITEMS:
         with _inherited():
-            _forked(work, items, state, workers, order, results, progress)
+            _forked(work, items, state, workers, order, results, progress, keep)
         return results
     import multiprocessing
 
@@ -116,13 +119,17 @@ def run(
         _STATE = state
         try:
             with _inherited(), context.Pool(workers) as pool:
-                _gather(pool, work, items, order, chunksize, results, progress)
+                _gather(pool, work, items, order, chunksize, results, progress, keep)
         finally:
             _STATE = None
     else:
         with context.Pool(workers, initializer=_initialize, initargs=(state,)) as pool:
-            _gather(pool, work, items, order, chunksize, results, progress)
+            _gather(pool, work, items, order, chunksize, results, progress, keep)
     return results
+
+
+def _as_is(result: Any) -> Any:
+    return result
 
 
 @contextmanager
@@ -148,7 +155,7 @@ _INDEX = struct.Struct("<I")
 _LENGTH = struct.Struct("<Q")
 
 
-def _forked(work, items, state, workers, order, results, progress) -> None:
+def _forked(work, items, state, workers, order, results, progress, keep) -> None:
     """The pool, as plain forked children: each takes the next item number from a shared pipe
     (so the heaviest go first, and nobody idles while work remains) and sends back each result
     as it is done. multiprocessing's Pool costs ~15 ms to start and stop, three times per run;
@@ -167,7 +174,7 @@ def _forked(work, items, state, workers, order, results, progress) -> None:
             children[read_end] = pid
         os.close(tasks_read)
         tasks_read = -1
-        _collect(children, results, progress)
+        _collect(children, results, progress, keep)
     finally:
         if tasks_read >= 0:
             os.close(tasks_read)
@@ -268,10 +275,10 @@ def _write_all(fd: int, data: bytes) -> None:
 _ROUND_OVER = -2  # the item number of a worker's last frame in the first of two rounds
 
 
-def _collect(children: dict[int, int], results: list, progress) -> None:
+def _collect(children: dict[int, int], results: list, progress, keep) -> None:
     """Read every child's results as they come (a full pipe would stall the child), until each
     has closed its pipe."""
-    inbox = _Inbox(children, results, progress)
+    inbox = _Inbox(children, results, progress, keep=keep)
     inbox.read(block=True)
     inbox.check()
 
@@ -281,13 +288,15 @@ class _Inbox:
 
     Reading ends with each child's pipe closed or, with `owners` (which child made each
     result), with each saying that its first round is over. `answered(pipe)` is called on each
-    result (to deal that child more); `frames` keeps each result as it came, pickled. Results
-    this process makes itself are `mark`ed, so that progress counts them too.
+    result (to deal that child more); `frames` keeps each result as it came, pickled; `keep`
+    is how a result is held. Results this process makes itself are `mark`ed, so that progress
+    counts them too.
     """
 
     def __init__(self, children: Iterable[int], results: list, progress: Callable[[int, int], None] | None = None,
                  owners: list | None = None, buffers: dict[int, bytearray] | None = None,
-                 answered: Callable[[int], None] | None = None, frames: list | None = None) -> None:
+                 answered: Callable[[int], None] | None = None, frames: list | None = None,
+                 keep: Callable[[Any], Any] = _as_is) -> None:
         import select  # poll(): the forked path runs where fork does; `selectors` costs more to import
 
         self.poller = select.poll()
@@ -297,8 +306,8 @@ class _Inbox:
             self.poller.register(read_end, select.POLLIN)
             self.buffers.setdefault(read_end, bytearray())
             self.open += 1
-        self.results, self.progress, self.owners, self.answered, self.frames = (
-            results, progress, owners, answered, frames)
+        self.results, self.progress, self.owners, self.answered, self.frames, self.keep = (
+            results, progress, owners, answered, frames, keep)
         self.done = 0
         self.received = [False] * len(results)
 
@@ -337,7 +346,7 @@ class _Inbox:
                         self.poller.unregister(fd)
                         self.open -= 1
                         break
-                    results[index] = result
+                    results[index] = self.keep(result)
                     if owners is not None:
                         owners[index] = fd
                     if frames is not None:
@@ -377,7 +386,8 @@ class Crew:
         self.workers = workers
         self._children: dict[int, tuple[int, int]] = {}  # result pipe -> (pid, control pipe)
         self._owners: list[int | None] = []
-        self._frames: list[bytes | None] = []  # each first-round result, pickled, as its worker sent it
+        self._frames: list[bytes | None] | None = None  # each first-round result, pickled, as its worker sent it
+        self._results: list[Any] | None = None  # each first-round result, as this process holds it
         self._buffers: dict[int, bytearray] = {}
         self._second: Callable[[Any, Any], Any] | None = None
 
@@ -401,14 +411,18 @@ class Crew:
               *, second: Callable[[Any, Any], Any], second_items: Sequence[Any],
               prepare: Callable[[Any, list[Result]], Any],
               meanwhile: Callable[[], None] | None = None,
-              started: Callable[[], None] | None = None) -> list[Result]:
+              started: Callable[[], None] | None = None,
+              keep: Callable[[Result], Any] | None = None) -> list[Result]:
         """The first round, `run`'s way. A worker done with its share calls `meanwhile` (what
         the second round needs, loaded while this process settles this one) before it waits;
         this process calls `started` once the workers are at work, and then works too."""
         order = sorted(range(len(items)), key=lambda i: -weights[i])
+        keep = keep or _as_is
         results: list[Any] = [None] * len(items)
+        self._results = results
         self._owners = owners = [None] * len(items)
-        self._frames = frames = [None] * len(items)
+        # A worker's results as it sent them, for the others: with one worker, there are none.
+        self._frames = frames = [None] * len(items) if self.workers > 2 else None
         self._second = second
         tasks_read = _queue(order)
         try:
@@ -427,11 +441,11 @@ class Crew:
                     self._children[read_end] = (pid, control_write)
                 if started is not None:
                     started()
-                inbox = _Inbox(self._children, results, owners=owners, buffers=self._buffers, frames=frames)
+                inbox = _Inbox(self._children, results, owners=owners, buffers=self._buffers, frames=frames,
+                               keep=keep)
                 for index in _taken(tasks_read):
-                    result = results[index] = work(state, items[index])
+                    results[index] = keep(work(state, items[index]))
                     owners[index] = _SELF
-                    frames[index] = pickle.dumps((index, result), pickle.HIGHEST_PROTOCOL)  # for the others
                     inbox.mark(index)
                     inbox.read(block=False)
                 inbox.read(block=True)
@@ -442,7 +456,7 @@ class Crew:
 
     def second(self, update: Any, items: Sequence[Any], weights: Sequence[int], follows: Sequence[int | None],
                progress: Callable[[int, int], None] | None = None,
-               ready: Callable[[], Any] | None = None) -> list[Any]:
+               ready: Callable[[], Any] | None = None, keep: Callable[[Any], Any] | None = None) -> list[Any]:
         """The second round over `items` (the `second_items` of `first`), dealt a few at a time
         (before it, each worker's `prepare` gets `update` and the first round's results):
         a worker that is free gets the heaviest of its own items left (those whose first-round
@@ -450,6 +464,7 @@ class Crew:
         must parse that again, but would otherwise sit idle while the other works). Once every
         forked worker has its first items, `ready()` gives this process's own state for the
         round, and it works too."""
+        keep = keep or _as_is
         own: dict[int, deque[int]] = {fd: deque() for fd in [*self._children, _SELF]}
         spare: deque[int] = deque()
         for index in sorted(range(len(items)), key=lambda i: -weights[i]):
@@ -487,20 +502,22 @@ class Crew:
 
         payload = pickle.dumps(update, pickle.HIGHEST_PROTOCOL)
         for fd, (_, control) in self._children.items():
-            # Each worker kept its own first-round results: it gets the others', as they were sent.
-            others = [frame for frame, owner in zip(self._frames, self._owners) if owner != fd and frame is not None]
+            # Each worker kept its own first-round results: it gets the others', as they were sent
+            # (this process's own pickled one at a time, as they go: never all of them at once).
+            others = [index for index, owner in enumerate(self._owners) if owner != fd]
             _send(control, payload)
             _write_all(control, _INDEX.pack(len(others)))
-            for frame in others:
-                _send(control, frame)
+            for index in others:
+                frame = self._frames[index] if self._owners[index] != _SELF else None
+                _send(control, frame or pickle.dumps((index, self._results[index]), pickle.HIGHEST_PROTOCOL))
             deal(fd, answered=False)
-        self._frames = []  # sent: as large as every summary of the project, and no longer needed
+        self._frames = self._results = None  # sent: as large as every summary of the project
         state = ready() if ready is not None else None
         results: list[Any] = [None] * len(items)
-        inbox = _Inbox(self._children, results, progress, buffers=self._buffers, answered=deal)
+        inbox = _Inbox(self._children, results, progress, buffers=self._buffers, answered=deal, keep=keep)
         work = self._second
         while (index := next_for(_SELF)) != _NO_MORE:
-            results[index] = work(state, items[index])  # type: ignore[misc]
+            results[index] = keep(work(state, items[index]))  # type: ignore[misc]
             inbox.mark(index)
             inbox.read(block=False)
         inbox.read(block=True)
@@ -559,6 +576,7 @@ def _crew_child(work, items, state, tasks: int, out: int, control: int, second, 
         except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
             _send(out, _failure(-1, error))
             raise
+        update = made = None  # taken in by the state: every summary of the project, over again
         _answer(second, second_items, state, _dealt(control), out)
     except BaseException:  # noqa: BLE001  (a broken pipe: the parent is gone or gave up)
         code = 1
@@ -566,10 +584,10 @@ def _crew_child(work, items, state, tasks: int, out: int, control: int, second, 
         os._exit(code)
 
 
-def _gather(pool, work, items, order, chunksize, results, progress) -> None:
+def _gather(pool, work, items, order, chunksize, results, progress, keep) -> None:
     tasks: Iterable = ((index, work, items[index]) for index in order)
     for done, (index, result) in enumerate(pool.imap_unordered(_call, tasks, chunksize=chunksize), 1):
-        results[index] = result
+        results[index] = keep(result)
         if progress:
             progress(done, len(results))
 

@@ -19,6 +19,7 @@ fields are payload keys.
 from __future__ import annotations
 
 import ast
+from functools import partial
 from typing import Iterable
 
 from .astwalk import iter_child_nodes
@@ -130,14 +131,7 @@ def _bindings(owner: ast.AST, owner_class: str | None) -> dict[str, list]:
     """name -> how it is bound in this function (or module): ("ann", annotation), ("is", value),
     ("in", iterable). A name bound more than once, differently, is left untold."""
     bindings: dict[str, list] = {}
-
-    def bind(target: ast.AST, how: tuple) -> None:
-        if isinstance(target, ast.Name):
-            bindings.setdefault(target.id, []).append(how)
-        elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
-            for element in (target.elts if not isinstance(target, ast.Starred) else [target.value]):
-                bind(element, ("unknown",))
-
+    bind = partial(_bind, bindings)
     if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
         args = owner.args
         positional = [*args.posonlyargs, *args.args]
@@ -168,6 +162,16 @@ def _bindings(owner: ast.AST, owner_class: str | None) -> dict[str, list]:
         elif isinstance(node, ast.AugAssign):
             bind(node.target, ("unknown",))
     return bindings
+
+
+def _bind(bindings: dict[str, list], target: ast.AST, how: tuple) -> None:
+    """Record how each name `target` binds is bound. (Not a closure: one that calls itself is a
+    cycle, which keeps what it refers to alive with the collector off; launch.py.)"""
+    if isinstance(target, ast.Name):
+        bindings.setdefault(target.id, []).append(how)
+    elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+        for element in (target.elts if not isinstance(target, ast.Starred) else [target.value]):
+            _bind(bindings, element, ("unknown",))
 
 
 def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -4,9 +4,9 @@ A job-heavy file has dozens of sites, and a site as an object takes ~200
 bytes with its strings: in a monorepo of ten thousand such files the sites
 alone outgrow a CI runner's memory, though every pass over them (the plan,
 the accounting, the lint) needs one file's sites at a time. So a large run
-keeps each file's sites packed — pickled and compressed, under 10 bytes a site —
-and unpacks them each time they are asked for; nothing holds them all at
-once. A small run keeps the lists as they are: unpacking costs more than the
+keeps each file's sites packed — pickled and compressed, under 10 bytes a site,
+and out of memory (spill.py) — and unpacks them each time they are asked for;
+nothing holds them all at once. A small run keeps the lists as they are: unpacking costs more than the
 memory is worth there.
 
 Packing happens where the sites are made (the search's workers, in
@@ -21,6 +21,7 @@ import pickle
 import zlib
 from typing import Iterable, Iterator, MutableMapping
 
+from . import spill
 from .sites import Site
 
 # A run searching this many bytes of source packs its sites (~1,400 job-heavy files; the bench's
@@ -54,6 +55,9 @@ def unpack(blob: bytes, _new=tuple.__new__, _site=Site) -> list[Site]:
     return sites
 
 
+_PACKED = (bytes, spill.Spilled)
+
+
 class SiteTable(MutableMapping[str, "list[Site]"]):
     """Relative path -> that file's sites, in the order they were added. Packed or not, it
     behaves as a dict of lists: each read of a packed entry is a new list (changing it
@@ -62,21 +66,21 @@ class SiteTable(MutableMapping[str, "list[Site]"]):
     __slots__ = ("_entries", "packed")
 
     def __init__(self, entries: Iterable[tuple[str, list[Site]]] = (), *, packed: bool = False):
-        self._entries: dict[str, list[Site] | bytes] = {}
+        self._entries: dict[str, list[Site] | spill.Spilled | bytes] = {}
         self.packed = packed
         for path, sites in entries:
             self[path] = sites
 
     def __getitem__(self, path: str) -> list[Site]:
         entry = self._entries[path]
-        return unpack(entry) if type(entry) is bytes else entry
+        return unpack(spill.load(entry)) if type(entry) in _PACKED else entry
 
     def __setitem__(self, path: str, sites: list[Site] | bytes) -> None:
-        """`sites` may come packed already (a worker packed them): stored as they come."""
-        if type(sites) is bytes:
-            self._entries[path] = sites if self.packed else unpack(sites)
+        """`sites` may come packed already (a worker packed them). Packed, they are spilled."""
+        if type(sites) in _PACKED:
+            self._entries[path] = spill.keep(sites) if self.packed else unpack(spill.load(sites))
         else:
-            self._entries[path] = pack(sites) if self.packed else sites
+            self._entries[path] = spill.keep(pack(sites)) if self.packed else sites
 
     def __delitem__(self, path: str) -> None:
         del self._entries[path]

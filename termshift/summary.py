@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .astwalk import called_names, calls, collect, iter_child_nodes, touches, walk, walk_statements
@@ -638,11 +639,7 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
     # Which per-function questions (asdict()) can have a yes: a walk of the calls, where they may be named.
     called = called_names(tree) if may_call(text, _SERIALIZES, methods=True) else set()
 
-    def visit_block(body: list[ast.stmt]) -> None:
-        for stmt in body:
-            visit(stmt)
-
-    def visit(stmt: ast.stmt) -> None:
+    for stmt in _module_statements(tree.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             function = function_info(stmt, source)
             summary.functions[stmt.name] = function
@@ -681,16 +678,6 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
                     summary.all_names = _string_list(stmt.value)
         elif isinstance(stmt, getattr(ast, "TypeAlias", ())):  # Python 3.12 `type X = ...`
             symbols[stmt.name.id] = Symbol("type-alias")
-        elif isinstance(stmt, (ast.If, ast.Try, getattr(ast, "TryStar", ast.Try))):
-            visit_block(stmt.body)
-            visit_block(stmt.orelse)
-            for handler in getattr(stmt, "handlers", ()):
-                visit_block(handler.body)
-            visit_block(getattr(stmt, "finalbody", []))
-        elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)):
-            visit_block(stmt.body)
-
-    visit_block(tree.body)
     for name, symbol in symbols.items():
         if symbol.kind == "type-alias":
             symbol.names = _alias_names(tree, name)
@@ -699,6 +686,24 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
 
         summary.serialized = value_paths(tree)
     return summary
+
+
+def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements that run at the module's level, in order, through the blocks of `if`,
+    `try`, `with` and loops. A generator, not a pair of nested functions: those would refer to
+    each other, and the cycle would keep each summary alive, with the collector off, after
+    it is packed (launch.py)."""
+    for stmt in body:
+        if isinstance(stmt, (ast.If, ast.Try, getattr(ast, "TryStar", ast.Try))):
+            yield from _module_statements(stmt.body)
+            yield from _module_statements(stmt.orelse)
+            for handler in getattr(stmt, "handlers", ()):
+                yield from _module_statements(handler.body)
+            yield from _module_statements(getattr(stmt, "finalbody", []))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)):
+            yield from _module_statements(stmt.body)
+        else:
+            yield stmt
 
 
 def _names_in(expr: ast.AST) -> tuple[str, ...]:

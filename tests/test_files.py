@@ -502,7 +502,7 @@ def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> 
 
     path = tmp_path / "m.py"
     path.write_bytes(text)
-    (_, _, _, _, looks_up), = engine._read_chunk(((b"job",), None), [path])
+    (_, _, _, _, _, looks_up), = engine._read_chunk(((b"job",), None, True), [path])
     expected = ("lookup" if engine._COMPUTED_LOOKUP.search(text) else
                 "serializes" if engine._SERIALIZES.search(text) else "")
     assert looks_up == expected

@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from termshift import engine, sitetable
+from termshift import engine, sitetable, spill
 from termshift import index as index_module
 from termshift.findings import Finding, PackedFindings
 from termshift.sites import Action, Role, Site
@@ -158,6 +158,6 @@ def test_a_generated_modules_summary_stays_as_objects_where_the_others_are_packe
                          functions={f"f{n}": FunctionInfo(params=("job",)) for n in range(index_module.PACKED_UP_TO + 1)})
     index.adopt("app.small", small)
     index.adopt("app.huge", huge)
-    assert type(index._summaries["app.small"]) is bytes and index._summaries["app.huge"] is huge
+    assert type(index._summaries["app.small"]) is spill.Spilled and index._summaries["app.huge"] is huge
     assert index.module("app.small") == small and index.module("app.huge") is huge
     assert index.names_anything("job")
