@@ -39,6 +39,7 @@ _TIED_ELSEWHERE = (
     "environment variable",
     "URL path the project doesn't serve",
     "data, left as it is",
+    "a keyword of a callable the project doesn't define",  # a key of a dict handed to it as **kwargs
 )
 # ...and of keys read from what third-party code hands back, which may be the very dict the project
 # wrote (a router hands back our handler's response): they hold back the same key on the wire.
