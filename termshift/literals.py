@@ -209,6 +209,8 @@ class _Verdict:
 PROSE = _Verdict("prose", role=Role.PROSE)
 LOOSE = "also used as a plain string where its role can't be told: a rename could not be made whole"
 DATA = "a value (compared with ==, or a test's parameter value): data, left as it is"
+# Callables whose **kwargs become keys again, not keywords: the keys stay payload keys.
+_KEY_COPIERS = frozenset({"dict", "OrderedDict", "defaultdict", "update"})
 # A key of a dict handed as **kwargs to a callable the project doesn't define: that callable's keyword.
 THEIR_KEYWORD = "a keyword of a callable the project doesn't define (its dict is passed as **kwargs): left as it is"
 REGISTRATION = "route registration"  # the note that tells compat where an old route may keep serving
@@ -705,9 +707,10 @@ class LiteralFinder(_Context):
         A template formatted where it stands (`"/jobs/{job_id}".format(job_id=…)`) binds its
         placeholders to that call's keywords instead, which keep their names.
         """
-        outer, parent = self._outermost(node)
-        if isinstance(parent, ast.Attribute) and parent.attr in ("format", "format_map"):
+        holder = self.parents.get(node)
+        if isinstance(holder, ast.Attribute) and holder.attr in ("format", "format_map"):
             return
+        outer, parent = self._outermost(node)
         if isinstance(parent, ast.keyword):
             parent = self.parents.get(parent)
         handlers = []
@@ -971,7 +974,10 @@ class LiteralFinder(_Context):
         )
 
     def _not_ours(self, func: ast.AST) -> bool:
-        """A callable of a third party's, or a method no class or module of the project defines."""
+        """A callable of a third party's, or a method no class or module of the project defines;
+        not one that only copies the keys into another dict (`dict(**options)`, `d.update(**options)`)."""
+        if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _KEY_COPIERS:
+            return False
         if self._is_third_party(func):
             return True
         return isinstance(func, ast.Attribute) and func.attr not in self.f.index.defined
