@@ -64,6 +64,7 @@ _EVENT_SHAPE = re.compile(r"[A-Za-z][\w.\-:]*")
 _ENV_SHAPE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _FLAG_SHAPE = re.compile(r"--?[A-Za-z][\w\-]*(?:=.*)?", re.S)
 _ENTRY_POINT = re.compile(r"[\w.]+\.[\w]+:[\w.]+")
+_MAIN_REFERENCE = re.compile(r"__main__:[A-Za-z_][\w.]*")  # the running script's module:attribute
 _MODULE_FILE = re.compile(r"(?:[\w.\-]*/)*[A-Za-z_]\w*\.pyi?")
 _SCHEME_WITHOUT_COLON = re.compile(r"https?//")  # `http//localhost:8080/job/…`: a URL all the same
 _REPR_TEXT = re.compile(r"<([A-Z][A-Za-z0-9_]*)[ :>(]|([A-Z][A-Za-z0-9_]*)\(")  # `<Job 42>`, `Job(…)`: not `Job 42 done`
@@ -773,6 +774,11 @@ class LiteralFinder(_Context):
         stripped = template.strip()
         if ("://" in stripped and not LOCAL_HOSTS.match(stripped)) or _SCHEME_WITHOUT_COLON.match(stripped):
             return _Verdict("string", Action.REPORT, "part of another service's URL: left as it is")
+        if _MAIN_REFERENCE.fullmatch(stripped):
+            # `"__main__:job1"`: a callable of the running script, named by module and attribute (a
+            # scheduler's func reference), not a key; the name in it moves with its definition or stays.
+            # (`"app.tasks:job1"` is a dotted path, which the identifier pass ties to its definition.)
+            return _Verdict("string", Action.REPORT, "text that names the project's code by module:attribute")
         if _MODULE_FILE.fullmatch(stripped):
             return _Verdict("string", Action.REPORT, "a module's file name: it changes if the module is renamed")
         if self._is_pattern(outer, parent):
