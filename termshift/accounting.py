@@ -39,11 +39,13 @@ _TIED_ELSEWHERE = (
     "environment variable",
     "URL path the project doesn't serve",
     "data, left as it is",
+    "a keyword of a callable the project doesn't define",  # a key of a dict handed to it as **kwargs
 )
 # ...and of keys read from what third-party code hands back, which may be the very dict the project
 # wrote (a router hands back our handler's response): they hold back the same key on the wire.
 _THEIR_KEYS = ("a key looked up on a third-party object",)
 _NAME_CHAR = re.compile(r"[A-Za-z0-9_\-]")
+_CONFIG_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")  # JOBS, SCHEDULER_JOB_DEFAULTS
 _QUOTES = "'\""
 _LITERAL_ROLES = (Role.LITERAL, Role.PROSE)
 
@@ -377,7 +379,12 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
         # unreadable base) is no use of another function's parameter: only of the same method's in
         # the classes above or below it, whose keywords travel together.
         method = _function_of(site.local) if site.local.startswith(_PARAM) else None
-        hold_named(site, name, (_namespaces(site), method, False))
+        spaces = _namespaces(site)
+        if spaces == ("wire",) and _CONFIG_NAME.fullmatch(name):
+            # `app.config["JOBS"]`: a configuration key, which third-party code fills from the
+            # attributes of the same name (`app.config.from_object(Config)`, a settings module).
+            spaces = ("wire", "attr")
+        hold_named(site, name, (spaces, method, False))
         if site.role in (Role.STRING, *_LITERAL_ROLES) and (_SEVERAL_WORDS.search(name) or site.note == NAME_PIECE):
             # `n.endswith("JobEnvironment")` on a class's __name__: the classes whose names hold the
             # string's words (`SlurmJobEnvironment`) move with it or not at all.

@@ -122,6 +122,9 @@ class Index:
         # Parameter, **kwargs key and field names of the facts' functions and classes, with the
         # number of facts naming each.
         self._taken: dict[str, int] = {}
+        # Attribute names the facts' modules set on objects not their own (summary.planted_names),
+        # with the number of facts naming each.
+        self._planted: dict[str, int] = {}
         self.routes: frozenset[tuple[str, ...]] = frozenset()  # served route templates, as segments
         # The summaries whose definitions feed `defined`, `members` and the
         # keyword questions: the modules gathered up front, for every file, and
@@ -133,8 +136,8 @@ class Index:
         self.facts: list[Fact] = []
         self._recording = True
         self._base_facts: set[str] = set()
-        # names, undo logs (of `defined`, `members`, `_taken`)
-        self._file: tuple[set[str], list[tuple[str, str | None]], list[str], list[str]] | None = None
+        # names, undo logs (of `defined`, `members`, `_taken`, `_planted`)
+        self._file: tuple[set[str], list[tuple[str, str | None]], list[str], list[str], list[str]] | None = None
         self.consulted: set[str] | None = None  # modules served while finding one file
         self.store = None  # where summaries are kept between runs: load(name, path), save(name, path, summary)
         self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
@@ -248,11 +251,15 @@ class Index:
 
     def begin_file(self) -> None:
         self.consulted = set()
-        self._file = (set(), [], [], [])
+        self._file = (set(), [], [], [], [])
 
     def end_file(self) -> set[str]:
         """Forget what this file's resolutions added; return the modules it consulted."""
-        names, defined_log, members_log, taken_log = self._file
+        names, defined_log, members_log, taken_log, planted_log = self._file
+        for name in planted_log:
+            self._planted[name] -= 1
+            if not self._planted[name]:
+                del self._planted[name]
         for name, kind in reversed(defined_log):
             if kind is None:
                 del self.defined[name]
@@ -280,6 +287,11 @@ class Index:
             self._taken[name] = self._taken.get(name, 0) + 1
         if undo is not None:
             undo[3].extend(taken)
+        planted = getattr(summary, "planted", ())  # a summary pickled before planted_names
+        for name in planted:
+            self._planted[name] = self._planted.get(name, 0) + 1
+        if undo is not None:
+            undo[4].extend(planted)
 
         def define(name: str, kind: str) -> None:
             kinds = self.defined.get(name)
@@ -568,6 +580,10 @@ class Index:
         if value is None:
             return self.by_name(attr)
         if value.kind == "ext":
+            if attr in self._planted:
+                # Set by the project on an object of theirs (`app.scheduler = self`): what it holds
+                # may be ours, so the names it leads to are undecidable, as on what they hand back.
+                return Ref(EXTERNAL, "", DERIVED)
             # Their API; what it returns is theirs too, but may carry our objects.
             if value.name and not value.name.startswith("builtins."):
                 return self.theirs(f"{value.name}.{attr}")

@@ -64,6 +64,7 @@ _EVENT_SHAPE = re.compile(r"[A-Za-z][\w.\-:]*")
 _ENV_SHAPE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _FLAG_SHAPE = re.compile(r"--?[A-Za-z][\w\-]*(?:=.*)?", re.S)
 _ENTRY_POINT = re.compile(r"[\w.]+\.[\w]+:[\w.]+")
+_MAIN_REFERENCE = re.compile(r"__main__:[A-Za-z_][\w.]*")  # the running script's module:attribute
 _MODULE_FILE = re.compile(r"(?:[\w.\-]*/)*[A-Za-z_]\w*\.pyi?")
 _SCHEME_WITHOUT_COLON = re.compile(r"https?//")  # `http//localhost:8080/job/…`: a URL all the same
 _REPR_TEXT = re.compile(r"<([A-Z][A-Za-z0-9_]*)[ :>(]|([A-Z][A-Za-z0-9_]*)\(")  # `<Job 42>`, `Job(…)`: not `Job 42 done`
@@ -209,6 +210,10 @@ class _Verdict:
 PROSE = _Verdict("prose", role=Role.PROSE)
 LOOSE = "also used as a plain string where its role can't be told: a rename could not be made whole"
 DATA = "a value (compared with ==, or a test's parameter value): data, left as it is"
+# Callables whose **kwargs become keys again, not keywords: the keys stay payload keys.
+_KEY_COPIERS = frozenset({"dict", "OrderedDict", "defaultdict", "update"})
+# A key of a dict handed as **kwargs to a callable the project doesn't define: that callable's keyword.
+THEIR_KEYWORD = "a keyword of a callable the project doesn't define (its dict is passed as **kwargs): left as it is"
 REGISTRATION = "route registration"  # the note that tells compat where an old route may keep serving
 # A word cut out of, or matched in, a class's or function's own name (`cls.__name__.replace("Job", "")`):
 # the accounting holds back every name holding the word, which moves with the string or not at all.
@@ -633,6 +638,8 @@ class LiteralFinder(_Context):
         scope = self._scope_name(node)
         if verdict.note == REGISTRATION:
             self._registered_placeholders(node, regions, scope)
+        elif isinstance(node, _CONSTANT) and route_segments(template.strip()) is not None:
+            self._unregistered_placeholders(node, regions, scope)
         for region in regions:
             text = strings.masked(self.text, region)
             if route:
@@ -691,7 +698,47 @@ class LiteralFinder(_Context):
                     self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner="unknown", scope=scope,
                                 note="a route placeholder whose handler can't be found: rename both by hand")
 
-    def _handler_params(self, handler: ast.AST) -> tuple[str, ...] | None:
+    def _unregistered_placeholders(self, node: ast.AST, regions: list[strings.Region], scope: str) -> None:
+        """A path with placeholders that no route decorator or registration call holds
+        (`self._add_url_route("/jobs/<job_id>", api.get_job)`, a helper of the project's own that
+        registers it later): the placeholder may name a handler's parameter, and nothing here
+        says which, nor that the path reaches the framework as it is. So it holds the parameter
+        back: of the function handed over beside it when there is one, else of any function.
+
+        A template formatted where it stands (`"/jobs/{job_id}".format(job_id=…)`) binds its
+        placeholders to that call's keywords instead, which keep their names.
+        """
+        holder = self.parents.get(node)
+        if isinstance(holder, ast.Attribute) and holder.attr in ("format", "format_map"):
+            return
+        outer, parent = self._outermost(node)
+        if isinstance(parent, ast.keyword):
+            parent = self.parents.get(parent)
+        handlers = []
+        if isinstance(parent, ast.Call):
+            for arg in (*parent.args, *(keyword.value for keyword in parent.keywords)):
+                if arg is not outer and not isinstance(arg, (ast.Constant, ast.JoinedStr)):
+                    found = self._handler(arg)
+                    if found is not None:
+                        handlers.append(found)
+        for region in regions:
+            text = self.text[region.start : region.end]
+            for match in PLACEHOLDER_NAME.finditer(text):
+                name = match.group(1) or match.group(2)
+                if not self.f.mentions(name):
+                    continue
+                group = 1 if match.group(1) else 2
+                line, column = self.pos.line_col(region.start + match.start(group))
+                # Held back in the handlers that take it (the accounting reads the function from
+                # the identity's tail), or in every function when none does.
+                takers = [function for function, params in handlers if name in params]
+                local = f"param:{self.f.path}:0:0:0:{takers[0]}.{name}" if len(takers) == 1 else ""
+                self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner="unknown", scope=scope,
+                            local=local, note="a route placeholder outside any route registration termshift knows: "
+                                              "the handler's parameter keeps its name (rename both by hand)")
+
+    def _handler(self, handler: ast.AST) -> tuple[str, tuple[str, ...]] | None:
+        """A first-party function's name (as its parameters' identities end) and its parameters."""
         scope = self.f.scope_of.get(handler) or self.f._scopes[0]
         found = self.f.type_of(handler, scope)
         if found is None or found.kind != "func":
@@ -699,7 +746,11 @@ class LiteralFinder(_Context):
         module, _, qual = found.name.partition(":")
         summary = self.f.index.module(module)
         function = summary.functions.get(qual) if summary else None
-        return function.params if function else None
+        return (qual.rsplit(".", 1)[-1], function.params) if function else None
+
+    def _handler_params(self, handler: ast.AST) -> tuple[str, ...] | None:
+        found = self._handler(handler)
+        return found[1] if found else None
 
     def _script_keys(self, regions: list[strings.Region]) -> list[tuple[int, int]]:
         """Keys quoted inside a script (Redis Lua: `redis.call('GET', 'job:' .. id)`)."""
@@ -723,6 +774,11 @@ class LiteralFinder(_Context):
         stripped = template.strip()
         if ("://" in stripped and not LOCAL_HOSTS.match(stripped)) or _SCHEME_WITHOUT_COLON.match(stripped):
             return _Verdict("string", Action.REPORT, "part of another service's URL: left as it is")
+        if _MAIN_REFERENCE.fullmatch(stripped):
+            # `"__main__:job1"`: a callable of the running script, named by module and attribute (a
+            # scheduler's func reference), not a key; the name in it moves with its definition or stays.
+            # (`"app.tasks:job1"` is a dotted path, which the identifier pass ties to its definition.)
+            return _Verdict("string", Action.REPORT, "text that names the project's code by module:attribute")
         if _MODULE_FILE.fullmatch(stripped):
             return _Verdict("string", Action.REPORT, "a module's file name: it changes if the module is renamed")
         if self._is_pattern(outer, parent):
@@ -885,10 +941,52 @@ class LiteralFinder(_Context):
                 call = self.parents.get(call)
             if isinstance(call, ast.Call) and _callee_name(call) in HTTP_CALLS and self._is_third_party(call.func):
                 return _Verdict("payload-key", Action.REPORT, "a key of a request to another service: left as it is")
+            if self._splatted_into_theirs(container):
+                return _Verdict("payload-key", Action.REPORT, THEIR_KEYWORD)
             return self._owned_key(node)
         if self._is_third_party(container, strict=True):
             return _Verdict("payload-key", Action.REPORT, "a key looked up on a third-party object: left as it is")
+        if isinstance(parent, ast.Subscript) and isinstance(parent.ctx, ast.Store) and self._splatted_into_theirs(container):
+            return _Verdict("payload-key", Action.REPORT, THEIR_KEYWORD)
         return self._owned_key(node)
+
+    def _splatted_into_theirs(self, container: ast.AST) -> bool:
+        """Is the dict whose key this is handed as `**kwargs` to a callable that isn't the project's
+        (`options["job_defaults"] = …; scheduler.configure(**options)`)? Its keys are that callable's
+        keywords then, which keep their names as any keyword to it does."""
+        holder = self.parents.get(container)
+        if isinstance(holder, ast.keyword) and holder.arg is None:  # f(**{"job_id": …})
+            call = self.parents.get(holder)
+            return isinstance(call, ast.Call) and self._not_ours(call.func)
+        if isinstance(container, ast.Name):
+            name = container.id
+        elif isinstance(holder, (ast.Assign, ast.AnnAssign)) and holder.value is container:
+            targets = holder.targets if isinstance(holder, ast.Assign) else [holder.target]
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+                return False
+            name = targets[0].id
+        else:
+            return False
+        body = self.parents.get(container)
+        while body is not None and not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)):
+            body = self.parents.get(body)
+        if body is None:
+            return False
+        return any(
+            isinstance(sub, ast.Call) and self._not_ours(sub.func)
+            and any(keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id == name
+                    for keyword in sub.keywords)
+            for sub in calls(body)
+        )
+
+    def _not_ours(self, func: ast.AST) -> bool:
+        """A callable of a third party's, or a method no class or module of the project defines;
+        not one that only copies the keys into another dict (`dict(**options)`, `d.update(**options)`)."""
+        if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _KEY_COPIERS:
+            return False
+        if self._is_third_party(func):
+            return True
+        return isinstance(func, ast.Attribute) and func.attr not in self.f.index.defined
 
     def _owned_key(self, node: ast.AST) -> _Verdict:
         roles = self.f.index.string_roles

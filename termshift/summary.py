@@ -212,6 +212,9 @@ class ModuleSummary:
     serialized: list[tuple] = field(default_factory=list)
     all_names: tuple[str, ...] | None = None
     dynamic: bool = False  # a module __getattr__: any attribute may exist
+    # Attributes the module sets on objects other than `self` / `cls` (`app.scheduler = self`): on a
+    # third-party object (a Flask app, `current_app`), what they hold is the project's (planted_names).
+    planted: tuple[str, ...] = ()
 
 
 def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "SourceFacts | None" = None) -> FunctionInfo:
@@ -678,6 +681,7 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
                     summary.all_names = _string_list(stmt.value)
         elif isinstance(stmt, getattr(ast, "TypeAlias", ())):  # Python 3.12 `type X = ...`
             symbols[stmt.name.id] = Symbol("type-alias")
+    summary.planted = planted_names(tree)
     for name, symbol in symbols.items():
         if symbol.kind == "type-alias":
             symbol.names = _alias_names(tree, name)
@@ -704,6 +708,31 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _module_statements(stmt.body)
         else:
             yield stmt
+
+
+_OWN_RECEIVERS = ("self", "cls")
+_ASSIGNS = (ast.Assign, ast.AnnAssign)
+
+
+def planted_names(tree: ast.Module) -> tuple[str, ...]:
+    """The attributes the module assigns on a receiver other than `self` or `cls`, sorted.
+
+    `app.scheduler = self` hands a third-party object one of ours: read back anywhere
+    (`current_app.scheduler.remove_job(…)`), that attribute's value is no longer theirs alone.
+    Assignments are statements: the walk never enters an expression."""
+    found = set()
+    for node in walk_statements(tree):
+        if node.__class__ not in _ASSIGNS:
+            continue
+        stack = list(node.targets) if node.__class__ is ast.Assign else [node.target]
+        while stack:
+            target = stack.pop()
+            if isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+                stack.extend(target.elts if not isinstance(target, ast.Starred) else (target.value,))
+            elif isinstance(target, ast.Attribute) and not (
+                    isinstance(target.value, ast.Name) and target.value.id in _OWN_RECEIVERS):
+                found.add(target.attr)
+    return tuple(sorted(found))
 
 
 def _names_in(expr: ast.AST) -> tuple[str, ...]:
