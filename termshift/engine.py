@@ -735,9 +735,12 @@ def _spilled_share(share: tuple[dict, tuple | None]) -> tuple[dict, tuple | None
 
 
 def _spilled_outcome(outcome: tuple) -> tuple:
-    """A file's search as a large run holds it until the end: its packed sites spilled."""
+    """A file's search as a large run holds it until the end: its packed sites spilled, and without
+    the modules it consulted (the cache, which wants them, has them already), or the third-party
+    sources it read unless a replayed run records them."""
     if outcome[0] == "sites" and type(outcome[1]) is bytes:
-        return (outcome[0], spill.keep(outcome[1]), *outcome[2:])
+        return (outcome[0], spill.keep(outcome[1]), outcome[2], (),
+                outcome[4] if replay.observing is not None else ())
     return outcome
 
 
@@ -809,7 +812,10 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
             job.workspace.strings.pop(path, None)
             return {name: None for name in summaries}, None
         # Plain data, so reading it back from the cache imports nothing.
-        share = (frozenset(registered_routes(tree, text)), {name: set(values) for name, values in vars(roles).items()})
+        # Only the kinds of evidence it gives: a large project's modules mostly give none, and an
+        # empty set a kind, for each of them, would be ~1 KB a module held to the end of the gather.
+        share = (frozenset(registered_routes(tree, text)),
+                 {name: set(values) for name, values in vars(roles).items() if values})
     if job.store is not None:
         for name, summary in summaries.items():
             job.store.save(name, path, summary)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Iterable, Iterator, Sequence
 
+from . import spill
 from .rule import SEVERITIES
 
 
@@ -123,7 +124,7 @@ class PackedFindings(Sequence[Finding]):
     BATCH = 512
 
     def __init__(self, findings: Iterable[Finding] = ()) -> None:
-        self._batches: list[bytes] = []
+        self._batches: list[spill.Spilled | bytes] = []  # out of memory (spill.py)
         self._open: list[Finding] = []
         self._count = 0
         self.extend(findings)
@@ -132,7 +133,7 @@ class PackedFindings(Sequence[Finding]):
         self._open.append(finding)
         self._count += 1
         if len(self._open) == self.BATCH:
-            self._batches.append(_pack(self._open))
+            self._batches.append(spill.keep(_pack(self._open)))
             self._open = []
 
     def extend(self, findings: Iterable[Finding]) -> None:
@@ -144,11 +145,11 @@ class PackedFindings(Sequence[Finding]):
 
     def __iter__(self) -> Iterator[Finding]:
         for blob in self._batches:
-            yield from _unpack(blob)
+            yield from _unpack(spill.load(blob))
         yield from self._open
 
     def _batch(self, number: int) -> list[Finding]:
-        return _unpack(self._batches[number]) if number < len(self._batches) else self._open
+        return _unpack(spill.load(self._batches[number])) if number < len(self._batches) else self._open
 
     def __getitem__(self, index):
         if isinstance(index, slice):

@@ -30,6 +30,7 @@ import builtins
 import pickle
 import zlib
 from pathlib import Path
+from sys import intern
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from . import spill, thirdparty
@@ -125,6 +126,7 @@ class Index:
         # Attribute names the facts' modules set on objects not their own (summary.planted_names),
         # with the number of facts naming each.
         self._planted: dict[str, int] = {}
+        self._type_refs: dict[tuple, tuple] = {}  # one object for each type reference `members` holds
         self.routes: frozenset[tuple[str, ...]] = frozenset()  # served route templates, as segments
         # The summaries whose definitions feed `defined`, `members` and the
         # keyword questions: the modules gathered up front, for every file, and
@@ -310,12 +312,23 @@ class Index:
         for info in summary.classes.values():
             for name, member in info.members.items():
                 define(name, "method" if member.kind == "method" else "attribute")
-                self.members.setdefault(name, []).append((summary.name, info.qualname, member.kind, member.type_ref))
+                self.members.setdefault(name, []).append((summary.name, info.qualname, intern(member.kind),
+                                                          self._common(member.type_ref)))
                 if undo is not None:
                     undo[2].append(name)
         for module in (summary.name,):
             for part in module.split("."):
                 define(part, "module")
+
+    def _common(self, type_ref: TypeRef | None) -> TypeRef | None:
+        """The one object for an equal type reference: each summary unpacked brings its own copy,
+        and a few (`("ann", "str")`) stand on members all over the project."""
+        if type_ref is None:
+            return None
+        try:
+            return self._type_refs.setdefault(type_ref, type_ref)
+        except TypeError:  # holds something unhashable: kept as it is
+            return type_ref
 
     def payload_names(self) -> frozenset[str]:
         """Field names that are dict keys on the wire: TypedDict fields, and

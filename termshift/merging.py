@@ -111,9 +111,7 @@ class Merged:
         summaries = [part.summary for part in self.parts]
         stale = sorted((position, entry) for part in self.parts
                        for position, entry in zip(part.facts.get("stale", []), part.summary["stale_baseline"]))
-        codes = [code for code, count in sorted(self.codes.items()) for _ in range(count)]
-        severities = [level for level, count in sorted(self.severities.items()) for _ in range(count)]
-        return summary(files=sum(shown["files"] for shown in summaries), codes=codes, severities=severities,
+        return summary(files=sum(shown["files"] for shown in summaries), codes=self.codes, severities=self.severities,
                        fixable=self.fixable, failing=self.failing, fail_on=summaries[0]["fail_on"],
                        fixed=sum(shown["fixed"] for shown in summaries),
                        suppressed=sum(shown["suppressed"] for shown in summaries),

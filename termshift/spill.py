@@ -18,7 +18,6 @@ and the caller keeps them, as it would without a spill.
 from __future__ import annotations
 
 import os
-import tempfile
 
 _FIELD = 40  # bits of a handle's offset and of its length: records up to 1 TiB
 _MASK = (1 << _FIELD) - 1
@@ -80,6 +79,8 @@ def load(entry: Spilled | bytes) -> bytes:
 def _open() -> None:
     """This process's own file (a forked worker must not write at offsets its parent owns), or
     none, once, when none can be made."""
+    import tempfile  # here: a run small enough never to spill doesn't import it
+
     _writer.update(pid=os.getpid(), number=-1, end=0)
     try:
         fd, path = tempfile.mkstemp(prefix="termshift-", suffix=".spill")

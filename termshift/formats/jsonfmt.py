@@ -28,26 +28,32 @@ def finding_record(report: Report, finding) -> dict:
 
 def summary_record(report: Report) -> dict:
     result = report.result
-    findings = result.findings
+    codes: Counter = Counter()
+    severities: Counter = Counter()
+    fixable = 0
+    for finding in result.findings:  # counted as they come: a monorepo's are a million and more
+        codes[finding.code] += 1
+        severities[finding.severity] += 1
+        fixable += finding.fixable
     return summary(
-        files=result.files_checked, codes=[finding.code for finding in findings],
-        severities=[finding.severity for finding in findings], fixable=sum(1 for finding in findings if finding.fixable),
+        files=result.files_checked, codes=codes, severities=severities, fixable=fixable,
         failing=result.failing_count, fail_on=result.fail_on, fixed=report.fixed, suppressed=result.suppressed,
         baselined=result.baselined,
         stale=[{"path": entry.path, "code": entry.code, "text": entry.text, "scope": entry.scope,
                 "fingerprint": entry.fingerprint} for entry in result.stale])
 
 
-def summary(*, files: int, codes: list[str], severities: list[str], fixable: int, failing: int, fail_on: str,
+def summary(*, files: int, codes: Counter, severities: Counter, fixable: int, failing: int, fail_on: str,
             fixed: int, suppressed: int, baselined: int, stale: list[dict]) -> dict:
-    """The summary from its counts: a check's, and merge-reports' of its shards' reports."""
+    """The summary from its counts (findings by code, by severity): a check's, and merge-reports'
+    of its shards' reports."""
     return {
         "files": files,
-        "total": len(codes),
+        "total": sum(codes.values()),
         "failing": failing,
         "fail_on": fail_on,
-        "by_rule": dict(sorted(Counter(codes).items())),
-        "by_severity": dict(sorted(Counter(severities).items())),
+        "by_rule": dict(sorted((code, count) for code, count in codes.items() if count)),
+        "by_severity": dict(sorted((level, count) for level, count in severities.items() if count)),
         "fixable": fixable,
         "fixed": fixed,
         "suppressed": suppressed,
