@@ -35,19 +35,30 @@ class _Kept(NamedTuple):
 
 class SourceTable(MutableMapping[Key, "SourceText | None"]):
     """Key -> the file's SourceText (None: it could not be read). With `packed`, each text is
-    spilled as it is stored, and each read of it is a new SourceText holding a new str."""
+    spilled as it is stored and decoded again when read; the last one read is kept, so that a
+    file's passes, which ask for it over and over, share one str (and what is cached by it,
+    textpos.line_starts) instead of each holding a copy."""
 
-    __slots__ = ("_entries", "packed")
+    __slots__ = ("_entries", "packed", "_last")
 
     def __init__(self, *, packed: bool = False):
         self._entries: dict[Key, SourceText | _Kept | None] = {}
         self.packed = packed
+        self._last: tuple[Key, _Kept, SourceText] | None = None
 
     def __getitem__(self, key: Key) -> SourceText | None:
         entry = self._entries[key]
-        return entry.source() if type(entry) is _Kept else entry
+        if type(entry) is not _Kept:
+            return entry
+        last = self._last
+        if last is not None and last[1] is entry:
+            return last[2]
+        source = entry.source()
+        self._last = (key, entry, source)
+        return source
 
     def __setitem__(self, key: Key, source: SourceText | None) -> None:
+        self._last = None
         if self.packed and source is not None:
             self._entries[key] = _Kept(spill.keep(source.text.encode(*_CODEC)), source.encoding, source.bom,
                                        source.newline)
@@ -66,6 +77,7 @@ class SourceTable(MutableMapping[Key, "SourceText | None"]):
 
     def __delitem__(self, key: Key) -> None:
         del self._entries[key]
+        self._last = None
 
     def __contains__(self, key: object) -> bool:
         return key in self._entries
@@ -91,10 +103,9 @@ class _Texts(Mapping):
         self._table, self._within = table, within
 
     def __getitem__(self, key):
-        source = self._table._entries[key] if self._within is None or key in self._within else None
-        if source is None:
+        if (self._within is not None and key not in self._within) or self._table._entries[key] is None:
             raise KeyError(key)
-        return source.source().text if type(source) is _Kept else source.text
+        return self._table[key].text
 
     def __iter__(self):
         return (key for key, entry in self._table._entries.items()
