@@ -21,7 +21,7 @@ import bisect
 import functools
 import re
 from collections import deque
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from . import strings
 from .astwalk import calls, walk, walk_statements
@@ -684,19 +684,22 @@ class LiteralFinder(_Context):
         handler = next((arg for arg in parent.args if arg is not outer and not isinstance(arg, (ast.Constant, ast.JoinedStr))), None)
         handler = handler or next((k.value for k in parent.keywords if k.arg in ("view_func", "view", "handler", "endpoint")), None)
         params = self._handler_params(handler) if handler is not None else None
+        for name, line, column in self._placeholders(regions):
+            if params is not None and name in params:
+                self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner=OWN, scope=scope)
+            else:
+                self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner="unknown", scope=scope,
+                            note="a route placeholder whose handler can't be found: rename both by hand")
+
+    def _placeholders(self, regions: list[strings.Region]) -> Iterator[tuple[str, int, int]]:
+        """Each route placeholder in `regions` that mentions the term: its name and position."""
         for region in regions:
             text = self.text[region.start : region.end]
             for match in PLACEHOLDER_NAME.finditer(text):
                 name = match.group(1) or match.group(2)
-                if not self.f.mentions(name):
-                    continue
-                group = 1 if match.group(1) else 2
-                line, column = self.pos.line_col(region.start + match.start(group))
-                if params is not None and name in params:
-                    self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner=OWN, scope=scope)
-                else:
-                    self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner="unknown", scope=scope,
-                                note="a route placeholder whose handler can't be found: rename both by hand")
+                if self.f.mentions(name):
+                    group = 1 if match.group(1) else 2
+                    yield (name, *self.pos.line_col(region.start + match.start(group)))
 
     def _unregistered_placeholders(self, node: ast.AST, regions: list[strings.Region], scope: str) -> None:
         """A path with placeholders that no route decorator or registration call holds
@@ -721,21 +724,14 @@ class LiteralFinder(_Context):
                     found = self._handler(arg)
                     if found is not None:
                         handlers.append(found)
-        for region in regions:
-            text = self.text[region.start : region.end]
-            for match in PLACEHOLDER_NAME.finditer(text):
-                name = match.group(1) or match.group(2)
-                if not self.f.mentions(name):
-                    continue
-                group = 1 if match.group(1) else 2
-                line, column = self.pos.line_col(region.start + match.start(group))
-                # Held back in the handlers that take it (the accounting reads the function from
-                # the identity's tail), or in every function when none does.
-                takers = [function for function, params in handlers if name in params]
-                local = f"param:{self.f.path}:0:0:0:{takers[0]}.{name}" if len(takers) == 1 else ""
-                self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner="unknown", scope=scope,
-                            local=local, note="a route placeholder outside any route registration termshift knows: "
-                                              "the handler's parameter keeps its name (rename both by hand)")
+        for name, line, column in self._placeholders(regions):
+            # Held back in the handlers that take it (the accounting reads the function from
+            # the identity's tail), or in every function when none does.
+            takers = [function for function, params in handlers if name in params]
+            local = f"param:{self.f.path}:0:0:0:{takers[0]}.{name}" if len(takers) == 1 else ""
+            self.f.emit(line, column, name, kind="parameter", role=Role.STRING, owner="unknown", scope=scope,
+                        local=local, note="a route placeholder outside any route registration termshift knows: "
+                                          "the handler's parameter keeps its name (rename both by hand)")
 
     def _handler(self, handler: ast.AST) -> tuple[str, tuple[str, ...]] | None:
         """A first-party function's name (as its parameters' identities end) and its parameters."""
