@@ -299,7 +299,7 @@ def analyze(
     work = [path for path in targets if path in mentioning]
     # A large run keeps its sites packed (sitetable.py), packed where they are found, and its
     # module summaries and source texts out of memory (spill.py), from the first one decoded.
-    packed = analysis.sites.packed = sum(workspace.sizes.get(path, 0) for path in work) >= PACK_FROM
+    packed = analysis.sites.packed = sum(map(workspace.size, work)) >= PACK_FROM
     index.packing = workspace.sources.packed = analysis.sources.packed = packed
     target_set = set(targets)
     for path in sorted(mentioning - target_set):
@@ -325,7 +325,7 @@ def analyze(
     say(f"summarising {len(facts_from)} modules")
     # Gather: the project-wide facts come from every first-party module that mentions the term
     # (and, when files are to be searched, the facts their strings give).
-    sizes = [workspace.sizes.get(path, 0) for path in pending]
+    sizes = [workspace.size(path) for path in pending]
     _collector["on"] = sum(sizes) >= COLLECT_FROM  # inherited by the forked workers
     pooled = bool(pending) and parallel.worth_a_pool(workers, len(pending), sum(sizes))
     crew = parallel.Crew(workers) if pooled and parallel.start_method() == "fork" else None
@@ -439,12 +439,9 @@ def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None
     by a pool's workers, and without the bytes: all of them at once would be a copy of every
     such file in memory, and reading one again as it is decoded costs far less than its parse."""
     chunks = [paths[start:start + PREFILTER_CHUNK] for start in range(0, len(paths), PREFILTER_CHUNK)]
-    if len(paths) < PREFILTER_POOL:
-        return [answer for chunk in chunks for answer in _read_chunk((needles, also, True), chunk)]
-    if workers <= 1:
-        return [answer for chunk in chunks for answer in _read_chunk((needles, also, False), chunk)]
-    return [answer for found in parallel.run(_read_chunk, chunks, (needles, also, False), workers)
-            for answer in found]
+    large = len(paths) >= PREFILTER_POOL
+    job = (needles, also, not large)
+    return [answer for found in parallel.run(_read_chunk, chunks, job, workers if large else 1) for answer in found]
 
 
 # `getattr(filters, kind.replace("-", "_"))`: a member looked up by a name computed at run time. A file

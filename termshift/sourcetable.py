@@ -68,12 +68,10 @@ class SourceTable(MutableMapping[Key, "SourceText | None"]):
     def take(self, key: Key, other: "SourceTable", its_key: Hashable) -> None:
         """Store `other`'s entry for `its_key` under `key`, as it is kept (not decoded and kept again)."""
         entry = other._entries[its_key]
-        if type(entry) is _Kept and not self.packed:
-            entry = entry.source()
-        elif type(entry) is SourceText and self.packed:
-            self[key] = entry
-            return
-        self._entries[key] = entry
+        if entry is None or (type(entry) is _Kept) == self.packed:
+            self._entries[key] = entry
+        else:
+            self[key] = other[its_key]
 
     def __delitem__(self, key: Key) -> None:
         del self._entries[key]
