@@ -356,6 +356,9 @@ def analyze(
         started()  # no worker was needed for the first round
         say(f"searching {len(pending)} files")
         strings, adopted = _gathered(project, facts_from, bool(pending), shares)
+        # What the gather handed over is let go of as soon as the index holds it: every module's
+        # share, as it came from the workers, would otherwise be held through the whole search.
+        del shares
         if not pending:
             for name, summary in adopted:
                 index.adopt(name, summary)
@@ -369,20 +372,24 @@ def analyze(
                     if tree is not None:
                         extra.append((module, summarize_module(project, tree, module, path, workspace.text(path))))
             routes, string_roles = _string_facts(strings)
+            del summarised, strings
             if crew is not None and crew.started:
                 # Each file is searched by the worker that parsed it for the gather, where its tree still
                 # is; this process, one of them, settles its own index once the others have what they
                 # need to start.
                 def ready() -> _FindJob:
                     _settle(index, adopted, routes, string_roles, extra)
+                    adopted.clear()
                     return _FindJob(workspace, index, vocabulary, packed)
 
                 first = {path: number for number, path in enumerate(gathered)}
+                follows = [first.get(path) for path in pending]
+                del first
                 found = crew.second((gathered, known, routes, string_roles, extra), pending, sizes,
-                                    [first.get(path) for path in pending], progress, ready=ready,
-                                    keep=_spilled_outcome if packed else None)
+                                    follows, progress, ready=ready, keep=_spilled_outcome if packed else None)
             else:
                 _settle(index, adopted, routes, string_roles, extra)
+                adopted.clear()
                 job = _FindJob(workspace, index, vocabulary, packed)
                 found = parallel.run(_find_file, pending, job, workers if pooled else 1, weights=sizes,
                                      progress=progress, keep=_spilled_outcome if packed else None)
@@ -390,6 +397,7 @@ def analyze(
                 outcomes[path] = outcome[:3]
                 if outcome[0] == "sites" and replay.observing is not None:
                     replay.observing.files.update(outcome[4])
+            del found
     index.seal()
 
     for path in work:

@@ -30,7 +30,6 @@ import builtins
 import pickle
 import zlib
 from pathlib import Path
-from sys import intern
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from . import spill, thirdparty
@@ -118,15 +117,17 @@ class Index:
         # Names the project defines anywhere (module level and class members),
         # with their kinds: the fallback when a receiver's type is unknown.
         self.defined: dict[str, set[str]] = {}
-        # By member name, each class defining it: (module, class qualname, member kind, its type).
-        self.members: dict[str, list[tuple[str, str, str, TypeRef | None]]] = {}
+        # By member name, how many classes define it, and the first of them to: (module, class
+        # qualname, member kind, its type). `by_name` wants a member's type only where one class
+        # alone defines it, so the others need no record: a monorepo defines the same names over
+        # and over, and a record for each would be the index's largest table.
+        self.members: dict[str, tuple[int, tuple[str, str, str, TypeRef | None]]] = {}
         # Parameter, **kwargs key and field names of the facts' functions and classes, with the
         # number of facts naming each.
         self._taken: dict[str, int] = {}
         # Attribute names the facts' modules set on objects not their own (summary.planted_names),
         # with the number of facts naming each.
         self._planted: dict[str, int] = {}
-        self._type_refs: dict[tuple, tuple] = {}  # one object for each type reference `members` holds
         self.routes: frozenset[tuple[str, ...]] = frozenset()  # served route templates, as segments
         # The summaries whose definitions feed `defined`, `members` and the
         # keyword questions: the modules gathered up front, for every file, and
@@ -267,10 +268,12 @@ class Index:
                 del self.defined[name]
             else:
                 self.defined[name].discard(kind)
-        for name in reversed(members_log):
-            self.members[name].pop()
-            if not self.members[name]:
+        for name in members_log:
+            count, first = self.members[name]
+            if count == 1:
                 del self.members[name]
+            else:
+                self.members[name] = (count - 1, first)
         for name in taken_log:
             self._taken[name] -= 1
             if not self._taken[name]:
@@ -312,23 +315,14 @@ class Index:
         for info in summary.classes.values():
             for name, member in info.members.items():
                 define(name, "method" if member.kind == "method" else "attribute")
-                self.members.setdefault(name, []).append((summary.name, info.qualname, intern(member.kind),
-                                                          self._common(member.type_ref)))
+                known = self.members.get(name)
+                self.members[name] = (known[0] + 1, known[1]) if known is not None else (
+                    1, (summary.name, info.qualname, member.kind, member.type_ref))
                 if undo is not None:
                     undo[2].append(name)
         for module in (summary.name,):
             for part in module.split("."):
                 define(part, "module")
-
-    def _common(self, type_ref: TypeRef | None) -> TypeRef | None:
-        """The one object for an equal type reference: each summary unpacked brings its own copy,
-        and a few (`("ann", "str")`) stand on members all over the project."""
-        if type_ref is None:
-            return None
-        try:
-            return self._type_refs.setdefault(type_ref, type_ref)
-        except TypeError:  # holds something unhashable: kept as it is
-            return type_ref
 
     def payload_names(self) -> frozenset[str]:
         """Field names that are dict keys on the wire: TypedDict fields, and
@@ -651,9 +645,9 @@ class Index:
         if not kinds:
             return _NOT_FOUND
         value_type = None
-        members = self.members.get(attr, ())
-        if len(members) == 1 and len(kinds) == 1:
-            module, qualname, kind, type_ref = members[0]
+        count, first = self.members.get(attr, (0, None))
+        if count == 1 and len(kinds) == 1:
+            module, qualname, kind, type_ref = first
             if kind == "attribute":
                 value_type = self.ref_type(module, type_ref)
             elif kind == "method":

@@ -223,12 +223,13 @@ def _child(work, items, state, tasks: int, out: int) -> None:
         os._exit(code)
 
 
-def _answer(work, items, state, indices: Iterable[int], out: int, kept: list | None = None) -> None:
+def _answer(work, items, state, indices: Iterable[int], out: int, kept: list | None = None,
+            keep: Callable[[Any], Any] | None = None) -> None:
     for index in indices:
         try:
             result = work(state, items[index])
             if kept is not None:
-                kept[index] = result
+                kept[index] = keep(result) if keep is not None else result
             payload = pickle.dumps((index, result), pickle.HIGHEST_PROTOCOL)
         except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
             payload = _failure(index, error)
@@ -435,7 +436,7 @@ class Crew:
                         os.close(read_end)
                         os.close(control_write)
                         _crew_child(work, items, state, tasks_read, write_end, control_read,
-                                    second, second_items, prepare, meanwhile)
+                                    second, second_items, prepare, meanwhile, keep)
                     os.close(write_end)
                     os.close(control_read)
                     self._children[read_end] = (pid, control_write)
@@ -556,13 +557,15 @@ def _dealt(control: int) -> Iterator[int]:
 
 
 def _crew_child(work, items, state, tasks: int, out: int, control: int, second, second_items, prepare,
-                meanwhile=None) -> None:
-    """A crew worker's whole life: the first round, then, told so, the second."""
+                meanwhile=None, keep=_as_is) -> None:
+    """A crew worker's whole life: the first round, then, told so, the second. It holds the
+    first round's results, its own and the others', the way `keep` makes them (the parent's
+    way), until `prepare` has taken them in."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         made: list[Any] = [None] * len(items)
-        _answer(work, items, state, _taken(tasks), out, made)
+        _answer(work, items, state, _taken(tasks), out, made, keep)
         os.close(tasks)
         _send(out, pickle.dumps((_ROUND_OVER, None), pickle.HIGHEST_PROTOCOL))
         if meanwhile is not None:
@@ -570,7 +573,7 @@ def _crew_child(work, items, state, tasks: int, out: int, control: int, second, 
         update = pickle.loads(_receive(control))
         for _ in range(_INDEX.unpack(_read_exactly(control, _INDEX.size))[0]):
             index, result = pickle.loads(_receive(control))
-            made[index] = result
+            made[index] = keep(result)
         try:
             state = prepare(update, made)
         except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
