@@ -669,11 +669,15 @@ def _busy_lines(finder: Finder, loud: list[int]) -> list[int]:
 
     The loud lines (the identifier pass and the literal pass ask about what sits
     there), and lines that may use a name a rename would make (it may be
-    shadowed) or bind one with `:=` (a binding inside an expression). Elsewhere
-    only the bindings that statements make, and the modules they import, count.
+    shadowed) or bind one with `:=` (a binding inside an expression) or declare
+    one global. Elsewhere only the bindings that statements make, and the
+    modules they import, count; and of a function or class none of whose lines
+    is busy, only its name.
     """
-    # A new name is looked for only where some name would be renamed into it.
-    busy = _lines_with(finder, (":=",), tuple(sorted(finder.vocab.new_forms)) if finder.spells_term else ())
+    # A new name is looked for only where some name would be renamed into it. A function declaring
+    # a name global (or nonlocal) binds it outside itself: it is walked, not skipped (scopes.py).
+    busy = _lines_with(finder, (":=", "global", "nonlocal"),
+                       tuple(sorted(finder.vocab.new_forms)) if finder.spells_term else ())
     busy.update(loud)
     return sorted(busy)
 

@@ -558,12 +558,16 @@ class ScopeBuilder(NodeVisitor):
 
     _quiet_TryStar = _quiet_Try
 
+    # A function or class none of whose lines is busy is only a name: no question of a pass starts
+    # inside it (each starts on a loud line, and those are busy), and the scopes a question walks
+    # are those around where it starts. Its summary tells what calling it returns, and what its
+    # class's members are. Most of a file's functions are such, and most of a file that is
+    # searched only because it looks members up by computed names.
+
     def _quiet_ClassDef(self, node: ast.ClassDef) -> None:
         self._target_scope(node.name).bind(node.name, Binding("class", node))
-        self._class_scope(node)
 
     def _quiet_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self._target_scope(node.name).bind(node.name, Binding("def", node))
-        self._function_scope(node)
 
     _quiet_AsyncFunctionDef = _quiet_FunctionDef
