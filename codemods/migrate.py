@@ -122,7 +122,7 @@ def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
         return _Run(Path("."), failure=str(error))
     targets = [Path(path).resolve() for path in paths] if paths else [root]
     workers, cache = engine.run_options(root, None, False)
-    analysis = engine.analyze(root, targets, config, workers=workers, cache=cache)
+    analysis = engine.analyze(root, targets, config, workers=workers, cache=cache, rewriting=True)
     the_plan = engine.plan(analysis, stages)
     keep: dict[str, str] = {}
     if not options["move_modules"]:

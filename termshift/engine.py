@@ -239,6 +239,7 @@ def analyze(
     meanwhile: Callable[[], None] | None = None,
     phase: Callable[[str], None] | None = None,
     only_named: bool = False,
+    rewriting: bool = False,
 ) -> Analysis:
     """Find every site in the files named by `paths`, with the whole project as context.
 
@@ -250,6 +251,11 @@ def analyze(
     case) are searched too, as if named: the pre-filter reads every file anyway.
     So are files that look members up by a computed name, unless `only_named`
     (the proof, which reads no other file's sites).
+    With `rewriting` (a migration of `paths`, which leaves every other file as it
+    is), what makes a wire literal the project's own to rename (a key it writes,
+    an event type it sends, a route it serves) counts only where the run rewrites
+    it: a read renamed while the write stays is half a rename. `check` judges
+    every file as a migration of the whole project would.
     `meanwhile` is called once, as soon as worker processes are at work (before
     the work, without them): what the caller needs afterwards loads meanwhile,
     and whatever it raises stops the analysis. `phase(label)` is told when each
@@ -293,7 +299,9 @@ def analyze(
     if flagged:
         targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
     facts_from = sorted(path for path in mentioning if path in project.module_of)
-    store = _Store(cache, workspace, project, config, sorted(mentioning)) if cache is not None else None
+    # The files whose string facts say what is ours only to keep, never to rename (see `rewriting`).
+    unwritten = frozenset(facts_from).difference(targets) if rewriting else frozenset()
+    store = _Store(cache, workspace, project, config, sorted(mentioning), unwritten) if cache is not None else None
     index.store = store
 
     work = [path for path in targets if path in mentioning]
@@ -371,7 +379,7 @@ def analyze(
                     tree = workspace.tree(path)
                     if tree is not None:
                         extra.append((module, summarize_module(project, tree, module, path, workspace.text(path))))
-            routes, string_roles = _string_facts(strings)
+            routes, string_roles = _string_facts(strings, unwritten)
             del summarised, strings
             if crew is not None and crew.started:
                 # Each file is searched by the worker that parsed it for the gather, where its tree still
@@ -568,7 +576,7 @@ class _Store:
     """The cache, as the analysis uses it: module summaries, string facts, and each file's findings."""
 
     def __init__(self, cache: "Cache", workspace: Workspace, project: Project, config: Config,
-                 mentioning: list[Path]) -> None:
+                 mentioning: list[Path], unwritten: frozenset[Path] = frozenset()) -> None:
         from .cache import digest
 
         self.cache = cache
@@ -579,6 +587,8 @@ class _Store:
         parts = [config.fingerprint(), str(project.root), " ".join(sorted(project.top_level))]
         parts += [f"{name}={workspace.relative(path)}" for name, path in sorted(project.modules.items())]
         parts += [f"{workspace.relative(path)}:{self.digest(path)}" for path in mentioning]
+        # A file's findings in a migration of part of the project depend on which part (analyze's `rewriting`).
+        parts += sorted(f"unwritten:{workspace.relative(path)}" for path in unwritten)
         self.project_key = cache.key("project", *parts)
         self.needles = repr(config.vocabulary().needles)
 
@@ -760,7 +770,7 @@ def _gathered(project: Project, paths: list[Path], with_strings: bool,
     `paths`; and the summaries of the modules of `paths`, as (name, summary) in the order the
     index adopts them."""
     adopted = [(name, shares[project.modules[name]][0].get(name)) for name in _order(project, paths)]
-    strings = [shares[path][1] for path in paths if shares[path][1] is not None] if with_strings else []
+    strings = [(path, shares[path][1]) for path in paths if shares[path][1] is not None] if with_strings else []
     return strings, adopted
 
 
@@ -898,19 +908,26 @@ def quotes_the_term(text: str, needles: tuple[bytes, ...]) -> bool:
 _QUOTED_TERM: dict[tuple[bytes, ...], "re.Pattern[bytes]"] = {}
 
 
-def _string_facts(shares: list[tuple]):
+def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] = frozenset()):
     """Project-wide facts about strings: the routes the project registers (a
     request path elsewhere, a test client's, is one of ours only when it
     matches one), and how it uses its keys and event names (see StringRoles):
-    the union of each module's share."""
+    the union of each module's share. What a module of `unwritten` writes, sends
+    or serves is set apart (`StringRoles.written_outside` ...): it can hold a
+    literal back, and never makes one the project's to rename."""
     from .literals import StringRoles
 
     routes: set[tuple[str, ...]] = set()
+    routes_outside: set[tuple[str, ...]] = set()
     roles = StringRoles()
-    for module_routes, module_roles in shares:
-        routes |= module_routes
+    for path, (module_routes, module_roles) in shares:
+        outside = path in unwritten
+        (routes_outside if outside else routes).update(module_routes)
         for name, values in module_roles.items():
-            getattr(roles, name).update(values)
+            getattr(roles, f"{name}_outside" if outside and name != "loose" else name).update(values)
+    roles.written_outside -= roles.written
+    roles.events_outside -= roles.events
+    roles.served_outside = frozenset(routes_outside - routes)
     return frozenset(routes), roles
 
 

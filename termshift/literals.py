@@ -210,6 +210,8 @@ class _Verdict:
 PROSE = _Verdict("prose", role=Role.PROSE)
 LOOSE = "also used as a plain string where its role can't be told: a rename could not be made whole"
 DATA = "a value (compared with ==, or a test's parameter value): data, left as it is"
+# A migration of part of the project leaves the other files as they are (engine.analyze's `rewriting`).
+UNWRITTEN = "{} only by files this run leaves as they are: renamed here alone, it would no longer match them; left as it is"
 # Callables whose **kwargs become keys again, not keywords: the keys stay payload keys.
 _KEY_COPIERS = frozenset({"dict", "OrderedDict", "defaultdict", "update"})
 # A key of a dict handed as **kwargs to a callable the project doesn't define: that callable's keyword.
@@ -538,6 +540,11 @@ class StringRoles:
         self.written: set[str] = set()
         self.loose: set[str] = set()  # whole values and \w+ tokens of strings no context claims
         self.events: set[str] = set()  # event types the project sends (anything but a comparison)
+        # In a migration of part of the project, what only the files it leaves as they are write, send
+        # and serve (engine._string_facts): a read of it renamed alone would miss what they hold.
+        self.written_outside: set[str] = set()
+        self.events_outside: set[str] = set()
+        self.served_outside: frozenset[tuple[str, ...]] = frozenset()
 
     def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None,
             context: _Context | None = None) -> None:
@@ -786,6 +793,8 @@ class LiteralFinder(_Context):
             if roles is not None and stripped in roles.loose:
                 return _Verdict("event", Action.REPORT, LOOSE)
             if roles is not None and isinstance(parent, ast.Compare) and stripped not in roles.events:
+                if stripped in roles.events_outside:
+                    return _Verdict("event", Action.REPORT, UNWRITTEN.format("an event type sent"))
                 return _Verdict("event", Action.REPORT, "an event type the project only compares with, and never "
                                 "sends: the records may come from elsewhere")
             return _Verdict("event")
@@ -802,8 +811,12 @@ class LiteralFinder(_Context):
             return _Verdict("string", Action.REPORT, "a command-line flag: it belongs to the program that reads it")
         segments = route_segments(stripped)
         if segments is not None:
-            if self._served(segments, open_end=self._continued(node, stripped)):
+            open_end = self._continued(node, stripped)
+            if self._served(segments, self.f.index.routes, open_end):
                 return _Verdict("route")
+            roles = self.f.index.string_roles
+            if roles is not None and self._served(segments, roles.served_outside, open_end):
+                return _Verdict("string", Action.REPORT, UNWRITTEN.format("a URL path served"))
             return _Verdict("string", Action.REPORT, "a URL path the project doesn't serve: left as it is")
         if _IDENTIFIER_LIKE.fullmatch(stripped):
             payload = self._payload(outer, parent)
@@ -910,12 +923,12 @@ class LiteralFinder(_Context):
             return ""
         return "segment" if path.endswith("/") else "partial"
 
-    def _served(self, segments: tuple[str, ...], open_end: str = "") -> bool:
-        """Does the project serve this path: a route with as many segments, each matching (a
+    def _served(self, segments: tuple[str, ...], routes: Iterable[tuple[str, ...]], open_end: str = "") -> bool:
+        """Is this path one of `routes` (the project's): one with as many segments, each matching (a
         placeholder matches anything, `<page>.json` matches `1.json`)? A path that goes on at run
         time (`open_end`, see `_continued`) is the start of a longer route, or of its last segment."""
         count = len(segments)
-        for route in self.f.index.routes:
+        for route in routes:
             if open_end == "segment":
                 served = len(route) > count and all(map(_segment_matches, route, segments))
             elif open_end == "partial":
@@ -992,6 +1005,8 @@ class LiteralFinder(_Context):
         if key in roles.loose:
             return _Verdict("payload-key", Action.REPORT, LOOSE)
         if key not in roles.written:
+            if key in roles.written_outside:
+                return _Verdict("payload-key", Action.REPORT, UNWRITTEN.format("a key written"))
             return _Verdict("payload-key", Action.REPORT,
                             "a key the project only reads (the data may come from elsewhere): left as it is")
         return _Verdict("payload-key")

@@ -226,7 +226,8 @@ class Verifier:
         expected = engine.plan(self.analysis, self.stages, keep=keep)
 
         def prepare(copy: Path) -> bool:
-            analysis = engine.analyze(copy, self._targets(copy), self._copy_config(), workers=self.workers)
+            analysis = engine.analyze(copy, self._targets(copy), self._copy_config(), workers=self.workers,
+                                      rewriting=True)
             the_plan = engine.plan(analysis, self.stages, keep=keep)
             if _signature(the_plan) != _signature(expected):
                 raise VerifyError(
