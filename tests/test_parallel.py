@@ -155,6 +155,27 @@ def test_a_crew_keeps_its_first_round_for_the_second() -> None:
     assert seen == list(range(1, 6))
 
 
+def _kept(result: tuple[int, int]) -> tuple[str, tuple[int, int]]:
+    return "kept", result
+
+
+def _ready_kept(update: int, made: list) -> int:
+    """A worker holds the first round's results, its own and those forwarded, as `keep` makes them."""
+    assert made and all(entry[0] == "kept" for entry in made), made
+    return update
+
+
+def test_a_crew_worker_holds_the_first_round_the_way_keep_makes_it() -> None:
+    """A large run spills what the gather hands over (engine._spilled_share): a worker holding it
+    as it came would grow with the project, as the parent would."""
+    with parallel.Crew(2) as crew:
+        made = crew.first(_first, [1, 2, 3], 10, [1, 1, 1], second=_second, second_items=[1, 2, 3],
+                          prepare=_ready_kept, keep=_kept)
+        assert [entry[0] for entry in made] == ["kept"] * 3
+        found = crew.second(7, [1, 2, 3], [1] * 3, [0, 1, 2], ready=lambda: 7)
+    assert all(state == 7 for _, state, _ in found)
+
+
 def test_a_crew_spreads_the_second_round_when_one_worker_holds_it_all() -> None:
     with parallel.Crew(2) as crew:
         crew.first(_first, [3, 4], 10, [1, 1], second=_second, second_items=[3] * 6, prepare=_ready)
