@@ -111,7 +111,8 @@ def migrate(paths: PathLike | Sequence[PathLike] = ".", *, stages: Iterable[str]
     compat_until = markers.until(markers.today(), the_config.compat_weeks) if compat else None
 
     def run() -> MigrationResult:
-        analysis = engine.analyze(root, targets, the_config, workers=workers, cache=the_cache, rewriting=True)
+        analysis = engine.analyze(root, targets, the_config, workers=workers, cache=the_cache, rewriting=True,
+                                  meanwhile=engine.load_the_rewrite)
         kept = proof.proven_keep(analysis, the_config, chosen, workers=workers)
         the_plan = engine.plan(analysis, chosen, keep=kept)
         outcome = engine.apply(analysis, the_plan, write=write, compat_until=compat_until, workers=workers)

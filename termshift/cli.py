@@ -160,7 +160,7 @@ def _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only
 
     try:
         analysis = engine.analyze(root, targets, config, progress=phases.update, workers=workers, cache=cache,
-                                  phase=phases.start, rewriting=True)
+                                  phase=phases.start, rewriting=True, meanwhile=engine.load_the_rewrite)
     except FileNotFoundError as error:
         raise UsageFailure(str(error)) from None
     if analysis.nested:

@@ -523,6 +523,16 @@ class _FindJob:
     pack: bool = False  # send the sites packed (sitetable.py): a large run keeps them so
 
 
+def load_the_rewrite() -> None:
+    """What rewriting files needs: LibCST, whose import takes longer than a dense project's
+    search, and the compat codemods. A migration loads it as `analyze`'s `meanwhile`, while the
+    workers summarise, so that it costs no time of its own and the rewrite's forked workers
+    start with it."""
+    import libcst  # noqa: F401
+
+    import termshift.codemods.compat  # noqa: F401
+
+
 def _load_the_search() -> None:
     """A forked crew worker's wait between its rounds: the finder's modules load while the
     parent settles the first round (the parent loads them as it starts its own search)."""
