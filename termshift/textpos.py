@@ -28,9 +28,12 @@ def line_starts(text: str) -> list[int]:
     """The offset where each line of `text` starts (shared: never modify it).
 
     A module's summary and its string context need these, and its search,
-    after every other module's summary: the last `_KEPT` texts' are kept (with
-    the text, so that its id names no other), and a file's passes compute them
-    once.
+    after every other module's summary: the last texts' are kept (with the
+    text, so that its id names no other), up to `_KEPT` of them and `_KEPT_CHARS`
+    characters, and a file's passes compute them once. The bound is in
+    characters too because a kept text is held by the cache alone once a
+    large run has spilled it (sourcetable.py): a thousand modules of the
+    standard library's size would be ~150 MB of texts and offsets.
     """
     known = _known.get(id(text))
     if known is not None and known[0] is text:
@@ -40,14 +43,20 @@ def line_starts(text: str) -> list[int]:
         starts.extend(match.end() for match in _NEWLINE.finditer(text))
     else:  # the same, without a Python step per line
         starts = list(accumulate(map((1).__add__, map(len, text.split("\n")[:-1])), initial=0))
-    if len(_known) >= _KEPT:
-        del _known[next(iter(_known))]  # the oldest
+    global _known_chars
+    if not _known:
+        _known_chars = 0
+    while _known and (len(_known) >= _KEPT or _known_chars + len(text) > _KEPT_CHARS):
+        oldest = _known.pop(next(iter(_known)))
+        _known_chars -= len(oldest[0])
     _known[id(text)] = (text, starts)
+    _known_chars += len(text)
     return starts
 
 
-_KEPT = 1024
+_KEPT, _KEPT_CHARS = 1024, 4_000_000
 _known: dict[int, tuple[str, list[int]]] = {}
+_known_chars = 0
 
 
 class Positions:

@@ -37,9 +37,28 @@ def test_the_line_starts_of_each_file_are_kept_between_its_passes(monkeypatch: p
     assert all(line_starts(text) is starts for text, starts in zip(texts, kept))
     monkeypatch.setattr(textpos, "_KEPT", 2)
     monkeypatch.setattr(textpos, "_known", {})
+    monkeypatch.setattr(textpos, "_known_chars", 0)
     made = [line_starts(text) for text in texts[:3]]
     assert line_starts(texts[2]) is made[2] and line_starts(texts[0]) is not made[0]
     assert line_starts(texts[0]) == made[0]
+
+
+def test_the_texts_kept_for_their_line_starts_are_bounded_in_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large run spills its texts: the cache alone holds those it keeps, so large modules count
+    by their size, not one each. The text being worked on is kept whatever its size."""
+    from termshift import textpos
+
+    monkeypatch.setattr(textpos, "_KEPT_CHARS", 100)
+    monkeypatch.setattr(textpos, "_known", {})
+    monkeypatch.setattr(textpos, "_known_chars", 0)
+    texts = ["".join([f"{n}\n"] * 15) for n in range(10)]  # 30 characters each
+    kept = [line_starts(text) for text in texts]
+    assert len(textpos._known) == 3 and textpos._known_chars == 90
+    assert line_starts(texts[-1]) is kept[-1] and line_starts(texts[0]) is not kept[0]
+    huge = "y\n" * 200
+    starts = line_starts(huge)
+    assert line_starts(huge) is starts and len(textpos._known) == 1 and textpos._known_chars == 400
+    assert textpos._known_chars == sum(len(text) for text, _ in textpos._known.values())
 
 
 @pytest.mark.parametrize("root, path", [
