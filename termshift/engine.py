@@ -777,7 +777,7 @@ def _order(project: Project, paths: list[Path]) -> list[str]:
 def _gathered(project: Project, paths: list[Path], with_strings: bool,
               shares: dict[Path, tuple]) -> tuple[list[tuple], list[tuple]]:
     """From the gather's shares: with `with_strings`, the string facts' shares in the order of
-    `paths`; and the summaries of the modules of `paths`, as (name, summary) in the order the
+    `paths`, each as (path, share); and the summaries of the modules of `paths`, as (name, summary) in the order the
     index adopts them."""
     adopted = [(name, shares[project.modules[name]][0].get(name)) for name in _order(project, paths)]
     strings = [(path, shares[path][1]) for path in paths if shares[path][1] is not None] if with_strings else []
