@@ -284,6 +284,7 @@ def analyze(
     _links(analysis, links)
 
     mentioning: set[Path] = set()
+    looking_up: set[Path] = set()  # files read only for their computed lookups (see below)
     named = set(targets)
     flagged: list[Path] = []
     scanned = [*everything, *outside]
@@ -291,14 +292,21 @@ def analyze(
             scanned, _prefilter(scanned, vocabulary.needles, also, workers)):
         if marked:
             analysis.marked.add(path)
+        if looks_up == "lookup":
+            if only_named:
+                continue
+            looking_up.add(path)
         if mentions or looks_up:
             mentioning.add(path)
             workspace.keep(path, data, size)
-        if (holds or looks_up == "lookup" and not only_named) and path in listed and path not in named:
+        if (holds or looks_up == "lookup") and path in listed and path not in named:
             flagged.append(path)
     if flagged:
         targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
-    facts_from = sorted(path for path in mentioning if path in project.module_of)
+    # A file read only because it looks members up by a computed name never spells the term: it is
+    # searched for those lookups, and counts for the facts as every other such file does, summarised
+    # only when a resolution leads into it.
+    facts_from = sorted(path for path in mentioning if path in project.module_of and path not in looking_up)
     # The files whose string facts say what is ours only to keep, never to rename (see `rewriting`).
     unwritten = frozenset(facts_from).difference(targets) if rewriting else frozenset()
     store = _Store(cache, workspace, project, config, sorted(mentioning), unwritten) if cache is not None else None
@@ -375,7 +383,7 @@ def analyze(
             extra = []  # a target outside the project is summarised as it is found
             for path in pending:
                 module = project.module_of.get(path, path.stem)
-                if module not in summarised:
+                if module not in summarised and path not in looking_up:
                     tree = workspace.tree(path)
                     if tree is not None:
                         extra.append((module, summarize_module(project, tree, module, path, workspace.text(path))))

@@ -301,7 +301,8 @@ class Finder:
         if owned or not isinstance(binding, Parameter):
             owner = binding.owner
         else:
-            binding.consult()
+            if self.spells_term:  # in a file that never does, no owner is ever asked: nor its questions
+                binding.consult()
             owner = UNKNOWN
         if where.kind == "class" and binding.kind in ("def", "assign", "annassign", "class"):
             if not where.class_qual:
@@ -309,7 +310,8 @@ class Finder:
             elif owned:
                 owner = self.index.member_owner(where.class_qual, name)
             else:
-                self.index.mro(where.class_qual)  # what member_owner asks of the project's modules
+                if self.spells_term:
+                    self.index.mro(where.class_qual)  # what member_owner asks of the project's modules
                 owner = UNKNOWN
             if binding.kind == "annassign" and self._class_kind(where.class_qual) in _FIELD_CLASSES:
                 kind = "field"
@@ -693,7 +695,7 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     may be a loop variable over strings written elsewhere).
     """
     mentions = finder.mentions
-    loud = _lines_with(finder, ("attr", "object"), finder.vocab.stems)
+    loud = _lines_with(finder, (*sorted(_ATTR_FUNCS), "object"), finder.vocab.stems)
     for node in strings:
         if node.__class__ is ast.Constant and node.value.__class__ is str and mentions(node.value):
             loud.update(range(node.lineno, node.end_lineno + 1))
@@ -778,8 +780,9 @@ class _SiteVisitor(NodeVisitor):
                 self.f.emit(*found, node.name, kind=ref.kind or "function", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname,
                             local=self.f.local_of(node.name, scope))
         self.func_stack.append(node)
-        self._route_placeholders(node)
-        self._parametrize_names(node)
+        if self.f.spells_term:  # else no string names a parameter a rename would change
+            self._route_placeholders(node)
+            self._parametrize_names(node)
         self.generic_visit(node)
         self.func_stack.pop()
 
@@ -1122,6 +1125,8 @@ class _SiteVisitor(NodeVisitor):
         that the name's fixed start and end allow (`setattr(self, "_job_" + key, f)`: `_job_…` only)."""
         prefix, suffix = affixes
         members: list[str] = []
+        if receiver is not None and not self.f.spells_term and receiver.name.partition(":")[0] == self.f.module:
+            return  # a member of this file's own, which never spells the term: none a rename would change
         if receiver is not None and receiver.kind == "mod":
             summary = self.f.index.module(receiver.name)
             members = [name for name, symbol in summary.symbols.items()

@@ -1,6 +1,8 @@
 """A file searched though it never spells the term (it looks members up by names computed at run
 time) skips what only a spelled name can need: the collision check, the lines where a new name
-might be used, the comments. It must find exactly what the whole search finds."""
+might be used, the comments, the parameters a route or parametrize string names, the questions
+asked for an owner's sake, and the members of its own classes. It must find exactly what the
+whole search finds."""
 
 from __future__ import annotations
 
@@ -37,7 +39,24 @@ def build(items, record: Record):
             out.append(found)
     step = len(out)
     return out, step, "\\x6aob"
+
+
+class Builder:
+    """A class of this file's own: none of its members a rename would change."""
+
+    def __init__(self, record: Record):
+        self.record = record
+
+    @staticmethod
+    def route(path):
+        return lambda handler: handler
+
+    @route("/items/{step_id}")
+    def run(self, kind, step_id):
+        return getattr(self, kind)(), getattr(self.record, kind), step_id
 ''',
+    # Never spells the term, and looks nothing up: read only when a resolution leads into it.
+    "app/plain.py": "class Plain:\n    record = None\n",
     # Never spells the term in ASCII, but NFKC does: a name in the tree is not the text's.
     "app/wide.py": "from app import filters\n\n\ndef pick(kind):\n    \uff4aob_count = 1\n"
                    "    return getattr(filters, kind), \uff4aob_count\n",
@@ -73,3 +92,17 @@ def test_a_file_that_never_spells_the_term_finds_what_the_whole_search_finds(
     assert [path for path, *_ in shortcut[1]] == ["app/models.py"]  # job -> step, bound already
     held = {(path, old) for path, _, _, old, *_ in shortcut[0]}
     assert {("app/build.py", "regex_job"), ("app/build.py", "job_status"), ("app/wide.py", "job_count")} <= held
+
+
+def test_a_file_read_only_for_its_computed_lookups_counts_for_the_facts_as_any_file_that_never_spells_the_term(
+        tmp_path: Path) -> None:
+    """Its definitions are not project-wide facts up front (those come from the files that spell
+    the term), and its lookups are still searched: the members it may reach are held back."""
+    root = write_project(tmp_path / "project", PROJECT)
+    analysis = analyze(root, [root], config_module.load(root))
+    up_front = {fact.name for fact in analysis.index.facts}
+    assert {"app.filters", "app.models"} <= up_front
+    assert "app.build" not in up_front and "app.plain" not in up_front
+    held = {(site.old, site.line) for site in analysis.sites["app/build.py"]}
+    assert {("job_id", 31), ("job", 31), ("rerun_job", 31)} <= held  # getattr(self.record, kind)
+    assert {line for _, line in held} == {12, 31}  # getattr(self, kind): nothing
