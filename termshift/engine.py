@@ -569,7 +569,7 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     try:
         finder = Finder(index=index, vocabulary=job.vocabulary, path=relative, module=module, text=source.text,
                         tree=tree, strings=workspace.strings.get(path))
-        spool = finder.search()
+        spool = finder.search(untie=_garbage_is_freed())
         found = finder.result
     except RecursionError:
         return ("problem", Problem(relative, 1, 0, TOO_DEEP))
@@ -902,6 +902,15 @@ def _collect_garbage(size: int) -> None:
     if _collector["since"] >= GARBAGE_EVERY:
         _collector["since"] = 0
         gc.collect(0)
+
+
+def _garbage_is_freed() -> bool:
+    """Is what a file's search leaves behind ever freed in this process? Not in a small run of the
+    command (the collector is off, and the process ends without tearing anything down): there a
+    tree left tied up in its scopes costs nothing, and freeing it an object at a time would."""
+    import gc
+
+    return gc.isenabled() or _collector["on"]
 
 
 def _quotes_the_term(job: _ShareJob, path: Path) -> bool:

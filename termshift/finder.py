@@ -117,10 +117,13 @@ class Finder:
         self.result.sites = self.search().sorted()
         return self.result
 
-    def search(self) -> SiteSpool:
+    def search(self, *, untie: bool = True) -> SiteSpool:
         """The sites, as found (the collisions go to `result`). Afterwards the finder holds
         nothing of the tree: a caller that drops the tree before sorting the sites (engine's
-        search of a file) never has a huge module's tree and its sites as objects at once."""
+        search of a file) never has a huge module's tree and its sites as objects at once.
+        With `untie`, the scopes let go of their bindings, whose cycles (a method's parameters
+        refer to its scope) would hold the whole tree until the cyclic collector came by: the
+        tree is freed as soon as the caller drops it."""
         module_scope = Scope("module", self.tree, None)
         literals = LiteralFinder(self, self._strings)  # its walk also tells the identifier pass where strings sit
         loud = _loud_lines(self, literals.strings)
@@ -132,6 +135,9 @@ class Finder:
         visitor.spelled_definitions()
         literals.run()
         del literals, visitor, module_scope
+        if untie:
+            for scope in self._scopes:
+                scope.bindings.clear()
         self.tree, self._strings = None, None
         self.scope_of, self.inner_scope, self._types, self._scopes = {}, {}, {}, []
         self._in_progress = set()

@@ -86,6 +86,46 @@ def test_no_tree_outlives_its_search(project: Path, monkeypatch: pytest.MonkeyPa
         gc.enable()
 
 
+def _trees_alive_after_a_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """A large run's analysis (the collector meant to run) that never gets to collect: how many
+    trees it parsed, and how many are still alive at its end."""
+    alive: list[weakref.ref] = []
+    parse = engine.Workspace.parse
+
+    def parse_and_watch(self: engine.Workspace, path: Path):
+        tree = parse(self, path)
+        if tree is not None:
+            alive.append(weakref.ref(tree))
+        return tree
+
+    monkeypatch.setattr(engine.Workspace, "parse", parse_and_watch)
+    monkeypatch.setattr(engine, "GARBAGE_EVERY", 10**12)
+    monkeypatch.setattr(engine, "_collector", {"pid": 0, "since": 0, "on": False})
+    monkeypatch.setattr(engine, "COLLECT_FROM", 0)
+    config = config_module.load(project, None)
+    gc.collect()
+    gc.disable()
+    try:
+        analysis = engine.analyze(project, [project], config)
+        assert analysis.sites
+        return len(alive), len([ref for ref in alive if ref() is not None])
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_a_large_run_frees_each_tree_without_the_collector(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search leaves no cycle holding its tree (a method's parameters refer to its scope, which
+    refers to the tree): where garbage is freed at all, the tree goes as soon as the search is
+    done, not when the collector next walks everything made since (most of a large run's time
+    in the collector went on exactly that)."""
+    parsed, alive = _trees_alive_after_a_run(project, monkeypatch)
+    assert parsed > 20 and alive == 0
+    monkeypatch.setattr(engine, "_garbage_is_freed", lambda: False)  # a small run: the ties stay
+    parsed, alive = _trees_alive_after_a_run(project, monkeypatch)
+    assert alive > 0
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_collecting_the_search_garbage_changes_nothing(
         project: Path, always_pool, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
