@@ -55,6 +55,9 @@ class Builder:
     def run(self, kind, step_id):
         return getattr(self, kind)(), getattr(self.record, kind), step_id
 ''',
+    # Outside ASCII, but no name of it spells the term in its NFKC form either.
+    "app/accents.py": "from app import filters\n\n\ndef choisir(genre):\n    caf\u00e9 = getattr(filters, genre)\n"
+                      "    return caf\u00e9  # \u00e0 la carte\n",
     # Never spells the term, and looks nothing up: read only when a resolution leads into it.
     "app/plain.py": "class Plain:\n    record = None\n",
     # Never spells the term in ASCII, but NFKC does: a name in the tree is not the text's.
@@ -78,20 +81,22 @@ def test_a_file_that_never_spells_the_term_finds_what_the_whole_search_finds(
     spelled: dict[str, bool] = {}
     search = finder_module.Finder.search
 
-    def recording(self):
+    def recording(self, **options):
         spelled[self.path] = self.spells_term
-        return search(self)
+        return search(self, **options)
 
     monkeypatch.setattr(finder_module.Finder, "search", recording)
     shortcut = _answer(tmp_path / "shortcut")
     assert spelled["app/build.py"] is False and spelled["app/wide.py"] is True and spelled["app/models.py"] is True
+    assert spelled["app/accents.py"] is False
 
     monkeypatch.setattr(finder_module.Finder, "spells_term", property(lambda self: True))
     whole = _answer(tmp_path / "whole")
     assert shortcut == whole
     assert [path for path, *_ in shortcut[1]] == ["app/models.py"]  # job -> step, bound already
     held = {(path, old) for path, _, _, old, *_ in shortcut[0]}
-    assert {("app/build.py", "regex_job"), ("app/build.py", "job_status"), ("app/wide.py", "job_count")} <= held
+    assert {("app/build.py", "regex_job"), ("app/build.py", "job_status"), ("app/wide.py", "job_count"),
+            ("app/accents.py", "regex_job")} <= held
 
 
 def test_a_file_read_only_for_its_computed_lookups_counts_for_the_facts_as_any_file_that_never_spells_the_term(
