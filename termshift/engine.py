@@ -495,7 +495,7 @@ def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool], paths: list[P
     found = []
     for path in paths:
         mentions, data, holds = files.read_mentioning(path, needles, also)
-        # Read further though it never spells the term: "lookup" (searched, and gathered), "serializes" (gathered).
+        # Read further though it never spells the term: "lookup" (searched), "serializes" (gathered).
         looks_up = "" if data is None or mentions else "lookup" if _holds(data, _LOOKUP_CALLS, _COMPUTED_LOOKUP) \
             else "serializes" if _holds(data, _SERIALIZING_CALLS, _SERIALIZES) else ""
         kept = data if with_bytes and (mentions or looks_up) else None
