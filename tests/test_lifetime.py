@@ -58,9 +58,10 @@ def test_trees_parsed_again_for_the_search_give_the_same_answer(
     assert _answer(project, workers) == kept
 
 
-def test_no_tree_outlives_its_search(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every tree the run parses is gone at its end (the collector is off, as on the command
-    line: the search's garbage refers to its tree, and is collected as the run goes)."""
+def _trees_after_a_run(project: Path, monkeypatch: pytest.MonkeyPatch, garbage_every: int) -> tuple[int, int]:
+    """A large run the command's way (the collector off, collecting the search's garbage every
+    `garbage_every` bytes searched): how many trees it parsed, and how many are alive at its
+    end while the analysis, and so everything it keeps, is still held."""
     alive: list[weakref.ref] = []
     parse = engine.Workspace.parse
 
@@ -71,35 +72,7 @@ def test_no_tree_outlives_its_search(project: Path, monkeypatch: pytest.MonkeyPa
         return tree
 
     monkeypatch.setattr(engine.Workspace, "parse", parse_and_watch)
-    monkeypatch.setattr(engine, "GARBAGE_EVERY", 1)
-    monkeypatch.setattr(engine, "_collector", {"pid": 0, "since": 0, "on": False})
-    monkeypatch.setattr(engine, "COLLECT_FROM", 0)
-    config = config_module.load(project, None)
-    gc.disable()
-    try:
-        analysis = engine.analyze(project, [project], config)  # held: so is everything it keeps
-        assert len(alive) > 20  # the project's modules, and the vendor's read on demand
-        assert [ref for ref in alive if ref() is not None] == []
-        assert analysis.sites
-    finally:
-        gc.unfreeze()
-        gc.enable()
-
-
-def _trees_alive_after_a_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
-    """A large run's analysis (the collector meant to run) that never gets to collect: how many
-    trees it parsed, and how many are still alive at its end."""
-    alive: list[weakref.ref] = []
-    parse = engine.Workspace.parse
-
-    def parse_and_watch(self: engine.Workspace, path: Path):
-        tree = parse(self, path)
-        if tree is not None:
-            alive.append(weakref.ref(tree))
-        return tree
-
-    monkeypatch.setattr(engine.Workspace, "parse", parse_and_watch)
-    monkeypatch.setattr(engine, "GARBAGE_EVERY", 10**12)
+    monkeypatch.setattr(engine, "GARBAGE_EVERY", garbage_every)
     monkeypatch.setattr(engine, "_collector", {"pid": 0, "since": 0, "on": False})
     monkeypatch.setattr(engine, "COLLECT_FROM", 0)
     config = config_module.load(project, None)
@@ -114,15 +87,23 @@ def _trees_alive_after_a_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> 
         gc.enable()
 
 
+def test_no_tree_outlives_its_search(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every tree the run parses is gone at its end (the collector is off, as on the command
+    line, and collects what the searches leave as the run goes)."""
+    parsed, alive = _trees_after_a_run(project, monkeypatch, garbage_every=1)
+    assert parsed > 20  # the project's modules, and the vendor's read on demand
+    assert alive == 0
+
+
 def test_a_large_run_frees_each_tree_without_the_collector(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A search leaves no cycle holding its tree (a method's parameters refer to its scope, which
     refers to the tree): where garbage is freed at all, the tree goes as soon as the search is
     done, not when the collector next walks everything made since (most of a large run's time
     in the collector went on exactly that)."""
-    parsed, alive = _trees_alive_after_a_run(project, monkeypatch)
+    parsed, alive = _trees_after_a_run(project, monkeypatch, garbage_every=10**12)  # never collects
     assert parsed > 20 and alive == 0
     monkeypatch.setattr(engine, "_garbage_is_freed", lambda: False)  # a small run: the ties stay
-    parsed, alive = _trees_alive_after_a_run(project, monkeypatch)
+    parsed, alive = _trees_after_a_run(project, monkeypatch, garbage_every=10**12)
     assert alive > 0
 
 
