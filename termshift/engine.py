@@ -294,8 +294,9 @@ def analyze(
             analysis.marked.add(path)
         if looks_up == "lookup":
             if only_named:
-                continue
-            looking_up.add(path)
+                looks_up = ""  # the proof reads no other file's sites
+            else:
+                looking_up.add(path)
         if mentions or looks_up:
             mentioning.add(path)
             workspace.keep(path, data, size)
