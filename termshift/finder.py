@@ -45,6 +45,8 @@ from .vocabulary import MatchKind, Vocabulary
 
 _FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
 _ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
+# What a line that may call one of them, or patch.object(), holds (_loud_lines).
+_ATTR_CALL_WORDS = (*sorted(_ATTR_FUNCS), "object")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -707,7 +709,7 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     may be a loop variable over strings written elsewhere).
     """
     mentions = finder.mentions
-    loud = _lines_with(finder, (*sorted(_ATTR_FUNCS), "object"), finder.vocab.stems)
+    loud = _lines_with(finder, _ATTR_CALL_WORDS, finder.vocab.stems)
     for node in strings:
         if node.__class__ is ast.Constant and node.value.__class__ is str and mentions(node.value):
             loud.update(range(node.lineno, node.end_lineno + 1))
