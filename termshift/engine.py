@@ -390,27 +390,46 @@ def analyze(
                         extra.append((module, summarize_module(project, tree, module, path, workspace.text(path))))
             routes, string_roles = _string_facts(strings, unwritten)
             del summarised, strings
+            unreached: set[Path] = set()
+            lookups = sum(size for path, size in zip(pending, sizes) if path in looking_up)
+            # Which files read for their computed lookups could find anything (lookup_reach.py): this
+            # process's index must hold the facts to tell, before the workers are dealt any file. That
+            # pause pays where those files are most of the search (the standard library's ~200).
+            settled = lookups > sum(sizes) - lookups
+            if settled:
+                _settle(index, adopted, routes, string_roles, extra)
+                names = [name for name, _ in adopted] + [name for name, _ in extra]
+                adopted.clear()
+                unreached.update(_unreached(index, vocabulary, workspace, names, looking_up.intersection(pending)))
+                for path in unreached:
+                    outcomes[path] = ("sites", [], [])
+            searched = [path for path in pending if path not in unreached]
             if crew is not None and crew.started:
                 # Each file is searched by the worker that parsed it for the gather, where its tree still
                 # is; this process, one of them, settles its own index once the others have what they
                 # need to start.
                 def ready() -> _FindJob:
-                    _settle(index, adopted, routes, string_roles, extra)
-                    adopted.clear()
+                    if not settled:
+                        _settle(index, adopted, routes, string_roles, extra)
+                        adopted.clear()
                     return _FindJob(workspace, index, vocabulary, packed)
 
                 first = {path: number for number, path in enumerate(gathered)}
                 follows = [first.get(path) for path in pending]
                 del first
                 found = crew.second((gathered, known, routes, string_roles, extra), pending, sizes,
-                                    follows, progress, ready=ready, keep=_spilled_outcome if packed else None)
+                                    follows, progress, ready=ready, keep=_spilled_outcome if packed else None,
+                                    skipped=[number for number, path in enumerate(pending) if path in unreached])
+                found = [outcome for path, outcome in zip(pending, found) if path not in unreached]
             else:
-                _settle(index, adopted, routes, string_roles, extra)
-                adopted.clear()
+                if not settled:
+                    _settle(index, adopted, routes, string_roles, extra)
+                    adopted.clear()
                 job = _FindJob(workspace, index, vocabulary, packed)
-                found = parallel.run(_find_file, pending, job, workers if pooled else 1, weights=sizes,
+                found = parallel.run(_find_file, searched, job, workers if pooled else 1,
+                                     weights=[size for path, size in zip(pending, sizes) if path not in unreached],
                                      progress=progress, keep=_spilled_outcome if packed else None)
-            for path, outcome in zip(pending, found):
+            for path, outcome in zip(searched, found):
                 outcomes[path] = outcome[:3]
                 if outcome[0] == "sites" and replay.observing is not None:
                     replay.observing.files.update(outcome[4])
@@ -434,6 +453,20 @@ def analyze(
     _metadata(analysis, workspace, root, paths)
     workspace.raw.clear()  # the bytes of files that mention the term but were never decoded
     return analysis
+
+
+def _unreached(index: Index, vocabulary: Vocabulary, workspace: Workspace, facts: list[str],
+               looking_up: set[Path]) -> list[Path]:
+    """The files read only for their computed lookups that can't type a receiver as a class or
+    module whose own members spell the term: their search would find nothing (lookup_reach.py).
+    Never one whose names spell the term in their NFKC form (the pre-filter reads bytes as written)."""
+    from .lookup_reach import Reach, term_bearing
+
+    unspelled = [path for path in sorted(looking_up) if not vocabulary.spelled_in(workspace.text(path) or "")]
+    summaries = [summary for summary in map(index.module, facts) if summary is not None]
+    reach = Reach(index, *term_bearing(summaries, vocabulary), workspace.read)
+    del summaries
+    return reach.unreached(unspelled, workspace.size)
 
 
 def _silent(label: str) -> None:

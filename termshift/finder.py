@@ -28,7 +28,6 @@ import bisect
 import functools
 import builtins
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import strings
@@ -148,16 +147,10 @@ class Finder:
 
     @functools.cached_property
     def spells_term(self) -> bool:
-        """Does the text spell the term anywhere? A file searched though it never does (it looks
-        members up by computed names) has no name a rename would change, so none whose new name
-        could collide, and no comment about the term. Outside ASCII, a name in the tree is the
-        NFKC form of its spelling in the text (`ｊｏｂ` is `job`): the text is asked as written
-        and in that form. (An identifier ends at a character that starts afresh, such as a space
-        or an operator, so its form is a part of the whole text's.)"""
-        text = self.text
-        if self.vocab.mentions(text):
-            return True
-        return not text.isascii() and self.vocab.mentions(unicodedata.normalize("NFKC", text))
+        """Does the text spell the term anywhere (`Vocabulary.spelled_in`)? A file searched though
+        it never does (it looks members up by computed names) has no name a rename would change, so
+        none whose new name could collide, and no comment about the term."""
+        return self.vocab.spelled_in(self.text)
 
     # -- emitting ----------------------------------------------------------
 

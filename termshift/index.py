@@ -185,6 +185,11 @@ class Index:
             return self._summary(name)
         return self._load(name)
 
+    def summarised(self, name: str) -> bool:
+        """Is the module's summary at hand (made, adopted or found missing), or would asking for it
+        mean reading the module?"""
+        return name in self._summaries
+
     def _summary(self, name: str) -> ModuleSummary | None:
         """The summary kept for `name`, unpacked if it was packed."""
         kept = self._summaries[name]

@@ -457,18 +457,21 @@ class Crew:
 
     def second(self, update: Any, items: Sequence[Any], weights: Sequence[int], follows: Sequence[int | None],
                progress: Callable[[int, int], None] | None = None,
-               ready: Callable[[], Any] | None = None, keep: Callable[[Any], Any] | None = None) -> list[Any]:
+               ready: Callable[[], Any] | None = None, keep: Callable[[Any], Any] | None = None,
+               skipped: Sequence[int] = ()) -> list[Any]:
         """The second round over `items` (the `second_items` of `first`), dealt a few at a time
         (before it, each worker's `prepare` gets `update` and the first round's results):
         a worker that is free gets the heaviest of its own items left (those whose first-round
         item it did), then of the items nobody owns, then the lightest left of another's (it
         must parse that again, but would otherwise sit idle while the other works). Once every
         forked worker has its first items, `ready()` gives this process's own state for the
-        round, and it works too."""
+        round, and it works too. The items numbered in `skipped` are left alone (their results None):
+        the workers were given every item before this round, when it was not yet known which."""
         keep = keep or _as_is
         own: dict[int, deque[int]] = {fd: deque() for fd in [*self._children, _SELF]}
         spare: deque[int] = deque()
-        for index in sorted(range(len(items)), key=lambda i: -weights[i]):
+        left_alone = set(skipped)
+        for index in sorted((i for i in range(len(items)) if i not in left_alone), key=lambda i: -weights[i]):
             owner = self._owners[follows[index]] if follows[index] is not None else None
             (own[owner] if owner in own else spare).append(index)
 
@@ -516,6 +519,8 @@ class Crew:
         state = ready() if ready is not None else None
         results: list[Any] = [None] * len(items)
         inbox = _Inbox(self._children, results, progress, buffers=self._buffers, answered=deal, keep=keep)
+        for index in left_alone:
+            inbox.mark(index)
         work = self._second
         while (index := next_for(_SELF)) != _NO_MORE:
             results[index] = keep(work(state, items[index]))  # type: ignore[misc]

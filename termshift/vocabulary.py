@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple, Sequence
 
@@ -162,6 +163,15 @@ class Vocabulary:
                     return True
             return False
         return self._mention.search(text) is not None
+
+    def spelled_in(self, text: str) -> bool:
+        """Does a module's text spell the term in a name or anywhere else? Outside ASCII, a name in
+        the tree is the NFKC form of its spelling in the text (`ｊｏｂ` is `job`): the text is asked
+        as written and in that form. (An identifier ends at a character that starts afresh, such as
+        a space or an operator, so its form is a part of the whole text's.)"""
+        if self.mentions(text):
+            return True
+        return not text.isascii() and self.mentions(unicodedata.normalize("NFKC", text))
 
     def scan(self, text: str) -> list[WordMatch]:
         """Every legacy, odd-case or glued term in `text`, in order.

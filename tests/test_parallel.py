@@ -185,6 +185,20 @@ def test_a_crew_spreads_the_second_round_when_one_worker_holds_it_all() -> None:
     assert 2 <= kept.count(30) <= 4 and kept.count(30) + kept.count(None) == 6
 
 
+def test_a_crew_leaves_alone_the_second_round_items_it_is_told_to_skip() -> None:
+    """The workers hold every second-round item from before the first round; which of them need no
+    work is known only after it (engine: lookup files that reach nothing)."""
+    with parallel.Crew(2) as crew:
+        crew.first(_first, [3, 4], 10, [1, 1], second=_second, second_items=[3, 4, 3, 4, 99], prepare=_ready)
+        seen = []
+        found = crew.second(41, [3, 4, 3, 4, 99], [1] * 5, [0, 1, 0, 1, None],
+                            progress=lambda done, total: seen.append((done, total)), ready=lambda: 42,
+                            skipped=[1, 4])
+    assert found[1] is None and found[4] is None
+    assert all(result is not None for number, result in enumerate(found) if number not in (1, 4))
+    assert seen[-1] == (5, 5)
+
+
 def test_a_crew_that_cannot_get_ready_fails_in_the_parent() -> None:
     with parallel.Crew(2) as crew:
         crew.first(_first, [1, 2, 3], 1, [1, 1, 1], second=_second, second_items=[1, 2], prepare=_ready)

@@ -1,0 +1,247 @@
+"""Which files looking members up by a computed name could reach one a rename would change.
+
+`getattr(filters, kind)` in a file that never spells the term matters only where `filters` is
+typed as one of the project's classes or modules whose own members spell it (the finder's
+`_computed_names` holds those members back): a *term-bearing* type. Every other such file is
+searched for nothing, and reading them is most of a large tree's `check` (the standard library
+has ~200, four times the source of the files that spell the term).
+
+A file can type a value only from the names it spells: its imports, its own definitions, a
+fixture by its parameter's name, a member by its name alone (`Index.by_name`), a dotted string.
+Across modules, types travel only through the summaries' type references, dotted names spelled
+in the defining module. So a file reaches a term-bearing type only by spelling a name whose
+value *leads* there: the class or module itself, a function returning one, a variable holding
+one, a class one of whose members (its own or inherited) leads there, or a member by its name
+alone. Those names are found backwards from the term-bearing types, reading only the modules
+that spell one of them (a definition leads there only through a name its module spells), with
+the index's own resolution, until none is added. A computed-lookup file that spells none of
+them is not searched.
+
+What the index can't type now might be typed in a file's own search, which counts more modules
+as facts (`Index.by_name` types a member when one class alone defines it): such a definition
+leads there whenever its reference spells one of the names. A member's name counts on its own
+only while at most one of the gathered classes defines it: with more, `by_name` never types it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .index import Index, Type
+from .summary import ModuleSummary
+from .vocabulary import Vocabulary
+
+_WORD = re.compile(r"[^\W\d]\w*")
+_IMPORTS = ("import", "module-import")
+_CLASS_KINDS = ("cls", "inst", "items")
+
+
+def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary) -> tuple[set[str], set[str]]:
+    """The modules and classes (`module:qualname`) whose own members spell the term, as the
+    finder's `_computed_names` reads them."""
+    def spells(name: str) -> bool:
+        return vocabulary.mentions(name) and vocabulary.rewrite(name) is not None
+
+    modules: set[str] = set()
+    classes: set[str] = set()
+    for summary in summaries:
+        if any(spells(name) for name, symbol in summary.symbols.items() if symbol.kind not in _IMPORTS):
+            modules.add(summary.name)
+        classes.update(f"{summary.name}:{qualname}" for qualname, info in summary.classes.items()
+                       if any(map(spells, info.members)))
+    return modules, classes
+
+
+class _Definition:
+    """A name a module defines: what its value is typed from, and whether it leads there yet.
+
+    `fixed` is the type a class, function or method is by its definition; otherwise the index
+    types the value (`resolve`) only once its reference spells one of the names: it can't lead
+    there before (see `Reach._leads`)."""
+
+    __slots__ = ("name", "kind", "owner", "fixed", "words", "resolve", "typed", "leads")
+
+    def __init__(self, name: str, kind: str, owner: str = "", *, fixed: Type | None = None,
+                 words: frozenset[str] = frozenset(), resolve: Callable[[], Type | None] | None = None):
+        self.name = name
+        self.kind = kind  # "symbol", "function" (name: qualified), "member" (owner: its class)
+        self.owner = owner
+        self.fixed = fixed
+        self.words = words
+        self.resolve = resolve
+        self.typed: Type | None | bool = False  # False: not asked yet
+        self.leads = False
+
+
+class Reach:
+    """The names that may lead to a term-bearing type, found backwards from them (module docstring)."""
+
+    def __init__(self, index: Index, modules: set[str], classes: set[str],
+                 read: Callable[[Path], bytes | None]):
+        self.index = index
+        self.read = read
+        self.term_modules = modules
+        self.classes = set(classes)  # classes leading there, term-bearing ones included
+        self.functions: set[str] = set()  # functions (`module:qualname`) whose result leads there
+        self.names: set[str] = {module.rpartition(".")[2] for module in modules}
+        self.names.update(qualified.rpartition(".")[2].rpartition(":")[2] for qualified in classes)
+        self._definitions: dict[str, list[_Definition]] = {}
+        self._bases: dict[str, frozenset[str]] = {}  # each class read, by qualified name: its bases' words
+
+    def unreached(self, paths: Iterable[Path], size: Callable[[Path], int]) -> list[Path]:
+        """Of these files, those that spell no name leading to a term-bearing type. The names are
+        followed while some file is left that spells none of them yet, and while the modules to
+        read next, those not summarised yet, are less to parse than the files left are to search
+        (then those are searched: nothing is proven of them)."""
+        left = list(paths)
+        fresh = set(self.names)
+        modules = self.index.project.modules
+        while fresh and left:
+            left = [path for path in left if not _spells_any(self.read(path), fresh)]
+            if not left:
+                break
+            spelling = [name for name, path in modules.items()
+                        if name not in self._definitions and _spells_any(self.read(path), fresh)]
+            unread = sum(size(modules[name]) for name in spelling if not self.index.summarised(name))
+            if unread > sum(map(size, left)):
+                return []
+            for name in spelling:
+                self._definitions[name] = self._defined(name)
+            before = set(self.names)
+            self._propagate()
+            fresh = self.names - before
+        return left
+
+    def _defined(self, module: str) -> list[_Definition]:
+        index = self.index
+        summary = index.module(module)
+        if summary is None:
+            return []
+        found: list[_Definition] = []
+        for name, symbol in summary.symbols.items():
+            if symbol.kind == "class":
+                found.append(_Definition(name, "symbol", fixed=Type("cls", f"{module}:{name}")))
+            elif symbol.kind == "function":
+                found.append(_Definition(name, "symbol", fixed=Type("func", f"{module}:{name}")))
+            else:
+                found.append(_Definition(name, "symbol", words=_words(symbol.target, symbol.type_ref, *symbol.names),
+                                         resolve=lambda name=name: index.resolve_name(module, name).type))
+        for qualname, function in summary.functions.items():
+            qualified = f"{module}:{qualname}"
+            found.append(_Definition(qualified, "function", words=_words(function.returns_value, function.returns),
+                                     resolve=lambda qualified=qualified: index.call_result(Type("func", qualified))))
+        for qualname, info in summary.classes.items():
+            owner = f"{module}:{qualname}"
+            self._bases[owner] = _words(*info.bases)
+            for name, member in info.members.items():
+                if member.kind == "method":
+                    fixed = Type("func", f"{owner}.{name}")
+                elif member.kind == "class":
+                    fixed = Type("cls", f"{owner}.{name}")
+                else:
+                    found.append(_Definition(name, "member", owner, words=_words(member.type_ref),
+                                             resolve=lambda owner=owner, name=name: index.attribute(
+                                                 Type("inst", owner), name, owned=False).type))
+                    continue
+                found.append(_Definition(name, "member", owner, fixed=fixed))
+        return found
+
+    def _propagate(self) -> None:
+        index = self.index
+        changed = True
+        while changed:
+            changed = False
+            for definitions in self._definitions.values():
+                for definition in definitions:
+                    if definition.leads or not self._leads(definition):
+                        continue
+                    definition.leads = changed = True
+                    if definition.kind == "function":
+                        self.functions.add(definition.name)
+                        continue
+                    if definition.kind == "member":
+                        self.classes.add(definition.owner)
+                        if _by_name_types(index, definition.name):
+                            self.names.add(definition.name)
+                        continue
+                    self.names.add(definition.name)
+            # A class inheriting one that leads there leads there too (`find_member` walks the bases),
+            # and its bases spell the name of the one that does.
+            for qualified, words in self._bases.items():
+                if qualified in self.classes or words.isdisjoint(self.names):
+                    continue
+                bases = _typed(lambda: index.mro(qualified)[0][1:]) or ()
+                if any(f"{module}:{info.qualname}" in self.classes for module, info in bases):
+                    self.classes.add(qualified)
+                    changed = True
+
+    def _leads(self, definition: _Definition) -> bool:
+        """A value whose reference spells none of the names can't be typed as leading there: each
+        step of resolving it (`a.b.c`) types a name its module spells, or a member by name alone."""
+        value = definition.fixed
+        if value is None:
+            if definition.words.isdisjoint(self.names):
+                return False
+            if definition.typed is False:
+                definition.typed = _typed(definition.resolve)
+            value = definition.typed
+            if value is None:
+                return True  # undecided here, and perhaps typed in a search that counts more facts
+        if value.kind in _CLASS_KINDS:
+            return value.name in self.classes
+        if value.kind == "func":
+            return value.name in self.functions
+        if value.kind == "mod":
+            return value.name in self.term_modules
+        return False
+
+
+def _typed(resolve: Callable[[], Type | None]) -> Type | None:
+    """The index's answer, or None (undecided) where its resolution runs in circles (members typed
+    by name alone that name each other: a search reports its file as too deep to follow)."""
+    try:
+        return resolve()
+    except RecursionError:
+        return None
+
+
+def _by_name_types(index: Index, name: str) -> bool:
+    """May `by_name` type a member of this name, in some file's search? Only while at most one
+    class defines it among the gathered facts (a search adds facts, never takes them away)."""
+    count = index.members.get(name, (0, None))[0]
+    return count <= 1 and len(index.defined.get(name, ())) <= 1
+
+
+def _words(*references) -> frozenset[str]:
+    words: set[str] = set()
+    for reference in references:
+        if reference is None:
+            continue
+        text = reference[1] if isinstance(reference, tuple) else reference
+        words.update(_WORD.findall(text))
+    return frozenset(words)
+
+
+def _spells_any(data: bytes | None, names: set[str]) -> bool:
+    """Does the text spell one of `names` as a whole word (identifiers compared NFKC-normalised)?"""
+    if data is None:
+        return True  # unreadable: its search reports it
+    if not data.isascii():
+        text = unicodedata.normalize("NFKC", data.decode("utf-8", "replace"))
+        return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in names if name in text)
+    for name in names:
+        encoded = name.encode()
+        at = data.find(encoded)
+        while at >= 0:
+            end = at + len(encoded)
+            if (at == 0 or not _is_word(data[at - 1])) and (end == len(data) or not _is_word(data[end])):
+                return True
+            at = data.find(encoded, at + 1)
+    return False
+
+
+def _is_word(byte: int) -> bool:
+    return byte == 95 or 48 <= byte <= 57 or 65 <= byte <= 90 or 97 <= byte <= 122

@@ -1,0 +1,98 @@
+"""A file read only for its computed lookups (`getattr(x, kind)`, never spelling the term) is not
+searched when it spells no name that may lead to a class or module whose own members spell the
+term: its search could hold nothing back. Every way the finder types a receiver across files
+must still lead to the search: a function's annotated result, a member known by its name alone,
+a pytest fixture by its parameter's name, a class inheriting one, an import of the module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from termshift import config as config_module
+from termshift import engine
+from termshift.engine import analyze
+
+from lintkit import write_project
+
+# The lookup files are made the larger part of the project, as in a large tree that rarely
+# spells the term: only then is the pause to tell them apart worth it (engine.analyze).
+FILLER = "".join(f"# line {number} of a long module that spells nothing in particular\n" for number in range(400))
+
+PROJECT = {
+    "app/__init__.py": "",
+    "app/models.py": "class Record:\n    job_id = 0\n\n    def rerun_job(self):\n        pass\n\n\n"
+                     "class Box:\n    current: Record\n",
+    "app/tasks.py": "def run_job():\n    pass\n",
+    # Never spell the term: each leads to Record, or to app.tasks, another way.
+    "app/factory.py": "from app.models import Record\n\n\ndef make() -> Record:\n    return Record()\n",
+    "app/child.py": "from app.models import Record\n\n\nclass Child(Record):\n    pass\n",
+    "app/by_result.py": "from app.factory import make\n\n\ndef read(kind):\n    return getattr(make(), kind)\n"
+                        + FILLER,
+    "app/by_name.py": "def peek(thing, kind):\n    return getattr(thing.current, kind)\n" + FILLER,
+    "app/by_base.py": "from app.child import Child\n\n\ndef sub(kind):\n    return getattr(Child(), kind)\n" + FILLER,
+    "app/by_module.py": "import app.tasks\n\n\ndef call(kind):\n    return getattr(app.tasks, kind)\n" + FILLER,
+    "tests/__init__.py": "",
+    "tests/conftest.py": "import pytest\n\nfrom app.models import Record\n\n\n@pytest.fixture\n"
+                         "def record() -> Record:\n    return Record()\n",
+    "tests/test_fixture.py": "def test_it(record):\n    for kind in ('a', 'b'):\n        getattr(record, kind.upper())\n"
+                             + FILLER,
+    # Leads nowhere, but its NFKC form spells the term in a name (the pre-filter reads bytes): searched.
+    "app/wide.py": "def pick(thing, kind):\n    \uff4aob_count = 1\n    return getattr(thing, kind), \uff4aob_count\n"
+                   + FILLER,
+    # Leads nowhere: not searched. The largest file, as the standard library's many such are the
+    # larger part of what is to read: telling it apart is worth the modules read to tell.
+    "app/unrelated.py": "def pick(obj, kind):\n    return getattr(obj, kind)\n\n\ndef other(mapping, kind):\n"
+                        "    return getattr(mapping.items, kind)\n" + FILLER * 10,
+}
+
+REACHED = {"app/by_result.py", "app/by_name.py", "app/by_base.py", "app/by_module.py", "tests/test_fixture.py"}
+
+
+def _sites(root: Path) -> dict[str, list[tuple]]:
+    analysis = analyze(root, [root], config_module.load(root))
+    return {path: [(s.line, s.column, s.old, s.action, s.note) for s in sites]
+            for path, sites in sorted(analysis.sites.items())}
+
+
+def test_a_lookup_file_that_spells_no_name_leading_to_the_term_is_not_searched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "project", PROJECT)
+    told: list[list[Path]] = []
+    unreached = engine._unreached
+
+    def telling(*args):
+        found = unreached(*args)
+        told.append(found)
+        return found
+
+    monkeypatch.setattr(engine, "_unreached", telling)
+    skipping = _sites(root)
+    assert [[path.relative_to(root).as_posix() for path in found] for found in told] == [["app/unrelated.py"]]
+
+    monkeypatch.setattr(engine, "_unreached", lambda *args: [])
+    searching = _sites(root)
+    assert skipping == searching
+    held = {path for path, sites in searching.items() if any("computed at run time" in site[4] for site in sites)}
+    assert {"app/by_name.py", "app/by_module.py", "tests/test_fixture.py"} <= held <= REACHED
+    assert searching["app/unrelated.py"] == []
+    assert [site[2] for site in searching["app/wide.py"]] == ["job_count", "job_count"]  # as the tree names it
+
+
+def test_the_names_leading_to_a_term_bearing_type_are_those_a_receiver_could_be_typed_by(
+        tmp_path: Path) -> None:
+    """The names that may lead there, followed backwards from the term-bearing types."""
+    from termshift.lookup_reach import Reach, term_bearing
+
+    root = write_project(tmp_path / "project", PROJECT)
+    analysis = analyze(root, [root], config_module.load(root))
+    index = analysis.index
+    summaries = [index.module(name) for name in ("app.models", "app.tasks")]
+    modules, classes = term_bearing(summaries, analysis.vocabulary)
+    assert modules == {"app.tasks"} and classes == {"app.models:Record"}
+    reach = Reach(index, modules, classes, lambda path: path.read_bytes())
+    paths = sorted(root / relative for relative in [*REACHED, "app/unrelated.py"])
+    assert reach.unreached(paths, lambda path: path.stat().st_size) == [root / "app/unrelated.py"]
+    assert {"Record", "tasks", "make", "current", "record", "Child"} <= reach.names
+    assert "pick" not in reach.names and "items" not in reach.names
