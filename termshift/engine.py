@@ -288,10 +288,13 @@ def analyze(
     named = set(targets)
     flagged: list[Path] = []
     scanned = [*everything, *outside]
-    for path, (mentions, data, size, holds, marked, looks_up) in zip(
+    wide: list[Path] = []  # outside ASCII, and not mentioning the term as written (lookup_reach.py)
+    for path, (mentions, data, size, holds, marked, looks_up, outside_ascii) in zip(
             scanned, _prefilter(scanned, vocabulary.needles, also, workers)):
         if marked:
             analysis.marked.add(path)
+        if outside_ascii:
+            wide.append(path)
         if looks_up == "lookup":
             if only_named:
                 looks_up = ""  # the proof reads no other file's sites
@@ -391,16 +394,16 @@ def analyze(
             routes, string_roles = _string_facts(strings, unwritten)
             del summarised, strings
             unreached: set[Path] = set()
-            lookups = sum(size for path, size in zip(pending, sizes) if path in looking_up)
             # Which files read for their computed lookups could find anything (lookup_reach.py): this
-            # process's index must hold the facts to tell, before the workers are dealt any file. That
-            # pause pays where those files are most of the search (the standard library's ~200).
-            settled = lookups > sum(sizes) - lookups
+            # process's index must hold the facts to tell, before the workers are dealt any file.
+            settled = _worth_telling_apart(sum(size for path, size in zip(pending, sizes) if path in looking_up),
+                                           sum(sizes))
             if settled:
                 _settle(index, adopted, routes, string_roles, extra)
                 names = [name for name, _ in adopted] + [name for name, _ in extra]
                 adopted.clear()
-                unreached.update(_unreached(index, vocabulary, workspace, names, looking_up.intersection(pending)))
+                unreached.update(_unreached(index, vocabulary, workspace, names, looking_up.intersection(pending),
+                                            wide))
                 for path in unreached:
                     outcomes[path] = ("sites", [], [])
             searched = [path for path in pending if path not in unreached]
@@ -455,18 +458,37 @@ def analyze(
     return analysis
 
 
+def _worth_telling_apart(lookups: int, searched: int) -> bool:
+    """Is telling apart the computed-lookup files that reach nothing worth the pause it takes? Where
+    they are most of the search (the standard library's ~200): otherwise all are searched."""
+    return lookups > searched - lookups
+
+
 def _unreached(index: Index, vocabulary: Vocabulary, workspace: Workspace, facts: list[str],
-               looking_up: set[Path]) -> list[Path]:
+               looking_up: set[Path], wide: list[Path]) -> list[Path]:
     """The files read only for their computed lookups that can't type a receiver as a class or
     module whose own members spell the term: their search would find nothing (lookup_reach.py).
-    Never one whose names spell the term in their NFKC form (the pre-filter reads bytes as written)."""
+    Never one whose names spell the term in their NFKC form (the pre-filter reads bytes as written);
+    the modules whose names do, not among the facts, bear the term too."""
     from .lookup_reach import Reach, term_bearing
 
     unspelled = [path for path in sorted(looking_up) if not vocabulary.spelled_in(workspace.text(path) or "")]
-    summaries = [summary for summary in map(index.module, facts) if summary is not None]
+    spelled_wide = [index.project.module_of[path] for path in wide
+                    if path in index.project.module_of and _spelled_in_nfkc(workspace, path, vocabulary)]
+    summaries = [summary for summary in map(index.module, [*facts, *spelled_wide]) if summary is not None]
     reach = Reach(index, *term_bearing(summaries, vocabulary), workspace.read)
     del summaries
     return reach.unreached(unspelled, workspace.size)
+
+
+def _spelled_in_nfkc(workspace: Workspace, path: Path, vocabulary: Vocabulary) -> bool:
+    data = workspace.read(path)
+    if data is None:
+        return False
+    try:
+        return vocabulary.spelled_in(files.decode_source(path, data).text)
+    except files.SourceError:
+        return False
 
 
 def _silent(label: str) -> None:
@@ -491,9 +513,10 @@ PREFILTER_CHUNK = 64
 
 
 def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None,
-               workers: int) -> list[tuple[bool, bytes | None, int, bool, bool, str]]:
+               workers: int) -> list[tuple[bool, bytes | None, int, bool, bool, str, bool]]:
     """For each file: does it mention the term, its bytes and their size if so, does it hold
-    `also`, does it hold a `termshift:` comment, does it look names up. In a large project,
+    `also`, does it hold a `termshift:` comment, does it look names up, is it outside ASCII though
+    it doesn't mention the term as written (its names' NFKC form may). In a large project,
     by a pool's workers, and without the bytes: all of them at once would be a copy of every
     such file in memory, and reading one again as it is decoded costs far less than its parse."""
     chunks = [paths[start:start + PREFILTER_CHUNK] for start in range(0, len(paths), PREFILTER_CHUNK)]
@@ -534,7 +557,8 @@ def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool], paths: list[P
             else "serializes" if _holds(data, _SERIALIZING_CALLS, _SERIALIZES) else ""
         kept = data if with_bytes and (mentions or looks_up) else None
         found.append((mentions, kept, len(data) if data is not None else 0, holds,
-                      data is not None and COMMENT_MARK in data, looks_up))
+                      data is not None and COMMENT_MARK in data, looks_up,
+                      data is not None and not mentions and not data.isascii()))
     return found
 
 

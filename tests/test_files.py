@@ -502,7 +502,21 @@ def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> 
 
     path = tmp_path / "m.py"
     path.write_bytes(text)
-    (_, _, _, _, _, looks_up), = engine._read_chunk(((b"job",), None, True), [path])
+    (_, _, _, _, _, looks_up, _), = engine._read_chunk(((b"job",), None, True), [path])
     expected = ("lookup" if engine._COMPUTED_LOOKUP.search(text) else
                 "serializes" if engine._SERIALIZES.search(text) else "")
     assert looks_up == expected
+
+
+@pytest.mark.parametrize(("text", "wide"), [
+    ("x = 1\n", False), ("caf\u00e9 = 1\n", True), ("\uff4aob = 1\n", True), ("job = 'caf\u00e9'\n", False),
+])
+def test_prefilter_tells_a_file_outside_ascii_that_does_not_mention_the_term_as_written(
+        tmp_path: Path, text: str, wide: bool) -> None:
+    """Its names' NFKC form may spell the term all the same (lookup_reach.py)."""
+    from termshift import engine
+
+    path = tmp_path / "m.py"
+    path.write_text(text, encoding="utf-8")
+    (*_, outside_ascii), = engine._read_chunk(((b"job",), None, True), [path])
+    assert outside_ascii is wide
