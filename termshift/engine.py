@@ -39,11 +39,12 @@ import contextlib
 import datetime
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
-from . import files, markers, parallel, replay, slices, spill
+from . import files, lookup_reach, markers, parallel, replay, slices, spill
 from .config import Config
 from .index import Index, pack_summary, summarize_module, worth_packing
 from .manifest import Upstream
@@ -261,6 +262,7 @@ def analyze(
     and whatever it raises stops the analysis. `phase(label)` is told when each
     step starts (for a progress display); `progress(done, total)` counts the search.
     """
+    began = time.time_ns()  # what changes after it may be read before or after: see lookup_reach._states
     say = phase or _silent
     say("reading the project")
     root = root.resolve()
@@ -339,6 +341,17 @@ def analyze(
             known = store.findings(path)
             if known is not None:
                 outcomes[path] = known
+    if store is not None and looking_up:
+        # A file read only for its computed lookups that an earlier run left out has no findings of
+        # its own in the cache: the names that run found tell again, while they still hold.
+        waiting = [path for path in work if path in looking_up and path not in outcomes and path not in generated]
+        remembered = store.reach() if waiting else None
+        if not isinstance(remembered, lookup_reach.Remembered):
+            remembered = None
+        left_out = remembered and lookup_reach.unreached_as_remembered(
+            remembered, project.modules, vocabulary, waiting, read=workspace.read, text=workspace.text)
+        for path in left_out or ():
+            outcomes[path] = ("sites", [], [])
     pending = [path for path in work if path not in outcomes and path not in generated]
     if pending and store is not None:
         store.cache.prepare()
@@ -396,16 +409,19 @@ def analyze(
             unreached: set[Path] = set()
             # Which files read for their computed lookups could find anything (lookup_reach.py): this
             # process's index must hold the facts to tell, before the workers are dealt any file.
-            settled = _worth_telling_apart(sum(size for path, size in zip(pending, sizes) if path in looking_up),
-                                           sum(sizes))
+            lookups = sorted(looking_up.intersection(pending))
+            settled = lookup_reach.worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
             if settled:
+                say(f"telling apart {len(lookups)} files read for their computed lookups")
                 _settle(index, adopted, routes, string_roles, extra)
-                names = [name for name, _ in adopted] + [name for name, _ in extra]
+                facts = [name for name, _ in adopted] + [name for name, _ in extra]
                 adopted.clear()
-                unreached.update(_unreached(index, vocabulary, workspace, names, looking_up.intersection(pending),
-                                            wide))
+                unreached.update(lookup_reach.unreached(
+                    index, vocabulary, facts, lookups, wide, read=workspace.read, text=workspace.text,
+                    size=workspace.size, since=began, remember=store.save_reach if store is not None else None))
                 for path in unreached:
                     outcomes[path] = ("sites", [], [])
+                say(f"searching {len(pending) - len(unreached)} files")
             searched = [path for path in pending if path not in unreached]
             if crew is not None and crew.started:
                 # Each file is searched by the worker that parsed it for the gather, where its tree still
@@ -456,39 +472,6 @@ def analyze(
     _metadata(analysis, workspace, root, paths)
     workspace.raw.clear()  # the bytes of files that mention the term but were never decoded
     return analysis
-
-
-def _worth_telling_apart(lookups: int, searched: int) -> bool:
-    """Is telling apart the computed-lookup files that reach nothing worth the pause it takes? Where
-    they are most of the search (the standard library's ~200): otherwise all are searched."""
-    return lookups > searched - lookups
-
-
-def _unreached(index: Index, vocabulary: Vocabulary, workspace: Workspace, facts: list[str],
-               looking_up: set[Path], wide: list[Path]) -> list[Path]:
-    """The files read only for their computed lookups that can't type a receiver as a class or
-    module whose own members spell the term: their search would find nothing (lookup_reach.py).
-    Never one whose names spell the term in their NFKC form (the pre-filter reads bytes as written);
-    the modules whose names do, not among the facts, bear the term too."""
-    from .lookup_reach import Reach, term_bearing
-
-    unspelled = [path for path in sorted(looking_up) if not vocabulary.spelled_in(workspace.text(path) or "")]
-    spelled_wide = [index.project.module_of[path] for path in wide
-                    if path in index.project.module_of and _spelled_in_nfkc(workspace, path, vocabulary)]
-    summaries = [summary for summary in map(index.module, [*facts, *spelled_wide]) if summary is not None]
-    reach = Reach(index, *term_bearing(summaries, vocabulary), workspace.read)
-    del summaries
-    return reach.unreached(unspelled, workspace.size)
-
-
-def _spelled_in_nfkc(workspace: Workspace, path: Path, vocabulary: Vocabulary) -> bool:
-    data = workspace.read(path)
-    if data is None:
-        return False
-    try:
-        return vocabulary.spelled_in(files.decode_source(path, data).text)
-    except files.SourceError:
-        return False
 
 
 def _silent(label: str) -> None:
@@ -701,6 +684,14 @@ class _Store:
         digest = self.digest(path)
         if digest:
             self.cache.store("strings", self.cache.key("strings", self.needles, digest), facts)
+
+    # -- which computed-lookup files reach nothing (lookup_reach.py) -------------
+
+    def reach(self):
+        return self.cache.load("reach", self.cache.key("reach", self.project_key))
+
+    def save_reach(self, remembered) -> None:
+        self.cache.store("reach", self.cache.key("reach", self.project_key), remembered)
 
     # -- findings ---------------------------------------------------------------
 

@@ -21,22 +21,146 @@ What the index can't type now might be typed in a file's own search, which count
 as facts (`Index.by_name` types a member when one class alone defines it): such a definition
 leads there whenever its reference spells one of the names. A member's name counts on its own
 only while at most one of the gathered classes defines it: with more, `by_name` never types it.
+
+A file left out is read as every other file that never spells the term is: not parsed, so
+neither a syntax error in it nor an expression too deep to follow is reported, nor a string
+whose value spells the term only through escapes. Nothing in it could be renamed, and none of
+its lookups reaches a member that could.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
+from . import files
+from .replay import RACY_NS
 from .index import Index, Type
 from .summary import ModuleSummary
 from .vocabulary import Vocabulary
 
 _WORD = re.compile(r"[^\W\d]\w*")
+# How many bytes are searched for a name in the time a byte of source is parsed and searched: the
+# search for a name's bytes runs at GB/s, ast.parse at a few MB/s (10.5 MB of the standard library
+# in 1.9 s). A round of the names costs every module's bytes for each new name; it is not worth
+# more than searching the files it might leave out.
+SCAN_PER_PARSE = 400
 _IMPORTS = ("import", "module-import")
 _CLASS_KINDS = ("cls", "inst", "items")
+
+
+def worth_telling_apart(lookups: int, searched: int) -> bool:
+    """Is telling apart the computed-lookup files that reach nothing worth the pause it takes (the
+    index must hold every fact before any file is searched)? Where they are most of the search, as
+    the standard library's ~200 are, and more than the pause itself could cost; otherwise every
+    one is searched."""
+    return lookups >= WORTH_FROM and lookups > searched - lookups
+
+
+# Bytes of computed-lookup files below which telling them apart is not tried: its set cost
+# (~10 ms) is what searching ~30 KB of them takes, and where they are few, most of them spell a
+# name that leads there (a project that spells the term often).
+WORTH_FROM = 1 << 19
+
+
+class Remembered(NamedTuple):
+    """A finished search for the names, as the cache keeps it (keyed by the facts it started from):
+    good for a later run while no module that changed spells one of the names or, outside ASCII,
+    the term. (A module read for its definitions spells one: if it changed and no longer does,
+    none of its definitions can lead there, and the names it added are only more than needed.)"""
+
+    names: frozenset[str]
+    states: dict[str, tuple[int, int, int, int]]  # the modules unchanged since before the run (`_states`)
+    left_out: frozenset[str]  # the lookup files found to spell none of the names, by module name
+
+
+def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: list[Path], wide: list[Path], *,
+              read: Callable[[Path], bytes | None], text: Callable[[Path], str | None],
+              size: Callable[[Path], int], since: int,
+              remember: Callable[[Remembered], None] | None = None) -> list[Path]:
+    """The files read only for their computed lookups that can't type a receiver as a term-bearing
+    class or module, of `lookups`, the index holding the gathered `facts`. Never one whose names
+    spell the term in their NFKC form (the pre-filter reads bytes as written); for the same reason
+    the modules outside ASCII (`wide`) whose names do bear the term, though not among the facts,
+    do. A finished search for the names is handed to `remember`, with the state of the modules
+    unchanged since before the run started (`since`)."""
+    unspelled = [path for path in lookups if not vocabulary.spelled_in(text(path) or "")]
+    if not unspelled:
+        return []
+    module_of = index.project.module_of
+    spelled_wide = [module_of[path] for path in wide
+                    if path in module_of and _spelled_in_nfkc(read(path), path, vocabulary)]
+    summaries = [summary for summary in map(index.module, [*facts, *spelled_wide]) if summary is not None]
+    reach = Reach(index, *term_bearing(summaries, vocabulary), read)
+    del summaries
+    left = reach.unreached(unspelled, size)
+    if reach.finished and remember is not None:
+        module_of = index.project.module_of
+        states = _states(index.project.modules, since)
+        remember(Remembered(frozenset(reach.names), states,
+                            frozenset(module_of[path] for path in left if path in module_of)))
+    return left
+
+
+def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vocabulary: Vocabulary,
+                            lookups: list[Path], *, read: Callable[[Path], bytes | None],
+                            text: Callable[[Path], str | None]) -> list[Path] | None:
+    """`unreached` by the names an earlier run found, or None when they may no longer be all. A
+    file it left out and unchanged since is left out again without being read."""
+    now = _states(modules)
+    if not _still_holds(remembered, now, modules, read, vocabulary):
+        return None
+    module_of = {path: name for name, path in modules.items()}
+    left = []
+    for path in lookups:
+        name = module_of.get(path)
+        if name in remembered.left_out and now.get(name) == remembered.states.get(name):
+            left.append(path)
+        elif not vocabulary.spelled_in(text(path) or "") and not _spells_any(read(path), remembered.names):
+            left.append(path)
+    return left
+
+
+def _states(modules: dict[str, Path], since: int | None = None) -> dict[str, tuple[int, int, int, int]]:
+    """Each module's size, modification and change times and inode, as git's index compares files.
+    With `since` (when the run started, in ns), not those changed too close to it to tell whether
+    the run read them before or after (replay.RACY_NS): they are read again next time."""
+    states = {}
+    for name, path in modules.items():
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        if since is not None and max(stat.st_mtime_ns, stat.st_ctime_ns) >= since - RACY_NS:
+            continue
+        states[name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    return states
+
+
+def _still_holds(remembered: Remembered, now: dict[str, tuple[int, int]], modules: dict[str, Path],
+                 read: Callable[[Path], bytes | None], vocabulary: Vocabulary) -> bool:
+    """Would following the names again find no other? Only a module that changed and now spells
+    one of them (or bears the term outside ASCII) can add any."""
+    for name, path in modules.items():
+        if now.get(name) == remembered.states.get(name) and name in now:
+            continue
+        data = read(path)
+        if _spells_any(data, remembered.names) or (data is not None and not data.isascii()
+                                                   and _spelled_in_nfkc(data, path, vocabulary)):
+            return False
+    return True
+
+
+def _spelled_in_nfkc(data: bytes | None, path: Path, vocabulary: Vocabulary) -> bool:
+    if data is None:
+        return False
+    try:
+        return vocabulary.spelled_in(files.decode_source(path, data).text)
+    except files.SourceError:
+        return False
 
 
 def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary) -> tuple[set[str], set[str]]:
@@ -90,19 +214,24 @@ class Reach:
         self.names.update(qualified.rpartition(".")[2].rpartition(":")[2] for qualified in classes)
         self._definitions: dict[str, list[_Definition]] = {}
         self._bases: dict[str, frozenset[str]] = {}  # each class read, by qualified name: its bases' words
+        self.finished = False  # every name found: not stopped because no file was left, or for cost
+        self._module_bytes: int | None = None
 
     def unreached(self, paths: Iterable[Path], size: Callable[[Path], int]) -> list[Path]:
         """Of these files, those that spell no name leading to a term-bearing type. The names are
-        followed while some file is left that spells none of them yet, and while the modules to
-        read next, those not summarised yet, are less to parse than the files left are to search
-        (then those are searched: nothing is proven of them)."""
+        followed while some file is left that spells none of them yet, and while a round costs
+        less than searching the files left would: reading every module for the new names
+        (`SCAN_PER_PARSE`), and parsing those that spell one and are not summarised yet. Where it
+        would cost more, every file is searched: nothing is proven of any."""
         left = list(paths)
         fresh = set(self.names)
         modules = self.index.project.modules
         while fresh and left:
             left = [path for path in left if not _spells_any(self.read(path), fresh)]
             if not left:
-                break
+                return []
+            if self._scanned(size) * len(fresh) > sum(map(size, left)) * SCAN_PER_PARSE:
+                return []
             spelling = [name for name, path in modules.items()
                         if name not in self._definitions and _spells_any(self.read(path), fresh)]
             unread = sum(size(modules[name]) for name in spelling if not self.index.summarised(name))
@@ -113,7 +242,14 @@ class Reach:
             before = set(self.names)
             self._propagate()
             fresh = self.names - before
+        self.finished = True
         return left
+
+    def _scanned(self, size: Callable[[Path], int]) -> int:
+        """The bytes a round reads for each new name: every module's."""
+        if self._module_bytes is None:
+            self._module_bytes = sum(map(size, self.index.project.modules.values()))
+        return self._module_bytes
 
     def _defined(self, module: str) -> list[_Definition]:
         index = self.index

@@ -6,18 +6,19 @@ a pytest fixture by its parameter's name, a class inheriting one, an import of t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from termshift import config as config_module
-from termshift import engine
+from termshift import lookup_reach
 from termshift.engine import analyze
 
 from lintkit import write_project
 
 # The lookup files are made the larger part of the project, as in a large tree that rarely
-# spells the term: only then is the pause to tell them apart worth it (engine.analyze).
+# spells the term: only then is the pause to tell them apart worth it (lookup_reach.worth_telling_apart).
 FILLER = "".join(f"# line {number} of a long module that spells nothing in particular\n" for number in range(400))
 
 PROJECT = {
@@ -49,6 +50,8 @@ PROJECT = {
     # Leads nowhere, but its NFKC form spells the term in a name (the pre-filter reads bytes): searched.
     "app/wide.py": "def pick(thing, kind):\n    \uff4aob_count = 1\n    return getattr(thing, kind), \uff4aob_count\n"
                    + FILLER,
+    # Never spells the term, looks nothing up, spells no name that leads there: never read.
+    "app/plain.py": "class Plain:\n    value = None\n",
     # Leads nowhere: not searched. The largest file, as the standard library's many such are the
     # larger part of what is to read: telling it apart is worth the modules read to tell.
     "app/unrelated.py": "def pick(obj, kind):\n    return getattr(obj, kind)\n\n\ndef other(mapping, kind):\n"
@@ -57,6 +60,14 @@ PROJECT = {
 
 REACHED = {"app/by_result.py", "app/by_name.py", "app/by_base.py", "app/by_module.py", "app/by_wide.py",
            "tests/test_fixture.py"}
+
+
+@pytest.fixture(autouse=True)
+def _small_is_worth_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This project's lookup files are a fraction of the size that makes telling them apart pay;
+    every module of it is written just before it is read (replay.RACY_NS)."""
+    monkeypatch.setattr(lookup_reach, "WORTH_FROM", 0)
+    monkeypatch.setattr(lookup_reach, "RACY_NS", 0)
 
 
 def _sites(root: Path) -> dict[str, list[tuple]]:
@@ -69,18 +80,18 @@ def test_a_lookup_file_that_spells_no_name_leading_to_the_term_is_not_searched(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_project(tmp_path / "project", PROJECT)
     told: list[list[Path]] = []
-    unreached = engine._unreached
+    unreached = lookup_reach.unreached
 
-    def telling(*args):
-        found = unreached(*args)
+    def telling(*args, **kwargs):
+        found = unreached(*args, **kwargs)
         told.append(found)
         return found
 
-    monkeypatch.setattr(engine, "_unreached", telling)
+    monkeypatch.setattr(lookup_reach, "unreached", telling)
     skipping = _sites(root)
     assert [[path.relative_to(root).as_posix() for path in found] for found in told] == [["app/unrelated.py"]]
 
-    monkeypatch.setattr(engine, "_unreached", lambda *args: [])
+    monkeypatch.setattr(lookup_reach, "unreached", lambda *args, **kwargs: [])
     searching = _sites(root)
     assert skipping == searching
     held = {path for path, sites in searching.items() if any("computed at run time" in site[4] for site in sites)}
@@ -105,3 +116,57 @@ def test_the_names_leading_to_a_term_bearing_type_are_those_a_receiver_could_be_
     assert reach.unreached(paths, lambda path: path.stat().st_size) == [root / "app/unrelated.py"]
     assert {"Record", "tasks", "make", "current", "record", "Child"} <= reach.names
     assert "pick" not in reach.names and "items" not in reach.names
+
+
+def test_a_finished_search_is_remembered_while_no_module_that_could_change_it_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file left out has no findings of its own to cache: the names found are kept instead, good
+    while no module they were read from changes and no module that changes spells one of them."""
+    from termshift import cache as cache_module
+
+    root = write_project(tmp_path / "project", PROJECT)
+    searches: list[int] = []
+    follow = lookup_reach.Reach.unreached
+
+    def counting(self, *args, **kwargs):
+        searches.append(1)
+        return follow(self, *args, **kwargs)
+
+    monkeypatch.setattr(lookup_reach.Reach, "unreached", counting)
+
+    def both() -> tuple[dict, dict]:
+        config = config_module.load(root)
+        cached = analyze(root, [root], config, cache=cache_module.Cache(root))
+        fresh = analyze(root, [root], config)
+        return ({path: list(sites) for path, sites in cached.sites.items()},
+                {path: list(sites) for path, sites in fresh.sites.items()})
+
+    cached, fresh = both()
+    assert cached == fresh and len(searches) == 2
+    (root / "app/plain.py").write_text("class Plain:\n    value = 1\n")  # spells no name found
+    os.utime(root / "app/unrelated.py", ns=(1, 1))  # its findings are not cached: it is decided again
+    cached, fresh = both()
+    assert cached == fresh and len(searches) == 3  # the cached run followed no name
+    assert cached["app/unrelated.py"] == []
+    # A module that now holds a value leading there: the names are followed again.
+    (root / "app/plain.py").write_text("from app.factory import make\n\nthing = make()\n")
+    cached, fresh = both()
+    assert cached == fresh and len(searches) == 5
+    (root / "app/unrelated.py").write_text("from app.plain import thing\n\n\ndef pick(kind):\n"
+                                           "    return getattr(thing, kind)\n" + FILLER * 10)
+    cached, fresh = both()
+    assert cached == fresh and {site.old for site in cached["app/unrelated.py"]} == {"job_id", "rerun_job"}
+
+
+def test_a_module_changed_as_the_run_began_is_not_remembered_as_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its change may have come before or after the run read it: the next run reads it again."""
+    import time
+
+    from termshift import replay
+
+    monkeypatch.setattr(lookup_reach, "RACY_NS", replay.RACY_NS)
+    path = tmp_path / "m.py"
+    path.write_text("x = 1\n")
+    assert lookup_reach._states({"m": path}, since=time.time_ns()) == {}
+    assert set(lookup_reach._states({"m": path})) == {"m"}
