@@ -170,3 +170,35 @@ def test_a_module_changed_as_the_run_began_is_not_remembered_as_read(
     path.write_text("x = 1\n")
     assert lookup_reach._states({"m": path}, since=time.time_ns()) == {}
     assert set(lookup_reach._states({"m": path})) == {"m"}
+
+
+def test_on_the_standard_library_leaving_files_out_changes_no_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real code no one here wrote: a part of the interpreter's own standard library, whose
+    computed lookups mostly reach nothing (multiprocessing.pool bears the term)."""
+    import shutil
+    import sysconfig
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    root = tmp_path / "stdlib"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "stdlib"\nversion = "0"\n')
+    for path in stdlib.glob("*.py"):
+        shutil.copy(path, root / path.name)
+    for package in ("multiprocessing", "concurrent", "asyncio", "unittest", "logging", "email", "json", "importlib"):
+        shutil.copytree(stdlib / package, root / package, ignore=shutil.ignore_patterns("__pycache__", "test*"))
+    told: list[tuple[int, int]] = []
+    unreached = lookup_reach.unreached
+
+    def telling(index, vocabulary, facts, lookups, *args, **kwargs):
+        found = unreached(index, vocabulary, facts, lookups, *args, **kwargs)
+        told.append((len(found), len(lookups)))
+        return found
+
+    monkeypatch.setattr(lookup_reach, "unreached", telling)
+    skipping = _sites(root)
+    monkeypatch.setattr(lookup_reach, "unreached", lambda *args, **kwargs: [])
+    searching = _sites(root)
+    assert skipping == searching
+    [(left_out, lookups)] = told
+    assert lookups > 20 and left_out > lookups / 2
