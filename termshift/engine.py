@@ -349,7 +349,8 @@ def analyze(
         if not isinstance(remembered, lookup_reach.Remembered):
             remembered = None
         left_out = remembered and lookup_reach.unreached_as_remembered(
-            remembered, project.modules, vocabulary, waiting, read=workspace.read, text=workspace.text)
+            remembered, project.modules, vocabulary, waiting, read=workspace.read, text=workspace.text,
+            keyed=mentioning)
         for path in left_out or ():
             outcomes[path] = ("sites", [], [])
     pending = [path for path in work if path not in outcomes and path not in generated]

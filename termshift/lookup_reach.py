@@ -107,11 +107,12 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
 
 def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vocabulary: Vocabulary,
                             lookups: list[Path], *, read: Callable[[Path], bytes | None],
-                            text: Callable[[Path], str | None]) -> list[Path] | None:
+                            text: Callable[[Path], str | None], keyed: set[Path]) -> list[Path] | None:
     """`unreached` by the names an earlier run found, or None when they may no longer be all. A
-    file it left out and unchanged since is left out again without being read."""
+    file it left out and unchanged since is left out again without being read. The content of the
+    modules in `keyed` is the cache key's: unchanged, whatever their state."""
     now = _states(modules)
-    if not _still_holds(remembered, now, modules, read, vocabulary):
+    if not _still_holds(remembered, now, modules, read, vocabulary, keyed):
         return None
     module_of = {path: name for name, path in modules.items()}
     left = []
@@ -140,12 +141,12 @@ def _states(modules: dict[str, Path], since: int | None = None) -> dict[str, tup
     return states
 
 
-def _still_holds(remembered: Remembered, now: dict[str, tuple[int, int]], modules: dict[str, Path],
-                 read: Callable[[Path], bytes | None], vocabulary: Vocabulary) -> bool:
+def _still_holds(remembered: Remembered, now: dict[str, tuple[int, int, int, int]], modules: dict[str, Path],
+                 read: Callable[[Path], bytes | None], vocabulary: Vocabulary, keyed: set[Path]) -> bool:
     """Would following the names again find no other? Only a module that changed and now spells
     one of them (or bears the term outside ASCII) can add any."""
     for name, path in modules.items():
-        if now.get(name) == remembered.states.get(name) and name in now:
+        if (name in now and now[name] == remembered.states.get(name)) or path in keyed:
             continue
         data = read(path)
         if _spells_any(data, remembered.names) or (data is not None and not data.isascii()

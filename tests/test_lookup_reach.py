@@ -148,10 +148,14 @@ def test_a_finished_search_is_remembered_while_no_module_that_could_change_it_do
     cached, fresh = both()
     assert cached == fresh and len(searches) == 3  # the cached run followed no name
     assert cached["app/unrelated.py"] == []
+    # A module that spells the term (its content is the cache key's) touched, not changed.
+    os.utime(root / "app/models.py")
+    cached, fresh = both()
+    assert cached == fresh and len(searches) == 4
     # A module that now holds a value leading there: the names are followed again.
     (root / "app/plain.py").write_text("from app.factory import make\n\nthing = make()\n")
     cached, fresh = both()
-    assert cached == fresh and len(searches) == 5
+    assert cached == fresh and len(searches) == 6
     (root / "app/unrelated.py").write_text("from app.plain import thing\n\n\ndef pick(kind):\n"
                                            "    return getattr(thing, kind)\n" + FILLER * 10)
     cached, fresh = both()
