@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from . import files
-from .replay import RACY_NS
 from .index import Index, Type
+from .replay import RACY_NS
 from .summary import ModuleSummary
 from .vocabulary import Vocabulary
 
@@ -98,9 +98,7 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
     del summaries
     left = reach.unreached(unspelled, size)
     if reach.finished and remember is not None:
-        module_of = index.project.module_of
-        states = _states(index.project.modules, since)
-        remember(Remembered(frozenset(reach.names), states,
+        remember(Remembered(frozenset(reach.names), _states(index.project.modules, since),
                             frozenset(module_of[path] for path in left if path in module_of)))
     return left
 
@@ -118,7 +116,7 @@ def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vo
     left = []
     for path in lookups:
         name = module_of.get(path)
-        if name in remembered.left_out and now.get(name) == remembered.states.get(name):
+        if name in remembered.left_out and name in now and now[name] == remembered.states.get(name):
             left.append(path)
         elif not vocabulary.spelled_in(text(path) or "") and not _spells_any(read(path), remembered.names):
             left.append(path)
