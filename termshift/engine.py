@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
-from . import files, lookup_reach, markers, parallel, replay, slices, spill
+from . import files, markers, parallel, replay, slices, spill
 from .config import Config
 from .index import Index, pack_summary, summarize_module, worth_packing
 from .manifest import Upstream
@@ -342,16 +342,8 @@ def analyze(
             if known is not None:
                 outcomes[path] = known
     if store is not None and looking_up:
-        # A file read only for its computed lookups that an earlier run left out has no findings of
-        # its own in the cache: the names that run found tell again, while they still hold.
         waiting = [path for path in work if path in looking_up and path not in outcomes and path not in generated]
-        remembered = store.reach() if waiting else None
-        if not isinstance(remembered, lookup_reach.Remembered):
-            remembered = None
-        left_out = remembered and lookup_reach.unreached_as_remembered(
-            remembered, project.modules, vocabulary, waiting, read=workspace.read, text=workspace.text,
-            keyed=mentioning)
-        for path in left_out or ():
+        for path in _left_out_before(store, project, vocabulary, workspace, mentioning, waiting):
             outcomes[path] = ("sites", [], [])
     pending = [path for path in work if path not in outcomes and path not in generated]
     if pending and store is not None:
@@ -411,7 +403,9 @@ def analyze(
             # Which files read for their computed lookups could find anything (lookup_reach.py): this
             # process's index must hold the facts to tell, before the workers are dealt any file.
             lookups = sorted(looking_up.intersection(pending))
-            settled = lookup_reach.worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
+            if lookups:
+                from . import lookup_reach
+            settled = bool(lookups) and lookup_reach.worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
             if settled:
                 say(f"telling apart {len(lookups)} files read for their computed lookups")
                 _settle(index, adopted, routes, string_roles, extra)
@@ -473,6 +467,22 @@ def analyze(
     _metadata(analysis, workspace, root, paths)
     workspace.raw.clear()  # the bytes of files that mention the term but were never decoded
     return analysis
+
+
+def _left_out_before(store: "_Store", project: Project, vocabulary: Vocabulary, workspace: Workspace,
+                     keyed: set[Path], waiting: list[Path]) -> list[Path]:
+    """Of the files read only for their computed lookups that have no findings in the cache, those
+    an earlier run left out (it has no findings of their own to keep) and whose names, that run's,
+    still tell so (lookup_reach.py)."""
+    if not waiting:
+        return []
+    from . import lookup_reach
+
+    remembered = store.reach()
+    if not isinstance(remembered, lookup_reach.Remembered):
+        return []
+    return lookup_reach.unreached_as_remembered(remembered, project.modules, vocabulary, waiting,
+                                                read=workspace.read, text=workspace.text, keyed=keyed) or []
 
 
 def _silent(label: str) -> None:
