@@ -231,8 +231,9 @@ class Reach:
                 return []
             if self._scanned(size) * len(fresh) > sum(map(size, left)) * SCAN_PER_PARSE:
                 return []
-            spelling = [name for name, path in modules.items()
-                        if name not in self._definitions and _spells_any(self.read(path), fresh)]
+            unspelling = set(left)  # just read for the same names: none of them is spelled there
+            spelling = [name for name, path in modules.items() if name not in self._definitions
+                        and path not in unspelling and _spells_any(self.read(path), fresh)]
             unread = sum(size(modules[name]) for name in spelling if not self.index.summarised(name))
             if unread > sum(map(size, left)):
                 return []
