@@ -126,9 +126,12 @@ def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vo
 def _states(modules: dict[str, Path], since: int | None = None) -> dict[str, tuple[int, int, int, int]]:
     """Each module's size, modification and change times and inode, as git's index compares files.
     With `since` (when the run started, in ns), not those changed too close to it to tell whether
-    the run read them before or after (replay.RACY_NS): they are read again next time."""
+    the run read them before or after (replay.RACY_NS): they are read again next time. Nor a file
+    whose text comes from elsewhere than the disk (`files.OVERRIDES`, an editor's buffer)."""
     states = {}
     for name, path in modules.items():
+        if files.OVERRIDES and os.path.abspath(path) in files.OVERRIDES:
+            continue
         try:
             stat = os.stat(path)
         except OSError:

@@ -206,3 +206,15 @@ def test_on_the_standard_library_leaving_files_out_changes_no_answer(
     assert skipping == searching
     [(left_out, lookups)] = told
     assert lookups > 20 and left_out > lookups / 2
+
+
+def test_a_module_whose_text_comes_from_an_editor_is_never_taken_as_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check --stdin-filename`: its file on disk may be as it was, its buffer not."""
+    from termshift import files
+
+    path = tmp_path / "m.py"
+    path.write_text("x = 1\n")
+    assert set(lookup_reach._states({"m": path})) == {"m"}
+    monkeypatch.setitem(files.OVERRIDES, str(path), b"x = 2\n")
+    assert lookup_reach._states({"m": path}) == {}
