@@ -403,10 +403,10 @@ def analyze(
             # Which files read for their computed lookups could find anything (lookup_reach.py): this
             # process's index must hold the facts to tell, before the workers are dealt any file.
             lookups = sorted(looking_up.intersection(pending))
-            if lookups:
-                from . import lookup_reach
-            settled = bool(lookups) and lookup_reach.worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
+            settled = _worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
             if settled:
+                from . import lookup_reach
+
                 say(f"telling apart {len(lookups)} files read for their computed lookups")
                 _settle(index, adopted, routes, string_roles, extra)
                 facts = [name for name, _ in adopted] + [name for name, _ in extra]
@@ -467,6 +467,15 @@ def analyze(
     _metadata(analysis, workspace, root, paths)
     workspace.raw.clear()  # the bytes of files that mention the term but were never decoded
     return analysis
+
+
+def _worth_telling_apart(lookups: int, searched: int) -> bool:
+    """`lookup_reach.worth_telling_apart`, without loading it for a run with no such file."""
+    if not lookups:
+        return False
+    from . import lookup_reach
+
+    return lookup_reach.worth_telling_apart(lookups, searched)
 
 
 def _left_out_before(store: "_Store", project: Project, vocabulary: Vocabulary, workspace: Workspace,
