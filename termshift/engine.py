@@ -401,48 +401,50 @@ def analyze(
             del summarised, strings
             unreached: set[Path] = set()
             # Which files read for their computed lookups could find anything (lookup_reach.py): this
-            # process's index must hold the facts to tell, before the workers are dealt any file.
+            # process's index must hold the facts to tell, and no worker is dealt one of them before.
             lookups = sorted(looking_up.intersection(pending))
-            settled = _worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
-            if settled:
+            telling = _worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
+            facts = [name for name, _ in adopted] + [name for name, _ in extra] if telling else []
+
+            def settle() -> _FindJob:
+                _settle(index, adopted, routes, string_roles, extra)
+                adopted.clear()
+                return _FindJob(workspace, index, vocabulary, packed)
+
+            def tell_apart() -> list[int]:
+                """The numbers, in `pending`, of the lookup files that reach nothing (once settled)."""
                 from . import lookup_reach
 
                 say(f"telling apart {len(lookups)} files read for their computed lookups")
-                _settle(index, adopted, routes, string_roles, extra)
-                facts = [name for name, _ in adopted] + [name for name, _ in extra]
-                adopted.clear()
                 unreached.update(lookup_reach.unreached(
                     index, vocabulary, facts, lookups, wide, read=workspace.read, text=workspace.text,
                     size=workspace.size, since=began, remember=store.save_reach if store is not None else None))
-                for path in unreached:
-                    outcomes[path] = ("sites", [], [])
                 say(f"searching {len(pending) - len(unreached)} files")
-            searched = [path for path in pending if path not in unreached]
+                return [number for number, path in enumerate(pending) if path in unreached]
+
             if crew is not None and crew.started:
                 # Each file is searched by the worker that parsed it for the gather, where its tree still
                 # is; this process, one of them, settles its own index once the others have what they
-                # need to start.
-                def ready() -> _FindJob:
-                    if not settled:
-                        _settle(index, adopted, routes, string_roles, extra)
-                        adopted.clear()
-                    return _FindJob(workspace, index, vocabulary, packed)
-
+                # need to start, and tells the lookup files apart while they work on the rest.
                 first = {path: number for number, path in enumerate(gathered)}
                 follows = [first.get(path) for path in pending]
                 del first
+                withheld = [number for number, path in enumerate(pending) if path in looking_up] if telling else []
                 found = crew.second((gathered, known, routes, string_roles, extra), pending, sizes,
-                                    follows, progress, ready=ready, keep=_spilled_outcome if packed else None,
-                                    skipped=[number for number, path in enumerate(pending) if path in unreached])
+                                    follows, progress, ready=settle, keep=_spilled_outcome if packed else None,
+                                    withheld=withheld, release=tell_apart if telling else None)
+                searched = [path for path in pending if path not in unreached]
                 found = [outcome for path, outcome in zip(pending, found) if path not in unreached]
             else:
-                if not settled:
-                    _settle(index, adopted, routes, string_roles, extra)
-                    adopted.clear()
-                job = _FindJob(workspace, index, vocabulary, packed)
+                job = settle()
+                if telling:
+                    tell_apart()
+                searched = [path for path in pending if path not in unreached]
                 found = parallel.run(_find_file, searched, job, workers if pooled else 1,
                                      weights=[size for path, size in zip(pending, sizes) if path not in unreached],
                                      progress=progress, keep=_spilled_outcome if packed else None)
+            for path in unreached:
+                outcomes[path] = ("sites", [], [])
             for path, outcome in zip(searched, found):
                 outcomes[path] = outcome[:3]
                 if outcome[0] == "sites" and replay.observing is not None:

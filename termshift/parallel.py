@@ -318,6 +318,11 @@ class _Inbox:
         if self.progress:
             self.progress(self.done, len(self.results))
 
+    def wait(self, milliseconds: int) -> None:
+        """What the children send within so long, if anything (the pipes waited on, not polled)."""
+        if self.open and self.poller.poll(milliseconds):
+            self.read(block=False)
+
     def read(self, block: bool) -> None:
         """Everything the children have sent; with `block`, until they have all finished."""
         results, owners, frames, answered = self.results, self.owners, self.frames, self.answered
@@ -458,30 +463,40 @@ class Crew:
     def second(self, update: Any, items: Sequence[Any], weights: Sequence[int], follows: Sequence[int | None],
                progress: Callable[[int, int], None] | None = None,
                ready: Callable[[], Any] | None = None, keep: Callable[[Any], Any] | None = None,
-               skipped: Sequence[int] = ()) -> list[Any]:
+               withheld: Sequence[int] = (), release: Callable[[], Iterable[int]] | None = None) -> list[Any]:
         """The second round over `items` (the `second_items` of `first`), dealt a few at a time
         (before it, each worker's `prepare` gets `update` and the first round's results):
         a worker that is free gets the heaviest of its own items left (those whose first-round
         item it did), then of the items nobody owns, then the lightest left of another's (it
         must parse that again, but would otherwise sit idle while the other works). Once every
         forked worker has its first items, `ready()` gives this process's own state for the
-        round, and it works too. The items numbered in `skipped` are left alone (their results None):
-        the workers were given every item before this round, when it was not yet known which."""
+        round, and it works too.
+
+        The items numbered in `withheld` are dealt to nobody until `release()`, called after
+        `ready()`, says which of them to leave alone (their results None): the workers were
+        given every item before this round, when it was not yet known which need no work, and
+        this process tells while they work on the others (dealt them meanwhile by a thread)."""
         keep = keep or _as_is
         own: dict[int, deque[int]] = {fd: deque() for fd in [*self._children, _SELF]}
         spare: deque[int] = deque()
-        left_alone = set(skipped)
-        for index in sorted((i for i in range(len(items)) if i not in left_alone), key=lambda i: -weights[i]):
-            owner = self._owners[follows[index]] if follows[index] is not None else None
-            (own[owner] if owner in own else spare).append(index)
+        held_back = set(withheld) if release is not None else set()
 
-        def next_for(fd: int) -> int:
+        def queue(indices: Iterable[int]) -> None:
+            for index in sorted(indices, key=lambda i: -weights[i]):
+                owner = self._owners[follows[index]] if follows[index] is not None else None
+                (own[owner] if owner in own else spare).append(index)
+
+        queue(i for i in range(len(items)) if i not in held_back)
+
+        def next_for(fd: int) -> int | None:
             if own[fd]:
                 return own[fd].popleft()
             if spare:
                 return spare.popleft()
             others = max(own.values(), key=len)
-            return others.pop() if others else _NO_MORE
+            if others:
+                return others.pop()
+            return None if held_back else _NO_MORE  # nothing yet, or nothing more
 
         told: set[int] = set()  # the workers told that there is no more
         held = dict.fromkeys(self._children, 0)  # items dealt to each worker and not yet answered
@@ -495,6 +510,8 @@ class Crew:
                 if own[fd] or spare or held[fd] <= 1:
                     index = next_for(fd)
                 else:
+                    return
+                if index is None:
                     return
                 if index == _NO_MORE:
                     told.add(fd)
@@ -516,9 +533,16 @@ class Crew:
                 _send(control, frame or pickle.dumps((index, self._results[index]), pickle.HIGHEST_PROTOCOL))
             deal(fd, answered=False)
         self._frames = self._results = None  # sent: as large as every summary of the project
-        state = ready() if ready is not None else None
         results: list[Any] = [None] * len(items)
         inbox = _Inbox(self._children, results, progress, buffers=self._buffers, answered=deal, keep=keep)
+        with _dealing_meanwhile(inbox, bool(held_back)):
+            state = ready() if ready is not None else None
+            left_alone = set(release()) & held_back if held_back else set()
+        if held_back:
+            queue(held_back - left_alone)
+            held_back.clear()
+            for fd in self._children:
+                deal(fd, answered=False)
         for index in left_alone:
             inbox.mark(index)
         work = self._second
@@ -529,6 +553,51 @@ class Crew:
         inbox.read(block=True)
         inbox.check()
         return results
+
+
+@contextmanager
+def _dealing_meanwhile(inbox: _Inbox, needed: bool) -> Iterator[None]:
+    """While this process is busy with something else, a thread reads the workers' answers and
+    deals them more (`inbox.answered`), so that they don't sit idle with nothing in hand. It only
+    waits on the pipes: the rest of its work is short, under the interpreter's lock. What this
+    thread does with a result, `keep` it (which may write a spill file) and tell the progress, is
+    done here once the other is done: neither is any thread's to share."""
+    if not needed:
+        yield
+        return
+    import threading
+
+    progress, inbox.progress = inbox.progress, None
+    keep, inbox.keep = inbox.keep, _as_is
+    before = inbox.received.copy()
+    stop = threading.Event()
+    failed: list[BaseException] = []
+
+    def pump() -> None:
+        try:
+            while not stop.is_set():
+                inbox.wait(_PUMP_MS)
+        except BaseException as error:  # noqa: BLE001  (raised in the parent once the thread is joined)
+            failed.append(error)
+
+    thread = threading.Thread(target=pump, name="termshift-dealer", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        inbox.progress, inbox.keep = progress, keep
+        for index, (now, then) in enumerate(zip(inbox.received, before)):
+            if now and not then:
+                inbox.results[index] = keep(inbox.results[index])
+    if failed:
+        raise failed[0]
+    if progress is not None and inbox.done:
+        progress(inbox.done, len(inbox.results))
+
+
+_PUMP_MS = 5  # how long the dealer thread waits on the pipes before it looks whether to stop
 
 
 _NO_MORE = 0xFFFF_FFFF  # the item number that tells a crew worker the second round is over

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -185,18 +186,56 @@ def test_a_crew_spreads_the_second_round_when_one_worker_holds_it_all() -> None:
     assert 2 <= kept.count(30) <= 4 and kept.count(30) + kept.count(None) == 6
 
 
-def test_a_crew_leaves_alone_the_second_round_items_it_is_told_to_skip() -> None:
-    """The workers hold every second-round item from before the first round; which of them need no
-    work is known only after it (engine: lookup files that reach nothing)."""
+def _second_where(state: int, item: int) -> tuple[int, int, float]:
+    time.sleep(0.005)
+    return item, os.getpid(), time.monotonic()
+
+
+def test_a_crew_withholds_items_until_it_is_told_which_to_leave_alone() -> None:
+    """Which second-round items need no work is told only after the first round (engine: lookup files
+    that reach nothing), by this process while the workers work on the others: those are dealt to
+    nobody before, and the workers are dealt more meanwhile (a worker holds only a few at a time)."""
+    items = list(range(20))
+    withheld = [1, 4, 7]
+    told_at: list[float] = []
+    kept_in: set[str] = set()
+
+    def release() -> list[int]:
+        time.sleep(0.3)  # long enough for the other worker to go through every item it may take
+        told_at.append(time.monotonic())
+        return [1, 7]
+
+    def keep(result):
+        kept_in.add(threading.current_thread().name)
+        return result
+
     with parallel.Crew(2) as crew:
-        crew.first(_first, [3, 4], 10, [1, 1], second=_second, second_items=[3, 4, 3, 4, 99], prepare=_ready)
+        crew.first(_first, [3, 4], 10, [1, 1], second=_second_where, second_items=items, prepare=_ready)
         seen = []
-        found = crew.second(41, [3, 4, 3, 4, 99], [1] * 5, [0, 1, 0, 1, None],
-                            progress=lambda done, total: seen.append((done, total)), ready=lambda: 42,
-                            skipped=[1, 4])
-    assert found[1] is None and found[4] is None
-    assert all(result is not None for number, result in enumerate(found) if number not in (1, 4))
-    assert seen[-1] == (5, 5)
+        found = crew.second(0, items, [1] * len(items), [None] * len(items),
+                            progress=lambda done, total: seen.append((done, total)), ready=lambda: 0,
+                            keep=keep, withheld=withheld, release=release)
+    assert found[1] is None and found[7] is None
+    assert [result[0] for number, result in enumerate(found) if number not in (1, 7)] == [
+        number for number in items if number not in (1, 7)]
+    other = [result for result in found if result is not None and result[1] != os.getpid()]
+    # While this process was telling, the other worker did every item it could, not only those in hand.
+    assert sum(1 for _, _, at in other if at < told_at[0]) == len(items) - len(withheld)
+    assert found[4][2] > told_at[0]  # a withheld item is worked on only once told
+    assert kept_in == {threading.main_thread().name}
+    assert seen[-1] == (len(items), len(items))
+
+
+def _fails_second(state: int, item: int) -> int:
+    raise ValueError("failed in a worker")
+
+
+def test_a_crew_worker_failing_while_this_process_tells_fails_the_run() -> None:
+    with parallel.Crew(2) as crew:
+        crew.first(_first, [3, 4], 10, [1, 1], second=_fails_second, second_items=[0, 1, 2], prepare=_ready)
+        with pytest.raises(ValueError, match="failed in a worker"):
+            crew.second(0, [0, 1, 2], [1] * 3, [None] * 3, ready=lambda: time.sleep(0.2),
+                        withheld=[2], release=lambda: [2])
 
 
 def test_a_crew_that_cannot_get_ready_fails_in_the_parent() -> None:
