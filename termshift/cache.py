@@ -55,7 +55,10 @@ def digest(data: bytes) -> str:
 
 
 def code_fingerprint() -> str:
-    """termshift's version and the size and time of each of its source files."""
+    """termshift's version and the size and time of each of its source files (read once a run:
+    the cache and the record of the run, replay.py, both ask)."""
+    if _fingerprint:
+        return _fingerprint[0]
     here = os.path.dirname(os.path.realpath(__file__))
     parts = [__version__, f"{sys.version_info[0]}.{sys.version_info[1]}", str(SCHEMA)]
     try:
@@ -66,7 +69,11 @@ def code_fingerprint() -> str:
                     parts.append(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
     except OSError:
         pass
-    return digest("\0".join(parts).encode())
+    _fingerprint.append(digest("\0".join(parts).encode()))
+    return _fingerprint[0]
+
+
+_fingerprint: list[str] = []
 
 
 def write_whole(path: str, data: bytes) -> None:

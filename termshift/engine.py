@@ -110,6 +110,7 @@ class Analysis:
     # Sub-projects under the named folders (their own roots, configs and indexes): not analysed here.
     nested: list[Path] = field(default_factory=list)
     rename_manifest: bool = True  # the config's: `apply` writes the packages' rename manifests
+    _payload: tuple[int, frozenset[str]] | None = field(default=None, repr=False, compare=False)
 
     def compat_pieces(self, path: str) -> list[markers.Piece]:
         """The compat code in a file: its sites are seen (the lint needs them) but never planned."""
@@ -119,6 +120,14 @@ class Analysis:
     def all_sites(self) -> Iterable[Site]:
         for sites in self.sites.values():
             yield from sites
+
+    def payload_names(self) -> frozenset[str]:
+        """Of the names of the sites a payload key could be (FIELD_KINDS), those that are one
+        (`Index.payload_names`): asked only of them, the index reads fewer modules to tell."""
+        if self._payload is None or self._payload[0] != len(self.index.facts):
+            asked = frozenset(site.old for site in self.all_sites() if site.kind in FIELD_KINDS)
+            self._payload = (len(self.index.facts), self.index.payload_names(asked))
+        return self._payload[1]
 
 
 class Workspace:
@@ -1115,7 +1124,7 @@ def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | No
     _refuse_broken_modules(analysis, result)
     _refuse_generated_names(analysis, result)
     moves = _module_moves(analysis, stages, result)
-    payload_names = analysis.index.payload_names()
+    payload_names = analysis.payload_names()
     kept_first: dict[str, Site] = {}  # a name in `keep` -> its first site the stages would rename
 
     visible = _Visible(analysis.sites)  # every site outside compat code, chosen stage or not

@@ -145,7 +145,7 @@ class Index:
         self.store = None  # where summaries are kept between runs: load(name, path), save(name, path, summary)
         self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
         self.upstream = None  # manifest.Upstream: the renames its dependencies' manifests list
-        self._payload: tuple[int, frozenset[str]] | None = None  # payload_names, for so many facts
+        self._payload: tuple[tuple, frozenset[str]] | None = None  # payload_names, for so many facts and names asked
 
     # -- third-party names ---------------------------------------------------
 
@@ -329,12 +329,14 @@ class Index:
             for part in module.split("."):
                 define(part, "module")
 
-    def payload_names(self) -> frozenset[str]:
+    def payload_names(self, asked: frozenset[str] | None = None) -> frozenset[str]:
         """Field names that are dict keys on the wire: TypedDict fields, and
-        fields of data classes that are turned into dicts with asdict()."""
+        fields of data classes that are turned into dicts with asdict(). With `asked`,
+        those of them (the rest may be left untold: see `payload_fields`)."""
         from .serialized import classes_of, payload_fields
 
-        if self._payload is not None and self._payload[0] == len(self.facts) and self._file is None:
+        key = (len(self.facts), asked)
+        if self._payload is not None and self._payload[0] == key and self._file is None:
             return self._payload[1]
         names: set[str] = set()
         serialized: set[str] = set()
@@ -347,9 +349,11 @@ class Index:
                     names.update(info.fields)
             for path in summary.serialized:
                 serialized.update(classes_of(self, summary.name, path))
-        found = frozenset(names | payload_fields(self, serialized))
+        found = frozenset(names | payload_fields(self, serialized, asked))
+        if asked is not None:
+            found &= asked
         if self._file is None:  # asked again by the plan, the report and the wire layer: answered once
-            self._payload = (len(self.facts), found)
+            self._payload = (key, found)
         return found
 
     def _classes_named(self, module: str, dotted_name: str, depth: int = 0) -> list[str]:

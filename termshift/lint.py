@@ -249,7 +249,7 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
     refused = {}
     for refusal in the_plan.refusals:
         refused.setdefault(refusal.old, refusal.reason)
-    wire_names = frozenset(analysis.index.payload_names())
+    wire_names = analysis.payload_names()
     # A site's context is one of two: inside compat code or not.
     outside, inside = (registry.SiteContext(in_compat=compat_code, compat_names=compat.names, wire_names=wire_names)
                        for compat_code in (False, True))

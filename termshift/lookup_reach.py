@@ -369,7 +369,9 @@ def _spells_any(data: bytes | None, names: set[str]) -> bool:
     if data is None:
         return True  # unreadable: its search reports it
     if not data.isascii():
-        text = unicodedata.normalize("NFKC", data.decode("utf-8", "replace"))
+        text = data.decode("utf-8", "replace")
+        if not unicodedata.is_normalized("NFKC", text):  # most text outside ASCII is in that form already
+            text = unicodedata.normalize("NFKC", text)
         return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in names if name in text)
     for name in names:
         encoded = name.encode()

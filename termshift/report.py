@@ -148,7 +148,7 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
 
         type_names = {name for name, kinds in analysis.index.defined.items() if kinds & TYPE_KINDS}
         type_names.update(site.old for sites in plan.edits.values() for site in sites if site.kind in TYPE_KINDS)
-        payload_names = analysis.index.payload_names()
+        payload_names = analysis.payload_names()
         stages = Counter(stage_of(site, type_names, payload_names) for sites in plan.edits.values() for site in sites)
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("renamed")

@@ -77,21 +77,42 @@ def classes_of(index, module: str, path: ValuePath) -> list[str]:
     return [value.name] if value is not None and value.kind == "inst" else []
 
 
-def payload_fields(index, serialized: Iterable[str]) -> set[str]:
-    """The fields an instance of each class may have: those of its data-class bases and its subclasses."""
+def payload_fields(index, serialized: Iterable[str], asked: frozenset[str] | None = None) -> set[str]:
+    """The fields an instance of each class may have: those of its data-class bases and its subclasses.
+
+    With `asked` (names of sites, which spell the term), only those need be told: a subclass's
+    lineage adds one only through a data class defining it, in a module that spells it, so among
+    the facts. Where no fact's data class defines one, the lineages of every fact's classes (which
+    read the modules of all their bases) are not followed."""
     serialized = set(serialized)
     if not serialized:
         return set()
     names: set[str] = set()
+    for qualified in serialized:  # those the facts don't hold (summarised on demand)
+        names.update(field for _, base in index.mro(qualified)[0] if base.kind == "dataclass" for field in base.fields)
+    if asked is not None and not _defined_by_a_fact(index, asked - names):
+        return names
     for fact in list(index.facts):
         for qualname in fact.classes:
             lineage = index.mro(f"{fact.name}:{qualname}")[0]
             if serialized.isdisjoint(f"{module}:{base.qualname}" for module, base in lineage):
                 continue  # neither one of the serialised classes nor a subclass of one
             names.update(field for _, base in lineage if base.kind == "dataclass" for field in base.fields)
-    for qualified in serialized:  # those the facts don't hold (summarised on demand)
-        names.update(field for _, base in index.mro(qualified)[0] if base.kind == "dataclass" for field in base.fields)
     return names
+
+
+def _defined_by_a_fact(index, fields: frozenset[str]) -> bool:
+    """Does a data class of a module among the facts define one of these fields?"""
+    if not fields:
+        return False
+    for fact in list(index.facts):
+        if not fact.classes:
+            continue
+        summary = index.module(fact.name)
+        if summary is not None and any(info.kind == "dataclass" and not fields.isdisjoint(info.fields)
+                                       for info in summary.classes.values()):
+            return True
+    return False
 
 
 def _owners(tree: ast.Module) -> Iterable[tuple[ast.AST, str | None]]:

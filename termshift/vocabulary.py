@@ -171,7 +171,9 @@ class Vocabulary:
         a space or an operator, so its form is a part of the whole text's.)"""
         if self.mentions(text):
             return True
-        return not text.isascii() and self.mentions(unicodedata.normalize("NFKC", text))
+        # Most text outside ASCII is in that form already (accented letters): then it spells nothing more.
+        return not text.isascii() and not unicodedata.is_normalized("NFKC", text) \
+            and self.mentions(unicodedata.normalize("NFKC", text))
 
     def scan(self, text: str) -> list[WordMatch]:
         """Every legacy, odd-case or glued term in `text`, in order.

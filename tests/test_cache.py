@@ -167,6 +167,7 @@ def test_changing_the_configuration_or_the_version_searches_everything_again(
     analyze(project)
     assert searched == []
     monkeypatch.setattr(cache_module, "__version__", "999.0")
+    monkeypatch.setattr(cache_module, "_fingerprint", [])  # another termshift: a process of its own
     analyze(project)
     assert sorted(searched) == ["api.py", "jobs.py"]
 
@@ -270,6 +271,7 @@ def test_entries_of_another_termshift_are_dropped(project: Path, monkeypatch: py
     old = {path for path in entries.rglob("*") if path.is_file() and path.name != "salt"}
     assert old
     monkeypatch.setattr(cache_module, "__version__", "999.0")
+    monkeypatch.setattr(cache_module, "_fingerprint", [])  # another termshift: a process of its own
     analyze(project)
     new = {path for path in entries.rglob("*") if path.is_file() and path.name != "salt"}
     assert new and not (old & new)

@@ -52,7 +52,10 @@ def payload_names(tmp_path: Path, use: str) -> set[str]:
     (tmp_path / "app" / "models.py").write_text(textwrap.dedent(MODELS))
     (tmp_path / "app" / "use.py").write_text(textwrap.dedent(use))
     analysis = engine.analyze(tmp_path, [tmp_path], config.Config())
-    return {name for name in analysis.index.payload_names() if "job" in name}
+    asked = analysis.payload_names()  # asked only of the sites' names: the same answer for those
+    every = analysis.index.payload_names()
+    assert asked == every & {site.old for site in analysis.all_sites() if site.kind in engine.FIELD_KINDS}
+    return {name for name in every if "job" in name}
 
 
 # Serialising a JobDef: its bases' fields and its subclasses' are in the dict too; Unrelated's are not.
@@ -132,3 +135,45 @@ def test_values_of_unknown_origin_name_nothing(tmp_path: Path) -> None:
                 value = other
             return asdict(value), asdict(other), asdict(somewhere_else.make()), [asdict(v) for v in value]
     ''') == set()
+
+
+def test_asked_of_names_no_data_class_among_the_facts_defines_no_base_is_read(tmp_path: Path) -> None:
+    """A subclass's lineage adds a payload key only through a data class defining it, which spells
+    the term: where no fact's does, the bases of every fact's classes are not followed (the
+    standard library's would be read for nothing)."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0"\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "base.py").write_text("class Runner:\n    pass\n")
+    (tmp_path / "app" / "helpers.py").write_text(textwrap.dedent('''
+        """Helpers for the job runner."""
+        from app.base import Runner
+
+
+        class Helper(Runner):
+            pass
+    '''))
+    (tmp_path / "app" / "models.py").write_text(textwrap.dedent('''
+        from dataclasses import asdict, dataclass
+
+
+        @dataclass
+        class Record:
+            name: str = ""
+
+
+        class Tracker:
+            def __init__(self):
+                self.job_count = 0
+
+
+        def dump():
+            return asdict(Record())
+    '''))
+    analysis = engine.analyze(tmp_path, [tmp_path], config.Config())
+    assert "job_count" in {site.old for site in analysis.all_sites() if site.kind in engine.FIELD_KINDS}
+    assert not analysis.index.summarised("app.base")
+    assert analysis.payload_names() == frozenset()
+    assert not analysis.index.summarised("app.base")
+    assert analysis.index.payload_names() == {"name"}  # every name: every lineage followed
+    assert analysis.index.summarised("app.base")
