@@ -193,7 +193,9 @@ class _Definition:
     def __init__(self, name: str, kind: str, owner: str = "", *, fixed: Type | None = None,
                  words: frozenset[str] = frozenset(), resolve: Callable[[], Type | None] | None = None):
         self.name = name
-        self.kind = kind  # "symbol", "function" (name: qualified), "member" (owner: its class)
+        # "symbol" (owner: its module, or none for a pytest fixture), "function" (name: qualified),
+        # "member" (owner: its class)
+        self.kind = kind
         self.owner = owner
         self.fixed = fixed
         self.words = words
@@ -212,9 +214,17 @@ class Reach:
         self.term_modules = modules
         self.classes = set(classes)  # classes leading there, term-bearing ones included
         self.functions: set[str] = set()  # functions (`module:qualname`) whose result leads there
-        self.names: set[str] = {module.rpartition(".")[2] for module in modules}
-        self.names.update(qualified.rpartition(".")[2].rpartition(":")[2] for qualified in classes)
+        self.names: set[str] = set()
+        self._plain: set[str] = set()  # names that lead there wherever they are spelled
+        self._bound: dict[str, set[str]] = {}  # the others: the first names of the modules defining them
+        for module in modules:
+            self._name(module.rpartition(".")[2], module)
+        for qualified in classes:
+            module, _, qualname = qualified.partition(":")
+            self._name(qualname.rpartition(".")[2], module)
         self._definitions: dict[str, list[_Definition]] = {}
+        self._named: dict[Path, bytes] = {}  # texts outside ASCII not in NFKC form, as their names are
+        self._named_size = 0
         self._bases: dict[str, frozenset[str]] = {}  # each class read, by qualified name: its bases' words
         self.finished = False  # every name found: not stopped because no file was left, or for cost
         self._module_bytes: int | None = None
@@ -228,25 +238,75 @@ class Reach:
         left = list(paths)
         fresh = set(self.names)
         modules = self.index.project.modules
+        module_of = self.index.project.module_of
         while fresh and left:
-            left = [path for path in left if not _spells_any(self.read(path), fresh)]
+            left = [path for path in left if not self._spells(module_of.get(path), path, fresh)]
             if not left:
                 return []
             if self._scanned(size) * len(fresh) > sum(map(size, left)) * SCAN_PER_PARSE:
                 return []
             unspelling = set(left)  # just read for the same names: none of them is spelled there
             spelling = [name for name, path in modules.items() if name not in self._definitions
-                        and path not in unspelling and _spells_any(self.read(path), fresh)]
+                        and path not in unspelling and self._spells(name, path, fresh)]
             unread = sum(size(modules[name]) for name in spelling if not self.index.summarised(name))
             if unread > sum(map(size, left)):
                 return []
             for name in spelling:
                 self._definitions[name] = self._defined(name)
-            before = set(self.names)
+            before = self._told()
             self._propagate()
-            fresh = self.names - before
+            fresh = {name for name in self.names if self._told(name) != before.get(name)}
         self.finished = True
         return left
+
+    def _name(self, name: str, module: str = "") -> None:
+        """`name` leads there: wherever it is spelled, or (defined at the top of `module`) where it
+        may name that module's definition (`_spells`)."""
+        self.names.add(name)
+        if not module:
+            self._plain.add(name)
+        else:
+            self._bound.setdefault(name, set()).add(module.partition(".")[0])
+
+    def _told(self, name: str | None = None):
+        """How a name is asked of a file (`_spells`): all of them, or one."""
+        if name is None:
+            return {name: self._told(name) for name in self.names}
+        return True if name in self._plain else frozenset(self._bound.get(name, ()))
+
+    def _spells(self, module: str | None, path: Path, names: set[str]) -> bool:
+        """Does a module's text spell one of `names` where it may name what leads there?
+
+        A name defined at the top of a module M (its classes, functions and values, a package's
+        modules) is named elsewhere only by importing it, which spells M's first name (`from
+        a.b import c`, `import a.b`, `from a.b import *`), from within M's top package (`from
+        . import c`, relative imports can't leave it), or as an attribute or a string (`x.c`,
+        `getattr(x, "c")`, `"a.b.c"`): elsewhere, `c` is some other value's name. A member by its
+        name alone, or a pytest fixture by its parameter's, is named wherever it is spelled."""
+        first = module.partition(".")[0] if module is not None else None
+        data = self._named.get(path)
+        if data is None:
+            data = self.read(path)
+            if data is not None and not data.isascii():
+                # Its names as the tree has them, in UTF-8 (the bytes as they are when in NFKC form):
+                # searched as bytes, a name outside ASCII meets a word boundary at every character
+                # outside ASCII, which finds it more often, never less.
+                text = data.decode("utf-8", "replace")
+                named = _as_named(data, text)  # once a run, where it takes work
+                if named is not text:
+                    data = named.encode("utf-8", "surrogatepass")
+                    if len(data) <= _NAMED_KEPT - self._named_size:
+                        self._named[path] = data
+                        self._named_size += len(data)
+        for name in names:
+            if not _spells_any(data, (name,), named=True):
+                continue
+            bound = self._bound.get(name)
+            if name in self._plain or bound is None or first in bound or data is None:
+                return True
+            if _spells_any(data, (name,), dotted=True, named=True) or _spells_any(data, bound, named=True):
+                return True
+        return False
 
     def _scanned(self, size: Callable[[Path], int]) -> int:
         """The bytes a round reads for each new name: every module's."""
@@ -262,11 +322,13 @@ class Reach:
         found: list[_Definition] = []
         for name, symbol in summary.symbols.items():
             if symbol.kind == "class":
-                found.append(_Definition(name, "symbol", fixed=Type("cls", f"{module}:{name}")))
+                found.append(_Definition(name, "symbol", module, fixed=Type("cls", f"{module}:{name}")))
             elif symbol.kind == "function":
-                found.append(_Definition(name, "symbol", fixed=Type("func", f"{module}:{name}")))
+                function = summary.functions.get(name)
+                found.append(_Definition(name, "symbol", "" if function is not None and function.fixture else module,
+                                         fixed=Type("func", f"{module}:{name}")))
             else:
-                found.append(_Definition(name, "symbol", words=_words(symbol.target, symbol.type_ref, *symbol.names),
+                found.append(_Definition(name, "symbol", module, words=_words(symbol.target, symbol.type_ref, *symbol.names),
                                          resolve=lambda name=name: index.resolve_name(module, name).type))
         for qualname, function in summary.functions.items():
             qualified = f"{module}:{qualname}"
@@ -304,9 +366,9 @@ class Reach:
                     if definition.kind == "member":
                         self.classes.add(definition.owner)
                         if _by_name_types(index, definition.name):
-                            self.names.add(definition.name)
+                            self._name(definition.name)
                         continue
-                    self.names.add(definition.name)
+                    self._name(definition.name, definition.owner)
             # A class inheriting one that leads there leads there too (`find_member` walks the bases),
             # and its bases spell the name of the one that does.
             for qualified, words in self._bases.items():
@@ -364,24 +426,73 @@ def _words(*references) -> frozenset[str]:
     return frozenset(words)
 
 
-def _spells_any(data: bytes | None, names: set[str]) -> bool:
-    """Does the text spell one of `names` as a whole word (identifiers compared NFKC-normalised)?"""
+def _spells_any(data: bytes | str | None, names: Iterable[str], *, dotted: bool = False, named: bool = False) -> bool:
+    """Does the text spell one of `names` as a whole word (identifiers compared NFKC-normalised)?
+    `dotted`: after a dot (`a.b`, `a . b`) or a quote, or where a dot may stand before it
+    (`_after_a_dot`). A text outside ASCII is asked as `_as_named` makes it, unless `named`
+    says the bytes are that already."""
     if data is None:
         return True  # unreadable: its search reports it
-    if not data.isascii():
-        text = data.decode("utf-8", "replace")
-        if not unicodedata.is_normalized("NFKC", text):  # most text outside ASCII is in that form already
-            text = unicodedata.normalize("NFKC", text)
-        return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in names if name in text)
+    if isinstance(data, bytes) and not named and not data.isascii():
+        data = _as_named(data)
+    if isinstance(data, str):
+        return any(_after_a_dot(data, match.start()) if dotted else True
+                   for name in names if name in data
+                   for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", data))
     for name in names:
         encoded = name.encode()
         at = data.find(encoded)
         while at >= 0:
             end = at + len(encoded)
-            if (at == 0 or not _is_word(data[at - 1])) and (end == len(data) or not _is_word(data[end])):
+            if (at == 0 or not _is_word(data[at - 1])) and (end == len(data) or not _is_word(data[end])) \
+                    and (not dotted or _after_a_dot(data, at)):
                 return True
             at = data.find(encoded, at + 1)
     return False
+
+
+def _as_named(data: bytes, text: str | None = None) -> str:
+    """A text outside ASCII as its names are: NFKC-normalised (most text is in that form already,
+    and is given back as it is: `text`, when given, is its decoding)."""
+    text = data.decode("utf-8", "replace") if text is None else text
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+def _after_a_dot(data: bytes | str, at: int) -> bool:
+    """May a dot (or a quote) stand before `at`: past spaces on its line or, first on it, at the
+    end of the last line of code before (inside brackets, `a.b.` may end a line and a comment or
+    a blank line follow it)? Where a `#` may start a comment, the code could end before it."""
+    spaces, stops, newlines, backslash, hash_ = _BYTES if isinstance(data, bytes) else _TEXT
+    at -= 1
+    while at >= 0 and data[at] in spaces:
+        at -= 1
+    if at >= 0 and data[at] in stops:
+        return True
+    if at >= 0 and data[at] not in newlines:
+        return False
+    end = at
+    for _ in range(_LINES_BACK):
+        if end < 0:
+            return False
+        while end >= 0 and data[end] in newlines:
+            end -= 1
+        start = max(data.rfind(newlines[:1], 0, end + 1), data.rfind(newlines[1:], 0, end + 1)) + 1
+        line = data[start:end + 1]
+        code = line.lstrip()
+        if code and not code.startswith(hash_):
+            ends = [line] + [line[:place] for place in range(len(line)) if line[place:place + 1] == hash_]
+            return any(part.rstrip().endswith((stops[:1], backslash)) for part in ends)
+        end = start - 1  # blank, or a comment alone: the line before
+    return True
+
+
+# Characters of normalised text `Reach` keeps, so that a file is normalised once rather than every round.
+_NAMED_KEPT = 1 << 24
+
+
+_BYTES = (b" \t\f", b".'\"", b"\n\r", b"\\", b"#")
+_TEXT = (" \t\f", ".'\"", "\n\r", "\\", "#")
+_LINES_BACK = 20  # blank and comment lines looked past before it is taken that a dot may stand there
 
 
 def _is_word(byte: int) -> bool:

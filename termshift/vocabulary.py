@@ -114,6 +114,11 @@ def spellings(words: tuple[str, ...]) -> set[str]:
     return {joiner.join(words) for joiner in JOINERS}
 
 
+# The characters outside ASCII that a case-insensitive pattern matches to an ASCII letter (İ ı ſ and
+# the Kelvin sign): the only ones where lowering a text and searching it differs from the pattern.
+FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
 class Vocabulary:
     """The configured terms, with memoised rewriting of identifiers and text."""
 
@@ -142,6 +147,7 @@ class Vocabulary:
                                   if not any(other != spelling and other in spelling for other in every)))
         self.needles = tuple(stem.encode() for stem in self.stems)
         self._mention = re.compile("|".join(map(re.escape, self.stems)), re.IGNORECASE)
+        self._ascii_stems = all(stem.isascii() for stem in self.stems)
         # What scan looks for: every spelling, longest first, so that the stretch it splits into words
         # holds the whole of each (`b_job` of a term `b_job` is more than the stem `job` of another).
         longest_first = sorted(every, key=lambda spelling: (-len(spelling), spelling))
@@ -153,10 +159,11 @@ class Vocabulary:
     def mentions(self, text: str) -> bool:
         """Cheap test: does the text contain an old form anywhere, in any case?
 
-        Asked of nearly every name in a file: ASCII text is lowered and searched,
-        twice as fast as the case-insensitive pattern, which is kept for the rest
-        (case folding outside ASCII is the pattern's)."""
-        if text.isascii():
+        Asked of nearly every name in a file: text is lowered and searched, twice as
+        fast as the case-insensitive pattern, which is kept for the rest: stems outside
+        ASCII, and text holding a character the pattern takes for an ASCII letter in
+        another case (FOLDS_TO_ASCII; no other lowers to one)."""
+        if text.isascii() or (self._ascii_stems and not any(special in text for special in FOLDS_TO_ASCII)):
             lowered = text.lower()
             for stem in self.stems:
                 if stem in lowered:

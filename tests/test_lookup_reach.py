@@ -100,6 +100,51 @@ def test_a_lookup_file_that_spells_no_name_leading_to_the_term_is_not_searched(
     assert [site[2] for site in searching["app/wide.py"]] == ["job_count", "job_count"]  # as the tree names it
 
 
+# Another top package's files name app's definitions only by importing them (spelling `app`), as an
+# attribute (a line may end with the dot) or in a string: a name they spell otherwise is some other
+# value's. `other` defines nothing that leads there; `elsewhere` does.
+ELSEWHERE = {
+    "elsewhere/__init__.py": "",
+    "other/local_name.py": "def f(tasks, kind):\n    return getattr(tasks, kind)\n" + FILLER,
+    "other/class_word.py": "def g(Record, kind):\n    return getattr(Record, kind)\n" + FILLER,
+    "elsewhere/imported.py": "from app import tasks\n\n\ndef h(kind):\n    return getattr(tasks, kind)\n" + FILLER,
+    "other/dotted.py": "def i(pkg, kind):\n    return getattr(pkg.tasks, kind)\n" + FILLER,
+    "other/quoted.py": "def j(pkg, kind):\n    held = getattr(pkg, 'tasks')\n    return getattr(held, kind)\n"
+                       + FILLER,
+    "other/continued.py": "def k(pkg, kind):\n    held = (pkg.  # the module\n        tasks)\n"
+                          "    return getattr(held, kind)\n" + FILLER,
+    # A value holding app.tasks, defined here: named plainly within this top package, not beyond it.
+    "elsewhere/reexport.py": "from app import tasks as work\n",
+    "elsewhere/uses_work.py": "from .reexport import *\n\n\ndef m(kind):\n    return getattr(work, kind)\n" + FILLER,
+    "other/__init__.py": "",
+    "other/uses_work_far.py": "def n(work, kind):\n    return getattr(work, kind)\n" + FILLER,
+}
+
+
+def test_a_name_defined_at_the_top_of_a_module_is_followed_only_where_it_can_name_that_definition(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "project", {**PROJECT, **ELSEWHERE})
+    told: list[list[Path]] = []
+    asked: list[str] = []
+    unreached = lookup_reach.unreached
+
+    def telling(index, vocabulary, facts, lookups, *args, **kwargs):
+        asked.extend(path.relative_to(root).as_posix() for path in lookups)
+        found = unreached(index, vocabulary, facts, lookups, *args, **kwargs)
+        told.append(found)
+        return found
+
+    monkeypatch.setattr(lookup_reach, "unreached", telling)
+    skipping = _sites(root)
+    assert {relative for relative in ELSEWHERE if "getattr" in ELSEWHERE[relative]} <= set(asked)
+    assert sorted(path.relative_to(root).as_posix() for found in told for path in found) == [
+        "app/unrelated.py", "other/class_word.py", "other/local_name.py", "other/uses_work_far.py"]
+    monkeypatch.setattr(lookup_reach, "unreached", lambda *args, **kwargs: [])
+    assert skipping == _sites(root)
+    held = {path for path, sites in skipping.items() if any("computed at run time" in site[4] for site in sites)}
+    assert {"elsewhere/imported.py", "elsewhere/uses_work.py"} <= held
+
+
 def test_the_names_leading_to_a_term_bearing_type_are_those_a_receiver_could_be_typed_by(
         tmp_path: Path) -> None:
     """The names that may lead there, followed backwards from the term-bearing types."""

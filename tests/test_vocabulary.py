@@ -153,3 +153,22 @@ def test_scan_finds_what_splitting_every_word_finds() -> None:
     for vocab in vocabularies:
         for text in texts:
             assert vocab.scan(text) == _scan_every_word(vocab, text), text
+
+
+def test_lowering_a_text_finds_what_the_case_insensitive_pattern_does_but_for_four_characters():
+    """`mentions` lowers a text outside ASCII and searches it, unless the text holds one of
+    FOLDS_TO_ASCII: the characters outside ASCII that this interpreter's case-insensitive
+    pattern takes for an ASCII letter, or that lower to one."""
+    import re
+    import sys
+
+    from termshift.vocabulary import FOLDS_TO_ASCII
+
+    letters = frozenset("abcdefghijklmnopqrstuvwxyz")
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    special = {chr(code) for code in range(128, sys.maxunicode + 1)
+               if letter.match(chr(code)) or letters.intersection(chr(code).lower())}
+    assert special <= set(FOLDS_TO_ASCII)
+    vocabulary = Vocabulary()
+    for text in ("a ſtep and a \u212aey", "ﬁle_\u0130d", "the ｊob", "café job", "Café JOB", "naïve"):
+        assert vocabulary.mentions(text) == (vocabulary._mention.search(text) is not None), text
