@@ -1130,6 +1130,8 @@ def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | No
     visible = _Visible(analysis.sites)  # every site outside compat code, chosen stage or not
     result.edits = SiteTable(packed=analysis.sites.packed)
     for path, sites in analysis.sites.items():
+        if not sites:
+            continue
         chosen = []
         pieces = analysis.compat_pieces(path)
         if pieces:

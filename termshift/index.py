@@ -333,13 +333,16 @@ class Index:
         """Field names that are dict keys on the wire: TypedDict fields, and
         fields of data classes that are turned into dicts with asdict(). With `asked`,
         those of them (the rest may be left untold: see `payload_fields`)."""
-        from .serialized import classes_of, payload_fields
+        from .serialized import classes_of, defined_by_a_fact, payload_fields
 
         key = (len(self.facts), asked)
         if self._payload is not None and self._payload[0] == key and self._file is None:
             return self._payload[1]
         names: set[str] = set()
         serialized: set[str] = set()
+        # Which classes are serialised matters only for the fields of data classes, which spell the
+        # term where asked of (see payload_fields): where none among the facts defines one, it is not told.
+        telling = asked is None or defined_by_a_fact(self, asked)
         for fact in list(self.facts):
             if not fact.payload:
                 continue
@@ -347,8 +350,9 @@ class Index:
             for info in summary.classes.values():
                 if info.kind == "typeddict":
                     names.update(info.fields)
-            for path in summary.serialized:
-                serialized.update(classes_of(self, summary.name, path))
+            if telling:
+                for path in summary.serialized:
+                    serialized.update(classes_of(self, summary.name, path))
         found = frozenset(names | payload_fields(self, serialized, asked))
         if asked is not None:
             found &= asked

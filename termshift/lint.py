@@ -377,18 +377,19 @@ class _Suppressions:
 
 
 def _comment_texts(analysis: engine.Analysis) -> dict[str, str]:
-    """The text of every checked file that holds a termshift comment (suppressions, compat markers)."""
+    """The text of every checked file that holds a termshift comment (suppressions, compat markers):
+    of those whose bytes the pre-filter found to hold one (`Analysis.marked`)."""
     from .suppressions import NEEDLE
 
     texts: dict[str, str] = {}
     for path in analysis.targets:
+        if path not in analysis.marked:
+            continue
         relative = _relative(analysis.root, path)
         source = analysis.sources.get(relative)
         if source is not None:
             if NEEDLE in source.text:
                 texts[relative] = source.text
-            continue
-        if path not in analysis.marked:
             continue
         try:
             text = files.read_source(path).text

@@ -90,7 +90,7 @@ def payload_fields(index, serialized: Iterable[str], asked: frozenset[str] | Non
     names: set[str] = set()
     for qualified in serialized:  # those the facts don't hold (summarised on demand)
         names.update(field for _, base in index.mro(qualified)[0] if base.kind == "dataclass" for field in base.fields)
-    if asked is not None and not _defined_by_a_fact(index, asked - names):
+    if asked is not None and not defined_by_a_fact(index, asked - names):
         return names
     for fact in list(index.facts):
         for qualname in fact.classes:
@@ -101,7 +101,7 @@ def payload_fields(index, serialized: Iterable[str], asked: frozenset[str] | Non
     return names
 
 
-def _defined_by_a_fact(index, fields: frozenset[str]) -> bool:
+def defined_by_a_fact(index, fields: frozenset[str]) -> bool:
     """Does a data class of a module among the facts define one of these fields?"""
     if not fields:
         return False

@@ -139,12 +139,14 @@ def test_values_of_unknown_origin_name_nothing(tmp_path: Path) -> None:
 
 def test_asked_of_names_no_data_class_among_the_facts_defines_no_base_is_read(tmp_path: Path) -> None:
     """A subclass's lineage adds a payload key only through a data class defining it, which spells
-    the term: where no fact's does, the bases of every fact's classes are not followed (the
-    standard library's would be read for nothing)."""
+    the term: where no fact's does, neither which classes are serialised nor the bases of every
+    fact's classes are followed (the standard library's would be read for nothing)."""
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0"\n')
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text("")
     (tmp_path / "app" / "base.py").write_text("class Runner:\n    pass\n")
+    (tmp_path / "app" / "factory.py").write_text("def make() -> 'app.models.Record':\n    import app.models\n\n"
+                                                 "    return app.models.Record()\n")
     (tmp_path / "app" / "helpers.py").write_text(textwrap.dedent('''
         """Helpers for the job runner."""
         from app.base import Runner
@@ -155,6 +157,8 @@ def test_asked_of_names_no_data_class_among_the_facts_defines_no_base_is_read(tm
     '''))
     (tmp_path / "app" / "models.py").write_text(textwrap.dedent('''
         from dataclasses import asdict, dataclass
+
+        from app.factory import make
 
 
         @dataclass
@@ -169,11 +173,16 @@ def test_asked_of_names_no_data_class_among_the_facts_defines_no_base_is_read(tm
 
         def dump():
             return asdict(Record())
+
+
+        def dump_made():
+            return asdict(make())
     '''))
     analysis = engine.analyze(tmp_path, [tmp_path], config.Config())
     assert "job_count" in {site.old for site in analysis.all_sites() if site.kind in engine.FIELD_KINDS}
-    assert not analysis.index.summarised("app.base")
+    assert not analysis.index.summarised("app.base") and not analysis.index.summarised("app.factory")
     assert analysis.payload_names() == frozenset()
-    assert not analysis.index.summarised("app.base")
+    # Neither which classes are serialised (read through app.factory) nor their subclasses was told.
+    assert not analysis.index.summarised("app.base") and not analysis.index.summarised("app.factory")
     assert analysis.index.payload_names() == {"name"}  # every name: every lineage followed
-    assert analysis.index.summarised("app.base")
+    assert analysis.index.summarised("app.base") and analysis.index.summarised("app.factory")
