@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 from . import __version__
 
-SCHEMA = 3  # 3: sites carry their local binding; 2: one folder per kind of entry (1 had 256 under each)
+SCHEMA = 4  # 4: BLAKE2b keys; 3: sites carry their local binding; 2: one folder per kind of entry (1 had 256 under each)
 DIRNAME = ".termshift_cache"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by termshift.\n"
@@ -49,9 +49,10 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 
 
 def digest(data: bytes) -> str:
-    import hashlib  # here: `--no-cache` never hashes
+    """BLAKE2b, as replay.py's records: without loading hashlib's OpenSSL half (~3 ms a run)."""
+    from .replay import hasher  # here: `--no-cache` never hashes
 
-    return hashlib.sha256(data).hexdigest()
+    return hasher()(data, digest_size=32).hexdigest()
 
 
 def code_fingerprint() -> str:
@@ -103,17 +104,29 @@ class Cache:
         # Entries are addressed as plain strings: a cold run reads and writes one per module.
         self._folder = str(self.dir)
         self._made: set[str] = set()  # entry folders known to exist
+        # Kinds whose folder was missing at the first miss: a cold run asks for every entry, and
+        # finds none, without trying to open each (until this process writes one of that kind).
+        self._missing: set[str] = set()
+        self._looked: set[str] = set()
 
     def key(self, *parts: str) -> str:
         return digest("\0".join((self.salt, *parts)).encode("utf-8", "surrogatepass"))
 
     def load(self, kind: str, key: str) -> Any | None:
+        if kind in self._missing:
+            return None
         import pickle
 
         try:
             with open(os.path.join(self._folder, kind, key), "rb") as stream:
                 return pickle.load(stream)
-        except Exception:  # missing, truncated, from another termshift: all misses
+        except FileNotFoundError:
+            if kind not in self._looked:
+                self._looked.add(kind)
+                if not os.path.isdir(os.path.join(self._folder, kind)):
+                    self._missing.add(kind)
+            return None
+        except Exception:  # truncated, from another termshift: all misses
             return None
 
     def store(self, kind: str, key: str, value: Any) -> None:
@@ -127,6 +140,7 @@ class Cache:
             if folder not in self._made:
                 os.makedirs(folder, exist_ok=True)
                 self._made.add(folder)
+                self._missing.discard(kind)
             write_whole(os.path.join(folder, key), data)
         except (OSError, pickle.PicklingError):
             pass

@@ -197,7 +197,7 @@ def _identity(args: list[str], options: dict[str, str], root: str) -> tuple[str,
               getattr(sys.stdout, "encoding", "") or "", getattr(sys.stderr, "encoding", "") or "",
               *(f"{name}={os.environ.get(name)}" for name in _ENVIRONMENT), *_code_state()]
     chosen = [f"{name}={value}" for name, value in sorted(options.items())]
-    hash = _hash()
+    hash = hasher()
     slot = hash("\0".join([*shared, *chosen]).encode("utf-8", "surrogateescape")).hexdigest()
     key = hash("\0".join([*shared, "\1", *args]).encode("utf-8", "surrogateescape")).hexdigest()
     return key, slot
@@ -243,10 +243,10 @@ def _listing(folder: str) -> list[str] | None:
 
 def _digest(path: str) -> str:
     with open(path, "rb") as stream:
-        return _hash()(stream.read()).hexdigest()
+        return hasher()(stream.read()).hexdigest()
 
 
-def _hash() -> Any:
+def hasher() -> Any:
     """BLAKE2b, without importing hashlib: its OpenSSL half takes longer to load (~3 ms) than a
     replay takes to check every file, and a record is only compared with its own kind."""
     try:

@@ -275,3 +275,33 @@ def test_entries_of_another_termshift_are_dropped(project: Path, monkeypatch: py
     analyze(project)
     new = {path for path in entries.rglob("*") if path.is_file() and path.name != "salt"}
     assert new and not (old & new)
+
+
+def test_a_cold_run_does_not_try_every_entry_it_cannot_find(
+        project: Path, searched: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no cache yet, each kind of entry is found missing once, not once for every file (until
+    this process writes one of that kind)."""
+    events: list[tuple[str, str]] = []  # ("tried" or "stored", kind)
+    real_open, real_store = open, cache_module.Cache.store
+
+    def counting(path, *args, **kwargs):
+        if ".termshift_cache" in str(path) and (args[:1] or [kwargs.get("mode", "r")])[0] == "rb":
+            events.append(("tried", Path(path).parent.name))
+        return real_open(path, *args, **kwargs)
+
+    def storing(self, kind, key, value):
+        events.append(("stored", kind))
+        return real_store(self, kind, key, value)
+
+    monkeypatch.setattr(cache_module, "open", counting, raising=False)
+    monkeypatch.setattr(cache_module.Cache, "store", storing)
+    cold = analyze(project)
+    for kind in {kind for _, kind in events}:
+        first_stored = next((at for at, event in enumerate(events) if event == ("stored", kind)), len(events))
+        assert events[:first_stored].count(("tried", kind)) <= 1, kind
+    assert events.count(("tried", "findings")) == 1  # asked for every file, before any is written
+    events.clear()
+    searched.clear()
+    warm = analyze(project)
+    assert searched == [] and ("tried", "findings") in events  # read back, entry by entry
+    assert facts(warm) == facts(cold)
