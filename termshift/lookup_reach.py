@@ -87,7 +87,7 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
     the modules outside ASCII (`wide`) whose names do bear the term, though not among the facts,
     do. A finished search for the names is handed to `remember`, with the state of the modules
     unchanged since before the run started (`since`)."""
-    unspelled = [path for path in lookups if not vocabulary.spelled_in(text(path) or "")]
+    unspelled = [path for path in lookups if not _spells_the_term(vocabulary, path, read, text)]
     if not unspelled:
         return []
     module_of = index.project.module_of
@@ -118,7 +118,7 @@ def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vo
         name = module_of.get(path)
         if name in remembered.left_out and name in now and now[name] == remembered.states.get(name):
             left.append(path)
-        elif not vocabulary.spelled_in(text(path) or "") and not _spells_any(read(path), remembered.names):
+        elif not _spells_the_term(vocabulary, path, read, text) and not _spells_any(read(path), remembered.names):
             left.append(path)
     return left
 
@@ -154,6 +154,17 @@ def _still_holds(remembered: Remembered, now: dict[str, tuple[int, int, int, int
                                                    and _spelled_in_nfkc(data, path, vocabulary)):
             return False
     return True
+
+
+def _spells_the_term(vocabulary: Vocabulary, path: Path, read: Callable[[Path], bytes | None],
+                     text: Callable[[Path], str | None]) -> bool:
+    """Does a computed-lookup file spell the term? Its bytes never do as written (the pre-filter's
+    test): in ASCII, then, it can't at all, and is not decoded to tell; outside ASCII, its names'
+    NFKC form may."""
+    data = read(path)
+    if data is not None and data.isascii():
+        return False
+    return vocabulary.spelled_in(text(path) or "")
 
 
 def _spelled_in_nfkc(data: bytes | None, path: Path, vocabulary: Vocabulary) -> bool:
