@@ -164,14 +164,14 @@ def _spells_the_term(vocabulary: Vocabulary, path: Path, read: Callable[[Path], 
     data = read(path)
     if data is not None and data.isascii():
         return False
-    return vocabulary.spelled_in(text(path) or "")
+    return vocabulary.spelled_in(text(path) or "", written=False)
 
 
 def _spelled_in_nfkc(data: bytes | None, path: Path, vocabulary: Vocabulary) -> bool:
     if data is None:
         return False
     try:
-        return vocabulary.spelled_in(files.decode_source(path, data).text)
+        return vocabulary.spelled_in(files.decode_source(path, data).text, written=False)
     except files.SourceError:
         return False
 

@@ -171,12 +171,15 @@ class Vocabulary:
             return False
         return self._mention.search(text) is not None
 
-    def spelled_in(self, text: str) -> bool:
+    def spelled_in(self, text: str, *, written: bool = True) -> bool:
         """Does a module's text spell the term in a name or anywhere else? Outside ASCII, a name in
         the tree is the NFKC form of its spelling in the text (`ｊｏｂ` is `job`): the text is asked
         as written and in that form. (An identifier ends at a character that starts afresh, such as
-        a space or an operator, so its form is a part of the whole text's.)"""
-        if self.mentions(text):
+        a space or an operator, so its form is a part of the whole text's.) `written=False`: its
+        bytes are known not to mention the term as written (the pre-filter's test), which answers
+        for the text as written too, but where the case-insensitive pattern would differ."""
+        if (written or not self._ascii_stems or any(special in text for special in FOLDS_TO_ASCII)) \
+                and self.mentions(text):
             return True
         # Most text outside ASCII is in that form already (accented letters): then it spells nothing more.
         return not text.isascii() and not unicodedata.is_normalized("NFKC", text) \

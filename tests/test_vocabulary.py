@@ -172,3 +172,17 @@ def test_lowering_a_text_finds_what_the_case_insensitive_pattern_does_but_for_fo
     vocabulary = Vocabulary()
     for text in ("a ſtep and a \u212aey", "ﬁle_\u0130d", "the ｊob", "café job", "Café JOB", "naïve"):
         assert vocabulary.mentions(text) == (vocabulary._mention.search(text) is not None), text
+
+
+def test_a_text_whose_bytes_never_mention_the_term_is_asked_only_in_its_nfkc_form():
+    """`spelled_in(text, written=False)`: the pre-filter found no mention in the bytes as written,
+    which answers for the text as written, but where a character folds to an ASCII letter."""
+    vocabulary = Vocabulary([Term("job", "step"), Term("task", "action"), Term("item", "entry")])
+    texts = ["\u0131tem = 1\n", "caf\u00e9 = 1\n", "\uff4aob = 1\n", "\u0130d = 1\n", "TAS\u212a = 1\n", "x = 'ta\u017fk'\n",
+             "\u017ftep = 1\n", "na\u00efve = '\uff2a\uff2f\uff22'\n", "t\u0430sk = 1\n"]
+    for text in texts:
+        assert not any(stem.encode() in text.encode().lower() for stem in vocabulary.stems), text
+        assert vocabulary.spelled_in(text, written=False) == vocabulary.spelled_in(text), text
+    assert vocabulary.spelled_in("\uff4aob = 1\n", written=False)
+    assert vocabulary.spelled_in("TAS\u212a = 1\n", written=False)  # the Kelvin sign folds to k
+    assert vocabulary.spelled_in("\u0131tem = 1\n", written=False)  # so does a dotless i, which NFKC keeps as it is
