@@ -300,8 +300,11 @@ def analyze(
     flagged: list[Path] = []
     scanned = [*everything, *outside]
     wide: list[Path] = []  # outside ASCII, and not mentioning the term as written (lookup_reach.py)
-    for path, (mentions, data, size, holds, marked, looks_up, outside_ascii) in zip(
-            scanned, _prefilter(scanned, vocabulary.needles, also, workers)):
+    digests: dict[Path, str] = {}  # of the files read further, for the cache's keys: made as they are read
+    for path, (mentions, data, size, holds, marked, looks_up, outside_ascii, digest) in zip(
+            scanned, _prefilter(scanned, vocabulary.needles, also, workers, digesting=cache is not None)):
+        if digest is not None:
+            digests[path] = digest
         if marked:
             analysis.marked.add(path)
         if outside_ascii:
@@ -324,7 +327,8 @@ def analyze(
     facts_from = sorted(path for path in mentioning if path in project.module_of and path not in looking_up)
     # The files whose string facts say what is ours only to keep, never to rename (see `rewriting`).
     unwritten = frozenset(facts_from).difference(targets) if rewriting else frozenset()
-    store = _Store(cache, workspace, project, config, sorted(mentioning), unwritten) if cache is not None else None
+    store = _Store(cache, workspace, project, config, sorted(mentioning), unwritten, digests) if cache is not None else None
+    del digests
     index.store = store
 
     work = [path for path in targets if path in mentioning]
@@ -526,16 +530,18 @@ PREFILTER_POOL = 1000
 PREFILTER_CHUNK = 64
 
 
-def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None,
-               workers: int) -> list[tuple[bool, bytes | None, int, bool, bool, str, bool]]:
+def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None, workers: int, *,
+               digesting: bool = False) -> list[tuple[bool, bytes | None, int, bool, bool, str, bool, str | None]]:
     """For each file: does it mention the term, its bytes and their size if so, does it hold
     `also`, does it hold a `termshift:` comment, does it look names up, is it outside ASCII though
-    it doesn't mention the term as written (its names' NFKC form may). In a large project,
+    it doesn't mention the term as written (its names' NFKC form may), and with `digesting`, the
+    cache's digest of the bytes of a file read further (its workers hash them as they read them,
+    rather than this process after them). In a large project,
     by a pool's workers, and without the bytes: all of them at once would be a copy of every
     such file in memory, and reading one again as it is decoded costs far less than its parse."""
     chunks = [paths[start:start + PREFILTER_CHUNK] for start in range(0, len(paths), PREFILTER_CHUNK)]
     large = len(paths) >= PREFILTER_POOL
-    job = (needles, also, not large)
+    job = (needles, also, not large, digesting)
     return [answer for found in parallel.run(_read_chunk, chunks, job, workers if large else 1) for answer in found]
 
 
@@ -561,18 +567,22 @@ def _holds(data: bytes, starts: tuple[bytes, ...], pattern: "re.Pattern[bytes]")
     return False
 
 
-def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool], paths: list[Path]) -> list[tuple]:
-    needles, also, with_bytes = job
+def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool, bool], paths: list[Path]) -> list[tuple]:
+    needles, also, with_bytes, digesting = job
+    if digesting:
+        from .cache import digest
     found = []
     for path in paths:
         mentions, data, holds = files.read_mentioning(path, needles, also)
         # Read further though it never spells the term: "lookup" (searched), "serializes" (gathered).
         looks_up = "" if data is None or mentions else "lookup" if _holds(data, _LOOKUP_CALLS, _COMPUTED_LOOKUP) \
             else "serializes" if _holds(data, _SERIALIZING_CALLS, _SERIALIZES) else ""
-        kept = data if with_bytes and (mentions or looks_up) else None
+        further = mentions or looks_up
+        kept = data if with_bytes and further else None
         found.append((mentions, kept, len(data) if data is not None else 0, holds,
                       data is not None and COMMENT_MARK in data, looks_up,
-                      data is not None and not mentions and not data.isascii()))
+                      data is not None and not mentions and not data.isascii(),
+                      digest(data) if digesting and further and data is not None else None))
     return found
 
 
@@ -666,14 +676,15 @@ class _Store:
     """The cache, as the analysis uses it: module summaries, string facts, and each file's findings."""
 
     def __init__(self, cache: "Cache", workspace: Workspace, project: Project, config: Config,
-                 mentioning: list[Path], unwritten: frozenset[Path] = frozenset()) -> None:
+                 mentioning: list[Path], unwritten: frozenset[Path] = frozenset(),
+                 digests: dict[Path, str] | None = None) -> None:
         from .cache import digest
 
         self.cache = cache
         self.workspace = workspace
         self.project = project
         self._digest = digest
-        self._digests: dict[Path, str] = {}
+        self._digests: dict[Path, str] = dict(digests or {})  # the pre-filter's, of the bytes it read
         parts = [config.fingerprint(), str(project.root), " ".join(sorted(project.top_level))]
         parts += [f"{name}={workspace.relative(path)}" for name, path in sorted(project.modules.items())]
         parts += [f"{workspace.relative(path)}:{self.digest(path)}" for path in mentioning]

@@ -305,3 +305,22 @@ def test_a_cold_run_does_not_try_every_entry_it_cannot_find(
     warm = analyze(project)
     assert searched == [] and ("tried", "findings") in events  # read back, entry by entry
     assert facts(warm) == facts(cold)
+
+
+def test_the_files_read_further_are_hashed_as_the_pre_filter_reads_them(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Their digests (the project's key) come with the pre-filter's answers: this process doesn't
+    hash them again after it, one at a time (only the other modules a search consults)."""
+    hashed_here: list[Path] = []
+    real_digest = engine._Store.digest
+
+    def digest(self, path: Path) -> str:
+        if path not in self._digests:
+            hashed_here.append(path)
+        return real_digest(self, path)
+
+    monkeypatch.setattr(engine._Store, "digest", digest)
+    cold = analyze(project)
+    read_further = {path for path in project.rglob("*.py") if b"job" in path.read_bytes().lower()}
+    assert read_further and not read_further.intersection(hashed_here)
+    assert facts(cold) == facts(analyze(project, cache=False))

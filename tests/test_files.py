@@ -502,7 +502,7 @@ def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> 
 
     path = tmp_path / "m.py"
     path.write_bytes(text)
-    (_, _, _, _, _, looks_up, _), = engine._read_chunk(((b"job",), None, True), [path])
+    (_, _, _, _, _, looks_up, _, _), = engine._read_chunk(((b"job",), None, True, False), [path])
     expected = ("lookup" if engine._COMPUTED_LOOKUP.search(text) else
                 "serializes" if engine._SERIALIZES.search(text) else "")
     assert looks_up == expected
@@ -518,5 +518,20 @@ def test_prefilter_tells_a_file_outside_ascii_that_does_not_mention_the_term_as_
 
     path = tmp_path / "m.py"
     path.write_text(text, encoding="utf-8")
-    (*_, outside_ascii), = engine._read_chunk(((b"job",), None, True), [path])
+    (*_, outside_ascii, _), = engine._read_chunk(((b"job",), None, True, False), [path])
     assert outside_ascii is wide
+
+
+@pytest.mark.parametrize(("text", "hashed"), [
+    (b"job = 1\n", True), (b"getattr(x, name)\n", True), (b"x = 1\n", False),
+])
+def test_prefilter_hashes_for_the_cache_the_files_read_further(tmp_path: Path, text: bytes, hashed: bool) -> None:
+    """The cache's keys need the digest of every file read further: its workers make it as they read."""
+    from termshift import cache, engine
+
+    path = tmp_path / "m.py"
+    path.write_bytes(text)
+    (*_, made), = engine._read_chunk(((b"job",), None, True, True), [path])
+    assert made == (cache.digest(text) if hashed else None)
+    (*_, made), = engine._read_chunk(((b"job",), None, True, False), [path])
+    assert made is None
