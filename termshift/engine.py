@@ -195,6 +195,18 @@ class Workspace:
         source = self.source(path)
         return None if source is None else source.text
 
+    def generated(self, path: Path) -> bool:
+        """`files.is_generated`, decoding the file only when its first bytes hold the marker."""
+        if path not in self.sources:
+            head = self.raw.get(path)
+            try:
+                if not files.may_be_generated(head if head is not None else files.read_head(path, files.GENERATED_HEAD)):
+                    return False
+            except OSError:
+                pass  # decoded below, which reports it
+        source = self.source(path)
+        return source is not None and files.is_generated(source.text)
+
     def tree(self, path: Path) -> ast.Module | None:
         """The file's syntax tree, kept until `drop`: the file's summary and search both read it."""
         if path not in self.trees:
@@ -338,13 +350,22 @@ def analyze(
     index.packing = workspace.sources.packed = analysis.sources.packed = packed
     target_set = set(targets)
     for path in sorted(mentioning - target_set):
-        source = workspace.source(path) if path in project.module_of else None
-        if source is not None and files.is_generated(source.text):
+        if path in project.module_of and workspace.generated(path):
             analysis.skipped_generated.append(workspace.relative(path))
 
     outcomes: dict[Path, tuple] = {}
     generated: set[Path] = set()
     for path in work:
+        if path in looking_up:
+            # Decoded only when searched: lookup_reach may leave it out unread (a file it leaves out
+            # is read as every other file that never spells the term, an undecodable one too).
+            if workspace.generated(path):
+                generated.add(path)
+            elif store is not None:
+                known = store.findings(path)
+                if known is not None:
+                    outcomes[path] = known
+            continue
         source = workspace.source(path)
         if source is None:
             outcomes[path] = ("problem", workspace.errors[path])
@@ -478,6 +499,10 @@ def analyze(
         analysis.sites[relative] = sites
         if collisions:
             analysis.collisions[relative] = collisions
+        if path not in workspace.sources:
+            if not sites and not collisions:
+                continue  # a computed-lookup file left out, or searched by a worker and found empty
+            workspace.source(path)
         analysis.sources.take(relative, workspace.sources, path)
     _metadata(analysis, workspace, root, paths)
     workspace.raw.clear()  # the bytes of files that mention the term but were never decoded

@@ -501,6 +501,27 @@ def is_generated(text: str) -> bool:
     return _GENERATED_MARKER in text[:_GENERATED_WINDOW]
 
 
+# The bytes that hold a text's first _GENERATED_WINDOW characters, whatever its encoding (at most
+# four bytes a character, after a byte-order mark).
+GENERATED_HEAD = _GENERATED_WINDOW * 4 + len(codecs.BOM_UTF8)
+
+
+def may_be_generated(head: bytes) -> bool:
+    """Could a file whose first GENERATED_HEAD bytes are `head` be generated (`is_generated`)? Not
+    unless they hold the marker: a file without it needs no decoding to tell."""
+    return _GENERATED_MARKER.encode() in head[:GENERATED_HEAD]
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The file's first `size` bytes (an editor's buffer's, for a file in OVERRIDES)."""
+    if OVERRIDES:
+        given = OVERRIDES.get(os.path.abspath(path))
+        if given is not None:
+            return given[:size]
+    with open(path, "rb") as stream:
+        return stream.read(size)
+
+
 # --------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------

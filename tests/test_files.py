@@ -535,3 +535,14 @@ def test_prefilter_hashes_for_the_cache_the_files_read_further(tmp_path: Path, t
     assert made == (cache.digest(text) if hashed else None)
     (*_, made), = engine._read_chunk(((b"job",), None, True, False), [path])
     assert made is None
+
+
+@pytest.mark.parametrize("before", ["", "x" * 4084, "\u00e9" * 4084, "\U0001f600" * 4084, "\u20ac" * 5000])
+def test_a_file_is_told_not_generated_from_its_first_bytes_only_where_it_is_not(before: str) -> None:
+    """`may_be_generated` on the first GENERATED_HEAD bytes never misses a generated file."""
+    from termshift.files import GENERATED_HEAD, is_generated, may_be_generated
+
+    for text in (f"{before}# @generated\n", f"# {before}\n# @generated\n"):
+        for data in (text.encode("utf-8"), codecs.BOM_UTF8 + text.encode("utf-8")):
+            assert may_be_generated(data[:GENERATED_HEAD]) or not is_generated(text)
+    assert not may_be_generated(b"x = 1\n")
