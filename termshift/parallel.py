@@ -495,7 +495,10 @@ class Crew:
                 return spare.popleft()
             others = max(own.values(), key=len)
             if others:
-                return others.pop()
+                # While this process tells the withheld items apart, its own are taken heaviest first:
+                # it gets to none of them before the others run out, and what is left at the end
+                # should be the lightest, for both to share.
+                return others.popleft() if held_back and others is own[_SELF] else others.pop()
             return None if held_back else _NO_MORE  # nothing yet, or nothing more
 
         told: set[int] = set()  # the workers told that there is no more

@@ -226,6 +226,22 @@ def test_a_crew_withholds_items_until_it_is_told_which_to_leave_alone() -> None:
     assert seen[-1] == (len(items), len(items))
 
 
+def test_while_this_process_tells_the_others_take_its_own_items_heaviest_first() -> None:
+    """It gets to none of them before the others run out: what is left when it is done should be
+    the lightest, for both to share (a heavy one left last would be worked on alone)."""
+    with parallel.Crew(2) as crew:
+        made = crew.first(_first, [3, 4], 10, [1, 1], second=_second_where, second_items=list(range(8)),
+                          prepare=_ready)
+        mine = next(number for number, (_, pid) in enumerate(made) if pid == os.getpid())
+        weights = [1, 2, 3, 4, 5, 6, 7, 8]
+        found = crew.second(0, list(range(8)), weights, [mine] * 7 + [None], ready=lambda: 0,
+                            withheld=[7], release=lambda: time.sleep(0.3) or [7])
+    taken = sorted((at, item) for item, pid, at in (result for result in found if result is not None)
+                   if pid != os.getpid())
+    assert [item for _, item in taken] == sorted((item for _, item in taken), key=lambda item: -weights[item])
+    assert len(taken) == 7  # all of this process's own, while it was telling
+
+
 def _fails_second(state: int, item: int) -> int:
     raise ValueError("failed in a worker")
 
