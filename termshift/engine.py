@@ -406,12 +406,16 @@ def analyze(
         while waiting:
             waiting.pop()()
 
+    # Which files read for their computed lookups could find anything (lookup_reach.py) is told by
+    # this process before it searches any, while the crew's other workers search the rest.
+    lookups = sorted(looking_up.intersection(pending))
+    telling = _worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
     if crew is None:
         started()
     with crew or contextlib.nullcontext():
         shares, gathered, known = _gather(
             index, workspace, vocabulary, store, facts_from, with_strings=bool(pending), workers=workers,
-            searched=frozenset(pending),
+            searched=frozenset(pending), telling=telling,
             crew=(crew, pending, prepare, started) if crew is not None else None)
         started()  # no worker was needed for the first round
         say(f"searching {len(pending)} files")
@@ -434,10 +438,7 @@ def analyze(
             routes, string_roles = _string_facts(strings, unwritten)
             del summarised, strings
             unreached: set[Path] = set()
-            # Which files read for their computed lookups could find anything (lookup_reach.py): this
-            # process's index must hold the facts to tell, and no worker is dealt one of them before.
-            lookups = sorted(looking_up.intersection(pending))
-            telling = _worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
+            # To tell, this process's index must hold the facts, and no worker is dealt a lookup file before.
             facts = [name for name, _ in adopted] + [name for name, _ in extra] if telling else []
 
             def settle() -> _FindJob:
@@ -825,7 +826,7 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
 
 
 def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
-            *, with_strings: bool, workers: int, searched: frozenset[Path] | None = None,
+            *, with_strings: bool, workers: int, searched: frozenset[Path] | None = None, telling: bool = False,
             crew: "tuple[parallel.Crew, list[Path], Callable[[tuple, list], _FindJob], Callable[[], None]] | None"
             = None,
             ) -> tuple[dict[Path, tuple], list[Path], dict[Path, tuple]]:
@@ -837,7 +838,8 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
     With a `crew` (the crew, the files it will search next, how its workers then get ready,
     and what this process does once they are at work), the round is the crew's first: its
     workers keep the trees they parse. Of the files not in `searched` (when given), no tree
-    is kept."""
+    is kept; nor, `telling` (lookup files apart, in this process, while the others search), of
+    those this process summarises: the others will have searched them before it is done."""
     project = index.project
     names_of: dict[Path, list[str]] = {}
     for name in _order(project, paths):
@@ -866,6 +868,7 @@ def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "
                         store, searched, pack=index.packing)
         if crew is not None and workers > 1 and len(missing) > 1:
             team, then, prepare, started = crew
+            job.busy = os.getpid() if telling else 0
             made = team.first(_module_share, missing, job, sizes, second=_find_file, second_items=then, prepare=prepare,
                               meanwhile=_load_the_search, started=started, keep=_spilled_share if job.pack else None)
         else:
@@ -934,6 +937,7 @@ class _ShareJob:
     searched: frozenset[Path] | None = None
     kept: int = 0  # source bytes of the trees this process keeps for the search (TREES_KEPT)
     pack: bool = False  # summaries go back packed (index.pack_summary): a large run keeps them so
+    busy: int = 0  # the process that keeps no tree: it has other work before the search (`_gather`)
 
 
 def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
@@ -973,7 +977,7 @@ def _module_share(job: _ShareJob, path: Path) -> tuple[dict, tuple | None]:
     if job.pack:
         summaries = {name: pack_summary(summary) if summary is not None and worth_packing(summary) else summary
                      for name, summary in summaries.items()}
-    if job.searched is not None and path not in job.searched:
+    if (job.searched is not None and path not in job.searched) or job.busy == os.getpid():
         job.workspace.drop(path)
     elif job.kept + len(text or "") <= TREES_KEPT:
         job.kept += len(text or "")  # each worker counts its own: it has its own copy of the job

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import os
 import shutil
 import weakref
 from pathlib import Path
@@ -122,3 +123,20 @@ def test_collecting_the_search_garbage_changes_nothing(
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_a_process_with_other_work_before_the_search_keeps_no_tree_from_the_gather(project: Path) -> None:
+    """Telling lookup files apart, this process searches none of the files it summarised before the
+    crew's other workers have (they parse them again): their trees would only be held, and walked."""
+    config = config_module.load(project, None)
+    root = project.resolve()
+    workspace = engine.Workspace(root)
+    built = engine.Project.build(root, sorted(root.rglob("*.py")), config.first_party)
+    path = next(path for path in sorted(built.module_of) if b"job" in path.read_bytes().lower())
+    names_of = {path: [built.module_of[path]]}
+    for busy, kept in ((0, True), (os.getpid(), False)):
+        job = engine._ShareJob(workspace, built, config.vocabulary().needles, names_of, frozenset(),
+                               searched=frozenset([path]), busy=busy)
+        engine._module_share(job, path)
+        assert (path in workspace.trees) is kept
+        workspace.drop(path)
