@@ -452,7 +452,7 @@ def analyze(
 
                 say(f"telling apart {len(lookups)} files read for their computed lookups")
                 unreached.update(lookup_reach.unreached(
-                    index, vocabulary, facts, lookups, wide, read=workspace.read, text=workspace.text,
+                    index, vocabulary, facts, lookups, wide, read=workspace.read,
                     size=workspace.size, since=began, remember=store.save_reach if store is not None else None))
                 say(f"searching {len(pending) - len(unreached)} files")
                 return [number for number, path in enumerate(pending) if path in unreached]
@@ -532,7 +532,7 @@ def _left_out_before(store: "_Store", project: Project, vocabulary: Vocabulary, 
     if not isinstance(remembered, lookup_reach.Remembered):
         return []
     return lookup_reach.unreached_as_remembered(remembered, project.modules, vocabulary, waiting,
-                                                read=workspace.read, text=workspace.text, keyed=keyed) or []
+                                                read=workspace.read, keyed=keyed) or []
 
 
 def _silent(label: str) -> None:

@@ -78,8 +78,7 @@ class Remembered(NamedTuple):
 
 
 def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: list[Path], wide: list[Path], *,
-              read: Callable[[Path], bytes | None], text: Callable[[Path], str | None],
-              size: Callable[[Path], int], since: int,
+              read: Callable[[Path], bytes | None], size: Callable[[Path], int], since: int,
               remember: Callable[[Remembered], None] | None = None) -> list[Path]:
     """The files read only for their computed lookups that can't type a receiver as a term-bearing
     class or module, of `lookups`, the index holding the gathered `facts`. Never one whose names
@@ -87,12 +86,12 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
     the modules outside ASCII (`wide`) whose names do bear the term, though not among the facts,
     do. A finished search for the names is handed to `remember`, with the state of the modules
     unchanged since before the run started (`since`)."""
-    unspelled = [path for path in lookups if not _spells_the_term(vocabulary, path, read, text)]
+    unspelled = [path for path in lookups if not _spells_the_term(read(path), path, vocabulary)]
     if not unspelled:
         return []
     module_of = index.project.module_of
     spelled_wide = [module_of[path] for path in wide
-                    if path in module_of and _spelled_in_nfkc(read(path), path, vocabulary)]
+                    if path in module_of and _spells_the_term(read(path), path, vocabulary)]
     summaries = [summary for summary in map(index.module, [*facts, *spelled_wide]) if summary is not None]
     reach = Reach(index, *term_bearing(summaries, vocabulary), read)
     del summaries
@@ -105,7 +104,7 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
 
 def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vocabulary: Vocabulary,
                             lookups: list[Path], *, read: Callable[[Path], bytes | None],
-                            text: Callable[[Path], str | None], keyed: set[Path]) -> list[Path] | None:
+                            keyed: set[Path]) -> list[Path] | None:
     """`unreached` by the names an earlier run found, or None when they may no longer be all. A
     file it left out and unchanged since is left out again without being read. The content of the
     modules in `keyed` is the cache key's: unchanged, whatever their state."""
@@ -118,7 +117,7 @@ def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vo
         name = module_of.get(path)
         if name in remembered.left_out and name in now and now[name] == remembered.states.get(name):
             left.append(path)
-        elif not _spells_the_term(vocabulary, path, read, text) and not _spells_any(read(path), remembered.names):
+        elif not _spells_the_term(read(path), path, vocabulary) and not _spells_any(read(path), remembered.names):
             left.append(path)
     return left
 
@@ -150,25 +149,15 @@ def _still_holds(remembered: Remembered, now: dict[str, tuple[int, int, int, int
         if (name in now and now[name] == remembered.states.get(name)) or path in keyed:
             continue
         data = read(path)
-        if _spells_any(data, remembered.names) or (data is not None and not data.isascii()
-                                                   and _spelled_in_nfkc(data, path, vocabulary)):
+        if _spells_any(data, remembered.names) or _spells_the_term(data, path, vocabulary):
             return False
     return True
 
 
-def _spells_the_term(vocabulary: Vocabulary, path: Path, read: Callable[[Path], bytes | None],
-                     text: Callable[[Path], str | None]) -> bool:
-    """Does a computed-lookup file spell the term? Its bytes never do as written (the pre-filter's
-    test): in ASCII, then, it can't at all, and is not decoded to tell; outside ASCII, its names'
-    NFKC form may."""
-    data = read(path)
-    if data is not None and data.isascii():
-        return False
-    return vocabulary.spelled_in(text(path) or "", written=False)
-
-
-def _spelled_in_nfkc(data: bytes | None, path: Path, vocabulary: Vocabulary) -> bool:
-    if data is None:
+def _spells_the_term(data: bytes | None, path: Path, vocabulary: Vocabulary) -> bool:
+    """Does a file whose bytes never spell the term as written (the pre-filter's test) spell it in
+    its names' NFKC form? In ASCII it can't, and is not decoded to tell."""
+    if data is None or data.isascii():
         return False
     try:
         return vocabulary.spelled_in(files.decode_source(path, data).text, written=False)

@@ -163,13 +163,18 @@ class Vocabulary:
         fast as the case-insensitive pattern, which is kept for the rest: stems outside
         ASCII, and text holding a character the pattern takes for an ASCII letter in
         another case (FOLDS_TO_ASCII; no other lowers to one)."""
-        if text.isascii() or (self._ascii_stems and not any(special in text for special in FOLDS_TO_ASCII)):
+        if text.isascii() or not self._folds(text):
             lowered = text.lower()
             for stem in self.stems:
                 if stem in lowered:
                     return True
             return False
         return self._mention.search(text) is not None
+
+    def _folds(self, text: str) -> bool:
+        """Must the case-insensitive pattern be asked, rather than the lowered text searched? For a
+        stem outside ASCII, or a character of FOLDS_TO_ASCII in the text."""
+        return not self._ascii_stems or any(special in text for special in FOLDS_TO_ASCII)
 
     def spelled_in(self, text: str, *, written: bool = True) -> bool:
         """Does a module's text spell the term in a name or anywhere else? Outside ASCII, a name in
@@ -178,8 +183,7 @@ class Vocabulary:
         a space or an operator, so its form is a part of the whole text's.) `written=False`: its
         bytes are known not to mention the term as written (the pre-filter's test), which answers
         for the text as written too, but where the case-insensitive pattern would differ."""
-        if (written or not self._ascii_stems or any(special in text for special in FOLDS_TO_ASCII)) \
-                and self.mentions(text):
+        if (written or self._folds(text)) and self.mentions(text):
             return True
         # Most text outside ASCII is in that form already (accented letters): then it spells nothing more.
         return not text.isascii() and not unicodedata.is_normalized("NFKC", text) \
