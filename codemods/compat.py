@@ -194,7 +194,7 @@ def add_block(text: str, request: ModuleCompat, until: datetime.date, newline: s
     try:
         layout = _Layout.of(text)
     except cst.ParserSyntaxError:
-        return text  # the rename itself broke the file: the engine's validation reports it
+        return text  # the rename itself broke the file: rewrite.py's validation reports it
     names = {old: new for old, new in request.names.items()
              if (new in layout.bound or old in request.starred) and old not in layout.bound}
     body = _block_body(request, names, chains=layout.has_getattr)

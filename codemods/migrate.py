@@ -105,14 +105,14 @@ class _Run:
 
     def final(self, path: str) -> str:
         """Where the file is once the modules have moved."""
-        from termshift.engine import _final_path
+        from termshift.rewrite import _final_path
 
         return _final_path(path, self.moved)
 
 
 def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
     """The plan for `paths` (files, or a folder for the whole project) with the command's options."""
-    from termshift import api, engine, markers, proof
+    from termshift import api, engine, markers, planning, proof, rewrite
 
     try:
         root, config, targets = api.settings([Path(path) for path in sorted(paths)[:1]] or ["."],
@@ -123,7 +123,7 @@ def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
     targets = [Path(path).resolve() for path in paths] if paths else [root]
     workers, cache = engine.run_options(root, None, False)
     analysis = engine.analyze(root, targets, config, workers=workers, cache=cache, rewriting=True)
-    the_plan = engine.plan(analysis, stages)
+    the_plan = planning.plan(analysis, stages)
     keep: dict[str, str] = {}
     if not options["move_modules"]:
         keep.update((Path(old).stem if old.endswith((".py", ".pyi")) else Path(old).name, _HELD_BACK)
@@ -133,19 +133,19 @@ def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
                 keep.update((site.old, _OUTSIDE) for site in sites if not site.local)
     keep = proof.proven_keep(analysis, config, stages, keep, workers=workers)
     if keep:
-        the_plan = engine.plan(analysis, stages, keep)
+        the_plan = planning.plan(analysis, stages, keep)
     compat_until = None if options["no_compat"] else markers.until(markers.today(), config.compat_weeks)
-    outcome = engine.apply(analysis, the_plan, write=False, compat_until=compat_until, wire=False)
+    outcome = rewrite.apply(analysis, the_plan, write=False, compat_until=compat_until, wire=False)
     # The packages' rename manifests are new files like the compat shims: written with them.
     created = {**outcome.created, **{path: text for path, (_, text) in outcome.manifests.items()}}
     run = _Run(root, {path: new for path, (_, new) in outcome.changed.items()}, list(outcome.moved),
                created, dict(analysis.sources),
-               frozenset(engine._rel(root, path) for path in analysis.targets))
+               frozenset(planning._rel(root, path) for path in analysis.targets))
     problems = [*analysis.problems, *outcome.failures]
     for path, text in run.changed.items():  # LibCST must take every file before any is written
         if path.endswith((".py", ".pyi")) and not outcome.failures:
             try:
-                engine._validate(text, strict=True)
+                rewrite._validate(text, strict=True)
             except SyntaxError as error:
                 outcome.failures.append(engine.Problem(path, 1, 0, f"rewrite refused: {error}"))
     if outcome.failures:

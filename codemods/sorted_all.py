@@ -33,7 +33,7 @@ def keep_sorted(old_text: str, new_text: str) -> str:
         old_lists = list(_all_lists(old_text))
         new_lists = list(_all_lists(new_text))
     except (SyntaxError, ValueError):
-        return new_text  # the engine's validation reports a broken rewrite
+        return new_text  # rewrite.py's validation reports a broken rewrite
     if len(old_lists) != len(new_lists):
         return new_text
     moves: list[tuple[int, int, str]] = []

@@ -38,7 +38,7 @@ class MigrationResult:
     moved: list[tuple[str, str]]  # module files and package folders, deepest first
     created: dict[str, str]  # new files (compat shims, the wire module) -> text
     renamed: dict[str, int]  # sites renamed, by kind (class, function, key, route, …)
-    refusals: list  # engine.Refusal: a name kept everywhere, and why
+    refusals: list  # planning.Refusal: a name kept everywhere, and why
     unresolved: list  # sites.Site: a use that can't be tied to a definition
     problems: list  # engine.Problem: files that can't be read, parsed or rewritten
     wire: list  # wire.WireChange: storage keys, routes, event types and payload keys that change
@@ -103,7 +103,7 @@ def migrate(paths: PathLike | Sequence[PathLike] = ".", *, stages: Iterable[str]
     A run that refuses something still writes what it renames whole (`result.ok` says whether
     anything was refused). `compat=False` is `--no-compat`.
     """
-    from . import engine, markers, proof, wire
+    from . import engine, markers, planning, proof, rewrite, wire
 
     root, the_config, targets = settings(_as_list(paths), config=config, terms=terms)
     chosen = _stages(stages, the_config)
@@ -112,10 +112,10 @@ def migrate(paths: PathLike | Sequence[PathLike] = ".", *, stages: Iterable[str]
 
     def run() -> MigrationResult:
         analysis = engine.analyze(root, targets, the_config, workers=workers, cache=the_cache, rewriting=True,
-                                  meanwhile=engine.load_the_rewrite)
+                                  meanwhile=rewrite.load_the_rewrite)
         kept = proof.proven_keep(analysis, the_config, chosen, workers=workers)
-        the_plan = engine.plan(analysis, chosen, keep=kept)
-        outcome = engine.apply(analysis, the_plan, write=write, compat_until=compat_until, workers=workers)
+        the_plan = planning.plan(analysis, chosen, keep=kept)
+        outcome = rewrite.apply(analysis, the_plan, write=write, compat_until=compat_until, workers=workers)
         renamed: dict[str, int] = {}
         for sites in the_plan.edits.values():
             for site in sites:

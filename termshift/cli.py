@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, config as config_module, engine, files
+from . import __version__, config as config_module, engine, files, planning, rewrite
 from .config import STAGES, ConfigError
 
 IDENTIFIER_STAGES = ("types", "services")
@@ -160,7 +160,7 @@ def _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only
 
     try:
         analysis = engine.analyze(root, targets, config, progress=phases.update, workers=workers, cache=cache,
-                                  phase=phases.start, rewriting=True, meanwhile=engine.load_the_rewrite)
+                                  phase=phases.start, rewriting=True, meanwhile=rewrite.load_the_rewrite)
     except FileNotFoundError as error:
         raise UsageFailure(str(error)) from None
     if analysis.nested:
@@ -175,7 +175,7 @@ def _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only
     kept = proof.proven_keep(analysis, config, chosen, workers=workers, progress=phases.update)
     if verifying is None:
         phases.start("planning")
-        the_plan = engine.plan(analysis, chosen, keep=kept)
+        the_plan = planning.plan(analysis, chosen, keep=kept)
     else:
         verdict = _verify(analysis, config, chosen, compat_until, workers, *verifying, keep=kept)
         the_plan = verdict.plan
@@ -191,7 +191,7 @@ def _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only
             raise UsageFailure(f"can't write the guide {guide_file}: {error.strerror or error}; nothing was changed") \
                 from None
     try:
-        outcome = engine.apply(analysis, the_plan, write=writes, compat_until=compat_until, workers=workers,
+        outcome = rewrite.apply(analysis, the_plan, write=writes, compat_until=compat_until, workers=workers,
                                progress=phases.update, phase=phases.start)
     except BaseException:
         _drop(staged)
@@ -269,7 +269,7 @@ def _colour(stream) -> bool:
         return False
 
 
-def _restage(staged: Path, analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome) -> None:
+def _restage(staged: Path, analysis: engine.Analysis, the_plan: planning.Plan, outcome: rewrite.Outcome) -> None:
     """The report again, with what only rewriting found (notes, files that couldn't be rewritten)."""
     from . import wire
 
@@ -280,7 +280,7 @@ def _restage(staged: Path, analysis: engine.Analysis, the_plan: engine.Plan, out
         pass  # it was writable a moment ago; the first version stands
 
 
-def _lists(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome | None = None) -> dict:
+def _lists(analysis: engine.Analysis, the_plan: planning.Plan, outcome: rewrite.Outcome | None = None) -> dict:
     """Every list the summary shortens, in full, for --report."""
     problems = [*analysis.problems, *(outcome.failures if outcome else [])]
     return {
@@ -294,7 +294,7 @@ def _lists(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Out
     }
 
 
-def _stage_report(report_file: Path | None, analysis: engine.Analysis, the_plan: engine.Plan) -> Path | None:
+def _stage_report(report_file: Path | None, analysis: engine.Analysis, the_plan: planning.Plan) -> Path | None:
     """`--report`'s JSON, written beside its place and moved there once the run is done: a report that
     can't be written stops the run before any file changes, and a run undone leaves none behind."""
     if report_file is None:

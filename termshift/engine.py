@@ -1,9 +1,10 @@
-"""The engine: discover, pre-filter, gather, find, plan, rewrite.
+"""The analysis: discover, pre-filter, gather, find.
 
 `analyze` is shared by `check` and `migrate`: both see exactly the same sites.
-`plan` turns sites into edits for the chosen stages, refusing collisions as a
-whole (a refused name keeps its old spelling everywhere, so nothing is ever
-half renamed). `apply` writes, or only reports, what the plan changes.
+What a migration does with them lives beside it: planning.py turns sites into
+edits for the chosen stages, refusing collisions as a whole (a refused name
+keeps its old spelling everywhere, so nothing is ever half renamed), and
+rewrite.py writes, or only reports, what the plan changes.
 
 Where the time goes. Most files of a large repository never mention the term:
 a byte-level pre-filter decides which files are read at all (in a large
@@ -19,30 +20,32 @@ another works. The command runs without the cyclic garbage collector and
 leaves without freeing its trees one by one (launch.py).
 
 Measured on the benchmark's dense corpus (README, "Performance"), a cold
-`check` (~0.21 s) spends: starting Python ~6%, importing termshift ~12%
-(creating its dataclasses is a quarter of that), discovery and the pre-filter
-~7%, summarising the 30 modules that mention the term ~38%, searching them
-~30%, and the lint, the output and the run's record ~7%. Parsing is a quarter
-of the analysis; the rest is spread over the scope, identifier, string and
-summary passes. The largest savings were in what is not asked — summarising,
-ahead of the search, every module its files import anything from (24 more on
-dense) and asking of every method whether it overrides a third-party one cost
-about as much as the search itself — and in what runs in one process while
-the others wait: click, one more forked worker (its page copies cost more
-than the parent's share of the work), and making each finding.
+`check` with 2 workers (~0.27 s, writing the cache) spends, in the process
+that runs the command: starting Python ~4%, importing termshift ~15%
+(creating its dataclasses is a fifth of that), the configuration, discovery
+and the pre-filter ~8%, summarising the 31 modules that mention the term ~24%,
+searching the 50 files that mention it or look members up by a computed name
+~42% (those 19 lookup files, which never spell the term, are about a third of
+the search: each may reach a class whose members do, see lookup_reach.py),
+and the plan, the lint, the output and the run's record ~8%. Writing the
+cache is ~3% of a cold run. The largest savings were in what is not asked —
+summarising, ahead of the search, every module its files import anything from
+and asking of every method whether it overrides a third-party one cost about
+as much as the search itself — and in what runs in one process while the
+others wait: click, one more forked worker (its page copies cost more than
+the parent's share of the work), and making each finding.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
-import datetime
 import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from . import files, markers, parallel, replay, slices, spill
 from .config import Config
@@ -50,7 +53,7 @@ from .index import Index, pack_summary, summarize_module, worth_packing
 from .manifest import Upstream
 from .project import Project
 from .roots import relative_posix
-from .sites import Action, Role, Site
+from .sites import Site
 from .sitetable import PACK_FROM, SiteTable
 from .sourcetable import SourceTable
 from .vocabulary import Vocabulary
@@ -77,6 +80,7 @@ class Problem:
 TOO_DEEP = ("can't analyse: an expression nests too deeply (split it into smaller ones); "
             "its names are kept everywhere")
 
+FIELD_KINDS = frozenset({"field", "attribute", "payload-key"})  # the kinds of site a payload key may be
 COMMENT_MARK = b"termshift:"  # suppression comments and compat markers both start so
 
 
@@ -546,9 +550,9 @@ def _links(analysis: Analysis, links: list[Path]) -> None:
         target = Path(os.path.realpath(link))
         analysis.links[link] = target
         if any(folder == root or folder in link.parents for folder in analysis.given):
-            where = (f"to {_rel(root, target)}" if target.is_relative_to(root)
+            where = (f"to {target.relative_to(root).as_posix()}" if target.is_relative_to(root)
                      else f"to {target}, outside the project")
-            analysis.skipped.append((_rel(root, link), f"a symlink {where}: symlinks are neither read nor rewritten"))
+            analysis.skipped.append((link.relative_to(root).as_posix(), f"a symlink {where}: symlinks are neither read nor rewritten"))
 
 
 # Reading every file of a project this large takes long enough to share between workers.
@@ -637,16 +641,6 @@ class _FindJob:
     index: Index
     vocabulary: Vocabulary
     pack: bool = False  # send the sites packed (sitetable.py): a large run keeps them so
-
-
-def load_the_rewrite() -> None:
-    """What rewriting files needs: LibCST, whose import takes longer than a dense project's
-    search, and the compat codemods. A migration loads it as `analyze`'s `meanwhile`, while the
-    workers summarise, so that it costs no time of its own and the rewrite's forked workers
-    start with it."""
-    import libcst  # noqa: F401
-
-    import termshift.codemods.compat  # noqa: F401
 
 
 def _load_the_search() -> None:
@@ -1080,700 +1074,3 @@ def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] =
 
 def _search_path(root: Path, config: Config) -> tuple[str, ...]:
     return tuple(str((root / entry).resolve()) for entry in config.search_path)
-
-
-# -- planning -----------------------------------------------------------------
-
-
-@dataclass
-class Refusal:
-    """A rename not made, and why: it would collide or half-rename something."""
-
-    path: str
-    line: int
-    column: int
-    old: str
-    new: str
-    reason: str
-
-
-@dataclass(repr=False, eq=False)
-class Plan:
-    """What the chosen stages would change: the edits, the module moves, and what is refused."""
-
-    edits: SiteTable = field(default_factory=SiteTable)  # relative path -> RENAME sites to apply
-    moves: list[tuple[str, str]] = field(default_factory=list)  # relative (old, new), deepest first
-    refusals: list[Refusal] = field(default_factory=list)
-    unresolved: list[Site] = field(default_factory=list)
-    refused_names: set[str] = field(default_factory=set)
-    # Site key -> why its name is kept (`.get(key)`): an accounting.Withdrawn once something is.
-    withheld: Mapping[tuple[str, int, int], str] = field(default_factory=dict)
-
-
-FIELD_KINDS = frozenset({"field", "attribute", "payload-key"})
-
-
-def stage_of(site: Site, type_names: set[str], payload_names: frozenset[str]) -> str:
-    """Identifiers take their stage from what they name, project-wide, so a
-    name is never renamed as a type in one file and left as a variable in another.
-
-    A field whose name is a key on the wire (a TypedDict field, a field of a
-    data class that asdict() turns into a payload) moves with the payload
-    keys, in `webhooks`: renaming it earlier would change the wire format.
-    """
-    if site.kind in ("key", "route", "event", "payload-key", "prose"):
-        return site.stage
-    if site.kind in FIELD_KINDS and site.old in payload_names:
-        return "webhooks"
-    return "types" if site.old in type_names else "services"
-
-
-def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | None = None, *,
-         other_files: bool = True) -> Plan:
-    """The edits and moves of the chosen `stages`, and what is refused.
-
-    `keep` maps names (old spellings, module stems included) to why they must keep their
-    spelling (`--verify` withdraws the renames the project's own tests fail with): every site
-    of such a name, a function's locals included, is withdrawn, the module named so stays
-    where it is, and the name is refused with that reason. `other_files`: read the project's
-    configuration and template files for names that hold a rename back; only a report that
-    writes nothing may skip them.
-    """
-    stages = set(stages)
-    keep = dict(keep or {})
-    result = Plan()
-    type_names = {name for name, kinds in analysis.index.defined.items() if kinds & TYPE_KINDS}
-    type_names.update(
-        site.old for site in analysis.all_sites() if site.action is Action.RENAME and site.kind in TYPE_KINDS
-    )
-
-    # Collisions refuse a name everywhere.
-    for path, collisions in analysis.collisions.items():
-        pieces = analysis.compat_pieces(path)
-        for collision in collisions:
-            if pieces and markers.covering(pieces, collision.line):
-                continue
-            stage = "types" if collision.old in type_names else "services"
-            if stage in stages:
-                result.refused_names.add(collision.old)
-                result.refusals.append(
-                    Refusal(path, collision.line, collision.column, collision.old, collision.new,
-                            f"renaming {collision.old!r} to {collision.new!r} would collide: {collision.where}")
-                )
-
-    _refuse_broken_modules(analysis, result)
-    _refuse_generated_names(analysis, result)
-    moves = _module_moves(analysis, stages, result)
-    payload_names = analysis.payload_names()
-    kept_first: dict[str, Site] = {}  # a name in `keep` -> its first site the stages would rename
-
-    visible = _Visible(analysis.sites)  # every site outside compat code, chosen stage or not
-    result.edits = SiteTable(packed=analysis.sites.packed)
-    for path, sites in analysis.sites.items():
-        if not sites:
-            continue
-        chosen = []
-        pieces = analysis.compat_pieces(path)
-        if pieces:
-            # Compat code names the old terms on purpose; `cleanup` removes it.
-            sites = visible.hidden[path] = [site for site in sites if not markers.covering(pieces, site.line)]
-        for site in sites:
-            if stage_of(site, type_names, payload_names) not in stages:
-                continue
-            if site.action is Action.RENAME and site.old in keep:
-                first = kept_first.get(site.old)
-                if first is None or _first_key(site) < _first_key(first):
-                    kept_first[site.old] = site
-                continue
-            if site.action is Action.RENAME and (site.local or site.old not in result.refused_names):
-                chosen.append(site)
-            elif site.action is Action.UNRESOLVED:
-                result.unresolved.append(site)
-        if chosen:
-            result.edits[path] = chosen
-    _withhold(analysis, result, visible, other_files, moves)
-    _keep(analysis, result, keep, kept_first, moves)
-    result.moves = [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
-    return result
-
-
-class _Visible(Mapping[str, "list[Site]"]):
-    """Every file's sites but those in compat code: the files without any are read from the
-    analysis as they are asked for, not copied (a large project's sites are packed)."""
-
-    def __init__(self, sites: Mapping[str, list[Site]]):
-        self.sites = sites
-        self.hidden: dict[str, list[Site]] = {}  # path -> its sites outside compat code, where it has some
-
-    def __getitem__(self, path: str) -> list[Site]:
-        found = self.hidden.get(path)
-        return found if found is not None else self.sites[path]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.sites)
-
-    def __len__(self) -> int:
-        return len(self.sites)
-
-
-def _first_key(site: Site) -> tuple:
-    """Where a name is best shown: its definition first, then in path order."""
-    return (site.role is not Role.DEFINITION, site.path, site.line, site.column)
-
-
-def _keep(analysis: Analysis, result: Plan, keep: dict[str, str], first: dict[str, Site],
-          moves: list[tuple[str, str]]) -> None:
-    """The names the caller keeps: refused once each, where the plan would have renamed them
-    (a name refused already may still have had locals to rename: they are what this withdraws)."""
-    for name, reason in sorted(keep.items()):
-        moved = next((old for old, _ in moves if Path(old).stem == name), None)
-        site = first.get(name)
-        if site is None and moved is None:
-            continue  # nothing the chosen stages would rename
-        where = (moved, 1, 0) if moved is not None else (site.path, site.line, site.column)
-        new = analysis.vocabulary.rewrite(name) or (site.new if site is not None else name)
-        result.refusals.append(Refusal(*where, name, new, reason))
-        result.refused_names.add(name)
-
-
-def _withhold(analysis: Analysis, result: Plan, visible: Mapping[str, list[Site]], other_files: bool,
-              moves: list[tuple[str, str]] = ()) -> None:
-    """A spelling with an occurrence that can't be tied to what is renamed keeps its name everywhere.
-
-    A module file or folder that moves is accounted for like its name's other renames, even where
-    no import names it (`"from app.jobs import Job"` run in a child interpreter holds `jobs` back).
-    The renames are gone through a file at a time, never gathered: a large project's are packed."""
-    from .accounting import Lines, other_names, whole_string, withhold
-
-    modules = [_moving_module(analysis, old, new) for old, new in moves]
-    chosen = _Chosen(result.edits, modules)  # with the dotted paths in other files, once added
-    texts = analysis.sources.texts(within=frozenset(path for path in visible if path in analysis.sources))
-    elsewhere: list[Site] = []
-    if other_files:
-        names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
-        # A key or value the code spells whole (`"ownership-jobs"`) is data's too: a YAML fixture that
-        # says `- ownership-jobs` is read back into the very lookup the rename would change.
-        lines = Lines(texts)
-        names.update(name for site in chosen if site.role is Role.LITERAL and not site.local
-                     for name in (whole_string(lines.line(site.path, site.line), site),) if name)
-        if names:
-            others = list(_other_texts(analysis))
-            dotted = _dotted_paths(analysis, others, list(chosen), moves)
-            tied = {site.key() for sites in dotted.values() for site in sites}
-            for path, sites in dotted.items():
-                result.edits[path] = sites
-            elsewhere = [site for site in other_names(others, names) if site.key() not in tied]
-    held, withdrawn = withhold(visible, chosen, texts, elsewhere)
-    if not held:
-        return
-    result.withheld = withdrawn
-    for entry in held:
-        if entry.moves_module:
-            result.refused_names.add(entry.name)  # the module keeps its file name too
-        first = entry.first
-        result.refusals.append(Refusal(first.path, max(first.line, 1), first.column, entry.name,
-                                       analysis.vocabulary.rewrite(entry.name) or first.new,
-                                       withdrawn.reasons[entry.number]))
-    for path in withdrawn.paths():
-        if path not in result.edits:
-            continue
-        kept = [site for site in result.edits[path] if site.key() not in withdrawn]
-        if kept:
-            result.edits[path] = kept
-        else:
-            del result.edits[path]
-
-
-class _Chosen:
-    """The renames a plan has chosen, gone through anew each time it is iterated (a file's edits
-    at a time), with the module moves."""
-
-    def __init__(self, edits: Mapping[str, list[Site]], modules: list[Site]):
-        self.edits, self.modules = edits, modules
-
-    def __iter__(self) -> Iterator[Site]:
-        for sites in self.edits.values():
-            yield from sites
-        yield from self.modules
-
-
-def _moving_module(analysis: Analysis, old: str, new: str) -> Site:
-    """A module move as the accounting sees it: a definition of the module's name, at line 0 of its
-    file or folder (no site of the file's text is there, so withdrawing it withdraws no other)."""
-    stem, new_stem = (Path(old).stem, Path(new).stem) if old.endswith((".py", ".pyi")) else (Path(old).name, Path(new).name)
-    return Site(old, 0, 0, 0, len(stem), stem, new_stem, "module", Role.DEFINITION, Action.RENAME)
-
-
-def _other_texts(analysis: Analysis) -> Iterable[tuple[str, str]]:
-    """The project's text files that aren't Python and that the analysis didn't read, mentioning the term."""
-    from .accounting import OTHER_SUFFIXES
-
-    needles = analysis.vocabulary.needles
-    for path in files.discover(analysis.root, [analysis.root], analysis.exclude, suffixes=OTHER_SUFFIXES):
-        relative = _rel(analysis.root, path)
-        if relative in analysis.others_read:
-            yield relative, analysis.sources[relative].text
-            continue
-        if relative in analysis.sources or relative in analysis.sites or path.name in files.PROJECT_MARKERS:
-            continue  # read by the analysis (packaging metadata included)
-        try:
-            raw = files._read_all(path)
-        except OSError:
-            continue
-        if any(needle in raw.lower() for needle in needles) or analysis.vocabulary.mentions(relative):
-            yield relative, raw.decode("utf-8", "replace")
-
-
-def _dotted_paths(analysis: Analysis, texts: list[tuple[str, str]], chosen: list[Site],
-                  moves: list[tuple[str, str]]) -> dict[str, list[Site]]:
-    """The renames of dotted paths to the project's code in its other text files (dotted_elsewhere.py)."""
-    from . import dotted_elsewhere
-
-    modules = {module: _rel(analysis.root, path) for path, module in analysis.project.module_of.items()}
-    index = analysis.index
-
-    def members(module: str, qualname: str):
-        summary = index.module(module)
-        if summary is None:
-            return None
-        if not qualname:
-            return {name for name, symbol in summary.symbols.items() if symbol.kind not in ("import", "module-import")}
-        info = summary.classes.get(qualname)
-        return None if info is None else set(info.members)
-
-    found = dotted_elsewhere.sites(texts, modules, chosen, moves, members)
-    for path in found:
-        if path not in analysis.sources:
-            try:
-                analysis.sources[path] = files.read_source(analysis.root / path)
-            except files.SourceError:
-                continue
-            analysis.others_read.add(path)
-    return {path: sites for path, sites in found.items() if path in analysis.others_read}
-
-
-def _refuse_broken_modules(analysis: Analysis, result: Plan) -> None:
-    """A module that can't be parsed can't be renamed: keep its name everywhere."""
-    for problem in analysis.problems:
-        module = analysis.project.module_of.get(analysis.root / problem.path)
-        if not module:
-            continue
-        for part in module.split("."):
-            if analysis.vocabulary.rewrite(part) is not None and part not in result.refused_names:
-                result.refused_names.add(part)
-                result.refusals.append(
-                    Refusal(problem.path, problem.line, problem.column, part, analysis.vocabulary.rewrite(part) or part,
-                            f"module {module!r} can't be parsed, so its name is kept")
-                )
-        # One that parses but can't be searched (too deep) has a summary, so uses elsewhere are tied
-        # to its names: those must not move without their definitions.
-        summary = analysis.index.module(module)
-        if summary is None:
-            continue
-        names = [name for name, symbol in summary.symbols.items() if symbol.kind not in ("import", "module-import")]
-        names += [member for info in summary.classes.values() for member in info.members]
-        for name in names:
-            new = analysis.vocabulary.rewrite(name)
-            if new is not None and name not in result.refused_names:
-                result.refused_names.add(name)
-                result.refusals.append(
-                    Refusal(problem.path, problem.line, problem.column, name, new,
-                            f"{name!r} is defined in {problem.path}, which can't be analysed, so its name is kept"))
-
-
-def _refuse_generated_names(analysis: Analysis, result: Plan) -> None:
-    """A @generated module is rewritten by its generator, not by us: the names
-    it defines keep their spelling everywhere until it is regenerated."""
-    vocabulary = analysis.vocabulary
-    for path in analysis.skipped_generated:
-        module = analysis.project.module_of.get(analysis.root / path)
-        summary = analysis.index.module(module) if module else None
-        if summary is None:
-            continue
-        names = [name for name, symbol in summary.symbols.items() if symbol.kind not in ("import", "module-import")]
-        names += [member for info in summary.classes.values() for member in info.members]
-        names += module.split(".")
-        for name in names:
-            new = vocabulary.rewrite(name)
-            if new is not None and name not in result.refused_names:
-                result.refused_names.add(name)
-                result.refusals.append(
-                    Refusal(path, 1, 0, name, new, f"{name!r} is defined in a @generated file: regenerate it, then migrate")
-                )
-
-
-def _module_moves(analysis: Analysis, stages: set[str], result: Plan) -> list[tuple[str, str]]:
-    """Module files and package folders whose names carry the term."""
-    if "services" not in stages:
-        return []
-    root = analysis.root
-    vocabulary = analysis.vocabulary
-    top = str(root)
-    # A module or package named with the term spells it in its path below the root.
-    named = {path for path in analysis.targets
-             if str(path).startswith(top) and vocabulary.mentions(str(path)[len(top):])}
-    renames: dict[Path, Path] = {}
-    for path in sorted(named):
-        if path not in analysis.project.module_of:
-            continue
-        try:
-            parts = path.relative_to(root).parts
-        except ValueError:
-            continue
-        # Only the module's own name and its package folders are module names.
-        module = analysis.project.module_of[path]
-        depth = len(module.split(".")) if path.stem != "__init__" else len(module.split(".")) + 1
-        for index in range(len(parts) - depth, len(parts)):
-            if index < 0:
-                continue
-            name = parts[index]
-            stem = name[: -len(Path(name).suffix)] if index == len(parts) - 1 else name
-            new = vocabulary.rewrite(stem)
-            if new is None or stem == "__init__":
-                continue
-            if _is_shim_module(path):
-                break  # a module compat left at an old import path: `cleanup` removes it
-            old_path = root.joinpath(*parts[: index + 1])
-            new_name = new + (Path(name).suffix if index == len(parts) - 1 else "")
-            renames[old_path] = old_path.with_name(new_name)
-    moves: list[tuple[str, str]] = []
-    for old_path, new_path in sorted(renames.items(), key=lambda item: -len(item[0].parts)):
-        stem = old_path.stem if old_path.is_file() else old_path.name
-        if stem in result.refused_names:
-            continue
-        link = next((link for link, target in analysis.links.items()
-                     if target == old_path or old_path in target.parents), None)
-        if link is not None:
-            result.refused_names.add(stem)
-            result.refusals.append(
-                Refusal(_rel(root, old_path), 1, 0, stem, new_path.stem,
-                        f"can't rename module {_rel(root, old_path)}: the symlink {_rel(root, link)} points "
-                        f"into it and would be left dangling")
-            )
-            continue
-        if new_path.exists():
-            result.refused_names.add(stem)
-            result.refusals.append(
-                Refusal(_rel(root, old_path), 1, 0, stem, new_path.stem,
-                        f"can't rename module {_rel(root, old_path)} to {_rel(root, new_path)}: it exists")
-            )
-            continue
-        moves.append((_rel(root, old_path), _rel(root, new_path)))
-    # A refusal found here may hit sites already chosen: drop moves of refused names.
-    return [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
-
-
-def _is_shim_module(path: Path) -> bool:
-    if not files.read_bytes_prefilter(path, (b"termshift: compat module",)):
-        return False
-    try:
-        return any(piece.kind == "module" for piece in markers.scan(files.read_source(path).text))
-    except files.SourceError:
-        return False
-
-
-def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
-# -- applying -----------------------------------------------------------------
-
-
-@dataclass(repr=False, eq=False)
-class Outcome:
-    """What applying a plan changed, or would change with --diff: texts, moves, new files, failures."""
-
-    changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (old text, new text)
-    moved: list[tuple[str, str]] = field(default_factory=list)  # module files and folders, deepest first
-    renamed_files: dict[str, str] = field(default_factory=dict)  # every file whose path changes
-    failures: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)  # done, with a caveat the user should read
-    created: dict[str, str] = field(default_factory=dict)  # new files (compat shims at old module paths) -> text
-    # the packages' rename manifests (manifest.py) -> (their text before, or None when new; their text)
-    manifests: dict[str, tuple[str | None, str]] = field(default_factory=dict)
-
-    # path -> (encoding, BOM) of the files in `changed`: a diff is written in each file's own bytes
-    encodings: dict[str, tuple[str, bool]] = field(default_factory=dict)
-
-    def diff(self) -> str:
-        """A unified diff, with module renames as git shows them (`diff_bytes`, as text)."""
-        return self.diff_bytes().decode("utf-8", "surrogateescape")
-
-    def diff_bytes(self) -> bytes:
-        """The diff as `git apply` takes it: each file's lines in that file's encoding and line endings."""
-        return b"".join(self.diff_pieces())
-
-    def diff_pieces(self) -> Iterator[bytes]:
-        """`diff_bytes`, a file at a time: a project's whole diff, as lines, is several times the
-        size of the project, so the command writes each file's part as it is made."""
-        from .patch import file_diff, join
-
-        for path in sorted(set(self.changed) | set(self.renamed_files) | set(self.created) | set(self.manifests)):
-            out: list[bytes] = []
-            if path in self.created:
-                out += [line.encode("utf-8") for line in _new_file_diff(path, self.created[path])]
-            if path in self.manifests:
-                before, after = self.manifests[path]
-                out += [line.encode("utf-8") for line in _new_file_diff(path, after)] if before is None else [
-                    f"diff --git a/{path} b/{path}".encode("utf-8"), *file_diff(path, path, before, after)]
-            if path in self.changed or path in self.renamed_files:
-                new_path = self.renamed_files.get(path, path)
-                out.append(f"diff --git a/{path} b/{new_path}".encode("utf-8"))
-                if new_path != path:
-                    out += [f"rename from {path}".encode("utf-8"), f"rename to {new_path}".encode("utf-8")]
-                if path in self.changed:
-                    old_text, new_text = self.changed[path]
-                    encoding, bom = self.encodings.get(path, ("utf-8", False))
-                    out += file_diff(path, new_path, old_text, new_text, encoding=encoding, bom=bom)
-            if out:
-                yield join(out)
-
-
-def _new_file_diff(path: str, text: str) -> list[str]:
-    lines = text.splitlines()
-    return [f"diff --git a/{path} b/{path}", "new file mode 100644", "--- /dev/null", f"+++ b/{path}",
-            f"@@ -0,0 +1,{len(lines)} @@", *(f"+{line}" for line in lines)]
-
-
-def _final_path(path: str, moves: list[tuple[str, str]]) -> str:
-    for old, new in moves:  # deepest first, so files before their folders
-        if path == old:
-            path = new
-        elif path.startswith(old + "/"):
-            path = new + path[len(old):]
-    return path
-
-
-def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: datetime.date | None = None,
-          workers: int = 1, wire: bool = True, progress: Callable[[int, int], None] | None = None,
-          phase: Callable[[str], None] | None = None, validate: bool = True) -> Outcome:
-    """Rewrite the planned files (or only compute the result when `write` is false).
-
-    With `compat_until`, what clients depend on keeps working until that date:
-    renamed routes keep serving under their old paths. `wire=False` leaves out the
-    wire transition layer (a module of its own, which a per-file rewrite can't create).
-    `phase` and `progress` report the steps and the files rewritten, as for `analyze`.
-    `validate=False` leaves the new texts unparsed, for a caller that parses them anyway
-    (the proof, which analyses them) and then judges them with `validate_text`.
-    """
-    say = phase or _silent
-    say(f"rewriting {len(the_plan.edits)} files")
-    from . import deprecation  # only a migration plans the compatibility layer
-
-    outcome = Outcome()
-    # Old public names, parameters and module paths keep working until compat_until.
-    deprecated = deprecation.plan(analysis, the_plan) if compat_until is not None else None
-    if deprecated is not None:
-        outcome.notes += [
-            Problem(path, line, column, f"a mock's {old!r} is asked how it was called: compat can't make it stand "
-                    f"for {new!r}, so this test needs the new name")
-            for path, line, column, old, new in deprecation.mock_assertions(analysis, deprecated)]
-    edits = the_plan.edits
-    if deprecated is not None:
-        # A module that only serves old names again (a star import re-exports them) has no edits.
-        extra = sorted(path for path in deprecated.modules if path not in edits)
-        for path in list(extra):
-            if path not in analysis.sources:
-                try:
-                    analysis.sources[path] = files.read_source(analysis.root / path)
-                except files.SourceError:
-                    extra.remove(path)  # it was summarised a moment ago: gone since, nothing to serve
-                    del deprecated.modules[path]
-        edits = {**edits, **{path: [] for path in extra}} if extra else edits
-    paths = sorted(edits)
-    wired = None
-    if compat_until is not None and wire:
-        from . import markers, wiring  # old and new code share the wire until compat_until
-
-        wired = wiring.plan(analysis, the_plan, compat_until, markers.today())
-    job = _RewriteJob({path: analysis.sources[path] for path in paths}, edits,
-                      deprecated.modules if deprecated is not None else None, compat_until, strict=write,
-                      wire=wired.modules if wired is not None else {}, validate=validate)
-    sizes = [len(analysis.sources[path].text) for path in paths]
-    if not parallel.worth_a_pool(workers, len(paths), sum(sizes)):
-        workers = 1
-    elif job.compat or job.strict:
-        import libcst  # noqa: F401  -- imported once here, inherited by forked workers
-
-        if job.compat:
-            import termshift.codemods.compat  # noqa: F401
-    for path, (new_text, notes, failure) in zip(paths, parallel.run(_rewrite_file, paths, job, workers,
-                                                                    weights=sizes, progress=progress)):
-        outcome.notes += notes
-        if failure is not None:
-            outcome.failures.append(failure)
-        elif new_text != analysis.sources[path].text:
-            outcome.changed[path] = (analysis.sources[path].text, new_text)
-            outcome.encodings[path] = (analysis.sources[path].encoding, analysis.sources[path].bom)
-    if outcome.failures:
-        # A file we could not rewrite would leave its names half renamed: write nothing.
-        outcome.changed.clear()
-        return outcome
-    outcome.moved = list(the_plan.moves)
-    for old, _ in the_plan.moves:
-        old_path = analysis.root / old
-        inside = [p for p in old_path.rglob("*") if p.is_file()] if old_path.is_dir() else [old_path]
-        for member in inside:
-            if "__pycache__" in member.parts:
-                continue
-            relative = member.relative_to(analysis.root).as_posix()
-            outcome.renamed_files[relative] = _final_path(relative, the_plan.moves)
-    if deprecated is not None:
-        from termshift.codemods.compat import shim_module
-
-        for shim in deprecation.shims(analysis, outcome.renamed_files, deprecated.modules):
-            outcome.created[shim.path] = shim_module(shim, compat_until)
-    from . import manifest  # the renames, for the projects that use this one (manifest.py)
-
-    built = manifest.build(analysis, the_plan, outcome.renamed_files) if analysis.rename_manifest else {}
-    for path, text in built.items():
-        before = manifest.text_before(analysis.root, path, outcome.renamed_files)
-        if text != before:
-            outcome.manifests[path] = (before, text)
-    if wired is not None and wired.path and wired.modules:
-        existing = analysis.root / wired.path
-        if not existing.exists():
-            outcome.created[wired.path] = wired.text
-        elif _is_shim_module(existing):  # a run of another stage: the module learns its mapping too
-            from . import markers, wiring
-
-            before = existing.read_text(encoding="utf-8")
-            text = wiring.merged(before, wired, compat_until, markers.today())
-            if text != before:
-                outcome.created[wired.path] = text
-    if write:
-        say(f"writing {len(outcome.changed) + len(outcome.created)} files")
-        _write(analysis, outcome)
-    return outcome
-
-
-def _write(analysis: Analysis, outcome: Outcome) -> None:
-    """Everything the outcome changes, as one transaction (transaction.py): all of it or none.
-
-    The new texts are encoded first, so a text the file's encoding can't hold
-    stops the run before anything is written."""
-    from . import transaction
-
-    root = analysis.root
-    encoded = []
-    for path, (_, new_text) in outcome.changed.items():
-        try:
-            encoded.append((root / path, files.encode_source(root / path, new_text, analysis.sources[path])))
-        except files.SourceError as error:
-            outcome.failures.append(Problem(path, 1, 0, str(error)))
-    if outcome.failures:
-        outcome.changed.clear()
-        outcome.moved, outcome.renamed_files, outcome.created, outcome.manifests = [], {}, {}, {}
-        return
-    with transaction.begin(root) as journal:
-        for path, data in encoded:
-            journal.write(path, data)
-        for old, new in outcome.moved:
-            journal.move(root / old, root / new)
-            _drop_bytecode(root / old)
-        for path, text in outcome.created.items():
-            journal.mkdir((root / path).parent)
-            journal.write(root / path, text.encode("utf-8"), files.NEW_FILE_MODE)
-        for path, (_, text) in outcome.manifests.items():
-            journal.write(root / path, text.encode("utf-8"), files.NEW_FILE_MODE)
-
-
-@dataclass(repr=False, eq=False)
-class _RewriteJob:
-    """What rewriting one file needs: inherited by forked workers, pickled once for the others."""
-
-    sources: dict[str, files.SourceText]
-    edits: dict[str, list[Site]]
-    compat: dict | None  # deprecation's ModuleCompat per path, when compat code is added
-    compat_until: datetime.date | None
-    strict: bool  # the output is written: LibCST must accept it
-    wire: dict = field(default_factory=dict)  # wiring.WireModule per path: the wire transition layer
-    validate: bool = True  # parse each new text (`apply`'s `validate`)
-
-
-def _rewrite_file(job: _RewriteJob, path: str) -> tuple[str | None, list[Problem], Problem | None]:
-    """One file's new text, the notes for the user, or why it can't be rewritten."""
-    from termshift.codemods.rename import SpliceError, splice
-
-    source, sites, notes = job.sources[path], job.edits[path], []
-    try:
-        new_text = splice(source.text, sites)
-        if "__all__" in source.text and any(site.role is Role.STRING for site in sites):
-            from termshift.codemods.sorted_all import keep_sorted
-
-            new_text = keep_sorted(source.text, new_text)
-        if job.compat_until is not None and any(site.kind == "route" for site in sites):
-            from termshift.codemods.routes import keep_old_routes
-
-            new_text, bare = keep_old_routes(source.text, new_text, sites, job.compat_until,
-                                             wire=path in job.wire)
-            notes = [
-                Problem(path, site.line, site.column,
-                        "the old path can't keep serving here (its registration shares a line with other "
-                        "code, or holds a comment or a triple-quoted string): register it by hand if clients "
-                        "still call it")
-                for site in bare
-            ]
-        if job.compat is not None and path in job.compat:
-            from termshift.codemods.compat import add_block
-
-            new_text = add_block(new_text, job.compat[path], job.compat_until, source.newline)
-        if job.compat_until is not None and path in job.wire:
-            from termshift.wiring import add_pieces
-
-            new_text = add_pieces(new_text, job.wire[path], job.compat_until, source.newline)
-        if job.validate and path.endswith((".py", ".pyi")):
-            _validate(new_text, strict=job.strict)
-    except (SpliceError, SyntaxError) as error:
-        return None, notes, Problem(path, *_first_place(sites), f"rewrite refused: {error}")
-    except RecursionError:
-        return None, notes, Problem(path, *_first_place(sites), f"rewrite refused: {TOO_DEEP}")
-    return new_text, notes, None
-
-
-def _first_place(sites: list[Site]) -> tuple[int, int]:
-    """Where a refused rewrite is reported: its first edit, or the top of a file given only compat code."""
-    return (sites[0].line, sites[0].column) if sites else (1, 0)
-
-
-def validate_text(text: str) -> bool:
-    """Would `apply` (writing nothing) accept this new text of a Python file?"""
-    try:
-        _validate(text, strict=False)
-    except (SyntaxError, RecursionError):
-        return False
-    return True
-
-
-def _validate(text: str, *, strict: bool = True) -> None:
-    """Re-parse the output before it may be written; LibCST is the stricter judge.
-
-    When nothing is written (`--diff`, `--check`) Python's own parser is the
-    judge: it runs at C speed and rejects what a bad splice breaks. Either judges
-    a slice of statements at a time (slices.py), so a huge module is never held
-    as a second tree, nor as a LibCST tree at all.
-    """
-    if not strict:
-        try:
-            slices.check(text, ast.parse, (SyntaxError, ValueError), size=slices.SLICE)
-        except (SyntaxError, ValueError) as error:
-            message = getattr(error, "msg", None) or str(error)
-            raise SyntaxError(f"the rewritten code does not parse: {message}") from None
-        return
-    import libcst
-
-    try:
-        slices.check(text, libcst.parse_module, (libcst.ParserSyntaxError,), size=slices.CST_SLICE)
-    except libcst.ParserSyntaxError as error:
-        raise SyntaxError(f"the rewritten code does not parse: {error.message}") from None
-
-
-def _drop_bytecode(old: Path) -> None:
-    """A stale `__pycache__/jobs.*.pyc` would keep importing the old module name."""
-    cache = old.parent / "__pycache__"
-    if cache.is_dir():
-        for pyc in cache.glob(f"{old.stem}.*.pyc"):
-            try:
-                os.remove(pyc)
-            except OSError:
-                pass

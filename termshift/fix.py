@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import engine, markers, proof
+from . import engine, markers, planning, proof, rewrite
 from .config import Config
 
 
@@ -31,9 +31,9 @@ class FixOutcome:
 def fix(root: Path, config: Config, progress=None, *, workers: int = 1, cache=None) -> FixOutcome:
     analysis = engine.analyze(root, [root], config, progress=progress, workers=workers, cache=cache)
     kept = proof.proven_keep(analysis, config, config.stages, workers=workers)
-    the_plan = engine.plan(analysis, config.stages, keep=kept)
+    the_plan = planning.plan(analysis, config.stages, keep=kept)
     _leave_compat_alone(analysis, the_plan)
-    outcome = engine.apply(analysis, the_plan, write=True, workers=workers)
+    outcome = rewrite.apply(analysis, the_plan, write=True, workers=workers)
     result = FixOutcome(failures=list(outcome.failures))
     if not outcome.failures:
         result.changed = sorted(outcome.changed)
@@ -57,7 +57,7 @@ def shown(outcome: FixOutcome) -> list[str]:
     return lines
 
 
-def _leave_compat_alone(analysis: engine.Analysis, the_plan: engine.Plan) -> None:
+def _leave_compat_alone(analysis: engine.Analysis, the_plan: planning.Plan) -> None:
     shims: set[str] = set()
     for path in list(the_plan.edits):
         source = analysis.sources.get(path)

@@ -23,7 +23,7 @@ from sys import intern
 
 from typing import TYPE_CHECKING
 
-from . import engine, files
+from . import engine, files, planning
 from .config import Config
 from .sites import Action, Role
 from .roots import relative_posix
@@ -146,7 +146,7 @@ def load_the_rules() -> None:
 
 def run(root: Path, targets: list[Path], config: Config, options: Options, chosen: Selection | None = None,
         progress=None, *, workers: int = 1, cache=None, shard: Shard | None = None
-        ) -> tuple[Result, engine.Analysis, engine.Plan]:
+        ) -> tuple[Result, engine.Analysis, planning.Plan]:
     """Check the files under `targets`; compat code elsewhere in the project is analysed too,
     because a caller here relies on it, but nothing is reported for it. Without `chosen`, the
     selection is made while the search runs; a ConfigError from it stops the run. With a `shard`,
@@ -177,7 +177,7 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
     chosen = picked[0]
     # A plain check reports and writes nothing: it spares reading the project's other text files
     # (a name they hold back is still reported, only without that reason).
-    the_plan = engine.plan(analysis, config.stages, other_files=False)
+    the_plan = planning.plan(analysis, config.stages, other_files=False)
     reported = {_relative(root, path) for path in checked}
     population = _digest(sorted(reported)) if shard is not None else ""
     if shard is not None:
@@ -187,7 +187,7 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
     return result, analysis, the_plan
 
 
-def check(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, options: Options,
+def check(analysis: engine.Analysis, the_plan: planning.Plan, config: Config, options: Options,
           chosen: Selection, checked: set[str] | None = None) -> Result:
     """Findings for the `checked` files (relative paths; default: every analysed file)."""
     from . import compat_scan
@@ -239,7 +239,7 @@ def _finding(make: type[Finding], rule: type[Rule], path: str, line: int, column
                 rule.severity, intern(message), fixable, text, scope, 0, replacement)
 
 
-def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: compat_scan.CompatFacts):
+def _site_findings(analysis: engine.Analysis, the_plan: planning.Plan, compat: compat_scan.CompatFacts):
     """The findings of one file's sites, as `of(path)`: what every file's need is worked out once.
     (The other files' sites were searched for what they tell about the checked ones: compat code
     elsewhere, another shard's files.)"""
@@ -278,7 +278,7 @@ def _site_findings(analysis: engine.Analysis, the_plan: engine.Plan, compat: com
     return of
 
 
-def _move_findings(analysis: engine.Analysis, the_plan: engine.Plan):
+def _move_findings(analysis: engine.Analysis, the_plan: planning.Plan):
     """A module whose only legacy term is its own name, and that no import spells: `migrate` moves
     it, so the gate says so too, at the module's first line (`check` and `migrate --check` agree)."""
     from types import SimpleNamespace

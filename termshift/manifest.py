@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING, Any
 from .files import MANIFEST as NAME  # files.py passes it by, in walks and when named
 
 if TYPE_CHECKING:
-    from .engine import Analysis, Plan
+    from .engine import Analysis
+    from .planning import Plan
     from .vocabulary import Vocabulary
 
 FORMAT = 1

@@ -37,7 +37,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from . import engine, files
+from . import engine, files, planning, rewrite
 from . import planned as planned_tree
 from .config import Config
 from .index import ModuleSummary, pack_summary, unpack_summary, worth_packing
@@ -62,7 +62,7 @@ def proven_keep(analysis: engine.Analysis, config: Config, stages: Iterable[str]
     kept = dict(keep or {})
 
     def broken_with(names: Mapping[str, str]) -> dict[str, str]:
-        return breaks(analysis, engine.plan(analysis, stages, names), config, workers=workers, progress=progress)
+        return breaks(analysis, planning.plan(analysis, stages, names), config, workers=workers, progress=progress)
 
     withdrawn: list[str] = []
     for _ in range(ROUNDS):
@@ -81,13 +81,13 @@ def proven_keep(analysis: engine.Analysis, config: Config, stages: Iterable[str]
     return kept
 
 
-def breaks(analysis: engine.Analysis, the_plan: engine.Plan, config: Config, *, workers: int = 1,
+def breaks(analysis: engine.Analysis, the_plan: planning.Plan, config: Config, *, workers: int = 1,
            progress=None) -> dict[str, str]:
     """The spellings whose planned renames leave an identifier resolving differently, each with a reason."""
     if not the_plan.edits and not the_plan.moves:
         return {}
     # The renames alone (compat code only adds names), not parsed here: the analysis parses them.
-    outcome = engine.apply(analysis, the_plan, write=False, validate=False)
+    outcome = rewrite.apply(analysis, the_plan, write=False, validate=False)
     if outcome.failures:
         return {}  # nothing can be written anyway; the run reports why
     judged = _judged(analysis, the_plan, outcome)
@@ -119,11 +119,11 @@ def _parse(texts: Mapping[str, str], renamed_files: Mapping[str, str], recoded: 
     """Do the planned texts of Python files all parse, as `apply` requires? The analysis parsed every
     one it searched or summarised, as it was laid out; the others (and any written in another
     encoding than the file's) are parsed here."""
-    return all(engine.validate_text(text) for path, text in texts.items()
+    return all(rewrite.validate_text(text) for path, text in texts.items()
                if renamed_files.get(path, path) not in after.parsed or path in recoded)
 
 
-def _judged(analysis: engine.Analysis, the_plan: engine.Plan, outcome: engine.Outcome) -> set[str]:
+def _judged(analysis: engine.Analysis, the_plan: planning.Plan, outcome: rewrite.Outcome) -> set[str]:
     """The planned paths of the files holding a site `_compare` judges: a use the finder ties, or one
     the plan renames. Every other file's sites in the planned tree are never looked at."""
     judged = set()
@@ -151,7 +151,7 @@ def _both_ways(config: Config, root: Path) -> Config:
     )
 
 
-def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) -> set[str]:
+def _lay_out(analysis: engine.Analysis, outcome: rewrite.Outcome, planned: Path) -> set[str]:
     """Every file the analysis can read, at its planned path with its planned text; unchanged ones
     linked where the file system allows (they are only read). Returns the changed files whose text
     the file's encoding can't hold, written as UTF-8."""
@@ -184,7 +184,7 @@ def _lay_out(analysis: engine.Analysis, outcome: engine.Outcome, planned: Path) 
     return recoded
 
 
-def _compare(analysis: engine.Analysis, the_plan: engine.Plan, renamed_files: Mapping[str, str],
+def _compare(analysis: engine.Analysis, the_plan: planning.Plan, renamed_files: Mapping[str, str],
              after: planned_tree.Planned) -> dict[str, str]:
     broken: dict[str, str] = {}
     for path, sites in analysis.sites.items():
@@ -230,7 +230,7 @@ class _Known:
         self.quiet = quiet  # digests of the bytes that quote neither term
 
     @classmethod
-    def of(cls, analysis: engine.Analysis, outcome: engine.Outcome, planned: Path,
+    def of(cls, analysis: engine.Analysis, outcome: rewrite.Outcome, planned: Path,
            needles: tuple[bytes, ...]) -> "_Known":
         from .cache import digest
 

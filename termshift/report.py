@@ -6,10 +6,14 @@ import sys
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from .engine import TYPE_KINDS, Analysis, Outcome, Plan
+from .engine import TYPE_KINDS, Analysis
 from .sites import Action
+
+if TYPE_CHECKING:
+    from .planning import Plan
+    from .rewrite import Outcome
 
 
 class _Stderr:
@@ -144,7 +148,7 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
     if renamed and not shown.quiet:
         from rich.table import Table
 
-        from .engine import stage_of
+        from .planning import stage_of
 
         type_names = {name for name, kinds in analysis.index.defined.items() if kinds & TYPE_KINDS}
         type_names.update(site.old for sites in plan.edits.values() for site in sites if site.kind in TYPE_KINDS)

@@ -15,7 +15,7 @@ of the project, never in the user's tree:
    the plan renames (adaptive group testing: one culprit in O(log n) runs,
    withdrawn, and again until the command passes). A withdrawn name keeps its
    spelling everywhere and is refused with the reason, like any name termshift
-   keeps (`engine.plan(..., keep=...)`).
+   keeps (`planning.plan(..., keep=...)`).
 
 Every run costs one run of the command, so the number of runs is capped
 (`--verify-budget`): past it nothing is written. The copies live in the
@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import engine, files, transaction
+from . import engine, files, planning, rewrite, transaction
 from .config import Config
 
 # What a copy of the project leaves out: version control, termshift's own state, caches and
@@ -117,7 +117,7 @@ class Verdict:
     the command's output with it renamed)."""
 
     command: str
-    plan: engine.Plan
+    plan: planning.Plan
     runs: int = 0
     withdrawn: dict[str, list[str]] = field(default_factory=dict)
     verified: bool = False
@@ -132,7 +132,7 @@ class Verifier:
     config: Config
     stages: Sequence[str]
     command: str
-    compat_until: object = None  # datetime.date | None, as engine.apply takes it
+    compat_until: object = None  # datetime.date | None, as rewrite.apply takes it
     workers: int = 1
     budget: int = 30
     timeout: float = 600.0
@@ -146,7 +146,7 @@ class Verifier:
     # -- the bisection ---------------------------------------------------------------------
 
     def verify(self) -> Verdict:
-        full = engine.plan(self.analysis, self.stages, keep=self.base)
+        full = planning.plan(self.analysis, self.stages, keep=self.base)
         names = renamed_names(full)
         if not names:
             return Verdict(self.command, full, note=f"nothing to rename, so `{self.command}` was not run")
@@ -173,7 +173,7 @@ class Verifier:
                 raise BudgetSpent(f"{error} and it still fails with the migration{found}. Nothing was "
                                   "written (a larger --verify-budget lets the search go on)") from None
             kept = {**self.base, **{name: reason(self.command) for name in withdrawn}}
-            return Verdict(self.command, engine.plan(self.analysis, self.stages, keep=kept), self.runs,
+            return Verdict(self.command, planning.plan(self.analysis, self.stages, keep=kept), self.runs,
                            withdrawn=withdrawn, verified=True)
 
     def _bisect(self, names: list[str], failing: Run, withdrawn: dict[str, list[str]]) -> None:
@@ -223,19 +223,19 @@ class Verifier:
         if kept in self._known:
             return self._known[kept]
         keep = {**self.base, **{name: reason(self.command) for name in kept}}
-        expected = engine.plan(self.analysis, self.stages, keep=keep)
+        expected = planning.plan(self.analysis, self.stages, keep=keep)
 
         def prepare(copy: Path) -> bool:
             analysis = engine.analyze(copy, self._targets(copy), self._copy_config(), workers=self.workers,
                                       rewriting=True)
-            the_plan = engine.plan(analysis, self.stages, keep=keep)
+            the_plan = planning.plan(analysis, self.stages, keep=keep)
             if _signature(the_plan) != _signature(expected):
                 raise VerifyError(
                     "the copy of the project in a temporary folder plans another migration than the project "
                     f"itself ({_first_difference(the_plan, expected)}): something outside the project shapes "
                     "its analysis, so the copy can't stand for it; nothing was changed")
             try:
-                outcome = engine.apply(analysis, the_plan, write=True, compat_until=self.compat_until,
+                outcome = rewrite.apply(analysis, the_plan, write=True, compat_until=self.compat_until,
                                        workers=self.workers)
             except transaction.RolledBack as error:
                 if error.signal_number == signal.SIGINT:
@@ -319,7 +319,7 @@ def verify(analysis: engine.Analysis, config: Config, stages: Sequence[str], com
                     base=dict(keep or {})).verify()
 
 
-def renamed_names(the_plan: engine.Plan) -> list[str]:
+def renamed_names(the_plan: planning.Plan) -> list[str]:
     """What bisection works on: the distinct old spellings the plan renames, and the stems of the
     module files and folders it moves."""
     names = {site.old for sites in the_plan.edits.values() for site in sites}
@@ -335,13 +335,13 @@ def _stop(number: int, frame: object) -> None:
     raise Stopped(number)
 
 
-def _signature(the_plan: engine.Plan) -> tuple:
+def _signature(the_plan: planning.Plan) -> tuple:
     edits = sorted((site.path, site.line, site.column, site.old, site.new)
                    for sites in the_plan.edits.values() for site in sites)
     return edits, sorted(the_plan.moves)
 
 
-def _first_difference(one: engine.Plan, other: engine.Plan) -> str:
+def _first_difference(one: planning.Plan, other: planning.Plan) -> str:
     (edits, moves), (other_edits, other_moves) = _signature(one), _signature(other)
     for path, line, column, old, new in sorted(set(edits) ^ set(other_edits)):
         return f"{path}:{line}:{column + 1}: {old!r}"

@@ -17,7 +17,8 @@ from .sites import Role, Site
 from .textpos import Positions
 
 if TYPE_CHECKING:
-    from .engine import Analysis, Plan
+    from .engine import Analysis
+    from .planning import Plan
 
 WIRE_KINDS = ("key", "route", "event", "payload-key")
 

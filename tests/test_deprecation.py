@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from termshift import config, deprecation, engine
+from termshift import config, deprecation, engine, planning
 
 
 def plan_for(tmp_path: Path, files: dict[str, str], targets: tuple[str, ...] = ()) -> deprecation.CompatPlan:
@@ -16,7 +16,7 @@ def plan_for(tmp_path: Path, files: dict[str, str], targets: tuple[str, ...] = (
         (tmp_path / name).write_text(text)
     paths = [tmp_path / target for target in targets] or [tmp_path]
     analysis = engine.analyze(tmp_path, paths, config.Config())
-    return deprecation.plan(analysis, engine.plan(analysis, ["types", "services"]))
+    return deprecation.plan(analysis, planning.plan(analysis, ["types", "services"]))
 
 
 def test_public_names_members_and_parameters(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from termshift import config as config_module
-from termshift import engine, parallel
+from termshift import engine, parallel, planning, rewrite
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = FIXTURES / "example"
@@ -44,8 +44,8 @@ def project(tmp_path: Path) -> Path:
 def _answer(root: Path, workers: int) -> tuple:
     config = config_module.load(root, None)
     analysis = engine.analyze(root, [root], config, workers=workers)
-    the_plan = engine.plan(analysis, config.stages)
-    outcome = engine.apply(analysis, the_plan, write=False, compat_until=UNTIL, workers=workers)
+    the_plan = planning.plan(analysis, config.stages)
+    outcome = rewrite.apply(analysis, the_plan, write=False, compat_until=UNTIL, workers=workers)
     return (analysis.sites, analysis.collisions, analysis.problems, list(analysis.sites)), outcome.diff()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from termshift import config as config_module
-from termshift import engine, parallel
+from termshift import engine, parallel, planning, rewrite
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = FIXTURES / "example"
@@ -40,8 +40,8 @@ def always_pool(monkeypatch: pytest.MonkeyPatch) -> None:
 def _run(root: Path, workers: int):
     config = config_module.load(root, None)
     analysis = engine.analyze(root, [root], config, workers=workers)
-    the_plan = engine.plan(analysis, config.stages)
-    outcome = engine.apply(analysis, the_plan, write=False, compat_until=UNTIL, workers=workers)
+    the_plan = planning.plan(analysis, config.stages)
+    outcome = rewrite.apply(analysis, the_plan, write=False, compat_until=UNTIL, workers=workers)
     return analysis, outcome
 
 
@@ -97,7 +97,7 @@ def test_pool_is_really_used(always_pool, monkeypatch, tmp_path: Path) -> None:
     shutil.copytree(EXAMPLE, tree)
     config = config_module.load(tree, None)
     analysis = engine.analyze(tree, [tree], config, workers=2)
-    engine.apply(analysis, engine.plan(analysis, config.stages), write=False, compat_until=UNTIL, workers=2)
+    rewrite.apply(analysis, planning.plan(analysis, config.stages), write=False, compat_until=UNTIL, workers=2)
     # The pre-filter's reads, summaries of the modules that mention the term, then the search (by
     # the same workers, a crew), then the rewrite.
     assert [(name, workers) for name, _, workers in calls] == [("_read_chunk", 2), ("_module_share", 2),
@@ -325,7 +325,7 @@ def test_pool_writes_the_same_tree(always_pool, tmp_path: Path) -> None:
         shutil.copytree(EXAMPLE, tree)
         config = config_module.load(tree, None)
         analysis = engine.analyze(tree, [tree], config, workers=workers)
-        outcome = engine.apply(analysis, engine.plan(analysis, config.stages), write=True, compat_until=UNTIL,
+        outcome = rewrite.apply(analysis, planning.plan(analysis, config.stages), write=True, compat_until=UNTIL,
                                workers=workers)
         assert not outcome.failures
         trees.append({path.relative_to(tree).as_posix(): path.read_bytes()

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from termshift import config as config_module
-from termshift import engine, planned, proof
+from termshift import engine, planned, planning, proof, rewrite
 from termshift.cli import main
 from termshift.sites import Role
 
@@ -36,7 +36,7 @@ def analysed(root: Path):
     return engine.analyze(root, targets, config), config
 
 
-def forgetting(the_plan: engine.Plan, name: str, *, definition: bool) -> engine.Plan:
+def forgetting(the_plan: planning.Plan, name: str, *, definition: bool) -> planning.Plan:
     """The plan as a finder with one more mistake would make it: the definition of `name` (or its
     first use in path order) not renamed with the rest."""
     forgotten = None
@@ -54,13 +54,13 @@ def forgetting(the_plan: engine.Plan, name: str, *, definition: bool) -> engine.
 
 def test_a_sound_plan_is_proven_as_it_is(example):
     analysis, config = analysed(example)
-    assert proof.breaks(analysis, engine.plan(analysis, config.stages), config) == {}
+    assert proof.breaks(analysis, planning.plan(analysis, config.stages), config) == {}
 
 
 @pytest.mark.parametrize("name", ["submit_job", "JobStatus", "pending_jobs"])
 def test_a_definition_left_behind_breaks_its_renamed_uses(example, name):
     analysis, config = analysed(example)
-    broken = proof.breaks(analysis, forgetting(engine.plan(analysis, config.stages), name, definition=True), config)
+    broken = proof.breaks(analysis, forgetting(planning.plan(analysis, config.stages), name, definition=True), config)
     assert name in broken
     assert "would no longer name the project's definition" in broken[name]
 
@@ -68,7 +68,7 @@ def test_a_definition_left_behind_breaks_its_renamed_uses(example, name):
 @pytest.mark.parametrize("name", ["submit_job", "JobStatus", "job_type"])
 def test_a_use_left_behind_breaks_with_its_renamed_definition(example, name):
     analysis, config = analysed(example)
-    broken = proof.breaks(analysis, forgetting(engine.plan(analysis, config.stages), name, definition=False), config)
+    broken = proof.breaks(analysis, forgetting(planning.plan(analysis, config.stages), name, definition=False), config)
     assert name in broken
     assert "would keep the name while what it names moves" in broken[name]
 
@@ -76,7 +76,7 @@ def test_a_use_left_behind_breaks_with_its_renamed_definition(example, name):
 def test_migrate_withdraws_what_the_planned_tree_breaks_and_moves_the_rest(example, monkeypatch):
     """An engine that forgets `submit_job`'s definition: migrate keeps the name whole and says why,
     the rest is migrated, and the project's own suite passes."""
-    real_plan = engine.plan
+    real_plan = planning.plan
 
     def mistaken(analysis, stages, keep=None, **options):
         the_plan = real_plan(analysis, stages, keep, **options)
@@ -84,7 +84,7 @@ def test_migrate_withdraws_what_the_planned_tree_breaks_and_moves_the_rest(examp
             return the_plan
         return forgetting(the_plan, "submit_job", definition=True)
 
-    monkeypatch.setattr(engine, "plan", mistaken)
+    monkeypatch.setattr(planning, "plan", mistaken)
     monkeypatch.chdir(example)
     result = CliRunner().invoke(main, ["migrate", "--no-compat", "--stage", "types", "--stage", "services",
                                        "--workers", "1", "--no-cache", "."])
@@ -109,7 +109,7 @@ def test_the_proof_reads_nothing_but_a_copy(example):
     before = {path: path.stat().st_mtime_ns for path in example.rglob("*")}
     leftovers = set(os.listdir(tempfile.gettempdir()))
     analysis, config = analysed(example)
-    proof.breaks(analysis, forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True), config)
+    proof.breaks(analysis, forgetting(planning.plan(analysis, config.stages), "submit_job", definition=True), config)
     assert {path: path.stat().st_mtime_ns for path in example.rglob("*")} == before
     assert not {name for name in set(os.listdir(tempfile.gettempdir())) - leftovers if name.startswith("termshift-proof-")}
 
@@ -148,7 +148,7 @@ def whole_tree_breaks(monkeypatch, analysis, the_plan, config) -> dict[str, str]
         return proof.breaks(analysis, the_plan, config)
 
 
-def without_moves(the_plan: engine.Plan) -> engine.Plan:
+def without_moves(the_plan: planning.Plan) -> planning.Plan:
     """A plan that renames every use of a module's new path but leaves the module where it is."""
     assert the_plan.moves
     the_plan.moves = []
@@ -168,11 +168,11 @@ MISTAKES = [
 def test_the_proof_judges_as_the_whole_planned_tree_does(wider, monkeypatch, mistake):
     analysis, config = analysed(wider)
     try:
-        mistake(engine.plan(analysis, config.stages))
+        mistake(planning.plan(analysis, config.stages))
     except AssertionError:
         pytest.skip("the plan renames no such site")
-    shortcut = proof.breaks(analysis, mistake(engine.plan(analysis, config.stages)), config)
-    whole = whole_tree_breaks(monkeypatch, analysis, mistake(engine.plan(analysis, config.stages)), config)
+    shortcut = proof.breaks(analysis, mistake(planning.plan(analysis, config.stages)), config)
+    whole = whole_tree_breaks(monkeypatch, analysis, mistake(planning.plan(analysis, config.stages)), config)
     assert shortcut == whole
 
 
@@ -180,7 +180,7 @@ def test_the_planned_trees_facts_are_the_whole_trees(wider, monkeypatch):
     """What the proof's analysis learns project-wide (the names defined, the routes and string roles,
     the payload keys) is what analysing the whole planned tree learns, though it reads less."""
     analysis, config = analysed(wider)
-    the_plan = engine.plan(analysis, config.stages)
+    the_plan = planning.plan(analysis, config.stages)
     afters = []
     real = engine.analyze
 
@@ -213,7 +213,7 @@ def test_a_definition_left_in_a_file_the_plan_does_not_touch_is_caught(wider, mo
         return real(project, tree, name, path, text)
 
     monkeypatch.setattr(engine, "summarize_module", summarize)
-    broken = proof.breaks(analysis, forgetting(engine.plan(analysis, config.stages), "cancel_job", definition=True),
+    broken = proof.breaks(analysis, forgetting(planning.plan(analysis, config.stages), "cancel_job", definition=True),
                           config)
     assert "cancel_job" in broken and "would no longer name the project's definition" in broken["cancel_job"]
     assert "dispatch.defs" not in made  # taken from the first analysis
@@ -232,7 +232,7 @@ def test_the_proof_searches_only_the_files_whose_sites_it_judges(wider, monkeypa
         return after
 
     monkeypatch.setattr(engine, "analyze", spy)
-    assert proof.breaks(analysis, engine.plan(analysis, config.stages), config) == {}
+    assert proof.breaks(analysis, planning.plan(analysis, config.stages), config) == {}
     after = seen["after"]
     searched = set(after.sites)
     assert "dispatch/cancel.py" in searched and "dispatch/service.py" in searched
@@ -240,7 +240,7 @@ def test_the_proof_searches_only_the_files_whose_sites_it_judges(wider, monkeypa
     assert "run_step" in after.index.defined  # steps_only.py, read for the facts all the same
 
 
-def unparsable(the_plan: engine.Plan, path: str) -> engine.Plan:
+def unparsable(the_plan: planning.Plan, path: str) -> planning.Plan:
     """The plan with `path`'s new text broken: its first edit leaves a stray bracket on a line of its own."""
     first, *rest = the_plan.edits[path]
     the_plan.edits[path] = [first._replace(new=first.new + "\n)"), *rest]
@@ -254,15 +254,15 @@ def test_a_plan_whose_text_does_not_parse_is_left_to_apply(wider, monkeypatch, p
     file whether it searches it (service.py) or only summarises it (labels.py, whose only edits are
     strings); only what the analysis couldn't parse is parsed again, for the verdict."""
     analysis, config = analysed(wider)
-    forgotten = forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True)
+    forgotten = forgetting(planning.plan(analysis, config.stages), "submit_job", definition=True)
     assert "submit_job" in proof.breaks(analysis, forgotten, config)
     validated = []
-    real = engine.validate_text
-    monkeypatch.setattr(engine, "validate_text", lambda text: validated.append(text) or real(text))
-    broken = unparsable(forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True), path)
+    real = rewrite.validate_text
+    monkeypatch.setattr(rewrite, "validate_text", lambda text: validated.append(text) or real(text))
+    broken = unparsable(forgetting(planning.plan(analysis, config.stages), "submit_job", definition=True), path)
     assert proof.breaks(analysis, broken, config) == {}
     assert len(validated) == 1  # the analysis parsed every other text; this one is parsed again, and fails
-    outcome = engine.apply(analysis, broken, write=False)
+    outcome = rewrite.apply(analysis, broken, write=False)
     assert [failure.path for failure in outcome.failures] == [path]
 
 
@@ -272,7 +272,7 @@ def test_a_large_planned_tree_is_analysed_in_a_fresh_process_with_the_same_verdi
     doesn't stack on the first one's memory: what comes back (the judged sites, the files parsed) gives
     the verdict the analysis in this process gives."""
     analysis, config = analysed(wider)
-    here = proof.breaks(analysis, mistake(engine.plan(analysis, config.stages)), config)
+    here = proof.breaks(analysis, mistake(planning.plan(analysis, config.stages)), config)
     answers = []
     real = planned._apart
 
@@ -282,18 +282,18 @@ def test_a_large_planned_tree_is_analysed_in_a_fresh_process_with_the_same_verdi
 
     monkeypatch.setattr(planned, "APART_FROM", 0)
     monkeypatch.setattr(planned, "_apart", apart)
-    assert proof.breaks(analysis, mistake(engine.plan(analysis, config.stages)), config) == here
+    assert proof.breaks(analysis, mistake(planning.plan(analysis, config.stages)), config) == here
     assert len(answers) == 1 and answers[0] is not None  # the fresh process answered
     assert answers[0].parsed and any(answers[0].sites(path) for path in answers[0].judged)
 
 
 def test_when_no_fresh_process_answers_the_planned_tree_is_analysed_here(wider, monkeypatch):
     analysis, config = analysed(wider)
-    the_plan = forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True)
+    the_plan = forgetting(planning.plan(analysis, config.stages), "submit_job", definition=True)
     here = proof.breaks(analysis, the_plan, config)
     assert "submit_job" in here
     monkeypatch.setattr(planned, "APART_FROM", 0)
     monkeypatch.setattr(planned.sys, "executable", str(Path(__file__).parent / "no-such-python"))
     assert planned._apart((analysis.root, [], config, None, 1)) is None
-    assert proof.breaks(analysis, forgetting(engine.plan(analysis, config.stages), "submit_job", definition=True),
+    assert proof.breaks(analysis, forgetting(planning.plan(analysis, config.stages), "submit_job", definition=True),
                         config) == here

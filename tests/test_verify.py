@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from termshift import config as config_module, engine, verify
+from termshift import config as config_module, engine, planning, verify
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SUITE = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider"
@@ -277,9 +277,9 @@ def test_plan_keep_withdraws_every_site_of_a_name_and_refuses_it(tmp_path):
     project = make_project(tmp_path / "proj", PLAIN)
     root, config, targets = config_module.for_paths((project,))
     analysis = engine.analyze(root, targets, config)
-    full = engine.plan(analysis, ["types", "services"])
+    full = planning.plan(analysis, ["types", "services"])
     assert {"job_id", "jobs"} <= set(verify.renamed_names(full))
-    kept = engine.plan(analysis, ["types", "services"],
+    kept = planning.plan(analysis, ["types", "services"],
                        keep={"job_id": "withdrawn: id", "jobs": "withdrawn: module"})
     olds = {site.old for sites in kept.edits.values() for site in sites}
     assert "job_id" not in olds and "jobs" not in olds and "Job" in olds

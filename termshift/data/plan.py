@@ -33,7 +33,7 @@ NOTHING = ("no storage key in {source} changes: if the code was migrated already
 
 
 def from_code(project: Path, config_file: Path | None = None) -> DataPlan:
-    from .. import config as config_module, engine, wire
+    from .. import config as config_module, engine, planning, wire
     from ..config import ConfigError
 
     try:
@@ -42,7 +42,7 @@ def from_code(project: Path, config_file: Path | None = None) -> DataPlan:
         raise DataError(str(error)) from None
     workers, cache = engine.run_options(root, None, False)
     analysis = engine.analyze(root, [root], config, workers=workers, cache=cache)
-    the_plan = engine.plan(analysis, config.stages)
+    the_plan = planning.plan(analysis, config.stages)
     changes = [asdict(change) for change in wire.changes(analysis, the_plan)]
     payload = analysis.index.payload_names()
     renamed_fields = [
