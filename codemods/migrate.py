@@ -112,7 +112,7 @@ class _Run:
 
 def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
     """The plan for `paths` (files, or a folder for the whole project) with the command's options."""
-    from termshift import api, engine, markers, planning, proof, rewrite
+    from termshift import api, engine, markers, planning, proof, rewrite, workspace
 
     try:
         root, config, targets = api.settings([Path(path) for path in sorted(paths)[:1]] or ["."],
@@ -147,7 +147,7 @@ def plan_run(options: Mapping[str, Any], paths: Collection[str]) -> _Run:
             try:
                 rewrite._validate(text, strict=True)
             except SyntaxError as error:
-                outcome.failures.append(engine.Problem(path, 1, 0, f"rewrite refused: {error}"))
+                outcome.failures.append(workspace.Problem(path, 1, 0, f"rewrite refused: {error}"))
     if outcome.failures:
         first = outcome.failures[0]
         run.failure = f"{first.path}:{first.line}: {first.message} (so no file is rewritten)"

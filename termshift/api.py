@@ -40,7 +40,7 @@ class MigrationResult:
     renamed: dict[str, int]  # sites renamed, by kind (class, function, key, route, …)
     refusals: list  # planning.Refusal: a name kept everywhere, and why
     unresolved: list  # sites.Site: a use that can't be tied to a definition
-    problems: list  # engine.Problem: files that can't be read, parsed or rewritten
+    problems: list  # workspace.Problem: files that can't be read, parsed or rewritten
     wire: list  # wire.WireChange: storage keys, routes, event types and payload keys that change
     diff: str  # the unified diff of the whole change (renames as git shows them)
 

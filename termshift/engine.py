@@ -38,25 +38,25 @@ the parent's share of the work), and making each finding.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from . import files, markers, parallel, replay, slices, spill
+from . import files, markers, parallel, prefilter, replay, spill
+from .analysis_cache import AnalysisCache
 from .config import Config
 from .index import Index, pack_summary, summarize_module, worth_packing
 from .manifest import Upstream
 from .project import Project
-from .roots import relative_posix
 from .sites import Site
 from .sitetable import PACK_FROM, SiteTable
 from .sourcetable import SourceTable
 from .vocabulary import Vocabulary
+from .workspace import TOO_DEEP, Problem, Workspace
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -65,23 +65,7 @@ if TYPE_CHECKING:
 TYPE_KINDS = frozenset({"class", "type-alias", "type-var"})
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A file-level failure: unreadable, undecodable or unparsable."""
-
-    path: str
-    line: int
-    column: int
-    message: str
-
-
-# A file whose expressions nest deeper than the analysis can follow (Python's recursion limit):
-# reported, and its names kept, while the rest of the run goes on.
-TOO_DEEP = ("can't analyse: an expression nests too deeply (split it into smaller ones); "
-            "its names are kept everywhere")
-
 FIELD_KINDS = frozenset({"field", "attribute", "payload-key"})  # the kinds of site a payload key may be
-COMMENT_MARK = b"termshift:"  # suppression comments and compat markers both start so
 
 
 @dataclass(repr=False, eq=False)
@@ -104,7 +88,7 @@ class Analysis:
     # Every symlink in the project (walked past, never read) -> its resolved target: what they
     # point at is never moved, or the link would dangle.
     links: dict[Path, Path] = field(default_factory=dict)
-    # Files whose bytes hold COMMENT_MARK: the lint reads these for suppressions and compat markers,
+    # Files whose bytes hold prefilter.COMMENT_MARK: the lint reads these for suppressions and compat markers,
     # and needn't read every other file of the project again to learn it has none.
     marked: set[Path] = field(default_factory=set)
     exclude: tuple[str, ...] = ()  # the config's excludes: the project's other text files are found with them
@@ -132,115 +116,6 @@ class Analysis:
             asked = frozenset(site.old for site in self.all_sites() if site.kind in FIELD_KINDS)
             self._payload = (len(self.index.facts), self.index.payload_names(asked))
         return self._payload[1]
-
-
-class Workspace:
-    """Reads and parses each file at most once per run."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.sources: SourceTable[Path] = SourceTable()  # spilled in a large run (sourcetable.py)
-        self.trees: dict[Path, ast.Module | None] = {}
-        self.errors: dict[Path, Problem] = {}
-        # The bytes the pre-filter read of the files that mention the term, until each is decoded (a
-        # project's sources are then held once, not twice), and their sizes (the work each file is).
-        self.raw: dict[Path, bytes | None] = {}
-        self.sizes: dict[Path, int] = {}
-        # Where each module's strings sit (literals.string_context), made for the string facts and
-        # read again by the search of the same file.
-        self.strings: dict[Path, Any] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Shipped to pool workers that can't fork: without the trees, which they re-parse as needed."""
-        return {**self.__dict__, "trees": {}, "errors": {}, "strings": {}}
-
-    def keep(self, path: Path, data: bytes | None, size: int) -> None:
-        """The pre-filter's read of a file that mentions the term (its bytes, unless it is a large
-        project's, which are read again as each is decoded): decoded, or hashed, next."""
-        if data is not None:
-            self.raw[path] = data
-        self.sizes[path] = size
-
-    def size(self, path: Path) -> int:
-        """How much work a module is, by its bytes: read already when it mentions the term."""
-        known = self.sizes.get(path)
-        if known is not None:
-            return known
-        try:
-            return os.stat(path).st_size
-        except OSError:
-            return 0
-
-    def read(self, path: Path) -> bytes | None:
-        """The file's bytes (None when unreadable), from the pre-filter's read while it is kept."""
-        if path in self.raw:
-            return self.raw[path]
-        try:
-            return files._read_all(path)
-        except OSError:
-            return None
-
-    def relative(self, path: Path) -> str:
-        return relative_posix(str(self.root), str(path))
-
-    def source(self, path: Path) -> files.SourceText | None:
-        if path in self.sources:
-            return self.sources[path]
-        try:
-            raw = self.raw.pop(path, None)
-            source = files.read_source(path) if raw is None else files.decode_source(path, raw)
-        except files.SourceError as error:
-            source = None
-            self.errors[path] = Problem(self.relative(path), 1, 0, str(error))
-        self.sources[path] = source
-        return source
-
-    def text(self, path: Path) -> str | None:
-        source = self.source(path)
-        return None if source is None else source.text
-
-    def generated(self, path: Path) -> bool:
-        """`files.is_generated`, decoding the file only when its first bytes hold the marker."""
-        if path not in self.sources:
-            head = self.raw.get(path)
-            try:
-                if not files.may_be_generated(head if head is not None else files.read_head(path, files.GENERATED_HEAD)):
-                    return False
-            except OSError:
-                pass  # decoded below, which reports it
-        source = self.source(path)
-        return source is not None and files.is_generated(source.text)
-
-    def tree(self, path: Path) -> ast.Module | None:
-        """The file's syntax tree, kept until `drop`: the file's summary and search both read it."""
-        if path not in self.trees:
-            self.trees[path] = self.parse(path)
-        return self.trees[path]
-
-    def parse(self, path: Path) -> ast.Module | None:
-        """The file's syntax tree, not kept (unless it is already): a module summarised on demand
-        is read once, and its summary is what lives on."""
-        if path in self.trees:
-            return self.trees[path]
-        source = self.source(path)
-        if source is None:
-            return None
-        try:
-            return slices.parse(source.text, filename=str(path))
-        except RecursionError:
-            self.errors[path] = Problem(self.relative(path), 1, 0, TOO_DEEP)
-        except (SyntaxError, ValueError) as error:
-            line = getattr(error, "lineno", None) or 1
-            column = max((getattr(error, "offset", None) or 1) - 1, 0)
-            message = getattr(error, "msg", None) or str(error)
-            self.errors[path] = Problem(self.relative(path), line, column, f"can't parse: {message}")
-        return None
-
-    def drop(self, path: Path) -> None:
-        """Forget the file's tree and string positions: its search is done (or far off), and a
-        project's trees together are what would make memory grow with it (~50x the source)."""
-        self.trees.pop(path, None)
-        self.strings.pop(path, None)
 
 
 def run_options(root: Path, workers: int | None, no_cache: bool) -> tuple[int, "Cache | None"]:
@@ -318,7 +193,7 @@ def analyze(
     wide: list[Path] = []  # outside ASCII, and not mentioning the term as written (lookup_reach.py)
     digests: dict[Path, str] = {}  # of the files read further, for the cache's keys: made as they are read
     for path, (mentions, data, size, holds, marked, looks_up, outside_ascii, digest) in zip(
-            scanned, _prefilter(scanned, vocabulary.needles, also, workers, digesting=cache is not None)):
+            scanned, prefilter.scan(scanned, vocabulary.needles, also, workers, digesting=cache is not None)):
         if digest is not None:
             digests[path] = digest
         if marked:
@@ -343,7 +218,7 @@ def analyze(
     facts_from = sorted(path for path in mentioning if path in project.module_of and path not in looking_up)
     # The files whose string facts say what is ours only to keep, never to rename (see `rewriting`).
     unwritten = frozenset(facts_from).difference(targets) if rewriting else frozenset()
-    store = _Store(cache, workspace, project, config, sorted(mentioning), unwritten, digests) if cache is not None else None
+    store = AnalysisCache(cache, workspace, project, config, sorted(mentioning), unwritten, digests) if cache is not None else None
     del digests
     index.store = store
 
@@ -523,7 +398,7 @@ def _worth_telling_apart(lookups: int, searched: int) -> bool:
     return lookup_reach.worth_telling_apart(lookups, searched)
 
 
-def _left_out_before(store: "_Store", project: Project, vocabulary: Vocabulary, workspace: Workspace,
+def _left_out_before(store: "AnalysisCache", project: Project, vocabulary: Vocabulary, workspace: Workspace,
                      keyed: set[Path], waiting: list[Path]) -> list[Path]:
     """Of the files read only for their computed lookups that have no findings in the cache, those
     an earlier run left out (it has no findings of their own to keep) and whose names, that run's,
@@ -553,67 +428,6 @@ def _links(analysis: Analysis, links: list[Path]) -> None:
             where = (f"to {target.relative_to(root).as_posix()}" if target.is_relative_to(root)
                      else f"to {target}, outside the project")
             analysis.skipped.append((link.relative_to(root).as_posix(), f"a symlink {where}: symlinks are neither read nor rewritten"))
-
-
-# Reading every file of a project this large takes long enough to share between workers.
-PREFILTER_POOL = 1000
-PREFILTER_CHUNK = 64
-
-
-def _prefilter(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None, workers: int, *,
-               digesting: bool = False) -> list[tuple[bool, bytes | None, int, bool, bool, str, bool, str | None]]:
-    """For each file: does it mention the term, its bytes and their size if so, does it hold
-    `also`, does it hold a `termshift:` comment, does it look names up, is it outside ASCII though
-    it doesn't mention the term as written (its names' NFKC form may), and with `digesting`, the
-    cache's digest of the bytes of a file read further (its workers hash them as they read them,
-    rather than this process after them). In a large project,
-    by a pool's workers, and without the bytes: all of them at once would be a copy of every
-    such file in memory, and reading one again as it is decoded costs far less than its parse."""
-    chunks = [paths[start:start + PREFILTER_CHUNK] for start in range(0, len(paths), PREFILTER_CHUNK)]
-    large = len(paths) >= PREFILTER_POOL
-    job = (needles, also, not large, digesting)
-    return [answer for found in parallel.run(_read_chunk, chunks, job, workers if large else 1) for answer in found]
-
-
-# `getattr(filters, kind.replace("-", "_"))`: a member looked up by a name computed at run time. A file
-# doing so is searched even when it never spells the term: the members it may reach are held back.
-_COMPUTED_LOOKUP = re.compile(rb"\bgetattr\(\s*[\w.]+\s*,\s*(?![\s'\"])")
-# `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
-# module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
-_SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
-_LOOKUP_CALLS, _SERIALIZING_CALLS = (b"getattr(",), (b"asdict(", b"astuple(")  # what each one's matches start with
-
-
-def _holds(data: bytes, starts: tuple[bytes, ...], pattern: "re.Pattern[bytes]") -> bool:
-    """`pattern.search(data)`, each of whose matches begins with one of `starts`: the pattern is
-    tried only where one of them stands (a leading \\b still sees the byte before it). Most files
-    hold none, and a plain search for them is many times faster than the pattern's own scan."""
-    for start in starts:
-        at = data.find(start)
-        while at >= 0:
-            if pattern.match(data, at) is not None:
-                return True
-            at = data.find(start, at + 1)
-    return False
-
-
-def _read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool, bool], paths: list[Path]) -> list[tuple]:
-    needles, also, with_bytes, digesting = job
-    if digesting:
-        from .cache import digest
-    found = []
-    for path in paths:
-        mentions, data, holds = files.read_mentioning(path, needles, also)
-        # Read further though it never spells the term: "lookup" (searched), "serializes" (gathered).
-        looks_up = "" if data is None or mentions else "lookup" if _holds(data, _LOOKUP_CALLS, _COMPUTED_LOOKUP) \
-            else "serializes" if _holds(data, _SERIALIZING_CALLS, _SERIALIZES) else ""
-        further = mentions or looks_up
-        kept = data if with_bytes and further else None
-        found.append((mentions, kept, len(data) if data is not None else 0, holds,
-                      data is not None and COMMENT_MARK in data, looks_up,
-                      data is not None and not mentions and not data.isascii(),
-                      digest(data) if digesting and further and data is not None else None))
-    return found
 
 
 def _targets(root: Path, paths: list[Path], everything: list[Path], config: Config) -> list[Path]:
@@ -692,114 +506,6 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     return outcome
 
 
-class _Store:
-    """The cache, as the analysis uses it: module summaries, string facts, and each file's findings."""
-
-    def __init__(self, cache: "Cache", workspace: Workspace, project: Project, config: Config,
-                 mentioning: list[Path], unwritten: frozenset[Path] = frozenset(),
-                 digests: dict[Path, str] | None = None) -> None:
-        from .cache import digest
-
-        self.cache = cache
-        self.workspace = workspace
-        self.project = project
-        self._digest = digest
-        self._digests: dict[Path, str] = dict(digests or {})  # the pre-filter's, of the bytes it read
-        parts = [config.fingerprint(), str(project.root), " ".join(sorted(project.top_level))]
-        parts += [f"{name}={workspace.relative(path)}" for name, path in sorted(project.modules.items())]
-        parts += [f"{workspace.relative(path)}:{self.digest(path)}" for path in mentioning]
-        # A file's findings in a migration of part of the project depend on which part (analyze's `rewriting`).
-        parts += sorted(f"unwritten:{workspace.relative(path)}" for path in unwritten)
-        self.project_key = cache.key("project", *parts)
-        self.needles = repr(config.vocabulary().needles)
-
-    def digest(self, path: Path) -> str:
-        known = self._digests.get(path)
-        if known is None:
-            data = self.workspace.read(path)
-            known = self._digests[path] = "" if data is None else self._digest(data)
-        return known
-
-    # -- summaries (Index.store) ----------------------------------------------
-
-    def _summary_key(self, name: str, path: Path) -> str | None:
-        digest = self.digest(path)
-        return self.cache.key("summary", name, str(path), digest) if digest else None
-
-    def load(self, name: str, path: Path):
-        key = self._summary_key(name, path)
-        summary = self.cache.load("summaries", key) if key else None
-        return summary if summary is not None and summary.name == name else None
-
-    def save(self, name: str, path: Path, summary) -> None:
-        key = self._summary_key(name, path)
-        if key:
-            self.cache.store("summaries", key, summary)
-
-    # -- string facts ---------------------------------------------------------
-
-    def strings(self, path: Path):
-        digest = self.digest(path)
-        return self.cache.load("strings", self.cache.key("strings", self.needles, digest)) if digest else None
-
-    def save_strings(self, path: Path, facts) -> None:
-        digest = self.digest(path)
-        if digest:
-            self.cache.store("strings", self.cache.key("strings", self.needles, digest), facts)
-
-    # -- which computed-lookup files reach nothing (lookup_reach.py) -------------
-
-    def reach(self):
-        return self.cache.load("reach", self.cache.key("reach", self.project_key))
-
-    def save_reach(self, remembered) -> None:
-        self.cache.store("reach", self.cache.key("reach", self.project_key), remembered)
-
-    # -- findings ---------------------------------------------------------------
-
-    def _findings_key(self, path: Path) -> str:
-        module = self.project.module_of.get(path, path.stem)
-        return self.cache.key("findings", self.project_key, self.workspace.relative(path), module, self.digest(path))
-
-    def _module_state(self, module: str) -> tuple[str, str, str]:
-        path = self.project.modules.get(module)
-        if path is None:
-            return (module, "", "")
-        return (module, self.workspace.relative(path), self.digest(path))
-
-    def findings(self, path: Path) -> tuple | None:
-        entry = self.cache.load("findings", self._findings_key(path))
-        if not isinstance(entry, dict):
-            return None
-        try:
-            for state in entry["modules"]:
-                if self._module_state(state[0]) != state:
-                    return None
-            for source, size, mtime in entry["sources"]:
-                stat = os.stat(source)
-                if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
-                    return None
-        except (OSError, KeyError, TypeError, ValueError, IndexError):
-            return None
-        if replay.observing is not None:
-            replay.observing.files.update(source for source, _, _ in entry["sources"])
-        return entry["outcome"]
-
-    def save_findings(self, path: Path, outcome: tuple) -> None:
-        modules: tuple = ()
-        sources: list[tuple[str, int, int]] = []
-        if outcome[0] == "sites":
-            modules = tuple(self._module_state(module) for module in outcome[3])
-            try:
-                for source in outcome[4]:
-                    stat = os.stat(source)
-                    sources.append((source, stat.st_size, stat.st_mtime_ns))
-            except OSError:
-                return
-        self.cache.store("findings", self._findings_key(path),
-                         {"modules": modules, "sources": sources, "outcome": outcome[:3]})
-
-
 def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: list[Path]) -> None:
     """Packaging metadata at the root, when the run covers the root itself."""
     if not any(root == path or root in path.parents for path in targets):
@@ -819,7 +525,7 @@ def _metadata(analysis: Analysis, workspace: "Workspace", root: Path, targets: l
             analysis.sources[relative] = source
 
 
-def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "_Store | None", paths: list[Path],
+def _gather(index: Index, workspace: Workspace, vocabulary: Vocabulary, store: "AnalysisCache | None", paths: list[Path],
             *, with_strings: bool, workers: int, searched: frozenset[Path] | None = None, telling: bool = False,
             crew: "tuple[parallel.Crew, list[Path], Callable[[tuple, list], _FindJob], Callable[[], None]] | None"
             = None,
@@ -925,7 +631,7 @@ class _ShareJob:
     needles: tuple[bytes, ...]
     names_of: dict[Path, list[str]]
     strings_of: frozenset[Path]
-    store: "_Store | None" = None  # where the worker that made a share keeps it for later runs
+    store: "AnalysisCache | None" = None  # where the worker that made a share keeps it for later runs
     # The files the next round searches: the others' trees are dropped once summarised, so that
     # the memory is parsed into again instead of fresh pages (each a page fault) being taken.
     searched: frozenset[Path] | None = None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import engine, markers, planning, proof, rewrite
+from . import engine, markers, planning, proof, rewrite, workspace
 from .config import Config
 
 
@@ -24,7 +24,7 @@ class FixOutcome:
     changed: list[str] = field(default_factory=list)  # relative paths rewritten
     moved: list[tuple[str, str]] = field(default_factory=list)
     edits: int = 0
-    failures: list[engine.Problem] = field(default_factory=list)
+    failures: list[workspace.Problem] = field(default_factory=list)
     renames: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)  # path -> (old, new) -> times
 
 

@@ -219,7 +219,7 @@ def _compare(analysis: engine.Analysis, the_plan: planning.Plan, renamed_files: 
 class _Known:
     """A cache, as `engine.analyze` reads one, holding what the first analysis made that the planned
     tree can't change: the summary of each module whose file the plan neither rewrites nor moves (a
-    function of the module's bytes, name and place; engine._Store asks by all three), and, for the
+    function of the module's bytes, name and place; analysis_cache.py asks by all three), and, for the
     bytes that quote neither term, their share of the string facts, which is empty. Everything else
     is made again; nothing is kept."""
 

@@ -15,7 +15,8 @@ import os
 from typing import Callable, Iterator
 
 from . import files, parallel, slices
-from .engine import TOO_DEEP, Analysis, Problem
+from .engine import Analysis
+from .workspace import TOO_DEEP, Problem
 from .planning import Plan, is_shim_module
 from .sites import Role, Site
 

@@ -13,7 +13,7 @@ import pytest
 
 from termshift import cache as cache_module
 from termshift import config as config_module
-from termshift import engine, parallel, thirdparty
+from termshift import analysis_cache, engine, parallel, thirdparty
 
 from lintkit import PYTHON
 
@@ -312,14 +312,14 @@ def test_the_files_read_further_are_hashed_as_the_pre_filter_reads_them(
     """Their digests (the project's key) come with the pre-filter's answers: this process doesn't
     hash them again after it, one at a time (only the other modules a search consults)."""
     hashed_here: list[Path] = []
-    real_digest = engine._Store.digest
+    real_digest = analysis_cache.AnalysisCache.digest
 
     def digest(self, path: Path) -> str:
         if path not in self._digests:
             hashed_here.append(path)
         return real_digest(self, path)
 
-    monkeypatch.setattr(engine._Store, "digest", digest)
+    monkeypatch.setattr(analysis_cache.AnalysisCache, "digest", digest)
     cold = analyze(project)
     read_further = {path for path in project.rglob("*.py") if b"job" in path.read_bytes().lower()}
     assert read_further and not read_further.intersection(hashed_here)

@@ -451,6 +451,6 @@ def test_an_internal_error_exits_2_not_1(tmp_path, run, monkeypatch):
 
 def test_the_engine_marks_every_file_the_lint_reads_comments_from() -> None:
     """The lint reads suppressions only from files the engine saw COMMENT_MARK in."""
-    from termshift import engine, suppressions
+    from termshift import prefilter, suppressions
 
-    assert suppressions.NEEDLE.encode() == engine.COMMENT_MARK
+    assert suppressions.NEEDLE.encode() == prefilter.COMMENT_MARK

@@ -498,13 +498,13 @@ def test_prefilter(tmp_path: Path) -> None:
 def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> None:
     """The pre-filter tries its patterns only where their call's name stands: its verdicts are the
     patterns' own, searched over the whole file."""
-    from termshift import engine
+    from termshift import prefilter
 
     path = tmp_path / "m.py"
     path.write_bytes(text)
-    (_, _, _, _, _, looks_up, _, _), = engine._read_chunk(((b"job",), None, True, False), [path])
-    expected = ("lookup" if engine._COMPUTED_LOOKUP.search(text) else
-                "serializes" if engine._SERIALIZES.search(text) else "")
+    (_, _, _, _, _, looks_up, _, _), = prefilter.read_chunk(((b"job",), None, True, False), [path])
+    expected = ("lookup" if prefilter.COMPUTED_LOOKUP.search(text) else
+                "serializes" if prefilter.SERIALIZES.search(text) else "")
     assert looks_up == expected
 
 
@@ -514,11 +514,11 @@ def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> 
 def test_prefilter_tells_a_file_outside_ascii_that_does_not_mention_the_term_as_written(
         tmp_path: Path, text: str, wide: bool) -> None:
     """Its names' NFKC form may spell the term all the same (lookup_reach.py)."""
-    from termshift import engine
+    from termshift import prefilter
 
     path = tmp_path / "m.py"
     path.write_text(text, encoding="utf-8")
-    (*_, outside_ascii, _), = engine._read_chunk(((b"job",), None, True, False), [path])
+    (*_, outside_ascii, _), = prefilter.read_chunk(((b"job",), None, True, False), [path])
     assert outside_ascii is wide
 
 
@@ -527,13 +527,13 @@ def test_prefilter_tells_a_file_outside_ascii_that_does_not_mention_the_term_as_
 ])
 def test_prefilter_hashes_for_the_cache_the_files_read_further(tmp_path: Path, text: bytes, hashed: bool) -> None:
     """The cache's keys need the digest of every file read further: its workers make it as they read."""
-    from termshift import cache, engine
+    from termshift import cache, prefilter
 
     path = tmp_path / "m.py"
     path.write_bytes(text)
-    (*_, made), = engine._read_chunk(((b"job",), None, True, True), [path])
+    (*_, made), = prefilter.read_chunk(((b"job",), None, True, True), [path])
     assert made == (cache.digest(text) if hashed else None)
-    (*_, made), = engine._read_chunk(((b"job",), None, True, False), [path])
+    (*_, made), = prefilter.read_chunk(((b"job",), None, True, False), [path])
     assert made is None
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from termshift import config as config_module
 from termshift import lookup_reach
-from termshift.engine import Workspace, analyze
+from termshift.engine import analyze
+from termshift.workspace import Workspace
 
 from lintkit import write_project
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from termshift import config as config_module
-from termshift import engine, parallel, planning, rewrite
+from termshift import engine, parallel, planning, prefilter, rewrite
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = FIXTURES / "example"
@@ -33,8 +33,8 @@ def always_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small trees too: otherwise the engine rightly stays in-process."""
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(engine, "PREFILTER_POOL", 2)
-    monkeypatch.setattr(engine, "PREFILTER_CHUNK", 3)
+    monkeypatch.setattr(prefilter, "POOL_FROM", 2)
+    monkeypatch.setattr(prefilter, "CHUNK", 3)
 
 
 def _run(root: Path, workers: int):
@@ -100,7 +100,7 @@ def test_pool_is_really_used(always_pool, monkeypatch, tmp_path: Path) -> None:
     rewrite.apply(analysis, planning.plan(analysis, config.stages), write=False, compat_until=UNTIL, workers=2)
     # The pre-filter's reads, summaries of the modules that mention the term, then the search (by
     # the same workers, a crew), then the rewrite.
-    assert [(name, workers) for name, _, workers in calls] == [("_read_chunk", 2), ("_module_share", 2),
+    assert [(name, workers) for name, _, workers in calls] == [("read_chunk", 2), ("_module_share", 2),
                                                                ("_find_file", 2), ("_rewrite_file", 2)]
     assert all(count >= 2 for _, count, _ in calls)
     mentioning = sum(1 for path in tree.rglob("*.py") if b"job" in path.read_bytes().lower())

@@ -87,7 +87,7 @@ def test_a_large_run_out_of_memory_reports_and_rewrites_what_a_small_one_does(tm
     spilled, and the collector runs from the first module on. With three workers, the crew forwards
     one worker's first-round results to the other; spawned workers get the spilled records pickled.
     The check's report, and the migration's diff, are those of the run that keeps everything."""
-    from termshift import engine, parallel
+    from termshift import engine, parallel, prefilter
     from test_shards import example, generated, run
 
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)  # even the example is worth a pool
@@ -96,7 +96,7 @@ def test_a_large_run_out_of_memory_reports_and_rewrites_what_a_small_one_does(tm
     def both(project, args):
         answers = []
         for large in (False, True):
-            monkeypatch.setattr(engine, "PREFILTER_POOL", 1 if large else 1000)
+            monkeypatch.setattr(prefilter, "POOL_FROM", 1 if large else 1000)
             monkeypatch.setattr(engine, "PACK_FROM", 0 if large else engine.PACK_FROM)
             monkeypatch.setattr(engine, "COLLECT_FROM", 0 if large else engine.COLLECT_FROM)
             answers.append(run(args, project, monkeypatch, capsys))

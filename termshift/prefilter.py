@@ -1,0 +1,90 @@
+"""The pre-filter: one read of every file of the project tells which are read any further.
+
+Most files of a large repository never mention the term. Each file's bytes are
+searched, case-insensitively, for the needles of the vocabulary (and for a few
+calls that make a file matter though it never spells the term), before anything
+is decoded or parsed; only the files it picks are decoded, and only those are
+ever held in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from . import files, parallel
+
+COMMENT_MARK = b"termshift:"  # suppression comments and compat markers both start so
+
+
+class Scanned(NamedTuple):
+    """What one read of a file tells."""
+
+    mentions: bool  # the term, as written, in any case
+    data: bytes | None  # its bytes, when read further (and not in a large project: read again then)
+    size: int
+    holds: bool  # `also`, the caller's extra needle
+    marked: bool  # a `termshift:` comment (a suppression or a compat marker)
+    looks_up: str  # read further though it never spells the term: "lookup" (searched), "serializes" (gathered)
+    outside_ascii: bool  # not mentioning the term as written, outside ASCII (its names' NFKC form may)
+    digest: str | None  # the cache's, of the bytes of a file read further (with `digesting`)
+
+
+# Reading every file of a project this large takes long enough to share between workers.
+POOL_FROM = 1000  # files
+CHUNK = 64
+
+
+def scan(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None, workers: int, *,
+         digesting: bool = False) -> list[Scanned]:
+    """What one read of each file tells (`Scanned`), in the order of `paths`. With `digesting`,
+    the cache's digest of the bytes of each file read further: the workers hash them as they
+    read them, rather than the analysis after them. In a large project, by a pool's workers,
+    and without the bytes: all of them at once would be a copy of every such file in memory,
+    and reading one again as it is decoded costs far less than its parse."""
+    chunks = [paths[start:start + CHUNK] for start in range(0, len(paths), CHUNK)]
+    large = len(paths) >= POOL_FROM
+    job = (needles, also, not large, digesting)
+    return [answer for found in parallel.run(read_chunk, chunks, job, workers if large else 1) for answer in found]
+
+
+# `getattr(filters, kind.replace("-", "_"))`: a member looked up by a name computed at run time. A file
+# doing so is searched even when it never spells the term: the members it may reach are held back.
+COMPUTED_LOOKUP = re.compile(rb"\bgetattr\(\s*[\w.]+\s*,\s*(?![\s'\"])")
+# `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
+# module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
+SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
+_LOOKUP_CALLS, _SERIALIZING_CALLS = (b"getattr(",), (b"asdict(", b"astuple(")  # what each one's matches start with
+
+
+def _holds(data: bytes, starts: tuple[bytes, ...], pattern: "re.Pattern[bytes]") -> bool:
+    """`pattern.search(data)`, each of whose matches begins with one of `starts`: the pattern is
+    tried only where one of them stands (a leading \\b still sees the byte before it). Most files
+    hold none, and a plain search for them is many times faster than the pattern's own scan."""
+    for start in starts:
+        at = data.find(start)
+        while at >= 0:
+            if pattern.match(data, at) is not None:
+                return True
+            at = data.find(start, at + 1)
+    return False
+
+
+def read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool, bool], paths: list[Path]) -> list[Scanned]:
+    needles, also, with_bytes, digesting = job
+    if digesting:
+        from .cache import digest
+    found = []
+    for path in paths:
+        mentions, data, holds = files.read_mentioning(path, needles, also)
+        # Read further though it never spells the term: "lookup" (searched), "serializes" (gathered).
+        looks_up = "" if data is None or mentions else "lookup" if _holds(data, _LOOKUP_CALLS, COMPUTED_LOOKUP) \
+            else "serializes" if _holds(data, _SERIALIZING_CALLS, SERIALIZES) else ""
+        further = mentions or looks_up
+        kept = data if with_bytes and further else None
+        found.append(Scanned(mentions, kept, len(data) if data is not None else 0, holds,
+                             data is not None and COMMENT_MARK in data, looks_up,
+                             data is not None and not mentions and not data.isascii(),
+                             digest(data) if digesting and further and data is not None else None))
+    return found
