@@ -379,9 +379,11 @@ def analyze(
         analysis.sites[relative] = sites
         if collisions:
             analysis.collisions[relative] = collisions
+        if not sites and not collisions and path in looking_up:
+            # A computed-lookup file that gave nothing (left out, or searched and found empty): it
+            # never spells the term, so no text of it is needed, whichever process decoded it.
+            continue
         if path not in workspace.sources:
-            if not sites and not collisions:
-                continue  # a computed-lookup file left out, or searched by a worker and found empty
             workspace.source(path)
         analysis.sources.take(relative, workspace.sources, path)
     _metadata(analysis, workspace, root, paths)

@@ -170,6 +170,21 @@ def test_a_lookup_file_is_decoded_only_when_it_is_searched(tmp_path: Path) -> No
     assert analysis.skipped_generated == ["app/made.py"]
 
 
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_lookup_file_that_gave_nothing_is_no_source_of_the_analysis_whoever_searched_it(
+        tmp_path: Path, workers: int) -> None:
+    """What a migration writes from the analysis's sources (the rename manifest lists the bases of
+    their classes) must not depend on which process searched a file: a worker that finds nothing
+    in a computed-lookup file sends no text back, and this process, searching one itself, keeps
+    none either. Such a file never spells the term: no name a plan renames is in it."""
+    root = write_project(tmp_path / "project", PROJECT)
+    analysis = analyze(root, [root], config_module.load(root), workers=workers)
+    assert analysis.sites["app/by_base.py"] == [] and "app/by_base.py" not in analysis.sources  # searched, found nothing
+    assert "app/unrelated.py" not in analysis.sources  # left out
+    assert {"app/by_name.py", "app/models.py"} <= set(analysis.sources)  # found something; spells the term
+    assert set(analysis.sources) == {path for path, sites in analysis.sites.items() if sites}  # here, all that spell it
+
 def test_the_names_leading_to_a_term_bearing_type_are_those_a_receiver_could_be_typed_by(
         tmp_path: Path) -> None:
     """The names that may lead there, followed backwards from the term-bearing types."""
