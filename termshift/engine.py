@@ -392,12 +392,17 @@ def analyze(
 
 
 def _worth_telling_apart(lookups: int, searched: int) -> bool:
-    """`lookup_reach.worth_telling_apart`, without loading it for a run with no such file."""
-    if not lookups:
-        return False
-    from . import lookup_reach
+    """Is telling apart the computed-lookup files that reach nothing (lookup_reach.py) worth what it
+    takes, with `lookups` bytes of them in `searched` bytes to search? This process tells while the
+    others search, so it pays where they are most of the search, as the standard library's ~200
+    are, and more than telling could cost; otherwise every one is searched."""
+    return lookups >= TELL_APART_FROM and lookups > searched - lookups
 
-    return lookup_reach.worth_telling_apart(lookups, searched)
+
+# Bytes of computed-lookup files below which telling them apart is not tried: its set cost
+# (~10 ms) is what searching ~30 KB of them takes, and where they are few, most of them spell a
+# name that leads there (a project that spells the term often: dense's 19 files all do).
+TELL_APART_FROM = 1 << 19
 
 
 def _left_out_before(store: "AnalysisCache", project: Project, vocabulary: Vocabulary, workspace: Workspace,

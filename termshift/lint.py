@@ -23,14 +23,14 @@ from sys import intern
 
 from typing import TYPE_CHECKING
 
-from . import engine, files, planning
+from . import engine, files
 from .config import Config
 from .sites import Action, Role
 from .roots import relative_posix
 
 if TYPE_CHECKING:
     from . import baseline as baseline_module
-    from . import compat_scan
+    from . import compat_scan, planning
     from .findings import Finding
     from .rule import Rule
     from .selection import Selection
@@ -140,7 +140,7 @@ def selection(config: Config, options: Options) -> Selection:
 
 def load_the_rules() -> None:
     """Everything `check` needs that the search doesn't (see the module's docstring)."""
-    from . import compat_scan, findings, suppressions  # noqa: F401
+    from . import compat_scan, findings, planning, suppressions  # noqa: F401
     from .rules import registry  # noqa: F401
 
 
@@ -177,7 +177,9 @@ def run(root: Path, targets: list[Path], config: Config, options: Options, chose
     chosen = picked[0]
     # A plain check reports and writes nothing: it spares reading the project's other text files
     # (a name they hold back is still reported, only without that reason).
-    the_plan = planning.plan(analysis, config.stages, other_files=False)
+    from .planning import plan
+
+    the_plan = plan(analysis, config.stages, other_files=False)
     reported = {_relative(root, path) for path in checked}
     population = _digest(sorted(reported)) if shard is not None else ""
     if shard is not None:

@@ -52,20 +52,6 @@ _IMPORTS = ("import", "module-import")
 _CLASS_KINDS = ("cls", "inst", "items")
 
 
-def worth_telling_apart(lookups: int, searched: int) -> bool:
-    """Is telling apart the computed-lookup files that reach nothing worth the pause it takes (the
-    index must hold every fact before any file is searched)? Where they are most of the search, as
-    the standard library's ~200 are, and more than the pause itself could cost; otherwise every
-    one is searched."""
-    return lookups >= WORTH_FROM and lookups > searched - lookups
-
-
-# Bytes of computed-lookup files below which telling them apart is not tried: its set cost
-# (~10 ms) is what searching ~30 KB of them takes, and where they are few, most of them spell a
-# name that leads there (a project that spells the term often).
-WORTH_FROM = 1 << 19
-
-
 class Remembered(NamedTuple):
     """A finished search for the names, as the cache keeps it (keyed by the facts it started from):
     good for a later run while no module that changed spells one of the names or, outside ASCII,

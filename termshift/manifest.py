@@ -35,7 +35,6 @@ The format (`FORMAT`), keys are old dotted names, as written before the rename:
 from __future__ import annotations
 
 import ast
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -180,6 +179,8 @@ def _dotted(name: str) -> str:
 
 
 def render(data: dict[str, Any]) -> str:
+    import json  # here: only a migration writes a manifest
+
     return f"{_HEADER}\nRENAMES = {json.dumps(data, indent=4, sort_keys=True)}\n"
 
 

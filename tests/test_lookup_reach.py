@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from termshift import config as config_module
-from termshift import lookup_reach
+from termshift import engine, lookup_reach
 from termshift.engine import analyze
 from termshift.workspace import Workspace
 
 from lintkit import write_project
 
 # The lookup files are made the larger part of the project, as in a large tree that rarely
-# spells the term: only then is the pause to tell them apart worth it (lookup_reach.worth_telling_apart).
+# spells the term: only then is the pause to tell them apart worth it (engine._worth_telling_apart).
 FILLER = "".join(f"# line {number} of a long module that spells nothing in particular\n" for number in range(400))
 
 PROJECT = {
@@ -67,7 +67,7 @@ REACHED = {"app/by_result.py", "app/by_name.py", "app/by_base.py", "app/by_modul
 def _small_is_worth_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """This project's lookup files are a fraction of the size that makes telling them apart pay;
     every module of it is written just before it is read (replay.RACY_NS)."""
-    monkeypatch.setattr(lookup_reach, "WORTH_FROM", 0)
+    monkeypatch.setattr(engine, "TELL_APART_FROM", 0)
     monkeypatch.setattr(lookup_reach, "RACY_NS", 0)
 
 
