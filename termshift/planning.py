@@ -19,7 +19,6 @@ from .sites import Action, Role, Site
 from .sitetable import SiteTable
 
 
-
 @dataclass
 class Refusal:
     """A rename not made, and why: it would collide or half-rename something."""

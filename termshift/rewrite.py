@@ -7,18 +7,19 @@ writing itself is one transaction (transaction.py): all files or none.
 
 from __future__ import annotations
 
+import ast
 import datetime
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-import ast
-import os
 from typing import Callable, Iterator
 
 from . import files, parallel, slices
 from .engine import Analysis
-from .workspace import TOO_DEEP, Problem
 from .planning import Plan, is_shim_module
 from .sites import Role, Site
+from .workspace import TOO_DEEP, Problem
+
 
 def load_the_rewrite() -> None:
     """What rewriting files needs: LibCST, whose import takes longer than a dense project's
@@ -28,9 +29,6 @@ def load_the_rewrite() -> None:
     import libcst  # noqa: F401
 
     import termshift.codemods.compat  # noqa: F401
-
-
-
 
 
 @dataclass(repr=False, eq=False)
