@@ -29,6 +29,7 @@ import functools
 import builtins
 import re
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
@@ -1131,16 +1132,17 @@ class _SiteVisitor(NodeVisitor):
         looked up here by a name computed from data, so each that mentions the term is held back — each
         that the name's fixed start and end allow (`setattr(self, "_job_" + key, f)`: `_job_…` only)."""
         prefix, suffix = affixes
-        members: list[str] = []
-        if receiver is not None and not self.f.spells_term and receiver.name.partition(":")[0] == self.f.module:
-            return  # a member of this file's own, which never spells the term: none a rename would change
+        members: Iterable[str] = ()
         if receiver is not None and receiver.kind == "mod":
+            if not self.f.spells_term and receiver.name == self.f.module:
+                return  # this file's own names, which never spell the term: none a rename would change
             summary = self.f.index.module(receiver.name)
             members = [name for name, symbol in summary.symbols.items()
                        if symbol.kind not in ("import", "module-import")] if summary else []
         elif receiver is not None and receiver.kind in ("cls", "inst"):
-            found = self.f.index.class_info(receiver.name)
-            members = list(found[1].members) if found else []
+            # Inherited members too, from wherever the bases are defined: a class of this file's own
+            # reaches its bases' (`getattr(self, kind)` in a subclass of one that defines `job_id`).
+            members = dict.fromkeys(member for _, info in self.f.index.mro(receiver.name)[0] for member in info.members)
         line, column = self.f.pos.char(call.lineno, call.col_offset)
         for member in members:
             if not (member.startswith(prefix) and member.endswith(suffix) and len(member) >= len(prefix + suffix)):

@@ -55,6 +55,9 @@ class Builder:
     def run(self, kind, step_id):
         return getattr(self, kind)(), getattr(self.record, kind), step_id
 ''',
+    # A class of this file's own, which inherits members that spell the term: its lookups reach them.
+    "app/sub.py": "from app.models import Record\n\n\nclass Sub(Record):\n    def pick(self, kind):\n"
+                  "        return getattr(self, kind)\n\n\ndef take(sub: Sub, kind):\n    return getattr(sub, kind)\n",
     # Outside ASCII, but no name of it spells the term in its NFKC form either.
     "app/accents.py": "from app import filters\n\n\ndef choisir(genre):\n    caf\u00e9 = getattr(filters, genre)\n"
                       "    return caf\u00e9  # \u00e0 la carte\n",
@@ -88,7 +91,7 @@ def test_a_file_that_never_spells_the_term_finds_what_the_whole_search_finds(
     monkeypatch.setattr(finder_module.Finder, "search", recording)
     shortcut = _answer(tmp_path / "shortcut")
     assert spelled["app/build.py"] is False and spelled["app/wide.py"] is True and spelled["app/models.py"] is True
-    assert spelled["app/accents.py"] is False
+    assert spelled["app/accents.py"] is False and spelled["app/sub.py"] is False
 
     monkeypatch.setattr(finder_module.Finder, "spells_term", property(lambda self: True))
     whole = _answer(tmp_path / "whole")
@@ -97,6 +100,8 @@ def test_a_file_that_never_spells_the_term_finds_what_the_whole_search_finds(
     held = {(path, old) for path, _, _, old, *_ in shortcut[0]}
     assert {("app/build.py", "regex_job"), ("app/build.py", "job_status"), ("app/wide.py", "job_count"),
             ("app/accents.py", "regex_job")} <= held
+    inherited = {(line, old) for path, line, _, old, *_ in shortcut[0] if path == "app/sub.py"}
+    assert inherited == {(line, old) for line in (6, 10) for old in ("job_id", "job", "rerun_job")}
 
 
 def test_a_file_read_only_for_its_computed_lookups_counts_for_the_facts_as_any_file_that_never_spells_the_term(

@@ -13,6 +13,7 @@ import pytest
 
 from termshift import config as config_module
 from termshift import engine, lookup_reach
+from termshift import finder as finder_module
 from termshift.engine import analyze
 from termshift.workspace import Workspace
 
@@ -96,7 +97,7 @@ def test_a_lookup_file_that_spells_no_name_leading_to_the_term_is_not_searched(
     searching = _sites(root)
     assert skipping == searching
     held = {path for path, sites in searching.items() if any("computed at run time" in site[4] for site in sites)}
-    assert held == REACHED - {"app/by_base.py"}  # Child's own members spell nothing: none held back
+    assert held == REACHED  # by_base.py: Child defines nothing that spells the term, but inherits Record's members
     assert searching["app/unrelated.py"] == []
     assert [site[2] for site in searching["app/wide.py"]] == ["job_count", "job_count"]  # as the tree names it
 
@@ -170,6 +171,10 @@ def test_a_lookup_file_is_decoded_only_when_it_is_searched(tmp_path: Path) -> No
     assert analysis.skipped_generated == ["app/made.py"]
 
 
+# Spells Record, so it is searched; its lookups reach only a class of its own, which inherits nothing.
+OWN_LOOKUP = {"app/by_own.py": "from app.models import Record\n\n\nclass Own:\n    def f(self, kind):\n"
+                               "        return getattr(self, kind), Record\n" + FILLER}
+
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_lookup_file_that_gave_nothing_is_no_source_of_the_analysis_whoever_searched_it(
@@ -178,12 +183,23 @@ def test_a_lookup_file_that_gave_nothing_is_no_source_of_the_analysis_whoever_se
     their classes) must not depend on which process searched a file: a worker that finds nothing
     in a computed-lookup file sends no text back, and this process, searching one itself, keeps
     none either. Such a file never spells the term: no name a plan renames is in it."""
-    root = write_project(tmp_path / "project", PROJECT)
-    analysis = analyze(root, [root], config_module.load(root), workers=workers)
-    assert analysis.sites["app/by_base.py"] == [] and "app/by_base.py" not in analysis.sources  # searched, found nothing
+    root = write_project(tmp_path / "project", {**PROJECT, **OWN_LOOKUP})
+    searched: list[str] = []
+    search = finder_module.Finder.search
+
+    def recording(self, **options):
+        searched.append(self.path)
+        return search(self, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(finder_module.Finder, "search", recording)
+        analysis = analyze(root, [root], config_module.load(root), workers=workers)
+    assert workers == 2 or "app/by_own.py" in searched
+    assert analysis.sites["app/by_own.py"] == [] and "app/by_own.py" not in analysis.sources  # found nothing
     assert "app/unrelated.py" not in analysis.sources  # left out
     assert {"app/by_name.py", "app/models.py"} <= set(analysis.sources)  # found something; spells the term
     assert set(analysis.sources) == {path for path, sites in analysis.sites.items() if sites}  # here, all that spell it
+
 
 def test_the_names_leading_to_a_term_bearing_type_are_those_a_receiver_could_be_typed_by(
         tmp_path: Path) -> None:
