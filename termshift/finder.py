@@ -1136,9 +1136,10 @@ class _SiteVisitor(NodeVisitor):
         if receiver is not None and receiver.kind == "mod":
             if not self.f.spells_term and receiver.name == self.f.module:
                 return  # this file's own names, which never spell the term: none a rename would change
+            # What it imports too: `getattr(app, kind)` reaches the `run_job` that `app/__init__.py`
+            # imports from `app.tasks`, and a rename leaves only the new name there.
             summary = self.f.index.module(receiver.name)
-            members = [name for name, symbol in summary.symbols.items()
-                       if symbol.kind not in ("import", "module-import")] if summary else []
+            members = list(summary.symbols) if summary else []
         elif receiver is not None and receiver.kind in ("cls", "inst"):
             # Inherited members too, from wherever the bases are defined: a class of this file's own
             # reaches its bases' (`getattr(self, kind)` in a subclass of one that defines `job_id`).

@@ -48,7 +48,6 @@ _WORD = re.compile(r"[^\W\d]\w*")
 # in 1.9 s). A round of the names costs every module's bytes for each new name; it is not worth
 # more than searching the files it might leave out.
 SCAN_PER_PARSE = 400
-_IMPORTS = ("import", "module-import")
 _CLASS_KINDS = ("cls", "inst", "items")
 
 
@@ -152,15 +151,15 @@ def _spells_the_term(data: bytes | None, path: Path, vocabulary: Vocabulary) -> 
 
 
 def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary) -> tuple[set[str], set[str]]:
-    """The modules and classes (`module:qualname`) whose own members spell the term, as the
-    finder's `_computed_names` reads them."""
+    """The modules and classes (`module:qualname`) whose own members spell the term (a module's
+    imports among them), as the finder's `_computed_names` reads them."""
     def spells(name: str) -> bool:
         return vocabulary.mentions(name) and vocabulary.rewrite(name) is not None
 
     modules: set[str] = set()
     classes: set[str] = set()
     for summary in summaries:
-        if any(spells(name) for name, symbol in summary.symbols.items() if symbol.kind not in _IMPORTS):
+        if any(map(spells, summary.symbols)):  # an import among them (`getattr(app, kind)`: `app.run_job`)
             modules.add(summary.name)
         classes.update(f"{summary.name}:{qualname}" for qualname, info in summary.classes.items()
                        if any(map(spells, info.members)))

@@ -321,3 +321,21 @@ def test_a_module_whose_text_comes_from_an_editor_is_never_taken_as_unchanged(
     assert set(lookup_reach._states({"m": path})) == {"m"}
     monkeypatch.setitem(files.OVERRIDES, str(path), b"x = 2\n")
     assert lookup_reach._states({"m": path}) == {}
+
+
+def test_a_lookup_on_a_module_reaches_what_it_imports(tmp_path: Path) -> None:
+    """`getattr(app, kind)` may be `app.run_job`, imported into `app/__init__.py` from where it is
+    defined: the module is term-bearing for it, and the name is held back everywhere."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "from .tasks import run_job\n",
+        "app/tasks.py": "def run_job():\n    pass\n",
+        "app/use.py": "import app\n\n\ndef call(kind):\n    return getattr(app, kind)()\n" + FILLER,
+        "app/unrelated.py": "def pick(obj, kind):\n    return getattr(obj, kind)\n" + FILLER * 10,
+    })
+    analysis = analyze(root, [root], config_module.load(root))
+    assert [(site.old, site.line) for site in analysis.sites["app/use.py"]] == [("run_job", 5)]
+    assert analysis.sites["app/unrelated.py"] == [] and "app/unrelated.py" not in analysis.sources
+    from termshift.planning import plan
+
+    edits = plan(analysis, config_module.load(root).stages).edits
+    assert not [site for sites in edits.values() for site in sites if site.old == "run_job"]  # kept everywhere
