@@ -34,7 +34,7 @@ from typing import Iterable
 from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
-from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
+from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type, looked_up_names
 from .manifest import Renamed
 from .scopes import Binding, Parameter, Scope, ScopeBuilder
 from .sites import Action, Role, Site
@@ -1106,7 +1106,7 @@ class _SiteVisitor(NodeVisitor):
                 if self.f.mentions(target.value):
                     ref = self.f.index.attribute(self.f.type_of(args[0], scope), target.value)
                     self._string_name(target, 0, target.value, ref, f"{short}() name")
-            if not targets and not isinstance(args[1], ast.Constant):
+            if not targets and not isinstance(args[1], ast.Constant) and not self._own_names(args[1], args[0], scope):
                 self._computed_names(call, self.f.type_of(args[0], scope), _affixes(args[1]))
         if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
             self._kwargs_key(func.value.id, args[0], scope)
@@ -1136,10 +1136,8 @@ class _SiteVisitor(NodeVisitor):
         if receiver is not None and receiver.kind == "mod":
             if not self.f.spells_term and receiver.name == self.f.module:
                 return  # this file's own names, which never spell the term: none a rename would change
-            # What it imports too: `getattr(app, kind)` reaches the `run_job` that `app/__init__.py`
-            # imports from `app.tasks`, and a rename leaves only the new name there.
             summary = self.f.index.module(receiver.name)
-            members = list(summary.symbols) if summary else []
+            members = looked_up_names(summary, self.f.project) if summary else []
         elif receiver is not None and receiver.kind in ("cls", "inst"):
             # Inherited members too, from wherever the bases are defined: a class of this file's own
             # reaches its bases' (`getattr(self, kind)` in a subclass of one that defines `job_id`).
@@ -1152,6 +1150,27 @@ class _SiteVisitor(NodeVisitor):
                 self.f.spool.append(Site(
                     self.f.path, line, column, line, column, member, member, "attribute", Role.REFERENCE,
                     Action.UNRESOLVED, f"{member!r} may be looked up here by a name computed at run time"))
+
+    def _own_names(self, name: ast.AST, receiver: ast.AST, scope: Scope) -> bool:
+        """`hasattr(dispatch, name) for name in dispatch.__all__` (or `dir(dispatch)`, `vars(dispatch)`):
+        the names come from the receiver itself, so they are the new ones once it is renamed."""
+        if not isinstance(name, ast.Name):
+            return False
+        found = self.f.lookup(name.id, scope)
+        if found is None or len(found[1]) != 1 or found[1][0].kind != "for":
+            return False
+        source = found[1][0].value
+        if isinstance(source, ast.Attribute) and source.attr == "__all__":
+            source = source.value
+        elif (isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id in ("dir", "vars")
+              and len(source.args) == 1 and not source.keywords and self.f.lookup(source.func.id, scope) is None):
+            source = source.args[0]
+        else:
+            return False
+        if ast.dump(source) == ast.dump(receiver):
+            return True
+        mine = self.f.type_of(receiver, scope)
+        return mine is not None and mine.kind == "mod" and mine == self.f.type_of(source, scope)
 
     def _attribute_names(self, name: ast.AST, scope: Scope) -> list[ast.Constant]:
         """The string constants a getattr() name can be: `"job_id"`, or each of

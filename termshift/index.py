@@ -102,6 +102,15 @@ _EXT_REF = Ref(EXTERNAL, "", EXT)
 Parser = Callable[[Path], "ast.Module | None"]
 
 
+def looked_up_names(summary: ModuleSummary, project: Project) -> list[str]:
+    """The names of a module that `getattr(module, name)` may reach and a rename may change: what
+    it defines, and what it imports from the project (`app/__init__.py` importing `run_job` from
+    `app.tasks`: a rename leaves only the new name there). A third party's names keep theirs."""
+    return [name for name, symbol in summary.symbols.items()
+            if symbol.kind not in ("import", "module-import")
+            or project.is_first_party(symbol.target.partition(":")[0])]
+
+
 class Index:
     def __init__(self, project: Project, parse: Parser, search_path: Iterable[str] = (),
                  text: Callable[[Path], str | None] | None = None):

@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from . import files
-from .index import Index, Type
+from .index import Index, Type, looked_up_names
+from .project import Project
 from .replay import RACY_NS
 from .summary import ModuleSummary
 from .vocabulary import Vocabulary
@@ -78,7 +79,7 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
     spelled_wide = [module_of[path] for path in wide
                     if path in module_of and _spells_the_term(read(path), path, vocabulary)]
     summaries = [summary for summary in map(index.module, [*facts, *spelled_wide]) if summary is not None]
-    reach = Reach(index, *term_bearing(summaries, vocabulary), read)
+    reach = Reach(index, *term_bearing(summaries, vocabulary, index.project), read)
     del summaries
     left = reach.unreached(unspelled, size)
     if reach.finished and remember is not None:
@@ -150,16 +151,18 @@ def _spells_the_term(data: bytes | None, path: Path, vocabulary: Vocabulary) -> 
         return False
 
 
-def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary) -> tuple[set[str], set[str]]:
-    """The modules and classes (`module:qualname`) whose own members spell the term (a module's
-    imports among them), as the finder's `_computed_names` reads them."""
+def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary,
+                 project: Project) -> tuple[set[str], set[str]]:
+    """The modules and classes (`module:qualname`) whose own members spell the term (what a module
+    imports from the project among them: `looked_up_names`), as the finder's `_computed_names`
+    reads them."""
     def spells(name: str) -> bool:
         return vocabulary.mentions(name) and vocabulary.rewrite(name) is not None
 
     modules: set[str] = set()
     classes: set[str] = set()
     for summary in summaries:
-        if any(map(spells, summary.symbols)):  # an import among them (`getattr(app, kind)`: `app.run_job`)
+        if any(map(spells, looked_up_names(summary, project))):
             modules.add(summary.name)
         classes.update(f"{summary.name}:{qualname}" for qualname, info in summary.classes.items()
                        if any(map(spells, info.members)))

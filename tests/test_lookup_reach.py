@@ -210,7 +210,7 @@ def test_the_names_leading_to_a_term_bearing_type_are_those_a_receiver_could_be_
     analysis = analyze(root, [root], config_module.load(root))
     index = analysis.index
     summaries = [index.module(name) for name in ("app.models", "app.tasks")]
-    modules, classes = term_bearing(summaries, analysis.vocabulary)
+    modules, classes = term_bearing(summaries, analysis.vocabulary, index.project)
     assert modules == {"app.tasks"} and classes == {"app.models:Record"}
     reach = Reach(index, modules, classes, lambda path: path.read_bytes())
     paths = sorted(root / relative for relative in [*REACHED - {"app/by_wide.py"}, "app/unrelated.py"])
@@ -325,15 +325,21 @@ def test_a_module_whose_text_comes_from_an_editor_is_never_taken_as_unchanged(
 
 def test_a_lookup_on_a_module_reaches_what_it_imports(tmp_path: Path) -> None:
     """`getattr(app, kind)` may be `app.run_job`, imported into `app/__init__.py` from where it is
-    defined: the module is term-bearing for it, and the name is held back everywhere."""
+    defined: the module is term-bearing for it, and the name is held back everywhere. A third
+    party's name it imports is no rename's to change."""
     root = write_project(tmp_path / "project", {
-        "app/__init__.py": "from .tasks import run_job\n",
+        "app/__init__.py": "from .tasks import run_job\nfrom winlib import CREATE_BREAKAWAY_FROM_JOB\n",
         "app/tasks.py": "def run_job():\n    pass\n",
         "app/use.py": "import app\n\n\ndef call(kind):\n    return getattr(app, kind)()\n" + FILLER,
         "app/unrelated.py": "def pick(obj, kind):\n    return getattr(obj, kind)\n" + FILLER * 10,
+        # Names the module itself gives: the new ones, once it is renamed.
+        "app/complete.py": "import app\nimport app as same\n\n\ndef complete():\n"
+                           "    return [hasattr(app, name) for name in app.__all__] + [getattr(app, n) for n in dir(same)]\n"
+                           + FILLER,
     })
     analysis = analyze(root, [root], config_module.load(root))
     assert [(site.old, site.line) for site in analysis.sites["app/use.py"]] == [("run_job", 5)]
+    assert analysis.sites["app/complete.py"] == []
     assert analysis.sites["app/unrelated.py"] == [] and "app/unrelated.py" not in analysis.sources
     from termshift.planning import plan
 
