@@ -51,11 +51,19 @@ def scan(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None, work
 
 # `getattr(filters, kind.replace("-", "_"))`: a member looked up by a name computed at run time. A file
 # doing so is searched even when it never spells the term: the members it may reach are held back.
-COMPUTED_LOOKUP = re.compile(rb"\bgetattr\(\s*[\w.]+\s*,\s*(?![\s'\"])")
+# Every call the finder reads so (`getattr`, `setattr`, `hasattr`, `delattr`, `patch.object`) matches,
+# but for one whose name is plainly a whole string (`getattr(obj, "name")`, `setattr(x, 'y', v)`):
+# anything else it can't tell at a glance (`"_" + kind`, an f-string, a receiver that is a call) is
+# searched, as the finder would search it in a file that also spells the term.
+COMPUTED_LOOKUP = re.compile(
+    rb"(?:\b(?:get|set|has|del)attr|\bpatch\.object)\s*\("
+    rb"(?!\s*[\w.]+\s*,\s*[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)])")
 # `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
 # module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
 SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
-_LOOKUP_CALLS, _SERIALIZING_CALLS = (b"getattr(",), (b"asdict(", b"astuple(")  # what each one's matches start with
+# What each one's matches start with.
+_LOOKUP_CALLS = (b"getattr", b"setattr", b"hasattr", b"delattr", b"patch.object")
+_SERIALIZING_CALLS = (b"asdict(", b"astuple(")
 
 
 def _holds(data: bytes, starts: tuple[bytes, ...], pattern: "re.Pattern[bytes]") -> bool:

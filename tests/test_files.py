@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from termshift import files
+from termshift import prefilter as prefilter_module
 from termshift.files import (
     DEFAULT_EXCLUDES,
     PROJECT_MARKERS,
@@ -488,16 +489,31 @@ def test_prefilter(tmp_path: Path) -> None:
     assert read_bytes_prefilter(tmp_path / "missing.py", (b"job",))
 
 
+_COMPUTED = {
+    b"getattr(filters, kind)\n", b"x = getattr(self.schedule, meth)(*args)\n", b"getattr( obj , name )\n",
+    b"getattr(a, 'x'); getattr(b, y)\n", b"getattr(getattr(a, b), c)\n", b"# getattr(obj, name)\n",
+    b"getattr(obj, name) and asdict(e)\n", b"getattr(\n", b"setattr(self, key, value)\n", b"hasattr(x, name)\n",
+    b"getattr(x, '_' + kind)\n", b"getattr(x, f'{kind}')\n", b"getattr(x.items[0], 'n')\n", b"getattr(make(), k)\n",
+    b"mock.patch.object(module, name)\n", b"getattr (x, k)\n", b"getattr(x, 'a' 'b')\n",
+}
+
+
 @pytest.mark.parametrize("text", [
     b"getattr(filters, kind)\n", b"x = getattr(self.schedule, meth)(*args)\n", b"getattr( obj , name )\n",
     b"getattr(obj, 'name')\n", b'getattr(obj, "name")\n', b"mygetattr(obj, name)\n", b"_getattr(a, b)\n",
     b"getattr(a, 'x'); getattr(b, y)\n", b"getattr(getattr(a, b), c)\n", b"# getattr(obj, name)\n",
     b"asdict(entry)\n", b"dataclasses.astuple(x)\n", b"hasdict(x)\n", b"x.asdict(y) and gasdict(z)\n",
     b"getattr(obj, name) and asdict(e)\n", b"", b"getattr(\n",
+    b"setattr(self, key, value)\n", b"setattr(self, 'key', value)\n", b"hasattr(x, name)\n", b"delattr(x, 'n')\n",
+    b"getattr(x, '_' + kind)\n", b"getattr(x, f'{kind}')\n", b"getattr(x.items[0], 'n')\n", b"getattr(make(), k)\n",
+    b"mock.patch.object(module, name)\n", b"patch.object(module, 'name')\n", b"getattr (x, k)\n",
+    b"getattr(\n    obj,\n    'name',\n)\n", b"getattr(x, 'a' 'b')\n", b"offsetattr(a, b)\n",
 ])
 def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> None:
     """The pre-filter tries its patterns only where their call's name stands: its verdicts are the
     patterns' own, searched over the whole file."""
+    # What only a search tells is searched: a name that is not plainly one whole string.
+    assert bool(prefilter_module.COMPUTED_LOOKUP.search(text)) == (text in _COMPUTED)
     from termshift import prefilter
 
     path = tmp_path / "m.py"

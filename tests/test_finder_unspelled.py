@@ -58,6 +58,9 @@ class Builder:
     # A class of this file's own, which inherits members that spell the term: its lookups reach them.
     "app/sub.py": "from app.models import Record\n\n\nclass Sub(Record):\n    def pick(self, kind):\n"
                   "        return getattr(self, kind)\n\n\ndef take(sub: Sub, kind):\n    return getattr(sub, kind)\n",
+    # Sets members by names from data (no getattr): they may be the inherited ones that spell the term.
+    "app/setter.py": "from app.models import Record\n\n\nclass Setter(Record):\n    def update(self, **values):\n"
+                     "        for key, value in values.items():\n            setattr(self, key, value)\n",
     # Outside ASCII, but no name of it spells the term in its NFKC form either.
     "app/accents.py": "from app import filters\n\n\ndef choisir(genre):\n    caf\u00e9 = getattr(filters, genre)\n"
                       "    return caf\u00e9  # \u00e0 la carte\n",
@@ -102,6 +105,7 @@ def test_a_file_that_never_spells_the_term_finds_what_the_whole_search_finds(
             ("app/accents.py", "regex_job")} <= held
     inherited = {(line, old) for path, line, _, old, *_ in shortcut[0] if path == "app/sub.py"}
     assert inherited == {(line, old) for line in (6, 10) for old in ("job_id", "job", "rerun_job")}
+    assert {old for path, _, _, old, *_ in shortcut[0] if path == "app/setter.py"} == {"job_id", "job", "rerun_job"}
 
 
 def test_a_file_read_only_for_its_computed_lookups_counts_for_the_facts_as_any_file_that_never_spells_the_term(
