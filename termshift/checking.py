@@ -217,6 +217,8 @@ def _examine(request: Request) -> tuple[lint.Result, engine.Analysis, tuple[int,
         for problem in outcome.failures:
             report.err.print(f"[red]not fixed[/] {report.location(problem.path, problem.line, problem.column)}: "
                              f"{problem.message}")
+        for line in fix_module.refused(outcome):
+            report.err.print(line, markup=False)
         targets = _after_moves(request.root, targets, outcome.moved)
         fixed = outcome.edits
         touched = bool(outcome.changed or outcome.moved)

@@ -26,6 +26,7 @@ class FixOutcome:
     edits: int = 0
     failures: list[workspace.Problem] = field(default_factory=list)
     renames: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)  # path -> (old, new) -> times
+    refusals: list[planning.Refusal] = field(default_factory=list)  # names kept everywhere, and why
 
 
 def fix(root: Path, config: Config, progress=None, *, workers: int = 1, cache=None) -> FixOutcome:
@@ -34,7 +35,7 @@ def fix(root: Path, config: Config, progress=None, *, workers: int = 1, cache=No
     the_plan = planning.plan(analysis, config.stages, keep=kept)
     _leave_compat_alone(analysis, the_plan)
     outcome = rewrite.apply(analysis, the_plan, write=True, workers=workers)
-    result = FixOutcome(failures=list(outcome.failures))
+    result = FixOutcome(failures=list(outcome.failures), refusals=list(the_plan.refusals))
     if not outcome.failures:
         result.changed = sorted(outcome.changed)
         result.moved = list(outcome.moved)
@@ -44,6 +45,23 @@ def fix(root: Path, config: Config, progress=None, *, workers: int = 1, cache=No
             for site in sites:
                 counts[(site.old, site.new)] = counts.get((site.old, site.new), 0) + 1
     return result
+
+
+REFUSALS_SHOWN = 10
+
+
+def refused(outcome: FixOutcome) -> list[str]:
+    """Why the names a fix left alone are kept: the check after it still finds them, and a plain
+    check, which reads no text file but Python, may call them fixable."""
+    refusals = sorted(outcome.refusals, key=lambda refusal: (refusal.path, refusal.line, refusal.column, refusal.old))
+    if not refusals:
+        return []
+    lines = [f"termshift check --fix: {len(refusals)} name{'s' if len(refusals) != 1 else ''} kept everywhere"]
+    lines += [f"  {refusal.path}:{refusal.line}:{refusal.column + 1}: {refusal.reason}"
+              for refusal in refusals[:REFUSALS_SHOWN]]
+    if len(refusals) > REFUSALS_SHOWN:
+        lines.append(f"  … and {len(refusals) - REFUSALS_SHOWN} more (`termshift migrate --diff` lists them all)")
+    return lines
 
 
 def shown(outcome: FixOutcome) -> list[str]:

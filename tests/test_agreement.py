@@ -153,3 +153,19 @@ def test_check_and_migrate_check_agree_on_every_kind_of_site(kind: str, tmp_path
     assert invoke(root, monkeypatch, "migrate", "--no-compat", "--check", "--no-cache").exit_code == 0
     checked = invoke(root, monkeypatch, "check", "--no-cache")
     assert checked.exit_code == 0, checked.output
+
+
+def test_check_fix_says_why_it_left_a_name_alone(tmp_path: Path) -> None:
+    """A plain check reads no text file but Python, so it calls a name fixable that a dotted path in
+    a YAML file holds back; the fix reads them all, keeps the name, and says why."""
+    root = write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": "class Base:\n    def job_count(self):\n        return 1\n",
+        "app/user.py": "from app.base import Base\n\n\nclass Child(Base):\n    pass\n",
+        "settings.yaml": "handler: app.user.Child.job_count\n",
+    })
+    fixed = termshift("check", "--fix", cwd=root)
+    assert fixed.returncode == 1
+    assert "termshift check --fix: 1 name kept everywhere" in fixed.stderr
+    assert "app/base.py:2:9: 'job_count' is kept everywhere" in fixed.stderr and "settings.yaml:1:" in fixed.stderr
+    assert "job_count" in (root / "app" / "base.py").read_text()
