@@ -34,7 +34,7 @@ from typing import Iterable
 from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
-from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type, looked_up_names
+from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
 from .manifest import Renamed
 from .scopes import Binding, Parameter, Scope, ScopeBuilder
 from .sites import Action, Role, Site
@@ -46,7 +46,7 @@ from .vocabulary import MatchKind, Vocabulary
 _FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
 _ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
 # What a line that may call one of them, or patch.object(), holds (_loud_lines).
-_ATTR_CALL_WORDS = (*sorted(_ATTR_FUNCS), "object")
+_ATTR_CALL_WORDS = (*sorted(_ATTR_FUNCS), "object", "import_module", "__import__")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -700,8 +700,8 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     NFKC-normalised, so they may not), the lines of every string whose value
     mentions it (escapes and implicit concatenation hide it from the text), and
     lines that may call getattr() & co. or patch.object() (their name argument
-    may be a loop variable over strings written elsewhere).
-    """
+    may be a loop variable over strings written elsewhere, or computed), or
+    import a module by a computed name."""
     mentions = finder.mentions
     loud = _lines_with(finder, _ATTR_CALL_WORDS, finder.vocab.stems)
     for node in strings:
@@ -1108,6 +1108,8 @@ class _SiteVisitor(NodeVisitor):
                     self._string_name(target, 0, target.value, ref, f"{short}() name")
             if not targets and not isinstance(args[1], ast.Constant) and not self._own_names(args[1], args[0], scope):
                 self._computed_names(call, self.f.type_of(args[0], scope), _affixes(args[1]))
+        if short in ("import_module", "__import__") and args and _constant_text(args[0]) is None:
+            self._computed_modules(call)
         if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
             self._kwargs_key(func.value.id, args[0], scope)
         if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and args:
@@ -1136,8 +1138,7 @@ class _SiteVisitor(NodeVisitor):
         if receiver is not None and receiver.kind == "mod":
             if not self.f.spells_term and receiver.name == self.f.module:
                 return  # this file's own names, which never spell the term: none a rename would change
-            summary = self.f.index.module(receiver.name)
-            members = looked_up_names(summary, self.f.project) if summary else []
+            members = self.f.index.looked_up_names(receiver.name)
         elif receiver is not None and receiver.kind in ("cls", "inst"):
             # Inherited members too, from wherever the bases are defined: a class of this file's own
             # reaches its bases' (`getattr(self, kind)` in a subclass of one that defines `job_id`).
@@ -1150,6 +1151,37 @@ class _SiteVisitor(NodeVisitor):
                 self.f.spool.append(Site(
                     self.f.path, line, column, line, column, member, member, "attribute", Role.REFERENCE,
                     Action.UNRESOLVED, f"{member!r} may be looked up here by a name computed at run time"))
+
+    def _computed_modules(self, call: ast.Call) -> None:
+        """`import_module(f"app.handlers.{kind}")`, `import_module("." + kind, __package__)`: any
+        module of ours the name's fixed start and end allow may be imported here by a name computed
+        at run time, so the words that spell the term in the part left open are held back. With no
+        package of ours fixed at its start (`import_module(settings.BACKEND)`), the name could be any
+        module's, spelled in configuration: that is for the dotted paths found there."""
+        prefix, suffix = _affixes(call.args[0])
+        if prefix.startswith("."):
+            package = call.args[1] if len(call.args) > 1 else next(
+                (keyword.value for keyword in call.keywords if keyword.arg == "package"), None)
+            if not (isinstance(package, ast.Name) and package.id in ("__name__", "__package__")):
+                return
+            level = len(prefix) - len(prefix.lstrip("."))
+            here = self.f.module if self.f.is_package or package.id == "__name__" else self.f.module.rpartition(".")[0]
+            base = self.f.project.resolve_relative(here, level, None, True)
+            prefix = f"{base}.{prefix[level:]}" if base else prefix[level:]
+        fixed = prefix.rpartition(".")[0]
+        if not fixed or not self.f.project.is_first_party(fixed):
+            return
+        line, column = self.f.pos.char(call.lineno, call.col_offset)
+        held: set[str] = set()
+        for module in self.f.project.modules:
+            if not (module.startswith(prefix) and module.endswith(suffix) and len(module) >= len(prefix + suffix)):
+                continue
+            for word in module[len(fixed) + 1:].split("."):
+                if word not in held and self.f.mentions(word) and self.f.vocab.rewrite(word) is not None:
+                    held.add(word)
+                    self.f.spool.append(Site(
+                        self.f.path, line, column, line, column, word, word, "module", Role.REFERENCE,
+                        Action.UNRESOLVED, f"module {module!r} may be imported here by a name computed at run time"))
 
     def _own_names(self, name: ast.AST, receiver: ast.AST, scope: Scope) -> bool:
         """`hasattr(dispatch, name) for name in dispatch.__all__` (or `dir(dispatch)`, `vars(dispatch)`):

@@ -104,11 +104,13 @@ Parser = Callable[[Path], "ast.Module | None"]
 
 def looked_up_names(summary: ModuleSummary, project: Project) -> list[str]:
     """The names of a module that `getattr(module, name)` may reach and a rename may change: what
-    it defines, and what it imports from the project (`app/__init__.py` importing `run_job` from
-    `app.tasks`: a rename leaves only the new name there). A third party's names keep theirs."""
-    return [name for name, symbol in summary.symbols.items()
-            if symbol.kind not in ("import", "module-import")
-            or project.is_first_party(symbol.target.partition(":")[0])]
+    it defines, what it imports from the project (`app/__init__.py` importing `run_job` from
+    `app.tasks`: a rename leaves only the new name there), a package's modules. A third party's
+    names keep theirs. (What it imports with `*`: `Index.looked_up_names`.)"""
+    names = [name for name, symbol in summary.symbols.items()
+             if symbol.kind not in ("import", "module-import")
+             or project.is_first_party(symbol.target.partition(":")[0])]
+    return names + project.submodules(summary.name)
 
 
 class Index:
@@ -439,6 +441,17 @@ class Index:
             return self.resolve_name(source, attr, seen)
         value_type = self.ref_type(module, symbol.type_ref, seen) if symbol.type_ref else None
         return Ref(OWN, symbol.kind, value_type)
+
+    def looked_up_names(self, module: str, _seen: frozenset[str] = frozenset()) -> list[str]:
+        """`looked_up_names` of the module, and those of ours it imports with `*` that it exports."""
+        summary = self.module(module)
+        if summary is None:
+            return []
+        names = looked_up_names(summary, self.project)
+        for star in summary.star_imports:
+            if self.project.is_first_party(star) and star not in _seen:
+                names += [name for name in self.looked_up_names(star, _seen | {module}) if self.exports(star, name)]
+        return names
 
     def exports(self, module: str, name: str) -> bool:
         """Whether `from module import *` can bring `name` in: `__all__` says so, or, without one,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field, replace
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from sys import intern
 
@@ -288,11 +288,14 @@ def _move_findings(analysis: engine.Analysis, the_plan: planning.Plan):
     from .findings import Finding
     from .rules import registry
 
-    if not the_plan.moves:
+    if not the_plan.moves and not the_plan.refused_moves:
         return
     spelled = {site.old for sites in analysis.sites.values() for site in sites if site.role is Role.MODULE_PATH}
+    refused = {}
+    for refusal in the_plan.refusals:
+        refused.setdefault(refusal.old, refusal.reason)
     rule = registry.BY_CODE["TSH103"]
-    for old, new in the_plan.moves:
+    for (old, new), fixable in chain(zip(the_plan.moves, repeat(True)), zip(the_plan.refused_moves, repeat(False))):
         old_name, new_name = old.rpartition("/")[2], new.rpartition("/")[2]
         path = old
         if old.endswith((".py", ".pyi")):
@@ -304,7 +307,9 @@ def _move_findings(analysis: engine.Analysis, the_plan: planning.Plan):
         if old_name in spelled:
             continue
         message = rule.message(SimpleNamespace(old=old_name, new=new_name))
-        yield _finding(Finding, rule, path, 1, 0, 1, 0, message, fixable=True, text=old_name, scope="")
+        if not fixable:
+            message += f" (not fixable: {refused.get(old_name, f'{old_name!r} is kept everywhere')})"
+        yield _finding(Finding, rule, path, 1, 0, 1, 0, message, fixable=fixable, text=old_name, scope="")
 
 
 def _problem_findings(analysis: engine.Analysis):

@@ -38,6 +38,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from . import files
 from .index import Index, Type, looked_up_names
+from .prefilter import COMPUTED_IMPORT
 from .project import Project
 from .replay import RACY_NS
 from .summary import ModuleSummary
@@ -72,7 +73,9 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
     the modules outside ASCII (`wide`) whose names do bear the term, though not among the facts,
     do. A finished search for the names is handed to `remember`, with the state of the modules
     unchanged since before the run started (`since`)."""
-    unspelled = [path for path in lookups if not _spells_the_term(read(path), path, vocabulary)]
+    # A module imported by a computed name is no receiver's type: such a file is always searched.
+    unspelled = [path for path in lookups if not _spells_the_term(read(path), path, vocabulary)
+                 and not _imports_computed(read(path))]
     if not unspelled:
         return []
     module_of = index.project.module_of
@@ -103,9 +106,14 @@ def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vo
         name = module_of.get(path)
         if name in remembered.left_out and name in now and now[name] == remembered.states.get(name):
             left.append(path)
-        elif not _spells_the_term(read(path), path, vocabulary) and not _spells_any(read(path), remembered.names):
+        elif (not _spells_the_term(read(path), path, vocabulary) and not _imports_computed(read(path))
+              and not _spells_any(read(path), remembered.names)):
             left.append(path)
     return left
+
+
+def _imports_computed(data: bytes | None) -> bool:
+    return data is None or COMPUTED_IMPORT.search(data) is not None
 
 
 def _states(modules: dict[str, Path], since: int | None = None) -> dict[str, tuple[int, int, int, int]]:
@@ -154,8 +162,8 @@ def _spells_the_term(data: bytes | None, path: Path, vocabulary: Vocabulary) -> 
 def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary,
                  project: Project) -> tuple[set[str], set[str]]:
     """The modules and classes (`module:qualname`) whose own members spell the term (what a module
-    imports from the project among them: `looked_up_names`), as the finder's `_computed_names`
-    reads them."""
+    imports from the project and a package's modules among them: `looked_up_names`), as the
+    finder's `_computed_names` reads them. (A module importing `*` from one: `Reach._propagate`.)"""
     def spells(name: str) -> bool:
         return vocabulary.mentions(name) and vocabulary.rewrite(name) is not None
 
@@ -166,6 +174,11 @@ def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary,
             modules.add(summary.name)
         classes.update(f"{summary.name}:{qualname}" for qualname, info in summary.classes.items()
                        if any(map(spells, info.members)))
+    # A package whose module's name spells the term, whether or not its own file does.
+    for name in project.modules:
+        package, _, last = name.rpartition(".")
+        if package and spells(last):
+            modules.add(package)
     return modules, classes
 
 
@@ -214,6 +227,7 @@ class Reach:
         self._named: dict[Path, bytes] = {}  # texts outside ASCII not in NFKC form, as their names are
         self._named_size = 0
         self._bases: dict[str, frozenset[str]] = {}  # each class read, by qualified name: its bases' words
+        self._stars: dict[str, list[str]] = {}  # each module read: the modules of ours it imports `*` from
         self.finished = False  # every name found: not stopped because no file was left, or for cost
         self._module_bytes: int | None = None
 
@@ -308,6 +322,7 @@ class Reach:
         if summary is None:
             return []
         found: list[_Definition] = []
+        self._stars[module] = [star for star in summary.star_imports if index.project.is_first_party(star)]
         for name, symbol in summary.symbols.items():
             if symbol.kind == "class":
                 found.append(_Definition(name, "symbol", module, fixed=Type("cls", f"{module}:{name}")))
@@ -357,6 +372,12 @@ class Reach:
                             self._name(definition.name)
                         continue
                     self._name(definition.name, definition.owner)
+            # A module importing `*` from a term-bearing one holds its names (`Index.looked_up_names`).
+            for module, stars in self._stars.items():
+                if module not in self.term_modules and not self.term_modules.isdisjoint(stars):
+                    self.term_modules.add(module)
+                    self._name(module.rpartition(".")[2], module)
+                    changed = True
             # A class inheriting one that leads there leads there too (`find_member` walks the bases),
             # and its bases spell the name of the one that does.
             for qualified, words in self._bases.items():

@@ -37,6 +37,8 @@ class Plan:
 
     edits: SiteTable = field(default_factory=SiteTable)  # relative path -> RENAME sites to apply
     moves: list[tuple[str, str]] = field(default_factory=list)  # relative (old, new), deepest first
+    # The modules that would move but for a refusal of their name: still legacy paths, for the check.
+    refused_moves: list[tuple[str, str]] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
     unresolved: list[Site] = field(default_factory=list)
     refused_names: set[str] = field(default_factory=set)
@@ -94,7 +96,8 @@ def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | No
 
     _refuse_broken_modules(analysis, result)
     _refuse_generated_names(analysis, result)
-    moves = _module_moves(analysis, stages, result)
+    wanted: list[tuple[str, str]] = []  # every module move the stages ask for, refused or not
+    moves = _module_moves(analysis, stages, result, wanted)
     payload_names = analysis.payload_names()
     kept_first: dict[str, Site] = {}  # a name in `keep` -> its first site the stages would rename
 
@@ -125,6 +128,8 @@ def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | No
     _withhold(analysis, result, visible, other_files, moves)
     _keep(analysis, result, keep, kept_first, moves)
     result.moves = [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
+    result.refused_moves = [(old, new) for old, new in wanted if old not in dict(result.moves)
+                            and Path(old).stem in result.refused_names and Path(old).stem not in keep]
     return result
 
 
@@ -333,8 +338,10 @@ def _refuse_generated_names(analysis: Analysis, result: Plan) -> None:
                 )
 
 
-def _module_moves(analysis: Analysis, stages: set[str], result: Plan) -> list[tuple[str, str]]:
-    """Module files and package folders whose names carry the term."""
+def _module_moves(analysis: Analysis, stages: set[str], result: Plan,
+                  wanted: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Module files and package folders whose names carry the term (each added to `wanted`, and
+    returned unless its name is refused)."""
     if "services" not in stages:
         return []
     root = analysis.root
@@ -370,6 +377,7 @@ def _module_moves(analysis: Analysis, stages: set[str], result: Plan) -> list[tu
     moves: list[tuple[str, str]] = []
     for old_path, new_path in sorted(renames.items(), key=lambda item: -len(item[0].parts)):
         stem = old_path.stem if old_path.is_file() else old_path.name
+        wanted.append((_rel(root, old_path), _rel(root, new_path)))
         if stem in result.refused_names:
             continue
         link = next((link for link, target in analysis.links.items()

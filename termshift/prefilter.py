@@ -55,14 +55,17 @@ def scan(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None, work
 # but for one whose name is plainly a whole string (`getattr(obj, "name")`, `setattr(x, 'y', v)`):
 # anything else it can't tell at a glance (`"_" + kind`, an f-string, a receiver that is a call) is
 # searched, as the finder would search it in a file that also spells the term.
+# So is a module imported by a computed name (`import_module(f"app.handlers.{kind}")`).
+_WHOLE_STRING = rb"[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)]"
+_IMPORT = rb"\b(?:import_module|__import__)\s*\((?!\s*" + _WHOLE_STRING + rb")"
+COMPUTED_IMPORT = re.compile(_IMPORT)
 COMPUTED_LOOKUP = re.compile(
-    rb"(?:\b(?:get|set|has|del)attr|\bpatch\.object)\s*\("
-    rb"(?!\s*[\w.]+\s*,\s*[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)])")
+    rb"(?:\b(?:get|set|has|del)attr|\bpatch\.object)\s*\((?!\s*[\w.]+\s*,\s*" + _WHOLE_STRING + rb")|" + _IMPORT)
 # `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
 # module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
 SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
 # What each one's matches start with.
-_LOOKUP_CALLS = (b"getattr", b"setattr", b"hasattr", b"delattr", b"patch.object")
+_LOOKUP_CALLS = (b"getattr", b"setattr", b"hasattr", b"delattr", b"patch.object", b"import_module", b"__import__")
 _SERIALIZING_CALLS = (b"asdict(", b"astuple(")
 
 

@@ -101,6 +101,7 @@ class Project:
     # A namespace package's name -> the packages of ours inside it (`radical` -> {`radical.saga`}):
     # the namespace itself is shared (`radical.utils` is someone else's), so it is no top level of ours.
     namespaces: dict[str, set[str]] = field(default_factory=dict)
+    _submodules: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, root: Path, files: Iterable[Path], first_party: Iterable[str] = ()) -> "Project":
@@ -152,6 +153,17 @@ class Project:
 
     def is_module(self, dotted: str) -> bool:
         return dotted in self.modules
+
+    def submodules(self, package: str) -> list[str]:
+        """The last names of the package's own modules and packages (`job_done` of `app.handlers`):
+        attributes of it once imported, so `getattr(handlers, kind)` may reach them."""
+        if self._submodules is None:
+            self._submodules = {}
+            for name in self.modules:
+                parent, _, last = name.rpartition(".")
+                if parent:
+                    self._submodules.setdefault(parent, []).append(last)
+        return self._submodules.get(package, [])
 
     def resolve_relative(self, current: str, level: int, module: str | None, is_package: bool) -> str:
         """The absolute name of `from .x import y` written in module `current`."""

@@ -345,3 +345,61 @@ def test_a_lookup_on_a_module_reaches_what_it_imports(tmp_path: Path) -> None:
 
     edits = plan(analysis, config_module.load(root).stages).edits
     assert not [site for sites in edits.values() for site in sites if site.old == "run_job"]  # kept everywhere
+
+
+def test_a_lookup_on_a_module_reaches_what_it_imports_with_a_star_and_a_package_s_modules(tmp_path: Path) -> None:
+    """`app.front` imports `*` from `app.api`, which imports `*` from `app.tasks`: `getattr(front,
+    kind)` may be `front.run_job`. `app.handlers.job_done`, once imported, is `handlers.job_done`.
+    Neither file spells the term, nor do the modules they look members up on."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/tasks.py": "def run_job():\n    pass\n",
+        "app/api.py": "from app.tasks import *\n",
+        "app/front.py": "from .api import *\n",
+        "app/handlers/__init__.py": "",
+        "app/handlers/job_done.py": "def handle():\n    pass\n",
+        "other/__init__.py": "",
+        "other/use_star.py": "from app import front\n\n\ndef f(kind):\n    return getattr(front, kind)\n" + FILLER,
+        "other/use_package.py": "from app import handlers\n\n\ndef g(kind):\n    return getattr(handlers, kind)\n"
+                                + FILLER,
+        "other/unrelated.py": "def pick(obj, kind):\n    return getattr(obj, kind)\n" + FILLER * 10,
+    })
+    analysis = analyze(root, [root], config_module.load(root))
+    assert [(site.old, site.line) for site in analysis.sites["other/use_star.py"]] == [("run_job", 5)]
+    assert [(site.old, site.line) for site in analysis.sites["other/use_package.py"]] == [("job_done", 5)]
+    assert analysis.sites["other/unrelated.py"] == [] and "other/unrelated.py" not in analysis.sources
+
+
+def test_a_module_imported_by_a_computed_name_keeps_its_name(tmp_path: Path) -> None:
+    """`import_module(f"app.handlers.{kind}")`: `kind` may be `job_done`, from data that a rename
+    doesn't change. No receiver is typed, so telling lookup files apart never leaves one out; with
+    no package of ours at the name's start, it names a module spelled in configuration (not here)."""
+    from termshift.lint import Options, run
+    from termshift.planning import plan
+
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/handlers/__init__.py": "",
+        "app/handlers/job_done.py": "def handle():\n    pass\n",
+        "app/handlers/other.py": "def handle():\n    pass\n",
+        "app/handlers/loader.py": "import importlib\n\n\ndef load(kind):\n"
+                                  "    return importlib.import_module('.' + kind, __package__)\n" + FILLER,
+        "other/__init__.py": "",
+        "other/router.py": "from importlib import import_module\n\n\ndef route(kind):\n"
+                           "    return import_module(f'app.handlers.{kind}').handle()\n" + FILLER,
+        "other/configured.py": "import importlib\n\n\ndef backend(path):\n    return importlib.import_module(path)\n"
+                               + FILLER,
+        "other/unrelated.py": "def pick(obj, kind):\n    return getattr(obj, kind)\n" + FILLER * 10,
+    })
+    config = config_module.load(root)
+    analysis = analyze(root, [root], config)
+    assert [(site.old, site.line) for site in analysis.sites["app/handlers/loader.py"]] == [("job_done", 5)]
+    assert [(site.old, site.line) for site in analysis.sites["other/router.py"]] == [("job_done", 5)]
+    assert analysis.sites["other/configured.py"] == []
+    assert "other/unrelated.py" not in analysis.sources
+    planned = plan(analysis, config.stages)
+    assert planned.moves == [] and planned.refused_moves == [("app/handlers/job_done.py", "app/handlers/step_done.py")]
+    result, _, _ = run(root, (root,), config, Options())
+    moved = [finding for finding in result.findings if finding.code == "TSH103"]
+    assert [(finding.path, finding.fixable) for finding in moved] == [("app/handlers/job_done.py", False)]
+    assert "not fixable: 'job_done' is kept everywhere" in moved[0].message
