@@ -46,7 +46,7 @@ from .vocabulary import MatchKind, Vocabulary
 _FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
 _ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
 # What a line that may call one of them, or patch.object(), holds (_loud_lines).
-_ATTR_CALL_WORDS = (*sorted(_ATTR_FUNCS), "object", "import_module", "__import__")
+_ATTR_CALL_WORDS = (*sorted(_ATTR_FUNCS), "object", "import_module", "__import__", "__dict__", "vars")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -1125,11 +1125,14 @@ class _SiteVisitor(NodeVisitor):
             owner = mapping.args[0]
         else:
             return
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and self.f.mentions(key.value):
-            ref = self.f.index.attribute(self.f.type_of(owner, scope), key.value)
-            self._string_name(key, 0, key.value, ref, "attribute name")
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            if self.f.mentions(key.value):
+                ref = self.f.index.attribute(self.f.type_of(owner, scope), key.value)
+                self._string_name(key, 0, key.value, ref, "attribute name")
+        elif not self._own_names(key, owner, scope):  # `vars(obj)[kind]`: as `getattr(obj, kind)`
+            self._computed_names(mapping, self.f.type_of(owner, scope), _affixes(key))
 
-    def _computed_names(self, call: ast.Call, receiver: Type | None, affixes: tuple[str, str] = ("", "")) -> None:
+    def _computed_names(self, call: ast.expr, receiver: Type | None, affixes: tuple[str, str] = ("", "")) -> None:
         """`getattr(filters, kind.replace("-", "_"))`: any member of one of our modules or classes may be
         looked up here by a name computed from data, so each that mentions the term is held back — each
         that the name's fixed start and end allow (`setattr(self, "_job_" + key, f)`: `_job_…` only)."""

@@ -38,7 +38,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from . import files
 from .index import Index, Type, looked_up_names
-from .prefilter import COMPUTED_IMPORT
+from .prefilter import imports_computed
 from .project import Project
 from .replay import RACY_NS
 from .summary import ModuleSummary
@@ -113,7 +113,7 @@ def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vo
 
 
 def _imports_computed(data: bytes | None) -> bool:
-    return data is None or COMPUTED_IMPORT.search(data) is not None
+    return data is None or imports_computed(data)
 
 
 def _states(modules: dict[str, Path], since: int | None = None) -> dict[str, tuple[int, int, int, int]]:

@@ -57,29 +57,43 @@ def scan(paths: list[Path], needles: tuple[bytes, ...], also: bytes | None, work
 # searched, as the finder would search it in a file that also spells the term.
 # So is a module imported by a computed name (`import_module(f"app.handlers.{kind}")`).
 _WHOLE_STRING = rb"[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)]"
-_IMPORT = rb"\b(?:import_module|__import__)\s*\((?!\s*" + _WHOLE_STRING + rb")"
+# Only one whose name starts with a string can start with a package of ours (the finder holds nothing
+# back for `import_module(name)`: that name is spelled in configuration, if anywhere).
+_IMPORT = rb"\b(?:import_module|__import__)\s*\([\s(]*(?=[rRbBuUfF]{0,2}['\"])(?!" + _WHOLE_STRING + rb")"
 COMPUTED_IMPORT = re.compile(_IMPORT)
+# And a key of an object's own namespace (`vars(obj)[kind]`, `obj.__dict__.get(kind)`).
+_NAMESPACE_KEY = (rb"(?:\.__dict__|\bvars\s*\([^()]*\))\s*(?:\[|\.(?:get|pop|setdefault|__getitem__|__contains__)\s*\()"
+                  rb"(?!\s*[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)\]])")
 COMPUTED_LOOKUP = re.compile(
-    rb"(?:\b(?:get|set|has|del)attr|\bpatch\.object)\s*\((?!\s*[\w.]+\s*,\s*" + _WHOLE_STRING + rb")|" + _IMPORT)
+    rb"(?:\b(?:get|set|has|del)attr|\bpatch\.object)\s*\((?!\s*[\w.]+\s*,\s*" + _WHOLE_STRING + rb")|"
+    + _IMPORT + rb"|" + _NAMESPACE_KEY)
 # `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
 # module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
 SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
-# What each one's matches start with.
-_LOOKUP_CALLS = (b"getattr", b"setattr", b"hasattr", b"delattr", b"patch.object", b"import_module", b"__import__")
-_SERIALIZING_CALLS = (b"asdict(", b"astuple(")
+# What each one's matches start with, and how many bytes before: `attr` stands for all four of
+# getattr & co. (one scan of the bytes rather than four).
+_LOOKUP_CALLS = ((b"attr", 3), (b"patch.object", 0), (b"import_module", 0), (b"__import__", 0), (b".__dict__", 0),
+                 (b"vars", 0))
+_SERIALIZING_CALLS = ((b"asdict(", 0), (b"astuple(", 0))
+_IMPORT_CALLS = ((b"import_module", 0), (b"__import__", 0))
 
 
-def _holds(data: bytes, starts: tuple[bytes, ...], pattern: "re.Pattern[bytes]") -> bool:
-    """`pattern.search(data)`, each of whose matches begins with one of `starts`: the pattern is
-    tried only where one of them stands (a leading \\b still sees the byte before it). Most files
-    hold none, and a plain search for them is many times faster than the pattern's own scan."""
-    for start in starts:
+def _holds(data: bytes, starts: tuple[tuple[bytes, int], ...], pattern: "re.Pattern[bytes]") -> bool:
+    """`pattern.search(data)`, each of whose matches begins with one of `starts` (or that many bytes
+    before it): the pattern is tried only there (a leading \\b still sees the byte before it). Most
+    files hold none, and a plain search for them is many times faster than the pattern's own scan."""
+    for start, back in starts:
         at = data.find(start)
         while at >= 0:
-            if pattern.match(data, at) is not None:
+            if at >= back and pattern.match(data, at - back) is not None:
                 return True
             at = data.find(start, at + 1)
     return False
+
+
+def imports_computed(data: bytes) -> bool:
+    """Does the text import a module by a computed name that starts with a string (`COMPUTED_IMPORT`)?"""
+    return _holds(data, _IMPORT_CALLS, COMPUTED_IMPORT)
 
 
 def read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool, bool], paths: list[Path]) -> list[Scanned]:

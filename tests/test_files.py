@@ -495,6 +495,7 @@ _COMPUTED = {
     b"getattr(obj, name) and asdict(e)\n", b"getattr(\n", b"setattr(self, key, value)\n", b"hasattr(x, name)\n",
     b"getattr(x, '_' + kind)\n", b"getattr(x, f'{kind}')\n", b"getattr(x.items[0], 'n')\n", b"getattr(make(), k)\n",
     b"mock.patch.object(module, name)\n", b"getattr (x, k)\n", b"getattr(x, 'a' 'b')\n",
+    b"vars(obj)[kind]\n", b"obj.__dict__.get(kind)\n", b"self.__dict__[key] = value\n", b"import_module(f'app.{kind}')\n",
 }
 
 
@@ -508,6 +509,8 @@ _COMPUTED = {
     b"getattr(x, '_' + kind)\n", b"getattr(x, f'{kind}')\n", b"getattr(x.items[0], 'n')\n", b"getattr(make(), k)\n",
     b"mock.patch.object(module, name)\n", b"patch.object(module, 'name')\n", b"getattr (x, k)\n",
     b"getattr(\n    obj,\n    'name',\n)\n", b"getattr(x, 'a' 'b')\n", b"offsetattr(a, b)\n",
+    b"vars(obj)[kind]\n", b"vars(obj)['name']\n", b"obj.__dict__.get(kind)\n", b"obj.__dict__['name'] = 1\n",
+    b"self.__dict__[key] = value\n", b"envvars(x)[k]\n", b"import_module(f'app.{kind}')\n", b"import_module('app.x')\n",
 ])
 def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> None:
     """The pre-filter tries its patterns only where their call's name stands: its verdicts are the

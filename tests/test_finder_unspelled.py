@@ -61,6 +61,9 @@ class Builder:
     # Sets members by names from data (no getattr): they may be the inherited ones that spell the term.
     "app/setter.py": "from app.models import Record\n\n\nclass Setter(Record):\n    def update(self, **values):\n"
                      "        for key, value in values.items():\n            setattr(self, key, value)\n",
+    # Reads members through the object's own namespace, by names from data.
+    "app/namespace.py": "from app.models import Record\n\n\ndef read(record: Record, kind):\n"
+                        "    return vars(record)[kind], record.__dict__.get(kind), [vars(record)[n] for n in vars(record)]\n",
     # Outside ASCII, but no name of it spells the term in its NFKC form either.
     "app/accents.py": "from app import filters\n\n\ndef choisir(genre):\n    caf\u00e9 = getattr(filters, genre)\n"
                       "    return caf\u00e9  # \u00e0 la carte\n",
@@ -106,6 +109,8 @@ def test_a_file_that_never_spells_the_term_finds_what_the_whole_search_finds(
     inherited = {(line, old) for path, line, _, old, *_ in shortcut[0] if path == "app/sub.py"}
     assert inherited == {(line, old) for line in (6, 10) for old in ("job_id", "job", "rerun_job")}
     assert {old for path, _, _, old, *_ in shortcut[0] if path == "app/setter.py"} == {"job_id", "job", "rerun_job"}
+    through_namespace = {(line, column, old) for path, line, column, old, *_ in shortcut[0] if path == "app/namespace.py"}
+    assert through_namespace == {(5, column, old) for column in (11, 31) for old in ("job_id", "job", "rerun_job")}
 
 
 def test_a_file_read_only_for_its_computed_lookups_counts_for_the_facts_as_any_file_that_never_spells_the_term(
