@@ -38,7 +38,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from . import files
 from .index import Index, Type, looked_up_names
-from .prefilter import imports_computed
+from .prefilter import computed_imports
 from .project import Project
 from .replay import RACY_NS
 from .summary import ModuleSummary
@@ -73,12 +73,12 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
     the modules outside ASCII (`wide`) whose names do bear the term, though not among the facts,
     do. A finished search for the names is handed to `remember`, with the state of the modules
     unchanged since before the run started (`since`)."""
-    # A module imported by a computed name is no receiver's type: such a file is always searched.
+    module_of = index.project.module_of
+    named = _named_with_the_term(index.project.modules, vocabulary)
     unspelled = [path for path in lookups if not _spells_the_term(read(path), path, vocabulary)
-                 and not _imports_computed(read(path))]
+                 and not _may_import(read(path), module_of.get(path), named)]
     if not unspelled:
         return []
-    module_of = index.project.module_of
     spelled_wide = [module_of[path] for path in wide
                     if path in module_of and _spells_the_term(read(path), path, vocabulary)]
     summaries = [summary for summary in map(index.module, [*facts, *spelled_wide]) if summary is not None]
@@ -101,19 +101,40 @@ def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vo
     if not _still_holds(remembered, now, modules, read, vocabulary, keyed):
         return None
     module_of = {path: name for name, path in modules.items()}
+    named = _named_with_the_term(modules, vocabulary)
     left = []
     for path in lookups:
         name = module_of.get(path)
         if name in remembered.left_out and name in now and now[name] == remembered.states.get(name):
             left.append(path)
-        elif (not _spells_the_term(read(path), path, vocabulary) and not _imports_computed(read(path))
+        elif (not _spells_the_term(read(path), path, vocabulary) and not _may_import(read(path), name, named)
               and not _spells_any(read(path), remembered.names)):
             left.append(path)
     return left
 
 
-def _imports_computed(data: bytes | None) -> bool:
-    return data is None or imports_computed(data)
+def _named_with_the_term(modules: Iterable[str], vocabulary: Vocabulary) -> list[str]:
+    """The modules a part of whose name spells the term: those a rename would move."""
+    return [name for name in modules if vocabulary.mentions(name)
+            and any(vocabulary.rewrite(part) is not None for part in name.split("."))]
+
+
+def _may_import(data: bytes | None, module: str | None, named: list[str]) -> bool:
+    """May the text import one of the `named` modules by a computed name (the finder's
+    `_computed_modules`)? Its name is not a receiver's type: the names that may lead there don't
+    tell. A relative one (`"." + kind`) may be any module of the file's own top package."""
+    if not named:
+        return False
+    if data is None:
+        return True
+    top = (module or "").partition(".")[0]
+    for prefix in computed_imports(data):
+        if prefix.startswith("."):
+            if any(name.partition(".")[0] == top for name in named):
+                return True
+        elif any(name.startswith(prefix) for name in named):
+            return True
+    return False
 
 
 def _states(modules: dict[str, Path], since: int | None = None) -> dict[str, tuple[int, int, int, int]]:

@@ -70,30 +70,46 @@ COMPUTED_LOOKUP = re.compile(
 # `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
 # module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
 SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
-# What each one's matches start with, and how many bytes before: `attr` stands for all four of
-# getattr & co. (one scan of the bytes rather than four).
-_LOOKUP_CALLS = ((b"attr", 3), (b"patch.object", 0), (b"import_module", 0), (b"__import__", 0), (b".__dict__", 0),
-                 (b"vars", 0))
-_SERIALIZING_CALLS = ((b"asdict(", 0), (b"astuple(", 0))
-_IMPORT_CALLS = ((b"import_module", 0), (b"__import__", 0))
+# What each one's matches start with, and how many bytes before it they may begin: `attr` stands
+# for all four of getattr & co., `import_` for import_module and __import__ (one scan of the bytes
+# for each, rather than one for each call's name).
+_LOOKUP_CALLS = ((b"attr", (3,)), (b"patch.object", (0,)), (b"import_", (0, 2)), (b".__dict__", (0,)), (b"vars", (0,)))
+_SERIALIZING_CALLS = ((b"asdict(", (0,)), (b"astuple(", (0,)))
+_IMPORT_CALLS = ((b"import_", (0, 2)),)
 
 
-def _holds(data: bytes, starts: tuple[tuple[bytes, int], ...], pattern: "re.Pattern[bytes]") -> bool:
-    """`pattern.search(data)`, each of whose matches begins with one of `starts` (or that many bytes
+def _holds(data: bytes, starts: tuple[tuple[bytes, tuple[int, ...]], ...], pattern: "re.Pattern[bytes]") -> bool:
+    """`pattern.search(data)`, each of whose matches begins at one of `starts` (or so many bytes
     before it): the pattern is tried only there (a leading \\b still sees the byte before it). Most
     files hold none, and a plain search for them is many times faster than the pattern's own scan."""
-    for start, back in starts:
+    for start, backs in starts:
         at = data.find(start)
         while at >= 0:
-            if at >= back and pattern.match(data, at - back) is not None:
-                return True
+            for back in backs:
+                if at >= back and pattern.match(data, at - back) is not None:
+                    return True
             at = data.find(start, at + 1)
     return False
 
 
-def imports_computed(data: bytes) -> bool:
-    """Does the text import a module by a computed name that starts with a string (`COMPUTED_IMPORT`)?"""
-    return _holds(data, _IMPORT_CALLS, COMPUTED_IMPORT)
+# The start of the string a computed import's name starts with, as written: up to a placeholder, an
+# escape or the string's end (the name the finder reads starts so, or with more of the same).
+_IMPORT_PREFIX = re.compile(_IMPORT + rb"[rRbBuUfF]{0,2}['\"]([^'\"\\{%\n]*)")
+
+
+def computed_imports(data: bytes) -> list[str]:
+    """What each import of a module by a computed name that starts with a string (`COMPUTED_IMPORT`)
+    surely starts with (`app.handlers.` for `import_module(f"app.handlers.{kind}")`)."""
+    found = []
+    for start, backs in _IMPORT_CALLS:
+        at = data.find(start)
+        while at >= 0:
+            for back in backs:
+                match = _IMPORT_PREFIX.match(data, at - back) if at >= back else None
+                if match is not None:
+                    found.append(match.group(1).decode("utf-8", "replace"))
+            at = data.find(start, at + 1)
+    return found
 
 
 def read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool, bool], paths: list[Path]) -> list[Scanned]:

@@ -390,13 +390,21 @@ def test_a_module_imported_by_a_computed_name_keeps_its_name(tmp_path: Path) -> 
         "other/configured.py": "import importlib\n\n\ndef backend(path):\n    return importlib.import_module(path)\n"
                                + FILLER,
         "other/unrelated.py": "def pick(obj, kind):\n    return getattr(obj, kind)\n" + FILLER * 10,
+        # Under a package none of whose modules' names spell the term: left out.
+        "other/plugins.py": "import importlib\n\n\ndef plugin(kind):\n"
+                            "    return importlib.import_module('other.' + kind)\n" + FILLER * 10,
     })
     config = config_module.load(root)
-    analysis = analyze(root, [root], config)
+    told: list[Path] = []
+    unreached = lookup_reach.unreached
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lookup_reach, "unreached", lambda *args, **kwargs: told.extend(unreached(*args, **kwargs)) or told)
+        analysis = analyze(root, [root], config)
+    assert sorted(path.relative_to(root).as_posix() for path in told) == ["other/plugins.py", "other/unrelated.py"]
     assert [(site.old, site.line) for site in analysis.sites["app/handlers/loader.py"]] == [("job_done", 5)]
     assert [(site.old, site.line) for site in analysis.sites["other/router.py"]] == [("job_done", 5)]
     assert analysis.sites.get("other/configured.py", []) == []  # not even read further: nothing to hold
-    assert "other/unrelated.py" not in analysis.sources
+    assert "other/unrelated.py" not in analysis.sources and "other/plugins.py" not in analysis.sources
     planned = plan(analysis, config.stages)
     assert planned.moves == [] and planned.refused_moves == [("app/handlers/job_done.py", "app/handlers/step_done.py")]
     result, _, _ = run(root, (root,), config, Options())
