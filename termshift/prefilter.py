@@ -60,7 +60,6 @@ _WHOLE_STRING = rb"[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)]"
 # Only one whose name starts with a string can start with a package of ours (the finder holds nothing
 # back for `import_module(name)`: that name is spelled in configuration, if anywhere).
 _IMPORT = rb"\b(?:import_module|__import__)\s*\([\s(]*(?=[rRbBuUfF]{0,2}['\"])(?!" + _WHOLE_STRING + rb")"
-COMPUTED_IMPORT = re.compile(_IMPORT)
 # And a key of an object's own namespace (`vars(obj)[kind]`, `obj.__dict__.get(kind)`).
 _NAMESPACE_KEY = (rb"(?:\.__dict__|\bvars\s*\([^()]*\))\s*(?:\[|\.(?:get|pop|setdefault|__getitem__|__contains__)\s*\()"
                   rb"(?!\s*[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)\]])")
@@ -98,7 +97,7 @@ _IMPORT_PREFIX = re.compile(_IMPORT + rb"[rRbBuUfF]{0,2}['\"]([^'\"\\{%\n]*)")
 
 
 def computed_imports(data: bytes) -> list[str]:
-    """What each import of a module by a computed name that starts with a string (`COMPUTED_IMPORT`)
+    """What each import of a module by a computed name that starts with a string (`_IMPORT`)
     surely starts with (`app.handlers.` for `import_module(f"app.handlers.{kind}")`)."""
     found = []
     for start, backs in _IMPORT_CALLS:
