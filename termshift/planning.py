@@ -128,8 +128,8 @@ def plan(analysis: Analysis, stages: Iterable[str], keep: Mapping[str, str] | No
     _withhold(analysis, result, visible, other_files, moves)
     _keep(analysis, result, keep, kept_first, moves)
     result.moves = [(old, new) for old, new in moves if Path(old).stem not in result.refused_names]
-    result.refused_moves = [(old, new) for old, new in wanted if old not in dict(result.moves)
-                            and Path(old).stem in result.refused_names and Path(old).stem not in keep]
+    result.refused_moves = [(old, new) for old, new in wanted
+                            if Path(old).stem in result.refused_names and Path(old).stem not in keep]
     return result
 
 
