@@ -56,4 +56,6 @@ class UnresolvedUse(Rule):
 
     @staticmethod
     def message(site) -> str:
+        if "computed at run time" in site.note:
+            return f"{site.old!r} {site.note}: kept everywhere: renamed, the name computed there would no longer find it"
         return f"{site.old!r}: can't tell whether this name is the project's; left as it is (rename by hand if it is)"

@@ -187,6 +187,7 @@ def analyze(
 
     mentioning: set[Path] = set()
     looking_up: set[Path] = set()  # files read only for their computed lookups (see below)
+    spreading: set[Path] = set()  # of them, those whose only such lookups are `**mapping` keywords
     named = set(targets)
     flagged: list[Path] = []
     scanned = [*everything, *outside]
@@ -200,15 +201,17 @@ def analyze(
             analysis.marked.add(path)
         if outside_ascii:
             wide.append(path)
-        if looks_up == "lookup":
+        if looks_up in ("lookup", "spreads"):
             if only_named:
                 looks_up = ""  # the proof reads no other file's sites
             else:
                 looking_up.add(path)
+                if looks_up == "spreads":
+                    spreading.add(path)
         if mentions or looks_up:
             mentioning.add(path)
             workspace.keep(path, data, size)
-        if (holds or looks_up == "lookup") and path in listed and path not in named:
+        if (holds or path in looking_up) and path in listed and path not in named:
             flagged.append(path)
     if flagged:
         targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
@@ -255,7 +258,8 @@ def analyze(
             if known is not None:
                 outcomes[path] = known
     if store is not None and looking_up:
-        waiting = [path for path in work if path in looking_up and path not in outcomes and path not in generated]
+        waiting = [path for path in work if path in looking_up and path not in spreading
+                   and path not in outcomes and path not in generated]
         for path in _left_out_before(store, project, vocabulary, workspace, mentioning, waiting):
             outcomes[path] = ("sites", [], [])
     pending = [path for path in work if path not in outcomes and path not in generated]
@@ -277,7 +281,7 @@ def analyze(
         gathered, known, routes, string_roles, extra = update
         _, adopted = _gathered(project, facts_from, False, {**known, **dict(zip(gathered, made))})
         _settle(index, adopted, routes, string_roles, extra)
-        return _FindJob(workspace, index, vocabulary, packed)
+        return _FindJob(workspace, index, vocabulary, packed, frozenset(spreading))
 
     waiting = [meanwhile] if meanwhile is not None else []
 
@@ -287,7 +291,7 @@ def analyze(
 
     # Which files read for their computed lookups could find anything (lookup_reach.py) is told by
     # this process before it searches any, while the crew's other workers search the rest.
-    lookups = sorted(looking_up.intersection(pending))
+    lookups = sorted(looking_up.intersection(pending).difference(spreading))
     telling = _worth_telling_apart(sum(map(workspace.size, lookups)), sum(sizes))
     if crew is None:
         started()
@@ -323,7 +327,7 @@ def analyze(
             def settle() -> _FindJob:
                 _settle(index, adopted, routes, string_roles, extra)
                 adopted.clear()
-                return _FindJob(workspace, index, vocabulary, packed)
+                return _FindJob(workspace, index, vocabulary, packed, frozenset(spreading))
 
             def tell_apart() -> list[int]:
                 """The numbers, in `pending`, of the lookup files that reach nothing (once settled)."""
@@ -462,6 +466,19 @@ class _FindJob:
     index: Index
     vocabulary: Vocabulary
     pack: bool = False  # send the sites packed (sitetable.py): a large run keeps them so
+    spreads: frozenset[Path] = frozenset()  # files read only for their `**mapping` keywords
+    # The names of the callables whose keywords spell the term, but for those that spell it too (no
+    # file of `spreads` does) (`callables_spreading`, of the gathered facts alone): made once a
+    # process, when the first of `spreads` is searched.
+    _spread: tuple[str, ...] | None = None
+
+    def spread(self) -> tuple[str, ...]:
+        if self._spread is None:
+            from .lookup_reach import callables_spreading
+
+            names = callables_spreading(self.index, self.vocabulary)
+            self._spread = tuple(sorted(name for name in names if not self.vocabulary.mentions(name)))
+        return self._spread
 
 
 def _load_the_search() -> None:
@@ -476,6 +493,18 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     from .finder import Finder
 
     workspace, index = job.workspace, job.index
+    if path in job.spreads:
+        # Its `**mapping` keywords can name nothing a rename changes unless it spells the name of a
+        # callable that takes one (lookup_reach.callables_spreading): then it is searched.
+        from .lookup_reach import spells_any, spells_the_term
+
+        data = workspace.read(path)
+        if data is not None and not spells_the_term(data, path, job.vocabulary) and not spells_any(data, job.spread()):
+            workspace.drop(path)
+            outcome = ("sites", [], [], (), ())
+            if index.store is not None:
+                index.store.save_findings(path, outcome)
+            return outcome
     _collect_garbage(0)
     tree = workspace.tree(path)
     if tree is None:

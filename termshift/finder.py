@@ -29,24 +29,25 @@ import functools
 import builtins
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
-from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type
+from .computed_lookups import ATTR_FUNCS, ComputedLookups
+from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type, class_of
 from .manifest import Renamed
 from .scopes import Binding, Parameter, Scope, ScopeBuilder
 from .sites import Action, Role, Site
+from .prefilter import spread_starts
 from .sitetable import SiteSpool
 from .summary import annotation_type_ref, bound_of, dotted
 from .textpos import NON_ASCII, Marks, Positions
 from .vocabulary import MatchKind, Vocabulary
 
 _FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
-_ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
-# What a line that may call one of them, or patch.object(), holds (_loud_lines).
-_ATTR_CALL_WORDS = (*sorted(_ATTR_FUNCS), "object", "import_module", "__import__", "__dict__", "vars")
+# What a line that may call one of them, patch.object() or attrgetter() & co. holds (_loud_lines).
+_ATTR_CALL_WORDS = (*sorted(ATTR_FUNCS), "object", "import_module", "__import__", "__dict__", "vars", "globals",
+                    "modules", "getter(", "caller(")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -58,7 +59,7 @@ _GENERICS = {"dict", "list", "set", "frozenset", "tuple", "type", "Dict", "List"
 _COPIES = {"copy.copy": True, "copy.deepcopy": True, "copy": True, "deepcopy": True, "pickle.loads": False,
            "pickle.load": False, "cloudpickle.loads": False, "cloudpickle.load": False, "dill.loads": False}
 _SELF_NAMING = {"TypeVar", "ParamSpec", "TypeVarTuple", "NewType", "NamedTuple", "TypedDict", "Enum", "IntEnum", "StrEnum"}
-_KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
+_SYS_MODULES = Type("ext", "sys.modules")
 _MOCK_ASSERTS = {"assert_called_with", "assert_called_once_with", "assert_any_call", "assert_awaited_with",
                  "assert_awaited_once_with", "assert_any_await"}
 # Builtins whose result has the items of their argument at that position.
@@ -196,6 +197,10 @@ class Finder:
             self.spool.append(
                 Site(self.path, line, start, line, start + len(match.word), match.word, match.word, kind, role, Action.ODD, note, scope)
             )
+
+    def renamed_by_term(self, name: str) -> bool:
+        """Would a rename change `name`?"""
+        return self.mentions(name) and self.vocab.rewrite(name) is not None
 
     def mentions(self, name: str) -> bool:
         return self.vocab.mentions(name)
@@ -451,11 +456,11 @@ class Finder:
             return self.name_ref(expr.id, scope, owned=False).type
         if isinstance(expr, ast.Attribute):
             if expr.attr == "__class__":  # `self.__class__(...)` constructs the instance's own class
-                return _class_of(self.type_of(expr.value, scope))
+                return class_of(self.type_of(expr.value, scope))
             return self.attr_ref(expr, scope, owned=False).type
         if isinstance(expr, ast.Call):
             if isinstance(expr.func, ast.Name) and expr.func.id == "type" and len(expr.args) == 1:
-                return _class_of(self.type_of(expr.args[0], scope))
+                return class_of(self.type_of(expr.args[0], scope))
             if isinstance(expr.func, ast.Name) and expr.func.id == "super" and len(expr.args) in (0, 2):
                 return self._super_type(scope)
             if (dotted(expr.func) or "").rsplit(".", 1)[-1] == "TypeVar":
@@ -484,6 +489,13 @@ class Finder:
             return Type("items", element.name) if element is not None and element.kind == "inst" else None
         if isinstance(expr, ast.Subscript):
             container = self.type_of(expr.value, scope)
+            if container == _SYS_MODULES:
+                # `sys.modules[__name__]`, `sys.modules["app.handlers"]`: a module of ours.
+                key = expr.slice
+                if isinstance(key, ast.Name) and key.id == "__name__" and self.lookup("__name__", scope) is None:
+                    return Type("mod", self.module)
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and self.project.is_module(key.value):
+                    return Type("mod", key.value)
             if container is not None and container.kind in ("items", "extitems"):
                 if isinstance(expr.slice, ast.Slice):
                     return container
@@ -621,12 +633,6 @@ def _forwards(func: ast.AST) -> bool:
     return name.rsplit(".", 1)[-1] in _FORWARDERS
 
 
-def _class_of(value: Type | None) -> Type | None:
-    if value is not None and value.kind == "inst":
-        return Type("cls", value.name)
-    return None
-
-
 def _is_ext(value: Type | None) -> bool:
     return value is not None and value.kind in ("ext", "extd")
 
@@ -701,16 +707,20 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     mentions it (escapes and implicit concatenation hide it from the text), and
     lines that may call getattr() & co. or patch.object() (their name argument
     may be a loop variable over strings written elsewhere, or computed), or
-    import a module by a computed name."""
+    import a module by a computed name, or spread a mapping into a call's keywords,
+    or may look an enumeration's member up by its name."""
     mentions = finder.mentions
-    loud = _lines_with(finder, _ATTR_CALL_WORDS, finder.vocab.stems)
+    # An enumeration a member of which a rename changes may be subscripted by a name from data anywhere.
+    enums = tuple(sorted(finder.index.term_enums(finder.renamed_by_term)))
+    loud = _lines_with(finder, (*_ATTR_CALL_WORDS, *enums), finder.vocab.stems)
+    loud.update(bisect.bisect_right(finder.pos.starts, at) for at in spread_starts(finder.text))
     for node in strings:
         if node.__class__ is ast.Constant and node.value.__class__ is str and mentions(node.value):
             loud.update(range(node.lineno, node.end_lineno + 1))
     return sorted(loud)
 
 
-class _SiteVisitor(NodeVisitor):
+class _SiteVisitor(ComputedLookups, NodeVisitor):
     """Second pass: emit a site for every occurrence of a legacy word."""
 
     skipped_fields = NodeVisitor.OPERATORS
@@ -1094,147 +1104,19 @@ class _SiteVisitor(NodeVisitor):
         kind = ref.kind or ("module" if what == "dotted name" else "variable")
         self.f.emit(line, column + start, name, kind=kind, role=Role.STRING, owner=ref.owner, scope=self.scope_name(node))
 
-    def _name_strings(self, call: ast.Call, scope: Scope) -> None:
-        """getattr(obj, "name"), mock.patch.object(obj, "name"), kwargs.pop("name")."""
-        func = call.func
-        name = dotted(func) or ""
-        short = name.rsplit(".", 1)[-1]
-        args = call.args
-        if (short in _ATTR_FUNCS and name == short or name.endswith("patch.object")) and len(args) >= 2:
-            targets = self._attribute_names(args[1], scope)
-            for target in targets:
-                if self.f.mentions(target.value):
-                    ref = self.f.index.attribute(self.f.type_of(args[0], scope), target.value)
-                    self._string_name(target, 0, target.value, ref, f"{short}() name")
-            if not targets and not isinstance(args[1], ast.Constant) and not self._own_names(args[1], args[0], scope):
-                self._computed_names(call, self.f.type_of(args[0], scope), _affixes(args[1]))
-        if short in ("import_module", "__import__") and args and _constant_text(args[0]) is None:
-            self._computed_modules(call)
-        if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
-            self._kwargs_key(func.value.id, args[0], scope)
-        if isinstance(func, ast.Attribute) and func.attr in _KWARGS_METHODS and args:
-            self._state_key(func.value, args[0], scope)
-
-    def _state_key(self, mapping: ast.AST, key: ast.AST, scope: Scope) -> None:
-        """`obj.__dict__.setdefault("job_queue", [])`, `vars(obj)["job_id"]`: a key of an object's own
-        namespace is the name of one of its attributes, as getattr's would be."""
-        if isinstance(mapping, ast.Attribute) and mapping.attr == "__dict__":
-            owner = mapping.value
-        elif (isinstance(mapping, ast.Call) and isinstance(mapping.func, ast.Name) and mapping.func.id == "vars"
-              and len(mapping.args) == 1 and self.f.lookup("vars", scope) is None):
-            owner = mapping.args[0]
-        else:
-            return
-        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            if self.f.mentions(key.value):
-                ref = self.f.index.attribute(self.f.type_of(owner, scope), key.value)
-                self._string_name(key, 0, key.value, ref, "attribute name")
-        elif not self._own_names(key, owner, scope):  # `vars(obj)[kind]`: as `getattr(obj, kind)`
-            self._computed_names(mapping, self.f.type_of(owner, scope), _affixes(key))
-
-    def _computed_names(self, call: ast.expr, receiver: Type | None, affixes: tuple[str, str] = ("", "")) -> None:
-        """`getattr(filters, kind.replace("-", "_"))`: any member of one of our modules or classes may be
-        looked up here by a name computed from data, so each that mentions the term is held back — each
-        that the name's fixed start and end allow (`setattr(self, "_job_" + key, f)`: `_job_…` only)."""
-        prefix, suffix = affixes
-        members: Iterable[str] = ()
-        if receiver is not None and receiver.kind == "mod":
-            if not self.f.spells_term and receiver.name == self.f.module:
-                return  # this file's own names, which never spell the term: none a rename would change
-            members = self.f.index.looked_up_names(receiver.name)
-        elif receiver is not None and receiver.kind in ("cls", "inst"):
-            # Inherited members too, from wherever the bases are defined: a class of this file's own
-            # reaches its bases' (`getattr(self, kind)` in a subclass of one that defines `job_id`).
-            members = dict.fromkeys(member for _, info in self.f.index.mro(receiver.name)[0] for member in info.members)
-        line, column = self.f.pos.char(call.lineno, call.col_offset)
-        for member in members:
-            if not (member.startswith(prefix) and member.endswith(suffix) and len(member) >= len(prefix + suffix)):
-                continue
-            if self.f.mentions(member) and self.f.vocab.rewrite(member) is not None:
-                self.f.spool.append(Site(
-                    self.f.path, line, column, line, column, member, member, "attribute", Role.REFERENCE,
-                    Action.UNRESOLVED, f"{member!r} may be looked up here by a name computed at run time"))
-
-    def _computed_modules(self, call: ast.Call) -> None:
-        """`import_module(f"app.handlers.{kind}")`, `import_module("." + kind, __package__)`: any
-        module of ours the name's fixed start and end allow may be imported here by a name computed
-        at run time, so the words that spell the term in the part left open are held back. With no
-        package of ours fixed at its start (`import_module(settings.BACKEND)`), the name could be any
-        module's, spelled in configuration: that is for the dotted paths found there."""
-        prefix, suffix = _affixes(call.args[0])
-        if prefix.startswith("."):
-            package = call.args[1] if len(call.args) > 1 else next(
-                (keyword.value for keyword in call.keywords if keyword.arg == "package"), None)
-            if not (isinstance(package, ast.Name) and package.id in ("__name__", "__package__")):
-                return
-            level = len(prefix) - len(prefix.lstrip("."))
-            here = self.f.module if self.f.is_package or package.id == "__name__" else self.f.module.rpartition(".")[0]
-            base = self.f.project.resolve_relative(here, level, None, True)
-            prefix = f"{base}.{prefix[level:]}" if base else prefix[level:]
-        fixed = prefix.rpartition(".")[0]
-        if not fixed or not self.f.project.is_first_party(fixed):
-            return
-        line, column = self.f.pos.char(call.lineno, call.col_offset)
-        held: set[str] = set()
-        for module in self.f.project.modules:
-            if not (module.startswith(prefix) and module.endswith(suffix) and len(module) >= len(prefix + suffix)):
-                continue
-            for word in module[len(fixed) + 1:].split("."):
-                if word not in held and self.f.mentions(word) and self.f.vocab.rewrite(word) is not None:
-                    held.add(word)
-                    self.f.spool.append(Site(
-                        self.f.path, line, column, line, column, word, word, "module", Role.REFERENCE,
-                        Action.UNRESOLVED, f"module {module!r} may be imported here by a name computed at run time"))
-
-    def _own_names(self, name: ast.AST, receiver: ast.AST, scope: Scope) -> bool:
-        """`hasattr(dispatch, name) for name in dispatch.__all__` (or `dir(dispatch)`, `vars(dispatch)`):
-        the names come from the receiver itself, so they are the new ones once it is renamed."""
-        if not isinstance(name, ast.Name):
-            return False
-        found = self.f.lookup(name.id, scope)
-        if found is None or len(found[1]) != 1 or found[1][0].kind != "for":
-            return False
-        source = found[1][0].value
-        if isinstance(source, ast.Attribute) and source.attr == "__all__":
-            source = source.value
-        elif (isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id in ("dir", "vars")
-              and len(source.args) == 1 and not source.keywords and self.f.lookup(source.func.id, scope) is None):
-            source = source.args[0]
-        else:
-            return False
-        if ast.dump(source) == ast.dump(receiver):
-            return True
-        mine = self.f.type_of(receiver, scope)
-        return mine is not None and mine.kind == "mod" and mine == self.f.type_of(source, scope)
-
-    def _attribute_names(self, name: ast.AST, scope: Scope) -> list[ast.Constant]:
-        """The string constants a getattr() name can be: `"job_id"`, or each of
-        `for n in ("job_id", "hostname"): getattr(self, n)`."""
-        if isinstance(name, ast.Constant) and isinstance(name.value, str):
-            return [name]
-        if not isinstance(name, ast.Name):
-            return []
-        found = self.f.lookup(name.id, scope)
-        if found is None:
-            return []
-        bindings = found[1]
-        if len(bindings) != 1 or bindings[0].kind != "for" or not isinstance(bindings[0].value, (ast.Tuple, ast.List, ast.Set)):
-            return []
-        items = bindings[0].value.elts
-        if not all(isinstance(item, ast.Constant) and isinstance(item.value, str) for item in items):
-            return []
-        return list(items)
-
     def visit_Subscript(self, node: ast.Subscript) -> None:
         self.generic_visit(node)
         if isinstance(node.value, ast.Name):
             self._kwargs_key(node.value.id, node.slice, self.scope(node))
-        self._state_key(node.value, node.slice, self.scope(node))
+        self._state_key(node.value, node.slice, self.scope(node), subscript=True)
 
     def visit_Compare(self, node: ast.Compare) -> None:
         self.generic_visit(node)
-        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(node.comparators[0], ast.Name):
-            self._kwargs_key(node.comparators[0].id, node.left, self.scope(node))
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            if isinstance(node.comparators[0], ast.Name):
+                self._kwargs_key(node.comparators[0].id, node.left, self.scope(node))
+            else:  # `kind in globals()`, `name in vars(obj)`
+                self._state_key(node.comparators[0], node.left, self.scope(node))
 
     def _kwargs_key(self, container: str, key: ast.AST, scope: Scope) -> None:
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and self.f.mentions(key.value)):
@@ -1309,26 +1191,3 @@ class _SiteVisitor(NodeVisitor):
         for value in node.values:
             if isinstance(value, ast.FormattedValue):
                 self.visit(value)
-
-
-def _affixes(name: ast.AST) -> tuple[str, str]:
-    """The text a name computed at run time surely starts and ends with: `"_job_" + key` starts with
-    `_job_`, `f"{kind}_handler"` ends with `_handler`; ("", "") when nothing is fixed."""
-    if isinstance(name, ast.BinOp) and isinstance(name.op, ast.Add):
-        left, right = _affixes(name.left), _affixes(name.right)
-        whole_left = _constant_text(name.left)
-        whole_right = _constant_text(name.right)
-        prefix = whole_left + right[0] if whole_left is not None else left[0]
-        suffix = left[1] + whole_right if whole_right is not None else right[1]
-        return prefix, suffix
-    if isinstance(name, ast.JoinedStr) and name.values:
-        first, last = _constant_text(name.values[0]), _constant_text(name.values[-1])
-        if len(name.values) == 1:
-            return (first or "", first or "")
-        return (first or "", last or "")
-    return ("", "")
-
-
-def _constant_text(node: ast.AST) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-

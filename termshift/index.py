@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from . import spill, thirdparty
 from .manifest import Renamed
 from .project import Project
-from .fieldclasses import takes_field
+from .fieldclasses import keyword as field_keyword, takes_field
 from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, summarize
 
 
@@ -79,6 +79,13 @@ class Type(NamedTuple):
 
     kind: str
     name: str = ""
+
+
+def class_of(value: Type | None) -> Type | None:
+    """The class of an instance of one of ours; None for anything else."""
+    if value is not None and value.kind == "inst":
+        return Type("cls", value.name)
+    return None
 
 
 EXT = Type("ext")
@@ -156,6 +163,8 @@ class Index:
         self.store = None  # where summaries are kept between runs: load(name, path), save(name, path, summary)
         self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
         self.upstream = None  # manifest.Upstream: the renames its dependencies' manifests list
+        self._term_enums: frozenset[str] | None = None
+        self._typing_by_name: set[str] = set()  # the members `by_name` is typing, outermost first
         self._payload: tuple[tuple, frozenset[str]] | None = None  # payload_names, for so many facts and names asked
 
     # -- third-party names ---------------------------------------------------
@@ -259,6 +268,24 @@ class Index:
         same modules (the proof's, of the planned tree) takes them instead of making them again."""
         for name in self.made_names():
             yield name, self._summary(name)
+
+    def gathered(self) -> Iterator[ModuleSummary]:
+        """The summaries of the facts gathered up front (never those a file's search adds): the
+        same in every process and for every file, whichever asks first."""
+        for name in sorted(self._base_facts):
+            if self._summaries.get(name) is not None:
+                yield self._summary(name)
+
+    def term_enums(self, spells: Callable[[str], bool]) -> frozenset[str]:
+        """The names of the gathered enumerations a member of which `spells` the term: a member looked
+        up by its name (`State[name]`) is named by data, which a rename doesn't change. (Only in a
+        file that is searched: the pre-filter reads no other for it, as a subscript by a name can't
+        be told from a generic type's at a glance without a scan that costs more than the rest.)"""
+        if self._term_enums is None:
+            self._term_enums = frozenset(
+                qualname.rpartition(".")[2] for summary in self.gathered() for qualname, info in summary.classes.items()
+                if info.kind == "enum" and any(map(spells, info.members)))
+        return self._term_enums
 
     def made_names(self) -> list[str]:
         return [name for name, summary in self._summaries.items() if summary is not None]
@@ -681,10 +708,15 @@ class Index:
             return _NOT_FOUND
         value_type = None
         count, first = self.members.get(attr, (0, None))
-        if count == 1 and len(kinds) == 1:
+        if count == 1 and len(kinds) == 1 and attr not in self._typing_by_name:
             module, qualname, kind, type_ref = first
             if kind == "attribute":
-                value_type = self.ref_type(module, type_ref)
+                # Its type may be written through itself (`self.worker = other.worker`): not typed again then.
+                self._typing_by_name.add(attr)
+                try:
+                    value_type = self.ref_type(module, type_ref)
+                finally:
+                    self._typing_by_name.discard(attr)
             elif kind == "method":
                 value_type = Type("func", f"{module}:{qualname}.{attr}")
         return Ref(UNKNOWN, _preferred_kind(kinds), value_type)
@@ -775,6 +807,39 @@ class Index:
         if verdicts == {OWN}:
             return OWN
         return EXTERNAL if EXTERNAL in verdicts else UNKNOWN
+
+    def keywords(self, callee: Type | None, depth: int = 0) -> list[str]:
+        """Every keyword a first-party callable may take by name: its parameters, the keys its
+        **kwargs reads and what they are forwarded to; a class's fields (along its bases) and its
+        __init__'s. What `callee(**mapping)` may name, for a mapping whose keys come from data."""
+        if callee is None or depth > 4:
+            return []
+        if callee.kind == "func":
+            module, _, qual = callee.name.partition(":")
+            summary = self.module(module)
+            function = summary.functions.get(qual) if summary else None
+            return self._keywords_of(module, function, depth)
+        if callee.kind != "cls":
+            return []
+        names: list[str] = []
+        for module, info in self.mro(callee.name)[0]:
+            names.extend(info.fields)
+            names.extend(field_keyword(field, info.style) for field in info.fields if info.style)
+            summary = self.module(module)
+            init = summary.functions.get(f"{info.qualname}.__init__") if summary else None
+            if init is not None:
+                names.extend(self._keywords_of(module, init, depth))
+                break
+        return list(dict.fromkeys(names))
+
+    def _keywords_of(self, module: str, function: FunctionInfo | None, depth: int) -> list[str]:
+        if function is None:
+            return []
+        names = [*function.params, *function.kwargs_keys]
+        if function.var_keyword:
+            for target in function.forwards:
+                names.extend(self.keywords(self.resolve_dotted(module, target).type, depth + 1))
+        return names
 
     def lands_on_field(self, callee: Type | None, keyword: str, depth: int = 0) -> bool:
         """Does `keyword` reach a data class's field, maybe through **kwargs? Then

@@ -75,12 +75,12 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
     unchanged since before the run started (`since`)."""
     module_of = index.project.module_of
     named = _named_with_the_term(index.project.modules, vocabulary)
-    unspelled = [path for path in lookups if not _spells_the_term(read(path), path, vocabulary)
+    unspelled = [path for path in lookups if not spells_the_term(read(path), path, vocabulary)
                  and not _may_import(read(path), module_of.get(path), named)]
     if not unspelled:
         return []
     spelled_wide = [module_of[path] for path in wide
-                    if path in module_of and _spells_the_term(read(path), path, vocabulary)]
+                    if path in module_of and spells_the_term(read(path), path, vocabulary)]
     summaries = [summary for summary in map(index.module, [*facts, *spelled_wide]) if summary is not None]
     reach = Reach(index, *term_bearing(summaries, vocabulary, index.project), read)
     del summaries
@@ -107,8 +107,8 @@ def unreached_as_remembered(remembered: Remembered, modules: dict[str, Path], vo
         name = module_of.get(path)
         if name in remembered.left_out and name in now and now[name] == remembered.states.get(name):
             left.append(path)
-        elif (not _spells_the_term(read(path), path, vocabulary) and not _may_import(read(path), name, named)
-              and not _spells_any(read(path), remembered.names)):
+        elif (not spells_the_term(read(path), path, vocabulary) and not _may_import(read(path), name, named)
+              and not spells_any(read(path), remembered.names)):
             left.append(path)
     return left
 
@@ -164,12 +164,12 @@ def _still_holds(remembered: Remembered, now: dict[str, tuple[int, int, int, int
         if (name in now and now[name] == remembered.states.get(name)) or path in keyed:
             continue
         data = read(path)
-        if _spells_any(data, remembered.names) or _spells_the_term(data, path, vocabulary):
+        if spells_any(data, remembered.names) or spells_the_term(data, path, vocabulary):
             return False
     return True
 
 
-def _spells_the_term(data: bytes | None, path: Path, vocabulary: Vocabulary) -> bool:
+def spells_the_term(data: bytes | None, path: Path, vocabulary: Vocabulary) -> bool:
     """Does a file whose bytes never spell the term as written (the pre-filter's test) spell it in
     its names' NFKC form? In ASCII it can't, and is not decoded to tell."""
     if data is None or data.isascii():
@@ -201,6 +201,42 @@ def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary,
         if package and spells(last):
             modules.add(package)
     return modules, classes
+
+
+def callables_spreading(index: Index, vocabulary: Vocabulary) -> frozenset[str]:
+    """The names a call must spell for a `**mapping` spread into its keywords to reach one a rename
+    would change (the finder's `_computed_keywords`): each function and class of the facts that
+    takes such a keyword, by its own name; a method by its name, unless a dunder
+    (`super().__init__(**options)`), for which its class's. Those that take one through their
+    **kwargs (`make(**kwargs)` → `Record(**kwargs)`) or a base class count by the names they are
+    written with, without resolving them: a base's module may be one not read yet, and reading
+    them all is what telling the files apart saves. (So a class of the facts that inherits such
+    a keyword through a class of a module that never spells the term is not counted.)"""
+    def spells(name: str) -> bool:
+        return vocabulary.mentions(name) and vocabulary.rewrite(name) is not None
+
+    names: set[str] = set()
+    leads: list[tuple[str, list[str]]] = []  # the others: their name, and the names that would count them
+    for summary in index.gathered():
+        for qualname, function in summary.functions.items():
+            owner, _, name = qualname.rpartition(".")
+            name = owner.rpartition(".")[2] if name.startswith("__") and owner else name
+            if any(map(spells, (*function.params, *function.kwargs_keys))):
+                names.add(name)
+            elif function.var_keyword and function.forwards:
+                leads.append((name, [callee.rpartition(".")[2] for callee in function.forwards]))
+        for qualname, info in summary.classes.items():
+            name = qualname.rpartition(".")[2]
+            if any(map(spells, info.fields)):
+                names.add(name)
+            else:
+                leads.append((name, [base.rpartition(".")[2] for base in info.bases]))
+    grown = True
+    while grown:
+        before = len(names)
+        names.update(name for name, through in leads if name not in names and not names.isdisjoint(through))
+        grown = len(names) > before
+    return frozenset(names)
 
 
 class _Definition:
@@ -322,12 +358,12 @@ class Reach:
                         self._named[path] = data
                         self._named_size += len(data)
         for name in names:
-            if not _spells_any(data, (name,), named=True):
+            if not spells_any(data, (name,), named=True):
                 continue
             bound = self._bound.get(name)
             if name in self._plain or bound is None or first in bound or data is None:
                 return True
-            if _spells_any(data, (name,), dotted=True, named=True) or _spells_any(data, bound, named=True):
+            if spells_any(data, (name,), dotted=True, named=True) or spells_any(data, bound, named=True):
                 return True
         return False
 
@@ -456,7 +492,7 @@ def _words(*references) -> frozenset[str]:
     return frozenset(words)
 
 
-def _spells_any(data: bytes | str | None, names: Iterable[str], *, dotted: bool = False, named: bool = False) -> bool:
+def spells_any(data: bytes | str | None, names: Iterable[str], *, dotted: bool = False, named: bool = False) -> bool:
     """Does the text spell one of `names` as a whole word (identifiers compared NFKC-normalised)?
     `dotted`: after a dot (`a.b`, `a . b`) or a quote, or where a dot may stand before it
     (`_after_a_dot`). A text outside ASCII is asked as `_as_named` makes it, unless `named`

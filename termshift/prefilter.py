@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from . import files, parallel
 
@@ -26,7 +26,9 @@ class Scanned(NamedTuple):
     size: int
     holds: bool  # `also`, the caller's extra needle
     marked: bool  # a `termshift:` comment (a suppression or a compat marker)
-    looks_up: str  # read further though it never spells the term: "lookup" (searched), "serializes" (gathered)
+    # Read further though it never spells the term: "lookup" (searched), "spreads" (searched when it
+    # may call a callable whose keywords spell it, engine._find_file), "serializes" (gathered).
+    looks_up: str
     outside_ascii: bool  # not mentioning the term as written, outside ASCII (its names' NFKC form may)
     digest: str | None  # the cache's, of the bytes of a file read further (with `digesting`)
 
@@ -60,21 +62,71 @@ _WHOLE_STRING = rb"[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)]"
 # Only one whose name starts with a string can start with a package of ours (the finder holds nothing
 # back for `import_module(name)`: that name is spelled in configuration, if anywhere).
 _IMPORT = rb"\b(?:import_module|__import__)\s*\([\s(]*(?=[rRbBuUfF]{0,2}['\"])(?!" + _WHOLE_STRING + rb")"
-# And a key of an object's own namespace (`vars(obj)[kind]`, `obj.__dict__.get(kind)`).
-_NAMESPACE_KEY = (rb"(?:\.__dict__|\bvars\s*\([^()]*\))\s*(?:\[|\.(?:get|pop|setdefault|__getitem__|__contains__)\s*\()"
-                  rb"(?!\s*[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)\]])")
+# And a key of an object's own namespace, or of the module's (`vars(obj)[kind]`, `obj.__dict__.get(kind)`,
+# `globals().update(found)`, `kind in globals()`; not a whole string's): `_namespace_lookup`.
+_NAMESPACE_KEY = re.compile(
+    rb"(?:\.__dict__|\bvars\s*\([^()]*\)|\bglobals\s*\(\s*\))\s*"
+    rb"(?:\[|\.\s*(?:get|pop|setdefault|__getitem__|__contains__|update)\s*\()"
+    rb"(?!\s*[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)\]])")
+_IN_NAMESPACE = re.compile(rb"\bin[ \t]+[\w.]*$")  # just before one: `kind in self.__dict__`
+_NAMESPACES = (b".__dict__", b"vars", b"globals")
+_WORD_BYTE = [chr(byte).isalnum() or byte == 95 for byte in range(256)]
+# And `operator.attrgetter(kind)(record)`, `methodcaller(kind)(record)`.
+_GETTER = rb"\b(?:attr|method)(?:getter|caller)\s*\((?!\s*" + _WHOLE_STRING + rb")"
 COMPUTED_LOOKUP = re.compile(
     rb"(?:\b(?:get|set|has|del)attr|\bpatch\.object)\s*\((?!\s*[\w.]+\s*,\s*" + _WHOLE_STRING + rb")|"
-    + _IMPORT + rb"|" + _NAMESPACE_KEY)
+    + _IMPORT + rb"|" + _GETTER)
 # `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
 # module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
 SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
 # What each one's matches start with, and how many bytes before it they may begin: `attr` stands
 # for all four of getattr & co., `import_` for import_module and __import__ (one scan of the bytes
 # for each, rather than one for each call's name).
-_LOOKUP_CALLS = ((b"attr", (3,)), (b"patch.object", (0,)), (b"import_", (0, 2)), (b".__dict__", (0,)), (b"vars", (0,)))
+_LOOKUP_CALLS = ((b"attr", (3,)), (b"patch.object", (0,)), (b"import_", (0, 2)), (b"getter(", (4,)), (b"caller(", (6,)))
+# `Record(**json.loads(body))`: a call's keywords spread from a mapping, whose keys may come from
+# data (the finder's `_computed_keywords`). A `**` after `(` or `,`, but on no line that starts a
+# `def` or holds a `lambda` (whose `**kwargs` it is); a `def` written over several lines is taken
+# for a call, and a file is only read for nothing. (As bytes here, as text for the finder.)
+_SPREAD = {bytes: re.compile(rb"\*\*[ \t]*[\w({\[]"), str: re.compile(r"\*\*[ \t]*[\w({\[]")}
+_PARAMETERS = {bytes: re.compile(rb"[ \t]*(?:async[ \t]+)?def[ \t]|.*\blambda\b"),
+               str: re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]|.*\blambda\b")}
 _SERIALIZING_CALLS = ((b"asdict(", (0,)), (b"astuple(", (0,)))
 _IMPORT_CALLS = ((b"import_", (0, 2)),)
+
+
+def spreads(data: bytes) -> bool:
+    """Does the text spread a mapping into a call's keywords (`_SPREAD`)?"""
+    return next(spread_starts(data), None) is not None
+
+
+def spread_starts(text: str | bytes) -> Iterator[int]:
+    """Where the text spreads a mapping into a call's keywords (`_SPREAD`): each `**`'s offset."""
+    kind = type(text)
+    stars, newline, opening = (b"**", b"\n", (b"(", b",")) if kind is bytes else ("**", "\n", ("(", ","))
+    spread, parameters = _SPREAD[kind], _PARAMETERS[kind]
+    at = text.find(stars)
+    while at >= 0:
+        if text[max(0, at - 80):at].rstrip()[-1:] in opening and spread.match(text, at) is not None \
+                and parameters.match(text, text.rfind(newline, 0, at) + 1) is None:
+            yield at
+        at = text.find(stars, at + 2)
+
+
+def looks_up(data: bytes) -> bool:
+    """Does the text look a member up by a name computed at run time (`COMPUTED_LOOKUP`, `_NAMESPACE_KEY`)?"""
+    return _holds(data, _LOOKUP_CALLS, COMPUTED_LOOKUP) or _namespace_lookup(data)
+
+
+def _namespace_lookup(data: bytes) -> bool:
+    for needle in _NAMESPACES:
+        at = data.find(needle)
+        while at >= 0:
+            if (needle[0] == 46 or at == 0 or not _WORD_BYTE[data[at - 1]]) and (  # 46: "."
+                    _NAMESPACE_KEY.match(data, at) is not None
+                    or _IN_NAMESPACE.search(data, max(0, at - 80), at) is not None):
+                return True
+            at = data.find(needle, at + 1)
+    return False
 
 
 def _holds(data: bytes, starts: tuple[tuple[bytes, tuple[int, ...]], ...], pattern: "re.Pattern[bytes]") -> bool:
@@ -118,13 +170,12 @@ def read_chunk(job: tuple[tuple[bytes, ...], bytes | None, bool, bool], paths: l
     found = []
     for path in paths:
         mentions, data, holds = files.read_mentioning(path, needles, also)
-        # Read further though it never spells the term: "lookup" (searched), "serializes" (gathered).
-        looks_up = "" if data is None or mentions else "lookup" if _holds(data, _LOOKUP_CALLS, COMPUTED_LOOKUP) \
-            else "serializes" if _holds(data, _SERIALIZING_CALLS, SERIALIZES) else ""
-        further = mentions or looks_up
+        verdict = "" if data is None or mentions else "lookup" if looks_up(data) \
+            else "serializes" if _holds(data, _SERIALIZING_CALLS, SERIALIZES) else "spreads" if spreads(data) else ""
+        further = mentions or verdict
         kept = data if with_bytes and further else None
         found.append(Scanned(mentions, kept, len(data) if data is not None else 0, holds,
-                             data is not None and COMMENT_MARK in data, looks_up,
+                             data is not None and COMMENT_MARK in data, verdict,
                              data is not None and not mentions and not data.isascii(),
                              digest(data) if digesting and further and data is not None else None))
     return found

@@ -72,8 +72,13 @@ class Scope:
     loads: set[str] = field(default_factory=set)
     class_qual: str | None = None  # the class a method belongs to (qualified "mod:Qual")
     method_owner: str = OWN  # for methods: may the method (and its parameters) be renamed
+    # A function reading its own `locals()` (or a bare `vars()`): each name it binds is a key of
+    # that dict (`"{job_count} done".format(**locals())`), data that keeps its spelling.
+    names_are_data: bool = False
 
     def bind(self, name: str, binding: Binding) -> None:
+        if self.names_are_data and binding.kind != "import":
+            binding.owner = EXTERNAL
         self.bindings.setdefault(name, []).append(binding)
 
 
@@ -429,8 +434,9 @@ class ScopeBuilder(NodeVisitor):
         positional = [*args.posonlyargs, *args.args]
         decorators = {dotted(d) for d in getattr(node, "decorator_list", [])}
         is_static = "staticmethod" in decorators
-        # locals() makes the parameter names data (dict keys, flags): they keep their spelling.
-        names_are_data = reads_locals_at(self._locals_at, node)
+        # locals() makes the parameter names data (dict keys, flags): they keep their spelling, as
+        # every other name the function binds does (Scope.bind).
+        names_are_data = scope.names_are_data = reads_locals_at(self._locals_at, node)
         for arg in (*positional, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is None:
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -496,6 +497,9 @@ _COMPUTED = {
     b"getattr(x, '_' + kind)\n", b"getattr(x, f'{kind}')\n", b"getattr(x.items[0], 'n')\n", b"getattr(make(), k)\n",
     b"mock.patch.object(module, name)\n", b"getattr (x, k)\n", b"getattr(x, 'a' 'b')\n",
     b"vars(obj)[kind]\n", b"obj.__dict__.get(kind)\n", b"self.__dict__[key] = value\n", b"import_module(f'app.{kind}')\n",
+    b"if kind in globals():\n", b"globals()[name]\n", b"globals().update(found)\n", b"self.__dict__.update(data)\n",
+    b"if name not in self.__dict__:\n", b"for k, v in obj.__dict__.items():\n",
+    b"operator.attrgetter(kind)(x)\n", b"methodcaller(name, 1)\n",
 }
 
 
@@ -511,19 +515,27 @@ _COMPUTED = {
     b"getattr(\n    obj,\n    'name',\n)\n", b"getattr(x, 'a' 'b')\n", b"offsetattr(a, b)\n",
     b"vars(obj)[kind]\n", b"vars(obj)['name']\n", b"obj.__dict__.get(kind)\n", b"obj.__dict__['name'] = 1\n",
     b"self.__dict__[key] = value\n", b"envvars(x)[k]\n", b"import_module(f'app.{kind}')\n", b"import_module('app.x')\n",
+    b"if kind in globals():\n", b"globals()[name]\n", b"globals()['x']\n", b"globals().update(found)\n",
+    b"self.__dict__.update(data)\n", b"obj.__dict__.pop('a', None)\n", b"vars(self).keys()\n", b"g = globals\n",
+    b"if name not in self.__dict__:\n", b"for k, v in obj.__dict__.items():\n", b"for x in envvars(y):\n",
+    b"operator.attrgetter(kind)(x)\n", b"attrgetter('name')(x)\n", b"methodcaller(name, 1)\n",
+    b"Record(**row)\n", b"def f(**kwargs):\n    pass\n",
 ])
 def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> None:
     """The pre-filter tries its patterns only where their call's name stands: its verdicts are the
     patterns' own, searched over the whole file."""
     # What only a search tells is searched: a name that is not plainly one whole string.
-    assert bool(prefilter_module.COMPUTED_LOOKUP.search(text)) == (text in _COMPUTED)
     from termshift import prefilter
 
+    searched = bool(prefilter.COMPUTED_LOOKUP.search(text)) or any(
+        prefilter._NAMESPACE_KEY.match(text, found.start()) or prefilter._IN_NAMESPACE.search(text, 0, found.start())
+        for found in re.finditer(rb"\.__dict__|\b(?:vars|globals)\b", text))
+    assert searched == (text in _COMPUTED)
     path = tmp_path / "m.py"
     path.write_bytes(text)
     (_, _, _, _, _, looks_up, _, _), = prefilter.read_chunk(((b"job",), None, True, False), [path])
-    expected = ("lookup" if prefilter.COMPUTED_LOOKUP.search(text) else
-                "serializes" if prefilter.SERIALIZES.search(text) else "")
+    expected = ("lookup" if searched else "serializes" if prefilter.SERIALIZES.search(text) else
+                "spreads" if prefilter.spreads(text) else "")
     assert looks_up == expected
 
 

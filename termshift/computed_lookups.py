@@ -1,0 +1,328 @@
+"""What a lookup by a name computed at run time may reach, held back (a mixin of the finder's site pass).
+
+`getattr(filters, kind)` with `kind` from data may name any member of `filters` a rename would
+change: each such member keeps its name everywhere (an UNRESOLVED site at the lookup, with why). So
+do the calls that are getattr() by another name (`setattr`, `hasattr`, `delattr`, `patch.object`,
+`operator.attrgetter(kind)(x)`), a key of an object's own namespace or of the module's
+(`vars(obj)[kind]`, `obj.__dict__.update(data)`, `globals()[f"handle_{kind}"]`, `kind in
+globals()`), an enumeration's member by its name (`State[row["state"]]`), a module imported by a
+computed name, and a keyword a mapping from data carries into a call (`Record(**row)`). A name
+spelled whole (`getattr(obj, "job_id")`, `globals()["handle_job"]`) is the name it spells, and
+moves with it.
+
+What a file never spelling the term is read for (the pre-filter) must agree with what this finds:
+prefilter.py reads a superset of such files.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from .index import Type, class_of
+from .sites import Action, Role, Site
+from .summary import dotted, reads_locals
+
+if TYPE_CHECKING:
+    from .finder import Finder
+    from .scopes import Scope
+
+ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
+# `operator.attrgetter(kind)(record)`: a getattr() in two calls.
+_GETTER_MAKERS = {"attrgetter", "methodcaller"}
+# Calls that make a copy of a data class's instance with the keywords changed: those are its fields.
+_REPLACERS = {"dataclasses.replace", "copy.replace", "attr.evolve", "attrs.evolve"}
+KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
+
+
+class ComputedLookups:
+    """The site pass's questions about names computed at run time (module docstring)."""
+
+    f: "Finder"
+    # And, of the site pass: `_string_name` (a string naming a name tied to `ref`) and `_kwargs_key`.
+
+    def _name_strings(self, call: ast.Call, scope: Scope) -> None:
+        """getattr(obj, "name"), mock.patch.object(obj, "name"), kwargs.pop("name")."""
+        func = call.func
+        name = dotted(func) or ""
+        short = name.rsplit(".", 1)[-1]
+        args = call.args
+        if (short in ATTR_FUNCS and name == short or name.endswith("patch.object")) and len(args) >= 2:
+            targets = self._attribute_names(args[1], scope)
+            for target in targets:
+                if self.f.mentions(target.value):
+                    ref = self.f.index.attribute(self.f.type_of(args[0], scope), target.value)
+                    self._string_name(target, 0, target.value, ref, f"{short}() name")
+            if not targets and not isinstance(args[1], ast.Constant) and not self._own_names(args[1], args[0], scope):
+                self._computed_names(call, self.f.type_of(args[0], scope), _affixes(args[1]))
+        if short in ("import_module", "__import__") and args and _constant_text(args[0]) is None:
+            self._computed_modules(call)
+        if isinstance(func, ast.Call) and len(args) == 1 and func.args \
+                and (dotted(func.func) or "").rsplit(".", 1)[-1] in _GETTER_MAKERS:
+            self._getter(call, scope)
+        if any(keyword.arg is None for keyword in call.keywords):
+            self._computed_keywords(call, scope)
+        if isinstance(func, ast.Attribute) and func.attr in KWARGS_METHODS and isinstance(func.value, ast.Name) and args:
+            self._kwargs_key(func.value.id, args[0], scope)
+        if isinstance(func, ast.Attribute) and func.attr in KWARGS_METHODS and args:
+            self._state_key(func.value, args[0], scope)
+        if isinstance(func, ast.Attribute) and func.attr == "update" and args:
+            self._namespace_update(call, scope)
+
+    def _state_key(self, mapping: ast.AST, key: ast.AST, scope: Scope, *, subscript: bool = False) -> None:
+        """`obj.__dict__.setdefault("job_queue", [])`, `vars(obj)["job_id"]`, `globals()[kind]`,
+        `State[name]`: a key of an object's own namespace (or of an enumeration's members) is the
+        name of one of its attributes, as getattr's would be."""
+        found = self._namespace_of(mapping, scope, subscript=subscript)
+        if found is None:
+            return
+        owner, receiver = found
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            if self.f.mentions(key.value):
+                self._string_name(key, 0, key.value, self.f.index.attribute(receiver, key.value), "attribute name")
+        elif owner is None or not self._own_names(key, owner, scope):  # `vars(obj)[kind]`: as `getattr(obj, kind)`
+            self._computed_names(mapping, receiver, _affixes(key))
+
+    def _namespace_update(self, call: ast.Call, scope: Scope) -> None:
+        """`self.__dict__.update(data)`, `globals().update(handlers)`: a setattr() for each key."""
+        found = self._namespace_of(call.func.value, scope)
+        if found is None:
+            return
+        owners: list[ast.AST] = []
+        if not all(self._keys_seen(mapping, scope, owners) for mapping in call.args[:1]) or (owners and not all(
+                class_of(self.f.type_of(owner, scope)) == class_of(found[1]) for owner in owners)):
+            self._computed_names(call, found[1])
+
+    def _namespace_of(self, mapping: ast.AST, scope: Scope, *,
+                      subscript: bool = False) -> tuple[ast.AST | None, Type | None] | None:
+        """Whose own namespace `mapping` is, and its type: `obj.__dict__` and `vars(obj)` are `obj`'s,
+        `globals()` is this module's (no expression names it); `State.__members__`, and `State`
+        itself when subscripted, map an enumeration's members by name."""
+        if isinstance(mapping, ast.Attribute) and mapping.attr == "__dict__":
+            return mapping.value, self.f.type_of(mapping.value, scope)
+        if isinstance(mapping, ast.Call):
+            if not isinstance(mapping.func, ast.Name) or mapping.keywords:
+                return None
+            if mapping.func.id == "vars" and len(mapping.args) == 1 and self.f.lookup("vars", scope) is None:
+                return mapping.args[0], self.f.type_of(mapping.args[0], scope)
+            if mapping.func.id == "globals" and not mapping.args and self.f.lookup("globals", scope) is None:
+                return None, Type("mod", self.f.module)
+            return None
+        if isinstance(mapping, ast.Attribute) and mapping.attr == "__members__":
+            enum = mapping.value
+        elif subscript:
+            enum = mapping
+        else:
+            return None
+        named = enum.id if isinstance(enum, ast.Name) else enum.attr if isinstance(enum, ast.Attribute) else None
+        # Only an enumeration a member of which a rename would change is asked after (by its name).
+        if named is None or named not in self.f.index.term_enums(self.f.renamed_by_term):
+            return None
+        found = self.f.type_of(enum, scope)
+        if found is None or found.kind != "cls" or self.f._class_kind(found.name) != "enum":
+            return None
+        return enum, found
+
+    def _getter(self, call: ast.Call, scope: Scope) -> None:
+        """`operator.attrgetter(kind)(record)`, `methodcaller(kind, 1)(record)`: getattr(record, kind)."""
+        maker, receiver = call.func, call.args[0]
+        names = maker.args[:1] if (dotted(maker.func) or "").endswith("methodcaller") else maker.args
+        for name in names:
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                if "." not in name.value and self.f.mentions(name.value):
+                    ref = self.f.index.attribute(self.f.type_of(receiver, scope), name.value)
+                    self._string_name(name, 0, name.value, ref, "attribute name")
+            elif not isinstance(name, ast.Starred) and not self._own_names(name, receiver, scope):
+                self._computed_names(call, self.f.type_of(receiver, scope), _affixes(name))
+
+    def _computed_keywords(self, call: ast.Call, scope: Scope) -> None:
+        """`Record(**json.loads(body))`, `cls(**row)`, `dataclasses.replace(record, **{kind: value})`:
+        a mapping whose keys come from data may name any keyword the callable takes, so each that a
+        rename would change is held back, as for a member looked up by a computed name. A mapping
+        whose keys the code spells (`{"job_id": …}`, `dict(job_id=…)`), or that carries the
+        caller's own **kwargs on (their keywords are followed there), or the callee's own names
+        (`Record(**asdict(other_record))`), names nothing unseen. (What the keys are is asked
+        first: the callee's type may take reading other modules.)"""
+        owners: list[ast.AST] = []  # what the mappings hold the names of, when they are an object's
+        if not all(self._keys_seen(keyword.value, scope, owners) for keyword in call.keywords if keyword.arg is None):
+            self._hold_keywords(call, scope, ())
+        elif owners:
+            self._hold_keywords(call, scope, owners)
+
+    def _hold_keywords(self, call: ast.Call, scope: Scope, owners: Sequence[ast.AST]) -> None:
+        """Hold back the keywords the callee takes that a rename would change, unless every mapping
+        holds the names of one of the callee's instances (`owners`)."""
+        callee = self.f.type_of(call.func, scope)
+        if callee is not None and callee.kind == "ext" and callee.name in _REPLACERS and call.args:
+            callee = class_of(self.f.type_of(call.args[0], scope))
+        elif isinstance(call.func, ast.Attribute) and call.func.attr == "_replace":
+            callee = class_of(self.f.type_of(call.func.value, scope))
+        if callee is None or callee.kind not in ("func", "cls"):
+            return
+        if owners and all(class_of(self.f.type_of(owner, scope)) == callee for owner in owners):
+            return
+        line, column = self.f.pos.char(call.lineno, call.col_offset)
+        for name in self.f.index.keywords(callee):
+            if self.f.renamed_by_term(name):
+                self.f.spool.append(Site(
+                    self.f.path, line, column, line, column, name, name, "parameter", Role.REFERENCE,
+                    Action.UNRESOLVED, "may be passed here by a keyword computed at run time"))
+
+    def _keys_seen(self, mapping: ast.AST, scope: Scope, owners: list[ast.AST], depth: int = 0) -> bool:
+        """Are the keys of a `**mapping` all spelled in the code, or carried on from the caller's
+        own **kwargs? Or an object's names (`vars(other)`, `asdict(other)`): those objects go to
+        `owners`, for the callee to be compared with."""
+        if depth > 4:
+            return False
+        if isinstance(mapping, ast.Dict):
+            return all(self._keys_seen(value, scope, owners, depth + 1) if key is None
+                       else isinstance(key, ast.Constant) and isinstance(key.value, str)
+                       for key, value in zip(mapping.keys, mapping.values))
+        if isinstance(mapping, ast.Call):
+            func = dotted(mapping.func) or ""
+            if func == "dict" and self.f.lookup("dict", scope) is None and len(mapping.args) <= 1:
+                return all(self._keys_seen(part, scope, owners, depth + 1)
+                           for part in [*mapping.args, *(k.value for k in mapping.keywords if k.arg is None)])
+            if reads_locals(mapping):
+                return True  # the caller's local names: data already (summary.reads_own_locals)
+            if len(mapping.args) == 1 and func.rsplit(".", 1)[-1] in ("vars", "asdict"):
+                owners.append(mapping.args[0])
+                return True
+            if not mapping.args and isinstance(mapping.func, ast.Attribute):
+                if mapping.func.attr == "_asdict":
+                    owners.append(mapping.func.value)
+                    return True
+                if mapping.func.attr == "copy":
+                    return self._keys_seen(mapping.func.value, scope, owners, depth + 1)
+            return False
+        if isinstance(mapping, ast.Attribute) and mapping.attr == "__dict__":
+            owners.append(mapping.value)
+            return True
+        if isinstance(mapping, ast.Name):
+            found = self.f.lookup(mapping.id, scope)
+            if found is None or len(found[1]) != 1:
+                return False
+            where, (binding,) = found
+            function = where.node
+            if binding.kind == "param":
+                return isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                    and function.args.kwarg is not None and function.args.kwarg.arg == mapping.id
+            return binding.kind == "assign" and binding.value is not None \
+                and self._keys_seen(binding.value, scope, owners, depth + 1)
+        return False
+
+    def _computed_names(self, call: ast.expr, receiver: Type | None, affixes: tuple[str, str] = ("", "")) -> None:
+        """`getattr(filters, kind.replace("-", "_"))`: any member of one of our modules or classes may be
+        looked up here by a name computed from data, so each that mentions the term is held back — each
+        that the name's fixed start and end allow (`setattr(self, "_job_" + key, f)`: `_job_…` only)."""
+        prefix, suffix = affixes
+        members: Iterable[str] = ()
+        if receiver is not None and receiver.kind == "mod":
+            if not self.f.spells_term and receiver.name == self.f.module:
+                return  # this file's own names, which never spell the term: none a rename would change
+            members = self.f.index.looked_up_names(receiver.name)
+        elif receiver is not None and receiver.kind in ("cls", "inst"):
+            # Inherited members too, from wherever the bases are defined: a class of this file's own
+            # reaches its bases' (`getattr(self, kind)` in a subclass of one that defines `job_id`).
+            members = dict.fromkeys(member for _, info in self.f.index.mro(receiver.name)[0] for member in info.members)
+        line, column = self.f.pos.char(call.lineno, call.col_offset)
+        for member in members:
+            if not (member.startswith(prefix) and member.endswith(suffix) and len(member) >= len(prefix + suffix)):
+                continue
+            if self.f.mentions(member) and self.f.vocab.rewrite(member) is not None:
+                self.f.spool.append(Site(
+                    self.f.path, line, column, line, column, member, member, "attribute", Role.REFERENCE,
+                    Action.UNRESOLVED, "may be looked up here by a name computed at run time"))
+
+    def _computed_modules(self, call: ast.Call) -> None:
+        """`import_module(f"app.handlers.{kind}")`, `import_module("." + kind, __package__)`: any
+        module of ours the name's fixed start and end allow may be imported here by a name computed
+        at run time, so the words that spell the term in the part left open are held back. With no
+        package of ours fixed at its start (`import_module(settings.BACKEND)`), the name could be any
+        module's, spelled in configuration: that is for the dotted paths found there."""
+        prefix, suffix = _affixes(call.args[0])
+        if prefix.startswith("."):
+            package = call.args[1] if len(call.args) > 1 else next(
+                (keyword.value for keyword in call.keywords if keyword.arg == "package"), None)
+            if not (isinstance(package, ast.Name) and package.id in ("__name__", "__package__")):
+                return
+            level = len(prefix) - len(prefix.lstrip("."))
+            here = self.f.module if self.f.is_package or package.id == "__name__" else self.f.module.rpartition(".")[0]
+            base = self.f.project.resolve_relative(here, level, None, True)
+            prefix = f"{base}.{prefix[level:]}" if base else prefix[level:]
+        fixed = prefix.rpartition(".")[0]
+        if not fixed or not self.f.project.is_first_party(fixed):
+            return
+        line, column = self.f.pos.char(call.lineno, call.col_offset)
+        held: set[str] = set()
+        for module in self.f.project.modules:
+            if not (module.startswith(prefix) and module.endswith(suffix) and len(module) >= len(prefix + suffix)):
+                continue
+            for word in module[len(fixed) + 1:].split("."):
+                if word not in held and self.f.mentions(word) and self.f.vocab.rewrite(word) is not None:
+                    held.add(word)
+                    self.f.spool.append(Site(
+                        self.f.path, line, column, line, column, word, word, "module", Role.REFERENCE,
+                        Action.UNRESOLVED, f"names module {module!r}, which may be imported here by a name computed at run time"))
+
+    def _own_names(self, name: ast.AST, receiver: ast.AST, scope: Scope) -> bool:
+        """`hasattr(dispatch, name) for name in dispatch.__all__` (or `dir(dispatch)`, `vars(dispatch)`):
+        the names come from the receiver itself, so they are the new ones once it is renamed."""
+        if not isinstance(name, ast.Name):
+            return False
+        found = self.f.lookup(name.id, scope)
+        if found is None or len(found[1]) != 1 or found[1][0].kind != "for":
+            return False
+        source = found[1][0].value
+        if isinstance(source, ast.Attribute) and source.attr == "__all__":
+            source = source.value
+        elif (isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id in ("dir", "vars")
+              and len(source.args) == 1 and not source.keywords and self.f.lookup(source.func.id, scope) is None):
+            source = source.args[0]
+        else:
+            return False
+        if ast.dump(source) == ast.dump(receiver):
+            return True
+        mine = self.f.type_of(receiver, scope)
+        return mine is not None and mine.kind == "mod" and mine == self.f.type_of(source, scope)
+
+    def _attribute_names(self, name: ast.AST, scope: Scope) -> list[ast.Constant]:
+        """The string constants a getattr() name can be: `"job_id"`, or each of
+        `for n in ("job_id", "hostname"): getattr(self, n)`."""
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            return [name]
+        if not isinstance(name, ast.Name):
+            return []
+        found = self.f.lookup(name.id, scope)
+        if found is None:
+            return []
+        bindings = found[1]
+        if len(bindings) != 1 or bindings[0].kind != "for" or not isinstance(bindings[0].value, (ast.Tuple, ast.List, ast.Set)):
+            return []
+        items = bindings[0].value.elts
+        if not all(isinstance(item, ast.Constant) and isinstance(item.value, str) for item in items):
+            return []
+        return list(items)
+
+
+def _affixes(name: ast.AST) -> tuple[str, str]:
+    """The text a name computed at run time surely starts and ends with: `"_job_" + key` starts with
+    `_job_`, `f"{kind}_handler"` ends with `_handler`; ("", "") when nothing is fixed."""
+    if isinstance(name, ast.BinOp) and isinstance(name.op, ast.Add):
+        left, right = _affixes(name.left), _affixes(name.right)
+        whole_left = _constant_text(name.left)
+        whole_right = _constant_text(name.right)
+        prefix = whole_left + right[0] if whole_left is not None else left[0]
+        suffix = left[1] + whole_right if whole_right is not None else right[1]
+        return prefix, suffix
+    if isinstance(name, ast.JoinedStr) and name.values:
+        first, last = _constant_text(name.values[0]), _constant_text(name.values[-1])
+        if len(name.values) == 1:
+            return (first or "", first or "")
+        return (first or "", last or "")
+    return ("", "")
+
+
+def _constant_text(node: ast.AST) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
