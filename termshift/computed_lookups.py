@@ -17,7 +17,8 @@ prefilter.py reads a superset of such files.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Iterable, Sequence
+import re
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .index import Type, class_of
 from .sites import Action, Role, Site
@@ -32,6 +33,7 @@ ATTR_FUNCS = {"getattr", "setattr", "hasattr", "delattr"}
 _GETTER_MAKERS = {"attrgetter", "methodcaller"}
 # Calls that make a copy of a data class's instance with the keywords changed: those are its fields.
 _REPLACERS = {"dataclasses.replace", "copy.replace", "attr.evolve", "attrs.evolve"}
+_PARTIALS = {"functools.partial", "functools.partialmethod"}
 KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
 
 
@@ -68,6 +70,61 @@ class ComputedLookups:
             self._state_key(func.value, args[0], scope)
         if isinstance(func, ast.Attribute) and func.attr == "update" and args:
             self._namespace_update(call, scope)
+        if isinstance(func, ast.Attribute) and func.attr in ("format", "format_map") and _constant_text(func.value):
+            self._format_fields(call, scope)
+
+    def _format_fields(self, call: ast.Call, scope: Scope) -> None:
+        """`"{0.job_id}".format(record)`, `"{job_id}".format_map(vars(record))`: a replacement field
+        names the attributes it looks up, on the argument it names; spelled in the template, not
+        in the code, they move with the attribute (or hold it back, on a value of unknown type)."""
+        template = call.func.value
+        positional = iter(range(len(call.args)))
+        for start, field in _braced_fields(template.value):
+            head, *rest = _FIELD_PARTS.findall(field)
+            if head.startswith((".", "[")):
+                continue
+            value: ast.AST | None = None
+            namespace = None
+            receiver: Type | None = None
+            if not head or head.isdigit():
+                number = next(positional, None) if not head else int(head)
+                value = call.args[number] if number is not None and number < len(call.args) else None
+            else:
+                value = next((keyword.value for keyword in call.keywords if keyword.arg == head), None)
+                if value is None:
+                    mappings = call.args[:1] if call.func.attr == "format_map" else \
+                        [keyword.value for keyword in call.keywords if keyword.arg is None]
+                    namespace = next(filter(None, (self._namespace_of(mapping, scope) for mapping in mappings)), None)
+                    if namespace is None and any(isinstance(mapping, ast.Call) and reads_locals(mapping) for mapping in mappings):
+                        # `.format(**locals())`: the caller's local `head`, a name that is data there.
+                        receiver = self.f.name_ref(head, scope, owned=False).type
+            if namespace is not None:
+                self._template_name(template, start, head, namespace[1])
+                receiver = self.f.index.attribute(namespace[1], head).type
+            elif value is not None:
+                receiver = self.f.type_of(value, scope)
+            # On a value of unknown type (`receiver` None), each attribute is asked by its name alone.
+            offset = start + len(head)
+            for part in rest:
+                if part.startswith("["):
+                    break
+                receiver = self._template_name(template, offset + 1, part[1:], receiver)
+                offset += len(part)
+
+    def _percent_fields(self, node: ast.BinOp, scope: Scope) -> None:
+        """`"%(job_id)s" % vars(record)`, `% record.__dict__`: each key names one of its attributes."""
+        namespace = self._namespace_of(node.right, scope)
+        if namespace is None:
+            return
+        for match in _PERCENT_KEY.finditer(node.left.value):
+            self._template_name(node.left, match.start(1), match.group(1), namespace[1])
+
+    def _template_name(self, template: ast.Constant, start: int, name: str, receiver: Type | None) -> Type | None:
+        """The attribute `name` of `receiver`, spelled in a template at value offset `start`: its type."""
+        ref = self.f.index.attribute(receiver, name)
+        if self.f.mentions(name) and name.isidentifier():
+            self._string_name(template, start, name, ref, "replacement field")
+        return ref.type
 
     def _state_key(self, mapping: ast.AST, key: ast.AST, scope: Scope, *, subscript: bool = False) -> None:
         """`obj.__dict__.setdefault("job_queue", [])`, `vars(obj)["job_id"]`, `globals()[kind]`,
@@ -155,6 +212,8 @@ class ComputedLookups:
         callee = self.f.type_of(call.func, scope)
         if callee is not None and callee.kind == "ext" and callee.name in _REPLACERS and call.args:
             callee = class_of(self.f.type_of(call.args[0], scope))
+        elif callee is not None and callee.kind == "ext" and callee.name in _PARTIALS and call.args:
+            callee = self.f.type_of(call.args[0], scope)  # `functools.partial(Record, **options)`
         elif isinstance(call.func, ast.Attribute) and call.func.attr == "_replace":
             callee = class_of(self.f.type_of(call.func.value, scope))
         if callee is None or callee.kind not in ("func", "cls"):
@@ -321,6 +380,27 @@ def _affixes(name: ast.AST) -> tuple[str, str]:
             return (first or "", first or "")
         return (first or "", last or "")
     return ("", "")
+
+
+# The parts of a replacement field's name after the first: `.job_id`, `[0]`.
+_FIELD_PARTS = re.compile(r"^[^.\[]*|\.[^.\[]*|\[[^\]]*\]")
+_PERCENT_KEY = re.compile(r"%\(([^)]*)\)")
+
+
+def _braced_fields(template: str) -> Iterator[tuple[int, str]]:
+    """Each replacement field of a `str.format` template: where its name starts, and the name
+    (`0.job_id` in `{0.job_id!r:>10}`); `{{` and `}}` are literal braces."""
+    at = template.find("{")
+    while at >= 0:
+        if template.startswith("{{", at):
+            at = template.find("{", at + 2)
+            continue
+        end = template.find("}", at)
+        if end < 0:
+            return
+        inner = template[at + 1:end]
+        yield at + 1, re.split(r"[!:]", inner, maxsplit=1)[0]
+        at = template.find("{", end)
 
 
 def _constant_text(node: ast.AST) -> str | None:

@@ -1187,6 +1187,11 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
                         self._string_name(string, match.start(), match.group(),
                                           Ref(params[match.group()].owner, "parameter"), "parametrize name")
 
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            self._percent_fields(node, self.scope(node))
+
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         for value in node.values:
             if isinstance(value, ast.FormattedValue):
