@@ -34,6 +34,8 @@ _GETTER_MAKERS = {"attrgetter", "methodcaller"}
 # Calls that make a copy of a data class's instance with the keywords changed: those are its fields.
 _REPLACERS = {"dataclasses.replace", "copy.replace", "attr.evolve", "attrs.evolve"}
 _PARTIALS = {"functools.partial", "functools.partialmethod"}
+# The names of the calls above, and of what is called through a class (`super().__init__(**options)`).
+_PASSING_ON = {"replace", "evolve", "partial", "partialmethod", "_replace", "__init__", "__new__"}
 KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
 
 
@@ -209,6 +211,8 @@ class ComputedLookups:
     def _hold_keywords(self, call: ast.Call, scope: Scope, owners: Sequence[ast.AST]) -> None:
         """Hold back the keywords the callee takes that a rename would change, unless every mapping
         holds the names of one of the callee's instances (`owners`)."""
+        if not self._may_take_keywords(call.func, scope):
+            return
         callee = self.f.type_of(call.func, scope)
         if callee is not None and callee.kind == "ext" and callee.name in _REPLACERS and call.args:
             callee = class_of(self.f.type_of(call.args[0], scope))
@@ -226,6 +230,27 @@ class ComputedLookups:
                 self.f.spool.append(Site(
                     self.f.path, line, column, line, column, name, name, "parameter", Role.REFERENCE,
                     Action.UNRESOLVED, "may be passed here by a keyword computed at run time"))
+
+    def _may_take_keywords(self, func: ast.AST, scope: Scope) -> bool:
+        """Could `func` be a callable whose keywords a rename changes? Asked of the name it is
+        written with (the one it is imported by, for an alias) before its type, whose resolution
+        may read other modules: one of `Index.keyword_takers`, or a value bound here (`cls`, `make
+        = Record`), or a call that passes keywords on to its argument (`dataclasses.replace`). A
+        file that never spells the term is searched for its spreads on the same names."""
+        takers = self.f.index.keyword_takers(self.f.renamed_by_term)
+        if isinstance(func, ast.Attribute):
+            return func.attr in takers or func.attr in _PASSING_ON
+        if not isinstance(func, ast.Name):
+            return True
+        if func.id in takers or func.id in _PASSING_ON:
+            return True
+        found = self.f.lookup(func.id, scope)
+        if found is None:
+            return False  # a builtin, or a name a star import brings: by its own name, as a taker's
+        binding = found[1][0]
+        if binding.kind == "import":
+            return binding.node.name.rpartition(".")[2] in takers
+        return binding.kind not in ("def", "class")
 
     def _keys_seen(self, mapping: ast.AST, scope: Scope, owners: list[ast.AST], depth: int = 0) -> bool:
         """Are the keys of a `**mapping` all spelled in the code, or carried on from the caller's

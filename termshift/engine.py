@@ -467,17 +467,15 @@ class _FindJob:
     vocabulary: Vocabulary
     pack: bool = False  # send the sites packed (sitetable.py): a large run keeps them so
     spreads: frozenset[Path] = frozenset()  # files read only for their `**mapping` keywords
-    # The names of the callables whose keywords spell the term, but for those that spell it too (no
-    # file of `spreads` does) (`callables_spreading`, of the gathered facts alone): made once a
-    # process, when the first of `spreads` is searched.
+    # The names of the callables whose keywords spell the term (`Index.keyword_takers`), but for
+    # those that spell it too: no file of `spreads` does. Made once a process, when first needed.
     _spread: tuple[str, ...] | None = None
 
     def spread(self) -> tuple[str, ...]:
         if self._spread is None:
-            from .lookup_reach import callables_spreading
-
-            names = callables_spreading(self.index, self.vocabulary)
-            self._spread = tuple(sorted(name for name in names if not self.vocabulary.mentions(name)))
+            vocabulary = self.vocabulary
+            names = self.index.keyword_takers(lambda name: vocabulary.mentions(name) and vocabulary.rewrite(name) is not None)
+            self._spread = tuple(sorted(name for name in names if not vocabulary.mentions(name)))
         return self._spread
 
 
@@ -495,7 +493,7 @@ def _find_file(job: _FindJob, path: Path) -> tuple:
     workspace, index = job.workspace, job.index
     if path in job.spreads:
         # Its `**mapping` keywords can name nothing a rename changes unless it spells the name of a
-        # callable that takes one (lookup_reach.callables_spreading): then it is searched.
+        # callable that takes one (Index.keyword_takers): then it is searched.
         from .lookup_reach import spells_any, spells_the_term
 
         data = workspace.read(path)

@@ -164,6 +164,7 @@ class Index:
         self.string_roles = None  # literals.StringRoles: how the project uses its keys and event names
         self.upstream = None  # manifest.Upstream: the renames its dependencies' manifests list
         self._term_enums: frozenset[str] | None = None
+        self._keyword_takers: frozenset[str] | None = None
         self._typing_by_name: set[str] = set()  # the members `by_name` is typing, outermost first
         self._payload: tuple[tuple, frozenset[str]] | None = None  # payload_names, for so many facts and names asked
 
@@ -286,6 +287,41 @@ class Index:
                 qualname.rpartition(".")[2] for summary in self.gathered() for qualname, info in summary.classes.items()
                 if info.kind == "enum" and any(map(spells, info.members)))
         return self._term_enums
+
+    def keyword_takers(self, spells: Callable[[str], bool]) -> frozenset[str]:
+        """The names a call must be written with for a `**mapping` spread into its keywords to reach
+        one that `spells` the term (the finder's `_computed_keywords`): each function and class of
+        the gathered facts that takes such a keyword, by its own name; a method by its name, unless
+        a dunder (`super().__init__(**options)`), for which its class's. Those that take one through
+        their **kwargs (`make(**kwargs)` → `Record(**kwargs)`) or a base class count by the names
+        they are written with, without resolving them: a base's module may be one not read yet, and
+        reading them all would cost what asking by name saves. (So a class that inherits such a
+        keyword through a class of a module that never spells the term is not counted.)"""
+        if self._keyword_takers is not None:
+            return self._keyword_takers
+        names: set[str] = set()
+        leads: list[tuple[str, list[str]]] = []  # the others: their name, and the names that would count them
+        for summary in self.gathered():
+            for qualname, function in summary.functions.items():
+                owner, _, name = qualname.rpartition(".")
+                name = owner.rpartition(".")[2] if name.startswith("__") and owner else name
+                if any(map(spells, (*function.params, *function.kwargs_keys))):
+                    names.add(name)
+                elif function.var_keyword and function.forwards:
+                    leads.append((name, [callee.rpartition(".")[2] for callee in function.forwards]))
+            for qualname, info in summary.classes.items():
+                name = qualname.rpartition(".")[2]
+                if any(map(spells, info.fields)):
+                    names.add(name)
+                else:
+                    leads.append((name, [base.rpartition(".")[2] for base in info.bases]))
+        grown = True
+        while grown:
+            before = len(names)
+            names.update(name for name, through in leads if name not in names and not names.isdisjoint(through))
+            grown = len(names) > before
+        self._keyword_takers = frozenset(names)
+        return self._keyword_takers
 
     def made_names(self) -> list[str]:
         return [name for name, summary in self._summaries.items() if summary is not None]

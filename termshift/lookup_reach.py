@@ -203,42 +203,6 @@ def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary,
     return modules, classes
 
 
-def callables_spreading(index: Index, vocabulary: Vocabulary) -> frozenset[str]:
-    """The names a call must spell for a `**mapping` spread into its keywords to reach one a rename
-    would change (the finder's `_computed_keywords`): each function and class of the facts that
-    takes such a keyword, by its own name; a method by its name, unless a dunder
-    (`super().__init__(**options)`), for which its class's. Those that take one through their
-    **kwargs (`make(**kwargs)` → `Record(**kwargs)`) or a base class count by the names they are
-    written with, without resolving them: a base's module may be one not read yet, and reading
-    them all is what telling the files apart saves. (So a class of the facts that inherits such
-    a keyword through a class of a module that never spells the term is not counted.)"""
-    def spells(name: str) -> bool:
-        return vocabulary.mentions(name) and vocabulary.rewrite(name) is not None
-
-    names: set[str] = set()
-    leads: list[tuple[str, list[str]]] = []  # the others: their name, and the names that would count them
-    for summary in index.gathered():
-        for qualname, function in summary.functions.items():
-            owner, _, name = qualname.rpartition(".")
-            name = owner.rpartition(".")[2] if name.startswith("__") and owner else name
-            if any(map(spells, (*function.params, *function.kwargs_keys))):
-                names.add(name)
-            elif function.var_keyword and function.forwards:
-                leads.append((name, [callee.rpartition(".")[2] for callee in function.forwards]))
-        for qualname, info in summary.classes.items():
-            name = qualname.rpartition(".")[2]
-            if any(map(spells, info.fields)):
-                names.add(name)
-            else:
-                leads.append((name, [base.rpartition(".")[2] for base in info.bases]))
-    grown = True
-    while grown:
-        before = len(names)
-        names.update(name for name, through in leads if name not in names and not names.isdisjoint(through))
-        grown = len(names) > before
-    return frozenset(names)
-
-
 class _Definition:
     """A name a module defines: what its value is typed from, and whether it leads there yet.
 

@@ -5,7 +5,8 @@ to `operator.attrgetter()`. A mapping whose keys the code spells, that carries t
 **kwargs on, or that holds the callee's own names, names nothing unseen.
 
 A file that never spells the term is read for its spreads only when it spells the name of a
-callable that takes such a keyword (lookup_reach.callables_spreading)."""
+callable that takes such a keyword (Index.keyword_takers), as a file that does is asked only about
+calls written with those names (or bound where they are called)."""
 
 from __future__ import annotations
 
@@ -114,6 +115,8 @@ PROJECT = {
                     "    return [Record(**row) for row in json.loads(text)]\n",
     # Through a function whose **kwargs go on to Record.
     "app/maker.py": "from app import records\n\n\ndef load(row):\n    return records.make(**row)\n",
+    # Under another name: asked by the name it is imported by.
+    "app/alias.py": "from app.records import Record as Stored\n\n\ndef load(row):\n    return Stored(**row)\n",
     # A subclass defined in a module that spells the term (by a name that is no field): counted by its base.
     "app/leaf.py": "from app.records import Record\n\n\nclass Leaf(Record):\n    job_note = ''\n",
     "app/use_leaf.py": "from app.leaf import Leaf\n\n\ndef load(row):\n    return Leaf(**row)\n",
@@ -138,6 +141,7 @@ def test_a_file_that_never_spells_the_term_is_searched_for_its_spreads_when_they
     assert _held(analysis, "app/maker.py") == [(5, "job_id")]
     assert _held(analysis, "app/sub.py") == [(7, "job_id")]
     assert _held(analysis, "app/use_leaf.py") == [(5, "job_id")]
+    assert _held(analysis, "app/alias.py") == [(5, "job_id")]
     for path in ("app/unrelated.py", "app/caf\u00e9.py"):
         assert analysis.sites.get(path, []) == [] and path not in analysis.sources
     assert not analysis.problems
