@@ -34,16 +34,25 @@ _GETTER_MAKERS = {"attrgetter", "methodcaller"}
 # Calls that make a copy of a data class's instance with the keywords changed: those are its fields.
 _REPLACERS = {"dataclasses.replace", "copy.replace", "attr.evolve", "attrs.evolve"}
 _PARTIALS = {"functools.partial", "functools.partialmethod"}
+# getattr() & co. as the object protocol's own methods.
+_DUNDER_LOOKUPS = {"__getattribute__", "__getattr__", "__setattr__", "__delattr__"}
 # The names of the calls above, and of what is called through a class (`super().__init__(**options)`).
 _PASSING_ON = {"replace", "evolve", "partial", "partialmethod", "_replace", "__init__", "__new__"}
+# A data class's field names, as strings: `dataclasses.fields(x)`, `attr.fields_dict(X)`, `X._fields`.
+FIELD_NAME_CALLS = {"fields", "fields_dict"}
+_FIELD_MODULES = {"dataclasses", "attr", "attrs"}
+FIELD_NAME_TABLES = {"_fields", "__dataclass_fields__", "__annotations__", "__match_args__", "_field_defaults"}
 KWARGS_METHODS = {"pop", "get", "setdefault", "__getitem__", "__contains__"}
+_KEYED_METHODS = {*KWARGS_METHODS, "update"}
 
 
 class ComputedLookups:
     """The site pass's questions about names computed at run time (module docstring)."""
 
     f: "Finder"
-    # And, of the site pass: `_string_name` (a string naming a name tied to `ref`) and `_kwargs_key`.
+    # And, of the site pass: `_string_name` (a string naming a name tied to `ref`), `_kwargs_key`
+    # and `keyed` (the namespaces asked for keys where they stand).
+    keyed: set[ast.AST]
 
     def _name_strings(self, call: ast.Call, scope: Scope) -> None:
         """getattr(obj, "name"), mock.patch.object(obj, "name"), kwargs.pop("name")."""
@@ -51,16 +60,24 @@ class ComputedLookups:
         name = dotted(func) or ""
         short = name.rsplit(".", 1)[-1]
         args = call.args
+        if isinstance(func, ast.Attribute) and func.attr in _KEYED_METHODS:
+            self.keyed.add(func.value)  # `vars(record).get(kind)`, `record.__dict__.update(data)`
+        self.keyed.update(keyword.value for keyword in call.keywords if keyword.arg is None)
+        if isinstance(func, ast.Attribute) and func.attr == "format_map" and args:
+            self.keyed.add(args[0])
         if (short in ATTR_FUNCS and name == short or name.endswith("patch.object")) and len(args) >= 2:
-            targets = self._attribute_names(args[1], scope)
-            for target in targets:
-                if self.f.mentions(target.value):
-                    ref = self.f.index.attribute(self.f.type_of(args[0], scope), target.value)
-                    self._string_name(target, 0, target.value, ref, f"{short}() name")
-            if not targets and not isinstance(args[1], ast.Constant) and not self._own_names(args[1], args[0], scope):
-                self._computed_names(call, self.f.type_of(args[0], scope), _affixes(args[1]))
+            self._attribute_lookup(call, args[0], self.f.type_of(args[0], scope), args[1], short, scope)
+        elif short in _DUNDER_LOOKUPS and isinstance(func, ast.Attribute):
+            # `object.__setattr__(self, name, value)`, `super().__getattribute__(name)`.
+            if isinstance(func.value, ast.Name) and func.value.id == "object" and len(args) >= 2:
+                self._attribute_lookup(call, args[0], self.f.type_of(args[0], scope), args[1], short, scope)
+            elif isinstance(func.value, ast.Call) and dotted(func.value.func) == "super" and args:
+                self._attribute_lookup(call, None, self._own_instance(scope), args[0], short, scope)
         if short in ("import_module", "__import__") and args and _constant_text(args[0]) is None:
             self._computed_modules(call)
+        elif short in ("iter_modules", "walk_packages") and args and isinstance(args[0], ast.Name) \
+                and args[0].id == "__path__":
+            self._listed_modules(call)
         if isinstance(func, ast.Call) and len(args) == 1 and func.args \
                 and (dotted(func.func) or "").rsplit(".", 1)[-1] in _GETTER_MAKERS:
             self._getter(call, scope)
@@ -74,6 +91,44 @@ class ComputedLookups:
             self._namespace_update(call, scope)
         if isinstance(func, ast.Attribute) and func.attr in ("format", "format_map") and _constant_text(func.value):
             self._format_fields(call, scope)
+
+    def _attribute_lookup(self, call: ast.Call, receiver: ast.AST | None, owner: Type | None, name: ast.AST,
+                          what: str, scope: Scope) -> None:
+        """getattr(receiver, name) and its kin, `owner` the receiver's type: a name spelled whole is
+        the attribute's; one computed at run time holds back what it may reach."""
+        targets = self._attribute_names(name, scope)
+        for target in targets:
+            if self.f.mentions(target.value):
+                self._string_name(target, 0, target.value, self.f.index.attribute(owner, target.value), f"{what}() name")
+        if not targets and not isinstance(name, ast.Constant) and (
+                receiver is None or not self._own_names(name, receiver, scope)):
+            held = self._computed_names(call, owner, _affixes(name))
+            if held and any(isinstance(part, ast.Attribute) and part.attr in ("__name__", "__qualname__")
+                            for part in ast.walk(name)):
+                self._named_by_name(call, held, _affixes(name))
+
+    def _named_by_name(self, call: ast.Call, held: list[str], affixes: tuple[str, str]) -> None:
+        """`getattr(self, "visit_" + type(node).__name__)`: the part of each member's name the
+        `__name__` fills in is a class's or a function's name (`visit_Job`: `Job`), which must keep
+        its spelling as long as the member does."""
+        prefix, suffix = affixes
+        line, column = self.f.pos.char(call.lineno, call.col_offset)
+        for member in held:
+            part = member[len(prefix):len(member) - len(suffix)]
+            if part.isidentifier() and self.f.renamed_by_term(part):
+                self.f.spool.append(Site(
+                    self.f.path, line, column, line, column, part, part, "class", Role.REFERENCE, Action.UNRESOLVED,
+                    f"is the `__name__` in {member!r}, which may be looked up here by a name computed at run time"))
+
+    def _own_instance(self, scope: Scope) -> Type | None:
+        """The type of the instance a method is called on (its first parameter's), for `super()`."""
+        function = scope.node
+        while scope is not None and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scope = scope.parent
+            function = scope.node if scope is not None else None
+        if scope is None or not function.args.args:
+            return None
+        return self.f.name_ref(function.args.args[0].arg, scope, owned=False).type
 
     def _format_fields(self, call: ast.Call, scope: Scope) -> None:
         """`"{0.job_id}".format(record)`, `"{job_id}".format_map(vars(record))`: a replacement field
@@ -141,6 +196,31 @@ class ComputedLookups:
                 self._string_name(key, 0, key.value, self.f.index.attribute(receiver, key.value), "attribute name")
         elif owner is None or not self._own_names(key, owner, scope):  # `vars(obj)[kind]`: as `getattr(obj, kind)`
             self._computed_names(mapping, receiver, _affixes(key))
+
+    def _whole_namespace(self, node: ast.AST, scope: Scope) -> None:
+        """`json.dumps(vars(record))`, `logger.info(…, extra=vars(record))`, `return self.__dict__`
+        (a pickle's state), `sorted(vars(self).items())`: an object's namespace handed over whole is
+        data keyed by the names of its attributes, which whatever reads it may look up by name. Not
+        when it is asked for one key (`_state_key`), updated (`_namespace_update`) or spread into a
+        call (`_computed_keywords`), each of which tells for itself."""
+        if node in self.keyed:
+            return
+        found = self._namespace_of(node, scope)
+        if found is not None and found[0] is not None:
+            self._computed_names(node, found[1])
+
+    def _field_names(self, node: ast.AST, owner: ast.AST, scope: Scope) -> None:
+        """`[f.name for f in dataclasses.fields(Job)]`, `Job._fields`, `attr.fields_dict(Job)`: a data
+        class's field names read as strings, data (a header written, a row's keys read) that a
+        rename of the fields would not change. Its fields are held back, as for a lookup."""
+        if isinstance(node, ast.Call):
+            callee = self.f.type_of(node.func, scope)
+            if callee is None or callee.kind != "ext" or callee.name.partition(".")[0] not in _FIELD_MODULES:
+                return
+        found = self.f.type_of(owner, scope)
+        found = class_of(found) or found
+        if found is not None and found.kind == "cls":
+            self._computed_names(node, found)
 
     def _namespace_update(self, call: ast.Call, scope: Scope) -> None:
         """`self.__dict__.update(data)`, `globals().update(handlers)`: a setattr() for each key."""
@@ -295,28 +375,34 @@ class ComputedLookups:
                 and self._keys_seen(binding.value, scope, owners, depth + 1)
         return False
 
-    def _computed_names(self, call: ast.expr, receiver: Type | None, affixes: tuple[str, str] = ("", "")) -> None:
+    def _computed_names(self, call: ast.expr, receiver: Type | None, affixes: tuple[str, str] = ("", "")) -> list[str]:
         """`getattr(filters, kind.replace("-", "_"))`: any member of one of our modules or classes may be
         looked up here by a name computed from data, so each that mentions the term is held back — each
-        that the name's fixed start and end allow (`setattr(self, "_job_" + key, f)`: `_job_…` only)."""
+        that the name's fixed start and end allow (`setattr(self, "_job_" + key, f)`: `_job_…` only).
+        Returns the members held back."""
         prefix, suffix = affixes
         members: Iterable[str] = ()
         if receiver is not None and receiver.kind == "mod":
             if not self.f.spells_term and receiver.name == self.f.module:
-                return  # this file's own names, which never spell the term: none a rename would change
+                return []  # this file's own names, which never spell the term: none a rename would change
             members = self.f.index.looked_up_names(receiver.name)
         elif receiver is not None and receiver.kind in ("cls", "inst"):
             # Inherited members too, from wherever the bases are defined: a class of this file's own
-            # reaches its bases' (`getattr(self, kind)` in a subclass of one that defines `job_id`).
+            # reaches its bases' (`getattr(self, kind)` in a subclass of one that defines `job_id`);
+            # and its subclasses' (`getattr(self, key)` in a base class, on a subclass's instance).
             members = dict.fromkeys(member for _, info in self.f.index.mro(receiver.name)[0] for member in info.members)
+            members.update(dict.fromkeys(self.f.index.subclass_members(receiver.name)))
         line, column = self.f.pos.char(call.lineno, call.col_offset)
+        held = []
         for member in members:
             if not (member.startswith(prefix) and member.endswith(suffix) and len(member) >= len(prefix + suffix)):
                 continue
-            if self.f.mentions(member) and self.f.vocab.rewrite(member) is not None:
+            if self.f.renamed_by_term(member):
+                held.append(member)
                 self.f.spool.append(Site(
                     self.f.path, line, column, line, column, member, member, "attribute", Role.REFERENCE,
                     Action.UNRESOLVED, "may be looked up here by a name computed at run time"))
+        return held
 
     def _computed_modules(self, call: ast.Call) -> None:
         """`import_module(f"app.handlers.{kind}")`, `import_module("." + kind, __package__)`: any
@@ -334,6 +420,17 @@ class ComputedLookups:
             here = self.f.module if self.f.is_package or package.id == "__name__" else self.f.module.rpartition(".")[0]
             base = self.f.project.resolve_relative(here, level, None, True)
             prefix = f"{base}.{prefix[level:]}" if base else prefix[level:]
+        self._hold_modules(call, prefix, suffix, "may be imported here by a name computed at run time")
+
+    def _listed_modules(self, call: ast.Call) -> None:
+        """`for info in pkgutil.iter_modules(__path__): HANDLERS[info.name] = …`: the package's
+        modules are listed by name, names that data may hold (`HANDLERS[kind]`): held back."""
+        if self.f.is_package:
+            self._hold_modules(call, self.f.module + ".", "", "is listed here by its name (pkgutil)")
+
+    def _hold_modules(self, call: ast.Call, prefix: str, suffix: str, why: str) -> None:
+        """Hold back the words that spell the term in the modules of ours whose names start with
+        `prefix` (a package of ours, then what is left open) and end with `suffix`."""
         fixed = prefix.rpartition(".")[0]
         if not fixed or not self.f.project.is_first_party(fixed):
             return
@@ -343,11 +440,11 @@ class ComputedLookups:
             if not (module.startswith(prefix) and module.endswith(suffix) and len(module) >= len(prefix + suffix)):
                 continue
             for word in module[len(fixed) + 1:].split("."):
-                if word not in held and self.f.mentions(word) and self.f.vocab.rewrite(word) is not None:
+                if word not in held and self.f.renamed_by_term(word):
                     held.add(word)
                     self.f.spool.append(Site(
                         self.f.path, line, column, line, column, word, word, "module", Role.REFERENCE,
-                        Action.UNRESOLVED, f"names module {module!r}, which may be imported here by a name computed at run time"))
+                        Action.UNRESOLVED, f"names module {module!r}, which {why}"))
 
     def _own_names(self, name: ast.AST, receiver: ast.AST, scope: Scope) -> bool:
         """`hasattr(dispatch, name) for name in dispatch.__all__` (or `dir(dispatch)`, `vars(dispatch)`):

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
-from .computed_lookups import ATTR_FUNCS, ComputedLookups
+from .computed_lookups import ATTR_FUNCS, FIELD_NAME_CALLS, FIELD_NAME_TABLES, ComputedLookups
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type, class_of
 from .manifest import Renamed
 from .scopes import Binding, Parameter, Scope, ScopeBuilder
@@ -45,9 +45,12 @@ from .textpos import NON_ASCII, Marks, Positions
 from .vocabulary import MatchKind, Vocabulary
 
 _FIELD_CLASSES = {"dataclass", "typeddict", "namedtuple"}
-# What a line that may call one of them, patch.object() or attrgetter() & co. holds (_loud_lines).
+# What a line that may call one of them, patch.object() or attrgetter() & co., hand a namespace over,
+# read a data class's field names or list a package's modules holds (_loud_lines).
 _ATTR_CALL_WORDS = (*sorted(ATTR_FUNCS), "object", "import_module", "__import__", "__dict__", "vars", "globals",
-                    "modules", "getter(", "caller(")
+                    "modules", "getter(", "caller(", "fields", "__annotations__", "__match_args__", "_packages")
+# `f"{job_id=}"`, `f"{job_id = !r:>10}"`: the end of a field that prints its expression's text.
+_DEBUG_FIELD = re.compile(r"=\s*(?:![rsa])?(?::[^{}\n]*)?}")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
 _ENTRY_POINT = re.compile(r"\s*[\w.\-\[\] ]+?\s*=\s*([A-Za-z_][\w.]*:[\w.]+)\s*")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -135,6 +138,8 @@ class Finder:
         if self.spells_term:
             self._check_collisions()
         visitor = _SiteVisitor(self, literals, loud)
+        if _DEBUG_FIELD.search(self.text):
+            visitor.printed = self._printed_names()
         visitor.visit(self.tree)
         visitor.spelled_definitions()
         literals.run()
@@ -146,6 +151,30 @@ class Finder:
         self.scope_of, self.inner_scope, self._types, self._scopes = {}, {}, {}, []
         self._in_progress = set()
         return self.spool
+
+    def _printed_names(self) -> set[ast.Name]:
+        """The names in the expressions of `f"{job_id=}"` fields, which print their own text. A
+        function's local so printed keeps its name, as data (its bindings are no longer the
+        project's); any other is held back where it is printed (`_SiteVisitor.visit_Name`)."""
+        printed: set[ast.Name] = set()
+        for node in walk(self.tree):
+            if node.__class__ is not ast.JoinedStr:
+                continue
+            before = None
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue) and isinstance(before, ast.Constant) \
+                        and isinstance(before.value, str) and before.value.rstrip().endswith("="):
+                    printed.update(part for part in walk(value.value) if part.__class__ is ast.Name)
+                before = value
+        for name in printed:
+            if not self.mentions(name.id):
+                continue
+            found = self.lookup(name.id, self.scope_of.get(name, self._scopes[0]))
+            if found is not None and found[0].kind in ("function", "lambda", "comprehension"):
+                for binding in found[1]:
+                    if binding.kind != "import":
+                        binding.owner = EXTERNAL
+        return printed
 
     @functools.cached_property
     def spells_term(self) -> bool:
@@ -732,6 +761,10 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
         self.parents = context.parents
         self.docstrings = context.docstrings
         self._loud = loud
+        self.printed: set[ast.Name] = set()  # names an f-string's `=` prints (Finder._printed_names)
+        # Namespaces (`vars(record)`, `record.__dict__`) asked for keys where they stand: not handed
+        # over whole (`_whole_namespace`). Marked by the node that holds them, before it is entered.
+        self.keyed: set[ast.AST] = set()
         self._spelled_later: list[ast.Constant] = []
 
     # Every site this pass emits, and every question it asks the index, starts
@@ -769,8 +802,11 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
         scope = self.scope(node)
         ref = self.f.name_ref(node.id, scope)
         role = Role.DEFINITION if isinstance(node.ctx, ast.Store) and self._is_definition(node, scope) else Role.REFERENCE
-        self.f.emit_node_name(node, node.id, kind=ref.kind or "variable", role=role, owner=ref.owner, scope=scope.qualname,
-                              local=self.f.local_of(node.id, scope) or self.f.param_of(node.id, scope))
+        owner, note = ref.owner, ""
+        if node in self.printed and owner != EXTERNAL:
+            owner, note = UNKNOWN, "an f-string's `=` prints it by its name: renamed, the text would change"
+        self.f.emit_node_name(node, node.id, kind=ref.kind or "variable", role=role, owner=owner, scope=scope.qualname,
+                              local=self.f.local_of(node.id, scope) or self.f.param_of(node.id, scope), note=note)
 
     def _is_definition(self, node: ast.Name, scope: Scope) -> bool:
         bindings = scope.bindings.get(node.id)
@@ -778,6 +814,10 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.visit(node.value)
+        if node.attr == "__dict__":
+            self._whole_namespace(node, self.scope(node))
+        elif node.attr in FIELD_NAME_TABLES:
+            self._field_names(node, node.value, self.scope(node))
         if not self.f.mentions(node.attr):
             return
         scope = self.scope(node)
@@ -814,7 +854,33 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
             if found:
                 self.f.emit(*found, node.name, kind="class", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname,
                             local=self.f.local_of(node.name, scope))
+        for keyword in node.keywords:
+            # `class Batch(Base, job_kind="batch")`: a keyword `__init_subclass__` or the metaclass takes.
+            if keyword.arg and keyword.arg != "metaclass" and self.f.mentions(keyword.arg):
+                self.f.emit_node_name(keyword, keyword.arg, kind="parameter", role=Role.REFERENCE, owner=UNKNOWN,
+                                      scope=scope.qualname, note="a keyword of a class statement (for "
+                                      "`__init_subclass__` or the metaclass): rename both sides by hand")
         self.generic_visit(node)
+
+    def visit_MatchClass(self, node: ast.AST) -> None:
+        """`case Task(job_ref=ref)`: each keyword is an attribute of the class's instances."""
+        self.generic_visit(node)
+        if not any(map(self.f.mentions, node.kwd_attrs)):
+            return
+        scope = self.scope(node)
+        instance = Index.instance_of(self.f.type_of(node.cls, scope))
+        start = self.f.pos.span(node.cls)[1]
+        for name, pattern in zip(node.kwd_attrs, node.kwd_patterns):
+            end = self.f.pos.span(pattern)[0]
+            if self.f.mentions(name):
+                found = [match.start() for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", self.f.text[start:end])]
+                ref = self.f.index.attribute(instance, name)
+                if found:
+                    self.f.emit(*self.f.pos.line_col(start + found[-1]), name, kind=ref.kind or "attribute",
+                                role=Role.REFERENCE, owner=ref.owner, scope=scope.qualname)
+                else:
+                    self.f._unlocatable(node, name)
+            start = self.f.pos.span(pattern)[1]
 
     def visit_arg(self, node: ast.arg) -> None:
         if node.annotation is not None:
@@ -840,6 +906,10 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
         # First the names its strings carry (getattr, patch.object, kwargs keys): what they name
         # outranks what the strings only spell.
         self._name_strings(node, scope)
+        if node.func.__class__ is ast.Name and node.func.id == "vars" and len(node.args) == 1:
+            self._whole_namespace(node, scope)
+        elif (dotted(node.func) or "").rpartition(".")[2] in FIELD_NAME_CALLS and len(node.args) == 1:
+            self._field_names(node, node.args[0], scope)
         self.visit(node.func)
         for arg in node.args:
             self.visit(arg)
@@ -1105,12 +1175,14 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
         self.f.emit(line, column + start, name, kind=kind, role=Role.STRING, owner=ref.owner, scope=self.scope_name(node))
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
+        self.keyed.add(node.value)
         self.generic_visit(node)
         if isinstance(node.value, ast.Name):
             self._kwargs_key(node.value.id, node.slice, self.scope(node))
         self._state_key(node.value, node.slice, self.scope(node), subscript=True)
 
     def visit_Compare(self, node: ast.Compare) -> None:
+        self.keyed.update(node.comparators)
         self.generic_visit(node)
         if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
             if isinstance(node.comparators[0], ast.Name):
@@ -1188,9 +1260,29 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
                                           Ref(params[match.group()].owner, "parameter"), "parametrize name")
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            self.keyed.add(node.right)  # `"%(job_id)s" % vars(record)`: `_percent_fields` reads its keys
         self.generic_visit(node)
         if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
             self._percent_fields(node, self.scope(node))
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._iterated(node.iter)
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self._iterated(node.iter)
+        self.generic_visit(node)
+
+    visit_AsyncFor = visit_For
+
+    def _iterated(self, source: ast.AST) -> None:
+        """`for name in vars(record)`, `… in record.__dict__.items()`: the names go where the loop
+        takes them, asked there (`setattr(other, name, value)`), not handed over whole."""
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args \
+                and source.func.attr in ("items", "keys", "values"):
+            source = source.func.value
+        self.keyed.add(source)
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         for value in node.values:

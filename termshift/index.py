@@ -165,6 +165,7 @@ class Index:
         self.upstream = None  # manifest.Upstream: the renames its dependencies' manifests list
         self._term_enums: frozenset[str] | None = None
         self._keyword_takers: frozenset[str] | None = None
+        self._subclass_members: dict[str, list[str]] = {}
         self._typing_by_name: set[str] = set()  # the members `by_name` is typing, outermost first
         self._payload: tuple[tuple, frozenset[str]] | None = None  # payload_names, for so many facts and names asked
 
@@ -287,6 +288,26 @@ class Index:
                 qualname.rpartition(".")[2] for summary in self.gathered() for qualname, info in summary.classes.items()
                 if info.kind == "enum" and any(map(spells, info.members)))
         return self._term_enums
+
+    def subclass_members(self, qualified: str) -> list[str]:
+        """The own members of the gathered classes that derive from `qualified`, by the names their
+        bases are written with (a class whose members spell the term is among the facts): what
+        `getattr(self, name)` in a base class may reach on its subclasses' instances."""
+        found = self._subclass_members.get(qualified)
+        if found is None:
+            classes = [info for summary in self.gathered() for info in summary.classes.values()]
+            names = {qualified.rpartition(":")[2].rpartition(".")[2]}
+            members: dict[str, None] = {}
+            grown = True
+            while grown:
+                grown = False
+                for info in classes:
+                    if info.name not in names and not names.isdisjoint(base.rpartition(".")[2] for base in info.bases):
+                        names.add(info.name)
+                        members.update(dict.fromkeys(info.members))
+                        grown = True
+            found = self._subclass_members[qualified] = list(members)
+        return found
 
     def keyword_takers(self, spells: Callable[[str], bool]) -> frozenset[str]:
         """The names a call must be written with for a `**mapping` spread into its keywords to reach

@@ -82,7 +82,8 @@ def unreached(index: Index, vocabulary: Vocabulary, facts: list[str], lookups: l
     spelled_wide = [module_of[path] for path in wide
                     if path in module_of and spells_the_term(read(path), path, vocabulary)]
     summaries = [summary for summary in map(index.module, [*facts, *spelled_wide]) if summary is not None]
-    reach = Reach(index, *term_bearing(summaries, vocabulary, index.project), read)
+    modules, classes = term_bearing(summaries, vocabulary, index.project)
+    reach = Reach(index, modules, classes | _ancestors(index, classes), read)
     del summaries
     left = reach.unreached(unspelled, size)
     if reach.finished and remember is not None:
@@ -128,6 +129,8 @@ def _may_import(data: bytes | None, module: str | None, named: list[str]) -> boo
     if data is None:
         return True
     top = (module or "").partition(".")[0]
+    if b"iter_modules" in data or b"walk_packages" in data:  # a package's modules, listed by name
+        return True
     for prefix in computed_imports(data):
         if prefix.startswith("."):
             if any(name.partition(".")[0] == top for name in named):
@@ -201,6 +204,23 @@ def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary,
         if package and spells(last):
             modules.add(package)
     return modules, classes
+
+
+def _ancestors(index: Index, classes: set[str]) -> set[str]:
+    """The first-party bases of these classes, all the way up: a lookup by a computed name on a base
+    class's instance may reach its subclasses' members (the finder's `Index.subclass_members`)."""
+    found: set[str] = set()
+    pending = list(classes)
+    while pending:
+        module, _, qualname = pending.pop().partition(":")
+        summary = index.module(module)
+        info = summary.classes.get(qualname) if summary is not None else None
+        for base in info.bases if info is not None else ():
+            ref = index.resolve_dotted(module, base)
+            if ref.type is not None and ref.type.kind == "cls" and ref.type.name not in found:
+                found.add(ref.type.name)
+                pending.append(ref.type.name)
+    return found
 
 
 class _Definition:

@@ -62,19 +62,21 @@ _WHOLE_STRING = rb"[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)]"
 # Only one whose name starts with a string can start with a package of ours (the finder holds nothing
 # back for `import_module(name)`: that name is spelled in configuration, if anywhere).
 _IMPORT = rb"\b(?:import_module|__import__)\s*\([\s(]*(?=[rRbBuUfF]{0,2}['\"])(?!" + _WHOLE_STRING + rb")"
-# And a key of an object's own namespace, or of the module's (`vars(obj)[kind]`, `obj.__dict__.get(kind)`,
-# `globals().update(found)`, `kind in globals()`; not a whole string's): `_namespace_lookup`.
-_NAMESPACE_KEY = re.compile(
-    rb"(?:\.__dict__|\bvars\s*\([^()]*\)|\bglobals\s*\(\s*\))\s*"
-    rb"(?:\[|\.\s*(?:get|pop|setdefault|__getitem__|__contains__|update)\s*\()"
-    rb"(?!\s*[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)\]])")
-_IN_NAMESPACE = re.compile(rb"\bin[ \t]+[\w.]*$")  # just before one: `kind in self.__dict__`
+# And an object's own namespace, or the module's, but for a key spelled whole (`vars(obj)[kind]`,
+# `globals().update(found)`, `kind in globals()`, `json.dumps(vars(obj))`; not `vars(obj)["job"]`):
+# `_namespace_lookup`.
+_NAMESPACE = re.compile(rb"(?:\.__dict__|\bvars\s*\([^()]*\)|\bglobals\s*\(\s*\))")
+_WHOLE_KEY = re.compile(rb"\s*(?:\[|\.\s*(?:get|pop|setdefault|__getitem__|__contains__)\s*\()"
+                        rb"\s*[rRbBuU]{0,2}(?:'[^'\\\n]*'|\"[^\"\\\n]*\")\s*[,)\]]")
 _NAMESPACES = (b".__dict__", b"vars", b"globals")
 _WORD_BYTE = [chr(byte).isalnum() or byte == 95 for byte in range(256)]
 # And `operator.attrgetter(kind)(record)`, `methodcaller(kind)(record)`.
 _GETTER = rb"\b(?:attr|method)(?:getter|caller)\s*\((?!\s*" + _WHOLE_STRING + rb")"
 COMPUTED_LOOKUP = re.compile(
     rb"(?:\b(?:get|set|has|del)attr|\bpatch\.object)\s*\((?!\s*[\w.]+\s*,\s*" + _WHOLE_STRING + rb")|"
+    rb"__(?:get|set|del)attr(?:ibute)?__\s*\(|"  # `object.__setattr__(self, name, value)`
+    rb"\b(?:iter_modules|walk_packages)\s*\(\s*__path__|"  # a package's modules listed by name
+    rb"\bfields(?:_dict)?\s*\(|\._fields\b|__(?:dataclass_fields|annotations|match_args)__|"  # field names
     + _IMPORT + rb"|" + _GETTER)
 # `asdict(entry)`: the fields of a data class turned into a dict are payload keys (serialized.py), whichever
 # module does it; one that never spells the term is summarised all the same (not searched), to tell which class.
@@ -82,7 +84,8 @@ SERIALIZES = re.compile(rb"\bas(?:dict|tuple)\(")
 # What each one's matches start with, and how many bytes before it they may begin: `attr` stands
 # for all four of getattr & co., `import_` for import_module and __import__ (one scan of the bytes
 # for each, rather than one for each call's name).
-_LOOKUP_CALLS = ((b"attr", (3,)), (b"patch.object", (0,)), (b"import_", (0, 2)), (b"getter(", (4,)), (b"caller(", (6,)))
+_LOOKUP_CALLS = ((b"attr", (3, 5)), (b"_modules", (4,)), (b"_packages", (4,)), (b"fields", (0, 2, 12)),
+                 (b"__annotations__", (0,)), (b"__match_args__", (0,)), (b"patch.object", (0,)), (b"import_", (0, 2)), (b"getter(", (4,)), (b"caller(", (6,)))
 # `Record(**json.loads(body))`: a call's keywords spread from a mapping, whose keys may come from
 # data (the finder's `_computed_keywords`). A `**` after `(` or `,`, but on no line that starts a
 # `def` or holds a `lambda` (whose `**kwargs` it is); a `def` written over several lines is taken
@@ -121,10 +124,10 @@ def _namespace_lookup(data: bytes) -> bool:
     for needle in _NAMESPACES:
         at = data.find(needle)
         while at >= 0:
-            if (needle[0] == 46 or at == 0 or not _WORD_BYTE[data[at - 1]]) and (  # 46: "."
-                    _NAMESPACE_KEY.match(data, at) is not None
-                    or _IN_NAMESPACE.search(data, max(0, at - 80), at) is not None):
-                return True
+            if needle[0] == 46 or at == 0 or not _WORD_BYTE[data[at - 1]]:  # 46: "."
+                found = _NAMESPACE.match(data, at)
+                if found is not None and _WHOLE_KEY.match(data, found.end()) is None:
+                    return True
             at = data.find(needle, at + 1)
     return False
 

@@ -498,8 +498,10 @@ _COMPUTED = {
     b"mock.patch.object(module, name)\n", b"getattr (x, k)\n", b"getattr(x, 'a' 'b')\n",
     b"vars(obj)[kind]\n", b"obj.__dict__.get(kind)\n", b"self.__dict__[key] = value\n", b"import_module(f'app.{kind}')\n",
     b"if kind in globals():\n", b"globals()[name]\n", b"globals().update(found)\n", b"self.__dict__.update(data)\n",
-    b"if name not in self.__dict__:\n", b"for k, v in obj.__dict__.items():\n",
-    b"operator.attrgetter(kind)(x)\n", b"methodcaller(name, 1)\n",
+    b"if name not in self.__dict__:\n", b"for k, v in obj.__dict__.items():\n", b"vars(self).keys()\n",
+    b"Rec._fields\n", b"dataclasses.fields(Rec)\n", b"pkgutil.iter_modules(__path__)\n",
+    b"operator.attrgetter(kind)(x)\n", b"methodcaller(name, 1)\n", b"object.__setattr__(self, name, v)\n",
+    b"super().__getattribute__(name)\n",
 }
 
 
@@ -517,9 +519,12 @@ _COMPUTED = {
     b"self.__dict__[key] = value\n", b"envvars(x)[k]\n", b"import_module(f'app.{kind}')\n", b"import_module('app.x')\n",
     b"if kind in globals():\n", b"globals()[name]\n", b"globals()['x']\n", b"globals().update(found)\n",
     b"self.__dict__.update(data)\n", b"obj.__dict__.pop('a', None)\n", b"vars(self).keys()\n", b"g = globals\n",
-    b"if name not in self.__dict__:\n", b"for k, v in obj.__dict__.items():\n", b"for x in envvars(y):\n",
+    b"if name not in self.__dict__:\n", b"for k, v in obj.__dict__.items():\n", b"vars(self).keys()\n",
+    b"Rec._fields\n", b"dataclasses.fields(Rec)\n", b"pkgutil.iter_modules(__path__)\n", b"for x in envvars(y):\n",
     b"operator.attrgetter(kind)(x)\n", b"attrgetter('name')(x)\n", b"methodcaller(name, 1)\n",
-    b"Record(**row)\n", b"def f(**kwargs):\n    pass\n",
+    b"Record(**row)\n", b"def f(**kwargs):\n    pass\n", b"object.__setattr__(self, name, v)\n",
+    b"super().__getattribute__(name)\n", b"x.__attrs__\n", b"Rec._fields\n", b"dataclasses.fields(Rec)\n",
+    b"self.fields = 1\n", b"pkgutil.iter_modules(__path__)\n",
 ])
 def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> None:
     """The pre-filter tries its patterns only where their call's name stands: its verdicts are the
@@ -528,8 +533,8 @@ def test_prefilter_lookup_and_serializing_calls(tmp_path: Path, text: bytes) -> 
     from termshift import prefilter
 
     searched = bool(prefilter.COMPUTED_LOOKUP.search(text)) or any(
-        prefilter._NAMESPACE_KEY.match(text, found.start()) or prefilter._IN_NAMESPACE.search(text, 0, found.start())
-        for found in re.finditer(rb"\.__dict__|\b(?:vars|globals)\b", text))
+        prefilter._WHOLE_KEY.match(text, found.end()) is None
+        for found in re.finditer(rb"\.__dict__|\bvars\s*\([^()]*\)|\bglobals\s*\(\s*\)", text))
     assert searched == (text in _COMPUTED)
     path = tmp_path / "m.py"
     path.write_bytes(text)

@@ -1,0 +1,92 @@
+"""Names the program reads or prints as text, or that data names: each case's code behaves the same
+after `migrate` (the names move together, or are kept), its output checked before and after.
+
+The driver (`python -c`) plays the outside world: the names it passes come from data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lintkit import write_project
+
+CASES = {
+    # `case Task(job_ref=ref)`: the keyword is the attribute, renamed with it.
+    "match_class": ({
+        "app/model.py": "from dataclasses import dataclass\n\n\n@dataclass\nclass Task:\n    job_ref: int\n\n\n"
+                        "def classify(x):\n    match x:\n        case Task(job_ref=ref):\n"
+                        "            return f'task {ref}'\n    return '?'\n",
+    }, "from app.model import Task, classify; print(classify(Task(3)))"),
+    # `class Thing(Base, job_kind=...)`: a keyword `__init_subclass__` takes, kept on both sides.
+    "class_keywords": ({
+        "app/model.py": "class Base:\n    def __init_subclass__(cls, job_kind='none', **kw):\n"
+                        "        super().__init_subclass__(**kw)\n        cls.kind = job_kind\n\n\n"
+                        "class Thing(Base, job_kind='batch'):\n    pass\n",
+    }, "from app.model import Thing; print(Thing.kind)"),
+    # `object.__setattr__(self, name, value)` with a name from data.
+    "object_setattr": ({
+        "app/model.py": "class Record:\n    def __init__(self):\n        self.job_id = 1\n\n"
+                        "    def set(self, name, value):\n        object.__setattr__(self, name, value)\n        return self\n\n"
+                        "    def show(self):\n        return self.job_id\n\n\ndef make():\n    return Record()\n",
+    }, "import json; from app.model import make; print(make().set(json.loads('\"job_id\"'), 9).show())"),
+    # `getattr(self, key)` in a base class, the attribute defined on a subclass.
+    "base_class_getattr": ({
+        "app/model.py": "class Model:\n    def get(self, key):\n        return getattr(self, key)\n\n\n"
+                        "class Record(Model):\n    def __init__(self):\n        self.job_id = 4\n",
+    }, "import json; from app.model import Record; print(Record().get(json.loads('\"job_id\"')))"),
+    # A data class's field names read as strings, a stored row's keys.
+    "field_names": ({
+        "app/model.py": "import dataclasses\n\n\n@dataclasses.dataclass\nclass Record:\n    job_id: int\n    name: str\n\n\n"
+                        "def from_row(row):\n    names = [field.name for field in dataclasses.fields(Record)]\n"
+                        "    return tuple(row[name] for name in names)\n",
+    }, "import json; from app.model import from_row; print(from_row(json.loads('{\"job_id\": 5, \"name\": \"x\"}')))"),
+    # A package's modules listed by name, looked up by a name from data.
+    "listed_modules": ({
+        "app/handlers/__init__.py": "import importlib\nimport pkgutil\n\nHANDLERS = {}\n"
+                                    "for info in pkgutil.iter_modules(__path__):\n"
+                                    "    HANDLERS[info.name] = importlib.import_module(__name__ + '.' + info.name)\n\n\n"
+                                    "def handle(kind):\n    return HANDLERS[kind].handle()\n",
+        "app/handlers/jobs.py": "def handle():\n    return 'jobs handled'\n",
+    }, "import json; from app.handlers import handle; print(handle(json.loads('\"jobs\"')))"),
+    # `getattr(self, "visit_" + type(node).__name__)`: the class's name is part of the method's.
+    "visitor": ({
+        "app/nodes.py": "class Job:\n    pass\n",
+        "app/visitor.py": "from app.nodes import Job\n\n\nclass Visitor:\n    def visit(self, node):\n"
+                          "        return getattr(self, 'visit_' + type(node).__name__)(node)\n\n"
+                          "    def visit_Job(self, node):\n        return 'visited'\n\n\n"
+                          "def run():\n    return Visitor().visit(Job())\n",
+    }, "from app.visitor import run; print(run())"),
+    # `f"{job_id=}"` prints the name: a local keeps it, as does a module's name.
+    "debug_fstring": ({
+        "app/model.py": "JOB_LIMIT = 3\n\n\ndef describe(n):\n    job_id = n * 2\n"
+                        "    return f'{job_id=} {JOB_LIMIT = }'\n",
+    }, "from app.model import describe; print(describe(5))"),
+}
+
+
+def _run(root: Path, driver: str) -> str:
+    done = subprocess.run([sys.executable, "-c", driver], cwd=root, capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_migrated_code_behaves_the_same(tmp_path: Path, case: str) -> None:
+    files, driver = CASES[case]
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", **files})
+    before = _run(root, driver)
+    assert "Traceback" not in before
+    done = subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    assert _run(root, driver) == before
+
+
+def test_a_match_keyword_moves_with_its_attribute(tmp_path: Path) -> None:
+    files, _ = CASES["match_class"]
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", **files})
+    subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root, check=True,
+                   capture_output=True)
+    assert "case Task(step_ref=ref)" in (root / "app/model.py").read_text()
