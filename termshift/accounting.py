@@ -387,8 +387,8 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
         hold_named(site, name, (spaces, method, False))
         if site.role in (Role.STRING, *_LITERAL_ROLES) and (_SEVERAL_WORDS.search(name) or site.note == NAME_PIECE):
             # `n.endswith("JobEnvironment")` on a class's __name__: the classes whose names hold the
-            # string's words (`SlurmJobEnvironment`) move with it or not at all.
-            for other in sorted(holders.holding(name) - {name}):
+            # string's words (`SlurmJobEnvironment`) move with it or not at all (`"_job"`: `run_job`).
+            for other in sorted(holders.holding(name.strip("_")) - {name}):
                 hold_named(site, other, (("attr",), None, True))
 
     def hold_named(site: Site, name: str, want: _Wanted) -> None:

@@ -805,8 +805,24 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
         owner, note = ref.owner, ""
         if node in self.printed and owner != EXTERNAL:
             owner, note = UNKNOWN, "an f-string's `=` prints it by its name: renamed, the text would change"
+        elif role is Role.DEFINITION and scope.kind == "class" and owner == OWN and self._declared_field(node, scope):
+            owner, note = UNKNOWN, ("a field its framework reads by name (a table's column, a form's field): "
+                                    "renamed, the data keyed by it would need a migration of its own")
         self.f.emit_node_name(node, node.id, kind=ref.kind or "variable", role=role, owner=owner, scope=scope.qualname,
                               local=self.f.local_of(node.id, scope) or self.f.param_of(node.id, scope), note=note)
+
+    def _declared_field(self, node: ast.Name, scope: Scope) -> bool:
+        """`job_id = models.IntegerField()` in a class with a third-party base (Django's Model,
+        SQLAlchemy's declarative base, a serializer): the framework reads the class's attributes
+        and keys its data by their names. An enumeration's members are not such fields."""
+        bindings = scope.bindings.get(node.id)
+        value = bindings[0].value if bindings and bindings[0].kind == "assign" else None
+        if not isinstance(value, ast.Call) or not scope.class_qual:
+            return False
+        callee = self.f.type_of(value.func, scope)
+        if callee is None or callee.kind != "ext" or self.f._class_kind(scope.class_qual) == "enum":
+            return False
+        return bool(self.f.index.mro(scope.class_qual)[1])
 
     def _is_definition(self, node: ast.Name, scope: Scope) -> bool:
         bindings = scope.bindings.get(node.id)

@@ -59,6 +59,11 @@ CASES = {
                           "    def visit_Job(self, node):\n        return 'visited'\n\n\n"
                           "def run():\n    return Visitor().visit(Job())\n",
     }, "from app.visitor import run; print(run())"),
+    # A piece of a function's `__name__` written with its underscore: the names that hold it stay.
+    "name_piece": ({
+        "app/cli.py": "def run_job():\n    return 1\n\n\ndef stop():\n    return 2\n\n\n"
+                      "def main():\n    return [f.__name__.endswith('_job') for f in (run_job, stop)]\n",
+    }, "from app.cli import main; print(main())"),
     # `f"{job_id=}"` prints the name: a local keeps it, as does a module's name.
     "debug_fstring": ({
         "app/model.py": "JOB_LIMIT = 3\n\n\ndef describe(n):\n    job_id = n * 2\n"
@@ -90,3 +95,40 @@ def test_a_match_keyword_moves_with_its_attribute(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root, check=True,
                    capture_output=True)
     assert "case Task(step_ref=ref)" in (root / "app/model.py").read_text()
+
+
+MINIDB = '''\
+"""A declarative framework: a model's fields are the class attributes that hold a Field."""
+
+
+class Field:
+    pass
+
+
+class Model:
+    @classmethod
+    def load(cls, row):
+        names = [name for name, value in vars(cls).items() if isinstance(value, Field)]
+        return {name: row[name] for name in names}
+'''
+
+
+def test_a_field_a_framework_declares_by_its_name_keeps_it(tmp_path: Path) -> None:
+    """`job_id = models.IntegerField()` on a Django model: the column is named after the attribute."""
+    site = tmp_path / "site"
+    (site / "minidb").mkdir(parents=True)
+    (site / "minidb" / "__init__.py").write_text(MINIDB)
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/models.py": "from minidb import Field, Model\n\n\nclass Task(Model):\n    job_id = Field()\n\n\n"
+                         "def show(task):\n    return task\n",
+        "pyproject.toml": f"[tool.termshift]\nsearch-path = [{str(site)!r}]\n",
+    })
+    driver = f"import sys, json; sys.path.append({str(site)!r}); from app.models import Task; " \
+             "print(Task.load(json.loads('{\"job_id\": 3}')))"
+    before = _run(root, driver)
+    assert "Traceback" not in before
+    done = subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "a field its framework reads by name" in done.stdout + done.stderr, done.stderr
+    assert _run(root, driver) == before
