@@ -66,13 +66,13 @@ class ComputedLookups:
         if isinstance(func, ast.Attribute) and func.attr == "format_map" and args:
             self.keyed.add(args[0])
         if (short in ATTR_FUNCS and name == short or name.endswith("patch.object")) and len(args) >= 2:
-            self._attribute_lookup(call, args[0], self.f.type_of(args[0], scope), args[1], short, scope)
+            self._attribute_lookup(call, args[0], args[1], short, scope)
         elif short in _DUNDER_LOOKUPS and isinstance(func, ast.Attribute):
             # `object.__setattr__(self, name, value)`, `super().__getattribute__(name)`.
             if isinstance(func.value, ast.Name) and func.value.id == "object" and len(args) >= 2:
-                self._attribute_lookup(call, args[0], self.f.type_of(args[0], scope), args[1], short, scope)
+                self._attribute_lookup(call, args[0], args[1], short, scope)
             elif isinstance(func.value, ast.Call) and dotted(func.value.func) == "super" and args:
-                self._attribute_lookup(call, None, self._own_instance(scope), args[0], short, scope)
+                self._attribute_lookup(call, None, args[0], short, scope)
         if short in ("import_module", "__import__") and args and _constant_text(args[0]) is None:
             self._computed_modules(call)
         elif short in ("iter_modules", "walk_packages") and args and isinstance(args[0], ast.Name) \
@@ -92,17 +92,21 @@ class ComputedLookups:
         if isinstance(func, ast.Attribute) and func.attr in ("format", "format_map") and _constant_text(func.value):
             self._format_fields(call, scope)
 
-    def _attribute_lookup(self, call: ast.Call, receiver: ast.AST | None, owner: Type | None, name: ast.AST,
-                          what: str, scope: Scope) -> None:
-        """getattr(receiver, name) and its kin, `owner` the receiver's type: a name spelled whole is
-        the attribute's; one computed at run time holds back what it may reach."""
+    def _attribute_lookup(self, call: ast.Call, receiver: ast.AST | None, name: ast.AST, what: str,
+                          scope: Scope) -> None:
+        """getattr(receiver, name) and its kin (no `receiver`: the instance a method is called on,
+        for `super()`): a name spelled whole is the attribute's; one computed at run time holds back
+        what it may reach. (The receiver's type is asked only then: it may take reading modules.)"""
+        def owner() -> Type | None:
+            return self._own_instance(scope) if receiver is None else self.f.type_of(receiver, scope)
+
         targets = self._attribute_names(name, scope)
         for target in targets:
             if self.f.mentions(target.value):
-                self._string_name(target, 0, target.value, self.f.index.attribute(owner, target.value), f"{what}() name")
+                self._string_name(target, 0, target.value, self.f.index.attribute(owner(), target.value), f"{what}() name")
         if not targets and not isinstance(name, ast.Constant) and (
                 receiver is None or not self._own_names(name, receiver, scope)):
-            held = self._computed_names(call, owner, _affixes(name))
+            held = self._computed_names(call, owner(), _affixes(name))
             if held and any(isinstance(part, ast.Attribute) and part.attr in ("__name__", "__qualname__")
                             for part in ast.walk(name)):
                 self._named_by_name(call, held, _affixes(name))
@@ -138,13 +142,14 @@ class ComputedLookups:
         positional = iter(range(len(call.args)))
         for start, field in _braced_fields(template.value):
             head, *rest = _FIELD_PARTS.findall(field)
-            if head.startswith((".", "[")):
-                continue
+            automatic = next(positional, None) if not head else None  # `{}`, `{.job_id}`: the next argument
+            if not any(map(self.f.mentions, (head, *rest))):
+                continue  # no name here that a rename could change
             value: ast.AST | None = None
             namespace = None
             receiver: Type | None = None
             if not head or head.isdigit():
-                number = next(positional, None) if not head else int(head)
+                number = automatic if not head else int(head)
                 value = call.args[number] if number is not None and number < len(call.args) else None
             else:
                 value = next((keyword.value for keyword in call.keywords if keyword.arg == head), None)
@@ -156,8 +161,7 @@ class ComputedLookups:
                         # `.format(**locals())`: the caller's local `head`, a name that is data there.
                         receiver = self.f.name_ref(head, scope, owned=False).type
             if namespace is not None:
-                self._template_name(template, start, head, namespace[1])
-                receiver = self.f.index.attribute(namespace[1], head).type
+                receiver = self._template_name(template, start, head, namespace[1])
             elif value is not None:
                 receiver = self.f.type_of(value, scope)
             # On a value of unknown type (`receiver` None), each attribute is asked by its name alone.

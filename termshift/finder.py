@@ -139,7 +139,7 @@ class Finder:
             self._check_collisions()
         visitor = _SiteVisitor(self, literals, loud)
         if _DEBUG_FIELD.search(self.text):
-            visitor.printed = self._printed_names()
+            visitor.printed = self._printed_names(literals.strings)
         visitor.visit(self.tree)
         visitor.spelled_definitions()
         literals.run()
@@ -152,12 +152,13 @@ class Finder:
         self._in_progress = set()
         return self.spool
 
-    def _printed_names(self) -> set[ast.Name]:
+    def _printed_names(self, strings: list[ast.AST]) -> set[ast.Name]:
         """The names in the expressions of `f"{job_id=}"` fields, which print their own text. A
         function's local so printed keeps its name, as data (its bindings are no longer the
-        project's); any other is held back where it is printed (`_SiteVisitor.visit_Name`)."""
+        project's); any other is held back where it is printed (`_SiteVisitor.visit_Name`). Of
+        the f-strings among `strings`, those that may mention the term: such a name spells it."""
         printed: set[ast.Name] = set()
-        for node in walk(self.tree):
+        for node in strings:
             if node.__class__ is not ast.JoinedStr:
                 continue
             before = None

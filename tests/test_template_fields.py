@@ -27,7 +27,8 @@ class Record:
 def show(record: Record):
     return ("{0.job_id}".format(record), "{r.job_size}".format(r=record),
             "{job_id}".format_map(vars(record)), "%(job_size)s" % record.__dict__,
-            "{0.job_id!r:>6} {{job_id}}".format(record), "{record.job_size}".format(**vars()))
+            "{0.job_id!r:>6} {{job_id}}".format(record), "{record.job_size}".format(**vars()),
+            "{} {.job_id}".format(1, record))
 '''
 RUN = "from app.m import Record, show; print(show(Record('a', 2)))"
 
@@ -56,4 +57,4 @@ def test_a_field_on_a_value_of_unknown_type_holds_the_attribute_back(tmp_path: P
     })
     analysis = analyze(root, [root], config_module.load(root))
     held = [(site.line, site.old) for site in analysis.sites["app/m.py"] if site.action.name == "UNRESOLVED"]
-    assert held == [(17, "job_size")]
+    assert held == [(18, "job_size")]
