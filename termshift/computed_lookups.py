@@ -6,9 +6,11 @@ do the calls that are getattr() by another name (`setattr`, `hasattr`, `delattr`
 `operator.attrgetter(kind)(x)`), a key of an object's own namespace or of the module's
 (`vars(obj)[kind]`, `obj.__dict__.update(data)`, `globals()[f"handle_{kind}"]`, `kind in
 globals()`), an enumeration's member by its name (`State[row["state"]]`), a module imported by a
-computed name, and a keyword a mapping from data carries into a call (`Record(**row)`). A name
-spelled whole (`getattr(obj, "job_id")`, `globals()["handle_job"]`) is the name it spells, and
-moves with it.
+computed name, and a keyword a mapping from data carries into a call (`Record(**row)`). So do the
+names a program reads as text: a namespace handed over whole (`json.dumps(vars(record))`), a data
+class's field names (`dataclasses.fields(Record)`), a package's modules listed by `pkgutil`. A name
+spelled whole (`getattr(obj, "job_id")`, `globals()["handle_job"]`, a format template's field
+`"{0.job_id}"`) is the name it spells, and moves with it.
 
 What a file never spelling the term is read for (the pre-filter) must agree with what this finds:
 prefilter.py reads a superset of such files.
@@ -55,7 +57,8 @@ class ComputedLookups:
     keyed: set[ast.AST]
 
     def _name_strings(self, call: ast.Call, scope: Scope) -> None:
-        """getattr(obj, "name"), mock.patch.object(obj, "name"), kwargs.pop("name")."""
+        """What a call's strings and computed arguments name: getattr(obj, "name") & co.,
+        mock.patch.object(obj, "name"), kwargs.pop("name"), `**mapping`, a format template's fields."""
         func = call.func
         name = dotted(func) or ""
         short = name.rsplit(".", 1)[-1]
