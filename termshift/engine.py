@@ -474,7 +474,7 @@ class _FindJob:
     def spread(self) -> tuple[str, ...]:
         if self._spread is None:
             vocabulary = self.vocabulary
-            names = self.index.keyword_takers(lambda name: vocabulary.mentions(name) and vocabulary.rewrite(name) is not None)
+            names = self.index.keyword_takers(vocabulary.renames)
             self._spread = tuple(sorted(name for name in names if not vocabulary.mentions(name)))
         return self._spread
 

@@ -230,7 +230,7 @@ class Finder:
 
     def renamed_by_term(self, name: str) -> bool:
         """Would a rename change `name`?"""
-        return self.mentions(name) and self.vocab.rewrite(name) is not None
+        return self.vocab.renames(name)
 
     def mentions(self, name: str) -> bool:
         return self.vocab.mentions(name)

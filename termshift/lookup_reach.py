@@ -188,9 +188,7 @@ def term_bearing(summaries: Iterable[ModuleSummary], vocabulary: Vocabulary,
     """The modules and classes (`module:qualname`) whose own members spell the term (what a module
     imports from the project and a package's modules among them: `looked_up_names`), as the
     finder's `_computed_names` reads them. (A module importing `*` from one: `Reach._propagate`.)"""
-    def spells(name: str) -> bool:
-        return vocabulary.mentions(name) and vocabulary.rewrite(name) is not None
-
+    spells = vocabulary.renames
     modules: set[str] = set()
     classes: set[str] = set()
     for summary in summaries:

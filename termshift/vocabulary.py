@@ -156,6 +156,10 @@ class Vocabulary:
         self._stem = re.compile("|".join(map(re.escape, self.stems)), re.IGNORECASE | re.ASCII)
         self._memo: dict[str, str | None] = {}
 
+    def renames(self, name: str) -> bool:
+        """Would a rename change `name` (it mentions the term, and the term is rewritten there)?"""
+        return self.mentions(name) and self.rewrite(name) is not None
+
     def mentions(self, text: str) -> bool:
         """Cheap test: does the text contain an old form anywhere, in any case?
 
