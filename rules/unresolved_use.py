@@ -58,4 +58,6 @@ class UnresolvedUse(Rule):
     def message(site) -> str:
         if "computed at run time" in site.note:
             return f"{site.old!r} {site.note}: kept everywhere: renamed, the name computed there would no longer find it"
+        if site.note and not site.note.startswith("can't tell whether"):
+            return f"{site.old!r}: {site.note}"  # why it is held (a framework's field, a name read as data)
         return f"{site.old!r}: can't tell whether this name is the project's; left as it is (rename by hand if it is)"

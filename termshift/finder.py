@@ -34,6 +34,7 @@ from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
 from .computed_lookups import ATTR_FUNCS, FIELD_NAME_CALLS, FIELD_NAME_TABLES, ComputedLookups
+from .handovers import Handovers
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type, class_of
 from .manifest import Renamed
 from .scopes import Binding, Parameter, Scope, ScopeBuilder
@@ -750,7 +751,7 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     return sorted(loud)
 
 
-class _SiteVisitor(ComputedLookups, NodeVisitor):
+class _SiteVisitor(ComputedLookups, Handovers, NodeVisitor):
     """Second pass: emit a site for every occurrence of a legacy word."""
 
     skipped_fields = NodeVisitor.OPERATORS
@@ -852,8 +853,10 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
             ref = self.f.name_ref(node.name, scope)
             found = self.f.pos.def_name(node)
             if found:
-                self.f.emit(*found, node.name, kind=ref.kind or "function", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname,
-                            local=self.f.local_of(node.name, scope))
+                note = self._named_by(node) if ref.owner == OWN and node.decorator_list else ""
+                self.f.emit(*found, node.name, kind=ref.kind or "function", role=Role.DEFINITION,
+                            owner=UNKNOWN if note else ref.owner, scope=scope.qualname,
+                            local=self.f.local_of(node.name, scope), note=note)
         self.func_stack.append(node)
         if self.f.spells_term:  # else no string names a parameter a rename would change
             self._route_placeholders(node)
@@ -869,8 +872,9 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
             ref = self.f.name_ref(node.name, scope)
             found = self.f.pos.def_name(node)
             if found:
-                self.f.emit(*found, node.name, kind="class", role=Role.DEFINITION, owner=ref.owner, scope=scope.qualname,
-                            local=self.f.local_of(node.name, scope))
+                note = self._named_by(node) if ref.owner == OWN and (node.decorator_list or node.bases) else ""
+                self.f.emit(*found, node.name, kind="class", role=Role.DEFINITION, owner=UNKNOWN if note else ref.owner,
+                            scope=scope.qualname, local=self.f.local_of(node.name, scope), note=note)
         for keyword in node.keywords:
             # `class Batch(Base, job_kind="batch")`: a keyword `__init_subclass__` or the metaclass takes.
             if keyword.arg and keyword.arg != "metaclass" and self.f.mentions(keyword.arg):
@@ -923,6 +927,8 @@ class _SiteVisitor(ComputedLookups, NodeVisitor):
         # First the names its strings carry (getattr, patch.object, kwargs keys): what they name
         # outranks what the strings only spell.
         self._name_strings(node, scope)
+        if (node.args or node.keywords) and self.f.spells_term:
+            self._handed_names(node, scope)
         if node.func.__class__ is ast.Name and node.func.id == "vars" and len(node.args) == 1:
             self._whole_namespace(node, scope)
         elif (dotted(node.func) or "").rpartition(".")[2] in FIELD_NAME_CALLS and len(node.args) == 1:

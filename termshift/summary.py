@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .astwalk import called_names, calls, collect, iter_child_nodes, touches, walk, walk_statements
+from .namers import module_namers
 
 # A type reference, resolved later in the module's own namespace:
 # ("ann", "a.b.C") an instance of what the annotation names;
@@ -156,6 +157,9 @@ class FunctionInfo:
     # every `return` gives when they agree (a call's result): its value, for the tests that take it by name.
     returns_value: TypeRef | None = None
     fixture: bool = False  # decorated with pytest.fixture
+    # Handed a function or class, it reads its name as data (a registry keyed by `__name__`), or
+    # returns what does: namers.NAMES_ARGUMENT | namers.RETURNS_NAMER.
+    names: int = 0
 
 
 @dataclass(slots=True)
@@ -682,6 +686,10 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
         elif isinstance(stmt, getattr(ast, "TypeAlias", ())):  # Python 3.12 `type X = ...`
             symbols[stmt.name.id] = Symbol("type-alias")
     summary.planted = planted_names(tree)
+    for qualname, flags in module_namers(tree, text).items():
+        function = summary.functions.get(qualname)
+        if function is not None:
+            function.names = flags
     for name, symbol in symbols.items():
         if symbol.kind == "type-alias":
             symbol.names = _alias_names(tree, name)

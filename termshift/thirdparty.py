@@ -105,15 +105,20 @@ def _note(paths) -> None:
 
 
 def _class_members(name: str, search_path: tuple[str, ...], depth: int) -> frozenset[str] | None:
-    key = (name, search_path, depth)
-    known = _ANSWERS.get(key)
+    return _remembered(_ANSWERS, (name, search_path, depth), lambda: _compute_class_members(name, search_path, depth))
+
+
+def _remembered(answers: dict, key: tuple, compute):
+    """`compute()`, once for `key`: the answer and the source files it was read from are kept in
+    `answers`, and those files are noted as read again each time it is given."""
+    known = answers.get(key)
     if known is None:
         sources = recording()
         try:
-            members = _compute_class_members(name, search_path, depth)
+            found = compute()
         finally:
             stop(sources)
-        known = _ANSWERS[key] = (members, frozenset(sources))
+        known = answers[key] = (found, frozenset(sources))
     _note(known[1])
     return known[0]
 
@@ -179,30 +184,18 @@ def method_returns(name: str, method: str, search_path: tuple[str, ...] = ()) ->
 
     `scheduler.get_jobs()` of a third-party scheduler gives *its* jobs, not ours: with the
     annotation, their attributes are surely theirs."""
-    key = (name, method, tuple(search_path))
-    known = _RETURNS.get(key)
-    if known is None:
-        sources = recording()
-        try:
-            found = _method_returns(name, method, tuple(search_path), 0)
-        finally:
-            stop(sources)
-        known = _RETURNS[key] = (found, frozenset(sources))
-    _note(known[1])
-    return known[0]
+    search_path = tuple(search_path)
+    return _remembered(_RETURNS, (name, method, search_path), lambda: _method_returns(name, method, search_path, 0))
 
 
 def _method_returns(name: str, method: str, search_path: tuple[str, ...], depth: int) -> tuple[str, str] | None:
     from .summary import annotation_type_ref
 
     module, _, attr = name.rpartition(".")
-    if module in ("builtins", "") or depth > _DEPTH:
+    read = _read_module(module, search_path, depth)
+    if read is None:
         return None
-    source = _find_source(module, search_path)
-    tree = _parse(source) if source is not None else None
-    if tree is None:
-        return None
-    _note((str(source),))
+    source, tree = read
     is_package = source.stem == "__init__"
     for stmt in tree.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == attr:
@@ -222,6 +215,19 @@ def _method_returns(name: str, method: str, search_path: tuple[str, ...], depth:
                     target = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
                     return _method_returns(target, method, search_path, depth + 1)
     return None
+
+
+def _read_module(module: str, search_path: tuple[str, ...], depth: int) -> tuple[Path, ast.Module] | None:
+    """The source of a third party's module and its tree (the source noted as read), or None for
+    the builtins, past the depth followed, or when it can't be found or parsed."""
+    if module in ("builtins", "") or depth > _DEPTH:
+        return None
+    source = _find_source(module, search_path)
+    tree = _parse(source) if source is not None else None
+    if tree is None:
+        return None
+    _note((str(source),))
+    return source, tree
 
 
 def _module_level(body: list[ast.stmt]):
@@ -273,3 +279,55 @@ def _qualify(tree: ast.Module, module: str, is_package: bool, name: str) -> str:
     if hasattr(builtins, head) and not rest:
         return f"builtins.{head}"
     return f"{module}.{name}"
+
+
+_NAMERS: dict[tuple[str, bool, tuple[str, ...]], tuple[bool, frozenset[str]]] = {}
+
+
+def reads_name(name: str, made: bool, search_path: tuple[str, ...] = ()) -> bool:
+    """Does the third-party callable `name` (dotted; `pkg.mod.Class().method` for an instance's
+    method), handed a function or class, read its name as data (namers.py)? With `made`: does
+    what it returns, handed one, read it (`@click.command()`)? False when it can't be read."""
+    search_path = tuple(search_path)
+    return _remembered(_NAMERS, (name, made, search_path), lambda: _reads_name(name, made, search_path, 0))
+
+
+def _reads_name(name: str, made: bool, search_path: tuple[str, ...], depth: int) -> bool:
+    from .namers import NAMES_ARGUMENT, RETURNS_NAMER
+
+    owner, _, method = name.partition("().")
+    module, _, attr = owner.rpartition(".")
+    read = _read_module(module, search_path, depth)
+    if read is None:
+        return False
+    source, tree = read
+    namers = _module_namers(source)
+    is_package = source.stem == "__init__"
+    for stmt in _module_level(tree.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == attr and not method:
+            return bool(namers.get(attr, 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT))
+        if isinstance(stmt, ast.ClassDef) and stmt.name == attr:
+            if method:
+                return bool(namers.get(f"{attr}.{method}", 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT))
+            # `Class(thing)` reads it in `__init__`; `Class(…)(thing)` in `__call__`.
+            return bool(namers.get(f"{attr}.{'__call__' if made else '__init__'}", 0) & NAMES_ARGUMENT)
+        if isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if (alias.asname or alias.name) == attr:
+                    target = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
+                    return _reads_name(f"{target}().{method}" if method else target, made, search_path, depth + 1)
+    return False
+
+
+@lru_cache(maxsize=64)
+def _module_namers(path: Path) -> dict[str, int]:
+    """A third-party module's namers, by qualname (its closures only: its helpers are not ours to
+    judge, `namers.module_namers`), of a module that parses (`_read_module`)."""
+    from .namers import module_namers
+
+    tree = _parse(path)
+    try:
+        text = path.read_bytes().decode("utf-8", "replace")  # its lines, as the tree numbers them
+    except OSError:
+        text = None
+    return module_namers(tree, text, closures_only=True)

@@ -1,0 +1,157 @@
+"""A function or class handed to a callable that reads its name, held back (a mixin of the finder's site pass).
+
+`@handler def on_job(…)` where `handler` does `HANDLERS[f.__name__] = f`; `@click.command()`,
+whose command line is named after the function; `register(on_job)`; a subclass of a class whose
+`__init_subclass__` keys a registry by `cls.__name__`. The program finds the function again by
+its name, as data: a command line, a queued message, a stored row, a request. Renamed, it
+registers under the new name and what asks for the old one no longer finds it, so the name is
+kept everywhere (an UNRESOLVED site at its definition or where it is handed over, with why).
+
+Which callables read the name is namers.py's: the project's own from their module's summary,
+a third party's from its source (its closures only: see `module_namers`). One more decorator
+holds the name though nothing says it reads it: a method of what a third party's decorator
+made of one of the project's functions (`@cli.command()` under `@click.group() def cli()`),
+an object of a class termshift can't tell, handed the function to register it.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from typing import TYPE_CHECKING
+
+from .index import OWN, UNKNOWN, Type
+from .namers import NAMES_ARGUMENT, RETURNS_NAMER
+from .sites import Role
+from .summary import dotted
+
+if TYPE_CHECKING:
+    from .finder import Finder
+    from .scopes import Scope
+
+_HANDED_KINDS = ("function", "class", "method")
+
+
+class Handovers:
+    """The site pass's questions about names read by what they are handed to (module docstring)."""
+
+    f: "Finder"
+    # And, of the site pass: `scope(node)`, the scope a node is in.
+
+    def _named_by(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> str:
+        """Why the definition's name is data, or "": a decorator that reads it, or (a class) a base
+        whose `__init_subclass__` does."""
+        for decorator in node.decorator_list:
+            made = decorator.__class__ is ast.Call
+            callee = decorator.func if made else decorator
+            scope = self.scope(decorator)
+            shown = f"@{dotted(callee) or 'the decorator'}{'(…)' if made else ''}"
+            if self._reads_name(self.f.type_of(callee, scope), made):
+                return (f"`{shown}` reads the name of what it decorates (a registry keyed by `__name__`, a "
+                        "command named after it): renamed, what asks for the old name would no longer find it")
+            maker = self._made_by_a_third_party(callee.value, scope) if callee.__class__ is ast.Attribute else ""
+            if maker:
+                return (f"`{shown}` is a method of what a third party's `@{maker}` made, which termshift can't "
+                        "read: it may key what it decorates by its name (a command named after it), and renamed, "
+                        "what asks for the old name would no longer find it")
+        if node.__class__ is ast.ClassDef and node.bases:
+            return self._named_by_a_base(node)
+        return ""
+
+    def _named_by_a_base(self, node: ast.ClassDef) -> str:
+        index = self.f.index
+        scope = self.scope(node)
+        for base in node.bases:
+            kind = self.f.type_of(base, scope)
+            if kind is None or kind.kind != "cls":
+                continue
+            for module, info in index.mro(kind.name)[0]:
+                if "__init_subclass__" not in info.members:
+                    continue
+                summary = index.module(module)
+                function = summary.functions.get(f"{info.qualname}.__init_subclass__") if summary else None
+                if function is not None and function.names & NAMES_ARGUMENT:
+                    return (f"`{info.qualname}.__init_subclass__` reads the name of each subclass (a registry "
+                            "keyed by `__name__`): renamed, what asks for the old name would no longer find it")
+                break  # the first one along the bases is the one that runs
+        return ""
+
+    def _made_by_a_third_party(self, value: ast.expr, scope: Scope) -> str:
+        """`cli` in `@cli.command()`, one of the project's functions that a third party's decorator
+        (`@click.group()`, not the standard library's `@property`) made into an object of its own:
+        that decorator, else ""."""
+        made = self.f.type_of(value, scope)
+        if made is None or made.kind != "func":
+            return ""
+        index = self.f.index
+        module, _, qualname = made.name.partition(":")
+        summary = index.module(module)
+        function = summary.functions.get(qualname) if summary else None
+        for decorator in function.decorators if function is not None else ():
+            kind = index.resolve_dotted(module, decorator).type
+            top = kind.name.partition(".")[0] if kind is not None and kind.kind == "ext" and kind.name else ""
+            if top and top != "builtins" and top not in sys.stdlib_module_names:
+                return decorator
+        return ""
+
+    def _handed_names(self, call: ast.Call, scope: Scope) -> None:
+        """`register(on_job)`, `registry.add(JobHandler)`, `app.add(view=on_job)`: a function or
+        class of ours handed to a callable that reads the name of what it is handed (which of its
+        parameters does is not told apart). The callee is asked about only when one is handed:
+        most arguments that spell the term are values (`save(job)`)."""
+        f = self.f
+        handed = []
+        for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+            if argument.__class__ is ast.Name and f.mentions(argument.id):
+                ref = f.name_ref(argument.id, scope)
+            elif argument.__class__ is ast.Attribute and f.mentions(argument.attr):
+                ref = f.attr_ref(argument, scope)
+            else:
+                continue
+            if ref.owner == OWN and ref.kind in _HANDED_KINDS:
+                handed.append((argument, ref.kind))
+        if not handed:
+            return
+        made = call.func.__class__ is ast.Call
+        callee = call.func.func if made else call.func
+        if not self._reads_name(f.type_of(callee, scope), made):
+            return
+        shown = dotted(callee) or "the callee"
+        note = (f"`{shown}{'(…)' if made else ''}` reads the name of what it is handed (a registry keyed by "
+                "`__name__`): renamed, what asks for the old name would no longer find it")
+        for argument, kind in handed:
+            if argument.__class__ is ast.Name:
+                f.emit_node_name(argument, argument.id, kind=kind, role=Role.REFERENCE, owner=UNKNOWN,
+                                 scope=scope.qualname, note=note)
+            else:
+                f.emit_attr(argument, kind=kind, role=Role.REFERENCE, owner=UNKNOWN, scope=scope.qualname, note=note)
+
+    def _reads_name(self, callee: Type | None, made: bool) -> bool:
+        """Does `callee(thing)` (`callee(…)(thing)`, when `made`) read `thing.__name__` as data?"""
+        if callee is None:
+            return False
+        wanted = RETURNS_NAMER if made else NAMES_ARGUMENT
+        index = self.f.index
+        if callee.kind == "func":
+            module, _, qualname = callee.name.partition(":")
+            summary = index.module(module)
+            function = summary.functions.get(qualname) if summary else None
+            return function is not None and bool(function.names & wanted)
+        if callee.kind in ("cls", "inst"):
+            # `Registered(thing)` reads it in `__init__`; `registry(thing)` and `Registry(…)(thing)`
+            # in `__call__`.
+            if made and callee.kind == "inst":
+                return False
+            method = "__init__" if callee.kind == "cls" and not made else "__call__"
+            found = index.find_member(callee.name, method)
+            if found is None or found[2].kind != "method":
+                return False
+            module, info, _ = found
+            summary = index.module(module)
+            function = summary.functions.get(f"{info.qualname}.{method}") if summary else None
+            return function is not None and bool(function.names & NAMES_ARGUMENT)
+        if callee.kind == "ext" and callee.name and not callee.name.startswith("builtins."):
+            from .thirdparty import reads_name
+
+            return reads_name(callee.name, made, index.search_path)
+        return False

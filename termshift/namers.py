@@ -1,0 +1,307 @@
+"""Callables that read the name of the function or class handed to them.
+
+`REGISTRY[f.__name__] = f` in a decorator, `cmd_name = f.__name__` in a
+command-line framework, `cls.__name__` in `__init_subclass__`: the program keys
+something by the name of what it was given. Renamed, the function registers
+under its new name, and whatever still asks for the old one (a command line, a
+queued message, a stored row, a name in a request) no longer finds it. So a
+function or class handed to such a callable (decorated by it, passed to it,
+or deriving from a class whose `__init_subclass__` does so) keeps
+its name (finder.py).
+
+A name read only to be shown (`log.info("ran %s", f.__name__)`, an exception's
+message, `print`) is not data: what a program prints after a rename is the new
+name, by definition.
+
+Per module, a function *names its argument* when it reads a parameter's
+`__name__` or `__qualname__` other than to show it (in its own body or a nested
+function's), or hands a parameter on to a function of the same module, or a
+method of its own class (`self._task_from_fun(fun)`), that names its argument;
+it *returns a namer* when it returns a nested function that names its argument
+(a decorator factory: `@register("kind")`, `@click.command()`), or what such a
+factory returns, and names its argument when it calls one's result with a
+parameter (`command(*args)(f)`). Calls into other modules are not followed:
+only the functions whose lines read a name, or name a namer found so far, are
+walked, which in most modules is none.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from .astwalk import iter_child_nodes, touches
+
+NAME_ATTRIBUTES = ("__name__", "__qualname__")
+# What may read a name in a module's text: the analysis walks only modules that spell one.
+_MARKS = (".__name__", ".__qualname__", "__name__'", '__name__"', "__qualname__'", '__qualname__"')
+# Where a name's `__name__` may be read, as `_read` reads it: of a plain name (`f.__name__`, not
+# `self.__class__.__name__` or `type(self).__name__`: what stands before the dot), or by getattr().
+_PLAIN_NAME_DOT = re.compile(r"(?<![\w.])[^\W\d]\w*[ \t]*\.[ \t]*\Z")
+# Calls whose arguments are shown, not kept: printing, logging, warnings, a command line's echo.
+_SHOWN = frozenset({"print", "debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log",
+                    "write", "echo", "secho", "fail", "skip"})
+# `self.method(f)`, `cls.method(f)`: a method of the class the function is in (celery's `app.task`
+# hands the function to `self._task_from_fun`, which names the task after it).
+_OWN_RECEIVERS = ("self", "cls")
+# What a hand-written wrapper copies from what it wraps (`functools.wraps` by hand).
+_COPIED = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+NAMES_ARGUMENT = 1  # handed a function or class, it reads its name
+RETURNS_NAMER = 2  # what it returns names its argument (a decorator factory)
+
+
+def may_name(text: str | None) -> bool:
+    """Can the module's text read a name at all? (Without the text, it may.)"""
+    return text is None or any(mark in text for mark in _MARKS)
+
+
+class _Function:
+    __slots__ = ("node", "params", "parent", "nested", "owner", "reads", "calls", "method_calls", "factory_calls",
+                 "returns", "returned_calls", "flags", "walked")
+
+    def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: "_Function | None", owner: str) -> None:
+        args = node.args
+        self.node = node
+        self.params = {arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                           *filter(None, (args.vararg, args.kwarg)))}
+        self.parent = parent
+        self.nested: dict[str, _Function] = {}
+        self.owner = owner  # "Class." for a method and the functions nested in one, else ""
+        self.reads = False  # reads a parameter's name as data
+        self.calls: set[str] = set()  # functions called with a parameter (or an alias of one)
+        self.method_calls: set[str] = set()  # `self.method(parameter)`: the class's own methods
+        self.factory_calls: set[str] = set()  # `g(...)(parameter)`: g's result called with one
+        self.returns: set[str] = set()  # names it returns
+        self.returned_calls: set[str] = set()  # `return g(...)`: what g returns, it does
+        self.flags = 0
+        self.walked = False
+
+    def resolve(self, name: str, module: dict[str, "_Function"]) -> "_Function | None":
+        scope: _Function | None = self
+        while scope is not None:
+            if name in scope.nested:
+                return scope.nested[name]
+            scope = scope.parent
+        return module.get(name)
+
+
+def module_namers(tree: ast.Module, text: str | None = None, *, closures_only: bool = False) -> dict[str, int]:
+    """The functions of the module (by the summary's qualname: `f`, `Class.method`) that name
+    their argument or return a namer, each with its flags (NAMES_ARGUMENT | RETURNS_NAMER).
+    With `closures_only` (a third party's module, whose helpers are not ours to judge: the
+    standard library's `dataclass` hands the class to `_process_class`, which reads its name to
+    build a `__repr__`), a call that hands a parameter on is followed only into the function's
+    own nested functions and its class's methods (a factory's result, into the module's too)."""
+    if not may_name(text):
+        return {}
+    module: dict[str, _Function] = {}  # module-level functions called with an argument (none, `closures_only`)
+    factories: dict[str, _Function] = {}  # module-level functions whose result is called or returned
+    found: dict[str, _Function] = {}  # every function the summary knows, by qualname
+    every: list[_Function] = []
+
+    def collect(body: list[ast.stmt], prefix: str, parent: _Function | None) -> None:
+        for statement in _statements(body):
+            if isinstance(statement, _FUNCTIONS):
+                function = _Function(statement, parent, parent.owner if parent is not None else prefix)
+                every.append(function)
+                if parent is None:
+                    found[prefix + statement.name] = function
+                    if not prefix:
+                        factories[statement.name] = function
+                        if not closures_only:
+                            module[statement.name] = function
+                else:
+                    parent.nested[statement.name] = function
+            elif isinstance(statement, ast.ClassDef) and parent is None:
+                collect(statement.body, f"{prefix}{statement.name}.", None)
+
+    # Only the functions that touch a line where a name may be read, or where a namer found so
+    # far is named, are walked: in most modules, none or a few.
+    lines = _mark_lines(text) if text is not None and "\r" not in text else None  # (a lone \r ends a line too)
+    if lines == []:
+        return {}
+    collect(tree.body, "", None)  # the module's and its classes' functions; theirs, as they are walked
+    walked: list[_Function] = []
+    searched: set[str] = set()
+    while True:
+        fresh = [function for function in every if not function.walked
+                 and (lines is None or touches(lines, function.node))]
+        if fresh:
+            for function in fresh:
+                function.walked = True
+                _read(function)
+                collect(function.node.body, "", function)  # its nested functions: walked if they touch a line too
+            walked.extend(fresh)
+            _settle(walked, module, factories, found)
+            continue
+        if lines is None:
+            break
+        named = {function.node.name for function in walked if function.flags} - searched
+        if not named:
+            break
+        searched |= named
+        lines = sorted({*lines, *_lines(text, re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(named)))))})
+    namers = {qualname: function.flags for qualname, function in found.items() if function.flags}
+    for function in every:  # no cycle outlives the call: the collector is off (launch.py)
+        function.parent = function.node = None
+        function.nested = {}
+    return namers
+
+
+def _settle(functions: list[_Function], module: dict[str, _Function], factories: dict[str, _Function],
+            methods: dict[str, _Function]) -> None:
+    """Each function's flags, from what it reads and what it calls, until none changes."""
+    changed = True
+    while changed:
+        changed = False
+        for function in functions:
+            flags = function.flags
+            if function.reads or any(_flags(function.resolve(name, module)) & NAMES_ARGUMENT for name in function.calls) \
+                    or (function.owner and any(_flags(methods.get(function.owner + name)) & NAMES_ARGUMENT
+                                               for name in function.method_calls)) \
+                    or any(_flags(function.resolve(name, factories)) & RETURNS_NAMER for name in function.factory_calls):
+                flags |= NAMES_ARGUMENT
+            if any(name in function.nested and function.nested[name].flags & NAMES_ARGUMENT for name in function.returns) \
+                    or any(_flags(function.resolve(name, factories)) & RETURNS_NAMER for name in function.returned_calls):
+                flags |= RETURNS_NAMER
+            if flags != function.flags:
+                function.flags = flags
+                changed = True
+
+
+def _lines(text: str, pattern: "re.Pattern[str]") -> list[int]:
+    """The numbers of the lines where `pattern` matches, in order."""
+    return _numbered(text, [match.start() for match in pattern.finditer(text)])
+
+
+def _mark_lines(text: str) -> list[int]:
+    """The numbers of the lines where a name's `__name__` or `__qualname__` may be read."""
+    found: list[int] = []
+    for needle in NAME_ATTRIBUTES:
+        at = text.find(needle)
+        while at >= 0:
+            end = at + len(needle)
+            if text[end:end + 1] in ("'", '"') or _PLAIN_NAME_DOT.search(text, max(0, at - 80), at) is not None:
+                found.append(at)
+            at = text.find(needle, end)
+    return _numbered(text, sorted(found))
+
+
+def _numbered(text: str, offsets: list[int]) -> list[int]:
+    """The line numbers of the offsets (in order), each once."""
+    found: list[int] = []
+    line, at = 1, 0
+    for offset in offsets:
+        line += text.count("\n", at, offset)
+        at = offset
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def _flags(function: _Function | None) -> int:
+    return function.flags if function is not None else 0
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a body, through its blocks (`if`, `try`, `with`, loops), not into functions or classes."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, _FUNCTIONS + (ast.ClassDef,)):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, name, None)
+            if block:
+                yield from _statements(block)
+        for handler in getattr(statement, "handlers", ()):
+            yield from _statements(handler.body)
+        for case in getattr(statement, "cases", ()):
+            yield from _statements(case.body)
+
+
+def _read(function: _Function) -> None:
+    """What the function's own body does with its parameters, in one walk (a nested function's
+    reads of them, and calls with them, count as its own: a closure does them for it)."""
+    read: list[str] = []  # names whose `__name__` is read as data
+    handed: list[tuple[str, str, list[str]]] = []  # ("call" | "factory", callee, the names handed)
+    copies: list[tuple[str, str]] = []  # `func = name`, as click's `command` does before `decorator(func)`
+    pending: list[tuple[ast.AST, bool, frozenset[str], bool]] = [
+        (statement, False, frozenset(), False) for statement in function.node.body]
+    while pending:
+        node, shown, shadowed, nested = pending.pop()
+        kind = node.__class__
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
+            inner = node.args
+            names = {arg.arg for arg in (*inner.posonlyargs, *inner.args, *inner.kwonlyargs,
+                                         *filter(None, (inner.vararg, inner.kwarg)))}
+            body = node.body if isinstance(node.body, list) else [node.body]
+            pending.extend((statement, shown, shadowed | names, True) for statement in body)
+            continue
+        if kind is ast.Attribute:
+            if node.attr in NAME_ATTRIBUTES and not shown and node.value.__class__ is ast.Name \
+                    and node.value.id not in shadowed:
+                read.append(node.value.id)
+        elif kind is ast.Call:
+            callee, arguments = node.func, node.args
+            if not shown and callee.__class__ is ast.Name and callee.id == "getattr" and len(arguments) >= 2 \
+                    and arguments[0].__class__ is ast.Name and arguments[0].id not in shadowed \
+                    and arguments[1].__class__ is ast.Constant and arguments[1].value in NAME_ATTRIBUTES:
+                read.append(arguments[0].id)
+            names = [argument.id for argument in map(_unstarred, (*arguments, *(k.value for k in node.keywords)))
+                     if argument.__class__ is ast.Name and argument.id not in shadowed]
+            if names:
+                if callee.__class__ is ast.Name:
+                    handed.append(("call", callee.id, names))
+                elif callee.__class__ is ast.Attribute and callee.value.__class__ is ast.Name \
+                        and callee.value.id in _OWN_RECEIVERS:
+                    handed.append(("method", callee.attr, names))
+                elif callee.__class__ is ast.Call and callee.func.__class__ is ast.Name:
+                    handed.append(("factory", callee.func.id, names))
+            if _shows(callee):
+                shown = True
+        elif kind is ast.Return and node.value is not None and not nested:
+            value = node.value
+            if value.__class__ is ast.Name:
+                function.returns.add(value.id)
+            elif value.__class__ is ast.Call and value.func.__class__ is ast.Name:
+                function.returned_calls.add(value.func.id)
+        elif kind is ast.Assign:
+            if all(target.__class__ is ast.Attribute and target.attr in _COPIED for target in node.targets):
+                shown = True  # `wrapper.__name__ = f.__name__`: copied onto a wrapper, not kept as a key
+            elif node.value.__class__ is ast.Name:
+                copies.extend((target.id, node.value.id) for target in node.targets if target.__class__ is ast.Name)
+        elif kind in (ast.Raise, ast.Assert):
+            shown = True
+        pending.extend((child, shown, shadowed, nested) for child in iter_child_nodes(node))
+    aliases = _aliases(function.params, copies)
+    function.reads = any(name in aliases for name in read)
+    for how, callee, names in handed:
+        if any(name in aliases for name in names):
+            (function.calls if how == "call" else function.method_calls if how == "method"
+             else function.factory_calls).add(callee)
+
+
+def _unstarred(argument: ast.expr) -> ast.expr:
+    """`*args` hands on what `args` holds (`inner_create_task_cls(**opts)(*args)`)."""
+    return argument.value if argument.__class__ is ast.Starred else argument
+
+
+def _aliases(params: set[str], copies: list[tuple[str, str]]) -> set[str]:
+    """The parameters and the names assigned one of them, through copies of copies."""
+    aliases = set(params)
+    grown = bool(copies)
+    while grown:
+        grown = False
+        for target, source in copies:
+            if source in aliases and target not in aliases:
+                aliases.add(target)
+                grown = True
+    return aliases
+
+
+def _shows(callee: ast.AST) -> bool:
+    name = callee.attr if callee.__class__ is ast.Attribute else callee.id if callee.__class__ is ast.Name else None
+    return name in _SHOWN

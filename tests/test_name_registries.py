@@ -1,0 +1,230 @@
+"""A function or class handed to a callable that reads its name keeps it: the program finds it
+again by that name, as data (a registry keyed by `__name__`, a command named after its function).
+
+The behaviour cases run their code before and after `migrate --no-compat`; the driver (`python
+-c`) plays the outside world, and the names it asks for come from data."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lintkit import write_project
+from termshift.namers import NAMES_ARGUMENT, RETURNS_NAMER, module_namers
+
+REGISTRY = (
+    "HANDLERS = {}\n\n\n"
+    "def handler(f):\n    HANDLERS[f.__name__] = f\n    return f\n\n\n"
+    "def dispatch(name, x):\n    return HANDLERS[name](x)\n"
+)
+
+CASES = {
+    # A decorator that keys a registry by the function's name.
+    "decorator": ({
+        "app/registry.py": REGISTRY,
+        "app/handlers.py": "from app.registry import handler\n\n\n@handler\ndef on_job(x):\n    return x + 1\n",
+    }, "import json, app.handlers; from app.registry import dispatch; print(dispatch(json.loads('\"on_job\"'), 1))"),
+    # A decorator factory (`@register("kind")`), its closure keying by `__qualname__`.
+    "factory": ({
+        "app/registry.py": "REG = {}\n\n\ndef register(kind):\n    def deco(fn):\n"
+                           "        REG[kind, fn.__qualname__] = fn\n        return fn\n    return deco\n",
+        "app/handlers.py": "from app.registry import register\n\n\n@register('event')\ndef job_done():\n    return 'done'\n",
+    }, "import json, app.handlers; from app.registry import REG; print(REG['event', json.loads('\"job_done\"')]())"),
+    # A registry object's method, as a decorator and as a call; the name read through a helper.
+    "method": ({
+        "app/registry.py": "def key_of(f):\n    return f.__name__\n\n\nclass Registry:\n    def __init__(self):\n"
+                           "        self.found = {}\n\n    def add(self, f):\n        self.found[key_of(f)] = f\n"
+                           "        return f\n\n\nregistry = Registry()\n",
+        "app/handlers.py": "from app.registry import registry\n\n\n@registry.add\ndef start_job():\n    return 'started'\n\n\n"
+                           "def stop_job():\n    return 'stopped'\n\n\nregistry.add(f=stop_job)\n",
+    }, "import json, app.handlers; from app.registry import registry; "
+       "print([registry.found[n]() for n in json.loads('[\"start_job\", \"stop_job\"]')])"),
+    # `__init_subclass__` keying its subclasses by their class names.
+    "subclasses": ({
+        "app/plugins.py": "class Plugin:\n    plugins = {}\n\n    def __init_subclass__(cls, **kwargs):\n"
+                          "        super().__init_subclass__(**kwargs)\n        Plugin.plugins[cls.__name__] = cls\n\n\n"
+                          "class JobPlugin(Plugin):\n    name = 'jobs'\n",
+    }, "import json; from app.plugins import Plugin; print(Plugin.plugins[json.loads('\"JobPlugin\"')].name)"),
+    # click names a command after its function: the command line is the data.
+    "click_command": ({
+        "app/cli.py": "import click\n\n\n@click.command()\ndef requeue_job():\n    click.echo('requeued')\n\n\n"
+                      "cli = click.Group(commands=[requeue_job])\n",
+    }, "from click.testing import CliRunner; from app.cli import cli; "
+       "r = CliRunner().invoke(cli, ['requeue-job']); print(r.exit_code, r.output.strip())"),
+    # A command of a click group: a method of what a third party's decorator made of `cli`.
+    "click_group": ({
+        "app/cli.py": "import click\n\n\n@click.group()\ndef cli():\n    pass\n\n\n"
+                      "@cli.command()\ndef purge_jobs():\n    click.echo('purged')\n",
+    }, "from click.testing import CliRunner; from app.cli import cli; "
+       "r = CliRunner().invoke(cli, ['purge-jobs']); print(r.exit_code, r.output.strip())"),
+}
+
+
+def _run(root: Path, driver: str) -> str:
+    done = subprocess.run([sys.executable, "-c", driver], cwd=root, capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def _migrate(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_migrated_code_behaves_the_same(tmp_path: Path, case: str) -> None:
+    files, driver = CASES[case]
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", **files})
+    before = _run(root, driver)
+    assert "Traceback" not in before and "Error" not in before, before
+    done = _migrate(root)
+    assert done.returncode == 1, done.stdout + done.stderr  # 1: a name is held, and says so
+    assert "reads the name of" in done.stderr or "can't read: it may key" in done.stderr
+    assert _run(root, driver) == before
+
+
+def test_a_name_only_shown_or_copied_onto_a_wrapper_is_renamed(tmp_path: Path) -> None:
+    """Logging a function's name, or copying it onto a wrapper (`functools.wraps` by hand), keys
+    nothing: the function is renamed, and the wrapper with it."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/tools.py": "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
+                        "def logged(f):\n    def inner(*a):\n        log.info('calling %s', f.__name__)\n"
+                        "        return f(*a)\n    inner.__name__ = f.__name__\n    return inner\n\n\n"
+                        "def checked(f):\n    if not callable(f):\n        raise TypeError(f'{f.__name__} is not callable')\n"
+                        "    return f\n\n\n@logged\ndef run_job():\n    return 1\n\n\n@checked\ndef stop_job():\n    return 2\n\n\n"
+                        "def main():\n    return run_job() + stop_job()\n",
+    })
+    done = _migrate(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (root / "app/tools.py").read_text()
+    assert "def run_step()" in text and "def stop_step()" in text and "return run_step() + stop_step()" in text
+
+
+def test_check_says_why_the_name_is_held(tmp_path: Path) -> None:
+    files, _ = CASES["decorator"]
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", **files})
+    done = subprocess.run([sys.executable, "-m", "termshift", "check", "."], cwd=root, capture_output=True, text=True)
+    assert "app/handlers.py:5:5: TSH303 'on_job': `@handler` reads the name of what it decorates" in done.stdout
+
+
+MINICLI = '''\
+"""A command-line framework that names each command after its function, in a closure."""
+
+COMMANDS = {}
+
+
+def command(name=None):
+    def decorator(f):
+        COMMANDS[name or f.__name__.replace("_", "-")] = f
+        return f
+    return decorator
+
+
+def _helper(f):
+    return f.__name__
+
+
+def wrap(f):
+    """Reads the name only in a helper: a third party's helpers are not followed."""
+    _helper(f)
+    return f
+'''
+
+
+def _with_a_third_party(tmp_path: Path, package: dict[str, str], files: dict[str, str],
+                        driver: str) -> tuple[Path, str, str, subprocess.CompletedProcess]:
+    """A project using an installed package of its own (`package`: its files, on the search path),
+    the driver's output before, the driver, and the migration's outcome."""
+    site = write_project(tmp_path / "site", package)
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "", **files, "pyproject.toml": f"[tool.termshift]\nsearch-path = [{str(site)!r}]\n"})
+    driver = f"import sys, json; sys.path.append({str(site)!r}); {driver}"
+    before = _run(root, driver)
+    return root, before, driver, _migrate(root)
+
+
+def test_a_third_party_decorator_is_read_from_its_source(tmp_path: Path) -> None:
+    root, before, driver, done = _with_a_third_party(
+        tmp_path, {"minicli/__init__.py": "from .core import command, wrap\n", "minicli/core.py": MINICLI},
+        {"app/cli.py": "import minicli\n\n\n@minicli.command()\ndef purge_jobs():\n    return 'purged'\n\n\n"
+                       "@minicli.wrap\ndef list_jobs():\n    return []\n"},
+        "import app.cli, minicli.core as m; print(m.COMMANDS[json.loads('\"purge-jobs\"')]())")
+    assert before.strip() == "purged", before
+    assert done.returncode == 1 and "`@minicli.command(…)` reads the name" in done.stderr, done.stderr
+    assert _run(root, driver) == before
+    assert "def list_steps()" in (root / "app/cli.py").read_text()
+
+
+MINIQUEUE = '''\
+"""A task queue whose app names each task after its function, in a method of its own."""
+
+
+class App:
+    def __init__(self):
+        self.tasks = {}
+
+    def task(self, *args, **opts):
+        def inner(**options):
+            def create(fun):
+                return self._from_fun(fun, **options)
+            return create
+        if len(args) == 1 and callable(args[0]):
+            return inner(**opts)(*args)
+        return inner(**opts)
+
+    def _from_fun(self, fun, name=None):
+        self.tasks[name or fun.__name__] = fun
+        return fun
+'''
+
+
+def test_a_third_party_method_that_names_in_a_method_of_its_class(tmp_path: Path) -> None:
+    """`@app.task` of a task queue: the task's name, in the broker's messages, is the function's."""
+    root, before, driver, done = _with_a_third_party(
+        tmp_path, {"miniqueue/__init__.py": MINIQUEUE},
+        {"app/tasks.py": "from miniqueue import App\n\napp = App()\n\n\n@app.task\ndef process_job():\n    return 1\n\n\n"
+                         "@app.task(name='cleanup')\ndef cleanup_job():\n    return 2\n"},
+        "from app.tasks import app; print(app.tasks[json.loads('\"process_job\"')](), sorted(app.tasks))")
+    assert before.strip() == "1 ['cleanup', 'process_job']", before
+    assert done.returncode == 1 and "`@app.task` reads the name" in done.stderr, done.stderr
+    assert _run(root, driver) == before
+
+
+def _namers(source: str, **options) -> dict[str, int]:
+    return module_namers(ast.parse(source), source, **options)
+
+
+def test_which_functions_read_the_name_of_what_they_are_handed() -> None:
+    source = (
+        "def handler(f):\n    HANDLERS[f.__name__] = f\n    return f\n\n"
+        "def shown(f):\n    print('calling', f.__name__)\n    return f\n\n"
+        "def wrapped(f):\n    def inner():\n        return f()\n    inner.__name__ = f.__name__\n    return inner\n\n"
+        "def refused(f):\n    raise TypeError(f'{f.__name__} is not a task')\n\n"
+        "def register(kind):\n    def deco(fn):\n        REG[kind, getattr(fn, '__qualname__')] = fn\n        return fn\n"
+        "    return deco\n\n"
+        "def via(f):\n    return handler(f=f)\n\n"
+        "def aliased(name=None):\n    func = name\n    def deco(f):\n        return handler(f)\n"
+        "    return deco(func)\n\n"
+        "def factory():\n    return register('x')\n\n"
+        "class Base:\n    def __init_subclass__(cls):\n        REG[cls.__name__] = cls\n\n"
+        "    def __repr__(self):\n        return type(self).__name__\n\n"
+        "def shadowed(f):\n    def other(f):\n        return f.__name__\n    return other\n"
+    )
+    assert _namers(source) == {
+        "handler": NAMES_ARGUMENT, "register": RETURNS_NAMER, "via": NAMES_ARGUMENT, "aliased": NAMES_ARGUMENT,
+        "factory": RETURNS_NAMER, "Base.__init_subclass__": NAMES_ARGUMENT, "shadowed": RETURNS_NAMER,
+    }
+
+
+def test_a_third_partys_helpers_are_not_followed() -> None:
+    assert _namers(MINICLI) == {"command": RETURNS_NAMER, "_helper": NAMES_ARGUMENT, "wrap": NAMES_ARGUMENT}
+    assert _namers(MINICLI, closures_only=True) == {"command": RETURNS_NAMER, "_helper": NAMES_ARGUMENT}
+
+
+def test_a_module_that_reads_no_name_is_not_walked() -> None:
+    assert _namers("def handler(f):\n    HANDLERS[f] = f\n    return f\n") == {}
+    assert module_namers(ast.parse("def f(x):\n    return x.__name__\n"), None) == {"f": NAMES_ARGUMENT}
