@@ -288,7 +288,7 @@ class _Inbox:
     """The results children send, read as they come: a full pipe would stall its child.
 
     Reading ends with each child's pipe closed or, with `owners` (which child made each
-    result), with each saying that its first round is over. `answered(pipe)` is called on each
+    result), with each saying that its first round is over. `answered(pipe, index)` is called on each
     result (to deal that child more); `frames` keeps each result as it came, pickled; `keep`
     is how a result is held. Results this process makes itself are `mark`ed, so that progress
     counts them too.
@@ -296,7 +296,7 @@ class _Inbox:
 
     def __init__(self, children: Iterable[int], results: list, progress: Callable[[int, int], None] | None = None,
                  owners: list | None = None, buffers: dict[int, bytearray] | None = None,
-                 answered: Callable[[int], None] | None = None, frames: list | None = None,
+                 answered: Callable[[int, int], None] | None = None, frames: list | None = None,
                  keep: Callable[[Any], Any] = _as_is) -> None:
         import select  # poll(): the forked path runs where fork does; `selectors` costs more to import
 
@@ -358,7 +358,7 @@ class _Inbox:
                     if frames is not None:
                         frames[index] = frame
                     if answered is not None:
-                        answered(fd)
+                        answered(fd, index)
                     self.mark(index)
 
     def check(self) -> None:
@@ -503,13 +503,20 @@ class Crew:
 
         told: set[int] = set()  # the workers told that there is no more
         held = dict.fromkeys(self._children, 0)  # items dealt to each worker and not yet answered
+        load = dict.fromkeys(self._children, 0)  # their weight
+        busy = [0]  # the weight of the item this process is at
 
-        def deal(fd: int, answered: bool = True) -> None:
-            """Top up what `fd` holds: its own items and nobody's, _AHEAD of them; another's only
-            when it is down to its last, so that it is not taken before the owner could get to it."""
-            if answered:
-                held[fd] -= 1
-            while fd not in told and held[fd] < _AHEAD:
+        def answered(fd: int, index: int) -> None:
+            held[fd] -= 1
+            load[fd] -= weights[index]
+            deal(fd)
+
+        def deal(fd: int) -> None:
+            """Top up what `fd` holds: its own items and nobody's, _AHEAD of them and at least as
+            heavy as the item this process is at (it reads answers only between its items: a
+            worker holding less runs out meanwhile); another's only when it is down to its last,
+            so that it is not taken before the owner could get to it."""
+            while fd not in told and (held[fd] < _AHEAD or load[fd] < busy[0]):
                 if own[fd] or spare or held[fd] <= 1:
                     index = next_for(fd)
                 else:
@@ -523,6 +530,7 @@ class Crew:
                 except BrokenPipeError:  # the worker is gone: its items are found missing
                     told.add(fd)
                 held[fd] += 1
+                load[fd] += weights[index] if index != _NO_MORE else 0
 
         payload = pickle.dumps(update, pickle.HIGHEST_PROTOCOL)
         for fd, (_, control) in self._children.items():
@@ -534,10 +542,10 @@ class Crew:
             for index in others:
                 frame = self._frames[index] if self._owners[index] != _SELF else None
                 _send(control, frame or pickle.dumps((index, self._results[index]), pickle.HIGHEST_PROTOCOL))
-            deal(fd, answered=False)
+            deal(fd)
         self._frames = self._results = None  # sent: as large as every summary of the project
         results: list[Any] = [None] * len(items)
-        inbox = _Inbox(self._children, results, progress, buffers=self._buffers, answered=deal, keep=keep)
+        inbox = _Inbox(self._children, results, progress, buffers=self._buffers, answered=answered, keep=keep)
         with _dealing_meanwhile(inbox, bool(held_back)):
             state = ready() if ready is not None else None
             left_alone = set(release()) & held_back if held_back else set()
@@ -545,11 +553,14 @@ class Crew:
             queue(held_back - left_alone)
             held_back.clear()
             for fd in self._children:
-                deal(fd, answered=False)
+                deal(fd)
         for index in left_alone:
             inbox.mark(index)
         work = self._second
         while (index := next_for(_SELF)) != _NO_MORE:
+            busy[0] = weights[index]
+            for fd in self._children:
+                deal(fd)
             results[index] = keep(work(state, items[index]))  # type: ignore[misc]
             inbox.mark(index)
             inbox.read(block=False)
