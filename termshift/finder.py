@@ -34,6 +34,7 @@ from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
 from .computed_lookups import ATTR_FUNCS, FIELD_NAME_CALLS, FIELD_NAME_TABLES, ComputedLookups
+from .framework_names import FIELD_NOTE, MODEL_NOTE, FrameworkDeclarations
 from .handovers import Handovers
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type, class_of
 from .manifest import Renamed
@@ -751,7 +752,7 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     return sorted(loud)
 
 
-class _SiteVisitor(ComputedLookups, Handovers, NodeVisitor):
+class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisitor):
     """Second pass: emit a site for every occurrence of a legacy word."""
 
     skipped_fields = NodeVisitor.OPERATORS
@@ -808,23 +809,9 @@ class _SiteVisitor(ComputedLookups, Handovers, NodeVisitor):
         if node in self.printed and owner != EXTERNAL:
             owner, note = UNKNOWN, "an f-string's `=` prints it by its name: renamed, the text would change"
         elif role is Role.DEFINITION and scope.kind == "class" and owner == OWN and self._declared_field(node, scope):
-            owner, note = UNKNOWN, ("a field its framework reads by name (a table's column, a form's field): "
-                                    "renamed, the data keyed by it would need a migration of its own")
+            owner, note = UNKNOWN, FIELD_NOTE
         self.f.emit_node_name(node, node.id, kind=ref.kind or "variable", role=role, owner=owner, scope=scope.qualname,
                               local=self.f.local_of(node.id, scope) or self.f.param_of(node.id, scope), note=note)
-
-    def _declared_field(self, node: ast.Name, scope: Scope) -> bool:
-        """`job_id = models.IntegerField()` in a class with a third-party base (Django's Model,
-        SQLAlchemy's declarative base, a serializer): the framework reads the class's attributes
-        and keys its data by their names. An enumeration's members are not such fields."""
-        bindings = scope.bindings.get(node.id)
-        value = bindings[0].value if bindings and bindings[0].kind == "assign" else None
-        if not isinstance(value, ast.Call) or not scope.class_qual:
-            return False
-        callee = self.f.type_of(value.func, scope)
-        if callee is None or callee.kind != "ext" or self.f._class_kind(scope.class_qual) == "enum":
-            return False
-        return bool(self.f.index.mro(scope.class_qual)[1])
 
     def _is_definition(self, node: ast.Name, scope: Scope) -> bool:
         bindings = scope.bindings.get(node.id)
@@ -872,7 +859,9 @@ class _SiteVisitor(ComputedLookups, Handovers, NodeVisitor):
             ref = self.f.name_ref(node.name, scope)
             found = self.f.pos.def_name(node)
             if found:
-                note = self._named_by(node) if ref.owner == OWN and (node.decorator_list or node.bases) else ""
+                note = ""
+                if ref.owner == OWN and (node.decorator_list or node.bases):
+                    note = self._named_by(node) or (MODEL_NOTE if node.bases and self._declared_model(node) else "")
                 self.f.emit(*found, node.name, kind="class", role=Role.DEFINITION, owner=UNKNOWN if note else ref.owner,
                             scope=scope.qualname, local=self.f.local_of(node.name, scope), note=note)
         for keyword in node.keywords:

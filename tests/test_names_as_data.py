@@ -110,6 +110,11 @@ class Model:
     def load(cls, row):
         names = [name for name, value in vars(cls).items() if isinstance(value, Field)]
         return {name: row[name] for name in names}
+
+    @classmethod
+    def table(cls):
+        """Where its rows are stored: a table named after the class, as Django's, Peewee's."""
+        return cls.__name__.lower()
 '''
 
 
@@ -132,3 +137,25 @@ def test_a_field_a_framework_declares_by_its_name_keeps_it(tmp_path: Path) -> No
                           capture_output=True, text=True)
     assert done.returncode == 1 and "a field its framework reads by name" in done.stdout + done.stderr, done.stderr
     assert _run(root, driver) == before
+
+
+def test_a_model_its_framework_stores_by_its_class_name_keeps_it(tmp_path: Path) -> None:
+    """`class Job(models.Model)`: Django's table is `app_job`, its reverse accessor `jobrun_set`."""
+    site = tmp_path / "site"
+    (site / "minidb").mkdir(parents=True)
+    (site / "minidb" / "__init__.py").write_text(MINIDB)
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/models.py": "from minidb import Field, Model\n\n\nclass JobRecord(Model):\n    title = Field()\n\n\n"
+                         "class JobView:\n    title = 'a plain class: renamed'\n",
+        "pyproject.toml": f"[tool.termshift]\nsearch-path = [{str(site)!r}]\n",
+    })
+    driver = f"import sys, json; sys.path.append({str(site)!r}); from app.models import *; " \
+             "print(json.loads('{\"jobrecord\": \"stored\"}')[[v for k, v in vars().items() if k.endswith('Record')][0].table()])"
+    before = _run(root, driver)
+    assert before.strip() == "stored", before
+    done = subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "a model its framework may store by its class's name" in done.stderr, done.stderr
+    assert _run(root, driver) == before
+    assert "class StepView:" in (root / "app/models.py").read_text()

@@ -1,0 +1,61 @@
+"""Names a framework stores data under, held back (a mixin of the finder's site pass).
+
+`job_id = models.IntegerField()` on a Django model: the framework reads the class's attributes
+and keys its data by their names, a table's column. And the model's own name: Django names its
+table (`shop_job`), its reverse accessors (`job.jobrun_set`) and its permissions after the class;
+Peewee, SQLModel and Flask-SQLAlchemy name the table after it too. Renamed, the stored data would
+need a migration of its own, so such a name is kept everywhere (an UNRESOLVED site, with why),
+as any name the program reads as data.
+
+A *declared field* is a class-level name bound to a call of a third party's class or function,
+in a class with a third party's base (along its bases); a *model*, a class that declares one. An
+enumeration's members are not fields.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .finder import Finder
+    from .scopes import Binding, Scope
+
+FIELD_NOTE = ("a field its framework reads by name (a table's column, a form's field): renamed, the data keyed by "
+              "it would need a migration of its own")
+MODEL_NOTE = ("a model its framework may store by its class's name (a table, a reverse accessor named after it): "
+              "renamed, the stored data would need a migration of its own")
+
+
+class FrameworkDeclarations:
+    """The site pass's questions about names a framework keys stored data by (module docstring)."""
+
+    f: "Finder"
+
+    def _declared_field(self, node: ast.Name, scope: Scope) -> bool:
+        """Is `node` (a definition in a class's body) a field its framework declares?"""
+        bindings = scope.bindings.get(node.id)
+        return bool(bindings) and self._declares(bindings[0], scope) and self._framework_class(scope)
+
+    def _declared_model(self, node: ast.ClassDef) -> bool:
+        """Is the class a model: does it declare a field its framework reads by name?"""
+        scope = self.f.inner_scope.get(node)
+        if scope is None or not scope.class_qual:
+            return False
+        declares = any(bindings and self._declares(bindings[0], scope) for bindings in scope.bindings.values())
+        return declares and self._framework_class(scope)
+
+    def _declares(self, binding: Binding, scope: Scope) -> bool:
+        """`job_id = models.IntegerField()`, `id: Mapped[int] = mapped_column()`: bound to a call of
+        a third party's."""
+        value = binding.value if binding.kind in ("assign", "annassign") else None
+        if not isinstance(value, ast.Call):
+            return False
+        callee = self.f.type_of(value.func, scope)
+        return callee is not None and callee.kind == "ext"
+
+    def _framework_class(self, scope: Scope) -> bool:
+        """A class (of `scope`) with a third party's base, not an enumeration."""
+        if not scope.class_qual or self.f._class_kind(scope.class_qual) == "enum":
+            return False
+        return bool(self.f.index.mro(scope.class_qual)[1])
