@@ -400,7 +400,14 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
 
     for path_sites in sites.values():
         for site in path_sites:
-            if (site.local and not site.local.startswith(_PARAM)) or not _blocks(site):
+            if site.local and not site.local.startswith(_PARAM):
+                if site.local in locals_ and _blocks(site):
+                    # A use of a local that can't be renamed (handed to a registry that keys it by its
+                    # `__name__`): the local keeps its name in its function.
+                    held.setdefault(site.local, Withheld(site.old, local=True)).blockers.append(site)
+                    wanted[site.local] = {_LOCAL}
+                continue
+            if not _blocks(site):
                 continue
             name = name_of(site)
             if name is None and site.note.startswith(_NAMES_INSIDE):

@@ -840,7 +840,9 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
             ref = self.f.name_ref(node.name, scope)
             found = self.f.pos.def_name(node)
             if found:
-                note = self._named_by(node) if ref.owner == OWN and node.decorator_list else ""
+                note = ""
+                if ref.owner == OWN:
+                    note = (self._named_by(node) if node.decorator_list else "") or self._framework_hook(node, scope)
                 self.f.emit(*found, node.name, kind=ref.kind or "function", role=Role.DEFINITION,
                             owner=UNKNOWN if note else ref.owner, scope=scope.qualname,
                             local=self.f.local_of(node.name, scope), note=note)

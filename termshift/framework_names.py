@@ -1,4 +1,4 @@
-"""Names a framework stores data under, held back (a mixin of the finder's site pass).
+"""Names a framework stores data under or looks up, held back (a mixin of the finder's site pass).
 
 `job_id = models.IntegerField()` on a Django model: the framework reads the class's attributes
 and keys its data by their names, a table's column. And the model's own name: Django names its
@@ -6,6 +6,10 @@ table (`shop_job`), its reverse accessors (`job.jobrun_set`) and its permissions
 Peewee, SQLModel and Flask-SQLAlchemy name the table after it too. Renamed, the stored data would
 need a migration of its own, so such a name is kept everywhere (an UNRESOLVED site, with why),
 as any name the program reads as data.
+
+So is a method a third party's base looks up by a name built from a fixed start and data
+(`getattr(self, "clean_%s" % name)` on a Django form, `"do_" + command` on `cmd.Cmd`, `"visit_" +
+kind` on `ast.NodeVisitor`): `clean_job` is the field `job`'s hook, `do_job` the command `job`.
 
 A *declared field* is a class-level name bound to a call of a third party's class or function,
 in a class with a third party's base (along its bases); a *model*, a class that declares one. An
@@ -44,6 +48,23 @@ class FrameworkDeclarations:
             return False
         declares = any(bindings and self._declares(bindings[0], scope) for bindings in scope.bindings.values())
         return declares and self._framework_class(scope)
+
+    def _framework_hook(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> str:
+        """Why a method of a class with a third party's base is named for it, or "": the base looks
+        its methods up by a name built at run time from a fixed start (`getattr(self, "clean_%s" %
+        name)` on a Django form, `"do_" + command` on `cmd.Cmd`), so the rest of the name is data
+        (a field's name, a command the user types)."""
+        if scope.kind != "class" or not scope.class_qual:
+            return ""
+        from .thirdparty import lookup_prefixes
+
+        index = self.f.index
+        for base in index.mro(scope.class_qual)[1]:
+            for prefix in lookup_prefixes(base, index.search_path):
+                if node.name.startswith(prefix) and len(node.name) > len(prefix):
+                    return (f"`{base}` looks its methods up by a name built from `{prefix}` and data (a field's, "
+                            "a command's): renamed, it would no longer find it")
+        return ""
 
     def _declares(self, binding: Binding, scope: Scope) -> bool:
         """`job_id = models.IntegerField()`, `id: Mapped[int] = mapped_column()`: bound to a call of

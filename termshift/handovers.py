@@ -121,8 +121,9 @@ class Handovers:
                 "`__name__`): renamed, what asks for the old name would no longer find it")
         for argument, kind in handed:
             if argument.__class__ is ast.Name:
+                # A function's local keeps its name in its function: its definition is held with it.
                 f.emit_node_name(argument, argument.id, kind=kind, role=Role.REFERENCE, owner=UNKNOWN,
-                                 scope=scope.qualname, note=note)
+                                 scope=scope.qualname, note=note, local=f.local_of(argument.id, scope))
             else:
                 f.emit_attr(argument, kind=kind, role=Role.REFERENCE, owner=UNKNOWN, scope=scope.qualname, note=note)
 
@@ -150,7 +151,9 @@ class Handovers:
             summary = index.module(module)
             function = summary.functions.get(f"{info.qualname}.{method}") if summary else None
             return function is not None and bool(function.names & NAMES_ARGUMENT)
-        if callee.kind == "ext" and callee.name and not callee.name.startswith("builtins."):
+        if callee.kind == "ext" and callee.name and callee.name.partition(".")[0] not in sys.stdlib_module_names:
+            # (The standard library's decorators and registries key nothing by a name from data:
+            # `functools.singledispatch` registers by type, `atexit` by the function itself.)
             from .thirdparty import reads_name
 
             return reads_name(callee.name, made, index.search_path)

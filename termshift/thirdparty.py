@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 import sys
 from functools import lru_cache
 from importlib.machinery import PathFinder
@@ -331,3 +332,92 @@ def _module_namers(path: Path) -> dict[str, int]:
     except OSError:
         text = None
     return module_namers(tree, text, closures_only=True)
+
+
+_PREFIXES: dict[tuple[str, tuple[str, ...]], tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def lookup_prefixes(name: str, search_path: tuple[str, ...] = ()) -> frozenset[str]:
+    """How the third-party class `name` (dotted) and its bases may start the names they look their
+    members up by, computed at run time: `"clean_"` for `getattr(self, "clean_%s" % name)`, `"do_"`
+    for `cmd.Cmd`'s `getattr(self, "do_" + command)`, `"visit_"` for `ast.NodeVisitor`. Read from
+    their modules: the identifier-like strings ending in `_` that start a built string (`+`, `%`,
+    an f-string, `.format`) in a module that calls getattr() or hasattr()."""
+    search_path = tuple(search_path)
+    return _remembered(_PREFIXES, (name, search_path), lambda: _lookup_prefixes(name, search_path, 0))
+
+
+def _lookup_prefixes(name: str, search_path: tuple[str, ...], depth: int) -> frozenset[str]:
+    module, _, attr = name.rpartition(".")
+    if module.partition(".")[0] in _NOT_CLASSES:  # `Generic[T]`, `ABC`: they look nothing up by a built name
+        return frozenset()
+    read = _read_module(module, search_path, depth)
+    if read is None:
+        return frozenset()
+    source, tree = read
+    is_package = source.stem == "__init__"
+    for stmt in _module_level(tree.body):
+        if isinstance(stmt, ast.ClassDef) and stmt.name == attr:
+            found = set(_module_prefixes(source))
+            for base in stmt.bases:
+                base_name = dotted(base.value if isinstance(base, ast.Subscript) else base)
+                if base_name:
+                    found |= _lookup_prefixes(_qualify(tree, module, is_package, base_name), search_path, depth + 1)
+            return frozenset(found)
+        if isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if (alias.asname or alias.name) == attr:
+                    target = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
+                    return _lookup_prefixes(target, search_path, depth + 1)
+    for stmt in _module_level(tree.body):  # `from django.forms.forms import *`
+        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
+            found = _lookup_prefixes(absolute_module(module, stmt.level, stmt.module, is_package) + "." + attr,
+                                     search_path, depth + 1)
+            if found:
+                return found
+    return frozenset()
+
+
+@lru_cache(maxsize=64)
+def _module_prefixes(path: Path) -> frozenset[str]:
+    """`lookup_prefixes`' strings, of one module: those that start the name getattr() or hasattr()
+    is asked for, there or through a variable (`method = "visit_" + kind`)."""
+    try:
+        text = path.read_bytes()
+    except OSError:
+        return frozenset()
+    if (b"getattr(" not in text and b"hasattr(" not in text) or _BUILT.search(text) is None:
+        return frozenset()
+    built: dict[str, str] = {}  # variable -> the start of the string it is assigned (module-wide: a superset)
+    asked: list[ast.expr] = []  # the names getattr() and hasattr() are asked for
+    for node in ast.walk(_parse(path)):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            start = _built_start(node.value)
+            if start:
+                built[node.targets[0].id] = start
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr") \
+                and len(node.args) >= 2:
+            asked.append(node.args[1])
+    found = {built.get(name.id, "") if isinstance(name, ast.Name) else _built_start(name) for name in asked}
+    return frozenset(found - {""})
+
+
+# What `_built_start` finds, as text (a superset): `"do_" +`, `"clean_%s"`, `f"visit_{`, `"get_{}"`.
+_BUILT = re.compile(rb"""[A-Za-z_]\w*_(?:['"]\s*[+%]|%[sr(]|\{)""")
+
+
+def _built_start(node: ast.expr) -> str:
+    """The identifier-like start, ending in `_`, of a string built from it: `"do_" + command`,
+    `"clean_%s" % name`, `f"visit_{kind}"`, `"get_{}".format(name)`; else ""."""
+    start = None
+    if isinstance(node, ast.BinOp) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+        if isinstance(node.op, ast.Add):
+            start = node.left.value
+        elif isinstance(node.op, ast.Mod):
+            start = node.left.value.partition("%")[0]
+    elif isinstance(node, ast.JoinedStr) and len(node.values) > 1 and isinstance(node.values[0], ast.Constant):
+        start = node.values[0].value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str):
+        start = node.func.value.value.partition("{")[0]
+    return start if isinstance(start, str) and len(start) > 2 and start.endswith("_") and start.isidentifier() else ""

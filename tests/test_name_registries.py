@@ -43,6 +43,12 @@ CASES = {
                            "def stop_job():\n    return 'stopped'\n\n\nregistry.add(f=stop_job)\n",
     }, "import json, app.handlers; from app.registry import registry; "
        "print([registry.found[n]() for n in json.loads('[\"start_job\", \"stop_job\"]')])"),
+    # A function's local function, handed to a registry: held in its function, definition and all.
+    "local": ({
+        "app/registry.py": REGISTRY,
+        "app/handlers.py": "from app.registry import handler\n\n\ndef setup():\n    def on_job(x):\n"
+                           "        return x * 2\n\n    handler(on_job)\n    return on_job\n\n\nsetup()\n",
+    }, "import json, app.handlers; from app.registry import dispatch; print(dispatch(json.loads('\"on_job\"'), 4))"),
     # `__init_subclass__` keying its subclasses by their class names.
     "subclasses": ({
         "app/plugins.py": "class Plugin:\n    plugins = {}\n\n    def __init_subclass__(cls, **kwargs):\n"

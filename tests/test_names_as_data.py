@@ -64,6 +64,11 @@ CASES = {
         "app/cli.py": "def run_job():\n    return 1\n\n\ndef stop():\n    return 2\n\n\n"
                       "def main():\n    return [f.__name__.endswith('_job') for f in (run_job, stop)]\n",
     }, "from app.cli import main; print(main())"),
+    # `cmd.Cmd` runs `do_<command>` for what the user types: the method's name is the command's.
+    "cmd_commands": ({
+        "app/shell.py": "import cmd\n\n\nclass Shell(cmd.Cmd):\n    def do_job(self, arg):\n"
+                        "        print('job', arg)\n\n    def show_job(self):\n        return 'renamed'\n",
+    }, "import json; from app.shell import Shell; Shell().onecmd(json.loads('\"job 3\"'))"),
     # `f"{job_id=}"` prints the name: a local keeps it, as does a module's name.
     "debug_fstring": ({
         "app/model.py": "JOB_LIMIT = 3\n\n\ndef describe(n):\n    job_id = n * 2\n"
