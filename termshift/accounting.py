@@ -254,7 +254,7 @@ def _elsewhere(path: str, line: int, column: int, name: str, note: str) -> Site:
     return Site(path, line, column, line, column + len(name), name, name, "string", Role.LITERAL, Action.UNRESOLVED, note)
 
 
-_PARAM = "param:"
+PARAM = "param:"  # how a parameter's identity starts (finder.param_of); a function's other locals' don't
 # Notes of strings that name code inside a longer text.
 _NAMES_INSIDE = ("a module's file name", "text that names the project's code", "a word in code embedded")
 
@@ -313,7 +313,7 @@ class _Movers:
 
     def note(self, site: Site) -> None:
         self.count += 1
-        if site.local.startswith(_PARAM):
+        if site.local.startswith(PARAM):
             self.methods.add(_function_of(site.local))
         if site.kind in _CLASS_OR_FUNCTION:
             self.class_or_function = True
@@ -353,7 +353,7 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
     moving: dict[tuple[str, str], _Movers] = {}  # (name, namespace) -> what the renames are
     locals_: set[str] = set()  # the functions' locals among the renames
     for site in chosen:
-        if site.local and not site.local.startswith(_PARAM):
+        if site.local and not site.local.startswith(PARAM):
             locals_.add(site.local)
             continue
         name = name_of(site)
@@ -378,7 +378,7 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
         # A parameter kept in its own function (`def handle_job(self, job)` overriding a method of an
         # unreadable base) is no use of another function's parameter: only of the same method's in
         # the classes above or below it, whose keywords travel together.
-        method = _function_of(site.local) if site.local.startswith(_PARAM) else None
+        method = _function_of(site.local) if site.local.startswith(PARAM) else None
         spaces = _namespaces(site)
         if spaces == ("wire",) and _CONFIG_NAME.fullmatch(name):
             # `app.config["JOBS"]`: a configuration key, which third-party code fills from the
@@ -400,7 +400,7 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
 
     for path_sites in sites.values():
         for site in path_sites:
-            if site.local and not site.local.startswith(_PARAM):
+            if site.local and not site.local.startswith(PARAM):
                 if site.local in locals_ and _blocks(site):
                     # A use of a local that can't be renamed (handed to a registry that keys it by its
                     # `__name__`): the local keeps its name in its function.
@@ -432,7 +432,7 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
         entry.number = number
     withdrawn = Withdrawn([entry.reason() for entry in entries])
     for site in chosen:  # the renames of what is held back
-        if site.local and not site.local.startswith(_PARAM):
+        if site.local and not site.local.startswith(PARAM):
             entry = held.get(site.local) if site.local in wanted else None
         else:
             name = name_of(site)
@@ -448,6 +448,6 @@ def _withdraws(want: _Wanted, site: Site) -> bool:
     spaces, method, class_or_function = want
     if not any(space in spaces for space in _namespaces(site)):
         return False
-    if method is not None and not (site.local.startswith(_PARAM) and _function_of(site.local) == method):
+    if method is not None and not (site.local.startswith(PARAM) and _function_of(site.local) == method):
         return False
     return not class_or_function or site.kind in _CLASS_OR_FUNCTION

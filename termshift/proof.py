@@ -11,7 +11,9 @@ new one), and each identifier the finder saw is looked up where the plan puts it
   under its new name. If the finder, reading the planned tree, finds it
   unresolved or owned by a third party, the rename guessed.
 - A use the plan keeps that was tied to a definition must still be. If it no
-  longer is, its definition moved without it.
+  longer is, its definition moved without it. So must a kept use of a
+  function's local the finder could not tie (handed to a registry keyed by
+  `__name__`): the local must still be there under that name.
 
 Either way the spelling is withdrawn (kept everywhere, with the reason) and the
 plan is made again, until the planned tree resolves as the original did. Only
@@ -39,6 +41,7 @@ from typing import Iterable, Mapping
 
 from . import engine, files, planning, rewrite
 from . import planned as planned_tree
+from .accounting import PARAM
 from .config import Config
 from .index import ModuleSummary, pack_summary, unpack_summary, worth_packing
 from .manifest import NOTE as UPSTREAM
@@ -129,13 +132,20 @@ def _judged(analysis: engine.Analysis, the_plan: planning.Plan, outcome: rewrite
     judged = set()
     for path, sites in analysis.sites.items():
         edited = {site.key() for site in the_plan.edits.get(path, ())}
-        if any(_is_judged(site) and (site.action in _TIED or site.key() in edited) for site in sites):
+        if any(_is_judged(site) and (site.action in _TIED or _names_a_local(site) or site.key() in edited)
+               for site in sites):
             judged.add(outcome.renamed_files.get(path, path))
     return judged
 
 
 def _is_judged(site: Site) -> bool:
     return site.role in _JUDGED_ROLES and site.line == site.end_line
+
+
+def _names_a_local(site: Site) -> bool:
+    """Does the site name a function's local, though the finder could not tie it (a local handed to
+    a registry keyed by `__name__`)? Kept, it must still name one in the planned tree."""
+    return bool(site.local) and not site.local.startswith(PARAM) and site.action not in _TIED
 
 
 def _both_ways(config: Config, root: Path) -> Config:
@@ -213,6 +223,11 @@ def _compare(analysis: engine.Analysis, the_plan: planning.Plan, renamed_files: 
                     continue
                 broken[site.old] = (f"{site.old!r} is kept everywhere: {path}:{site.line} would keep the "
                                     f"name while what it names moves ({_what(twin)})")
+            elif _names_a_local(site):
+                if twin is None or twin.old != site.old or twin.local:
+                    continue
+                broken[site.old] = (f"{site.old!r} is kept everywhere: {path}:{site.line} would keep the "
+                                    "name while the function's local it names moves")
     return broken
 
 

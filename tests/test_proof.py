@@ -297,3 +297,24 @@ def test_when_no_fresh_process_answers_the_planned_tree_is_analysed_here(wider, 
     assert planned._apart((analysis.root, [], config, None, 1)) is None
     assert proof.breaks(analysis, forgetting(planning.plan(analysis, config.stages), "submit_job", definition=True),
                         config) == here
+
+
+def test_a_local_kept_where_it_is_handed_breaks_with_its_renamed_definition(tmp_path):
+    """A use of a function's local the finder could not tie (handed to a registry that keys it by
+    its `__name__`), kept while a plan renames the local's definition: the proof withdraws it."""
+    from lintkit import write_project
+
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/registry.py": "HANDLERS = {}\n\n\ndef handler(f):\n    HANDLERS[f.__name__] = f\n    return f\n",
+        "app/handlers.py": "from app.registry import handler\n\n\ndef setup():\n    def on_job(x):\n"
+                           "        return x\n\n    handler(on_job)\n    return on_job\n",
+    })
+    analysis, config = analysed(root)
+    the_plan = planning.plan(analysis, config.stages)
+    assert not any(site.old == "on_job" for sites in the_plan.edits.values() for site in sites)  # held
+    # A plan that renames the local anyway, as an accounting mistake would make it.
+    the_plan.edits["app/handlers.py"] = [site for site in analysis.sites["app/handlers.py"]
+                                         if site.old == "on_job" and site.action.name == "RENAME"]
+    broken = proof.breaks(analysis, the_plan, config)
+    assert "would keep the name while the function's local it names moves" in broken.get("on_job", ""), broken
