@@ -132,7 +132,10 @@ def module_namers(tree: ast.Module, text: str | None = None, *, closures_only: b
         if fresh:
             for function in fresh:
                 function.walked = True
-                _read(function)
+                if _handed_anything(function):
+                    _read(function)
+                else:
+                    _returns(function)  # handed nothing, it may still return a namer (a factory)
                 collect(function.node.body, "", function)  # its nested functions: walked if they touch a line too
             walked.extend(fresh)
             _settle(walked, module, factories, found)
@@ -143,7 +146,7 @@ def module_namers(tree: ast.Module, text: str | None = None, *, closures_only: b
         if not named:
             break
         searched |= named
-        lines = sorted({*lines, *_lines(text, re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(named)))))})
+        lines = sorted({*lines, *_word_lines(text, named)})
     namers = {qualname: function.flags for qualname, function in found.items() if function.flags}
     for function in every:  # no cycle outlives the call: the collector is off (launch.py)
         function.parent = function.node = None
@@ -172,9 +175,21 @@ def _settle(functions: list[_Function], module: dict[str, _Function], factories:
                 changed = True
 
 
-def _lines(text: str, pattern: "re.Pattern[str]") -> list[int]:
-    """The numbers of the lines where `pattern` matches, in order."""
-    return _numbered(text, [match.start() for match in pattern.finditer(text)])
+def _word_lines(text: str, words: set[str]) -> list[int]:
+    """The numbers of the lines where one of `words` stands as a whole word."""
+    found: list[int] = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if not (at and _word_character(text[at - 1])) and not (end < len(text) and _word_character(text[end])):
+                found.append(at)
+            at = text.find(word, end)
+    return _numbered(text, sorted(found))
+
+
+def _word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"
 
 
 def _mark_lines(text: str) -> list[int]:
@@ -263,11 +278,7 @@ def _read(function: _Function) -> None:
             if _shows(callee):
                 shown = True
         elif kind is ast.Return and node.value is not None and not nested:
-            value = node.value
-            if value.__class__ is ast.Name:
-                function.returns.add(value.id)
-            elif value.__class__ is ast.Call and value.func.__class__ is ast.Name:
-                function.returned_calls.add(value.func.id)
+            _returned(function, node.value)
         elif kind is ast.Assign:
             if all(target.__class__ is ast.Attribute and target.attr in _COPIED for target in node.targets):
                 shown = True  # `wrapper.__name__ = f.__name__`: copied onto a wrapper, not kept as a key
@@ -282,6 +293,32 @@ def _read(function: _Function) -> None:
         if any(name in aliases for name in names):
             (function.calls if how == "call" else function.method_calls if how == "method"
              else function.factory_calls).add(callee)
+
+
+def _handed_anything(function: _Function) -> bool:
+    """Can the function be handed a function or class: has it a parameter, but for a method's
+    receiver (`def test_repr(self)` reads names, but of nothing it is handed)? `__init_subclass__`
+    is handed the subclass as its receiver."""
+    node, params = function.node, function.params
+    if function.owner and function.parent is None and node.name != "__init_subclass__" \
+            and not any(isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+                        for decorator in node.decorator_list):
+        params = params - {arg.arg for arg in (*node.args.posonlyargs, *node.args.args)[:1]}
+    return bool(params)
+
+
+def _returns(function: _Function) -> None:
+    """What the function's own `return` statements give (`_read`'s, without the walk)."""
+    for statement in _statements(function.node.body):
+        if statement.__class__ is ast.Return and statement.value is not None:
+            _returned(function, statement.value)
+
+
+def _returned(function: _Function, value: ast.expr) -> None:
+    if value.__class__ is ast.Name:
+        function.returns.add(value.id)
+    elif value.__class__ is ast.Call and value.func.__class__ is ast.Name:
+        function.returned_calls.add(value.func.id)
 
 
 def _unstarred(argument: ast.expr) -> ast.expr:
