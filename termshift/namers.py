@@ -322,8 +322,9 @@ def _returned(function: _Function, value: ast.expr) -> None:
 
 
 def _unstarred(argument: ast.expr) -> ast.expr:
-    """`*args` hands on what `args` holds (`inner_create_task_cls(**opts)(*args)`)."""
-    return argument.value if argument.__class__ is ast.Starred else argument
+    """`*args` and `args[0]` hand on what `args` holds (celery's `inner_create_task_cls(**opts)(*args)`,
+    `create_shared_task(**kwargs)(args[0])`)."""
+    return argument.value if argument.__class__ in (ast.Starred, ast.Subscript) else argument
 
 
 def _aliases(params: set[str], copies: list[tuple[str, str]]) -> set[str]:

@@ -216,13 +216,16 @@ def test_which_functions_read_the_name_of_what_they_are_handed() -> None:
         "def aliased(name=None):\n    func = name\n    def deco(f):\n        return handler(f)\n"
         "    return deco(func)\n\n"
         "def factory():\n    return register('x')\n\n"
+        "def either(*args, **kwargs):\n    if len(args) == 1 and callable(args[0]):\n"
+        "        return register('y')(args[0])\n    return register('y')\n\n"
         "class Base:\n    def __init_subclass__(cls):\n        REG[cls.__name__] = cls\n\n"
         "    def __repr__(self):\n        return type(self).__name__\n\n"
         "def shadowed(f):\n    def other(f):\n        return f.__name__\n    return other\n"
     )
     assert _namers(source) == {
         "handler": NAMES_ARGUMENT, "register": RETURNS_NAMER, "via": NAMES_ARGUMENT, "aliased": NAMES_ARGUMENT,
-        "factory": RETURNS_NAMER, "Base.__init_subclass__": NAMES_ARGUMENT, "shadowed": RETURNS_NAMER,
+        "factory": RETURNS_NAMER, "either": NAMES_ARGUMENT | RETURNS_NAMER, "Base.__init_subclass__": NAMES_ARGUMENT,
+        "shadowed": RETURNS_NAMER,
     }
 
 
