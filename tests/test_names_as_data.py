@@ -123,44 +123,40 @@ class Model:
 '''
 
 
-def test_a_field_a_framework_declares_by_its_name_keeps_it(tmp_path: Path) -> None:
-    """`job_id = models.IntegerField()` on a Django model: the column is named after the attribute."""
-    site = tmp_path / "site"
-    (site / "minidb").mkdir(parents=True)
-    (site / "minidb" / "__init__.py").write_text(MINIDB)
+def _with_minidb(tmp_path: Path, models: str, driver: str) -> tuple[Path, str, str, subprocess.CompletedProcess]:
+    """A project whose `app/models.py` is `models`, with the framework installed: its root, the
+    driver's output before, the driver, and the migration's outcome."""
+    site = write_project(tmp_path / "site", {"minidb/__init__.py": MINIDB})
     root = write_project(tmp_path / "project", {
-        "app/__init__.py": "",
-        "app/models.py": "from minidb import Field, Model\n\n\nclass Task(Model):\n    job_id = Field()\n\n\n"
-                         "def show(task):\n    return task\n",
+        "app/__init__.py": "", "app/models.py": models,
         "pyproject.toml": f"[tool.termshift]\nsearch-path = [{str(site)!r}]\n",
     })
-    driver = f"import sys, json; sys.path.append({str(site)!r}); from app.models import Task; " \
-             "print(Task.load(json.loads('{\"job_id\": 3}')))"
+    driver = f"import sys, json; sys.path.append({str(site)!r}); {driver}"
     before = _run(root, driver)
-    assert "Traceback" not in before
     done = subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
                           capture_output=True, text=True)
-    assert done.returncode == 1 and "a field its framework reads by name" in done.stdout + done.stderr, done.stderr
+    return root, before, driver, done
+
+
+def test_a_field_a_framework_declares_by_its_name_keeps_it(tmp_path: Path) -> None:
+    """`job_id = models.IntegerField()` on a Django model: the column is named after the attribute."""
+    root, before, driver, done = _with_minidb(
+        tmp_path, "from minidb import Field, Model\n\n\nclass Task(Model):\n    job_id = Field()\n\n\n"
+                  "def show(task):\n    return task\n",
+        "from app.models import Task; print(Task.load(json.loads('{\"job_id\": 3}')))")
+    assert "Traceback" not in before
+    assert done.returncode == 1 and "a field its framework reads by name" in done.stderr, done.stderr
     assert _run(root, driver) == before
 
 
 def test_a_model_its_framework_stores_by_its_class_name_keeps_it(tmp_path: Path) -> None:
     """`class Job(models.Model)`: Django's table is `app_job`, its reverse accessor `jobrun_set`."""
-    site = tmp_path / "site"
-    (site / "minidb").mkdir(parents=True)
-    (site / "minidb" / "__init__.py").write_text(MINIDB)
-    root = write_project(tmp_path / "project", {
-        "app/__init__.py": "",
-        "app/models.py": "from minidb import Field, Model\n\n\nclass JobRecord(Model):\n    title = Field()\n\n\n"
-                         "class JobView:\n    title = 'a plain class: renamed'\n",
-        "pyproject.toml": f"[tool.termshift]\nsearch-path = [{str(site)!r}]\n",
-    })
-    driver = f"import sys, json; sys.path.append({str(site)!r}); from app.models import *; " \
-             "print(json.loads('{\"jobrecord\": \"stored\"}')[[v for k, v in vars().items() if k.endswith('Record')][0].table()])"
-    before = _run(root, driver)
+    root, before, driver, done = _with_minidb(
+        tmp_path, "from minidb import Field, Model\n\n\nclass JobRecord(Model):\n    title = Field()\n\n\n"
+                  "class JobView:\n    title = 'a plain class: renamed'\n",
+        "from app.models import *; "
+        "print(json.loads('{\"jobrecord\": \"stored\"}')[[v for k, v in vars().items() if k.endswith('Record')][0].table()])")
     assert before.strip() == "stored", before
-    done = subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
-                          capture_output=True, text=True)
     assert done.returncode == 1 and "a model its framework may store by its class's name" in done.stderr, done.stderr
     assert _run(root, driver) == before
     assert "class StepView:" in (root / "app/models.py").read_text()
