@@ -160,3 +160,35 @@ def test_a_model_its_framework_stores_by_its_class_name_keeps_it(tmp_path: Path)
     assert done.returncode == 1 and "a model its framework may store by its class's name" in done.stderr, done.stderr
     assert _run(root, driver) == before
     assert "class StepView:" in (root / "app/models.py").read_text()
+
+
+DJANGO_DRIVER = (
+    "import django, json; from django.conf import settings; "
+    "settings.configure(INSTALLED_APPS=['shop'], DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', "
+    "'NAME': ':memory:'}}); django.setup(); from django.apps import apps; from shop import forms; "
+    "found = list(apps.get_app_config('shop').get_models()); "
+    "print(sorted(model._meta.db_table for model in found), "
+    "sorted(related.get_accessor_name() for model in found for related in model._meta.related_objects)); "
+    "form = [value for name, value in vars(forms).items() if name.endswith('Form') and name != 'Form'][0]"
+    "(json.loads('{\"job\": \"x\"}')); form.is_valid(); print(form.cleaned_data)"
+)
+
+
+def test_django_keeps_its_tables_reverse_accessors_and_field_hooks(tmp_path: Path) -> None:
+    """Django names a model's table (`shop_job`) and reverse accessor (`jobrun_set`) after the class,
+    and calls a form's `clean_<field>`: renamed, the stored rows and the hook would be left behind."""
+    root = write_project(tmp_path / "project", {
+        "shop/__init__.py": "",
+        "shop/models.py": "from django.db import models\n\n\nclass Job(models.Model):\n"
+                          "    title = models.CharField(max_length=20)\n\n\nclass JobRun(models.Model):\n"
+                          "    job = models.ForeignKey(Job, on_delete=models.CASCADE)\n\n\n"
+                          "def runs_of(job):\n    return job.jobrun_set.all()\n",
+        "shop/forms.py": "from django import forms\n\n\nclass RequestForm(forms.Form):\n    job = forms.CharField()\n\n"
+                         "    def clean_job(self):\n        return self.cleaned_data['job'].upper()\n",
+    })
+    before = _run(root, DJANGO_DRIVER)
+    assert before.splitlines() == ["['shop_job', 'shop_jobrun'] ['jobrun_set']", "{'job': 'X'}"], before
+    done = subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert _run(root, DJANGO_DRIVER) == before
