@@ -7,8 +7,10 @@ its name, as data: a command line, a queued message, a stored row, a request. Re
 registers under the new name and what asks for the old one no longer finds it, so the name is
 kept everywhere (an UNRESOLVED site at its definition or where it is handed over, with why).
 
-Which callables read the name is namers.py's: the project's own from their module's summary,
-a third party's from its source (its closures only: see `module_namers`). One more decorator
+Which callables read the name is namers.py's: the project's own from their module's summary
+(and, for a decorator or registrar whose summary says no, from what it hands its argument on to
+in other modules, read again when asked: `_hands_on`), a third party's from its source (its
+closures only: see `module_namers`). One more decorator
 holds the name though nothing says it reads it: a method of what a third party's decorator
 made of one of the project's functions (`@cli.command()` under `@click.group() def cli()`),
 an object of a class termshift can't tell, handed the function to register it.
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from .scopes import Scope
 
 _HANDED_KINDS = ("function", "class", "method")
+_DEPTH = 4  # calls followed from a decorator into other modules
 
 
 class Handovers:
@@ -75,6 +78,24 @@ class Handovers:
                             "keyed by `__name__`): renamed, what asks for the old name would no longer find it")
                 break  # the first one along the bases is the one that runs
         return ""
+
+    def _hands_on(self, module: str, qualname: str, depth: int) -> bool:
+        """Does the project's function hand what it is given on to a callable of another module that
+        reads its name (`def task(f): registry.register(f); return f`, the registry elsewhere)? Its
+        module's summary follows calls within the module only: the function is read again, once a
+        process, when a name that spells the term is handed to it."""
+        index = self.f.index
+        key = (module, qualname)
+        known = index.delegations.get(key)
+        if known is None:
+            from .namers import handed_on
+
+            index.delegations[key] = False  # while it is asked: a cycle of calls reads nothing
+            tree = index.tree_of(module)
+            callees = handed_on(tree, qualname) if tree is not None else set()
+            known = index.delegations[key] = any(
+                self._reads_name(index.resolve_dotted(module, callee).type, False, depth + 1) for callee in sorted(callees))
+        return known
 
     def _made_by_a_third_party(self, value: ast.expr, scope: Scope) -> str:
         """`cli` in `@cli.command()`, one of the project's functions that a third party's decorator
@@ -127,9 +148,9 @@ class Handovers:
             else:
                 f.emit_attr(argument, kind=kind, role=Role.REFERENCE, owner=UNKNOWN, scope=scope.qualname, note=note)
 
-    def _reads_name(self, callee: Type | None, made: bool) -> bool:
+    def _reads_name(self, callee: Type | None, made: bool, depth: int = 0) -> bool:
         """Does `callee(thing)` (`callee(…)(thing)`, when `made`) read `thing.__name__` as data?"""
-        if callee is None:
+        if callee is None or depth > _DEPTH:
             return False
         wanted = RETURNS_NAMER if made else NAMES_ARGUMENT
         index = self.f.index
@@ -137,7 +158,9 @@ class Handovers:
             module, _, qualname = callee.name.partition(":")
             summary = index.module(module)
             function = summary.functions.get(qualname) if summary else None
-            return function is not None and bool(function.names & wanted)
+            if function is None:
+                return False
+            return bool(function.names & wanted) or (not made and self._hands_on(module, qualname, depth))
         if callee.kind in ("cls", "inst"):
             # `Registered(thing)` reads it in `__init__`; `registry(thing)` and `Registry(…)(thing)`
             # in `__call__`.

@@ -166,6 +166,9 @@ class Index:
         self._term_enums: frozenset[str] | None = None
         self._keyword_takers: frozenset[str] | None = None
         self._subclass_members: dict[str, list[str]] = {}
+        # Whether a decorator or registrar of ours hands what it is given on to one that reads its
+        # name, in another module (handovers.py), by (module, qualname): asked at most once a process.
+        self.delegations: dict[tuple[str, str], bool] = {}
         self._typing_by_name: set[str] = set()  # the members `by_name` is typing, outermost first
         self._payload: tuple[tuple, frozenset[str]] | None = None  # payload_names, for so many facts and names asked
 
@@ -206,6 +209,12 @@ class Index:
         if name in self._summaries:
             return self._summary(name)
         return self._load(name)
+
+    def tree_of(self, name: str) -> ast.Module | None:
+        """The project module's syntax tree, parsed again unless the file is being searched: for the
+        rare question a summary doesn't answer."""
+        path = self.project.modules.get(name)
+        return self._parse(path) if path is not None else None
 
     def summarised(self, name: str) -> bool:
         """Is the module's summary at hand (made, adopted or found missing), or would asking for it

@@ -60,7 +60,7 @@ def may_name(text: str | None) -> bool:
 
 class _Function:
     __slots__ = ("node", "params", "parent", "nested", "owner", "reads", "calls", "method_calls", "factory_calls",
-                 "returns", "returned_calls", "flags", "walked")
+                 "dotted_calls", "returns", "returned_calls", "flags", "walked")
 
     def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: "_Function | None", owner: str) -> None:
         args = node.args
@@ -73,6 +73,7 @@ class _Function:
         self.reads = False  # reads a parameter's name as data
         self.calls: set[str] = set()  # functions called with a parameter (or an alias of one)
         self.method_calls: set[str] = set()  # `self.method(parameter)`: the class's own methods
+        self.dotted_calls: set[str] = set()  # `registry.add(parameter)`: followed by `handed_on`'s callers
         self.factory_calls: set[str] = set()  # `g(...)(parameter)`: g's result called with one
         self.returns: set[str] = set()  # names it returns
         self.returned_calls: set[str] = set()  # `return g(...)`: what g returns, it does
@@ -273,6 +274,8 @@ def _read(function: _Function) -> None:
                 elif callee.__class__ is ast.Attribute and callee.value.__class__ is ast.Name \
                         and callee.value.id in _OWN_RECEIVERS:
                     handed.append(("method", callee.attr, names))
+                elif callee.__class__ is ast.Attribute and _chain(callee):
+                    handed.append(("dotted", _chain(callee), names))
                 elif callee.__class__ is ast.Call and callee.func.__class__ is ast.Name:
                     handed.append(("factory", callee.func.id, names))
             if _shows(callee):
@@ -291,8 +294,35 @@ def _read(function: _Function) -> None:
     function.reads = any(name in aliases for name in read)
     for how, callee, names in handed:
         if any(name in aliases for name in names):
-            (function.calls if how == "call" else function.method_calls if how == "method"
-             else function.factory_calls).add(callee)
+            {"call": function.calls, "method": function.method_calls, "dotted": function.dotted_calls,
+             "factory": function.factory_calls}[how].add(callee)
+
+
+def handed_on(tree: ast.Module, qualname: str) -> set[str]:
+    """The callables the module's function `qualname` (`f`, `Class.method`) hands one of its
+    parameters to, as it calls them (`register`, `registry.add`): what a decorator that reads no
+    name itself passes on, for a caller that follows it into other modules (handovers.py)."""
+    body, node = tree.body, None
+    for part in qualname.split("."):
+        node = next((statement for statement in _statements(body) if isinstance(statement, (*_FUNCTIONS, ast.ClassDef))
+                     and statement.name == part), None)
+        if node is None:
+            return set()
+        body = node.body
+    if not isinstance(node, _FUNCTIONS):
+        return set()
+    function = _Function(node, None, "")
+    _read(function)
+    return function.calls | function.dotted_calls
+
+
+def _chain(node: ast.expr) -> str:
+    """`registry.add`, `app.tasks.register`: an attribute of a name, as dotted text; else ""."""
+    parts = []
+    while node.__class__ is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(parts)]) if node.__class__ is ast.Name else ""
 
 
 def _handed_anything(function: _Function) -> bool:

@@ -43,6 +43,18 @@ CASES = {
                            "def stop_job():\n    return 'stopped'\n\n\nregistry.add(f=stop_job)\n",
     }, "import json, app.handlers; from app.registry import registry; "
        "print([registry.found[n]() for n in json.loads('[\"start_job\", \"stop_job\"]')])"),
+    # A decorator that hands the function on to a registry of another module, directly or through a
+    # function there; one that only logs keys nothing (`show_job` is renamed).
+    "across_modules": ({
+        "app/registry.py": "class Registry:\n    def __init__(self):\n        self.found = {}\n\n"
+                           "    def add(self, f):\n        self.found[f.__name__] = f\n\n\nregistry = Registry()\n\n\n"
+                           "def register(f):\n    registry.found[f.__qualname__] = f\n",
+        "app/tasks.py": "from app.registry import register, registry\n\n\ndef task(f):\n    registry.add(f)\n    return f\n\n\n"
+                        "def plain(f):\n    register(f)\n    return f\n\n\ndef logged(f):\n    print('registering')\n    return f\n",
+        "app/work.py": "from app.tasks import logged, plain, task\n\n\n@task\ndef run_job():\n    return 'ran'\n\n\n"
+                       "@plain\ndef stop_job():\n    return 'stopped'\n\n\n@logged\ndef show_job():\n    return 'shown'\n",
+    }, "import json, app.work; from app.registry import registry; "
+       "print([registry.found[name]() for name in json.loads('[\"run_job\", \"stop_job\"]')])"),
     # A function's local function, handed to a registry: held in its function, definition and all.
     "local": ({
         "app/registry.py": REGISTRY,
