@@ -901,7 +901,7 @@ class Index:
     def _keywords_of(self, module: str, function: FunctionInfo | None, depth: int) -> list[str]:
         if function is None:
             return []
-        names = [*function.params, *function.kwargs_keys]
+        names = [*function.params, *sorted(function.kwargs_keys)]  # (a set: in the order of its hash)
         if function.var_keyword:
             for target in function.forwards:
                 names.extend(self.keywords(self.resolve_dotted(module, target).type, depth + 1))

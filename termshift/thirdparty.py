@@ -186,35 +186,25 @@ def method_returns(name: str, method: str, search_path: tuple[str, ...] = ()) ->
     `scheduler.get_jobs()` of a third-party scheduler gives *its* jobs, not ours: with the
     annotation, their attributes are surely theirs."""
     search_path = tuple(search_path)
-    return _remembered(_RETURNS, (name, method, search_path), lambda: _method_returns(name, method, search_path, 0))
+    return _remembered(_RETURNS, (name, method, search_path), lambda: _method_returns(name, method, search_path))
 
 
-def _method_returns(name: str, method: str, search_path: tuple[str, ...], depth: int) -> tuple[str, str] | None:
+def _method_returns(name: str, method: str, search_path: tuple[str, ...]) -> tuple[str, str] | None:
     from .summary import annotation_type_ref
 
-    module, _, attr = name.rpartition(".")
-    read = _read_module(module, search_path, depth)
-    if read is None:
+    found = _definition(name, search_path)
+    if found is None or not isinstance(found[3], ast.ClassDef):
         return None
-    source, tree = read
-    is_package = source.stem == "__init__"
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ClassDef) and stmt.name == attr:
-            for item in stmt.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
-                    ref = annotation_type_ref(item.returns) if item.returns is not None else None
-                    if ref is None or ref[0] not in ("ann", "items"):
-                        return None
-                    qualified = _qualify(tree, module, is_package, ref[1])
-                    if qualified.split(".", 1)[0] in _NOT_CLASSES:
-                        return None  # `Any`, `dict`, `Mapping`: whatever they hold may be anyone's
-                    return ref[0], qualified
-            return None
-        if isinstance(stmt, ast.ImportFrom):
-            for alias in stmt.names:
-                if (alias.asname or alias.name) == attr:
-                    target = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
-                    return _method_returns(target, method, search_path, depth + 1)
+    module, source, tree, stmt = found
+    for item in stmt.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
+            ref = annotation_type_ref(item.returns) if item.returns is not None else None
+            if ref is None or ref[0] not in ("ann", "items"):
+                return None
+            qualified = _qualify(tree, module, source.stem == "__init__", ref[1])
+            if qualified.split(".", 1)[0] in _NOT_CLASSES:
+                return None  # `Any`, `dict`, `Mapping`: whatever they hold may be anyone's
+            return ref[0], qualified
     return None
 
 
@@ -282,6 +272,35 @@ def _qualify(tree: ast.Module, module: str, is_package: bool, name: str) -> str:
     return f"{module}.{name}"
 
 
+def _definition(name: str, search_path: tuple[str, ...], depth: int = 0
+                ) -> tuple[str, Path, ast.Module, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] | None:
+    """Where the third party defines `name` (dotted): its module's name, source and tree, and the
+    function or class statement, through re-exports (`from .decorators import command`, `from
+    django.forms.forms import *`); None when it can't be read."""
+    module, _, attr = name.rpartition(".")
+    read = _read_module(module, search_path, depth)
+    if read is None:
+        return None
+    source, tree = read
+    is_package = source.stem == "__init__"
+    starred = []
+    for stmt in _module_level(tree.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == attr:
+            return module, source, tree, stmt
+        if isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if (alias.asname or alias.name) == attr:
+                    target = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
+                    return _definition(target, search_path, depth + 1)
+                if alias.name == "*":
+                    starred.append(absolute_module(module, stmt.level, stmt.module, is_package))
+    for other in starred:
+        found = _definition(f"{other}.{attr}", search_path, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 _NAMERS: dict[tuple[str, bool, tuple[str, ...]], tuple[bool, frozenset[str]]] = {}
 
 
@@ -290,34 +309,24 @@ def reads_name(name: str, made: bool, search_path: tuple[str, ...] = ()) -> bool
     method), handed a function or class, read its name as data (namers.py)? With `made`: does
     what it returns, handed one, read it (`@click.command()`)? False when it can't be read."""
     search_path = tuple(search_path)
-    return _remembered(_NAMERS, (name, made, search_path), lambda: _reads_name(name, made, search_path, 0))
+    return _remembered(_NAMERS, (name, made, search_path), lambda: _reads_name(name, made, search_path))
 
 
-def _reads_name(name: str, made: bool, search_path: tuple[str, ...], depth: int) -> bool:
+def _reads_name(name: str, made: bool, search_path: tuple[str, ...]) -> bool:
     from .namers import NAMES_ARGUMENT, RETURNS_NAMER
 
     owner, _, method = name.partition("().")
-    module, _, attr = owner.rpartition(".")
-    read = _read_module(module, search_path, depth)
-    if read is None:
+    found = _definition(owner, search_path)
+    if found is None:
         return False
-    source, tree = read
+    _, source, _, stmt = found
     namers = _module_namers(source)
-    is_package = source.stem == "__init__"
-    for stmt in _module_level(tree.body):
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == attr and not method:
-            return bool(namers.get(attr, 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT))
-        if isinstance(stmt, ast.ClassDef) and stmt.name == attr:
-            if method:
-                return bool(namers.get(f"{attr}.{method}", 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT))
-            # `Class(thing)` reads it in `__init__`; `Class(…)(thing)` in `__call__`.
-            return bool(namers.get(f"{attr}.{'__call__' if made else '__init__'}", 0) & NAMES_ARGUMENT)
-        if isinstance(stmt, ast.ImportFrom):
-            for alias in stmt.names:
-                if (alias.asname or alias.name) == attr:
-                    target = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
-                    return _reads_name(f"{target}().{method}" if method else target, made, search_path, depth + 1)
-    return False
+    if isinstance(stmt, ast.ClassDef):
+        if method:
+            return bool(namers.get(f"{stmt.name}.{method}", 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT))
+        # `Class(thing)` reads it in `__init__`; `Class(…)(thing)` in `__call__`.
+        return bool(namers.get(f"{stmt.name}.{'__call__' if made else '__init__'}", 0) & NAMES_ARGUMENT)
+    return not method and bool(namers.get(stmt.name, 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT))
 
 
 @lru_cache(maxsize=64)
@@ -348,34 +357,19 @@ def lookup_prefixes(name: str, search_path: tuple[str, ...] = ()) -> frozenset[s
 
 
 def _lookup_prefixes(name: str, search_path: tuple[str, ...], depth: int) -> frozenset[str]:
-    module, _, attr = name.rpartition(".")
-    if module.partition(".")[0] in _NOT_CLASSES:  # `Generic[T]`, `ABC`: they look nothing up by a built name
+    if name.partition(".")[0] in _NOT_CLASSES:  # `Generic[T]`, `ABC`: they look nothing up by a built name
         return frozenset()
-    read = _read_module(module, search_path, depth)
-    if read is None:
+    found = _definition(name, search_path, depth)
+    if found is None or not isinstance(found[3], ast.ClassDef):
         return frozenset()
-    source, tree = read
-    is_package = source.stem == "__init__"
-    for stmt in _module_level(tree.body):
-        if isinstance(stmt, ast.ClassDef) and stmt.name == attr:
-            found = set(_module_prefixes(source))
-            for base in stmt.bases:
-                base_name = dotted(base.value if isinstance(base, ast.Subscript) else base)
-                if base_name:
-                    found |= _lookup_prefixes(_qualify(tree, module, is_package, base_name), search_path, depth + 1)
-            return frozenset(found)
-        if isinstance(stmt, ast.ImportFrom):
-            for alias in stmt.names:
-                if (alias.asname or alias.name) == attr:
-                    target = absolute_module(module, stmt.level, stmt.module, is_package) + "." + alias.name
-                    return _lookup_prefixes(target, search_path, depth + 1)
-    for stmt in _module_level(tree.body):  # `from django.forms.forms import *`
-        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
-            found = _lookup_prefixes(absolute_module(module, stmt.level, stmt.module, is_package) + "." + attr,
-                                     search_path, depth + 1)
-            if found:
-                return found
-    return frozenset()
+    module, source, tree, stmt = found
+    prefixes = set(_module_prefixes(source))
+    for base in stmt.bases:
+        base_name = dotted(base.value if isinstance(base, ast.Subscript) else base)
+        if base_name:
+            qualified = _qualify(tree, module, source.stem == "__init__", base_name)
+            prefixes |= _lookup_prefixes(qualified, search_path, depth + 1)
+    return frozenset(prefixes)
 
 
 @lru_cache(maxsize=64)

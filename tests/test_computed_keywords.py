@@ -10,6 +10,9 @@ calls written with those names (or bound where they are called)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,3 +188,20 @@ def test_a_member_typed_through_itself_is_typed_once(tmp_path: Path) -> None:
     analysis = analyze(root, [root], config_module.load(root))
     assert not analysis.problems
     assert [site.old for site in analysis.sites["app/worker.py"]] == ["job_id", "job_id"]
+
+
+def test_the_keywords_held_at_a_spread_come_in_the_same_order_every_run(tmp_path: Path) -> None:
+    """The keys a `**kwargs` reads are a set in the summary: the holds made of them at one position
+    must not come in the order of the strings' hashes, which changes from process to process."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/model.py": "class Record:\n    def __init__(self, **options):\n"
+                        + "".join(f"        self.job_{key} = options.get('job_{key}')\n" for key in "abcdefgh")
+                        + "\n\ndef load(row):\n    return Record(**row)\n",
+    })
+    reports = set()
+    for seed in ("1", "2", "3", "4"):
+        done = subprocess.run([sys.executable, "-m", "termshift", "check", "--no-cache", "--format", "json", "."],
+                              cwd=root, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        reports.add(done.stdout)
+    assert len(reports) == 1
