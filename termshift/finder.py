@@ -36,6 +36,7 @@ from .astwalk import NodeVisitor, touches, walk
 from .computed_lookups import ATTR_FUNCS, FIELD_NAME_CALLS, FIELD_NAME_TABLES, ComputedLookups
 from .framework_names import FIELD_NOTE, MODEL_NOTE, FrameworkDeclarations
 from .handovers import Handovers
+from .namers import NAME_ATTRIBUTES
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type, class_of
 from .manifest import Renamed
 from .scopes import Binding, Parameter, Scope, ScopeBuilder
@@ -740,11 +741,13 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     lines that may call getattr() & co. or patch.object() (their name argument
     may be a loop variable over strings written elsewhere, or computed), or
     import a module by a computed name, or spread a mapping into a call's keywords,
-    or may look an enumeration's member up by its name."""
+    or may look an enumeration's member up by its name, or read a name as data."""
     mentions = finder.mentions
     # An enumeration a member of which a rename changes may be subscripted by a name from data anywhere.
     enums = tuple(sorted(finder.index.term_enums(finder.renamed_by_term)))
-    loud = _lines_with(finder, (*_ATTR_CALL_WORDS, *enums), finder.vocab.stems)
+    # A class's or function's name read as data (`{kind.__name__: kind for kind in KINDS}`, handovers.py).
+    names = (".__name__", ".__qualname__") if finder.spells_term else ()
+    loud = _lines_with(finder, (*_ATTR_CALL_WORDS, *enums, *names), finder.vocab.stems)
     loud.update(bisect.bisect_right(finder.pos.starts, at) for at in spread_starts(finder.text))
     for node in strings:
         if node.__class__ is ast.Constant and node.value.__class__ is str and mentions(node.value):
@@ -769,6 +772,7 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
         # over whole (`_whole_namespace`). Marked by the node that holds them, before it is entered.
         self.keyed: set[ast.AST] = set()
         self._spelled_later: list[ast.Constant] = []
+        self.shown: dict[ast.AST | None, set[ast.AST]] = {}
 
     # Every site this pass emits, and every question it asks the index, starts
     # from a name or string inside the statement at hand that mentions the term
@@ -823,6 +827,8 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
             self._whole_namespace(node, self.scope(node))
         elif node.attr in FIELD_NAME_TABLES:
             self._field_names(node, node.value, self.scope(node))
+        elif node.attr in NAME_ATTRIBUTES:
+            self._name_read(node, self.scope(node))
         if not self.f.mentions(node.attr):
             return
         scope = self.scope(node)
@@ -862,8 +868,8 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
             found = self.f.pos.def_name(node)
             if found:
                 note = ""
-                if ref.owner == OWN and (node.decorator_list or node.bases):
-                    note = self._named_by(node) or (MODEL_NOTE if node.bases and self._declared_model(node) else "")
+                if ref.owner == OWN:
+                    note = self._named_by(node, ref.type) or (MODEL_NOTE if node.bases and self._declared_model(node) else "")
                 self.f.emit(*found, node.name, kind="class", role=Role.DEFINITION, owner=UNKNOWN if note else ref.owner,
                             scope=scope.qualname, local=self.f.local_of(node.name, scope), note=note)
         for keyword in node.keywords:

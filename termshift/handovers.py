@@ -14,6 +14,12 @@ closures only: see `module_namers`). One more decorator
 holds the name though nothing says it reads it: a method of what a third party's decorator
 made of one of the project's functions (`@cli.command()` under `@click.group() def cli()`),
 an object of a class termshift can't tell, handed the function to register it.
+
+A class's or function's name read where it is written is data the same way
+(`_name_read`): `Job.__name__`, `type(job).__name__` (each subclass's too), the
+names of the classes a loop goes through (`{k.__name__: k for k in (Job, Task)}`,
+`Base.__subclasses__()`), unless only shown. So is a class's name its own methods
+or its metaclass read (`_named_by_its_class`, from the summaries: namers.py).
 """
 
 from __future__ import annotations
@@ -23,8 +29,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from .index import OWN, UNKNOWN, Type
-from .namers import NAMES_ARGUMENT, RETURNS_NAMER
-from .sites import Role
+from .namers import NAMES_ARGUMENT, NAMES_ITS_CLASS, NAMES_ITS_INSTANCES, RETURNS_NAMER, shown_reads
+from .sites import Action, Role, Site
 from .summary import dotted
 
 if TYPE_CHECKING:
@@ -39,11 +45,14 @@ class Handovers:
     """The site pass's questions about names read by what they are handed to (module docstring)."""
 
     f: "Finder"
-    # And, of the site pass: `scope(node)`, the scope a node is in.
+    shown: dict[ast.AST | None, set[ast.AST]]  # `_shown_reads`, by function or statement
+    # And, of the site pass: `scope(node)`, the scope a node is in, and `func_stack`, the functions
+    # it is in.
 
-    def _named_by(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> str:
-        """Why the definition's name is data, or "": a decorator that reads it, or (a class) a base
-        whose `__init_subclass__` does."""
+    def _named_by(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, its_type: Type | None = None) -> str:
+        """Why the definition's name is data, or "": a decorator that reads it, or (a class, of type
+        `its_type`) a base whose `__init_subclass__` does, a method of its own or its bases' that
+        reads its class's name, or its metaclass, that of the classes it makes."""
         for decorator in node.decorator_list:
             made = decorator.__class__ is ast.Call
             callee = decorator.func if made else decorator
@@ -57,8 +66,115 @@ class Handovers:
                 return (f"`{shown}` is a method of what a third party's `@{maker}` made, which termshift can't "
                         "read: it may key what it decorates by its name (a command named after it), and renamed, "
                         "what asks for the old name would no longer find it")
-        if node.__class__ is ast.ClassDef and node.bases:
-            return self._named_by_a_base(node)
+        if node.__class__ is not ast.ClassDef:
+            return ""
+        return (self._named_by_a_base(node) if node.bases else "") or (
+            self._named_by_its_class(its_type.name) if its_type is not None and its_type.kind == "cls" else "")
+
+    def _name_read(self, node: ast.Attribute, scope: Scope) -> None:
+        """`Job.__name__`, `type(job).__name__`, `{c.__name__: c for c in (Job, Task)}`: the name of
+        one of the project's classes or functions read here, as data unless only shown (a type tag in
+        a payload, a registry's key). The class or function keeps its name (and, read through one
+        of its objects, each of its subclasses theirs). Read through a method's own receiver
+        (`type(self).__name__`), it is the class's summary that tells (`_named_by_its_class`)."""
+        f = self.f
+        value = node.value
+        made = _made_from(value)
+        named: list[Type] = []
+        if made is not None:
+            if made.__class__ is ast.Name and self._is_a_receiver(made.id, scope):
+                return
+            kind = f.type_of(made, scope)
+            if kind is not None and kind.kind == "inst":
+                named.append(Type("cls", kind.name))
+                module = kind.name.partition(":")[0]
+                named.extend(Type("cls", f"{module}:{info.qualname}") for info in f.index.subclasses(kind.name))
+        elif value.__class__ is ast.Name and self._is_a_receiver(value.id, scope):
+            return
+        else:
+            named = self._listed(value, scope)
+        held = [(kind, name) for kind in named
+                if kind.kind in ("cls", "func") and (name := kind.name.rpartition(":")[2].rpartition(".")[2])
+                and f.renamed_by_term(name)]
+        if not held or node in self._shown_reads(node):
+            return
+        line, column = f.pos.char(node.lineno, node.col_offset)
+        read = f"`{dotted(value) or 'type(…)'}.{node.attr}`"
+        for kind, name in dict.fromkeys(held):
+            f.spool.append(Site(
+                f.path, line, column, line, column, name, name, "class" if kind.kind == "cls" else "function",
+                Role.REFERENCE, Action.UNRESOLVED,
+                f"its name is read here as data ({read}): renamed, what was stored, sent or looked up under the "
+                "old name would no longer be found"))
+
+    def _listed(self, value: ast.expr, scope: Scope, depth: int = 0) -> list[Type]:
+        """What a name read may be: the value's type, or for a loop's variable (`for c in (Job,
+        Task)`, `… for c in Base.__subclasses__()`) each class or function it is bound to in turn."""
+        f = self.f
+        if value.__class__ is ast.Name:
+            found = f.lookup(value.id, scope)
+            if found is not None and len(found[1]) == 1 and found[1][0].kind == "for" and depth < 2:
+                return self._items(found[1][0].value, found[0], depth + 1)
+        kind = f.type_of(value, scope)
+        return [kind] if kind is not None else []
+
+    def _items(self, iterable: ast.expr | None, scope: Scope, depth: int) -> list[Type]:
+        if iterable.__class__ in (ast.Tuple, ast.List, ast.Set):
+            return [kind for item in iterable.elts for kind in self._listed(item, scope, depth)]
+        if iterable.__class__ is ast.Call and iterable.func.__class__ is ast.Attribute \
+                and iterable.func.attr == "__subclasses__":
+            base = self.f.type_of(iterable.func.value, scope)
+            if base is not None and base.kind == "cls":
+                module = base.name.partition(":")[0]
+                return [Type("cls", f"{module}:{info.qualname}") for info in self.f.index.subclasses(base.name)]
+            return []
+        if iterable.__class__ is ast.Name:
+            found = self.f.lookup(iterable.id, scope)
+            if found is not None and len(found[1]) == 1 and found[1][0].kind == "assign":
+                return self._items(found[1][0].value, found[0], depth)
+        return []
+
+    def _is_a_receiver(self, name: str, scope: Scope) -> bool:
+        """Is `name` the receiver of the method it is read in (its class's summary tells)?"""
+        while scope is not None and scope.kind != "function":
+            scope = scope.parent
+        while scope is not None and scope.kind == "function":
+            node = scope.node
+            positional = (*node.args.posonlyargs, *node.args.args) if hasattr(node, "args") else ()
+            if scope.parent is not None and scope.parent.kind == "class":
+                return bool(positional) and positional[0].arg == name
+            if any(arg.arg == name for arg in positional):
+                return False
+            scope = scope.parent
+        return False
+
+    def _shown_reads(self, node: ast.AST) -> set[ast.AST]:
+        """The name reads of the outermost function around `node` (else of its top-level
+        statement) that are only shown, once per such unit."""
+        unit = self.func_stack[0] if self.func_stack else _statement_at(self.f.tree.body, node.lineno)
+        found = self.shown.get(unit)
+        if found is None:
+            found = self.shown[unit] = shown_reads([unit]) if unit is not None else set()
+        return found
+
+    def _named_by_its_class(self, qualified: str) -> str:
+        """`def key(self): return f"{type(self).__name__}:{self.id}"` in the class or a base of
+        it, or `REGISTRY[name] = cls` in its metaclass's `__new__`: what the program stores, sends or
+        looks up by the class's name, which renamed would no longer be found."""
+        index = self.f.index
+        for module, info in index.mro(qualified)[0]:
+            summary = index.module(module)
+            method = _flagged(summary, info, NAMES_ITS_CLASS)
+            if method:
+                return (f"`{method}` reads the name of its object's class (`type(self).__name__`) as data: "
+                        "renamed, what was stored or sent under the old name would no longer be found")
+            if info.metaclass:
+                made = index.resolve_dotted(module, info.metaclass).type
+                for meta_module, meta in index.mro(made.name)[0] if made is not None and made.kind == "cls" else ():
+                    method = _flagged(index.module(meta_module), meta, NAMES_ITS_INSTANCES)
+                    if method:
+                        return (f"its metaclass's `{method}` reads the name of each class it makes as data (a "
+                                "registry keyed by it): renamed, what asks for the old name would no longer find it")
         return ""
 
     def _named_by_a_base(self, node: ast.ClassDef) -> str:
@@ -181,3 +297,31 @@ class Handovers:
 
             return reads_name(callee.name, made, index.search_path)
         return False
+
+
+def _flagged(summary, info, flag: int) -> str:
+    """The first method of the class (`Class.method`) whose summary has `flag`, or ""."""
+    for name, member in info.members.items() if summary is not None else ():
+        function = member.function if member.function is not None else summary.functions.get(f"{info.qualname}.{name}")
+        if function is not None and function.names & flag:
+            return f"{info.qualname}.{name}"
+    return ""
+
+
+def _made_from(value: ast.expr) -> ast.expr | None:
+    """`x` in `type(x)` and `x.__class__`."""
+    if value.__class__ is ast.Call and value.func.__class__ is ast.Name and value.func.id == "type" \
+            and len(value.args) == 1 and not value.keywords:
+        return value.args[0]
+    if value.__class__ is ast.Attribute and value.attr == "__class__":
+        return value.value
+    return None
+
+
+def _statement_at(body: list[ast.stmt], line: int) -> ast.stmt | None:
+    """The statement of `body` that spans `line`."""
+    for statement in body:
+        start = min([statement.lineno, *(decorator.lineno for decorator in getattr(statement, "decorator_list", ()))])
+        if start <= line <= (statement.end_lineno or statement.lineno):
+            return statement
+    return None

@@ -304,18 +304,26 @@ class Index:
         `getattr(self, name)` in a base class may reach on its subclasses' instances."""
         found = self._subclass_members.get(qualified)
         if found is None:
-            classes = [info for summary in self.gathered() for info in summary.classes.values()]
-            names = {qualified.rpartition(":")[2].rpartition(".")[2]}
             members: dict[str, None] = {}
-            grown = True
-            while grown:
-                grown = False
-                for info in classes:
-                    if info.name not in names and not names.isdisjoint(base.rpartition(".")[2] for base in info.bases):
-                        names.add(info.name)
-                        members.update(dict.fromkeys(info.members))
-                        grown = True
+            for info in self.subclasses(qualified):
+                members.update(dict.fromkeys(info.members))
             found = self._subclass_members[qualified] = list(members)
+        return found
+
+    def subclasses(self, qualified: str) -> list[ClassInfo]:
+        """The gathered classes that derive from `qualified`, all the way down, by the names their
+        bases are written with (a class whose name or members spell the term is among the facts)."""
+        classes = [info for summary in self.gathered() for info in summary.classes.values()]
+        names = {qualified.rpartition(":")[2].rpartition(".")[2]}
+        found: list[ClassInfo] = []
+        grown = True
+        while grown:
+            grown = False
+            for info in classes:
+                if info.name not in names and not names.isdisjoint(base.rpartition(".")[2] for base in info.bases):
+                    names.add(info.name)
+                    found.append(info)
+                    grown = True
         return found
 
     def keyword_takers(self, spells: Callable[[str], bool]) -> frozenset[str]:

@@ -23,6 +23,14 @@ factory returns, and names its argument when it calls one's result with a
 parameter (`command(*args)(f)`). Calls into other modules are not followed:
 only the functions whose lines read a name, or name a namer found so far, are
 walked, which in most modules is none.
+
+A class's own name is data too when one of its methods (or a base's) reads it
+other than to show it: `{"type": type(self).__name__}` in a payload,
+`f"{cls.__name__.lower()}:{id}"` as a storage key (NAMES_ITS_CLASS, also when
+the method hands its receiver to a function of the module that reads its
+argument's class's name: NAMES_CLASS_OF_ARGUMENT); and when its metaclass's
+`__new__` or `__init__` keys the classes it makes by the name it is handed
+(NAMES_ITS_INSTANCES). A `__repr__` or `__str__` only shows it.
 """
 
 from __future__ import annotations
@@ -39,28 +47,46 @@ _MARKS = (".__name__", ".__qualname__", "__name__'", '__name__"', "__qualname__'
 # Where a name's `__name__` may be read, as `_read` reads it: of a plain name (`f.__name__`, not
 # `self.__class__.__name__` or `type(self).__name__`: what stands before the dot), or by getattr().
 _PLAIN_NAME_DOT = re.compile(r"(?<![\w.])[^\W\d]\w*[ \t]*\.[ \t]*\Z")
+# A metaclass's `__new__(mcs, name, bases, namespace)` or `__init__(cls, name, bases, namespace)`.
+_METACLASS_METHOD = re.compile(r"def[ \t]+__(?:new|init)__[ \t]*\([ \t]*\w+[ \t]*,[ \t]*\w+[ \t]*,[ \t]*(?:bases|parents)\b")
+# Where the name of a value's class may be read: `type(x).__name__`, `x.__class__.__name__`.
+_CLASS_NAME_DOT = re.compile(r"(?:(?<![\w.])type[ \t]*\([ \t]*[^\W\d]\w*[ \t]*\)|(?<![\w.])[^\W\d]\w*[ \t]*\.[ \t]*__class__)"
+                             r"[ \t]*\.[ \t]*\Z")
+# Methods whose text is for people to read: a name they read is shown.
+_SHOWING_METHODS = frozenset({"__repr__", "__str__", "__format__", "__rich_repr__", "__rich__", "_repr_pretty_"})
 # Calls whose arguments are shown, not kept: printing, logging, warnings, a command line's echo.
 _SHOWN = frozenset({"print", "debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log",
-                    "write", "echo", "secho", "fail", "skip"})
+                    "write", "echo", "secho", "fail", "skip", "getLogger", "getChild"})
 # `self.method(f)`, `cls.method(f)`: a method of the class the function is in (celery's `app.task`
 # hands the function to `self._task_from_fun`, which names the task after it).
 _OWN_RECEIVERS = ("self", "cls")
+# What a method's receiver is called, by custom: a name read through one may be its class's.
+_RECEIVERS = frozenset({"self", "cls", "mcs", "mcls", "metacls", "klass", "kls"})
 # What a hand-written wrapper copies from what it wraps (`functools.wraps` by hand).
 _COPIED = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 NAMES_ARGUMENT = 1  # handed a function or class, it reads its name
 RETURNS_NAMER = 2  # what it returns names its argument (a decorator factory)
+NAMES_ITS_CLASS = 4  # a method that reads the name of its receiver's class (`type(self).__name__`)
+NAMES_CLASS_OF_ARGUMENT = 8  # handed an object, it reads the name of its class (`type(obj).__name__`)
+NAMES_ITS_INSTANCES = 16  # a metaclass's method that reads the name of the class it makes
 
 
 def may_name(text: str | None) -> bool:
     """Can the module's text read a name at all? (Without the text, it may.)"""
-    return text is None or any(mark in text for mark in _MARKS)
+    return text is None or any(mark in text for mark in _MARKS) or _makes_classes(text)
+
+
+def _makes_classes(text: str) -> bool:
+    """May the text define a metaclass's `__new__` or `__init__`, handed the names of the classes it makes?"""
+    return ("bases" in text or "parents" in text) and _METACLASS_METHOD.search(text) is not None
 
 
 class _Function:
     __slots__ = ("node", "params", "parent", "nested", "owner", "reads", "calls", "method_calls", "factory_calls",
-                 "dotted_calls", "returns", "returned_calls", "flags", "walked")
+                 "dotted_calls", "returns", "returned_calls", "flags", "walked", "receiver", "made_name", "reads_class",
+                 "reads_made", "class_calls", "receiver_calls")
 
     def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: "_Function | None", owner: str) -> None:
         args = node.args
@@ -79,6 +105,14 @@ class _Function:
         self.returned_calls: set[str] = set()  # `return g(...)`: what g returns, it does
         self.flags = 0
         self.walked = False
+        # A method's receiver (`self`, `cls`), and in a metaclass's `__new__` or `__init__` the parameter
+        # that is handed the name of the class it makes; a nested function sees its method's.
+        self.receiver = parent.receiver if parent is not None else _receiver(node, owner)
+        self.made_name = parent.made_name if parent is not None else None
+        self.reads_class = False  # reads its receiver's class's name as data (NAMES_ITS_CLASS)
+        self.reads_made = False  # a metaclass's method: reads the name of the class it makes
+        self.class_calls: set[str] = set()  # reads the name of a parameter's class (NAMES_CLASS_OF_ARGUMENT)
+        self.receiver_calls: set[str] = set()  # functions of the module handed the receiver
 
     def resolve(self, name: str, module: dict[str, "_Function"]) -> "_Function | None":
         scope: _Function | None = self
@@ -103,10 +137,12 @@ def module_namers(tree: ast.Module, text: str | None = None, *, closures_only: b
     found: dict[str, _Function] = {}  # every function the summary knows, by qualname
     every: list[_Function] = []
 
-    def collect(body: list[ast.stmt], prefix: str, parent: _Function | None) -> None:
+    def collect(body: list[ast.stmt], prefix: str, parent: _Function | None, meta: bool = False) -> None:
         for statement in _statements(body):
             if isinstance(statement, _FUNCTIONS):
                 function = _Function(statement, parent, parent.owner if parent is not None else prefix)
+                if meta and parent is None:
+                    function.made_name = _made_name(statement)
                 every.append(function)
                 if parent is None:
                     found[prefix + statement.name] = function
@@ -117,23 +153,24 @@ def module_namers(tree: ast.Module, text: str | None = None, *, closures_only: b
                 else:
                     parent.nested[statement.name] = function
             elif isinstance(statement, ast.ClassDef) and parent is None:
-                collect(statement.body, f"{prefix}{statement.name}.", None)
+                collect(statement.body, f"{prefix}{statement.name}.", None, is_metaclass(statement))
 
     # Only the functions that touch a line where a name may be read, or where a namer found so
     # far is named, are walked: in most modules, none or a few.
-    lines = _mark_lines(text) if text is not None and "\r" not in text else None  # (a lone \r ends a line too)
-    if lines == []:
+    lines, class_lines = _mark_lines(text) if text is not None and "\r" not in text else (None, None)  # (a lone \r ends a line too)
+    if lines == [] and not _makes_classes(text):
         return {}
     collect(tree.body, "", None)  # the module's and its classes' functions; theirs, as they are walked
     walked: list[_Function] = []
     searched: set[str] = set()
     while True:
         fresh = [function for function in every if not function.walked
-                 and (lines is None or touches(lines, function.node))]
+                 and (lines is None or function.made_name or touches(lines, function.node))]
         if fresh:
             for function in fresh:
                 function.walked = True
-                if _handed_anything(function):
+                if _handed_anything(function) or function.made_name \
+                        or (function.receiver and (class_lines is None or touches(class_lines, function.node))):
                     _read(function)
                 else:
                     _returns(function)  # handed nothing, it may still return a namer (a factory)
@@ -147,7 +184,9 @@ def module_namers(tree: ast.Module, text: str | None = None, *, closures_only: b
         if not named:
             break
         searched |= named
-        lines = sorted({*lines, *_word_lines(text, named)})
+        named_lines = _word_lines(text, named)
+        lines = sorted({*lines, *named_lines})
+        class_lines = sorted({*class_lines, *named_lines})  # a method may hand its receiver to one
     namers = {qualname: function.flags for qualname, function in found.items() if function.flags}
     for function in every:  # no cycle outlives the call: the collector is off (launch.py)
         function.parent = function.node = None
@@ -171,6 +210,15 @@ def _settle(functions: list[_Function], module: dict[str, _Function], factories:
             if any(name in function.nested and function.nested[name].flags & NAMES_ARGUMENT for name in function.returns) \
                     or any(_flags(function.resolve(name, factories)) & RETURNS_NAMER for name in function.returned_calls):
                 flags |= RETURNS_NAMER
+            if any(_flags(function.resolve(name, module)) & NAMES_CLASS_OF_ARGUMENT for name in function.calls):
+                flags |= NAMES_CLASS_OF_ARGUMENT
+            if function.reads_class or any(_flags(function.resolve(name, module)) & NAMES_CLASS_OF_ARGUMENT
+                                           for name in function.receiver_calls):
+                # In a metaclass, the receiver is the class it makes (but for `__new__`'s, the metaclass).
+                in_a_metaclass = function.made_name is not None and function.node.name != "__new__"
+                flags |= NAMES_ITS_INSTANCES if in_a_metaclass else NAMES_ITS_CLASS
+            if function.reads_made:
+                flags |= NAMES_ITS_INSTANCES
             if flags != function.flags:
                 function.flags = flags
                 changed = True
@@ -193,17 +241,26 @@ def _word_character(character: str) -> bool:
     return character.isalnum() or character == "_"
 
 
-def _mark_lines(text: str) -> list[int]:
-    """The numbers of the lines where a name's `__name__` or `__qualname__` may be read."""
+def _mark_lines(text: str) -> tuple[list[int], list[int]]:
+    """The numbers of the lines where a name's `__name__` or `__qualname__` may be read; and of
+    those where it may be a class's, read through a method's receiver (`type(self).__name__`,
+    `self.__class__.__name__`, `cls.__name__`)."""
     found: list[int] = []
+    classes: list[int] = []
     for needle in NAME_ATTRIBUTES:
         at = text.find(needle)
         while at >= 0:
             end = at + len(needle)
-            if text[end:end + 1] in ("'", '"') or _PLAIN_NAME_DOT.search(text, max(0, at - 80), at) is not None:
+            start = max(0, at - 80)
+            plain = _PLAIN_NAME_DOT.search(text, start, at)
+            if plain is not None and plain.group().partition(".")[0].strip() in _RECEIVERS \
+                    or _CLASS_NAME_DOT.search(text, start, at) is not None:
+                classes.append(at)
+                found.append(at)
+            elif plain is not None or text[end:end + 1] in ("'", '"'):
                 found.append(at)
             at = text.find(needle, end)
-    return _numbered(text, sorted(found))
+    return _numbered(text, sorted(found)), _numbered(text, sorted(classes))
 
 
 def _numbered(text: str, offsets: list[int]) -> list[int]:
@@ -242,10 +299,13 @@ def _read(function: _Function) -> None:
     """What the function's own body does with its parameters, in one walk (a nested function's
     reads of them, and calls with them, count as its own: a closure does them for it)."""
     read: list[str] = []  # names whose `__name__` is read as data
+    classes: list[str] = []  # names whose class's `__name__` is (`type(x).__name__`)
     handed: list[tuple[str, str, list[str]]] = []  # ("call" | "factory", callee, the names handed)
     copies: list[tuple[str, str]] = []  # `func = name`, as click's `command` does before `decorator(func)`
+    receiver, made = function.receiver, function.made_name
+    showing = function.parent is None and function.node.name in _SHOWING_METHODS
     pending: list[tuple[ast.AST, bool, frozenset[str], bool]] = [
-        (statement, False, frozenset(), False) for statement in function.node.body]
+        (statement, showing, frozenset(), False) for statement in function.node.body]
     while pending:
         node, shown, shadowed, nested = pending.pop()
         kind = node.__class__
@@ -257,11 +317,26 @@ def _read(function: _Function) -> None:
             pending.extend((statement, shown, shadowed | names, True) for statement in body)
             continue
         if kind is ast.Attribute:
-            if node.attr in NAME_ATTRIBUTES and not shown and node.value.__class__ is ast.Name \
-                    and node.value.id not in shadowed:
-                read.append(node.value.id)
+            if node.attr in NAME_ATTRIBUTES and not shown:
+                value = node.value
+                if value.__class__ is ast.Name and value.id not in shadowed:
+                    read.append(value.id)
+                    if value.id == receiver:
+                        classes.append(value.id)  # `cls.__name__`: the class's own
+                else:
+                    of = _class_of(value)
+                    if of is not None and of not in shadowed:
+                        classes.append(of)
+        elif kind is ast.Name:
+            if made and node.id == made and not shown and node.id not in shadowed:
+                function.reads_made = True  # `REGISTRY[name] = cls` in a metaclass's `__new__`
         elif kind is ast.Call:
             callee, arguments = node.func, node.args
+            if made and _makes_a_class(callee):
+                # `super().__new__(mcs, name, bases, ns)`: the name handed on to make the class is not data.
+                pending.extend((child, True, shadowed, nested) for child in (*arguments, *node.keywords))
+                pending.append((callee, shown, shadowed, nested))
+                continue
             if not shown and callee.__class__ is ast.Name and callee.id == "getattr" and len(arguments) >= 2 \
                     and arguments[0].__class__ is ast.Name and arguments[0].id not in shadowed \
                     and arguments[1].__class__ is ast.Constant and arguments[1].value in NAME_ATTRIBUTES:
@@ -291,11 +366,44 @@ def _read(function: _Function) -> None:
             shown = True
         pending.extend((child, shown, shadowed, nested) for child in iter_child_nodes(node))
     aliases = _aliases(function.params, copies)
-    function.reads = any(name in aliases for name in read)
+    own = _aliases({receiver}, copies) if receiver else set()
+    handed_anything = _handed_anything(function)
+    others = aliases - own
+    # (`__init_subclass__` reads its receiver's name as a registrar reads what it is handed.)
+    readable = aliases if handed_anything else others
+    function.reads = any(name in readable for name in read)
+    function.reads_class = function.node.name != "__init_subclass__" and any(name in own for name in classes)
+    if any(name in others for name in classes):
+        function.flags |= NAMES_CLASS_OF_ARGUMENT
     for how, callee, names in handed:
-        if any(name in aliases for name in names):
+        if how == "call" and any(name in own for name in names):
+            function.receiver_calls.add(callee)
+        if any(name in readable for name in names):
             {"call": function.calls, "method": function.method_calls, "dotted": function.dotted_calls,
              "factory": function.factory_calls}[how].add(callee)
+
+
+def shown_reads(nodes: list[ast.AST]) -> set[ast.AST]:
+    """Of the name reads (`x.__name__`) under `nodes`, those only shown: printed, logged, in an
+    exception's message or a `__repr__`, copied onto a wrapper (what `_read` leaves out)."""
+    found: set[ast.AST] = set()
+    pending = [(node, False) for node in nodes]
+    while pending:
+        node, shown = pending.pop()
+        kind = node.__class__
+        if kind is ast.Attribute:
+            if shown and node.attr in NAME_ATTRIBUTES:
+                found.add(node)
+        elif kind is ast.Call:
+            shown = shown or _shows(node.func)
+        elif kind in (ast.Raise, ast.Assert):
+            shown = True
+        elif kind is ast.Assign:
+            shown = shown or all(target.__class__ is ast.Attribute and target.attr in _COPIED for target in node.targets)
+        elif kind in _FUNCTIONS:
+            shown = shown or node.name in _SHOWING_METHODS
+        pending.extend((child, shown) for child in iter_child_nodes(node))
+    return found
 
 
 def handed_on(tree: ast.Module, qualname: str) -> set[str]:
@@ -349,6 +457,57 @@ def _returned(function: _Function, value: ast.expr) -> None:
         function.returns.add(value.id)
     elif value.__class__ is ast.Call and value.func.__class__ is ast.Name:
         function.returned_calls.add(value.func.id)
+
+
+def _receiver(node: ast.FunctionDef | ast.AsyncFunctionDef, owner: str) -> str | None:
+    """A method's receiver: its first positional parameter (none for a static method's)."""
+    if not owner or any(decorator.__class__ is ast.Name and decorator.id == "staticmethod"
+                        for decorator in node.decorator_list):
+        return None
+    positional = (*node.args.posonlyargs, *node.args.args)
+    return positional[0].arg if positional else None
+
+
+def is_metaclass(node: ast.ClassDef) -> bool:
+    """Does the class look like a metaclass: derived from `type` or a `…Meta` class, or making
+    classes in its `__new__` or `__init__` (`(mcs, name, bases, namespace)`)?"""
+    for base in node.bases:
+        name = (_chain(base) or "").rpartition(".")[2] if base.__class__ is ast.Attribute else \
+            base.id if base.__class__ is ast.Name else ""
+        if name == "type" or "Meta" in name:
+            return True
+    return any(_made_name(statement) for statement in node.body if isinstance(statement, _FUNCTIONS))
+
+
+def _made_name(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """In a metaclass's `__new__(mcs, name, bases, namespace)` or `__init__(cls, name, bases,
+    namespace)`, the parameter handed the name of the class made; else ""."""
+    positional = (*node.args.posonlyargs, *node.args.args)
+    if node.name in ("__new__", "__init__") and len(positional) >= 4 and positional[2].arg in ("bases", "parents"):
+        return positional[1].arg
+    return ""
+
+
+def _class_of(value: ast.expr) -> str | None:
+    """`x` in `type(x)` or `x.__class__`: the name whose class it is."""
+    if value.__class__ is ast.Call and value.func.__class__ is ast.Name and value.func.id == "type" \
+            and len(value.args) == 1 and not value.keywords and value.args[0].__class__ is ast.Name:
+        return value.args[0].id
+    if value.__class__ is ast.Attribute and value.attr == "__class__" and value.value.__class__ is ast.Name:
+        return value.value.id
+    return None
+
+
+def _makes_a_class(callee: ast.expr) -> bool:
+    """`super().__new__`, `type.__new__`, `super().__init__`, `type(…)`: where a metaclass hands the
+    name on to make the class."""
+    if callee.__class__ is ast.Name:
+        return callee.id == "type"
+    if callee.__class__ is ast.Attribute and callee.attr in ("__new__", "__init__"):
+        value = callee.value
+        return (value.__class__ is ast.Name and value.id == "type") or (
+            value.__class__ is ast.Call and value.func.__class__ is ast.Name and value.func.id == "super")
+    return False
 
 
 def _unstarred(argument: ast.expr) -> ast.expr:

@@ -185,6 +185,7 @@ class ClassInfo:
     # __init__ takes the fields of its data-class bases too, wherever they are defined.
     writes_init: bool = False
     style: str = ""  # data classes: whose rules make fields and keywords, fieldclasses.DATACLASS or ATTRS
+    metaclass: str = ""  # `class Job(metaclass=Meta)`: Meta, as written
 
 
 @dataclass(slots=True)
@@ -409,6 +410,7 @@ def summarize_class(node: ast.ClassDef, prefix: str, summary: ModuleSummary, sou
         qualname=qualname,
         kind=class_kind(node, style),
         bases=tuple(filter(None, (dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases))),
+        metaclass=next((dotted(keyword.value) or "" for keyword in node.keywords if keyword.arg == "metaclass"), ""),
     )
     fields: list[str] = []
     for stmt in node.body:

@@ -1,0 +1,157 @@
+"""A class's or function's name read as data keeps it: a type tag in a payload, a key built from
+the class's name, a registry keyed by it (a loop over classes, `__subclasses__()`, a metaclass).
+
+The behaviour cases run their code before and after `migrate --no-compat`; the driver (`python
+-c`) plays the outside world: what it stored, and the names it asks for, come from data."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lintkit import write_project
+from termshift.namers import (NAMES_ARGUMENT, NAMES_CLASS_OF_ARGUMENT, NAMES_ITS_CLASS, NAMES_ITS_INSTANCES,
+                              module_namers)
+
+CASES = {
+    # A method writes its class's name into a payload, as a type tag.
+    "type_tag": ({
+        "app/model.py": "import json\n\n\nclass Job:\n    def __init__(self, ident):\n        self.ident = ident\n\n"
+                        "    def dump(self):\n        return json.dumps({'type': type(self).__name__, 'ident': self.ident})\n",
+    }, "from app.model import Job; print(Job(3).dump())"),
+    # A base class of another module builds a storage key from the class's name.
+    "base_class_key": ({
+        "app/base.py": "class Model:\n    def key(self):\n        return f'{self.__class__.__name__.lower()}:{self.ident}'\n",
+        "app/work.py": "from app.base import Model\n\n\nclass Job(Model):\n    def __init__(self, ident):\n"
+                       "        self.ident = ident\n",
+    }, "import json; from app.work import Job; store = json.loads('{\"job:3\": \"stored\"}'); print(store[Job(3).key()])"),
+    # A class method names a table after the class.
+    "class_method": ({
+        "app/model.py": "class Table:\n    @classmethod\n    def table(cls):\n        return cls.__name__.lower()\n\n\n"
+                        "class JobRow(Table):\n    pass\n",
+    }, "import json; from app.model import JobRow; print({'jobrow': 'rows'}[JobRow.table()])"),
+    # The receiver handed to a helper of the module that reads its class's name.
+    "receiver_helper": ({
+        "app/model.py": "def key_of(obj):\n    return f'{type(obj).__name__}:{obj.ident}'\n\n\n"
+                        "class Job:\n    ident = 1\n\n    def key(self):\n        return key_of(self)\n",
+    }, "from app.model import Job; print(Job().key())"),
+    # A registry keyed by the names of the classes listed, looked up by a type tag from data.
+    "listed_classes": ({
+        "app/model.py": "class Job:\n    pass\n\n\nclass Task:\n    pass\n\n\n"
+                        "KINDS = {kind.__name__: kind for kind in (Job, Task)}\n\n\n"
+                        "def load(tag):\n    return KINDS[tag]().__class__.__qualname__\n",
+    }, "import json; from app.model import load; print(load(json.loads('\"Job\"')))"),
+    # The same through a module-level tuple, and of functions.
+    "listed_functions": ({
+        "app/actions.py": "def run_job():\n    return 'ran'\n\n\ndef stop():\n    return 'stopped'\n\n\n"
+                          "ACTIONS = (run_job, stop)\nBY_NAME = {}\nfor action in ACTIONS:\n"
+                          "    BY_NAME[action.__name__] = action\n",
+    }, "import json; from app.actions import BY_NAME; print(BY_NAME[json.loads('\"run_job\"')]())"),
+    # The name of a typed value's class: its own, or any subclass's.
+    "typed_value": ({
+        "app/model.py": "class Job:\n    pass\n\n\nclass BatchJob(Job):\n    pass\n",
+        "app/tags.py": "from app.model import Job\n\n\ndef tag(job: Job) -> str:\n    return type(job).__name__\n",
+    }, "from app.model import BatchJob; from app.tags import tag; print({'BatchJob': 'batch'}[tag(BatchJob())])"),
+    # The subclasses of a base, keyed by their names.
+    "subclasses": ({
+        "app/plugins.py": "class Plugin:\n    pass\n\n\nclass JobPlugin(Plugin):\n    label = 'jobs'\n\n\n"
+                          "def registry():\n    return {plugin.__name__: plugin for plugin in Plugin.__subclasses__()}\n",
+    }, "import json; from app.plugins import registry; print(registry()[json.loads('\"JobPlugin\"')].label)"),
+    # A metaclass keys the classes it makes by their names: those of another module too.
+    "metaclass": ({
+        "app/meta.py": "REGISTRY = {}\n\n\nclass Registered(type):\n    def __new__(mcs, name, bases, namespace):\n"
+                       "        made = super().__new__(mcs, name, bases, namespace)\n        REGISTRY[name] = made\n"
+                       "        return made\n\n\nclass Base(metaclass=Registered):\n    pass\n",
+        "app/kinds.py": "from app.meta import Base\n\n\nclass JobKind(Base):\n    label = 'job'\n",
+    }, "import json, app.kinds; from app.meta import REGISTRY; print(REGISTRY[json.loads('\"JobKind\"')].label)"),
+    # The same from the metaclass's `__init__`, through the class it makes.
+    "metaclass_init": ({
+        "app/meta.py": "REGISTRY = {}\n\n\nclass Registered(type):\n    def __init__(cls, name, bases, namespace):\n"
+                       "        super().__init__(name, bases, namespace)\n        REGISTRY[cls.__name__] = cls\n\n\n"
+                       "class JobKind(metaclass=Registered):\n    label = 'job'\n",
+    }, "import json; from app.meta import REGISTRY; print(REGISTRY[json.loads('\"JobKind\"')].label)"),
+}
+
+
+def _run(root: Path, driver: str) -> str:
+    done = subprocess.run([sys.executable, "-c", driver], cwd=root, capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def _migrate(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_migrated_code_behaves_the_same(tmp_path: Path, case: str) -> None:
+    files, driver = CASES[case]
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", **files})
+    before = _run(root, driver)
+    assert "Traceback" not in before and "Error" not in before, before
+    done = _migrate(root)
+    assert done.returncode == 1, done.stdout + done.stderr  # 1: a name is held, and says so
+    assert "as data" in done.stderr, done.stderr
+    assert _run(root, driver) == before
+
+
+def test_a_class_name_only_shown_is_renamed(tmp_path: Path) -> None:
+    """A class's name in its `__repr__`, a log line or an exception's message is shown, not kept:
+    what a program prints after a rename is the new name, by definition."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/model.py": "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
+                        "class JobRun:\n    def __repr__(self):\n        return f'{type(self).__name__}()'\n\n"
+                        "    def start(self):\n        log.info('starting %s', self.__class__.__name__)\n\n"
+                        "    def check(self):\n        raise ValueError(f'{type(self).__name__} is not ready')\n\n\n"
+                        "def describe(run: JobRun) -> str:\n    return repr(run)\n\n\n"
+                        "def complain(run: JobRun) -> None:\n    print('bad', type(run).__name__)\n",
+    })
+    done = _migrate(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (root / "app/model.py").read_text()
+    assert "class StepRun:" in text and "def describe(run: StepRun)" in text
+
+
+def test_check_says_where_the_name_is_read(tmp_path: Path) -> None:
+    files, _ = CASES["listed_classes"]
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", **files})
+    done = subprocess.run([sys.executable, "-m", "termshift", "check", "."], cwd=root, capture_output=True, text=True)
+    assert ("app/model.py:9:10: TSH303 'Job': its name is read here as data (`kind.__name__`)" in done.stdout), \
+        done.stdout
+
+
+def _namers(source: str) -> dict[str, int]:
+    return module_namers(ast.parse(source), source)
+
+
+def test_which_methods_read_their_class_name() -> None:
+    source = (
+        "import json\n\n"
+        "class Job:\n"
+        "    def dump(self):\n        return json.dumps({'type': type(self).__name__})\n\n"
+        "    def __repr__(self):\n        return type(self).__name__\n\n"
+        "    def log(self):\n        print(self.__class__.__name__)\n\n"
+        "    @classmethod\n    def table(cls):\n        return cls.__name__.lower()\n\n"
+        "    def key(self):\n        return key_of(self)\n\n"
+        "    @staticmethod\n    def plain(x):\n        return x\n\n"
+        "def key_of(obj):\n    return f'{obj.__class__.__name__}:{obj.id}'\n\n"
+        "class Made(type):\n"
+        "    def __new__(mcs, name, bases, namespace):\n"
+        "        made = super().__new__(mcs, name, bases, namespace)\n        REG[name] = made\n        return made\n\n"
+        "class Shown(type):\n"
+        "    def __new__(mcs, name, bases, namespace):\n"
+        "        print('making', name)\n        return super().__new__(mcs, name, bases, namespace)\n\n"
+        "    def __init__(cls, name, bases, namespace):\n"
+        "        super().__init__(name, bases, namespace)\n        REG[cls.__name__] = cls\n\n"
+        "class Base:\n    def __init_subclass__(cls, **kwargs):\n        REG[cls.__name__] = cls\n"
+    )
+    assert _namers(source) == {
+        "Job.dump": NAMES_ITS_CLASS, "Job.table": NAMES_ITS_CLASS, "Job.key": NAMES_ITS_CLASS,
+        "key_of": NAMES_CLASS_OF_ARGUMENT, "Made.__new__": NAMES_ITS_INSTANCES,
+        "Shown.__init__": NAMES_ITS_INSTANCES | NAMES_ARGUMENT, "Base.__init_subclass__": NAMES_ARGUMENT,
+    }
