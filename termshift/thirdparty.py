@@ -319,14 +319,73 @@ def _reads_name(name: str, made: bool, search_path: tuple[str, ...]) -> bool:
     found = _definition(owner, search_path)
     if found is None:
         return False
-    _, source, _, stmt = found
+    module, source, _, stmt = found
     namers = _module_namers(source)
     if isinstance(stmt, ast.ClassDef):
         if method:
-            return bool(namers.get(f"{stmt.name}.{method}", 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT))
+            if namers.get(f"{stmt.name}.{method}", 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT):
+                return True
+            function = next((node for node in stmt.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                             and node.name == method), None)
+            return function is not None and _kept_for_later(module, source, function, made, True)
         # `Class(thing)` reads it in `__init__`; `Class(…)(thing)` in `__call__`.
         return bool(namers.get(f"{stmt.name}.{'__call__' if made else '__init__'}", 0) & NAMES_ARGUMENT)
-    return not method and bool(namers.get(stmt.name, 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT))
+    if method:
+        return False
+    return bool(namers.get(stmt.name, 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT)) or (
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _kept_for_later(module, source, stmt, made, False))
+
+
+def _kept_for_later(module: str, source: Path, function: ast.FunctionDef | ast.AsyncFunctionDef, made: bool,
+                    method: bool) -> bool:
+    """Does the decorator keep what it is handed under a name (`CommandInfo(callback=f)` added to
+    a list of its object's, `self.handler = f`) that its package reads the `__name__` of later, in
+    another function or module (`command_info.callback.__name__`: a Typer command is named when
+    the command line is built)? `made`: the decorator is what `function` returns."""
+    if made:
+        handed = [node for node in ast.walk(function) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node is not function]
+        takers = [(node, (*node.args.posonlyargs, *node.args.args)[:1]) for node in handed]
+    else:
+        positional = (*function.args.posonlyargs, *function.args.args)
+        takers = [(function, positional[1:2] if method else positional[:1])]
+    fields: set[str] = set()
+    for node, params in takers:
+        names = {param.arg for param in params}
+        for inner in ast.walk(node) if names else ():
+            if isinstance(inner, ast.keyword) and isinstance(inner.value, ast.Name) and inner.value.id in names \
+                    and inner.arg:
+                fields.add(inner.arg)
+            elif isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Name) and inner.value.id in names:
+                fields.update(target.attr for target in inner.targets if isinstance(target, ast.Attribute))
+    if not fields:
+        return False
+    top = source
+    for _ in range(module.count(".") + (source.stem == "__init__")):
+        top = top.parent
+    return _package_reads_names_of(top, frozenset(fields))
+
+
+# Modules of a package read for `_package_reads_names_of`, at most: a framework's own, not a monorepo's.
+_PACKAGE_FILES = 400
+
+
+@lru_cache(maxsize=64)
+def _package_reads_names_of(top: Path, fields: frozenset[str]) -> bool:
+    """Does a module of the package at `top` read `<anything>.<field>.__name__` (or `__qualname__`)?"""
+    pattern = re.compile(r"\.[ \t]*(?:%s)[ \t]*\.[ \t]*__(?:qual)?name__\b" % "|".join(map(re.escape, sorted(fields))))
+    try:
+        paths = sorted(top.rglob("*.py"))[:_PACKAGE_FILES] if top.is_dir() else [top]
+    except OSError:
+        return False
+    for path in paths:
+        try:
+            text = path.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        if pattern.search(text):
+            return True
+    return False
 
 
 @lru_cache(maxsize=64)

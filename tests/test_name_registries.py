@@ -212,6 +212,54 @@ def test_a_third_party_method_that_names_in_a_method_of_its_class(tmp_path: Path
     assert _run(root, driver) == before
 
 
+MINITYPER_MAIN = '''\
+"""A command-line framework that keeps each function as it registers it, and names the command
+after it only when the command line is built (as Typer does)."""
+
+from .models import CommandInfo
+
+
+class App:
+    def __init__(self):
+        self.registered_commands = []
+
+    def command(self, name=None):
+        def decorator(f):
+            self.registered_commands.append(CommandInfo(name=name, callback=f))
+            return f
+        return decorator
+
+    def keep(self, f):
+        self.kept = f
+        return f
+'''
+
+MINITYPER_RUN = '''\
+def run(app, args):
+    commands = {info.name or info.callback.__name__.replace("_", "-"): info.callback
+                for info in app.registered_commands}
+    return commands[args[0]]()
+'''
+
+
+def test_a_third_party_decorator_that_names_what_it_keeps_later(tmp_path: Path) -> None:
+    """`@app.command()` keeps `CommandInfo(callback=f)`; another module of the package reads
+    `info.callback.__name__` when it builds the command line. A decorator that keeps the function
+    under a field its package never reads the name of (`keep`) is not a namer."""
+    root, before, driver, done = _with_a_third_party(
+        tmp_path, {"minityper/__init__.py": "from .main import App\n", "minityper/main.py": MINITYPER_MAIN,
+                   "minityper/models.py": "class CommandInfo:\n    def __init__(self, name=None, callback=None):\n"
+                                          "        self.name = name\n        self.callback = callback\n",
+                   "minityper/running.py": MINITYPER_RUN},
+        {"app/cli.py": "import minityper\n\napp = minityper.App()\n\n\n@app.command()\ndef list_jobs():\n"
+                       "    return 'listed'\n\n\n@app.keep\ndef show_jobs():\n    return 'shown'\n"},
+        "from app.cli import app; from minityper.running import run; print(run(app, json.loads('[\"list-jobs\"]')))")
+    assert before.strip() == "listed", before
+    assert done.returncode == 1 and "`@app.command(…)` reads the name" in done.stderr, done.stderr
+    assert _run(root, driver) == before
+    assert "def show_steps()" in (root / "app/cli.py").read_text()
+
+
 def _namers(source: str, **options) -> dict[str, int]:
     return module_namers(ast.parse(source), source, **options)
 
