@@ -169,7 +169,9 @@ def module_namers(tree: ast.Module, text: str | None = None, *, closures_only: b
         if fresh:
             for function in fresh:
                 function.walked = True
-                if _handed_anything(function) or function.made_name \
+                if function.parent is None and function.node.name in _SHOWING_METHODS:
+                    pass  # all it reads, it shows
+                elif _handed_anything(function) or function.made_name \
                         or (function.receiver and (class_lines is None or touches(class_lines, function.node))):
                     _read(function)
                 else:
