@@ -34,7 +34,7 @@ from . import strings
 from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
 from .computed_lookups import ATTR_FUNCS, FIELD_NAME_CALLS, FIELD_NAME_TABLES, ComputedLookups
-from .framework_names import FIELD_NOTE, MODEL_NOTE, FrameworkDeclarations
+from .framework_names import DESCRIPTOR_NOTE, FIELD_NOTE, MODEL_NOTE, FrameworkDeclarations
 from .handovers import Handovers
 from .namers import NAME_ATTRIBUTES
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type, class_of
@@ -812,8 +812,11 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
         owner, note = ref.owner, ""
         if node in self.printed and owner != EXTERNAL:
             owner, note = UNKNOWN, "an f-string's `=` prints it by its name: renamed, the text would change"
-        elif role is Role.DEFINITION and scope.kind == "class" and owner == OWN and self._declared_field(node, scope):
-            owner, note = UNKNOWN, FIELD_NOTE
+        elif role is Role.DEFINITION and scope.kind == "class" and owner == OWN:
+            if self._declared_field(node, scope):
+                owner, note = UNKNOWN, FIELD_NOTE
+            elif self._named_descriptor(node, scope):
+                owner, note = UNKNOWN, DESCRIPTOR_NOTE
         self.f.emit_node_name(node, node.id, kind=ref.kind or "variable", role=role, owner=owner, scope=scope.qualname,
                               local=self.f.local_of(node.id, scope) or self.f.param_of(node.id, scope), note=note)
 

@@ -13,7 +13,8 @@ kind` on `ast.NodeVisitor`): `clean_job` is the field `job`'s hook, `do_job` the
 
 A *declared field* is a class-level name bound to a call of a third party's class or function,
 in a class with a third party's base (along its bases); a *model*, a class that declares one. An
-enumeration's members are not fields.
+enumeration's members are not fields. The project's own frameworks declare fields with a
+descriptor that learns its attribute's name (`__set_name__`): such a name is held the same way.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ MODEL_NOTE = ("a model its framework may store by its class's name (a table, a r
               "renamed, the stored data would need a migration of its own")
 
 
+DESCRIPTOR_NOTE = ("a descriptor of the project's learns the attribute's name (`__set_name__`), and may key data by "
+                   "it: renamed, what was stored under the old name would no longer be found")
+
+
 class FrameworkDeclarations:
     """The site pass's questions about names a framework keys stored data by (module docstring)."""
 
@@ -40,6 +45,19 @@ class FrameworkDeclarations:
         """Is `node` (a definition in a class's body) a field its framework declares?"""
         bindings = scope.bindings.get(node.id)
         return bool(bindings) and self._declares(bindings[0], scope) and self._framework_class(scope)
+
+    def _named_descriptor(self, node: ast.Name, scope: Scope) -> bool:
+        """Is `node` (a definition in a class's body) bound to a descriptor of the project's that
+        learns its name (`job_id = Field()`, `Field` defining `__set_name__`, itself or a base)? It
+        is told its attribute's name so that it can key something by it: a row's column, a
+        payload's key."""
+        bindings = scope.bindings.get(node.id)
+        value = bindings[0].value if bindings and bindings[0].kind in ("assign", "annassign") else None
+        if not isinstance(value, ast.Call):
+            return False
+        callee = self.f.type_of(value.func, scope)
+        return callee is not None and callee.kind == "cls" and any(
+            "__set_name__" in info.members for _, info in self.f.index.mro(callee.name)[0])
 
     def _declared_model(self, node: ast.ClassDef) -> bool:
         """Is the class a model: does it declare a field its framework reads by name?"""

@@ -69,6 +69,14 @@ CASES = {
         "app/shell.py": "import cmd\n\n\nclass Shell(cmd.Cmd):\n    def do_job(self, arg):\n"
                         "        print('job', arg)\n\n    def show_job(self):\n        return 'renamed'\n",
     }, "import json; from app.shell import Shell; Shell().onecmd(json.loads('\"job 3\"'))"),
+    # A descriptor of the project's learns its attribute's name (`__set_name__`) and reads a row by it.
+    "named_descriptor": ({
+        "app/fields.py": "class Field:\n    def __set_name__(self, owner, name):\n        self.name = name\n\n"
+                         "    def __get__(self, obj, owner=None):\n        return self if obj is None else obj.row[self.name]\n",
+        "app/model.py": "from app.fields import Field\n\n\nclass Record:\n    job_id = Field()\n\n"
+                        "    def __init__(self, row):\n        self.row = row\n\n    def show(self):\n"
+                        "        return self.job_id\n",
+    }, "import json; from app.model import Record; print(Record(json.loads('{\"job_id\": 4}')).show())"),
     # `f"{job_id=}"` prints the name: a local keeps it, as does a module's name.
     "debug_fstring": ({
         "app/model.py": "JOB_LIMIT = 3\n\n\ndef describe(n):\n    job_id = n * 2\n"
