@@ -195,20 +195,21 @@ class Handovers:
                 break  # the first one along the bases is the one that runs
         return ""
 
-    def _hands_on(self, module: str, qualname: str, depth: int) -> bool:
+    def _hands_on(self, module: str, qualname: str, depth: int, made: bool = False) -> bool:
         """Does the project's function hand what it is given on to a callable of another module that
-        reads its name (`def task(f): registry.register(f); return f`, the registry elsewhere)? Its
+        reads its name (`def task(f): registry.register(f); return f`, the registry elsewhere)?
+        With `made`, does what it returns (a decorator factory's closure, `@task("queue")`)? Its
         module's summary follows calls within the module only: the function is read again, once a
         process, when a name that spells the term is handed to it."""
         index = self.f.index
-        key = (module, qualname)
+        key = (module, qualname, made)
         known = index.delegations.get(key)
         if known is None:
             from .namers import handed_on
 
             index.delegations[key] = False  # while it is asked: a cycle of calls reads nothing
             tree = index.tree_of(module)
-            callees = handed_on(tree, qualname) if tree is not None else set()
+            callees = handed_on(tree, qualname, made) if tree is not None else set()
             known = index.delegations[key] = any(
                 self._reads_name(index.resolve_dotted(module, callee).type, False, depth + 1) for callee in sorted(callees))
         return known
@@ -276,7 +277,7 @@ class Handovers:
             function = summary.functions.get(qualname) if summary else None
             if function is None:
                 return False
-            return bool(function.names & wanted) or (not made and self._hands_on(module, qualname, depth))
+            return bool(function.names & wanted) or self._hands_on(module, qualname, depth, made)
         if callee.kind in ("cls", "inst"):
             # `Registered(thing)` reads it in `__init__`; `registry(thing)` and `Registry(…)(thing)`
             # in `__call__`.

@@ -408,10 +408,11 @@ def shown_reads(nodes: list[ast.AST]) -> set[ast.AST]:
     return found
 
 
-def handed_on(tree: ast.Module, qualname: str) -> set[str]:
+def handed_on(tree: ast.Module, qualname: str, made: bool = False) -> set[str]:
     """The callables the module's function `qualname` (`f`, `Class.method`) hands one of its
     parameters to, as it calls them (`register`, `registry.add`): what a decorator that reads no
-    name itself passes on, for a caller that follows it into other modules (handovers.py)."""
+    name itself passes on, for a caller that follows it into other modules (handovers.py). With
+    `made`, those its nested functions hand theirs to (a decorator factory's closures)."""
     body, node = tree.body, None
     for part in qualname.split("."):
         node = next((statement for statement in _statements(body) if isinstance(statement, (*_FUNCTIONS, ast.ClassDef))
@@ -421,9 +422,13 @@ def handed_on(tree: ast.Module, qualname: str) -> set[str]:
         body = node.body
     if not isinstance(node, _FUNCTIONS):
         return set()
-    function = _Function(node, None, "")
-    _read(function)
-    return function.calls | function.dotted_calls
+    found: set[str] = set()
+    for inner in [node] if not made else [statement for statement in _statements(node.body)
+                                          if isinstance(statement, _FUNCTIONS)]:
+        function = _Function(inner, None, "")
+        _read(function)
+        found |= function.calls | function.dotted_calls
+    return found
 
 
 def _chain(node: ast.expr) -> str:

@@ -55,6 +55,15 @@ CASES = {
                        "@plain\ndef stop_job():\n    return 'stopped'\n\n\n@logged\ndef show_job():\n    return 'shown'\n",
     }, "import json, app.work; from app.registry import registry; "
        "print([registry.found[name]() for name in json.loads('[\"run_job\", \"stop_job\"]')])"),
+    # A decorator factory whose closure hands the function on to a registry of another module.
+    "factory_across_modules": ({
+        "app/registry.py": "class Registry:\n    def __init__(self):\n        self.found = {}\n\n"
+                           "    def add(self, kind, f):\n        self.found[kind, f.__name__] = f\n\n\nregistry = Registry()\n",
+        "app/tasks.py": "from app.registry import registry\n\n\ndef task(kind):\n    def deco(f):\n"
+                        "        registry.add(kind, f)\n        return f\n    return deco\n",
+        "app/work.py": "from app.tasks import task\n\n\n@task('queue')\ndef run_job():\n    return 'ran'\n",
+    }, "import json, app.work; from app.registry import registry; "
+       "print(registry.found['queue', json.loads('\"run_job\"')]())"),
     # A function's local function, handed to a registry: held in its function, definition and all.
     "local": ({
         "app/registry.py": REGISTRY,
