@@ -213,6 +213,11 @@ def analyze(
             workspace.keep(path, data, size)
         if (holds or path in looking_up) and path in listed and path not in named:
             flagged.append(path)
+    # A module a rename moves, though its text never spells the term: what its decorators register
+    # may be named with its path (`@app.task` names the task `app.jobs.cleanup`), so it is read too.
+    for path in _moved_unspelled(project, vocabulary, mentioning, workspace):
+        mentioning.add(path)
+        workspace.keep(path, None, workspace.size(path))
     if flagged:
         targets = analysis.targets = sorted({*targets, *flagged}, key=files.path_order)
     # A file read only because it looks members up by a computed name never spells the term: it is
@@ -394,6 +399,19 @@ def analyze(
     _metadata(analysis, workspace, root, paths)
     workspace.raw.clear()  # the bytes of files that mention the term but were never decoded
     return analysis
+
+
+def _moved_unspelled(project: Project, vocabulary: Vocabulary, mentioning: set[Path], workspace: Workspace) -> list[Path]:
+    """The modules a rename moves (a part of the dotted name spells the term) whose text doesn't
+    spell it, that decorate something: a decorator may name it with the module's path."""
+    found = []
+    for name, path in project.modules.items():
+        if path in mentioning or not any(map(vocabulary.renames, name.split("."))):
+            continue
+        data = workspace.read(path)
+        if data is None or b"@" in data:
+            found.append(path)
+    return found
 
 
 def _weights(pending: list[Path], sizes: list[int], spreading: set[Path]) -> list[int]:

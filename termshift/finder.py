@@ -181,6 +181,11 @@ class Finder:
         return printed
 
     @functools.cached_property
+    def module_moves(self) -> bool:
+        """Does a rename move the module: a part of its dotted name spells the term?"""
+        return any(map(self.renamed_by_term, self.module.split(".")))
+
+    @functools.cached_property
     def spells_term(self) -> bool:
         """Does the text spell the term anywhere (`Vocabulary.spelled_in`)? A file searched though
         it never does (it looks members up by computed names) has no name a rename would change, so
@@ -747,6 +752,8 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     enums = tuple(sorted(finder.index.term_enums(finder.renamed_by_term)))
     # A class's or function's name read as data (`{kind.__name__: kind for kind in KINDS}`, handovers.py).
     names = (".__name__", ".__qualname__") if finder.spells_term else ()
+    # A module a rename moves: what its decorators register may be named with its path (handovers.py).
+    names += ("@",) if finder.module_moves else ()
     loud = _lines_with(finder, (*_ATTR_CALL_WORDS, *enums, *names), finder.vocab.stems)
     loud.update(bisect.bisect_right(finder.pos.starts, at) for at in spread_starts(finder.text))
     for node in strings:
@@ -855,6 +862,8 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
                 self.f.emit(*found, node.name, kind=ref.kind or "function", role=Role.DEFINITION,
                             owner=UNKNOWN if note else ref.owner, scope=scope.qualname,
                             local=self.f.local_of(node.name, scope), note=note)
+        elif node.decorator_list and self.f.module_moves:
+            self._module_named_by(node)
         self.func_stack.append(node)
         if self.f.spells_term:  # else no string names a parameter a rename would change
             self._route_placeholders(node)

@@ -29,7 +29,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from .index import OWN, UNKNOWN, Type
-from .namers import NAMES_ARGUMENT, NAMES_ITS_CLASS, NAMES_ITS_INSTANCES, RETURNS_NAMER, shown_reads
+from .namers import NAMES_ARGUMENT, NAMES_ITS_CLASS, NAMES_ITS_INSTANCES, NAMES_MODULE, RETURNS_NAMER, shown_reads
 from .sites import Action, Role, Site
 from .summary import dotted
 
@@ -58,7 +58,9 @@ class Handovers:
             callee = decorator.func if made else decorator
             scope = self.scope(decorator)
             shown = f"@{dotted(callee) or 'the decorator'}{'(…)' if made else ''}"
-            if self._reads_name(self.f.type_of(callee, scope), made):
+            flags = self._reads_name(self.f.type_of(callee, scope), made)
+            if flags:
+                self._hold_the_module(decorator, flags, shown)
                 return (f"`{shown}` reads the name of what it decorates (a registry keyed by `__name__`, a "
                         "command named after it): renamed, what asks for the old name would no longer find it")
             maker = self._made_by_a_third_party(callee.value, scope) if callee.__class__ is ast.Attribute else ""
@@ -195,23 +197,27 @@ class Handovers:
                 break  # the first one along the bases is the one that runs
         return ""
 
-    def _hands_on(self, module: str, qualname: str, depth: int, made: bool = False) -> bool:
+    def _hands_on(self, module: str, qualname: str, depth: int, made: bool = False) -> int:
         """Does the project's function hand what it is given on to a callable of another module that
         reads its name (`def task(f): registry.register(f); return f`, the registry elsewhere)?
         With `made`, does what it returns (a decorator factory's closure, `@task("queue")`)? Its
         module's summary follows calls within the module only: the function is read again, once a
-        process, when a name that spells the term is handed to it."""
+        process, when a name that spells the term is handed to it. Its flags, as `_reads_name`'s."""
         index = self.f.index
         key = (module, qualname, made)
         known = index.delegations.get(key)
         if known is None:
             from .namers import handed_on
 
-            index.delegations[key] = False  # while it is asked: a cycle of calls reads nothing
+            index.delegations[key] = 0  # while it is asked: a cycle of calls reads nothing
             tree = index.tree_of(module)
             callees = handed_on(tree, qualname, made) if tree is not None else set()
-            known = index.delegations[key] = any(
-                self._reads_name(index.resolve_dotted(module, callee).type, False, depth + 1) for callee in sorted(callees))
+            known = 0
+            for callee in sorted(callees):
+                known |= self._reads_name(index.resolve_dotted(module, callee).type, False, depth + 1)
+            if known:
+                known |= RETURNS_NAMER if made else NAMES_ARGUMENT
+            index.delegations[key] = known
         return known
 
     def _made_by_a_third_party(self, value: ast.expr, scope: Scope) -> str:
@@ -252,9 +258,11 @@ class Handovers:
             return
         made = call.func.__class__ is ast.Call
         callee = call.func.func if made else call.func
-        if not self._reads_name(f.type_of(callee, scope), made):
+        flags = self._reads_name(f.type_of(callee, scope), made)
+        if not flags:
             return
         shown = dotted(callee) or "the callee"
+        self._hold_the_module(call, flags, shown)
         note = (f"`{shown}{'(…)' if made else ''}` reads the name of what it is handed (a registry keyed by "
                 "`__name__`): renamed, what asks for the old name would no longer find it")
         for argument, kind in handed:
@@ -265,10 +273,11 @@ class Handovers:
             else:
                 f.emit_attr(argument, kind=kind, role=Role.REFERENCE, owner=UNKNOWN, scope=scope.qualname, note=note)
 
-    def _reads_name(self, callee: Type | None, made: bool, depth: int = 0) -> bool:
-        """Does `callee(thing)` (`callee(…)(thing)`, when `made`) read `thing.__name__` as data?"""
+    def _reads_name(self, callee: Type | None, made: bool, depth: int = 0) -> int:
+        """Does `callee(thing)` (`callee(…)(thing)`, when `made`) read `thing.__name__` as data?
+        Its namers.py flags when it does (NAMES_MODULE: the name with its module's), else 0."""
         if callee is None or depth > _DEPTH:
-            return False
+            return 0
         wanted = RETURNS_NAMER if made else NAMES_ARGUMENT
         index = self.f.index
         if callee.kind == "func":
@@ -276,28 +285,52 @@ class Handovers:
             summary = index.module(module)
             function = summary.functions.get(qualname) if summary else None
             if function is None:
-                return False
-            return bool(function.names & wanted) or self._hands_on(module, qualname, depth, made)
+                return 0
+            return function.names if function.names & wanted else self._hands_on(module, qualname, depth, made)
         if callee.kind in ("cls", "inst"):
             # `Registered(thing)` reads it in `__init__`; `registry(thing)` and `Registry(…)(thing)`
             # in `__call__`.
             if made and callee.kind == "inst":
-                return False
+                return 0
             method = "__init__" if callee.kind == "cls" and not made else "__call__"
             found = index.find_member(callee.name, method)
             if found is None or found[2].kind != "method":
-                return False
+                return 0
             module, info, _ = found
             summary = index.module(module)
             function = summary.functions.get(f"{info.qualname}.{method}") if summary else None
-            return function is not None and bool(function.names & NAMES_ARGUMENT)
+            return function.names | wanted if function is not None and function.names & NAMES_ARGUMENT else 0
         if callee.kind == "ext" and callee.name and callee.name.partition(".")[0] not in sys.stdlib_module_names:
             # (The standard library's decorators and registries key nothing by a name from data:
             # `functools.singledispatch` registers by type, `atexit` by the function itself.)
-            from .thirdparty import reads_name
+            from .thirdparty import namer_flags
 
-            return reads_name(callee.name, made, index.search_path)
-        return False
+            flags = namer_flags(callee.name, made, index.search_path)
+            return flags if flags & wanted else 0
+        return 0
+
+    def _module_named_by(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """A function whose own name no rename changes, in a module a rename moves: held there when a
+        decorator names it with its module's path (a task queue's `@app.task`: `app.jobs.cleanup`)."""
+        for decorator in node.decorator_list:
+            made = decorator.__class__ is ast.Call
+            callee = decorator.func if made else decorator
+            flags = self._reads_name(self.f.type_of(callee, self.scope(decorator)), made)
+            self._hold_the_module(decorator, flags, f"@{dotted(callee) or 'the decorator'}{'(…)' if made else ''}")
+
+    def _hold_the_module(self, node: ast.AST, flags: int, shown: str) -> None:
+        """What reads a function's name with its module's (`f"{f.__module__}.{f.__name__}"`, a task
+        queue's task name) holds the module's path too: each of its words a rename would change."""
+        if not flags & NAMES_MODULE:
+            return
+        f = self.f
+        line, column = f.pos.char(node.lineno, node.col_offset)
+        for word in dict.fromkeys(f.module.split(".")):
+            if f.renamed_by_term(word):
+                f.spool.append(Site(
+                    f.path, line, column, line, column, word, word, "module", Role.REFERENCE, Action.UNRESOLVED,
+                    f"`{shown}` names what it is given with its module's path (`__module__`): moved, "
+                    f"{f.module!r} would no longer be found by what was stored or sent under the old path"))
 
 
 def _flagged(summary, info, flag: int) -> str:

@@ -168,7 +168,7 @@ class Index:
         self._subclass_members: dict[str, list[str]] = {}
         # Whether a decorator or registrar of ours hands what it is given on to one that reads its
         # name, in another module (handovers.py), by (module, qualname): asked at most once a process.
-        self.delegations: dict[tuple[str, str, bool], bool] = {}
+        self.delegations: dict[tuple[str, str, bool], int] = {}  # handovers._hands_on's flags
         self._typing_by_name: set[str] = set()  # the members `by_name` is typing, outermost first
         self._payload: tuple[tuple, frozenset[str]] | None = None  # payload_names, for so many facts and names asked
 

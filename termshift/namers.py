@@ -31,6 +31,10 @@ the method hands its receiver to a function of the module that reads its
 argument's class's name: NAMES_CLASS_OF_ARGUMENT); and when its metaclass's
 `__new__` or `__init__` keys the classes it makes by the name it is handed
 (NAMES_ITS_INSTANCES). A `__repr__` or `__str__` only shows it.
+
+A parameter's `__module__` read as data counts as its name (a task queue names
+a task `app.jobs.cleanup`), and marks the name read as one with its module's
+path (NAMES_MODULE): the module keeps its path too.
 """
 
 from __future__ import annotations
@@ -43,7 +47,9 @@ from .astwalk import iter_child_nodes, touches
 
 NAME_ATTRIBUTES = ("__name__", "__qualname__")
 # What may read a name in a module's text: the analysis walks only modules that spell one.
-_MARKS = (".__name__", ".__qualname__", "__name__'", '__name__"', "__qualname__'", '__qualname__"')
+_MARKS = (".__name__", ".__qualname__", "__name__'", '__name__"', "__qualname__'", '__qualname__"', ".__module__")
+# `f.__module__`: a function's module's name, read as data with the function's (a task queue's task names).
+MODULE_ATTRIBUTE = "__module__"
 # Where a name's `__name__` may be read, as `_read` reads it: of a plain name (`f.__name__`, not
 # `self.__class__.__name__` or `type(self).__name__`: what stands before the dot), or by getattr().
 _PLAIN_NAME_DOT = re.compile(r"(?<![\w.])[^\W\d]\w*[ \t]*\.[ \t]*\Z")
@@ -71,6 +77,7 @@ RETURNS_NAMER = 2  # what it returns names its argument (a decorator factory)
 NAMES_ITS_CLASS = 4  # a method that reads the name of its receiver's class (`type(self).__name__`)
 NAMES_CLASS_OF_ARGUMENT = 8  # handed an object, it reads the name of its class (`type(obj).__name__`)
 NAMES_ITS_INSTANCES = 16  # a metaclass's method that reads the name of the class it makes
+NAMES_MODULE = 32  # with NAMES_ARGUMENT or RETURNS_NAMER: the name read is with its module's (`f.__module__`)
 
 
 def may_name(text: str | None) -> bool:
@@ -86,7 +93,7 @@ def _makes_classes(text: str) -> bool:
 class _Function:
     __slots__ = ("node", "params", "parent", "nested", "owner", "reads", "calls", "method_calls", "factory_calls",
                  "dotted_calls", "returns", "returned_calls", "flags", "walked", "receiver", "made_name", "reads_class",
-                 "reads_made", "class_calls", "receiver_calls")
+                 "reads_made", "class_calls", "receiver_calls", "reads_module")
 
     def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: "_Function | None", owner: str) -> None:
         args = node.args
@@ -113,6 +120,7 @@ class _Function:
         self.reads_made = False  # a metaclass's method: reads the name of the class it makes
         self.class_calls: set[str] = set()  # reads the name of a parameter's class (NAMES_CLASS_OF_ARGUMENT)
         self.receiver_calls: set[str] = set()  # functions of the module handed the receiver
+        self.reads_module = False  # reads a parameter's `__module__` as data
 
     def resolve(self, name: str, module: dict[str, "_Function"]) -> "_Function | None":
         scope: _Function | None = self
@@ -204,14 +212,21 @@ def _settle(functions: list[_Function], module: dict[str, _Function], factories:
         changed = False
         for function in functions:
             flags = function.flags
-            if function.reads or any(_flags(function.resolve(name, module)) & NAMES_ARGUMENT for name in function.calls) \
-                    or (function.owner and any(_flags(methods.get(function.owner + name)) & NAMES_ARGUMENT
-                                               for name in function.method_calls)) \
-                    or any(_flags(function.resolve(name, factories)) & RETURNS_NAMER for name in function.factory_calls):
+            handed = [function.resolve(name, module) for name in function.calls]
+            if function.owner:
+                handed += [methods.get(function.owner + name) for name in function.method_calls]
+            makers = [function.resolve(name, factories) for name in function.factory_calls]
+            if function.reads or any(_flags(callee) & NAMES_ARGUMENT for callee in handed) \
+                    or any(_flags(maker) & RETURNS_NAMER for maker in makers):
                 flags |= NAMES_ARGUMENT
-            if any(name in function.nested and function.nested[name].flags & NAMES_ARGUMENT for name in function.returns) \
-                    or any(_flags(function.resolve(name, factories)) & RETURNS_NAMER for name in function.returned_calls):
+            returned = [function.nested[name] for name in function.returns if name in function.nested]
+            returned_makers = [function.resolve(name, factories) for name in function.returned_calls]
+            if any(callee.flags & NAMES_ARGUMENT for callee in returned) \
+                    or any(_flags(maker) & RETURNS_NAMER for maker in returned_makers):
                 flags |= RETURNS_NAMER
+            if function.reads_module or any(_flags(callee) & NAMES_MODULE for callee in
+                                            (*handed, *makers, *returned, *returned_makers)):
+                flags |= NAMES_MODULE
             if any(_flags(function.resolve(name, module)) & NAMES_CLASS_OF_ARGUMENT for name in function.calls):
                 flags |= NAMES_CLASS_OF_ARGUMENT
             if function.reads_class or any(_flags(function.resolve(name, module)) & NAMES_CLASS_OF_ARGUMENT
@@ -249,7 +264,7 @@ def _mark_lines(text: str) -> tuple[list[int], list[int]]:
     `self.__class__.__name__`, `cls.__name__`)."""
     found: list[int] = []
     classes: list[int] = []
-    for needle in NAME_ATTRIBUTES:
+    for needle in (*NAME_ATTRIBUTES, MODULE_ATTRIBUTE):
         at = text.find(needle)
         while at >= 0:
             end = at + len(needle)
@@ -301,6 +316,7 @@ def _read(function: _Function) -> None:
     """What the function's own body does with its parameters, in one walk (a nested function's
     reads of them, and calls with them, count as its own: a closure does them for it)."""
     read: list[str] = []  # names whose `__name__` is read as data
+    modules: list[str] = []  # names whose `__module__` is
     classes: list[str] = []  # names whose class's `__name__` is (`type(x).__name__`)
     handed: list[tuple[str, str, list[str]]] = []  # ("call" | "factory", callee, the names handed)
     copies: list[tuple[str, str]] = []  # `func = name`, as click's `command` does before `decorator(func)`
@@ -329,6 +345,9 @@ def _read(function: _Function) -> None:
                     of = _class_of(value)
                     if of is not None and of not in shadowed:
                         classes.append(of)
+            elif node.attr == MODULE_ATTRIBUTE and not shown and node.value.__class__ is ast.Name \
+                    and node.value.id not in shadowed:
+                modules.append(node.value.id)
         elif kind is ast.Name:
             if made and node.id == made and not shown and node.id not in shadowed:
                 function.reads_made = True  # `REGISTRY[name] = cls` in a metaclass's `__new__`
@@ -373,7 +392,8 @@ def _read(function: _Function) -> None:
     others = aliases - own
     # (`__init_subclass__` reads its receiver's name as a registrar reads what it is handed.)
     readable = aliases if handed_anything else others
-    function.reads = any(name in readable for name in read)
+    function.reads_module = any(name in readable for name in modules)
+    function.reads = function.reads_module or any(name in readable for name in read)
     function.reads_class = function.node.name != "__init_subclass__" and any(name in own for name in classes)
     if any(name in others for name in classes):
         function.flags |= NAMES_CLASS_OF_ARGUMENT

@@ -301,39 +301,53 @@ def _definition(name: str, search_path: tuple[str, ...], depth: int = 0
     return None
 
 
-_NAMERS: dict[tuple[str, bool, tuple[str, ...]], tuple[bool, frozenset[str]]] = {}
+_NAMERS: dict[tuple[str, bool, tuple[str, ...]], tuple[int, frozenset[str]]] = {}
 
 
 def reads_name(name: str, made: bool, search_path: tuple[str, ...] = ()) -> bool:
     """Does the third-party callable `name` (dotted; `pkg.mod.Class().method` for an instance's
     method), handed a function or class, read its name as data (namers.py)? With `made`: does
     what it returns, handed one, read it (`@click.command()`)? False when it can't be read."""
-    search_path = tuple(search_path)
-    return _remembered(_NAMERS, (name, made, search_path), lambda: _reads_name(name, made, search_path))
-
-
-def _reads_name(name: str, made: bool, search_path: tuple[str, ...]) -> bool:
     from .namers import NAMES_ARGUMENT, RETURNS_NAMER
 
+    return bool(namer_flags(name, made, search_path) & (RETURNS_NAMER if made else NAMES_ARGUMENT))
+
+
+def namer_flags(name: str, made: bool, search_path: tuple[str, ...] = ()) -> int:
+    """What namers.py tells of the callable `reads_name` asks about (its flags: with NAMES_MODULE,
+    the name it reads is with its module's, as a task queue names its tasks); 0 when it can't be read."""
+    search_path = tuple(search_path)
+    return _remembered(_NAMERS, (name, made, search_path), lambda: _namer_flags(name, made, search_path))
+
+
+def _namer_flags(name: str, made: bool, search_path: tuple[str, ...]) -> int:
+    from .namers import NAMES_ARGUMENT, RETURNS_NAMER
+
+    wanted = RETURNS_NAMER if made else NAMES_ARGUMENT
     owner, _, method = name.partition("().")
     found = _definition(owner, search_path)
     if found is None:
-        return False
+        return 0
     module, source, _, stmt = found
     namers = _module_namers(source)
     if isinstance(stmt, ast.ClassDef):
         if method:
-            if namers.get(f"{stmt.name}.{method}", 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT):
-                return True
+            flags = namers.get(f"{stmt.name}.{method}", 0)
+            if flags & wanted:
+                return flags
             function = next((node for node in stmt.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                              and node.name == method), None)
-            return function is not None and _kept_for_later(module, source, function, made, True)
+            return wanted if function is not None and _kept_for_later(module, source, function, made, True) else 0
         # `Class(thing)` reads it in `__init__`; `Class(…)(thing)` in `__call__`.
-        return bool(namers.get(f"{stmt.name}.{'__call__' if made else '__init__'}", 0) & NAMES_ARGUMENT)
+        flags = namers.get(f"{stmt.name}.{'__call__' if made else '__init__'}", 0)
+        return flags | wanted if flags & NAMES_ARGUMENT else 0
     if method:
-        return False
-    return bool(namers.get(stmt.name, 0) & (RETURNS_NAMER if made else NAMES_ARGUMENT)) or (
-        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _kept_for_later(module, source, stmt, made, False))
+        return 0
+    flags = namers.get(stmt.name, 0)
+    if flags & wanted:
+        return flags
+    return wanted if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+        and _kept_for_later(module, source, stmt, made, False) else 0
 
 
 def _kept_for_later(module: str, source: Path, function: ast.FunctionDef | ast.AsyncFunctionDef, made: bool,
