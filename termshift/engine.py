@@ -403,13 +403,14 @@ def analyze(
 
 def _moved_unspelled(project: Project, vocabulary: Vocabulary, mentioning: set[Path], workspace: Workspace) -> list[Path]:
     """The modules a rename moves (a part of the dotted name spells the term) whose text doesn't
-    spell it, that decorate something: a decorator may name it with the module's path."""
+    spell it, that decorate something or read a `__module__`: a decorator or a method may name
+    what is there with the module's path."""
     found = []
     for name, path in project.modules.items():
         if path in mentioning or not any(map(vocabulary.renames, name.split("."))):
             continue
         data = workspace.read(path)
-        if data is None or b"@" in data:
+        if data is None or b"@" in data or b".__module__" in data:
             found.append(path)
     return found
 

@@ -753,7 +753,7 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     # A class's or function's name read as data (`{kind.__name__: kind for kind in KINDS}`, handovers.py).
     names = (".__name__", ".__qualname__") if finder.spells_term else ()
     # A module a rename moves: what its decorators register may be named with its path (handovers.py).
-    names += ("@",) if finder.module_moves else ()
+    names += ("@", ".__module__") if finder.module_moves else ()
     loud = _lines_with(finder, (*_ATTR_CALL_WORDS, *enums, *names), finder.vocab.stems)
     loud.update(bisect.bisect_right(finder.pos.starts, at) for at in spread_starts(finder.text))
     for node in strings:
@@ -884,6 +884,11 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
                     note = self._named_by(node, ref.type) or (MODEL_NOTE if node.bases and self._declared_model(node) else "")
                 self.f.emit(*found, node.name, kind="class", role=Role.DEFINITION, owner=UNKNOWN if note else ref.owner,
                             scope=scope.qualname, local=self.f.local_of(node.name, scope), note=note)
+        elif self.f.module_moves:
+            # Its name stays; its path may be read with it (`type(self).__module__`): the module's is held then.
+            made = self.f.name_ref(node.name, scope).type
+            if made is not None and made.kind == "cls":
+                self._named_by_its_class(node, made.name)
         for keyword in node.keywords:
             # `class Batch(Base, job_kind="batch")`: a keyword `__init_subclass__` or the metaclass takes.
             if keyword.arg and keyword.arg != "metaclass" and self.f.mentions(keyword.arg):

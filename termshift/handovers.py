@@ -71,7 +71,7 @@ class Handovers:
         if node.__class__ is not ast.ClassDef:
             return ""
         return (self._named_by_a_base(node) if node.bases else "") or (
-            self._named_by_its_class(its_type.name) if its_type is not None and its_type.kind == "cls" else "")
+            self._named_by_its_class(node, its_type.name) if its_type is not None and its_type.kind == "cls" else "")
 
     def _name_read(self, node: ast.Attribute, scope: Scope) -> None:
         """`Job.__name__`, `type(job).__name__`, `{c.__name__: c for c in (Job, Task)}`: the name of
@@ -159,21 +159,23 @@ class Handovers:
             found = self.shown[unit] = shown_reads([unit]) if unit is not None else set()
         return found
 
-    def _named_by_its_class(self, qualified: str) -> str:
+    def _named_by_its_class(self, node: ast.ClassDef, qualified: str) -> str:
         """`def key(self): return f"{type(self).__name__}:{self.id}"` in the class or a base of
         it, or `REGISTRY[name] = cls` in its metaclass's `__new__`: what the program stores, sends or
-        looks up by the class's name, which renamed would no longer be found."""
+        looks up by the class's name, which renamed would no longer be found. Read with its module's
+        (`type(self).__module__`), the module keeps its path too."""
         index = self.f.index
         for module, info in index.mro(qualified)[0]:
             summary = index.module(module)
-            method = _flagged(summary, info, NAMES_ITS_CLASS)
+            method, flags = _flagged(summary, info, NAMES_ITS_CLASS)
             if method:
+                self._hold_the_module(node, flags, method)
                 return (f"`{method}` reads the name of its object's class (`type(self).__name__`) as data: "
                         "renamed, what was stored or sent under the old name would no longer be found")
             if info.metaclass:
                 made = index.resolve_dotted(module, info.metaclass).type
                 for meta_module, meta in index.mro(made.name)[0] if made is not None and made.kind == "cls" else ():
-                    method = _flagged(index.module(meta_module), meta, NAMES_ITS_INSTANCES)
+                    method, flags = _flagged(index.module(meta_module), meta, NAMES_ITS_INSTANCES)
                     if method:
                         return (f"its metaclass's `{method}` reads the name of each class it makes as data (a "
                                 "registry keyed by it): renamed, what asks for the old name would no longer find it")
@@ -329,17 +331,17 @@ class Handovers:
             if f.renamed_by_term(word):
                 f.spool.append(Site(
                     f.path, line, column, line, column, word, word, "module", Role.REFERENCE, Action.UNRESOLVED,
-                    f"`{shown}` names what it is given with its module's path (`__module__`): moved, "
+                    f"`{shown}` reads a name with its module's path (`__module__`) as data: moved, "
                     f"{f.module!r} would no longer be found by what was stored or sent under the old path"))
 
 
-def _flagged(summary, info, flag: int) -> str:
-    """The first method of the class (`Class.method`) whose summary has `flag`, or ""."""
+def _flagged(summary, info, flag: int) -> tuple[str, int]:
+    """The first method of the class (`Class.method`) whose summary has `flag`, and its flags; or ("", 0)."""
     for name, member in info.members.items() if summary is not None else ():
         function = member.function if member.function is not None else summary.functions.get(f"{info.qualname}.{name}")
         if function is not None and function.names & flag:
-            return f"{info.qualname}.{name}"
-    return ""
+            return f"{info.qualname}.{name}", function.names
+    return "", 0
 
 
 def _made_from(value: ast.expr) -> ast.expr | None:

@@ -317,6 +317,7 @@ def _read(function: _Function) -> None:
     reads of them, and calls with them, count as its own: a closure does them for it)."""
     read: list[str] = []  # names whose `__name__` is read as data
     modules: list[str] = []  # names whose `__module__` is
+    class_modules: list[str] = []  # names whose class's `__module__` is (`type(self).__module__`)
     classes: list[str] = []  # names whose class's `__name__` is (`type(x).__name__`)
     handed: list[tuple[str, str, list[str]]] = []  # ("call" | "factory", callee, the names handed)
     copies: list[tuple[str, str]] = []  # `func = name`, as click's `command` does before `decorator(func)`
@@ -345,9 +346,16 @@ def _read(function: _Function) -> None:
                     of = _class_of(value)
                     if of is not None and of not in shadowed:
                         classes.append(of)
-            elif node.attr == MODULE_ATTRIBUTE and not shown and node.value.__class__ is ast.Name \
-                    and node.value.id not in shadowed:
-                modules.append(node.value.id)
+            elif node.attr == MODULE_ATTRIBUTE and not shown:
+                value = node.value
+                if value.__class__ is ast.Name and value.id not in shadowed:
+                    modules.append(value.id)
+                    if value.id == receiver:
+                        class_modules.append(value.id)
+                else:
+                    of = _class_of(value)
+                    if of is not None and of not in shadowed:
+                        class_modules.append(of)  # `type(self).__module__`: where the class is
         elif kind is ast.Name:
             if made and node.id == made and not shown and node.id not in shadowed:
                 function.reads_made = True  # `REGISTRY[name] = cls` in a metaclass's `__new__`
@@ -395,6 +403,9 @@ def _read(function: _Function) -> None:
     function.reads_module = any(name in readable for name in modules)
     function.reads = function.reads_module or any(name in readable for name in read)
     function.reads_class = function.node.name != "__init_subclass__" and any(name in own for name in classes)
+    if function.node.name != "__init_subclass__" and any(name in own for name in class_modules):
+        function.reads_class = True
+        function.flags |= NAMES_MODULE  # the class's path, module and all
     if any(name in others for name in classes):
         function.flags |= NAMES_CLASS_OF_ARGUMENT
     for how, callee, names in handed:

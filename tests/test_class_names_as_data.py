@@ -61,6 +61,15 @@ CASES = {
         "app/plugins.py": "class Plugin:\n    pass\n\n\nclass JobPlugin(Plugin):\n    label = 'jobs'\n\n\n"
                           "def registry():\n    return {plugin.__name__: plugin for plugin in Plugin.__subclasses__()}\n",
     }, "import json; from app.plugins import registry; print(registry()[json.loads('\"JobPlugin\"')].label)"),
+    # A class's path, module and all, written into a payload: the class keeps its name and the
+    # module, though it never spells the term, its path.
+    "class_path": ({
+        "app/jobs/__init__.py": "",
+        "app/jobs/model.py": "import json\n\n\nclass Record:\n    def dump(self):\n"
+                             "        return json.dumps({'class': self.tag()})\n\n"
+                             "    def tag(self):\n        return f'{type(self).__module__}.{type(self).__qualname__}'\n",
+    }, "import json, importlib; from app.jobs.model import Record; path = json.loads(Record().dump())['class']; "
+       "module, _, name = path.rpartition('.'); print(Record().tag(), getattr(importlib.import_module(module), name).__name__)"),
     # A metaclass keys the classes it makes by their names: those of another module too.
     "metaclass": ({
         "app/meta.py": "REGISTRY = {}\n\n\nclass Registered(type):\n    def __new__(mcs, name, bases, namespace):\n"

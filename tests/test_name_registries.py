@@ -116,7 +116,7 @@ def test_the_migrated_code_behaves_the_same(tmp_path: Path, case: str) -> None:
     assert "Traceback" not in before and "Error" not in before, before
     done = _migrate(root)
     assert done.returncode == 1, done.stdout + done.stderr  # 1: a name is held, and says so
-    assert any(why in done.stderr for why in ("reads the name of", "can't read: it may key", "names what it is given"))
+    assert any(why in done.stderr for why in ("reads the name of", "can't read: it may key", "with its module's path"))
     assert _run(root, driver) == before
 
 
