@@ -83,6 +83,8 @@ class Handovers:
         value = node.value
         made = _made_from(value)
         named: list[Type] = []
+        if node in self._shown_reads(node):
+            return  # (asked first: telling what the name is may read other modules)
         if made is not None:
             if made.__class__ is ast.Name and self._is_a_receiver(made.id, scope):
                 return
@@ -98,7 +100,7 @@ class Handovers:
         held = [(kind, name) for kind in named
                 if kind.kind in ("cls", "func") and (name := kind.name.rpartition(":")[2].rpartition(".")[2])
                 and f.renamed_by_term(name)]
-        if not held or node in self._shown_reads(node):
+        if not held:
             return
         line, column = f.pos.char(node.lineno, node.col_offset)
         read = f"`{dotted(value) or 'type(…)'}.{node.attr}`"
