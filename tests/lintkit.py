@@ -51,3 +51,21 @@ def locations(result: lint.Result, code: str) -> list[str]:
 def termshift(*args: str, cwd: Path, timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "termshift", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout)
+
+
+def run_driver(root: Path, driver: str) -> str:
+    """What `python -c driver` prints in `root`, errors too: the outside world, feeding names in as data."""
+    done = subprocess.run([sys.executable, "-c", driver], cwd=root, capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def migrated_alike(root: Path, files: Mapping[str, str], driver: str, reasons: tuple[str, ...]) -> None:
+    """A project (`app/`, with `files`) whose driver prints the same after `migrate --no-compat`,
+    which holds a name back (exit 1) for one of `reasons`."""
+    write_project(root, {"app/__init__.py": "", **files})
+    before = run_driver(root, driver)
+    assert "Traceback" not in before and "Error" not in before, before
+    done = termshift("migrate", "--no-compat", ".", cwd=root)
+    assert done.returncode == 1, done.stdout + done.stderr  # 1: a name is held, and says so
+    assert any(reason in done.stderr for reason in reasons), done.stderr
+    assert run_driver(root, driver) == before

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lintkit import write_project
+from lintkit import migrated_alike, termshift, write_project
 from termshift.namers import (NAMES_ARGUMENT, NAMES_CLASS_OF_ARGUMENT, NAMES_ITS_CLASS, NAMES_ITS_INSTANCES,
                               module_namers)
 
@@ -86,26 +86,14 @@ CASES = {
 }
 
 
-def _run(root: Path, driver: str) -> str:
-    done = subprocess.run([sys.executable, "-c", driver], cwd=root, capture_output=True, text=True)
-    return done.stdout + done.stderr
-
-
 def _migrate(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
-                          capture_output=True, text=True)
+    return termshift("migrate", "--no-compat", ".", cwd=root)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_migrated_code_behaves_the_same(tmp_path: Path, case: str) -> None:
     files, driver = CASES[case]
-    root = write_project(tmp_path / "project", {"app/__init__.py": "", **files})
-    before = _run(root, driver)
-    assert "Traceback" not in before and "Error" not in before, before
-    done = _migrate(root)
-    assert done.returncode == 1, done.stdout + done.stderr  # 1: a name is held, and says so
-    assert "as data" in done.stderr, done.stderr
-    assert _run(root, driver) == before
+    migrated_alike(tmp_path / "project", files, driver, ("as data",))
 
 
 def test_a_class_name_only_shown_is_renamed(tmp_path: Path) -> None:
