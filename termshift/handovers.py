@@ -29,7 +29,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from .index import OWN, UNKNOWN, Type
-from .namers import NAMES_ARGUMENT, NAMES_ITS_CLASS, NAMES_ITS_INSTANCES, NAMES_MODULE, RETURNS_NAMER, shown_reads
+from .namers import (NAMES_ARGUMENT, NAMES_ITS_CLASS, NAMES_ITS_INSTANCES, NAMES_MODULE, RETURNS_NAMER,
+                     instance_of, shown_reads)
 from .sites import Action, Role, Site
 from .summary import dotted
 
@@ -54,10 +55,8 @@ class Handovers:
         `its_type`) a base whose `__init_subclass__` does, a method of its own or its bases' that
         reads its class's name, or its metaclass, that of the classes it makes."""
         for decorator in node.decorator_list:
-            made = decorator.__class__ is ast.Call
-            callee = decorator.func if made else decorator
+            callee, made, shown = _decorator(decorator)
             scope = self.scope(decorator)
-            shown = f"@{dotted(callee) or 'the decorator'}{'(…)' if made else ''}"
             flags = self._reads_name(self.f.type_of(callee, scope), made)
             if flags:
                 self._hold_the_module(decorator, flags, shown)
@@ -81,7 +80,7 @@ class Handovers:
         (`type(self).__name__`), it is the class's summary that tells (`_named_by_its_class`)."""
         f = self.f
         value = node.value
-        made = _made_from(value)
+        made = instance_of(value)
         named: list[Type] = []
         if node in self._shown_reads(node):
             return  # (asked first: telling what the name is may read other modules)
@@ -90,9 +89,7 @@ class Handovers:
                 return
             kind = f.type_of(made, scope)
             if kind is not None and kind.kind == "inst":
-                named.append(Type("cls", kind.name))
-                module = kind.name.partition(":")[0]
-                named.extend(Type("cls", f"{module}:{info.qualname}") for info in f.index.subclasses(kind.name))
+                named = [Type("cls", kind.name), *self._subclasses(kind.name)]
         elif value.__class__ is ast.Name and self._is_a_receiver(value.id, scope):
             return
         else:
@@ -128,15 +125,16 @@ class Handovers:
         if iterable.__class__ is ast.Call and iterable.func.__class__ is ast.Attribute \
                 and iterable.func.attr == "__subclasses__":
             base = self.f.type_of(iterable.func.value, scope)
-            if base is not None and base.kind == "cls":
-                module = base.name.partition(":")[0]
-                return [Type("cls", f"{module}:{info.qualname}") for info in self.f.index.subclasses(base.name)]
-            return []
+            return self._subclasses(base.name) if base is not None and base.kind == "cls" else []
         if iterable.__class__ is ast.Name:
             found = self.f.lookup(iterable.id, scope)
             if found is not None and len(found[1]) == 1 and found[1][0].kind == "assign":
                 return self._items(found[1][0].value, found[0], depth)
         return []
+
+    def _subclasses(self, qualified: str) -> list[Type]:
+        """The gathered classes deriving from `qualified`, as types (by their names: `Index.subclasses`)."""
+        return [Type("cls", f":{info.qualname}") for info in self.f.index.subclasses(qualified)]
 
     def _is_a_receiver(self, name: str, scope: Scope) -> bool:
         """Is `name` the receiver of the method it is read in (its class's summary tells)?"""
@@ -317,10 +315,8 @@ class Handovers:
         """A function whose own name no rename changes, in a module a rename moves: held there when a
         decorator names it with its module's path (a task queue's `@app.task`: `app.jobs.cleanup`)."""
         for decorator in node.decorator_list:
-            made = decorator.__class__ is ast.Call
-            callee = decorator.func if made else decorator
-            flags = self._reads_name(self.f.type_of(callee, self.scope(decorator)), made)
-            self._hold_the_module(decorator, flags, f"@{dotted(callee) or 'the decorator'}{'(…)' if made else ''}")
+            callee, made, shown = _decorator(decorator)
+            self._hold_the_module(decorator, self._reads_name(self.f.type_of(callee, self.scope(decorator)), made), shown)
 
     def _hold_the_module(self, node: ast.AST, flags: int, shown: str) -> None:
         """What reads a function's name with its module's (`f"{f.__module__}.{f.__name__}"`, a task
@@ -346,14 +342,11 @@ def _flagged(summary, info, flag: int) -> tuple[str, int]:
     return "", 0
 
 
-def _made_from(value: ast.expr) -> ast.expr | None:
-    """`x` in `type(x)` and `x.__class__`."""
-    if value.__class__ is ast.Call and value.func.__class__ is ast.Name and value.func.id == "type" \
-            and len(value.args) == 1 and not value.keywords:
-        return value.args[0]
-    if value.__class__ is ast.Attribute and value.attr == "__class__":
-        return value.value
-    return None
+def _decorator(decorator: ast.expr) -> tuple[ast.expr, bool, str]:
+    """What a decorator calls, whether it is a factory's result (`@task("queue")`), and how it is shown."""
+    made = decorator.__class__ is ast.Call
+    callee = decorator.func if made else decorator
+    return callee, made, f"@{dotted(callee) or 'the decorator'}{'(…)' if made else ''}"
 
 
 def _statement_at(body: list[ast.stmt], line: int) -> ast.stmt | None:

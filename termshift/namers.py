@@ -526,14 +526,20 @@ def _made_name(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     return ""
 
 
-def _class_of(value: ast.expr) -> str | None:
-    """`x` in `type(x)` or `x.__class__`: the name whose class it is."""
+def instance_of(value: ast.expr) -> ast.expr | None:
+    """`x` in `type(x)` and `x.__class__`: the value whose class it is."""
     if value.__class__ is ast.Call and value.func.__class__ is ast.Name and value.func.id == "type" \
-            and len(value.args) == 1 and not value.keywords and value.args[0].__class__ is ast.Name:
-        return value.args[0].id
-    if value.__class__ is ast.Attribute and value.attr == "__class__" and value.value.__class__ is ast.Name:
-        return value.value.id
+            and len(value.args) == 1 and not value.keywords:
+        return value.args[0]
+    if value.__class__ is ast.Attribute and value.attr == "__class__":
+        return value.value
     return None
+
+
+def _class_of(value: ast.expr) -> str | None:
+    """The name in `type(name)` or `name.__class__`."""
+    of = instance_of(value)
+    return of.id if of is not None and of.__class__ is ast.Name else None
 
 
 def _makes_a_class(callee: ast.expr) -> bool:
