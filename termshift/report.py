@@ -204,7 +204,7 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
     err.print(f"[bold]termshift migrate[/]: {headline}")
     reasons = []
     if refusals:
-        reasons.append(f"{_plural(len(plan.refused_names) or len(refusals), 'name')} kept everywhere")
+        reasons.append(f"{_plural(len(refusals), 'name')} kept everywhere")
     if plan.unresolved:
         reasons.append(f"{_plural(len(plan.unresolved), 'use')} unresolved")
     if problems:

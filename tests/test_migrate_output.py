@@ -112,3 +112,18 @@ def test_diff_is_coloured_on_a_terminal_only(tmp_path):
     assert b"\x1b[" not in plain and b"-class Job:" in plain
     piped = termshift("migrate", "--diff", ".", cwd=project)
     assert "\x1b[" not in piped.stdout and "+class Step:" in piped.stdout
+
+
+def test_the_exit_line_counts_the_names_the_list_shows(tmp_path):
+    """A collision and two names held by uses no analysis can tie: three refusals listed, three in
+    the exit line (it once counted the collisions alone)."""
+    project = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/a.py": ("class Job:\n    pass\n\n\nclass Step:\n    pass\n\n\n"
+                     "def job_key():\n    return 'x'\n\n\ndef run(job_name):\n    return job_name\n"),
+        "app/b.py": ("def use(thing):\n    return thing.job_key()\n\n\n"
+                     "def call(kw):\n    from app.a import run\n    return run(**{kw: 1})\n")})
+    ran = termshift("migrate", "--check", ".", cwd=project)
+    lines = ran.stderr.splitlines()
+    assert "refused: 3 names kept everywhere" in lines
+    assert lines[-1] == "exit 1: 3 names kept everywhere, 2 uses unresolved (each is listed above)"
