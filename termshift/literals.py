@@ -229,7 +229,7 @@ _NAME_KEEPING = frozenset({"lower", "upper", "casefold", "title", "capitalize", 
                            "removesuffix", "strip", "lstrip", "rstrip"})
 
 
-_AST, _CONSTANT, _JOINED_STR = ast.AST, ast.Constant, ast.JoinedStr
+_AST, _CONSTANT, _JOINED_STR, _EXPRESSION_STATEMENT = ast.AST, ast.Constant, ast.JoinedStr, ast.Expr
 _HAS_DOCSTRING = frozenset({ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef})
 # Fields that hold names, numbers or the shared context and operator singletons
 # (`Load()`, `Add()`): nothing whose parent is ever asked for.
@@ -379,6 +379,11 @@ class _Context:
                     candidates.append(node)
             elif node_class is _JOINED_STR:
                 candidates.append(node)
+            elif node_class is _EXPRESSION_STATEMENT:
+                # A string standing alone as a statement is never read: an attribute's docstring
+                # (`job: Job` then `"Job() instance of the task"`), or text set aside. Prose.
+                if node.value.__class__ is _CONSTANT and isinstance(node.value.value, str):
+                    self.docstrings.add(node.value)
             elif node_class in _HAS_DOCSTRING:
                 body = node.body
                 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \

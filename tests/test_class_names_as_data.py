@@ -114,6 +114,21 @@ def test_a_class_name_only_shown_is_renamed(tmp_path: Path) -> None:
     assert "class StepRun:" in text and "def describe(run: StepRun)" in text
 
 
+@pytest.mark.parametrize(("text", "renamed"), [
+    ('    "Job() instance of the task"\n', True),  # an attribute's docstring: never read
+    ('    shown: str = "Job() instance of the task"\n', False),  # a value: may be compared with a repr
+])
+def test_text_standing_alone_as_a_statement_is_prose(tmp_path: Path, text: str, renamed: bool) -> None:
+    """Text that shows a class as its repr would holds the class's name back, unless it stands
+    alone as a statement (an attribute's docstring): the program never reads that."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/model.py": "class Job:\n    pass\n\n\nclass Context:\n    job: Job\n" + text,
+    })
+    done = _migrate(root)
+    assert ("class Step:" in (root / "app/model.py").read_text()) is renamed, done.stdout + done.stderr
+
+
 def test_check_says_where_the_name_is_read(tmp_path: Path) -> None:
     files, _ = CASES["listed_classes"]
     root = write_project(tmp_path / "project", {"app/__init__.py": "", **files})
