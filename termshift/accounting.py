@@ -176,8 +176,14 @@ def whole_string(line: str | None, site: Site) -> str | None:
 
 # Text files that may name the project's code: configuration (`storage = app.storage.MemoryJobStorage`),
 # templates (`{{ job.job_id }}`, and their own file names), fixtures. Prose (.md, .rst, .txt) doesn't.
-OTHER_SUFFIXES = (".cfg", ".ini", ".conf", ".toml", ".yaml", ".yml", ".json", ".html", ".htm", ".jinja", ".jinja2",
-                  ".j2", ".tpl", ".xml")
+_SETTINGS_SUFFIXES = (".cfg", ".ini", ".conf", ".toml", ".yaml", ".yml", ".json", ".html", ".htm", ".jinja",
+                      ".jinja2", ".j2", ".tpl", ".xml")
+# ...and code in other languages that shares names with it: the columns a query returns (`AS jobs_count`,
+# read back as `row["jobs_count"]`), a Lua script's keys, a front end reading a payload (`data.jobId`).
+# There a dot or a dash is the language's own, so only a name of several words counts.
+_CODE_SUFFIXES = (".sql", ".lua", ".graphql", ".gql", ".proto", ".sh", ".bash", ".js", ".mjs", ".cjs", ".ts",
+                  ".jsx", ".tsx", ".vue", ".svelte")
+OTHER_SUFFIXES = _SETTINGS_SUFFIXES + _CODE_SUFFIXES
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -186,17 +192,21 @@ def other_names(paths: Iterable[tuple[str, str]], names: set[str]) -> list[Site]
     their file names: nothing ties them to the code, so they hold a name back.
 
     Only what looks like code there counts: a name of several words (`job_id`, `MemoryJobStorage`)
-    or a part of a dotted path (`app.jobs.Runner`); a lone word (`"submit jobs"`) is prose."""
+    or, in settings, a part of a dotted path (`app.jobs.Runner`); a lone word (`"submit jobs"`) is prose."""
     found = []
     for path, text in paths:
         stem = path.rsplit("/", 1)[-1].split(".", 1)[0]
         if stem in names:
             found.append(_elsewhere(path, 1, 0, stem, "the name of a file that isn't Python"))
+        settings = not path.endswith(_CODE_SUFFIXES)
         for number, line in enumerate(text.splitlines(), 1):
             for match in _NAME.finditer(line):
                 name = match.group()
-                if name in names and (_SEVERAL_WORDS.search(name) or _dotted_at(line, match.start(), match.end())):
+                if name in names and (_SEVERAL_WORDS.search(name)
+                                      or settings and _dotted_at(line, match.start(), match.end())):
                     found.append(_elsewhere(path, number, match.start(), name, "named in a file that isn't Python"))
+            if not settings:
+                continue
             for match in _DASHED.finditer(line):  # `regex-job` in YAML, which code may turn into `regex_job`
                 name = match.group().replace("-", "_")
                 if name in names:

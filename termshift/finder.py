@@ -440,7 +440,12 @@ class Finder:
                         for d in function.decorator_list)
         if not (function.name.startswith("test") or decorated):
             return None
-        for module in self._fixture_modules:
+        modules = self._fixture_modules
+        if decorated and function.name == name:
+            # A fixture that requests its own name (`def factory(factory)`) gets the one it overrides,
+            # from a conftest.py above.
+            modules = [module for module in modules if module != self.module]
+        for module in modules:
             summary = self.index.module(module)
             info = summary.functions.get(name) if summary else None
             if info is not None and info.fixture:
@@ -618,9 +623,13 @@ class Finder:
         return None
 
     def _hands_on_our_callable(self, call: ast.Call, scope: Scope) -> bool:
+        """Is one of the callables handed over ours, or may it be (`partial(made, job_manager=…)`
+        with `made` a parameter, a fixture's closure)? Only a third party's is known not to be."""
         for arg in call.args:
             found = self.type_of(arg, scope)
             if found is not None and found.kind in ("func", "cls"):
+                return True
+            if found is None and arg.__class__ in _MAYBE_CALLABLE:
                 return True
         return False
 
@@ -664,6 +673,10 @@ _FORWARDERS = {"partial", "partialmethod", "assertRaises", "assertRaisesRegex", 
                "raises", "warns", "deprecated_call", "run_in_executor", "to_thread", "submit", "call_soon",
                "call_later", "call_soon_threadsafe", "run", "Thread", "Process", "Timer", "apply_async", "apply",
                "callLater", "deferToThread", "maybeDeferred", "addCleanup", "enterContext", "callback", "push"}
+
+
+# Expressions that may be a callable of unknown origin (not a literal, not an operation).
+_MAYBE_CALLABLE = frozenset({ast.Name, ast.Attribute, ast.Call, ast.Subscript})
 
 
 def _forwards(func: ast.AST) -> bool:
