@@ -362,18 +362,21 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
 
     moving: dict[tuple[str, str], _Movers] = {}  # (name, namespace) -> what the renames are
     locals_: set[str] = set()  # the functions' locals among the renames
+    in_strings = False  # words renamed inside longer strings (which may hold a dotted path)
     for site in chosen:
         if site.local and not site.local.startswith(PARAM):
             locals_.add(site.local)
             continue
         name = name_of(site)
-        if name is not None:
+        if name is None:
+            in_strings = in_strings or site.role in _LITERAL_ROLES
+        else:
             for space in _namespaces(site):
                 movers = moving.get((name, space))
                 if movers is None:
                     movers = moving[(name, space)] = _Movers()
                 movers.note(site)
-    if not moving and not locals_:
+    if not moving and not locals_ and not in_strings:
         return [], Withdrawn([]).seal()
     # Inside its own function a local is held back like any name (`"do job_fun()"` there may be its __name__).
     local_at: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
@@ -408,8 +411,11 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
             held.setdefault(name, Withheld(name)).blockers.append(site)
             wanted.setdefault(name, set()).add(want)
 
+    kept_code: dict[str, Site] = {}  # functions and classes kept where they are defined
     for path_sites in sites.values():
         for site in path_sites:
+            if site.role is Role.DEFINITION and site.action is Action.UNRESOLVED and site.kind in _CLASS_OR_FUNCTION:
+                kept_code.setdefault(site.old, site)
             if site.local and not site.local.startswith(PARAM):
                 if site.local in locals_ and _blocks(site):
                     # A use of a local that can't be renamed (handed to a registry that keys it by its
@@ -435,6 +441,7 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
                     wanted[local] = {_LOCAL}
     for site in elsewhere:
         hold(site, site.old)
+    in_paths = _kept_in_paths(chosen, lines, held, moving, kept_code) if in_strings else {}
     if not held:
         return [], Withdrawn([]).seal()
     entries = sorted(held.values(), key=lambda entry: (entry.name, entry.local))
@@ -448,10 +455,39 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
             name = name_of(site)
             wants = wanted.get(name) if name is not None else None
             entry = held[name] if wants and any(_withdraws(want, site) for want in wants) else None
+            if entry is None and in_paths and site.role in _LITERAL_ROLES:
+                word = in_paths.get(site.key())
+                entry = held[word] if word is not None else None
         if entry is not None:
             entry.take(site)
             withdrawn.take(site, entry.number)
     return entries, withdrawn.seal()
+
+
+def _kept_in_paths(chosen: Iterable[Site], lines: "Lines", held: dict[str, Withheld],
+                   moving: dict[tuple[str, str], _Movers], kept_code: dict[str, Site]) -> dict[tuple, str]:
+    """`"builtin:app.tasks.remove_old_jobs"`: the renames of words in longer strings that stand in
+    a dotted path for a function or class that keeps its name (a task queue names it so), each
+    with that name: the string keeps it too. A name kept only at its definition gets an entry."""
+    code = set(kept_code)
+    code.update(name for name in held if (movers := moving.get((name, "attr"))) is not None
+                and movers.class_or_function)
+    found: dict[tuple, str] = {}
+    if not code:
+        return found
+    for site in chosen:
+        if site.role not in _LITERAL_ROLES:
+            continue
+        line = lines.line(site.path, site.line)
+        word = _word_at(line, site)
+        if word is None or word not in code or word == site.old:
+            continue
+        start = line.find(word, max(0, site.column - len(word)))
+        if start > 0 and line[start - 1] == ".":
+            if word not in held:
+                held[word] = Withheld(word, [kept_code[word]])
+            found[site.key()] = word
+    return found
 
 
 def _withdraws(want: _Wanted, site: Site) -> bool:

@@ -209,18 +209,30 @@ class Handovers:
         key = (module, qualname, made)
         known = index.delegations.get(key)
         if known is None:
-            from .namers import handed_on
+            from .namers import READS_KEPT, READS_KEPT_MODULE, handed_on
 
             index.delegations[key] = 0  # while it is asked: a cycle of calls reads nothing
             tree = index.tree_of(module)
-            callees = handed_on(tree, qualname, made) if tree is not None else set()
+            callees = handed_on(tree, qualname, made, self._absolute(module)) if tree is not None else set()
             known = 0
             for callee in sorted(callees):
-                known |= self._reads_name(index.resolve_dotted(module, callee).type, False, depth + 1)
+                if callee in (READS_KEPT, READS_KEPT_MODULE):
+                    known |= NAMES_ARGUMENT | (NAMES_MODULE if callee == READS_KEPT_MODULE else 0)
+                elif ":" in callee:  # imported in the function's own body
+                    pieces = index.dotted_pieces(callee)
+                    known |= self._reads_name(pieces[-1][2].type if pieces else None, False, depth + 1)
+                else:
+                    known |= self._reads_name(index.resolve_dotted(module, callee).type, False, depth + 1)
             if known:
                 known |= RETURNS_NAMER if made else NAMES_ARGUMENT
             index.delegations[key] = known
         return known
+
+    def _absolute(self, module: str):
+        """`absolute(level, name)`: an import's module, as written in `module`, made absolute."""
+        project, summary = self.f.project, self.f.index.module(module)
+        is_package = summary is not None and summary.is_package
+        return lambda level, name: project.resolve_relative(module, level, name, is_package)
 
     def _made_by_a_third_party(self, value: ast.expr, scope: Scope) -> str:
         """`cli` in `@cli.command()`, one of the project's functions that a third party's decorator
@@ -301,7 +313,16 @@ class Handovers:
             module, info, _ = found
             summary = index.module(module)
             function = summary.functions.get(f"{info.qualname}.{method}") if summary else None
-            return function.names | wanted if function is not None and function.names & NAMES_ARGUMENT else 0
+            if function is None:
+                return 0
+            if function.names & NAMES_ARGUMENT:
+                return function.names | wanted
+            # `Task(func)` whose `__init__` keeps `func` for a method that names it (`self.func.__name__`,
+            # `get_full_path(self.func)` in another module): read again, as a decorator is.
+            if method != "__init__":
+                return 0
+            kept = self._hands_on(module, f"{info.qualname}.__init__", depth)
+            return kept | wanted if kept else 0
         if callee.kind == "ext" and callee.name and callee.name.partition(".")[0] not in sys.stdlib_module_names:
             # (The standard library's decorators and registries key nothing by a name from data:
             # `functools.singledispatch` registers by type, `atexit` by the function itself.)

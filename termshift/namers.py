@@ -439,17 +439,30 @@ def shown_reads(nodes: list[ast.AST]) -> set[ast.AST]:
     return found
 
 
-def handed_on(tree: ast.Module, qualname: str, made: bool = False) -> set[str]:
+# What `handed_on` gives for a name read by the class itself, of what its `__init__` keeps (`self.func.__name__`).
+READS_KEPT = "<reads the name of what it keeps>"
+READS_KEPT_MODULE = "<reads the module of what it keeps>"
+
+
+def handed_on(tree: ast.Module, qualname: str, made: bool = False, absolute=None) -> set[str]:
     """The callables the module's function `qualname` (`f`, `Class.method`) hands one of its
     parameters to, as it calls them (`register`, `registry.add`): what a decorator that reads no
     name itself passes on, for a caller that follows it into other modules (handovers.py). With
-    `made`, those its nested functions hand theirs to (a decorator factory's closures)."""
-    body, node = tree.body, None
+    `made`, those its nested functions hand theirs to (a decorator factory's closures).
+
+    A class's `__init__` that keeps a parameter (`self.func = func`) hands it on to whatever the
+    class's methods hand that attribute to (`utils.get_full_path(self.func)` in a property: a task
+    named after its function), and gives READS_KEPT (READS_KEPT_MODULE) when a method reads its
+    `__name__` (`__module__`) itself. With `absolute(level, module)`, a callee the function
+    imports in its own body (`from app.tasks import Task`) is given as `app.tasks:Task`."""
+    body, node, path = tree.body, None, []
     for part in qualname.split("."):
-        node = next((statement for statement in _statements(body) if isinstance(statement, (*_FUNCTIONS, ast.ClassDef))
-                     and statement.name == part), None)
+        # The last of that name: `@overload` stubs come before the definition.
+        node = next((statement for statement in reversed(list(_statements(body)))
+                     if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)) and statement.name == part), None)
         if node is None:
             return set()
+        path.append(node)
         body = node.body
     if not isinstance(node, _FUNCTIONS):
         return set()
@@ -459,7 +472,86 @@ def handed_on(tree: ast.Module, qualname: str, made: bool = False) -> set[str]:
         function = _Function(inner, None, "")
         _read(function)
         found |= function.calls | function.dotted_calls
+    if node.name == "__init__" and len(path) >= 2 and path[-2].__class__ is ast.ClassDef:
+        found |= _kept_and_handed_on(path[-2], node)
+    if absolute is None:
+        return found
+    imported = _imported_in(node, absolute)
+    return {_as_imported(callee, imported) for callee in found}
+
+
+def _kept_and_handed_on(cls: ast.ClassDef, init: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """What the class's methods hand the attributes its `__init__` keeps its parameters in to, and
+    READS_KEPT / READS_KEPT_MODULE for a name they read of one (not only to show it)."""
+    positional = (*init.args.posonlyargs, *init.args.args)
+    if not positional:
+        return set()
+    params = {arg.arg for arg in (*positional[1:], *init.args.kwonlyargs)}
+    kept = {target.attr for statement in _statements(init.body) if statement.__class__ in (ast.Assign, ast.AnnAssign)
+            and statement.value.__class__ is ast.Name and statement.value.id in params
+            for target in (statement.targets if statement.__class__ is ast.Assign else [statement.target])
+            if _attribute_of(target, positional[0].arg) is not None}
+    found: set[str] = set()
+    for method in cls.body:
+        if not kept or not isinstance(method, _FUNCTIONS) or method.name in _SHOWING_METHODS:
+            continue
+        receiver = _receiver(method, cls.name)
+        if receiver is None:
+            continue
+        shown = shown_reads(method.body)
+        for sub in ast.walk(method):
+            if sub.__class__ is ast.Attribute and sub.attr in (*NAME_ATTRIBUTES, MODULE_ATTRIBUTE) \
+                    and _attribute_of(sub.value, receiver) in kept and sub not in shown:
+                found.add(READS_KEPT_MODULE if sub.attr == MODULE_ATTRIBUTE else READS_KEPT)
+            elif sub.__class__ is ast.Call and any(
+                    _attribute_of(_unstarred(argument), receiver) in kept
+                    for argument in (*sub.args, *(keyword.value for keyword in sub.keywords))):
+                callee = sub.func
+                if _attribute_of(callee, receiver) is not None:
+                    found.add(f"{cls.name}.{callee.attr}")  # a method of its own
+                elif callee.__class__ is ast.Name:
+                    found.add(callee.id)
+                elif _chain(callee):
+                    found.add(_chain(callee))
     return found
+
+
+def _attribute_of(node: ast.expr, receiver: str) -> str | None:
+    """`x` in `self.x`, for the receiver's name; else None."""
+    if node.__class__ is ast.Attribute and node.value.__class__ is ast.Name and node.value.id == receiver:
+        return node.attr
+    return None
+
+
+def _imported_in(function: ast.FunctionDef | ast.AsyncFunctionDef, absolute) -> dict[str, str]:
+    """The names the function imports in its own body (and its closures in theirs), each as
+    `module:object` (`Task` -> `app.tasks:Task`) or, for a module, `module:`."""
+    found: dict[str, str] = {}
+    for node in ast.walk(function):
+        if node.__class__ is ast.ImportFrom:
+            module = absolute(node.level, node.module)
+            for alias in node.names:
+                if alias.name != "*" and module:
+                    found[alias.asname or alias.name] = f"{module}:{alias.name}"
+        elif node.__class__ is ast.Import:
+            for alias in node.names:
+                if alias.asname:
+                    found[alias.asname] = f"{alias.name}:"
+                else:
+                    top = alias.name.partition(".")[0]
+                    found[top] = f"{top}:"
+    return found
+
+
+def _as_imported(callee: str, imported: dict[str, str]) -> str:
+    head, _, rest = callee.partition(".")
+    target = imported.get(head)
+    if target is None:
+        return callee
+    module, _, name = target.partition(":")
+    if not name:  # `import app.tasks` then `app.tasks.Task(f)`
+        return callee.replace(".", ":", 1) if rest else callee
+    return f"{module}:{name}.{rest}" if rest else target
 
 
 def _chain(node: ast.expr) -> str:

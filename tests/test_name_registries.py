@@ -95,6 +95,33 @@ CASES = {
                       "@cli.command()\ndef purge_jobs():\n    click.echo('purged')\n",
     }, "from click.testing import CliRunner; from app.cli import cli; "
        "r = CliRunner().invoke(cli, ['purge-jobs']); print(r.exit_code, r.output.strip())"),
+    # A task object that keeps the function and names itself after it later, in a property, through
+    # a helper of another module; made by a method's closure that imports the class in its body
+    # (stubs of `@overload` before it), and looked up by a key that spells the path.
+    "kept_by_an_object": ({
+        "app/naming.py": "def full_path(obj):\n    return f'{obj.__module__}.{obj.__name__}'\n",
+        "app/tasks.py": "from app import naming\n\n\nclass Task:\n    def __init__(self, func, name=None):\n"
+                        "        self.func = func\n        self.name = name or self.full_path\n\n"
+                        "    @property\n    def full_path(self):\n        return naming.full_path(self.func)\n",
+        "app/registry.py": "import typing\n\nREGISTRY = {}\n\n\nclass Blueprint:\n    @typing.overload\n"
+                           "    def task(self, queue: str) -> object: ...\n\n"
+                           "    def task(self, queue='default'):\n        from app.tasks import Task\n\n"
+                           "        def wrap(func):\n            task = Task(func)\n"
+                           "            REGISTRY[task.name] = REGISTRY['builtin:' + task.name] = task\n"
+                           "            return task\n\n        return wrap\n\n\nbuiltin = Blueprint()\n",
+        "app/builtin.py": "from app.registry import builtin\n\n\n@builtin.task(queue='x')\n"
+                          "def remove_old_jobs():\n    return 'removed'\n",
+        "app/names.py": "KEYS = ['builtin:app.builtin.remove_old_jobs']\n",
+    }, "import json, app.builtin; from app.registry import REGISTRY; from app.names import KEYS; "
+       "print(REGISTRY[json.loads('\"app.builtin.remove_old_jobs\"')].func(), REGISTRY[KEYS[0]].func())"),
+    # The same, the name read in a method of the class itself.
+    "kept_and_named_by_a_method": ({
+        "app/registry.py": "REGISTRY = {}\n\n\nclass Command:\n    def __init__(self, callback):\n"
+                           "        self.callback = callback\n\n    def key(self):\n        return self.callback.__name__\n\n\n"
+                           "def command(f):\n    made = Command(f)\n    REGISTRY[made.key()] = made\n    return f\n",
+        "app/commands.py": "from app.registry import command\n\n\n@command\ndef list_jobs():\n    return 'listed'\n",
+    }, "import json, app.commands; from app.registry import REGISTRY; "
+       "print(REGISTRY[json.loads('\"list_jobs\"')].callback())"),
 }
 
 
