@@ -30,7 +30,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from .literals import NAME_PIECE
+from .literals import MAYBE_A_CLOSURES, NAME_PIECE
 from .sites import Action, Role, Site
 
 # Notes of reported strings that are tied to something outside the project: not a name of ours.
@@ -305,6 +305,8 @@ def _word_at(line: str | None, site: Site) -> str | None:
 def _blocks(site: Site) -> bool:
     if site.action is Action.UNRESOLVED:
         return True
+    if site.action is Action.EXTERNAL:
+        return site.note == MAYBE_A_CLOSURES  # (only a closure's parameter moves under its spelling)
     if site.action is Action.REPORT:
         return not any(mark in site.note for mark in _TIED_ELSEWHERE)
     return False

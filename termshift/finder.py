@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import strings
-from .literals import PLACEHOLDER_NAME, LiteralFinder, StringContext
+from .literals import MAYBE_A_CLOSURES, PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
 from .computed_lookups import ATTR_FUNCS, FIELD_NAME_CALLS, FIELD_NAME_TABLES, ComputedLookups
 from .framework_names import DESCRIPTOR_NOTE, FIELD_NOTE, MODEL_NOTE, FrameworkDeclarations
@@ -967,14 +967,16 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
             self.visit(keyword.value)
             if keyword.arg and self.f.mentions(keyword.arg):
                 owner = self.f.keyword_owner(node, keyword.arg, scope)
+                note = ""
                 if owner == UNKNOWN and not self.f.index.names_anything(keyword.arg):
-                    # Into **kwargs, naming nothing the project defines (`SLURM_JOB_ID=…` for an
-                    # environment helper): there is no other side that could be left behind.
-                    owner = EXTERNAL
+                    # Into **kwargs, naming nothing a named function of the project takes
+                    # (`SLURM_JOB_ID=…` for an environment helper): no other side to leave behind,
+                    # unless a closure or a lambda takes it, whose renames it holds back.
+                    owner, note = EXTERNAL, MAYBE_A_CLOSURES
                 callee = self.f.type_of(node.func, scope)
                 is_field = self.f.index.lands_on_field(callee, keyword.arg)
                 self.f.emit_node_name(keyword, keyword.arg, kind="field" if is_field else "parameter",
-                                      role=Role.REFERENCE, owner=owner, scope=scope.qualname)
+                                      role=Role.REFERENCE, owner=owner, scope=scope.qualname, note=note)
 
     def visit_Import(self, node: ast.Import) -> None:
         project = self.f.project

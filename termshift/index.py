@@ -405,7 +405,6 @@ class Index:
                                                                for info in summary.classes.values())))
         taken = {name for function in summary.functions.values() for name in (*function.params, *function.kwargs_keys)}
         taken.update(name for info in summary.classes.values() for name in info.fields)
-        taken.update(getattr(summary, "inner_params", ()))  # a summary pickled before inner_params
         for name in taken:
             self._taken[name] = self._taken.get(name, 0) + 1
         if undo is not None:

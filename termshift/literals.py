@@ -216,6 +216,10 @@ UNWRITTEN = "{} only by files this run leaves as they are: renamed here alone, i
 _KEY_COPIERS = frozenset({"dict", "OrderedDict", "defaultdict", "update"})
 # A key of a dict handed as **kwargs to a callable the project doesn't define: that callable's keyword.
 THEIR_KEYWORD = "a keyword of a callable the project doesn't define (its dict is passed as **kwargs): left as it is"
+# A keyword into a callable of unknown origin that no named function of the project takes: a third
+# party's, or a closure's or a lambda's of the project (`made(job_manager=…)`, a factory's result).
+# Never a finding; it holds back only the renames of such parameters (accounting.py).
+MAYBE_A_CLOSURES = "a keyword of a callable of unknown origin: a closure of the project may take it"
 REGISTRATION = "route registration"  # the note that tells compat where an old route may keep serving
 # A word cut out of, or matched in, a class's or function's own name (`cls.__name__.replace("Job", "")`):
 # the accounting holds back every name holding the word, which moves with the string or not at all.

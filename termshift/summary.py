@@ -220,9 +220,6 @@ class ModuleSummary:
     # Attributes the module sets on objects other than `self` / `cls` (`app.scheduler = self`): on a
     # third-party object (a Flask app, `current_app`), what they hold is the project's (planted_names).
     planted: tuple[str, ...] = ()
-    # The keywords the functions nested in others (and lambdas) take: a factory's or a fixture's
-    # closure is called by whoever it is handed to (`made(job_manager=…)`), with nothing to tie the call.
-    inner_params: tuple[str, ...] = ()
 
 
 def function_info(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "SourceFacts | None" = None) -> FunctionInfo:
@@ -691,7 +688,6 @@ def summarize(tree: ast.Module, name: str, path: str, is_package: bool, resolve_
         elif isinstance(stmt, getattr(ast, "TypeAlias", ())):  # Python 3.12 `type X = ...`
             symbols[stmt.name.id] = Symbol("type-alias")
     summary.planted = planted_names(tree)
-    summary.inner_params = inner_params(tree, text, summary)
     for qualname, flags in module_namers(tree, text).items():
         function = summary.functions.get(qualname)
         if function is not None:
@@ -747,25 +743,6 @@ def planted_names(tree: ast.Module) -> tuple[str, ...]:
                     isinstance(target.value, ast.Name) and target.value.id in _OWN_RECEIVERS):
                 found.add(target.attr)
     return tuple(sorted(found))
-
-
-def inner_params(tree: ast.Module, text: str | None, summary: ModuleSummary) -> tuple[str, ...]:
-    """The keyword names of the module's callables that its summary doesn't list (nested
-    functions, their classes' methods, lambdas), sorted. Lambdas sit in expressions: the whole
-    tree is walked for them only when the text says `lambda`."""
-    listed = {name for function in summary.functions.values() for name in function.params}
-    listed.update(name for info in summary.classes.values() for name in info.fields)
-    found = set()
-    nodes = walk(tree) if text is None or "lambda" in text else walk_statements(tree)
-    for node in nodes:
-        if node.__class__ in _CALLABLES:
-            args = node.args
-            found.update(arg.arg for arg in args.args)
-            found.update(arg.arg for arg in args.kwonlyargs)
-    return tuple(sorted(found.difference(listed, _OWN_RECEIVERS)))
-
-
-_CALLABLES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
 
 
 def _names_in(expr: ast.AST) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ _PYTEST = ("import subprocess, sys; done = subprocess.run([sys.executable, '-m',
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_migrated_code_behaves_the_same(tmp_path: Path, case: str) -> None:
     files, driver = CASES[case]
-    migrated_alike(tmp_path / "project", files, driver, ("can't tell whether this name is the project's",))
+    migrated_alike(tmp_path / "project", files, driver, ("can't be tied to what is renamed (app/use.py",))
 
 
 def test_a_fixture_that_overrides_itself_gets_the_one_above(tmp_path: Path) -> None:
