@@ -29,6 +29,7 @@ class Refusal:
     old: str
     new: str
     reason: str
+    local: bool = False  # a function's local, kept in its function alone
 
 
 @dataclass(repr=False, eq=False)
@@ -209,7 +210,7 @@ def _withhold(analysis: Analysis, result: Plan, visible: Mapping[str, list[Site]
         first = entry.first
         result.refusals.append(Refusal(first.path, max(first.line, 1), first.column, entry.name,
                                        analysis.vocabulary.rewrite(entry.name) or first.new,
-                                       withdrawn.reasons[entry.number]))
+                                       withdrawn.reasons[entry.number], entry.local))
     for path in withdrawn.paths():
         if path not in result.edits:
             continue

@@ -171,7 +171,8 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
                  for change in found], shown)
     refusals = sorted(plan.refusals, key=lambda refusal: (refusal.path, refusal.line, refusal.column, refusal.old,
                                                            refusal.reason))
-    _listed(f"refused: {_plural(len(refusals), 'name')} kept everywhere",
+    kept = _kept(refusals)
+    _listed(f"refused: {kept}",
             [f"{location(refusal.path, refusal.line, refusal.column)}: {refusal.reason}" for refusal in refusals],
             shown, "red")
     _listed(f"unresolved: {_plural(len(plan.unresolved), 'use')} that can't be tied to a definition",
@@ -204,7 +205,7 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
     err.print(f"[bold]termshift migrate[/]: {headline}")
     reasons = []
     if refusals:
-        reasons.append(f"{_plural(len(refusals), 'name')} kept everywhere")
+        reasons.append(kept)
     if plan.unresolved:
         reasons.append(f"{_plural(len(plan.unresolved), 'use')} unresolved")
     if problems:
@@ -216,6 +217,17 @@ def migrate_summary(analysis: Analysis, plan: Plan, outcome: Outcome, *, wrote: 
 
 
 STAGE_ORDER = ("types", "services", "keys", "api", "webhooks", "prose")
+
+
+def _kept(refusals: list) -> str:
+    """`3 names kept everywhere`, or `21 names kept (10 everywhere, 11 in their function)`."""
+    local = sum(1 for refusal in refusals if refusal.local)
+    where = f"in {'its' if local == 1 else 'their'} function"
+    if not local:
+        return f"{_plural(len(refusals), 'name')} kept everywhere"
+    if local == len(refusals):
+        return f"{_plural(len(refusals), 'name')} kept {where}"
+    return f"{_plural(len(refusals), 'name')} kept ({len(refusals) - local} everywhere, {local} {where})"
 
 
 def doubled_words(analysis: Analysis, plan: Plan) -> list[tuple[str, str]]:

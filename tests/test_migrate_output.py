@@ -127,3 +127,19 @@ def test_the_exit_line_counts_the_names_the_list_shows(tmp_path):
     lines = ran.stderr.splitlines()
     assert "refused: 3 names kept everywhere" in lines
     assert lines[-1] == "exit 1: 3 names kept everywhere, 2 uses unresolved (each is listed above)"
+
+
+def test_the_summary_tells_names_kept_in_their_function_from_those_kept_everywhere(tmp_path):
+    """A local function handed to a registry keyed by `__name__` keeps its name in its function
+    alone: counted apart from the names kept everywhere."""
+    project = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/a.py": "class Job:\n    pass\n\n\nclass Step:\n    pass\n",
+        "app/b.py": ("REG = {}\n\n\ndef register(f):\n    REG[f.__name__] = f\n    return f\n\n\n"
+                     "def setup():\n    def on_job():\n        return 1\n\n    register(on_job)\n"),
+    })
+    lines = termshift("migrate", "--check", ".", cwd=project).stderr.splitlines()
+    assert "refused: 2 names kept (1 everywhere, 1 in its function)" in lines
+    assert "  app/b.py:10:9: 'on_job' is kept in its function: 1 occurrence of the name can't be tied to what is " \
+           "renamed (app/b.py:13:14)" in lines
+    assert lines[-1] == "exit 1: 2 names kept (1 everywhere, 1 in its function), 1 use unresolved (each is listed above)"
