@@ -549,8 +549,8 @@ def _as_imported(callee: str, imported: dict[str, str]) -> str:
     if target is None:
         return callee
     module, _, name = target.partition(":")
-    if not name:  # `import app.tasks` then `app.tasks.Task(f)`
-        return callee.replace(".", ":", 1) if rest else callee
+    if not name:  # `import app.tasks [as t]` then `app.tasks.Task(f)` (`t.Task(f)`): all of it a dotted path
+        return f"{module}.{rest}:" if rest and module != head else f"{callee}:"
     return f"{module}:{name}.{rest}" if rest else target
 
 

@@ -114,6 +114,15 @@ CASES = {
         "app/names.py": "KEYS = ['builtin:app.builtin.remove_old_jobs']\n",
     }, "import json, app.builtin; from app.registry import REGISTRY; from app.names import KEYS; "
        "print(REGISTRY[json.loads('\"app.builtin.remove_old_jobs\"')].func(), REGISTRY[KEYS[0]].func())"),
+    # The class reached through a module the decorator imports in its body, under another name.
+    "kept_by_an_object_of_a_module_imported_as": ({
+        "app/kept.py": "class Command:\n    def __init__(self, callback):\n        self.callback = callback\n\n"
+                       "    def key(self):\n        return self.callback.__name__\n",
+        "app/registry.py": "REGISTRY = {}\n\n\ndef command(f):\n    import app.kept as kept\n\n"
+                           "    made = kept.Command(f)\n    REGISTRY[made.key()] = made\n    return f\n",
+        "app/commands.py": "from app.registry import command\n\n\n@command\ndef list_jobs():\n    return 'listed'\n",
+    }, "import json, app.commands; from app.registry import REGISTRY; "
+       "print(REGISTRY[json.loads('\"list_jobs\"')].callback())"),
     # The same, the name read in a method of the class itself.
     "kept_and_named_by_a_method": ({
         "app/registry.py": "REGISTRY = {}\n\n\nclass Command:\n    def __init__(self, callback):\n"
