@@ -265,6 +265,14 @@ class Finder:
             line, column = found
         self.emit(line, column, node.attr, **kwargs)
 
+    def hold_module(self, node: ast.AST, note: str) -> None:
+        """Keep the module's path, for what `node` does with it: each of its words a rename would change."""
+        line, column = self.pos.char(node.lineno, node.col_offset)
+        for word in dict.fromkeys(self.module.split(".")):
+            if self.renamed_by_term(word):
+                self.spool.append(Site(self.path, line, column, line, column, word, word, "module", Role.REFERENCE,
+                                       Action.UNRESOLVED, note))
+
     def _unlocatable(self, node: ast.AST, name: str) -> None:
         line, column = self.pos.char(node.lineno, node.col_offset)
         self.spool.append(
@@ -765,8 +773,9 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     enums = tuple(sorted(finder.index.term_enums(finder.renamed_by_term)))
     # A class's or function's name read as data (`{kind.__name__: kind for kind in KINDS}`, handovers.py).
     names = (".__name__", ".__qualname__") if finder.spells_term else ()
-    # A module a rename moves: what its decorators register may be named with its path (handovers.py).
-    names += ("@", ".__module__") if finder.module_moves else ()
+    # A module a rename moves: what its decorators register may be named with its path (handovers.py),
+    # and a framework may find it by listing its package (framework_names.py).
+    names += ("@", ".__module__", "class ") if finder.module_moves else ()
     loud = _lines_with(finder, (*_ATTR_CALL_WORDS, *enums, *names), finder.vocab.stems)
     loud.update(bisect.bisect_right(finder.pos.starts, at) for at in spread_starts(finder.text))
     for node in strings:
@@ -902,6 +911,10 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
             made = self.f.name_ref(node.name, scope).type
             if made is not None and made.kind == "cls":
                 self._named_by_its_class(node, made.name)
+        if self.f.module_moves:
+            plugin = self._listed_plugin(node, scope)
+            if plugin:
+                self.f.hold_module(node, plugin)
         for keyword in node.keywords:
             # `class Batch(Base, job_kind="batch")`: a keyword `__init_subclass__` or the metaclass takes.
             if keyword.arg and keyword.arg != "metaclass" and self.f.mentions(keyword.arg):

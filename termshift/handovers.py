@@ -342,16 +342,10 @@ class Handovers:
     def _hold_the_module(self, node: ast.AST, flags: int, shown: str) -> None:
         """What reads a function's name with its module's (`f"{f.__module__}.{f.__name__}"`, a task
         queue's task name) holds the module's path too: each of its words a rename would change."""
-        if not flags & NAMES_MODULE:
-            return
-        f = self.f
-        line, column = f.pos.char(node.lineno, node.col_offset)
-        for word in dict.fromkeys(f.module.split(".")):
-            if f.renamed_by_term(word):
-                f.spool.append(Site(
-                    f.path, line, column, line, column, word, word, "module", Role.REFERENCE, Action.UNRESOLVED,
-                    f"`{shown}` reads a name with its module's path (`__module__`) as data: moved, "
-                    f"{f.module!r} would no longer be found by what was stored or sent under the old path"))
+        if flags & NAMES_MODULE:
+            self.f.hold_module(node, f"`{shown}` reads a name with its module's path (`__module__`) as data: moved, "
+                                     f"{self.f.module!r} would no longer be found by what was stored or sent under "
+                                     "the old path")
 
 
 def _flagged(summary, info, flag: int) -> tuple[str, int]:

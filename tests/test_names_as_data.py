@@ -200,3 +200,48 @@ def test_django_keeps_its_tables_reverse_accessors_and_field_hooks(tmp_path: Pat
                           capture_output=True, text=True)
     assert done.returncode == 1, done.stdout + done.stderr
     assert _run(root, DJANGO_DRIVER) == before
+
+
+MIGRATION = ("from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n"
+             "    dependencies = {dependencies}\n    operations = [{operation}]\n")
+COMMAND = ("from django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n"
+           "    def handle(self, *args, **options):\n        self.stdout.write({said!r})\n")
+DJANGO_MIGRATE = (
+    "import django, io, json; from django.conf import settings; "
+    "settings.configure(INSTALLED_APPS=['shop'], DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', "
+    "'NAME': 'db.sqlite3'}}); django.setup(); from django.core.management import call_command; "
+    "call_command('migrate', 'shop', verbosity=1); call_command('showmigrations', 'shop'); "
+    "call_command(json.loads('\"run_jobs\"'))"
+)
+
+
+def test_a_module_its_framework_finds_by_listing_its_package_keeps_its_path(tmp_path: Path) -> None:
+    """Django records an applied migration by its module's name, and a command is its module's
+    name: renamed, the next `migrate` would apply `0002_job_notes` again as `0002_step_notes` (and
+    fail on the column it adds), and `manage.py run_jobs` would be gone. A module of the same
+    app that no listing finds still moves."""
+    root = write_project(tmp_path / "project", {
+        "shop/__init__.py": "",
+        "shop/models.py": "from django.db import models\n\n\nclass Record(models.Model):\n"
+                          "    title = models.CharField(max_length=20)\n    note = models.CharField(max_length=20)\n",
+        "shop/job_forms.py": "from django import forms\n\n\nclass RequestForm(forms.Form):\n    title = forms.CharField()\n",
+        "shop/migrations/__init__.py": "",
+        "shop/migrations/0001_initial.py": MIGRATION.format(dependencies="[]", operation=(
+            "migrations.CreateModel(name='Record', fields=[('id', models.AutoField(primary_key=True)), "
+            "('title', models.CharField(max_length=20))])")),
+        "shop/migrations/0002_job_notes.py": MIGRATION.format(dependencies="[('shop', '0001_initial')]", operation=(
+            "migrations.AddField(model_name='record', name='note', field=models.CharField(max_length=20, "
+            "default=''))")),
+        "shop/management/__init__.py": "", "shop/management/commands/__init__.py": "",
+        "shop/management/commands/run_jobs.py": COMMAND.format(said="ran"),
+        "shop/management/commands/list_records.py": COMMAND.format(said="listed"),
+    })
+    deployed = _run(root, DJANGO_MIGRATE)  # the database as the old code left it
+    assert "Applying shop.0002_job_notes... OK" in deployed and deployed.rstrip().endswith("ran"), deployed
+    before = _run(root, DJANGO_MIGRATE)
+    assert "No migrations to apply" in before and "[X] 0002_job_notes" in before, before
+    done = subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "finds by listing its package" in done.stderr, done.stderr
+    assert _run(root, DJANGO_MIGRATE) == before
+    assert (root / "shop/step_forms.py").exists() and not (root / "shop/job_forms.py").exists()
