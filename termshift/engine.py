@@ -842,7 +842,7 @@ def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] =
         outside = path in unwritten
         (routes_outside if outside else routes).update(module_routes)
         for name, values in module_roles.items():
-            getattr(roles, f"{name}_outside" if outside and name != "loose" else name).update(values)
+            getattr(roles, f"{name}_outside" if outside and name not in ("loose", "imported") else name).update(values)
     roles.written_outside -= roles.written
     roles.events_outside -= roles.events
     roles.served_outside = frozenset(routes_outside - routes)

@@ -20,6 +20,7 @@ import ast
 import bisect
 import functools
 import re
+import sys
 from collections import deque
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -215,6 +216,8 @@ UNWRITTEN = "{} only by files this run leaves as they are: renamed here alone, i
 # Callables whose **kwargs become keys again, not keywords: the keys stay payload keys.
 _KEY_COPIERS = frozenset({"dict", "OrderedDict", "defaultdict", "update"})
 # A key of a dict handed as **kwargs to a callable the project doesn't define: that callable's keyword.
+CONFIG_NAME = ("a setting's name the project reads but never defines: it belongs to the configuration that "
+               "sets it")
 THEIR_KEYWORD = "a keyword of a callable the project doesn't define (its dict is passed as **kwargs): left as it is"
 # A keyword into a callable of unknown origin that no named function of the project takes: a third
 # party's, or a closure's or a lambda's of the project (`made(job_manager=…)`, a factory's result).
@@ -492,6 +495,16 @@ class _Context:
             return any((dotted(other) or "").endswith("environ") for other in parent.comparators)
         return False
 
+    def _their_namespace(self, key: str) -> str:
+        """The third party whose namespace the key's first part names (`rq` of `rq:job:{id}`): a
+        module the project imports that is neither its own nor the standard library's; else ""."""
+        first = key.partition(":")[0]
+        roles = self.f.index.string_roles
+        if roles is None or first not in roles.imported or first in sys.stdlib_module_names \
+                or self.f.project.is_first_party(first):
+            return ""
+        return first
+
     def _container(self, node: ast.AST, parent: ast.AST | None) -> ast.AST | None:
         if isinstance(parent, ast.Dict) and node in parent.keys:
             return parent
@@ -554,6 +567,8 @@ class StringRoles:
         self.written_outside: set[str] = set()
         self.events_outside: set[str] = set()
         self.served_outside: frozenset[tuple[str, ...]] = frozenset()
+        # The top-level modules the project imports: `rq:job:…` is in the namespace of `rq`, its data.
+        self.imported: set[str] = set()
 
     def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None,
             context: _Context | None = None) -> None:
@@ -561,6 +576,11 @@ class StringRoles:
         the term; `context`, the module's `string_context`, when it is made already."""
         needles = tuple(needles)
         context = context or string_context(tree, text, needles)
+        for statement in tree.body:
+            if statement.__class__ is ast.Import:
+                self.imported.update(alias.name.partition(".")[0] for alias in statement.names)
+            elif statement.__class__ is ast.ImportFrom and not statement.level and statement.module:
+                self.imported.add(statement.module.partition(".")[0])
         for node in context.candidates:
             template = _template(node)
             if template is None or not any(needle in template.lower().encode("utf-8", "surrogatepass") for needle in needles):
@@ -812,10 +832,18 @@ class LiteralFinder(_Context):
                 return _Verdict("string", Action.REPORT, "an environment variable's name: it belongs to the environment")
             if self._compared_with_data(node):
                 return _Verdict("string", Action.REPORT, DATA)
+            owner = self._their_namespace(stripped)
+            if owner:
+                return _Verdict("string", Action.REPORT, f"a key in the namespace of `{owner}`, a third party the "
+                                "project imports: its data, which it writes and reads itself")
             return _Verdict("key")
         env = self._environment(outer, parent)
         if env or (_ENV_SHAPE.fullmatch(stripped) and self._container(outer, parent) is None):
             return _Verdict("string", Action.REPORT, "an environment variable's name: it belongs to the environment")
+        if _ENV_SHAPE.fullmatch(stripped) and not self.f.index.names_anything(stripped):
+            # `{"DELETE_JOBS": …}`, `"DELETE_JOBS" in app.config`: a setting's name the project reads
+            # and never defines (one it defines moves with its definition: accounting's config keys).
+            return _Verdict("string", Action.REPORT, CONFIG_NAME)
         if _FLAG_SHAPE.fullmatch(stripped):
             return _Verdict("string", Action.REPORT, "a command-line flag: it belongs to the program that reads it")
         segments = route_segments(stripped)

@@ -180,6 +180,7 @@ def _withhold(analysis: Analysis, result: Plan, visible: Mapping[str, list[Site]
     A module file or folder that moves is accounted for like its name's other renames, even where
     no import names it (`"from app.jobs import Job"` run in a child interpreter holds `jobs` back).
     The renames are gone through a file at a time, never gathered: a large project's are packed."""
+    from . import routes_elsewhere
     from .accounting import Lines, other_names, whole_string, withhold
 
     modules = [_moving_module(analysis, old, new) for old, new in moves]
@@ -187,14 +188,23 @@ def _withhold(analysis: Analysis, result: Plan, visible: Mapping[str, list[Site]
     texts = analysis.sources.texts(within=frozenset(path for path in visible if path in analysis.sources))
     elsewhere: list[Site] = []
     if other_files:
+        lines = Lines(texts)
+        routes: dict[str, list[Site]] = {}  # a route's path segment -> the renames of words in it
+        for site in chosen:
+            if site.kind == "route":
+                segment = routes_elsewhere.segment_of(lines.line(site.path, site.line), site)
+                if segment:
+                    routes.setdefault(segment, []).append(site)
+        others = list(_other_texts(analysis)) if routes else None
+        if routes:
+            _hold_routes(analysis, result, routes, routes_elsewhere.requested(routes, others))
         names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
         # A key or value the code spells whole (`"ownership-jobs"`) is data's too: a YAML fixture that
         # says `- ownership-jobs` is read back into the very lookup the rename would change.
-        lines = Lines(texts)
         names.update(name for site in chosen if site.role is Role.LITERAL and not site.local
                      for name in (whole_string(lines.line(site.path, site.line), site),) if name)
         if names:
-            others = list(_other_texts(analysis))
+            others = list(_other_texts(analysis)) if others is None else others
             dotted = _dotted_paths(analysis, others, list(chosen), moves)
             tied = {site.key() for sites in dotted.values() for site in sites}
             for path, sites in dotted.items():
@@ -218,6 +228,28 @@ def _withhold(analysis: Analysis, result: Plan, visible: Mapping[str, list[Site]
         if kept:
             result.edits[path] = kept
         else:
+            del result.edits[path]
+
+
+def _hold_routes(analysis: Analysis, result: Plan, routes: dict[str, list[Site]],
+                 requested: dict[str, tuple[str, int]]) -> None:
+    """Withdraw the renames in the route segments another file of the project requests
+    (routes_elsewhere.py), each segment refused once, at its first rename."""
+    withdrawn: dict[str, set[tuple]] = {}
+    for segment, (path, line) in sorted(requested.items()):
+        sites = routes[segment]
+        for site in sites:
+            withdrawn.setdefault(site.path, set()).add(site.key())
+        first = min(sites, key=lambda site: (site.path, site.line, site.column))
+        result.refusals.append(Refusal(
+            first.path, first.line, first.column, segment, analysis.vocabulary.rewrite(segment) or first.new,
+            f"the route segment {segment!r} is kept: {path}:{line} requests a path with it (a front end, a "
+            "spec), and nothing ties that text to the route: renamed, it would ask for a path no longer served"))
+    for path, keys in withdrawn.items():
+        kept = [site for site in result.edits.get(path, ()) if site.key() not in keys]
+        if kept:
+            result.edits[path] = kept
+        elif path in result.edits:
             del result.edits[path]
 
 

@@ -1,0 +1,106 @@
+"""Wire literals that something besides the project's Python reads: its own front end, a third
+party, the configuration. Nothing ties those readers to the code, so the literal keeps its words;
+each case's code behaves the same after `migrate --no-compat` (the driver plays the reader)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from lintkit import write_project
+
+FLASK_APP = (
+    "from flask import Flask, render_template\n\n"
+    "app = Flask(__name__)\n\n\n"
+    "@app.route('/jobs/<int:job_id>/cancel', methods=['POST'])\n"
+    "def cancel_job(job_id):\n    return {'cancelled': job_id}\n\n\n"
+    "@app.route('/view/jobs')\n"
+    "def jobs_page():\n    return render_template('jobs.html')\n"
+)
+# The page's script asks for the route by a path it builds, as a browser would run it.
+PAGE = ("<a href=\"/view/jobs\">Jobs</a>\n<script>\nfunction cancel(id) {\n"
+        "  return fetch('/jobs/' + encodeURIComponent(id) + '/cancel', {method: 'POST'});\n}\n</script>\n")
+BROWSER = (
+    "import re; from app.web import app; page = open('app/templates/jobs.html').read(); "
+    "built = re.search(r\"fetch\\('([^']*)' \\+ encodeURIComponent\\(id\\) \\+ '([^']*)'\", page); "
+    "client = app.test_client(); "
+    "print(client.post(built.group(1) + '7' + built.group(2)).get_json(), "
+    "client.get(re.search(r'href=\"([^\"]*)\"', page).group(1)).status_code)"
+)
+
+
+def _run(root: Path, driver: str) -> str:
+    done = subprocess.run([sys.executable, "-c", driver], cwd=root, capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def _migrate(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
+                          capture_output=True, text=True)
+
+
+def test_a_route_the_projects_front_end_requests_keeps_its_path(tmp_path: Path) -> None:
+    """`fetch('/jobs/' + id + '/cancel')` in a template's script: renamed alone, the route would
+    answer 404 to the project's own page. Its Python test client's URL stays with it."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "", "app/web.py": FLASK_APP, "app/templates/jobs.html": PAGE,
+        "tests/test_web.py": "from app.web import app\n\n\ndef test_cancel():\n"
+                             "    assert app.test_client().post('/jobs/3/cancel').get_json() == {'cancelled': 3}\n",
+    })
+    before = _run(root, BROWSER)
+    assert before.strip() == "{'cancelled': 7} 200", before
+    done = _migrate(root)
+    assert done.returncode == 1 and "the route segment 'jobs' is kept" in done.stderr, done.stderr
+    assert _run(root, BROWSER) == before
+    web = (root / "app/web.py").read_text()
+    assert "def cancel_step(step_id)" in web or "def cancel_step(job_id)" in web, web
+    assert "'/jobs/3/cancel'" in (root / "tests/test_web.py").read_text()
+
+
+def test_a_route_no_other_file_requests_moves(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "", "app/web.py": FLASK_APP,
+        "app/templates/jobs.html": "<p>No script here: the jobs are listed by the server.</p>\n",
+    })
+    done = _migrate(root)
+    assert "route segment" not in done.stderr, done.stderr
+    assert "@app.route('/steps/<int:step_id>/cancel'" in (root / "app/web.py").read_text()
+
+
+def test_a_key_in_a_third_partys_namespace_is_left_to_it(tmp_path: Path) -> None:
+    """`rq:job:{id}` is rq's key: the project may write it (a fixture restoring a dump), but it is
+    the third party that reads it back."""
+    site = write_project(tmp_path / "site", {
+        "qlib/__init__.py": "STORE = {}\n\n\ndef fetch(job_id):\n    return STORE.get(f'qlib:job:{job_id}')\n",
+    })
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/seed.py": "import qlib\n\n\ndef seed_job(job_id):\n    qlib.STORE[f'qlib:job:{job_id}'] = 'payload'\n",
+        "app/cache.py": "CACHE = {}\n\n\ndef remember_job(job_id):\n    CACHE[f'app:job:{job_id}'] = 1\n",
+    }, pyproject=f'[project]\nname = "sample"\nversion = "0"\n\n[tool.termshift]\nsearch-path = [{str(site)!r}]\n')
+    driver = (f"import sys; sys.path.append({str(site)!r}); import json, qlib; from app import seed; "
+              "[getattr(seed, name)(3) for name in dir(seed) if name.startswith('seed_')]; print(qlib.fetch(3))")
+    before = _run(root, driver)
+    assert before.strip() == "payload", before
+    done = _migrate(root)
+    assert done.returncode in (0, 1), done.stderr
+    assert _run(root, driver) == before
+    assert "f'app:step:{step_id}'" in (root / "app/cache.py").read_text()  # the project's own key moves
+
+
+def test_a_settings_name_the_project_reads_and_never_defines_is_the_configurations(tmp_path: Path) -> None:
+    """`{"DELETE_JOBS": "APP_DELETE_JOBS"}`: the names a user's configuration sets; renamed, a
+    configuration that says `DELETE_JOBS` would no longer be read."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/settings.py": "LEGACY = {'DELETE_JOBS': 'APP_DELETE_JOBS'}\n\n\ndef upgrade(config):\n"
+                           "    for old_job_name, new in LEGACY.items():\n        if old_job_name in config:\n"
+                           "            config[new] = config[old_job_name]\n    return config\n",
+    })
+    driver = "import json; from app.settings import upgrade; print(upgrade(json.loads('{\"DELETE_JOBS\": 1}')))"
+    before = _run(root, driver)
+    assert "'APP_DELETE_JOBS': 1" in before, before
+    _migrate(root)
+    assert _run(root, driver) == before
+    assert "old_step_name" in (root / "app/settings.py").read_text()
