@@ -457,6 +457,11 @@ ARQ = Project(
                   "timing: asserts which of two jobs enqueued back to back runs first; enqueued within the same "
                   "millisecond they share a score and Redis orders them by their random ids (failed 1 run in 40 "
                   "on the pristine tree here)"),
+        *(Exclusion(f"tests/test_worker.py::{test}[1000000-1000000]",
+                    "timing: asserts a job key's TTL read after a round trip to Redis is within 1 ms (pytest.approx's "
+                    "1e-6 of 1,000,000 ms); on a loaded 2-core machine it failed on the pristine tree")
+          # under each name it may have: the full migration renames the test function
+          for test in ("test_default_job_expiry", "test_default_step_expiry")),
     ),
     # The original tests use the old names, which the compat layer keeps with a DeprecationWarning
     # (its purpose); `filterwarnings = error` would make each an error. Only that warning is let through.
