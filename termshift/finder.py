@@ -772,7 +772,8 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     # An enumeration a member of which a rename changes may be subscripted by a name from data anywhere.
     enums = tuple(sorted(finder.index.term_enums(finder.renamed_by_term)))
     # A class's or function's name read as data (`{kind.__name__: kind for kind in KINDS}`, handovers.py).
-    names = (".__name__", ".__qualname__") if finder.spells_term else ()
+    # And what a pickle records of an object's class (`pickle.dumps(item)`, `item` typed elsewhere).
+    names = (".__name__", ".__qualname__", "dump") if finder.spells_term else ()
     # A module a rename moves: what its decorators register may be named with its path (handovers.py),
     # and a framework may find it by listing its package (framework_names.py).
     names += ("@", ".__module__", "class ") if finder.module_moves else ()
@@ -969,6 +970,8 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
         self._name_strings(node, scope)
         if (node.args or node.keywords) and self.f.spells_term:
             self._handed_names(node, scope)
+            if node.args and (dotted(node.func) or "").rpartition(".")[2] in ("dumps", "dump"):
+                self._pickled(node, scope)
         if node.func.__class__ is ast.Name and node.func.id == "vars" and len(node.args) == 1:
             self._whole_namespace(node, scope)
         elif (dotted(node.func) or "").rpartition(".")[2] in FIELD_NAME_CALLS and len(node.args) == 1:

@@ -20,6 +20,11 @@ A class's or function's name read where it is written is data the same way
 names of the classes a loop goes through (`{k.__name__: k for k in (Job, Task)}`,
 `Base.__subclasses__()`), unless only shown. So is a class's name its own methods
 or its metaclass read (`_named_by_its_class`, from the summaries: namers.py).
+
+And an object pickled (`pickle.dumps(job)`, `dill`, `cloudpickle`, `joblib.dump`): the pickle
+records its class by its module's path and its name, and loading it looks both up again. What was
+stored or queued under the old names would no longer load, so the class keeps its name (each
+subclass, which the object may be, too) and its module its path (`_pickled`).
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ if TYPE_CHECKING:
     from .scopes import Scope
 
 _HANDED_KINDS = ("function", "class", "method")
+# What records an object's class by its module's path and its name (`_pickled`).
+PICKLERS = frozenset({"pickle.dumps", "pickle.dump", "dill.dumps", "dill.dump", "cloudpickle.dumps",
+                      "cloudpickle.dump", "joblib.dump"})
 _DEPTH = 4  # calls followed from a decorator into other modules
 
 
@@ -107,6 +115,32 @@ class Handovers:
                 Role.REFERENCE, Action.UNRESOLVED,
                 f"its name is read here as data ({read}): renamed, what was stored, sent or looked up under the "
                 "old name would no longer be found"))
+
+    def _pickled(self, call: ast.Call, scope: Scope) -> None:
+        """`pickle.dumps(job)`, `pickle.dump((job, meta), f)`: the classes of the objects handed to a
+        pickler (one level into a tuple, list, set or dict display) keep their names and paths."""
+        f = self.f
+        callee = f.type_of(call.func, scope)
+        if callee is None or callee.kind != "ext" or callee.name not in PICKLERS:
+            return
+        value = call.args[0]
+        items = value.elts if value.__class__ in (ast.Tuple, ast.List, ast.Set) else \
+            [*value.keys, *value.values] if value.__class__ is ast.Dict else [value]
+        line, column = f.pos.char(call.lineno, call.col_offset)
+        note = (f"`{dotted(call.func)}` records the class of what it is handed by its module's path and its name, and "
+                "loading looks both up again: renamed or moved, what was stored or queued would no longer load")
+        for item in items:
+            kind = f.type_of(item, scope) if item is not None else None
+            if kind is None or kind.kind != "inst":
+                continue
+            module = kind.name.partition(":")[0]
+            held = [(word, "module") for word in dict.fromkeys(module.split(".")) if word]
+            for made in (kind, *self._subclasses(kind.name)):  # a subclass's module is not told: its name is held
+                held += [(name, "class") for name in made.name.rpartition(":")[2].split(".")]
+            for name, what in dict.fromkeys(held):
+                if f.renamed_by_term(name):
+                    f.spool.append(Site(f.path, line, column, line, column, name, name, what, Role.REFERENCE,
+                                        Action.UNRESOLVED, note))
 
     def _listed(self, value: ast.expr, scope: Scope, depth: int = 0) -> list[Type]:
         """What a name read may be: the value's type, or for a loop's variable (`for c in (Job,

@@ -16,19 +16,15 @@ from typing import Iterable
 
 from .sites import Site
 
-_SEGMENT_CHAR = re.compile(r"[A-Za-z0-9_\-]")
+_SEGMENT = re.compile(r"[A-Za-z0-9_\-]+")
 
 
 def segment_of(line: str | None, site: Site) -> str | None:
     """The whole path segment a route's word stands in (`jobs` of `/view/jobs/<id>`, `job-runs`)."""
-    if line is None:
-        return None
-    start, end = site.column, site.end_column
-    while start > 0 and _SEGMENT_CHAR.match(line[start - 1]):
-        start -= 1
-    while end < len(line) and _SEGMENT_CHAR.match(line[end]):
-        end += 1
-    return line[start:end] or None
+    for match in _SEGMENT.finditer(line or ""):
+        if match.start() <= site.column < match.end():
+            return match.group()
+    return None
 
 
 def requested(segments: Iterable[str], texts: Iterable[tuple[str, str]]) -> dict[str, tuple[str, int]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lintkit import migrated_alike, termshift, write_project
+from lintkit import migrated_alike, run_driver, termshift, write_project
 from termshift.namers import (NAMES_ARGUMENT, NAMES_CLASS_OF_ARGUMENT, NAMES_ITS_CLASS, NAMES_ITS_INSTANCES,
                               module_namers)
 
@@ -167,3 +167,29 @@ def test_which_methods_read_their_class_name() -> None:
         "key_of": NAMES_CLASS_OF_ARGUMENT, "Made.__new__": NAMES_ITS_INSTANCES,
         "Shown.__init__": NAMES_ITS_INSTANCES | NAMES_ARGUMENT, "Base.__init_subclass__": NAMES_ARGUMENT,
     }
+
+
+PICKLE_DEPLOYED = ("import pathlib, sys; from app.store import save; from app import jobs; "
+                   "kind = [v for k, v in vars(jobs).items() if k.endswith('Job') and isinstance(v, type)][0]; "
+                   "pathlib.Path('stored.bin').write_bytes(save(kind(7)))")
+PICKLE_LOAD = "import pathlib; from app.store import load; print(load(pathlib.Path('stored.bin').read_bytes()))"
+
+
+@pytest.mark.parametrize("pickler", ["pickle.dumps(job)", "pickle.dumps((job, 'meta'))"])
+def test_a_pickled_objects_class_keeps_its_name_and_path(tmp_path: Path, pickler: str) -> None:
+    """A pickle records the class by its module's path and its name: renamed, what the old code
+    stored (a queue's message, a cache entry) would no longer load."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/jobs.py": "class Job:\n    def __init__(self, number):\n        self.number = number\n\n"
+                       "    def __repr__(self):\n        return f'<work {self.number}>'\n",
+        "app/store.py": f"import pickle\n\nfrom app.jobs import Job\n\n\ndef save(job: Job) -> bytes:\n"
+                        f"    return {pickler}\n\n\ndef load(blob):\n    return pickle.loads(blob)\n",
+    })
+    deployed = run_driver(root, PICKLE_DEPLOYED)
+    assert deployed == "", deployed
+    before = run_driver(root, PICKLE_LOAD)
+    assert "<work 7>" in before, before
+    done = termshift("migrate", "--no-compat", ".", cwd=root)
+    assert done.returncode == 1 and "records the class of what it is handed" in done.stderr, done.stderr
+    assert run_driver(root, PICKLE_LOAD) == before
