@@ -803,6 +803,7 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
         self.keyed: set[ast.AST] = set()
         self._spelled_later: list[ast.Constant] = []
         self.shown: dict[ast.AST | None, set[ast.AST]] = {}
+        self.copies: set[ast.AST] = set()  # pickling calls whose pickle is loaded again at once
 
     # Every site this pass emits, and every question it asks the index, starts
     # from a name or string inside the statement at hand that mentions the term
@@ -970,8 +971,11 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
         self._name_strings(node, scope)
         if (node.args or node.keywords) and self.f.spells_term:
             self._handed_names(node, scope)
-            if node.args and (dotted(node.func) or "").rpartition(".")[2] in ("dumps", "dump"):
+            called = (dotted(node.func) or "").rpartition(".")[2]
+            if called in ("dumps", "dump") and node.args and node not in self.copies:
                 self._pickled(node, scope)
+            elif called == "loads" and node.args and node.args[0].__class__ is ast.Call:
+                self.copies.add(node.args[0])  # `pickle.loads(pickle.dumps(job))`: a copy, never stored
         if node.func.__class__ is ast.Name and node.func.id == "vars" and len(node.args) == 1:
             self._whole_namespace(node, scope)
         elif (dotted(node.func) or "").rpartition(".")[2] in FIELD_NAME_CALLS and len(node.args) == 1:

@@ -193,3 +193,19 @@ def test_a_pickled_objects_class_keeps_its_name_and_path(tmp_path: Path, pickler
     done = termshift("migrate", "--no-compat", ".", cwd=root)
     assert done.returncode == 1 and "records the class of what it is handed" in done.stderr, done.stderr
     assert run_driver(root, PICKLE_LOAD) == before
+
+
+def test_a_pickle_loaded_again_at_once_or_a_tests_holds_nothing(tmp_path: Path) -> None:
+    """`pickle.loads(pickle.dumps(job))` is a copy, and a test's round trip stores nothing a
+    deploy would find: the class moves."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/jobs.py": "import pickle\n\n\nclass Job:\n    pass\n\n\ndef clone(job: Job) -> Job:\n"
+                       "    return pickle.loads(pickle.dumps(job))\n",
+        "tests/test_jobs.py": "import pickle\n\nfrom app.jobs import Job\n\n\ndef test_pickles():\n"
+                              "    job = Job()\n    assert pickle.loads(pickle.dumps(job)).__class__ is Job\n"
+                              "    data = pickle.dumps(job)\n    assert pickle.loads(data).__class__ is Job\n",
+    })
+    done = termshift("migrate", "--no-compat", ".", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "class Step:" in (root / "app/steps.py").read_text()
