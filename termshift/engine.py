@@ -403,20 +403,16 @@ def analyze(
 
 def _moved_unspelled(project: Project, vocabulary: Vocabulary, mentioning: set[Path], workspace: Workspace) -> list[Path]:
     """The modules a rename moves (a part of the dotted name spells the term) whose text doesn't
-    spell it, that decorate something, read a `__module__` or define a class with a base at their
-    top: a decorator or a method may name what is there with the module's path, and a framework
-    may find the module by listing its package (framework_names.py)."""
+    spell it, that decorate something or read a `__module__`: a decorator or a method may name
+    what is there with the module's path."""
     found = []
     for name, path in project.modules.items():
         if path in mentioning or not any(map(vocabulary.renames, name.split("."))):
             continue
         data = workspace.read(path)
-        if data is None or b"@" in data or b".__module__" in data or _TOP_CLASS_WITH_BASE.search(data):
+        if data is None or b"@" in data or b".__module__" in data:
             found.append(path)
     return found
-
-
-_TOP_CLASS_WITH_BASE = re.compile(rb"^class\s+\w+\s*\(", re.MULTILINE)
 
 
 def _weights(pending: list[Path], sizes: list[int], spreading: set[Path]) -> list[int]:

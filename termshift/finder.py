@@ -774,9 +774,8 @@ def _loud_lines(finder: Finder, strings: list[ast.AST]) -> list[int]:
     # A class's or function's name read as data (`{kind.__name__: kind for kind in KINDS}`, handovers.py).
     # And what a pickle records of an object's class (`pickle.dumps(item)`, `item` typed elsewhere).
     names = (".__name__", ".__qualname__", "dump") if finder.spells_term else ()
-    # A module a rename moves: what its decorators register may be named with its path (handovers.py),
-    # and a framework may find it by listing its package (framework_names.py).
-    names += ("@", ".__module__", "class ") if finder.module_moves else ()
+    # A module a rename moves: what its decorators register may be named with its path (handovers.py).
+    names += ("@", ".__module__") if finder.module_moves else ()
     loud = _lines_with(finder, (*_ATTR_CALL_WORDS, *enums, *names), finder.vocab.stems)
     loud.update(bisect.bisect_right(finder.pos.starts, at) for at in spread_starts(finder.text))
     for node in strings:
@@ -913,10 +912,6 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
             made = self.f.name_ref(node.name, scope).type
             if made is not None and made.kind == "cls":
                 self._named_by_its_class(node, made.name)
-        if self.f.module_moves:
-            plugin = self._listed_plugin(node, scope)
-            if plugin:
-                self.f.hold_module(node, plugin)
         for keyword in node.keywords:
             # `class Batch(Base, job_kind="batch")`: a keyword `__init_subclass__` or the metaclass takes.
             if keyword.arg and keyword.arg != "metaclass" and self.f.mentions(keyword.arg):

@@ -15,14 +15,6 @@ A *declared field* is a class-level name bound to a call of a third party's clas
 in a class with a third party's base (along its bases); a *model*, a class that declares one. An
 enumeration's members are not fields. The project's own frameworks declare fields with a
 descriptor that learns its attribute's name (`__set_name__`): such a name is held the same way.
-
-And a module a framework finds by listing its package: Django imports each file of an app's
-`migrations` and `management/commands` and reads the class of a fixed name there (`Migration`,
-`Command`), so the module's own name is what tells it apart, and is stored (`django_migrations`
-records applied migrations by it; other migrations depend on it by it) or typed (`manage.py
-run_jobs`). Told from the project's side, whatever the framework: modules of one package each
-define, at their top, a class of the same name with a third party's base. Such a module keeps its
-path; renamed, the database would take it for a migration never applied.
 """
 
 from __future__ import annotations
@@ -36,9 +28,6 @@ if TYPE_CHECKING:
 
 FIELD_NOTE = ("a field its framework reads by name (a table's column, a form's field): renamed, the data keyed by "
               "it would need a migration of its own")
-PLUGIN_NOTE = ("a module its framework finds by listing its package, as its siblings (each defines `{}` on a "
-               "third party's base): its name is its identity (a migration's is stored as applied, a command's "
-               "is typed): moved, it would be taken for another")
 MODEL_NOTE = ("a model its framework may store by its class's name (a table, a reverse accessor named after it): "
               "renamed, the stored data would need a migration of its own")
 
@@ -93,26 +82,6 @@ class FrameworkDeclarations:
                 if node.name.startswith(prefix) and len(node.name) > len(prefix):
                     return (f"`{base}` looks its methods up by a name built from `{prefix}` and data (a field's, "
                             "a command's): renamed, it would no longer find it")
-        return ""
-
-    def _listed_plugin(self, node: ast.ClassDef, scope: Scope) -> str:
-        """Why the module of `node` (a class at its top, the module moving) keeps its path, or "":
-        a sibling module defines a class of the same name with a third party's base, as it does
-        (module docstring). The siblings' summaries are read until one does."""
-        f = self.f
-        inner = f.inner_scope.get(node)
-        if f.is_package or scope.kind != "module" or inner is None or not self._framework_class(inner):
-            return ""
-        package, _, own = f.module.rpartition(".")
-        if not package:
-            return ""
-        for sibling in f.project.submodules(package):
-            if sibling == own or sibling.startswith("_"):
-                continue
-            summary = f.index.module(f"{package}.{sibling}")
-            if summary is not None and node.name in summary.classes \
-                    and f.index.mro(f"{package}.{sibling}:{node.name}")[1]:
-                return PLUGIN_NOTE.format(node.name)
         return ""
 
     def _declares(self, binding: Binding, scope: Scope) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from . import files, markers
+from . import files, listed_modules, markers
 from .engine import FIELD_KINDS, TYPE_KINDS, Analysis
 from .sites import Action, Role, Site
 from .sitetable import SiteTable
@@ -408,6 +408,16 @@ def _module_moves(analysis: Analysis, stages: set[str], result: Plan,
             new_name = new + (Path(name).suffix if index == len(parts) - 1 else "")
             renames[old_path] = old_path.with_name(new_name)
     moves: list[tuple[str, str]] = []
+    spelled: set[str] | None = None
+
+    def imported(stem: str) -> bool:
+        """Does an import (or a string) of the project name a module `stem`? Read once, when asked."""
+        nonlocal spelled
+        if spelled is None:
+            spelled = {site.old for sites in analysis.sites.values() for site in sites
+                       if site.kind == "module" and site.role is not Role.DEFINITION}
+        return stem in spelled
+
     for old_path, new_path in sorted(renames.items(), key=lambda item: -len(item[0].parts)):
         stem = old_path.stem if old_path.is_file() else old_path.name
         wanted.append((_rel(root, old_path), _rel(root, new_path)))
@@ -422,6 +432,12 @@ def _module_moves(analysis: Analysis, stages: set[str], result: Plan,
                         f"can't rename module {_rel(root, old_path)}: the symlink {_rel(root, link)} points "
                         f"into it and would be left dangling")
             )
+            continue
+        why = listed_modules.why_listed(analysis.index, analysis.project, old_path, imported) \
+            if old_path.suffix in (".py", ".pyi") else ""
+        if why:
+            result.refused_names.add(stem)
+            result.refusals.append(Refusal(_rel(root, old_path), 1, 0, stem, new_path.stem, why))
             continue
         if new_path.exists():
             result.refused_names.add(stem)

@@ -242,6 +242,38 @@ def test_a_module_its_framework_finds_by_listing_its_package_keeps_its_path(tmp_
     assert "No migrations to apply" in before and "[X] 0002_job_notes" in before, before
     done = subprocess.run([sys.executable, "-m", "termshift", "migrate", "--no-compat", "."], cwd=root,
                           capture_output=True, text=True)
-    assert done.returncode == 1 and "finds by listing its package" in done.stderr, done.stderr
+    assert done.returncode == 1 and "no import statement can spell" in done.stderr, done.stderr
+    assert "finds by listing its folder, as its siblings (each defines `Command`" in done.stderr, done.stderr
     assert _run(root, DJANGO_MIGRATE) == before
     assert (root / "shop/step_forms.py").exists() and not (root / "shop/job_forms.py").exists()
+
+
+REVISION = ('"""{doc}"""\nrevision = {rev!r}\ndown_revision = {down!r}\n\n\n'
+            'def upgrade():\n    return {rev!r}\n\n\ndef downgrade():\n    return {down!r}\n')
+ALEMBIC_LOADS = (  # as Alembic reads its versions folder: every file, by its path
+    "import importlib.util, pathlib\nfound = []\n"
+    "for path in sorted(pathlib.Path('migrations/versions').glob('*.py')):\n"
+    "    spec = importlib.util.spec_from_file_location(path.stem, path)\n"
+    "    module = importlib.util.module_from_spec(spec)\n    spec.loader.exec_module(module)\n"
+    "    found.append((module.revision, module.down_revision, module.upgrade()))\nprint(found)\n"
+)
+
+
+@pytest.mark.parametrize("compat", [True, False])
+def test_revisions_a_framework_loads_by_path_keep_theirs(tmp_path: Path, compat: bool) -> None:
+    """Alembic loads every file of its versions folder: a compat module at a revision's old path
+    would be loaded as one more (and can't import what it points to); a name that starts with a
+    digit no import can spell at all. Both keep their paths, whatever the mode."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "", "app/jobs.py": "def run_job():\n    return 1\n",
+        "migrations/versions/0001_create_jobs.py": REVISION.format(doc="create jobs", rev="0001", down=None),
+        "migrations/versions/ae10_add_job_index.py": REVISION.format(doc="add job index", rev="ae10", down="0001"),
+    })
+    before = _run(root, ALEMBIC_LOADS)
+    assert before.strip() == "[('0001', None, '0001'), ('ae10', '0001', 'ae10')]", before
+    done = subprocess.run([sys.executable, "-m", "termshift", "migrate", *([] if compat else ["--no-compat"]), "."],
+                          cwd=root, capture_output=True, text=True)
+    assert done.returncode == 1 and "no import statement can spell" in done.stderr, done.stderr
+    assert "each defines `down_revision`, `downgrade`, `revision`, `upgrade`" in done.stderr, done.stderr
+    assert _run(root, ALEMBIC_LOADS) == before
+    assert (root / "app/steps.py").exists()  # a module imported by name still moves
