@@ -468,8 +468,9 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
 
 def _kept_in_paths(chosen: Iterable[Site], lines: "Lines", held: dict[str, Withheld],
                    moving: dict[tuple[str, str], _Movers], kept_code: dict[str, Site]) -> dict[tuple, str]:
-    """`"builtin:app.tasks.remove_old_jobs"`: the renames of words in longer strings that stand in
-    a dotted path for a function or class that keeps its name (a task queue names it so), each
+    """`"builtin:app.tasks.remove_old_jobs"`, `f"{__name__}:run_job"`: the renames of words in longer
+    strings that stand in a dotted or `module:attribute` path for a function or class that keeps its
+    name (a task queue names it so, a scheduler its tasks), each
     with that name: the string keeps it too. A name kept only at its definition gets an entry."""
     code = set(kept_code)
     code.update(name for name in held if (movers := moving.get((name, "attr"))) is not None
@@ -485,7 +486,7 @@ def _kept_in_paths(chosen: Iterable[Site], lines: "Lines", held: dict[str, Withh
         if word is None or word not in code or word == site.old:
             continue
         start = line.find(word, max(0, site.column - len(word)))
-        if start > 0 and line[start - 1] == ".":
+        if start > 0 and line[start - 1] in ".:":  # `app.tasks.run_job`, `f"{__name__}:run_job"`
             if word not in held:
                 held[word] = Withheld(word, [kept_code[word]])
             found[site.key()] = word

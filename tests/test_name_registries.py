@@ -98,6 +98,14 @@ CASES = {
     # A task object that keeps the function and names itself after it later, in a property, through
     # a helper of another module; made by a method's closure that imports the class in its body
     # (stubs of `@overload` before it), and looked up by a key that spells the path.
+    # A scheduler that names a task `module:qualname`, and a lookup that spells it so with the
+    # module's `__name__` (APScheduler 4's task ids).
+    "module_colon_name": ({
+        "app/scheduler.py": "TASKS = {}\n\n\ndef add_job(func):\n"
+                            "    TASKS[f'{func.__module__}:{func.__qualname__}'] = func\n",
+        "app/work.py": "from app.scheduler import TASKS, add_job\n\n\ndef dummy_job():\n    return 'ran'\n\n\n"
+                       "add_job(dummy_job)\n\n\ndef run():\n    return TASKS[f'{__name__}:dummy_job']()\n",
+    }, "from app.work import run; print(run())"),
     "kept_by_an_object": ({
         "app/naming.py": "def full_path(obj):\n    return f'{obj.__module__}.{obj.__name__}'\n",
         "app/tasks.py": "from app import naming\n\n\nclass Task:\n    def __init__(self, func, name=None):\n"
