@@ -222,13 +222,7 @@ def _withhold(analysis: Analysis, result: Plan, visible: Mapping[str, list[Site]
                                        analysis.vocabulary.rewrite(entry.name) or first.new,
                                        withdrawn.reasons[entry.number], entry.local))
     for path in withdrawn.paths():
-        if path not in result.edits:
-            continue
-        kept = [site for site in result.edits[path] if site.key() not in withdrawn]
-        if kept:
-            result.edits[path] = kept
-        else:
-            del result.edits[path]
+        _drop_edits(result, path, withdrawn)
 
 
 def _hold_routes(analysis: Analysis, result: Plan, routes: dict[str, list[Site]],
@@ -246,11 +240,18 @@ def _hold_routes(analysis: Analysis, result: Plan, routes: dict[str, list[Site]]
             f"the route segment {segment!r} is kept: {path}:{line} requests a path with it (a front end, a "
             "spec), and nothing ties that text to the route: renamed, it would ask for a path no longer served"))
     for path, keys in withdrawn.items():
-        kept = [site for site in result.edits.get(path, ()) if site.key() not in keys]
-        if kept:
-            result.edits[path] = kept
-        elif path in result.edits:
-            del result.edits[path]
+        _drop_edits(result, path, keys)
+
+
+def _drop_edits(result: Plan, path: str, withdrawn) -> None:
+    """Take the sites whose keys are in `withdrawn` out of the plan's edits of `path`."""
+    if path not in result.edits:
+        return
+    kept = [site for site in result.edits[path] if site.key() not in withdrawn]
+    if kept:
+        result.edits[path] = kept
+    else:
+        del result.edits[path]
 
 
 class _Chosen:
