@@ -32,6 +32,7 @@ from typing import Iterable, Mapping
 
 from .literals import MAYBE_A_CLOSURES, NAME_PIECE
 from .sites import Action, Role, Site
+from .summary import mangled_parts
 
 # Notes of reported strings that are tied to something outside the project: not a name of ours.
 _TIED_ELSEWHERE = (
@@ -400,6 +401,13 @@ def withhold(sites: Mapping[str, list[Site]], chosen: Iterable[Site], texts: Map
             # attributes of the same name (`app.config.from_object(Config)`, a settings module).
             spaces = ("wire", "attr")
         hold_named(site, name, (spaces, method, False))
+        mangled = mangled_parts(name)
+        if mangled is not None:
+            # `obj._BaseJob__handle` is `self.__handle` of class `BaseJob` by the name Python gives it
+            # outside the class: kept, it keeps the class's name and the private name it is made of.
+            owner, private = mangled
+            hold_named(site, owner, (("attr",), None, True))
+            hold_named(site, private, (("attr",), None, False))
         if site.role in (Role.STRING, *_LITERAL_ROLES) and (_SEVERAL_WORDS.search(name) or site.note == NAME_PIECE):
             # `n.endswith("JobEnvironment")` on a class's __name__: the classes whose names hold the
             # string's words (`SlurmJobEnvironment`) move with it or not at all (`"_job"`: `run_job`).

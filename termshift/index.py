@@ -36,7 +36,7 @@ from . import spill, thirdparty
 from .manifest import Renamed
 from .project import Project
 from .fieldclasses import keyword as field_keyword, takes_field
-from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, summarize
+from .summary import ClassInfo, FunctionInfo, Member, ModuleSummary, TypeRef, mangled_parts, summarize
 
 
 # Summaries a packing index keeps unpacked: a file's search consults a few dozen modules, over and over.
@@ -710,8 +710,13 @@ class Index:
         return f"{base.rpartition('.')[0]}.{found[0]}" if found is not None else base
 
     def find_member(self, qualified: str, name: str) -> tuple[str, ClassInfo, Member] | None:
+        """The first class along `qualified`'s bases that defines `name`; a private member's
+        mangled name (`_BaseJob__handle`, what `self.__handle` is in `BaseJob`) only in its class."""
+        mangled = mangled_parts(name)
         for module, info in self.mro(qualified)[0]:
             member = info.members.get(name)
+            if member is None and mangled is not None and info.name.lstrip("_") == mangled[0]:
+                member = info.members.get(mangled[1])
             if member is not None:
                 return module, info, member
         return None

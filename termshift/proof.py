@@ -46,6 +46,7 @@ from .config import Config
 from .index import ModuleSummary, pack_summary, unpack_summary, worth_packing
 from .manifest import NOTE as UPSTREAM
 from .sites import Action, Site
+from .summary import mangled_parts
 from .vocabulary import Term
 
 _JUDGED_ROLES = planned_tree.JUDGED_ROLES
@@ -223,6 +224,10 @@ def _compare(analysis: engine.Analysis, the_plan: planning.Plan, renamed_files: 
                     continue
                 broken[site.old] = (f"{site.old!r} is kept everywhere: {path}:{site.line} would keep the "
                                     f"name while what it names moves ({_what(twin)})")
+                for part in mangled_parts(site.old) or ():
+                    # `_BaseJob__handle` kept is only still `self.__handle` of `BaseJob` if both keep theirs.
+                    broken.setdefault(part, f"{part!r} is kept everywhere: {path}:{site.line} spells it in "
+                                            f"{site.old!r}, the name Python gives a private name outside its class")
             elif _names_a_local(site):
                 if twin is None or twin.old != site.old or twin.local:
                     continue

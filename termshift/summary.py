@@ -171,6 +171,17 @@ class Member:
     function: FunctionInfo | None = None
 
 
+def mangled_parts(name: str) -> tuple[str, str] | None:
+    """`_BaseJob__handle` as its class's name (leading underscores stripped, as Python does) and the
+    private name written in that class (`__handle`); None for a name that is no such spelling."""
+    if not name.startswith("_") or name.startswith("__"):
+        return None
+    owner, separator, private = name[1:].partition("__")
+    if not separator or not owner or not private or private.endswith("__"):
+        return None
+    return owner, "__" + private
+
+
 @dataclass(slots=True)
 class ClassInfo:
     """A class, for member lookups along its bases and for the data classes' keywords."""
