@@ -49,13 +49,35 @@ def _one_project(command: str, paths: tuple[Path, ...], config_file: Path | None
     return _load(paths, config_file)
 
 
-def _several_projects(command: str, roots: list[Path]) -> None:
+def _several_projects(command: str, roots: list[Path], own: list[Path] | None = None) -> None:
+    """Refuse, naming the run for each project. `own`: what the first project's run must name when
+    a path it was given holds the others (naming that path again would be refused again)."""
     here = Path.cwd()
     names = [os.path.relpath(root, here) for root in roots]
-    runs = "; ".join(f"termshift {command} {name}" for name in names)
+    runs = "; ".join(f"termshift {command} {' '.join(os.path.relpath(path, here) for path in own) if own and at == 0 else name}"
+                     for at, name in enumerate(names))
     raise UsageFailure(f"the paths are in {len(roots)} projects ({', '.join(names)}), each with its own "
                        f"configuration and index, and a {command} is one transaction in one project: run it once "
                        f"per project ({runs}), a library before the projects that use it; nothing was changed")
+
+
+def _own_paths(found: Iterable[Path], given: Iterable[Path], nested: list[Path]) -> list[Path]:
+    """The fewest paths that name the outer project's `found` files and no sub-project: each file's
+    highest folder that is inside a given path and holds no sub-project (or the file itself)."""
+    given = [path.resolve() for path in given]
+
+    def holds_a_project(folder: Path) -> bool:
+        return any(folder == inner or folder in inner.parents for inner in nested)
+
+    chosen: set[Path] = set()
+    for path in found:
+        top = path
+        for folder in path.parents:
+            if holds_a_project(folder) or not any(folder == named or named in folder.parents for named in given):
+                break
+            top = folder
+        chosen.add(top)
+    return sorted(chosen)
 
 
 _WORKERS_HELP = "Processes to search and rewrite files in (default: one per CPU; 1 runs in this process)."
@@ -164,7 +186,8 @@ def _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only
     except FileNotFoundError as error:
         raise UsageFailure(str(error)) from None
     if analysis.nested:
-        _several_projects("migrate", [root, *analysis.nested])
+        _several_projects("migrate", [root, *analysis.nested],
+                          _own_paths(analysis.targets, targets, analysis.nested))
     from .markers import today, until
 
     compat_until = None if no_compat else until(today(), config.compat_weeks)
@@ -369,7 +392,8 @@ def cleanup(paths: tuple[Path, ...], show_diff: bool, expired: bool, config_file
     with _reading(root) if show_diff else _writing(root):
         result = run(root, kept, config.exclude, today=today, write=not show_diff)
     if result.nested:
-        _several_projects("cleanup", [root, *result.nested])
+        _several_projects("cleanup", [root, *result.nested],
+                          _own_paths(files.discover(root, kept, config.exclude), kept, result.nested))
     result.skipped[:0] = skipped
     if show_diff:
         _write_diff(result.diff_bytes())

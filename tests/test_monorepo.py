@@ -131,6 +131,21 @@ def test_migrate_and_cleanup_work_in_one_project_per_run(repo, monkeypatch, caps
     assert (repo / "other/pkg/__init__.py").read_bytes() == before[repo / "other/pkg/__init__.py"]
 
 
+@pytest.mark.parametrize("command", ["migrate", "cleanup"])
+def test_the_runs_a_refusal_names_are_each_accepted(repo, monkeypatch, capsys, command) -> None:
+    """`termshift migrate` at the top names one run per project; the top's own run names its own
+    files and folders, not `.` again (which holds the others, and would be refused the same way)."""
+    main = lambda: cli.main(prog_name="termshift")  # noqa: E731
+    code, _, err = run([command, "--diff"], repo, monkeypatch, capsys, entry=main)
+    assert code == 2, err
+    runs = err.split("run it once per project (", 1)[1].split(")", 1)[0].split("; ")
+    assert runs[0] == f"termshift {command} tools", runs
+    assert sorted(runs[1:]) == [f"termshift {command} {name}" for name in ("ext", "other", "svc")], runs
+    for each in runs:
+        code, _, err = run([*each.split()[1:], "--diff"], repo, monkeypatch, capsys, entry=main)
+        assert code in (0, 1) and "run it once per project" not in err, (each, err)
+
+
 def test_settings_are_found_upwards_to_the_checkout_and_extended(repo) -> None:
     other = config_module.load(repo / "other")
     assert [term.old for term in other.terms] == ["task"]
