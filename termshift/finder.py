@@ -949,8 +949,9 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
         bindings = scope.bindings.get(node.arg, []) if scope else []
         owner = bindings[0].owner if bindings else OWN
         fixture = scope is not None and self.f.fixture(node.arg, scope) is not None  # requested by name
-        self.f.emit_node_name(node, node.arg, kind="function" if fixture else "parameter", role=Role.DEFINITION, owner=owner,
-                              scope=scope.qualname if scope else "",
+        note = self._bound_by_name(scope.node, node) if scope is not None and scope.kind == "function" else ""
+        self.f.emit_node_name(node, node.arg, kind="function" if fixture else "parameter", role=Role.DEFINITION,
+                              owner=UNKNOWN if note else owner, note=note, scope=scope.qualname if scope else "",
                               local=self.f.param_of(node.arg, scope) if scope else "")
 
     def _param_scope(self, node: ast.arg) -> Scope | None:

@@ -11,6 +11,10 @@ So is a method a third party's base looks up by a name built from a fixed start 
 (`getattr(self, "clean_%s" % name)` on a Django form, `"do_" + command` on `cmd.Cmd`, `"visit_" +
 kind` on `ast.NodeVisitor`): `clean_job` is the field `job`'s hook, `do_job` the command `job`.
 
+And so is a parameter a framework fills by its name from outside the program: a FastAPI route
+handler's `job_type` is the query string's `?job_type=`, a Typer command's `max_jobs` the option
+`--max-jobs` users type (`_bound_by_name`).
+
 A *declared field* is a class-level name bound to a call of a third party's class or function,
 in a class with a third party's base (along its bases); a *model*, a class that declares one. An
 enumeration's members are not fields. The project's own frameworks declare fields with a
@@ -22,6 +26,9 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from .literals import ROUTE_DECORATORS
+from .summary import dotted
+
 if TYPE_CHECKING:
     from .finder import Finder
     from .scopes import Binding, Scope
@@ -31,6 +38,20 @@ FIELD_NOTE = ("a field its framework reads by name (a table's column, a form's f
 MODEL_NOTE = ("a model its framework may store by its class's name (a table, a reverse accessor named after it): "
               "renamed, the stored data would need a migration of its own")
 
+
+# Frameworks that fill a route handler's parameters from the request by their names (a query
+# string's, a header's, a form's field), and command lines that make an option of each (`--max-jobs`).
+BINDS_REQUEST_BY_NAME = frozenset({"fastapi", "litestar", "ninja", "starlite"})
+BINDS_OPTIONS_BY_NAME = frozenset({"typer"})
+_COMMANDS = frozenset({"command", "callback"})
+# What such a framework hands a parameter by its type, not its name.
+_NOT_BY_NAME = frozenset({"Request", "WebSocket", "Response", "BackgroundTasks", "HTTPConnection", "SecurityScopes",
+                          "Context", "HttpRequest", "State"})
+_INJECTED = frozenset({"Depends", "Security", "Provide", "Inject"})
+REQUEST_NOTE = ("a request's parameter: `{shown}` fills it from the request by its name (a query string's, a header's, "
+                "a form's field), and renamed, the clients' requests would no longer reach it")
+OPTION_NOTE = ("a command line's option: `{shown}` makes `--{option}` of it, and renamed, the commands users type and "
+               "scripts run would no longer reach it")
 
 DESCRIPTOR_NOTE = ("a descriptor of the project's learns the attribute's name (`__set_name__`), and may key data by "
                    "it: renamed, what was stored under the old name would no longer be found")
@@ -84,6 +105,53 @@ class FrameworkDeclarations:
                             "a command's): renamed, it would no longer find it")
         return ""
 
+    def _bound_by_name(self, function: ast.AST, arg: ast.arg) -> str:
+        """Why a parameter's name is on the wire, or "": the function is a route handler of a framework
+        that fills it from the request by its name, or a command whose option is named after it. A
+        route's placeholder (`{job_id}`) moves with the route, and what is handed over by its type (a
+        request, a dependency, a body's model) or under a name of its own (`alias=`) is no such name."""
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or arg.arg in ("self", "cls"):
+            return ""
+        for decorator in function.decorator_list:
+            if not isinstance(decorator, ast.Call):
+                continue
+            callee = self.f.type_of(decorator.func, self.scope(decorator))
+            if callee is None or callee.kind != "ext" or not callee.name:
+                continue
+            package, verb = callee.name.partition(".")[0], callee.name.rpartition(".")[2]
+            default = _default_of(function, arg)
+            shown = dotted(decorator.func) or verb
+            if package in BINDS_REQUEST_BY_NAME and verb in ROUTE_DECORATORS:
+                if any(isinstance(part, ast.Constant) and isinstance(part.value, str) and
+                       f"{{{arg.arg}" in part.value for part in (*decorator.args, *(k.value for k in decorator.keywords))):
+                    return ""  # the route's placeholder, renamed with it
+                if self._handed_by_type(arg, default, self.scope(decorator)):
+                    return ""
+                return REQUEST_NOTE.format(shown=shown)
+            if package in BINDS_OPTIONS_BY_NAME and verb in _COMMANDS and default is not None:
+                if _names_itself(default) or self._handed_by_type(arg, None, self.scope(decorator)):
+                    return ""
+                return OPTION_NOTE.format(shown=shown, option=arg.arg.replace("_", "-"))
+        return ""
+
+    def _handed_by_type(self, arg: ast.arg, default: ast.expr | None, scope: Scope) -> bool:
+        """A request, a dependency, a body's model, or a name of its own (`Query(alias="jobId")`)."""
+        for part in (arg.annotation, default):
+            for node in ast.walk(part) if part is not None else ():
+                if isinstance(node, ast.Call) and (
+                        (dotted(node.func) or "").rpartition(".")[2] in _INJECTED or _names_itself(node)):
+                    return True
+        annotation = arg.annotation
+        if isinstance(annotation, ast.Subscript) and (dotted(annotation.value) or "").endswith("Annotated"):
+            first = annotation.slice.elts[0] if isinstance(annotation.slice, ast.Tuple) else annotation.slice
+            annotation = first
+        if annotation is None:
+            return False
+        if (dotted(annotation) or "").rpartition(".")[2] in _NOT_BY_NAME:
+            return True
+        kind = self.f.type_of(annotation, scope)
+        return kind is not None and kind.kind == "cls" and self.f._class_kind(kind.name) != "enum"
+
     def _declares(self, binding: Binding, scope: Scope) -> bool:
         """`job_id = models.IntegerField()`, `id: Mapped[int] = mapped_column()`: bound to a call of
         a third party's."""
@@ -98,3 +166,22 @@ class FrameworkDeclarations:
         if not scope.class_qual or self.f._class_kind(scope.class_qual) == "enum":
             return False
         return bool(self.f.index.mro(scope.class_qual)[1])
+
+
+def _default_of(function: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg) -> ast.expr | None:
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    if arg in positional:
+        at = positional.index(arg) - (len(positional) - len(arguments.defaults))
+        return arguments.defaults[at] if at >= 0 else None
+    if arg in arguments.kwonlyargs:
+        return arguments.kw_defaults[arguments.kwonlyargs.index(arg)]
+    return None
+
+
+def _names_itself(node: ast.expr) -> bool:
+    """`Query(alias="jobId")`, `typer.Option("--jobs")`: the name on the wire is written out."""
+    return isinstance(node, ast.Call) and (
+        any(keyword.arg in ("alias", "validation_alias", "query") for keyword in node.keywords) or
+        any(isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.startswith("-")
+            for value in node.args))

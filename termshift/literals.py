@@ -57,6 +57,11 @@ LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception
 MESSAGE_KEYWORDS = frozenset({"help", "description", "epilog", "usage", "msg", "message", "reason", "detail", "doc"})
 HTTP_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "fetch", "urlopen"})
 LOCAL_HOSTS = re.compile(r"^[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|testserver|0\.0\.0\.0)(?::\d+)?(?=/|$)")
+# A URL of this machine inside a longer string (`'action="http://testserver/jobs/goto"'`, a page a
+# test expects): no other service's.
+_LOCAL_URL_INSIDE = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|testserver|0\.0\.0\.0)(?::\d+)?(?=/|$|[\s'\"`])")
+FOREIGN_URL_NOTE = "part of another service's URL: left as it is"
+NOT_SERVED_NOTE = "a URL path the project doesn't serve: left as it is"
 _ROUTE_PLACEHOLDER = re.compile(r"<[^<>/]*>|\{[^{}/]*\}|%\(?[^)/]*\)?[sdr]|%[sdr]")
 # A route placeholder's name: `{job_id}`, `{job_id:int}`, `<job_id>`, `<int:job_id>`.
 PLACEHOLDER_NAME = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
@@ -804,8 +809,8 @@ class LiteralFinder(_Context):
         if self._is_message(outer, parent):
             return PROSE
         stripped = template.strip()
-        if ("://" in stripped and not LOCAL_HOSTS.match(stripped)) or _SCHEME_WITHOUT_COLON.match(stripped):
-            return _Verdict("string", Action.REPORT, "part of another service's URL: left as it is")
+        if ("://" in stripped and not _LOCAL_URL_INSIDE.search(stripped)) or _SCHEME_WITHOUT_COLON.match(stripped):
+            return _Verdict("string", Action.REPORT, FOREIGN_URL_NOTE)
         if _MAIN_REFERENCE.fullmatch(stripped):
             # `"__main__:job1"`: a callable of the running script, named by module and attribute (a
             # scheduler's func reference), not a key; the name in it moves with its definition or stays.
@@ -854,7 +859,7 @@ class LiteralFinder(_Context):
             roles = self.f.index.string_roles
             if roles is not None and self._served(segments, roles.served_outside, open_end):
                 return _Verdict("string", Action.REPORT, UNWRITTEN.format("a URL path served"))
-            return _Verdict("string", Action.REPORT, "a URL path the project doesn't serve: left as it is")
+            return _Verdict("string", Action.REPORT, NOT_SERVED_NOTE)
         if _IDENTIFIER_LIKE.fullmatch(stripped):
             payload = self._payload(outer, parent)
             if payload is not None:

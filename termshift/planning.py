@@ -197,7 +197,9 @@ def _withhold(analysis: Analysis, result: Plan, visible: Mapping[str, list[Site]
                     routes.setdefault(segment, []).append(site)
         others = list(_other_texts(analysis)) if routes else None
         if routes:
-            _hold_routes(analysis, result, routes, routes_elsewhere.requested(routes, others))
+            asked = routes_elsewhere.spelled_in_strings(routes, visible, lines.line)
+            asked.update(routes_elsewhere.requested(routes, others))
+            _hold_routes(analysis, result, routes, asked)
         names = {site.old for site in chosen if not site.local and site.role not in (Role.LITERAL, Role.PROSE)}
         # A key or value the code spells whole (`"ownership-jobs"`) is data's too: a YAML fixture that
         # says `- ownership-jobs` is read back into the very lookup the rename would change.
@@ -237,8 +239,9 @@ def _hold_routes(analysis: Analysis, result: Plan, routes: dict[str, list[Site]]
         first = min(sites, key=lambda site: (site.path, site.line, site.column))
         result.refusals.append(Refusal(
             first.path, first.line, first.column, segment, analysis.vocabulary.rewrite(segment) or first.new,
-            f"the route segment {segment!r} is kept: {path}:{line} requests a path with it (a front end, a "
-            "spec), and nothing ties that text to the route: renamed, it would ask for a path no longer served"))
+            f"the route segment {segment!r} is kept: {path}:{line} spells a path with it (a front end, a spec, a "
+            "URL or a page in a string), and nothing ties that text to the route: renamed, it would ask for a "
+            "path no longer served"))
     for path, keys in withdrawn.items():
         _drop_edits(result, path, keys)
 

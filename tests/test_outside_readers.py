@@ -104,3 +104,87 @@ def test_a_settings_name_the_project_reads_and_never_defines_is_the_configuratio
     _migrate(root)
     assert _run(root, driver) == before
     assert "old_step_name" in (root / "app/settings.py").read_text()
+
+
+FASTAPI_APP = (
+    "from fastapi import Depends, FastAPI, Query, Request\nfrom pydantic import BaseModel\n\n"
+    "app = FastAPI()\n\n\n"
+    "class JobIn(BaseModel):\n    name: str\n\n\n"
+    "def current_job_owner() -> str:\n    return 'ops'\n\n\n"
+    "@app.get('/stats/{job_id}')\n"
+    "def stats(job_id: int, request: Request, job_type: str = 'any', max_jobs: int = Query(10),\n"
+    "          job_owner: str = Depends(current_job_owner), job_sort: str = Query('new', alias='jobSort')):\n"
+    "    return [job_id, job_type, max_jobs, job_owner, job_sort]\n\n\n"
+    "@app.post('/queue')\n"
+    "def enqueue(new_job: JobIn):\n    return new_job.name\n"
+)
+# What clients send: a query string, a body; the same requests before and after.
+CLIENT = (
+    "import warnings; warnings.simplefilter('ignore'); "
+    "from fastapi.testclient import TestClient; from app.api import app; client = TestClient(app); "
+    "print(client.get('/stats/4?job_type=batch&max_jobs=2&jobSort=old').json(), "
+    "client.post('/queue', json={'name': 'n'}).json())"
+)
+
+
+def test_a_request_parameter_its_framework_fills_by_name_keeps_it(tmp_path: Path) -> None:
+    """FastAPI fills `job_type` from `?job_type=`: the parameter's name is the query string's. A
+    route's placeholder, a dependency, a body's model and an aliased query move as before."""
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", "app/api.py": FASTAPI_APP})
+    before = _run(root, CLIENT)
+    assert before.strip() == "[4, 'batch', 2, 'ops', 'old'] n", before
+    done = _migrate(root)
+    assert done.returncode == 1 and "a request's parameter: `app.get` fills it" in done.stderr, done.stderr
+    assert _run(root, CLIENT) == before
+    api = (root / "app/api.py").read_text()
+    assert "def stats(step_id: int, request: Request, job_type: str = 'any', max_jobs: int = Query(10)," in api, api
+    assert "step_owner: str = Depends(current_step_owner), step_sort: str = Query('new', alias='jobSort')" in api, api
+    assert "def enqueue(new_step: StepIn):" in api, api
+
+
+TYPER_APP = (
+    "import typer\n\ncli = typer.Typer()\n\n\n"
+    "@cli.command()\n"
+    "def run(job_name: str, max_jobs: int = 3, job_tag: str = typer.Option('x', '--tag')):\n"
+    "    print(job_name, max_jobs, job_tag)\n"
+)
+
+
+def test_an_option_a_command_line_makes_of_a_parameter_keeps_its_name(tmp_path: Path) -> None:
+    """Typer makes `--max-jobs` of `max_jobs`: what users type. An argument (named only in the
+    help) and an option named outright move."""
+    root = write_project(tmp_path / "project", {"app/__init__.py": "", "app/cli.py": TYPER_APP})
+    driver = ("from typer.testing import CliRunner; from app.cli import cli; "
+              "print(CliRunner().invoke(cli, ['nightly', '--max-jobs', '5', '--tag', 'y']).output)")
+    before = _run(root, driver)
+    assert before.strip() == "nightly 5 y", before
+    done = _migrate(root)
+    assert done.returncode == 1 and "makes `--max-jobs` of it" in done.stderr, done.stderr
+    assert _run(root, driver) == before
+    assert "def run(step_name: str, max_jobs: int = 3, step_tag: str = typer.Option('x', '--tag')):" in \
+        (root / "app/cli.py").read_text()
+
+
+def test_a_route_a_test_expects_in_a_page_keeps_its_path(tmp_path: Path) -> None:
+    """The page links the route by `url_for`, and a test expects the link it renders
+    (`'action="http://localhost/jobs/goto"'`): nothing ties that string to the route, so the route
+    keeps its path. A URL of another service that spells the word holds nothing."""
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/web.py": "from flask import Flask, url_for\n\napp = Flask(__name__)\n"
+                      "CI_URL = 'https://ci.example.com/jobs/%s/status'\n\n\n"
+                      "@app.route('/jobs/goto')\ndef goto_job():\n    return 'found'\n\n\n"
+                      "@app.route('/')\ndef home():\n"
+                      "    return f'<form action=\"{url_for(\"goto_job\", _external=True)}\"></form>'\n",
+        "tests/test_web.py": "from app.web import app\n\n\ndef test_home_links_the_jump_box():\n"
+                             "    client = app.test_client()\n"
+                             "    assert 'action=\"http://localhost/jobs/goto\"' in client.get('/').text\n"
+                             "    assert client.get('/jobs/goto').text == 'found'\n",
+    })
+    suite = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
+    assert subprocess.run(suite, cwd=root, capture_output=True).returncode == 0
+    done = _migrate(root)
+    assert "the route segment 'jobs' is kept: tests/test_web.py:6" in done.stderr, done.stderr
+    after = subprocess.run(suite, cwd=root, capture_output=True, text=True)
+    assert after.returncode == 0, after.stdout
+    assert "@app.route('/jobs/goto')" in (root / "app/web.py").read_text()
