@@ -28,7 +28,7 @@ class AnalysisCache:
 
     def __init__(self, cache: "Cache", workspace: Workspace, project: Project, config: Config,
                  mentioning: list[Path], unwritten: frozenset[Path] = frozenset(),
-                 digests: dict[Path, str] | None = None) -> None:
+                 digests: dict[Path, str] | None = None, search_path: tuple[str, ...] = ()) -> None:
         from .cache import digest
 
         self.cache = cache
@@ -36,7 +36,7 @@ class AnalysisCache:
         self.project = project
         self._digest = digest
         self._digests: dict[Path, str] = dict(digests or {})  # the pre-filter's, of the bytes it read
-        parts = [config.fingerprint(), str(project.root), " ".join(sorted(project.top_level))]
+        parts = [config.fingerprint(), str(project.root), " ".join(sorted(project.top_level)), repr(search_path)]
         parts += [f"{name}={workspace.relative(path)}" for name, path in sorted(project.modules.items())]
         parts += [f"{workspace.relative(path)}:{self.digest(path)}" for path in mentioning]
         # A file's findings in a migration of part of the project depend on which part (analyze's `rewriting`).

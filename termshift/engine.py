@@ -226,7 +226,8 @@ def analyze(
     facts_from = sorted(path for path in mentioning if path in project.module_of and path not in looking_up)
     # The files whose string facts say what is ours only to keep, never to rename (see `rewriting`).
     unwritten = frozenset(facts_from).difference(targets) if rewriting else frozenset()
-    store = AnalysisCache(cache, workspace, project, config, sorted(mentioning), unwritten, digests) if cache is not None else None
+    store = AnalysisCache(cache, workspace, project, config, sorted(mentioning), unwritten, digests,
+                          index.search_path) if cache is not None else None
     del digests
     index.store = store
 
@@ -846,4 +847,9 @@ def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] =
 
 
 def _search_path(root: Path, config: Config) -> tuple[str, ...]:
-    return tuple(str((root / entry).resolve()) for entry in config.search_path)
+    """The configured folders of third-party sources, then the project's own virtual environment's
+    when termshift runs outside it (thirdparty.project_environment)."""
+    from .thirdparty import project_environment
+
+    configured = tuple(str((root / entry).resolve()) for entry in config.search_path)
+    return configured + tuple(folder for folder in project_environment(root) if folder not in configured)

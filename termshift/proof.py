@@ -99,7 +99,7 @@ def breaks(analysis: engine.Analysis, the_plan: planning.Plan, config: Config, *
     texts = {path: new for path, (_, new) in outcome.changed.items() if path.endswith((".py", ".pyi"))}
     if not judged:
         return {}  # no use the finder ties is renamed, nor tied where a rename could move it
-    both = _both_ways(config, analysis.root)
+    both = _both_ways(config, analysis.index.search_path)
     folder = tempfile.mkdtemp(prefix="termshift-proof-")
     try:
         planned = Path(folder).resolve() / "tree"
@@ -149,15 +149,16 @@ def _names_a_local(site: Site) -> bool:
     return bool(site.local) and not site.local.startswith(PARAM) and site.action not in _TIED
 
 
-def _both_ways(config: Config, root: Path) -> Config:
+def _both_ways(config: Config, search_path: tuple[str, ...]) -> Config:
     """The project's configuration, finding the old term and the new one: old spellings left in the
-    planned tree and new ones written into it are both tied (or not) to their definitions."""
+    planned tree and new ones written into it are both tied (or not) to their definitions; its
+    third parties read where the project's were (its own environment's among them)."""
     back = tuple(Term(term.new, term.old, term.new_plural, term.old_plural) for term in config.terms)
     olds = {term.old for term in config.terms}
     return dataclasses.replace(
         config,
         terms=(*config.terms, *(term for term in back if term.old not in olds)),
-        search_path=tuple(str((root / entry).resolve()) for entry in config.search_path),
+        search_path=search_path,
         source=None,
     )
 

@@ -51,6 +51,21 @@ def _find_source(module: str, search_path: tuple[str, ...]) -> Path | None:
     return Path(spec.origin)
 
 
+def project_environment(root: Path) -> tuple[str, ...]:
+    """The site-packages of a virtual environment in the project's folder (`.venv`, `venv`) that
+    termshift does not run in: the third parties the project's interpreter finds are read from
+    there, as a type checker reads them, when termshift is installed apart (pipx, another venv)."""
+    found = []
+    for name in (".venv", "venv"):
+        environment = root / name
+        if not (environment / "pyvenv.cfg").is_file():
+            continue
+        for folder in sorted((*environment.glob("lib/python3*/site-packages"), *environment.glob("Lib/site-packages"))):
+            if str(folder) not in sys.path and str(folder.resolve()) not in sys.path:
+                found.append(str(folder.resolve()))
+    return tuple(found)
+
+
 def package_folder(top: str, search_path: tuple[str, ...]) -> Path | None:
     """The folder of the top-level package `top` on the search path, found without importing it."""
     try:
@@ -355,7 +370,9 @@ def _kept_for_later(module: str, source: Path, function: ast.FunctionDef | ast.A
     """Does the decorator keep what it is handed under a name (`CommandInfo(callback=f)` added to
     a list of its object's, `self.handler = f`) that its package reads the `__name__` of later, in
     another function or module (`command_info.callback.__name__`: a Typer command is named when
-    the command line is built)? `made`: the decorator is what `function` returns."""
+    the command line is built), or hand it on to a function of its package that reads it (an MCP
+    server's tool, named after the function, thirdparty_handovers.py)? `made`: the decorator is
+    what `function` returns."""
     if made:
         handed = [node for node in ast.walk(function) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                   and node is not function]
@@ -363,6 +380,13 @@ def _kept_for_later(module: str, source: Path, function: ast.FunctionDef | ast.A
     else:
         positional = (*function.args.posonlyargs, *function.args.args)
         takers = [(function, positional[1:2] if method else positional[:1])]
+    top = source
+    for _ in range(module.count(".") + (source.stem == "__init__")):
+        top = top.parent
+    from .thirdparty_handovers import reads_handed_name
+
+    if any(reads_handed_name(top, node, param.arg) for node, params in takers for param in params):
+        return True  # handed on, call after call, to where its name is read (`@mcp.tool()`)
     fields: set[str] = set()
     for node, params in takers:
         names = {param.arg for param in params}
@@ -372,12 +396,7 @@ def _kept_for_later(module: str, source: Path, function: ast.FunctionDef | ast.A
                 fields.add(inner.arg)
             elif isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Name) and inner.value.id in names:
                 fields.update(target.attr for target in inner.targets if isinstance(target, ast.Attribute))
-    if not fields:
-        return False
-    top = source
-    for _ in range(module.count(".") + (source.stem == "__init__")):
-        top = top.parent
-    return _package_reads_names_of(top, frozenset(fields))
+    return bool(fields) and _package_reads_names_of(top, frozenset(fields))
 
 
 # Modules of a package read for `_package_reads_names_of`, at most: a framework's own, not a monorepo's.

@@ -243,6 +243,24 @@ def test_a_third_party_decorator_is_read_from_its_source(tmp_path: Path) -> None
     assert "def list_steps()" in (root / "app/cli.py").read_text()
 
 
+def test_a_third_party_in_the_projects_own_environment_is_read_there(tmp_path: Path) -> None:
+    """termshift installed apart (pipx, another venv): the project's `.venv` is where its third
+    parties are, and where their decorators are read from, as a type checker finds them."""
+    site = "lib/python3.11/site-packages"
+    root = write_project(tmp_path / "project", {
+        "app/__init__.py": "",
+        "app/cli.py": "import minicli\n\n\n@minicli.command()\ndef purge_jobs():\n    return 'purged'\n",
+        ".venv/pyvenv.cfg": "home = /usr/bin\n", f".venv/{site}/minicli/__init__.py": "from .core import command, wrap\n",
+        f".venv/{site}/minicli/core.py": MINICLI})
+    driver = (f"import sys, json; sys.path.append({str(root / '.venv' / site)!r}); import app.cli, minicli.core as m; "
+              "print(m.COMMANDS[json.loads('\"purge-jobs\"')]())")
+    before = _run(root, driver)
+    assert before.strip() == "purged", before
+    done = _migrate(root)
+    assert done.returncode == 1 and "`@minicli.command(…)` reads the name" in done.stderr, done.stderr
+    assert _run(root, driver) == before
+
+
 MINIQUEUE = '''\
 """A task queue whose app names each task after its function, in a method of its own."""
 
@@ -324,6 +342,69 @@ def test_a_third_party_decorator_that_names_what_it_keeps_later(tmp_path: Path) 
     assert done.returncode == 1 and "`@app.command(…)` reads the name" in done.stderr, done.stderr
     assert _run(root, driver) == before
     assert "def show_steps()" in (root / "app/cli.py").read_text()
+
+
+MINIMCP_SERVER = '''\
+from .tools import ToolManager
+
+
+class Server:
+    def __init__(self):
+        self._tools = ToolManager()
+
+    def tool(self, title=None):
+        def decorator(fn):
+            self.add_tool(fn, title=title)
+            return fn
+        return decorator
+
+    def add_tool(self, fn, title=None):
+        self._tools.add_tool(fn, title=title)
+
+    def call(self, name):
+        return self._tools.tools[name].fn()
+'''
+
+MINIMCP_TOOLS = '''\
+from .base import Tool
+
+
+class ToolManager:
+    def __init__(self):
+        self.tools = {}
+
+    def add_tool(self, fn, title=None):
+        tool = Tool.from_function(fn, title=title)
+        self.tools[tool.name] = tool
+'''
+
+MINIMCP_BASE = '''\
+class Tool:
+    def __init__(self, name, fn):
+        self.name, self.fn = name, fn
+
+    @classmethod
+    def from_function(cls, fn, title=None):
+        return cls(fn.__name__, fn)
+'''
+
+
+def test_a_third_party_decorator_that_hands_it_on_to_where_its_name_is_read(tmp_path: Path) -> None:
+    """`@server.tool()` hands the function to a method, which hands it to another module's class,
+    whose constructor reads `fn.__name__`: a tool's clients call it by that name. A function only
+    registered inside another (a local) is held the same way."""
+    root, before, driver, done = _with_a_third_party(
+        tmp_path, {"minimcp/__init__.py": "from .server import Server\n", "minimcp/server.py": MINIMCP_SERVER,
+                   "minimcp/tools.py": MINIMCP_TOOLS, "minimcp/base.py": MINIMCP_BASE},
+        {"app/tools.py": "import minimcp\n\n\ndef register(server: minimcp.Server):\n    @server.tool()\n"
+                         "    def failed_jobs():\n        return ['j1']\n\n    return server\n\n\n"
+                         "def count_jobs():\n    return 1\n"},
+        "import minimcp; from app import tools; "
+        "print(tools.register(minimcp.Server()).call(json.loads('\"failed_jobs\"')))")
+    assert before.strip() == "['j1']", before
+    assert done.returncode == 1 and "`@server.tool(…)` reads the name" in done.stderr, done.stderr
+    assert _run(root, driver) == before
+    assert "def count_steps()" in (root / "app/tools.py").read_text()
 
 
 def _namers(source: str, **options) -> dict[str, int]:
