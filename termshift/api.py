@@ -113,7 +113,10 @@ def migrate(paths: PathLike | Sequence[PathLike] = ".", *, stages: Iterable[str]
     def run() -> MigrationResult:
         analysis = engine.analyze(root, targets, the_config, workers=workers, cache=the_cache, rewriting=True,
                                   meanwhile=rewrite.load_the_rewrite)
-        kept = proof.proven_keep(analysis, the_config, chosen, workers=workers)
+        from .deprecation import unaliasable
+
+        kept = proof.proven_keep(analysis, the_config, chosen, keep=unaliasable(analysis) if compat else None,
+                                 workers=workers)
         the_plan = planning.plan(analysis, chosen, keep=kept)
         outcome = rewrite.apply(analysis, the_plan, write=write, compat_until=compat_until, workers=workers)
         renamed: dict[str, int] = {}

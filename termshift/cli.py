@@ -195,7 +195,10 @@ def _migrate_run(root, config, targets, chosen, no_compat, show_diff, check_only
     from . import proof
 
     phases.start("proving the plan")
-    kept = proof.proven_keep(analysis, config, chosen, workers=workers, progress=phases.update)
+    from .deprecation import unaliasable
+
+    kept = proof.proven_keep(analysis, config, chosen, keep=None if no_compat else unaliasable(analysis),
+                             workers=workers, progress=phases.update)
     if verifying is None:
         phases.start("planning")
         the_plan = planning.plan(analysis, chosen, keep=kept)

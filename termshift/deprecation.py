@@ -442,3 +442,22 @@ def served(text: str) -> ModuleCompat:
             path = name if owner == "sys.modules[__name__]" else f"{owner}.{name}"
             result.keywords.setdefault(path, {}).update(pairs)
     return result
+
+
+def unaliasable(analysis) -> dict[str, str]:
+    """The names a compat layer can't keep working, each with why: a protocol's members
+    (`typing.Protocol`). The classes that implement a protocol (a user's adapter, a test's fake)
+    define the old names without inheriting from anything an alias could be put on, while the
+    project's calls through the protocol would ask for the new ones. Without a compat layer
+    (`--no-compat`) every implementer is expected to move, and they are renamed."""
+    found: dict[str, str] = {}
+    for _, summary in analysis.index.made():
+        for info in summary.classes.values():
+            if info.kind != "protocol":
+                continue
+            for name in info.members:
+                if name not in found and analysis.vocabulary.rewrite(name) not in (None, name):
+                    found[name] = (f"{name!r} is kept: a member of the protocol `{info.qualname}`, which classes "
+                                   "implement without inheriting from it (a user's, a test's fake), so no compat "
+                                   "alias reaches them; renamed with --no-compat")
+    return found
