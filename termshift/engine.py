@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from . import files, markers, parallel, prefilter, replay, spill
 from .analysis_cache import AnalysisCache
 from .config import Config
+from .deprecation import is_test_module
 from .index import Index, pack_summary, summarize_module, worth_packing
 from .manifest import Upstream
 from .project import Project
@@ -324,7 +325,8 @@ def analyze(
                     tree = workspace.tree(path)
                     if tree is not None:
                         extra.append((module, summarize_module(project, tree, module, path, workspace.text(path))))
-            routes, string_roles = _string_facts(strings, unwritten)
+            routes, string_roles = _string_facts(strings, unwritten, frozenset(
+                path for path, _ in strings if is_test_module(project.module_of.get(path, path.stem))))
             del summarised, strings
             unreached: set[Path] = set()
             # To tell, this process's index must hold the facts, and no worker is dealt a lookup file before.
@@ -823,13 +825,16 @@ def quotes_the_term(text: str, needles: tuple[bytes, ...]) -> bool:
 _QUOTED_TERM: dict[tuple[bytes, ...], "re.Pattern[bytes]"] = {}
 
 
-def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] = frozenset()):
+def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] = frozenset(),
+                  tests: frozenset[Path] = frozenset()):
     """Project-wide facts about strings: the routes the project registers (a
     request path elsewhere, a test client's, is one of ours only when it
     matches one), and how it uses its keys and event names (see StringRoles):
     the union of each module's share. What a module of `unwritten` writes, sends
     or serves is set apart (`StringRoles.written_outside` ...): it can hold a
-    literal back, and never makes one the project's to rename."""
+    literal back, and never makes one the project's to rename. An event type a
+    test module builds is no event the project sends: a fake of what comes in
+    (a parsed log's `{"type": "Job"}`, a webhook), or what a check expects."""
     from .literals import StringRoles
 
     routes: set[tuple[str, ...]] = set()
@@ -839,6 +844,8 @@ def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] =
         outside = path in unwritten
         (routes_outside if outside else routes).update(module_routes)
         for name, values in module_roles.items():
+            if name == "events" and path in tests:
+                continue
             getattr(roles, f"{name}_outside" if outside and name not in ("loose", "imported") else name).update(values)
     roles.written_outside -= roles.written
     roles.events_outside -= roles.events

@@ -72,6 +72,7 @@ _FLAG_SHAPE = re.compile(r"--?[A-Za-z][\w\-]*(?:=.*)?", re.S)
 _ENTRY_POINT = re.compile(r"[\w.]+\.[\w]+:[\w.]+")
 _MAIN_REFERENCE = re.compile(r"__main__:[A-Za-z_][\w.]*")  # the running script's module:attribute
 _MODULE_FILE = re.compile(r"(?:[\w.\-]*/)*[A-Za-z_]\w*\.pyi?")
+_MODULE_FILE_IN_TEXT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.pyi?(?![\w.])")
 _SCHEME_WITHOUT_COLON = re.compile(r"https?//")  # `http//localhost:8080/job/…`: a URL all the same
 _REPR_TEXT = re.compile(r"<([A-Z][A-Za-z0-9_]*)[ :>(]|([A-Z][A-Za-z0-9_]*)\(")  # `<Job 42>`, `Job(…)`: not `Job 42 done`
 _DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
@@ -872,6 +873,9 @@ class LiteralFinder(_Context):
                 if self.f.project.is_first_party(dotted_name):
                     # `"<app.job.Job foo>"`: text that names the project's code (a repr), not prose.
                     return _Verdict("string", Action.REPORT, "text that names the project's code by a dotted path")
+            if any(self.f.project.has_module_file(stem) for stem in _MODULE_FILE_IN_TEXT.findall(template)):
+                # `" %s mr_filter_job.py --step-num=0"`: a command line that runs one of the project's modules.
+                return _Verdict("string", Action.REPORT, "a module's file name in text: it changes if the module is renamed")
             shown = _REPR_TEXT.match(template.strip())
             if shown and "class" in self.f.index.defined.get(shown.group(1) or shown.group(2), ()):
                 # `"<Job 42: test job>"`, `"Job(interval=1)"`: a class's __name__ as its repr shows it.

@@ -102,6 +102,7 @@ class Project:
     # the namespace itself is shared (`radical.utils` is someone else's), so it is no top level of ours.
     namespaces: dict[str, set[str]] = field(default_factory=dict)
     _submodules: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    _file_stems: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, root: Path, files: Iterable[Path], first_party: Iterable[str] = ()) -> "Project":
@@ -153,6 +154,13 @@ class Project:
 
     def is_module(self, dotted: str) -> bool:
         return dotted in self.modules
+
+    def has_module_file(self, stem: str) -> bool:
+        """Is `stem` the file name (less `.py`) of one of the project's modules: `mr_filter_job` in a
+        command line that runs `mr_filter_job.py`?"""
+        if self._file_stems is None:
+            self._file_stems = frozenset(path.stem for path in self.modules.values())
+        return stem in self._file_stems
 
     def submodules(self, package: str) -> list[str]:
         """The last names of the package's own modules and packages (`job_done` of `app.handlers`):

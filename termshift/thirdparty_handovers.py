@@ -1,4 +1,4 @@
-"""A third party's decorator that hands what it decorates on, call after call, to where its name is read.
+"""A third party's decorator that hands what it decorates on, call after call, to where its name is kept.
 
 `@mcp.tool()`: the decorator's closure calls `self.add_tool(fn, …)`, which calls
 `self._tool_manager.add_tool(fn, …)`, which calls `Tool.from_function(fn, …)`, which reads
@@ -26,8 +26,8 @@ _SHOWN = frozenset({"print", "format", "debug", "info", "warning", "warn", "erro
 
 
 def reads_handed_name(top: Path, function: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> bool:
-    """Does `function` (of the package at `top`) read the name of its parameter `param`, or hand it
-    on to a function of the package that does?"""
+    """Does `function` (of the package at `top`) read and keep the name of its parameter `param`, or
+    hand it on to a function of the package that does?"""
     return _reads(top, function, param, 0, set())
 
 

@@ -77,6 +77,13 @@ CASES = {
                         "    def __init__(self, row):\n        self.row = row\n\n    def show(self):\n"
                         "        return self.job_id\n",
     }, "import json; from app.model import Record; print(Record(json.loads('{\"job_id\": 4}')).show())"),
+    # A command line that runs one of the project's modules by its file name, as text a check expects.
+    "module_file_in_a_command": ({
+        "app/filter_job.py": "print('filtered')\n",
+        "app/runner.py": "import os\nfrom app import filter_job\n\n\ndef command():\n"
+                         "    return 'sh -c \"cat | python %s --step=0\"' % os.path.basename(filter_job.__file__)\n\n\n"
+                         "def check():\n    return command() == 'sh -c \"cat | python filter_job.py --step=0\"'\n",
+    }, "from app.runner import check; print(check())"),
     # `f"{job_id=}"` prints the name: a local keeps it, as does a module's name.
     "debug_fstring": ({
         "app/model.py": "JOB_LIMIT = 3\n\n\ndef describe(n):\n    job_id = n * 2\n"
