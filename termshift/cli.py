@@ -51,11 +51,14 @@ def _one_project(command: str, paths: tuple[Path, ...], config_file: Path | None
 
 def _several_projects(command: str, roots: list[Path], own: list[Path] | None = None) -> None:
     """Refuse, naming the run for each project. `own`: what the first project's run must name when
-    a path it was given holds the others (naming that path again would be refused again)."""
+    a path it was given holds the others (naming that path again would be refused again); none of
+    its own, and it needs no run."""
     here = Path.cwd()
     names = [os.path.relpath(root, here) for root in roots]
-    runs = "; ".join(f"termshift {command} {' '.join(os.path.relpath(path, here) for path in own) if own and at == 0 else name}"
-                     for at, name in enumerate(names))
+    named = list(names)
+    if own is not None:
+        named[0] = " ".join(os.path.relpath(path, here) for path in own)
+    runs = "; ".join(f"termshift {command} {paths}" for paths in named if paths)
     raise UsageFailure(f"the paths are in {len(roots)} projects ({', '.join(names)}), each with its own "
                        f"configuration and index, and a {command} is one transaction in one project: run it once "
                        f"per project ({runs}), a library before the projects that use it; nothing was changed")

@@ -182,6 +182,6 @@ def _default_of(function: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg) 
 def _names_itself(node: ast.expr) -> bool:
     """`Query(alias="jobId")`, `typer.Option("--jobs")`: the name on the wire is written out."""
     return isinstance(node, ast.Call) and (
-        any(keyword.arg in ("alias", "validation_alias", "query") for keyword in node.keywords) or
+        any(keyword.arg in ("alias", "validation_alias") for keyword in node.keywords) or
         any(isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.startswith("-")
             for value in node.args))
