@@ -56,10 +56,11 @@ KEY_LOOKUPS = frozenset({"get", "pop", "setdefault", "__getitem__", "__contains_
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
 MESSAGE_KEYWORDS = frozenset({"help", "description", "epilog", "usage", "msg", "message", "reason", "detail", "doc"})
 HTTP_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "fetch", "urlopen"})
-LOCAL_HOSTS = re.compile(r"^[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|testserver|0\.0\.0\.0)(?::\d+)?(?=/|$)")
+_LOCAL_URL = r"[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|testserver|0\.0\.0\.0)(?::\d+)?"  # this machine's
+LOCAL_HOSTS = re.compile(rf"^{_LOCAL_URL}(?=/|$)")
 # A URL of this machine inside a longer string (`'action="http://testserver/jobs/goto"'`, a page a
 # test expects): no other service's.
-_LOCAL_URL_INSIDE = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|testserver|0\.0\.0\.0)(?::\d+)?(?=/|$|[\s'\"`])")
+_LOCAL_URL_INSIDE = re.compile(rf"(?<![a-z0-9+.-]){_LOCAL_URL}(?=/|$|[\s'\"`])")
 FOREIGN_URL_NOTE = "part of another service's URL: left as it is"
 NOT_SERVED_NOTE = "a URL path the project doesn't serve: left as it is"
 _ROUTE_PLACEHOLDER = re.compile(r"<[^<>/]*>|\{[^{}/]*\}|%\(?[^)/]*\)?[sdr]|%[sdr]")

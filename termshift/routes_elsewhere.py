@@ -55,6 +55,8 @@ def spelled_in_strings(segments: Iterable[str], sites: Mapping[str, list[Site]],
                 continue
             if "/" in (text[match.start() - 1:match.start()], text[match.end():match.end() + 1]):
                 found[match.group()] = (path, site.line)
+        if len(found) == len(wanted):
+            break
     return found
 
 

@@ -404,14 +404,20 @@ _PACKAGE_FILES = 400
 
 
 @lru_cache(maxsize=64)
+def package_modules(top: Path) -> tuple[Path, ...]:
+    """The modules of the package at `top` that a question about the whole package reads (at most
+    `_PACKAGE_FILES`), or `top` itself when it is a module."""
+    try:
+        return tuple(sorted(top.rglob("*.py"))[:_PACKAGE_FILES]) if top.is_dir() else (top,)
+    except OSError:
+        return ()
+
+
+@lru_cache(maxsize=64)
 def _package_reads_names_of(top: Path, fields: frozenset[str]) -> bool:
     """Does a module of the package at `top` read `<anything>.<field>.__name__` (or `__qualname__`)?"""
     pattern = re.compile(r"\.[ \t]*(?:%s)[ \t]*\.[ \t]*__(?:qual)?name__\b" % "|".join(map(re.escape, sorted(fields))))
-    try:
-        paths = sorted(top.rglob("*.py"))[:_PACKAGE_FILES] if top.is_dir() else [top]
-    except OSError:
-        return False
-    for path in paths:
+    for path in package_modules(top):
         try:
             text = path.read_text("utf-8", "replace")
         except OSError:

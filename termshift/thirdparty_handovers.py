@@ -7,8 +7,8 @@ What the receivers are is the package's own business, so a callee is found by it
 package's functions: any of them that keeps the name it reads is enough, keeping a name being the
 safe side. A name only shown (a message, a log line) or handed back (a helper's result, which its
 caller may well only show) keys nothing.
-Only the package's own source is read (at most `_PACKAGE_FILES` modules, and only those that define
-a function of the name asked for), a few calls deep.
+Only the package's own source is read (`thirdparty.package_modules`, and parsed only where a
+function of the name asked for is defined), a few calls deep.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .literals import LOG_METHODS
+
 _DEPTH = 4  # calls followed from the decorator's closure
-_PACKAGE_FILES = 400  # modules of a package read, at most: a framework's own, not a monorepo's
 _NAME_ATTRIBUTES = ("__name__", "__qualname__")
 # Calls that only show what they are handed: a message, a log line, a warning.
-_SHOWN = frozenset({"print", "format", "debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+_SHOWN = LOG_METHODS | {"print", "format"}
 
 
 def reads_handed_name(top: Path, function: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> bool:
@@ -119,12 +120,10 @@ _DEF = re.compile(rb"\bdef[ \t]+(\w+)[ \t]*\(")
 @lru_cache(maxsize=64)
 def _definers(top: Path) -> dict[str, tuple[Path, ...]]:
     """Which modules of the package at `top` define a function of each name: one read of each."""
-    try:
-        paths = sorted(top.rglob("*.py"))[:_PACKAGE_FILES] if top.is_dir() else [top]
-    except OSError:
-        return {}
+    from .thirdparty import package_modules
+
     found: dict[str, list[Path]] = {}
-    for path in paths:
+    for path in package_modules(top):
         try:
             names = {match.group(1).decode("ascii", "replace") for match in _DEF.finditer(path.read_bytes())}
         except OSError:
