@@ -54,7 +54,7 @@ def _compat_warn(old, new, stacklevel=3):
 _KEYWORDS = '''
 
 def _compat_keywords(owner, name, /, **renamed):
-    """Callers of owner.name may still pass the old keyword names."""
+    """Callers of owner.name may still pass the old keyword names; a subclass may still override it with them."""
     import functools
     import inspect
 
@@ -80,6 +80,59 @@ def _compat_keywords(owner, name, /, **renamed):
             return function(*args, **new_keywords(kwargs))
     accept = functools.wraps(function)(accept)
     setattr(owner, name, accept if attribute is function else type(attribute)(accept))
+    if isinstance(owner, type):
+        _compat_overrides(owner, name, renamed)
+
+
+def _compat_overrides(owner, name, renamed):
+    """A subclass's override of owner.name (or of its old name) written with the old keyword names.
+
+    The code passes the new names now, so each call hands them on under the old ones.
+    """
+    import functools
+    import inspect
+
+    earlier = vars(owner).get("__init_subclass__")
+
+    def handing_on(function, back):
+        def old_keywords(kwargs):
+            return {back.get(key, key): value for key, value in kwargs.items()}
+
+        if inspect.iscoroutinefunction(function):
+            async def hand_on(*args, **kwargs):
+                return await function(*args, **old_keywords(kwargs))
+        else:
+            def hand_on(*args, **kwargs):
+                return function(*args, **old_keywords(kwargs))
+        return functools.wraps(function)(hand_on)
+
+    def __init_subclass__(cls, **kwargs):
+        if earlier is None:
+            super(owner, cls).__init_subclass__(**kwargs)
+        else:
+            getattr(earlier, "__func__", earlier)(cls, **kwargs)
+        import sys
+
+        statement, frame = 2, sys._getframe()  # the warning points at the class statement, past every hook
+        while frame is not None and frame.f_code.co_name == "__init_subclass__":
+            statement, frame = statement + 1, frame.f_back
+        aliases = globals().get("_CompatOldName", ())  # the method's old names, if it has any
+        old_names = [old for old, value in vars(owner).items() if isinstance(value, aliases) and value.new == name]
+        for member in [name, *old_names]:
+            attribute = vars(cls).get(member)
+            function = getattr(attribute, "__func__", attribute)
+            try:
+                parameters = inspect.signature(function).parameters if callable(function) else {}
+            except (TypeError, ValueError):
+                continue
+            back = {new: old for old, new in renamed.items() if old in parameters and new not in parameters}
+            for new, old in back.items():
+                _compat_warn(f"keyword {old!r} of {function.__qualname__}()", repr(new), stacklevel=statement)
+            if back:
+                hand_on = handing_on(function, back)
+                setattr(cls, member, hand_on if attribute is function else type(attribute)(hand_on))
+
+    owner.__init_subclass__ = classmethod(__init_subclass__)
 '''
 
 _MEMBERS = '''

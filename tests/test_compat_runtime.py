@@ -242,6 +242,52 @@ def test_a_subclass_overriding_the_old_name_still_takes_effect(load):
     assert any("overriding" in str(warning.message) and "add_job" in str(warning.message) for warning in caught)
 
 
+def test_an_override_written_with_the_old_keywords_gets_the_new_ones_the_code_passes(load):
+    """The library now passes `step_priority=`; a user's subclass still declares `job_priority`,
+    under the method's old name or its new one: each call hands the keyword on under the name
+    the override declares, and defining such an override warns once."""
+    service = load("methods_and_parameters", "methods_app.service")
+
+    with deprecated(r"keyword 'job_priority' of .*Legacy\.add_job\(\) is deprecated; use 'step_priority'"):
+        class Legacy(service.Scheduler):
+            def add_job(self, job_name, *, job_priority=0):
+                return "legacy:" + super().add_job(job_name, job_priority=job_priority)
+
+    with deprecated("job_priority"):
+        class Halfway(service.Scheduler):
+            def add_step(self, step_name, *, job_priority=0):
+                return f"halfway:{step_name}:{job_priority}"
+
+    with deprecated("job_name"):
+        class Flavours(service.Scheduler):
+            @staticmethod
+            def job_key(job_name):
+                return "mine-" + job_name
+
+            async def wait_for_step(self, job_name):
+                return "mine " + job_name
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert service.submit_step(Legacy(), "b", step_priority=2) == "legacy:b:2"
+        assert service.submit_step(Halfway(), "c", step_priority=3) == "halfway:c:3"
+        assert Flavours.step_key(step_name="x") == "mine-x" and Flavours().step_key(step_name="y") == "mine-y"
+        assert asyncio.run(Flavours().wait_for_step(step_name="z")) == "mine z"
+    assert inspect.iscoroutinefunction(Flavours.wait_for_step)
+    assert list(inspect.signature(Halfway.add_step).parameters) == ["self", "step_name", "job_priority"]
+
+
+def test_an_override_with_the_new_keywords_is_left_as_it_is(load, no_warnings):
+    service = load("methods_and_parameters", "methods_app.service")
+
+    def add_step(self, step_name, *, step_priority=0):
+        return f"current:{step_name}:{step_priority}"
+
+    Current = type("Current", (service.Scheduler,), {"add_step": add_step})
+    assert vars(Current)["add_step"] is add_step
+    assert service.submit_step(Current(), "a", step_priority=1) == "current:a:1"
+
+
 def test_patching_the_old_name_patches_what_the_code_calls(load):
     service = load("methods_and_parameters", "methods_app.service")
     scheduler = service.Scheduler.with_steps("a")
