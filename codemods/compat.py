@@ -79,6 +79,10 @@ def _compat_keywords(owner, name, /, **renamed):
         def accept(*args, **kwargs):
             return function(*args, **new_keywords(kwargs))
     accept = functools.wraps(function)(accept)
+    try:  # for getfullargspec too (monty's MSONable reads __init__ with it), which skips __wrapped__
+        accept.__signature__ = inspect.signature(function)
+    except (TypeError, ValueError):
+        pass
     setattr(owner, name, accept if attribute is function else type(attribute)(accept))
     if isinstance(owner, type):
         _compat_overrides(owner, name, renamed)
@@ -91,10 +95,11 @@ def _compat_overrides(owner, name, renamed):
     """
     import functools
     import inspect
+    import sys
 
     earlier = vars(owner).get("__init_subclass__")
 
-    def handing_on(function, back):
+    def handing_on(function, signature, back):
         def old_keywords(kwargs):
             return {back.get(key, key): value for key, value in kwargs.items()}
 
@@ -104,15 +109,15 @@ def _compat_overrides(owner, name, renamed):
         else:
             def hand_on(*args, **kwargs):
                 return function(*args, **old_keywords(kwargs))
-        return functools.wraps(function)(hand_on)
+        hand_on = functools.wraps(function)(hand_on)
+        hand_on.__signature__ = signature
+        return hand_on
 
     def __init_subclass__(cls, **kwargs):
         if earlier is None:
             super(owner, cls).__init_subclass__(**kwargs)
         else:
             getattr(earlier, "__func__", earlier)(cls, **kwargs)
-        import sys
-
         statement, frame = 2, sys._getframe()  # the warning points at the class statement, past every hook
         while frame is not None and frame.f_code.co_name == "__init_subclass__":
             statement, frame = statement + 1, frame.f_back
@@ -122,14 +127,15 @@ def _compat_overrides(owner, name, renamed):
             attribute = vars(cls).get(member)
             function = getattr(attribute, "__func__", attribute)
             try:
-                parameters = inspect.signature(function).parameters if callable(function) else {}
+                signature = inspect.signature(function) if callable(function) else None
             except (TypeError, ValueError):
                 continue
+            parameters = signature.parameters if signature else {}
             back = {new: old for old, new in renamed.items() if old in parameters and new not in parameters}
             for new, old in back.items():
                 _compat_warn(f"keyword {old!r} of {function.__qualname__}()", repr(new), stacklevel=statement)
             if back:
-                hand_on = handing_on(function, back)
+                hand_on = handing_on(function, signature, back)
                 setattr(cls, member, hand_on if attribute is function else type(attribute)(hand_on))
 
     owner.__init_subclass__ = classmethod(__init_subclass__)

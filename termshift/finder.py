@@ -34,7 +34,7 @@ from . import strings
 from .literals import MAYBE_A_CLOSURES, PLACEHOLDER_NAME, LiteralFinder, StringContext
 from .astwalk import NodeVisitor, touches, walk
 from .computed_lookups import ATTR_FUNCS, FIELD_NAME_CALLS, FIELD_NAME_TABLES, ComputedLookups
-from .framework_names import DESCRIPTOR_NOTE, FIELD_NOTE, MODEL_NOTE, FrameworkDeclarations
+from .framework_names import CONSTRUCTOR_NOTE, DESCRIPTOR_NOTE, FIELD_NOTE, MODEL_NOTE, FrameworkDeclarations
 from .handovers import Handovers
 from .namers import NAME_ATTRIBUTES
 from .index import DERIVED, EXT, EXTERNAL, OWN, UNKNOWN, Index, Ref, Type, class_of
@@ -803,6 +803,7 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
         self._spelled_later: list[ast.Constant] = []
         self.shown: dict[ast.AST | None, set[ast.AST]] = {}
         self.copies: set[ast.AST] = set()  # pickling calls whose pickle is loaded again at once
+        self.constructors_read: dict[str, tuple[str, frozenset[str]]] = {}
 
     # Every site this pass emits, and every question it asks the index, starts
     # from a name or string inside the statement at hand that mentions the term
@@ -871,7 +872,12 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
             kind = "method"
         if ref.owner == UNKNOWN and kind in ("field", "parameter"):
             kind = "attribute"  # whatever it is, it is read as an attribute: no keyword can name it
-        self.f.emit_attr(node, kind=kind, role=Role.REFERENCE, owner=ref.owner, scope=scope.qualname)
+        owner, note = ref.owner, ""
+        if owner == OWN and node.value.__class__ is ast.Name and node.value.id == "self" and scope.kind == "function":
+            base, params = self._constructor_read(scope.parent.class_qual)  # a method's class
+            if node.attr in params or node.attr[:1] == "_" and node.attr[1:] in params:
+                owner, note = UNKNOWN, CONSTRUCTOR_NOTE.format(base=base)
+        self.f.emit_attr(node, kind=kind, role=Role.REFERENCE, owner=owner, scope=scope.qualname, note=note)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         scope = self.scope(node)

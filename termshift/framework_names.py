@@ -13,7 +13,8 @@ kind` on `ast.NodeVisitor`): `clean_job` is the field `job`'s hook, `do_job` the
 
 And so is a parameter a framework fills by its name from outside the program: a FastAPI route
 handler's `job_type` is the query string's `?job_type=`, a Typer command's `max_jobs` the option
-`--max-jobs` users type (`_bound_by_name`).
+`--max-jobs` users type (`_bound_by_name`); and a constructor's parameter, with the attribute named
+after it, that a third party's base serialises by its name (`_constructor_read`).
 
 A *declared field* is a class-level name bound to a call of a third party's class or function,
 in a class with a third party's base (along its bases); a *model*, a class that declares one. An
@@ -53,6 +54,10 @@ REQUEST_NOTE = ("a request's parameter: `{shown}` fills it from the request by i
 OPTION_NOTE = ("a command line's option: `{shown}` makes `--{option}` of it, and renamed, the commands users type and "
                "scripts run would no longer reach it")
 
+CONSTRUCTOR_NOTE = ("`{base}` reads the constructor by its parameters' names and the attributes named after them "
+                    "(it serialises or rebuilds instances by them): renamed, what was stored under the old name "
+                    "would no longer load")
+
 DESCRIPTOR_NOTE = ("a descriptor of the project's learns the attribute's name (`__set_name__`), and may key data by "
                    "it: renamed, what was stored under the old name would no longer be found")
 
@@ -61,6 +66,7 @@ class FrameworkDeclarations:
     """The site pass's questions about names a framework keys stored data by (module docstring)."""
 
     f: "Finder"
+    constructors_read: dict[str, tuple[str, frozenset[str]]]  # `_constructor_read`'s answers, by class
 
     def _declared_field(self, node: ast.Name, scope: Scope) -> bool:
         """Is `node` (a definition in a class's body) a field its framework declares?"""
@@ -95,7 +101,7 @@ class FrameworkDeclarations:
         (a field's name, a command the user types)."""
         if scope.kind != "class" or not scope.class_qual:
             return ""
-        from .thirdparty import lookup_prefixes
+        from .base_readers import lookup_prefixes
 
         index = self.f.index
         for base in index.mro(scope.class_qual)[1]:
@@ -112,6 +118,10 @@ class FrameworkDeclarations:
         request, a dependency, a body's model) or under a name of its own (`alias=`) is no such name."""
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or arg.arg in ("self", "cls"):
             return ""
+        if function.name == "__init__":
+            base, params = self._constructor_read(self.scope(function).class_qual)
+            if arg.arg in params:
+                return CONSTRUCTOR_NOTE.format(base=base)
         for decorator in function.decorator_list:
             if not isinstance(decorator, ast.Call):
                 continue
@@ -133,6 +143,28 @@ class FrameworkDeclarations:
                     return ""
                 return OPTION_NOTE.format(shown=shown, option=arg.arg.replace("_", "-"))
         return ""
+
+    def _constructor_read(self, class_qual: str | None) -> tuple[str, frozenset[str]]:
+        """The third-party base that reads the class's constructor by its parameters' names
+        (`base_readers.reads_constructor`), and those names; ("", ∅) when none does."""
+        if not class_qual:
+            return "", frozenset()
+        known = self.constructors_read.get(class_qual)
+        if known is None:
+            from .base_readers import reads_constructor
+
+            index = self.f.index
+            first_party, external, _ = index.mro(class_qual)
+            base = next((name for name in external if reads_constructor(name, index.search_path)), "")
+            params: tuple[str, ...] = ()
+            for module, info in first_party if base else ():
+                summary = index.module(module)
+                init = summary.functions.get(f"{info.qualname}.__init__") if summary else None
+                if init is not None:
+                    params = init.params
+                    break
+            known = self.constructors_read[class_qual] = (base, frozenset(params) - {"self"})
+        return known
 
     def _handed_by_type(self, arg: ast.arg, default: ast.expr | None, scope: Scope) -> bool:
         """A request, a dependency, a body's model, or a name of its own (`Query(alias="jobId")`)."""

@@ -177,6 +177,9 @@ def test_signatures_are_the_real_ones(load):
     assert list(old.parameters) == ["step_name", "step_priority"]
     assert list(inspect.signature(service.submit_step).parameters) == ["scheduler", "step_name", "options"]
     assert list(inspect.signature(service.Scheduler).parameters) == ["max_steps"]
+    # what reads a signature with getfullargspec (monty's MSONable serialises __init__'s arguments)
+    assert inspect.getfullargspec(service.Scheduler.__init__).args == ["self", "max_steps"]
+    assert inspect.getfullargspec(service.Scheduler.add_step).kwonlyargs == ["step_priority"]
 
 
 def test_old_keywords_are_accepted_with_a_warning(load):
