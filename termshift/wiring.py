@@ -274,8 +274,19 @@ def _first_string(text: str) -> str | None:
     return None
 
 
+# Commands that other objects have too: a dict's `get` and `keys`, a config parser's `set`, a
+# path's `exists`, an HTTP session's `delete`, a model's `eval`, an MQTT client's `publish`, a
+# statsd client's `incr`. Alone they don't make an attribute a Redis client: wrapped, a dict
+# would stop being one.
+_SHARED_COMMANDS = frozenset({"get", "set", "delete", "exists", "keys", "type", "lock", "pipeline", "eval",
+                              "publish", "incr", "incrby", "decr", "expire", "persist"})
+
+
 def clients(text: str) -> list[tuple[str, str]]:
-    """(class, attribute) pairs: the attributes a class's methods call client commands on (``self.redis.get(...)``)."""
+    """(class, attribute) pairs: the attributes of a class that hold a Redis(-like) client, told by
+    the commands its methods call on them (``self.redis.lpush(...)``). An attribute called only
+    with commands other objects have too (`_SHARED_COMMANDS`) counts when its name or what is
+    assigned to it, or its annotation, says Redis (``self.store = redis.Redis(...)``)."""
     try:
         tree = ast.parse(text)
     except SyntaxError:
@@ -284,15 +295,41 @@ def clients(text: str) -> list[tuple[str, str]]:
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
+        shared: list[str] = []
         for call in ast.walk(node):
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
                     and call.func.attr in CLIENT_COMMANDS):
                 continue
             target = call.func.value
-            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                    and target.value.id == "self" and (node.name, target.attr) not in found:
-                found.append((node.name, target.attr))
-    return found
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+                if call.func.attr not in _SHARED_COMMANDS:
+                    found.append((node.name, target.attr))
+                else:
+                    shared.append(target.attr)
+        said = _said_redis(node)
+        found += [(node.name, attribute) for attribute in shared if "redis" in attribute.lower() or attribute in said]
+    return list(dict.fromkeys(found))
+
+
+def _said_redis(node: ast.ClassDef) -> set[str]:
+    """The attributes of `self` whose assigned value or annotation spells Redis, or that are assigned
+    a parameter whose annotation does (`def __init__(self, conn: Redis): self.conn = conn`)."""
+    said: set[str] = set()
+    typed = {arg.arg for function in ast.walk(node) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+             for arg in (*function.args.args, *function.args.kwonlyargs)
+             if arg.annotation is not None and "redis" in ast.unparse(arg.annotation).lower()}
+    for statement in ast.walk(node):
+        if isinstance(statement, ast.Assign):
+            targets, spelled = statement.targets, [statement.value]
+        elif isinstance(statement, ast.AnnAssign):
+            targets, spelled = [statement.target], [statement.annotation, statement.value]
+        else:
+            continue
+        if any(part is not None and ("redis" in ast.unparse(part).lower()
+                                     or isinstance(part, ast.Name) and part.id in typed) for part in spelled):
+            said |= {target.attr for target in targets if isinstance(target, ast.Attribute)
+                     and isinstance(target.value, ast.Name) and target.value.id == "self"}
+    return said
 
 
 def add_pieces(text: str, request: WireModule, until: datetime.date, newline: str = "\n") -> str:

@@ -560,3 +560,23 @@ def test_patching_a_sender_through_the_wired_module_patches_the_module(monkeypat
         assert [json.loads(call.kwargs["data"])["type"] for call in fake.call_args_list] == ["job_failed",
                                                                                               "step_failed"]
     assert urllib.request.urlopen is real  # restored as it was, not left wrapped
+
+
+def test_only_an_attribute_that_holds_a_redis_client_is_wrapped_as_one():
+    """A dict read with `.get()`, an HTTP session's `.delete()`, a path's `.exists()`: commands
+    other objects have too don't make a client, or the dict would be wrapped and stop being one."""
+    from termshift.wiring import clients
+
+    text = (
+        "import redis\n\n\nclass Context:\n"
+        "    def __init__(self, profile, session, cache, conn: 'redis.Redis', queue):\n"
+        "        self.profile = profile\n        self.session = session\n"
+        "        self.cache = redis.Redis() if cache is None else cache\n"
+        "        self.conn = conn\n        self._redis = None\n        self.queue = queue\n\n"
+        "    def run(self):\n"
+        "        self.profile.get('job_id')\n        self.session.delete('/jobs/1')\n"
+        "        self.cache.get('job:1')\n        self.conn.set('job:1', 1)\n"
+        "        self._redis.get('job:2')\n        self.queue.lpush('jobs', 1)\n"
+    )
+    assert sorted(clients(text)) == [("Context", "_redis"), ("Context", "cache"), ("Context", "conn"),
+                                     ("Context", "queue")]
