@@ -118,9 +118,6 @@ def _compat_overrides(owner, name, renamed):
             super(owner, cls).__init_subclass__(**kwargs)
         else:
             getattr(earlier, "__func__", earlier)(cls, **kwargs)
-        statement, frame = 2, sys._getframe()  # the warning points at the class statement, past every hook
-        while frame is not None and frame.f_code.co_name == "__init_subclass__":
-            statement, frame = statement + 1, frame.f_back
         aliases = globals().get("_CompatOldName", ())  # the method's old names, if it has any
         old_names = [old for old, value in vars(owner).items() if isinstance(value, aliases) and value.new == name]
         for member in [name, *old_names]:
@@ -132,11 +129,15 @@ def _compat_overrides(owner, name, renamed):
                 continue
             parameters = signature.parameters if signature else {}
             back = {new: old for old, new in renamed.items() if old in parameters and new not in parameters}
+            if not back:
+                continue
+            statement, frame = 2, sys._getframe()  # the warning points at the class statement, past every hook
+            while frame is not None and frame.f_code.co_name == "__init_subclass__":
+                statement, frame = statement + 1, frame.f_back
             for new, old in back.items():
                 _compat_warn(f"keyword {old!r} of {function.__qualname__}()", repr(new), stacklevel=statement)
-            if back:
-                hand_on = handing_on(function, signature, back)
-                setattr(cls, member, hand_on if attribute is function else type(attribute)(hand_on))
+            hand_on = handing_on(function, signature, back)
+            setattr(cls, member, hand_on if attribute is function else type(attribute)(hand_on))
 
     owner.__init_subclass__ = classmethod(__init_subclass__)
 '''

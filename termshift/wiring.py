@@ -306,7 +306,7 @@ def clients(text: str) -> list[tuple[str, str]]:
                     found.append((node.name, target.attr))
                 else:
                     shared.append(target.attr)
-        said = _said_redis(node)
+        said = _said_redis(node) if shared else set()
         found += [(node.name, attribute) for attribute in shared if "redis" in attribute.lower() or attribute in said]
     return list(dict.fromkeys(found))
 
