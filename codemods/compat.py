@@ -6,7 +6,11 @@ runs. It holds only what the module needs of:
 
 - a PEP 562 module ``__getattr__`` serving the old module-level names (an
   existing ``__getattr__`` is kept as the fallback), and the same aliases
-  under ``if TYPE_CHECKING:`` for type checkers;
+  under ``if TYPE_CHECKING:`` for type checkers. The ``__getattr__`` looks
+  a new name up only when asked, so where code below the module's imports
+  runs while it is imported (a package's ``__init__`` loading plugins that
+  import ``from pkg import Job`` back), it goes in a block of its own right
+  after the imports: an old name then works as soon as its new one exists;
 - ``_compat_keywords``: a renamed parameter still accepted under its old
   keyword (a ``TypeError`` when both are given), for functions, methods,
   ``__init__`` and the constructors of data classes and named tuples;
@@ -26,7 +30,9 @@ what `migrate --no-compat` writes.
 
 from __future__ import annotations
 
+import ast
 import datetime
+import re
 from typing import Iterable
 
 import libcst as cst
@@ -54,11 +60,16 @@ def _compat_warn(old, new, stacklevel=3):
 _KEYWORDS = '''
 
 def _compat_keywords(owner, name, /, **renamed):
-    """Callers of owner.name may still pass the old keyword names; a subclass may still override it with them."""
+    """Callers of owner.name may still pass the old keyword names; a subclass may still override it with them.
+
+    A module-level function's owner is the module's globals(): a module that a plugin loader runs
+    without importing it (exec_module) is not in sys.modules.
+    """
     import functools
     import inspect
 
-    attribute = vars(owner)[name]
+    space = owner if isinstance(owner, dict) else vars(owner)
+    attribute = space[name]
     function = getattr(attribute, "__func__", attribute)  # inside a staticmethod / classmethod
     if not callable(function):
         return
@@ -83,7 +94,11 @@ def _compat_keywords(owner, name, /, **renamed):
         accept.__signature__ = inspect.signature(function)
     except (TypeError, ValueError):
         pass
-    setattr(owner, name, accept if attribute is function else type(attribute)(accept))
+    accept = accept if attribute is function else type(attribute)(accept)
+    if isinstance(owner, dict):
+        owner[name] = accept
+    else:
+        setattr(owner, name, accept)
     if isinstance(owner, type):
         _compat_overrides(owner, name, renamed)
 
@@ -217,18 +232,21 @@ def _compat_members(owner, /, **renamed):
 _GETATTR = '''
 
 def __getattr__(name):
-    if name not in _COMPAT_OLD_NAMES:
+    if name not in _COMPAT_OLD_NAMES or _COMPAT_OLD_NAMES[name] not in globals():  # not bound yet: still importing
         {fallback}
     _compat_warn(f"{{__name__}}.{{name}}", _COMPAT_OLD_NAMES[name])
     return globals()[_COMPAT_OLD_NAMES[name]]
 
 
-class _CompatModule(type(sys.modules[__name__])):
+class _CompatModule(type(sys.modules.get(__name__, sys))):
     """Patching an old name (mock.patch, monkeypatch.setattr) patches the new one; undoing the patch,
     whether by setting the old value back or by deleting the old name, restores it."""
 
     def __setattr__(self, name, value):
-        super().__setattr__(_COMPAT_OLD_NAMES.get(name, name), value)
+        new = _COMPAT_OLD_NAMES.get(name, name)
+        if new != name and new in vars(self):
+            _COMPAT_ORIGINALS.setdefault(new, vars(self)[new])
+        super().__setattr__(new, value)
 
     def __reduce__(self):  # pickled by name, as a plain module is by cloudpickle and the like
         import importlib
@@ -242,8 +260,9 @@ class _CompatModule(type(sys.modules[__name__])):
             super().__delattr__(_COMPAT_OLD_NAMES.get(name, name))
 
 
-_COMPAT_ORIGINALS = {{new: globals()[new] for new in _COMPAT_OLD_NAMES.values() if new in globals()}}
-sys.modules[__name__].__class__ = _CompatModule
+_COMPAT_ORIGINALS = {{}}  # what an old name's first patch replaced
+if vars(sys.modules.get(__name__, sys)) is globals():  # not when run without being imported (exec_module)
+    sys.modules[__name__].__class__ = _CompatModule
 '''
 _RAISE = 'raise AttributeError(f"module {__name__!r} has no attribute {name!r}")'
 _CHAIN = "return _compat_getattr(name)"
@@ -257,10 +276,12 @@ def add_block(text: str, request: ModuleCompat, until: datetime.date, newline: s
         return text  # the rename itself broke the file: rewrite.py's validation reports it
     names = {old: new for old, new in request.names.items()
              if (new in layout.bound or old in request.starred) and old not in layout.bound}
-    body = _block_body(request, names, chains=layout.has_getattr)
-    if not body:
-        return text
-    return _splice(text, layout, _HEADER + body, until, newline)
+    early = layout.after_imports if names and not layout.has_getattr else None
+    body = _block_body(request, names, chains=layout.has_getattr, served_early=early is not None)
+    if early is None:
+        return _splice(text, layout, _HEADER + body, until, newline) if body else text
+    text = _splice(text, layout, _HEADER + body, until, newline)  # below the early block: its line stays put
+    return _splice_after(text, early, _HEADER + _names_body(names), until, newline)
 
 
 def splice_block(text: str, body: str, until: datetime.date, newline: str = "\n") -> str:
@@ -272,11 +293,26 @@ def splice_block(text: str, body: str, until: datetime.date, newline: str = "\n"
     return _splice(text, layout, body, until, newline)
 
 
-def _splice(text: str, layout: "_Layout", body: str, until: datetime.date, newline: str) -> str:
+def _marked(body: str, until: datetime.date, newline: str) -> str:
     block = markers.BEGIN_TAG.format(date=until.isoformat()) + "\n" + body + markers.END_TAG + "\n"
-    block = block.replace("\n", newline)
+    return block.replace("\n", newline)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines as Python numbers them (not `str.splitlines`, which also ends one at a form feed)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+
+
+def _splice_after(text: str, line: int, body: str, until: datetime.date, newline: str) -> str:
+    """`text` with a marked block after its line `line`, the separation above it (where cleanup looks first)."""
+    lines = _lines(text)
+    return "".join(lines[:line]) + newline * SEPARATION + _marked(body, until, newline) + "".join(lines[line:])
+
+
+def _splice(text: str, layout: "_Layout", body: str, until: datetime.date, newline: str) -> str:
+    block = _marked(body, until, newline)
     blank = newline * SEPARATION
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     if layout.main_guard_line is not None:
         at = layout.main_guard_line - 1
         return "".join(lines[:at]) + block + blank + "".join(lines[at:])
@@ -286,17 +322,18 @@ def _splice(text: str, layout: "_Layout", body: str, until: datetime.date, newli
     return text + (blank if text.strip() else "") + block
 
 
-def _block_body(request: ModuleCompat, names: dict[str, str], *, chains: bool) -> str:
+def _block_body(request: ModuleCompat, names: dict[str, str], *, chains: bool, served_early: bool) -> str:
+    """The block at the module's end; with `served_early`, the old names' `__getattr__` is not in it."""
     members = {path: renamed for path, renamed in request.members.items() if renamed}
     keywords = {path: renamed for path, renamed in request.keywords.items() if renamed}
     if not (names or members or keywords):
         return ""
     imports = []
-    if names or any("." not in path for path in keywords):
+    if names and not served_early:
         imports.append("import sys\n")
     if names:
         imports.append("from typing import TYPE_CHECKING\n")
-    parts = ["\n" + "".join(imports) if imports else "", _WARN]
+    parts = ["\n" + "".join(imports) if imports else "", "" if served_early else _WARN]
     if keywords:
         parts.append(_KEYWORDS)
     if members:
@@ -304,18 +341,25 @@ def _block_body(request: ModuleCompat, names: dict[str, str], *, chains: bool) -
     calls: list[str] = []
     for path, renamed in sorted(keywords.items()):
         owner, _, name = path.rpartition(".")
-        calls.append(_call("_compat_keywords", [owner or "sys.modules[__name__]", f'"{name}"'], renamed))
+        calls.append(_call("_compat_keywords", [owner or "globals()", f'"{name}"'], renamed))
     for path, renamed in sorted(members.items()):
         calls.append(_call("_compat_members", [path], renamed))
     if calls:
         parts.append("\n\n" + "".join(calls))
-    if names:
+    if names and not served_early:
         chain = "_compat_getattr = __getattr__\n" if chains else ""
         parts.append(f"\n\n{chain}_COMPAT_OLD_NAMES = {_call('dict', [], names)}")
         parts.append(_GETATTR.format(fallback=_CHAIN if chains else _RAISE))
+    if names:
         aliases = "".join(f"    {old} = {new}\n" for old, new in sorted(names.items()))
         parts.append("\n\nif TYPE_CHECKING:  # the old names, for type checkers\n" + aliases)
     return "".join(parts)
+
+
+def _names_body(names: dict[str, str]) -> str:
+    """The block right after the imports: the old module-level names, served as soon as the new ones exist."""
+    return "\nimport sys\n" + _WARN + f"\n\n_COMPAT_OLD_NAMES = {_call('dict', [], names)}" + \
+        _GETATTR.format(fallback=_RAISE)
 
 
 def _call(function: str, arguments: list[str], renamed: dict[str, str]) -> str:
@@ -338,11 +382,13 @@ class _Layout:
         self.bound: set[str] = set()
         self.has_getattr = False
         self.main_guard_line: int | None = None  # where a trailing `if __name__ == "__main__":` starts
+        self.after_imports: int | None = None  # the imports' last line, when code that runs follows them
 
     @classmethod
     def of(cls, text: str) -> "_Layout":
         module = cst.parse_module(text)
         layout = cls()
+        layout.after_imports = _after_imports(text)
         layout.bound = _bound_names(module.body)
         layout.has_getattr = any(
             isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__getattr__" for stmt in module.body
@@ -359,6 +405,52 @@ class _Layout:
                 start -= len(last.leading_lines) - first
             layout.main_guard_line = start
         return layout
+
+
+def _after_imports(text: str) -> int | None:
+    """The last line of the module's docstring and imports, when a statement below them runs code.
+
+    The imports run on: `__future__`, ``__all__``-style dunder assignments,
+    and ``if``/``try``/``with`` blocks in between, the statements that keep
+    an import below them "at the top of the file" for pycodestyle's E402, so
+    the block doesn't make a later import a lint error. `None` when nothing
+    below runs code while the module is imported (a call, an import, a
+    decorator), or the module is nothing but imports: one block at the end.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    end, rest = 0, list(tree.body)
+    while rest and _opens_the_module(rest[0], first=rest[0] is tree.body[0]):
+        statement = rest.pop(0)
+        if not isinstance(statement, ast.Assign):
+            end = statement.end_lineno or end
+    if not end or not rest or rest[0].lineno <= end or not any(_runs_code(stmt) for stmt in rest):
+        return None
+    return end
+
+
+def _opens_the_module(stmt: ast.stmt, *, first: bool) -> bool:
+    if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.If, ast.Try, ast.With)):
+        return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+        return first  # the docstring
+    return isinstance(stmt, ast.Assign) and all(
+        isinstance(target, ast.Name) and target.id.startswith("__") and target.id.endswith("__")
+        for target in stmt.targets)
+
+
+def _runs_code(node: ast.AST) -> bool:
+    """Whether a top-level statement calls or imports anything while the module is imported."""
+    if isinstance(node, (ast.Call, ast.Import, ast.ImportFrom)):
+        return True
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.decorator_list:
+        return True
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return any(_runs_code(default) for default in [*node.args.defaults, *node.args.kw_defaults]
+                   if default is not None)
+    return any(_runs_code(child) for child in ast.iter_child_nodes(node))
 
 
 def _is_main_guard(stmt: cst.CSTNode) -> bool:

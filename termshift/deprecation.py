@@ -439,7 +439,7 @@ def served(text: str) -> ModuleCompat:
             result.members.setdefault(owner, {}).update(pairs)
         elif call.func.id == "_compat_keywords" and len(call.args) == 2 and isinstance(call.args[1], ast.Constant):
             name = call.args[1].value
-            path = name if owner == "sys.modules[__name__]" else f"{owner}.{name}"
+            path = name if owner in ("globals()", "sys.modules[__name__]") else f"{owner}.{name}"
             result.keywords.setdefault(path, {}).update(pairs)
     return result
 

@@ -544,6 +544,39 @@ def test_a_subclass_setting_the_old_class_attribute_still_takes_effect(load):
         assert Modern().submit("x") == "job-new"
 
 
+def test_a_plugin_the_package_loads_while_it_is_imported_finds_the_old_names(load):
+    """The package's ``__init__`` loads plugins that import its old names back, mid-import."""
+    with deprecated(r"plug_app\.Job is deprecated; use Step"):
+        plug_app = load("plugins_at_import", "plug_app")
+    echo = sys.modules["plug_plugins.echo"]
+    assert plug_app.PLUGINS["echo"] is echo.EchoJob
+    assert issubclass(echo.EchoJob, plug_app.Step) and echo.QUEUED is plug_app.StepState.QUEUED
+    assert echo.RUNNER_SEEN is None  # asked for before the package bound it: an ImportError, as before
+    assert plug_app.run_step(echo.EchoJob("a")).describe() == "a: done"
+    with deprecated("run_job"):
+        assert plug_app.run_job is plug_app.run_step
+
+
+def test_a_module_its_package_runs_without_importing_it_keeps_its_old_names(load):
+    """A plugin loader's ``exec_module`` runs a module that ``sys.modules`` never holds."""
+    plug_app = load("plugins_at_import", "plug_app")
+    shell = plug_app.BUNDLED["shell"]
+    assert "plug_app.bundled.shell" not in sys.modules and plug_app.PLUGINS["shell"] is shell.ShellStep
+    with deprecated(r"plug_app\.bundled\.shell\.ShellJob is deprecated; use ShellStep"):
+        assert shell.ShellJob is shell.ShellStep
+    with deprecated("keyword 'job' of describe_step"):
+        assert shell.describe_step(job=shell.ShellStep("x")) == "$ x"
+    assert inspect.signature(shell.describe_step).parameters.keys() == {"step"}
+
+
+def test_patching_an_old_name_before_anything_else_undoes_to_the_new_one(load):
+    plug_app = load("plugins_at_import", "plug_app")
+    original = plug_app.run_step
+    with deprecated("run_job"), mock.patch("plug_app.run_job") as patched:
+        assert plug_app.run_step is patched
+    assert plug_app.run_step is original
+
+
 # -- modules and packages --------------------------------------------------------
 
 
