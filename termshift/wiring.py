@@ -30,8 +30,8 @@ WIRE_FILE = MODULE_NAME + ".py"
 # Commands that say "this attribute is a Redis(-like) client": every command the runtime covers
 # (tests/test_wire_runtime.py checks the two lists agree), and a few client calls.
 CLIENT_COMMANDS = frozenset({
-    "get", "set", "mget", "delete", "exists", "keys", "scan_iter", "expire", "pexpire", "expireat", "pexpireat",
-    "persist", "ttl", "pttl", "type", "strlen", "incr", "incrby", "decr",
+    "get", "set", "setex", "psetex", "mget", "delete", "exists", "keys", "scan", "scan_iter", "expire", "pexpire",
+    "expireat", "pexpireat", "persist", "ttl", "pttl", "type", "strlen", "incr", "incrby", "decr",
     "lpush", "rpush", "rpop", "lpop", "lrange", "lrem", "llen", "lmove", "rpoplpush", "blpop", "brpop", "blmove",
     "brpoplpush", "sadd", "srem", "smembers", "sismember", "scard", "hset", "hget", "hgetall", "hdel", "hexists",
     "hlen", "zadd", "zrem", "zincrby", "zscore", "zcard", "zcount", "zrank", "zrange", "zrevrange",
@@ -99,8 +99,7 @@ def plan(analysis, the_plan, until: datetime.date, today: datetime.date) -> Wire
         top = module.split(".")[0]
         packages[top] = packages.get(top, 0) + 1
         if change.kind == "key":
-            if (old, new) not in result.keys:
-                result.keys.append((old, new))
+            result.keys += [pair for pair in _key_pairs(old, new) if pair not in result.keys]
         elif change.kind == "event":
             result.events.setdefault(old, new)
         elif change.kind == "payload-key":
@@ -128,6 +127,23 @@ def plan(analysis, the_plan, until: datetime.date, today: datetime.date) -> Wire
         result.modules[path] = request
     result.text = module_text(result, until, today)
     return result
+
+
+def _key_pairs(old: str, new: str) -> list[tuple[str, str]]:
+    """The key forms a renamed key literal stands for.
+
+    One that ends in the separator (``"saq:job:"``) is a prefix: kept in a
+    constant and joined later (``f"{ID_PREFIX}{name}:{key}"``), it reaches
+    the store only as the longer keys built on it, so those are renamed keys
+    too; one that starts with it, a suffix. The rule `termshift data` copies
+    by (`data.patterns.key_pattern`).
+    """
+    pairs = [(old, new)]
+    if "{}" not in old and old.endswith(":") and new.endswith(":"):
+        pairs.append((old + "{}", new + "{}"))
+    elif "{}" not in old and old.startswith(":") and new.startswith(":"):
+        pairs.append(("{}" + old, "{}" + new))
+    return pairs
 
 
 def _package_dir(analysis, top: str) -> str | None:
@@ -276,10 +292,10 @@ def _first_string(text: str) -> str | None:
 
 # Commands that other objects have too: a dict's `get` and `keys`, a config parser's `set`, a
 # path's `exists`, an HTTP session's `delete`, a model's `eval`, an MQTT client's `publish`, a
-# statsd client's `incr`. Alone they don't make an attribute a Redis client: wrapped, a dict
-# would stop being one.
+# statsd client's `incr`, a DynamoDB table's `scan`. Alone they don't make an attribute a Redis
+# client: wrapped, a dict would stop being one.
 _SHARED_COMMANDS = frozenset({"get", "set", "delete", "exists", "keys", "type", "lock", "pipeline", "eval",
-                              "publish", "incr", "incrby", "decr", "expire", "persist"})
+                              "publish", "incr", "incrby", "decr", "expire", "persist", "scan"})
 
 
 def clients(text: str) -> list[tuple[str, str]]:

@@ -93,6 +93,13 @@ class KeyClient:
             return self._client.scan_iter(match, *args, **kwargs)
         return self._scan_both(match, old, args, kwargs)
 
+    def scan(self, cursor=0, match=None, *args, **kwargs):
+        """One SCAN over both forms: all of it at once, with cursor 0 back (one cursor can't walk two patterns)."""
+        old = old_key(match) if match is not None else None
+        if old is None or phase() == NEW_ONLY or cursor not in (0, "0", b"0"):
+            return self._client.scan(cursor, match, *args, **kwargs)
+        return 0, list(self._scan_both(match, old, args, kwargs))
+
     def _scan_both(self, match, old, args, kwargs):
         seen = set()
         for key in self._client.scan_iter(match, *args, **kwargs):
@@ -107,6 +114,12 @@ class KeyClient:
 
 class AsyncKeyClient(KeyClient):
     """The same for an asyncio client (``redis.asyncio.Redis``): every command is awaited."""
+
+    async def scan(self, cursor=0, match=None, *args, **kwargs):
+        old = old_key(match) if match is not None else None
+        if old is None or phase() == NEW_ONLY or cursor not in (0, "0", b"0"):
+            return await self._client.scan(cursor, match, *args, **kwargs)
+        return 0, [key async for key in self._scan_both(match, old, args, kwargs)]
 
     async def _scan_both(self, match, old, args, kwargs):
         seen = set()

@@ -55,6 +55,12 @@ class _Records:
             result = outcome if name == key else result
         return result
 
+    def setex(self, key, time, value):
+        return (yield from self.set(key, value, ex=time))
+
+    def psetex(self, key, time_ms, value):
+        return (yield from self.set(key, value, px=time_ms))
+
     def delete(self, *keys):
         removed = 0
         for key in keys:
