@@ -99,7 +99,8 @@ def plan(analysis, the_plan, until: datetime.date, today: datetime.date) -> Wire
         top = module.split(".")[0]
         packages[top] = packages.get(top, 0) + 1
         if change.kind == "key":
-            result.keys += [pair for pair in _key_pairs(old, new) if pair not in result.keys]
+            if (old, new) not in result.keys:
+                result.keys.append((old, new))
         elif change.kind == "event":
             result.events.setdefault(old, new)
         elif change.kind == "payload-key":
@@ -127,23 +128,6 @@ def plan(analysis, the_plan, until: datetime.date, today: datetime.date) -> Wire
         result.modules[path] = request
     result.text = module_text(result, until, today)
     return result
-
-
-def _key_pairs(old: str, new: str) -> list[tuple[str, str]]:
-    """The key forms a renamed key literal stands for.
-
-    One that ends in the separator (``"saq:job:"``) is a prefix: kept in a
-    constant and joined later (``f"{ID_PREFIX}{name}:{key}"``), it reaches
-    the store only as the longer keys built on it, so those are renamed keys
-    too; one that starts with it, a suffix. The rule `termshift data` copies
-    by (`data.patterns.key_pattern`).
-    """
-    pairs = [(old, new)]
-    if "{}" not in old and old.endswith(":") and new.endswith(":"):
-        pairs.append((old + "{}", new + "{}"))
-    elif "{}" not in old and old.startswith(":") and new.startswith(":"):
-        pairs.append(("{}" + old, "{}" + new))
-    return pairs
 
 
 def _package_dir(analysis, top: str) -> str | None:

@@ -485,6 +485,19 @@ def test_transactions_stay_one_multi_exec(redis, redis_db, monkeypatch):  # noqa
     assert unbatched.execute()[0] == "t1"
 
 
+def test_a_plain_zadd_runs_inside_a_transaction(redis):
+    client = wire.KeyClient(redis)
+    with client.pipeline() as pipe:
+        pipe.zadd("steps:done", {"t1": 1.0}).zadd("schedule", {"step:t1": 2.0})  # a member, not a key
+        assert pipe.execute() == [1, 1]
+    assert redis.zscore("jobs:done", "t1") == 1.0 and redis.zscore("steps:done", "t1") == 1.0
+    assert redis.zrange("schedule", 0, -1, withscores=True) == [("step:t1", 2.0)]
+    pipe = client.pipeline()
+    pipe.zadd("steps:done", {"t1": 5.0}, xx=True)
+    with pytest.raises(wire.WireRefused, match="inside a transaction"):
+        pipe.execute()
+
+
 def test_uncovered_commands_on_renamed_keys_are_refused(redis, monkeypatch):
     client = wire.KeyClient(redis)
     redis.set("job:g1", "v")

@@ -28,7 +28,7 @@ def _transaction_plan(name, args, kwargs):
             raise WireRefused(f"{name} on {renamed!r}: the transition layer doesn't cover this command")
         return [(name, args, kwargs)], None
     conditional = (name == "set" and any(kwargs.get(flag) for flag in ("nx", "xx", "get"))) or (
-        name == "zadd" and (len(args) > 1 or kwargs))
+        name == "zadd" and (len(args) > 2 or kwargs))  # zadd(key, mapping, nx / xx / gt / lt / incr)
     if renamed and (name in _NOT_IN_TRANSACTION or conditional):
         raise WireRefused(
             f"{name} on {renamed!r} inside a transaction (MULTI/EXEC): during the transition it reads one "
