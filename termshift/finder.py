@@ -1241,8 +1241,12 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
         """Emit a name that sits inside a plain string literal at value offset `start`."""
         inner = self.f.pos.string_value_start(node)
         if inner is None:
-            self.f.emit(*self.f.pos.char(node.lineno, node.col_offset), name, kind=ref.kind or "variable",
-                        role=Role.STRING, owner=UNKNOWN, note=f"{what} in a string with escapes or continuation: rename by hand")
+            # Held for a hand. Each piece where it stands (split across the fragments of an implicit
+            # concatenation, at its offset in the value), so that no piece hides another: a module
+            # `myjob` would otherwise take the place of the class after it, which then moved alone.
+            line, column = self.f.pos.search(node, name) or self.f.pos.char(node.lineno, node.col_offset + start)
+            self.f.emit(line, column, name, kind=ref.kind or "variable", role=Role.STRING, owner=UNKNOWN,
+                        note=f"{what} in a string with escapes or continuation: rename by hand")
             return
         line, column = inner
         kind = ref.kind or ("module" if what == "dotted name" else "variable")
