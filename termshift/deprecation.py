@@ -130,9 +130,8 @@ def surface(outside: OutsideUses) -> Callable[[str], bool]:
 def is_test_module(module: str) -> bool:
     """Test suites are nobody's API: they get no compat code."""
     parts = module.split(".")
-    return parts[-1] == "conftest" or parts[-1].startswith("test_") or parts[-1].endswith("_test") or any(
-        part in ("test", "tests") for part in parts[:-1]
-    )
+    return parts[-1] in ("conftest", "test", "tests") or parts[-1].startswith("test_") or parts[-1].endswith(
+        "_test") or any(part in ("test", "tests") for part in parts[:-1])  # `tests.py`: a Django app's suite
 
 
 def _public_path(dotted: str, used: Callable[[str], bool] = is_public) -> bool:

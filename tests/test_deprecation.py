@@ -94,10 +94,23 @@ def test_every_imported_name_keeps_its_old_name_where_it_is_imported(tmp_path: P
     assert "app/_private.py" not in plan.modules  # nobody outside reaches a private module
 
 
-@pytest.mark.parametrize("module", ["tests.test_jobs", "conftest", "app.jobs_test", "test_jobs"])
+@pytest.mark.parametrize("module", ["tests.test_jobs", "conftest", "app.jobs_test", "test_jobs", "app.tests",
+                                    "app.test"])
 def test_test_modules_get_no_compat(module: str) -> None:
     assert deprecation.is_test_module(module)
     assert not deprecation.is_test_module("app.testing_jobs")
+
+
+def test_a_django_apps_tests_module_gets_no_compat(tmp_path: Path) -> None:
+    """Aliases of its renamed test methods would make the runner run each of them twice."""
+    plan = plan_for(tmp_path, {
+        "app/__init__.py": "",
+        "app/core.py": "class Job:\n    pass\n",
+        "app/tests.py": "import unittest\n\nfrom app.core import Job\n\n\n"
+                        "class JobTest(unittest.TestCase):\n    def test_job_runs(self):\n        Job()\n",
+    })
+    assert plan.modules["app/core.py"].names == {"Job": "Step"}
+    assert "app/tests.py" not in plan.modules
 
 
 def test_dunders_are_public_private_names_are_not() -> None:
