@@ -37,7 +37,7 @@ import libcst as cst
 from termshift import markers
 from termshift.deprecation import ModuleCompat, Shim
 
-from .compat_layout import Layout, lines_of
+from .compat_layout import Layout, after_imports, lines_of
 
 # Blank lines between the block and the code around it (PEP 8, top level).
 SEPARATION = 2
@@ -274,7 +274,7 @@ def add_block(text: str, request: ModuleCompat, until: datetime.date, newline: s
         return text  # the rename itself broke the file: rewrite.py's validation reports it
     names = {old: new for old, new in request.names.items()
              if (new in layout.bound or old in request.starred) and old not in layout.bound}
-    early = layout.after_imports if names and not layout.has_getattr else None
+    early = after_imports(layout.module) if names and not layout.has_getattr else None
     body = _block_body(request, names, chains=layout.has_getattr, served_early=early is not None)
     if early is None:
         return _splice(text, layout, _HEADER + body, until, newline) if body else text

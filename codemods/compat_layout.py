@@ -8,7 +8,6 @@ counts them, so a splice lands where LibCST and `ast` say.
 
 from __future__ import annotations
 
-import ast
 import re
 from typing import Iterable
 
@@ -24,17 +23,16 @@ def lines_of(text: str) -> list[str]:
 class Layout:
     """What the block's placement needs to know about a module."""
 
-    def __init__(self) -> None:
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
         self.bound: set[str] = set()
         self.has_getattr = False
         self.main_guard_line: int | None = None  # where a trailing `if __name__ == "__main__":` starts
-        self.after_imports: int | None = None  # the imports' last line, when code that runs follows them
 
     @classmethod
     def of(cls, text: str) -> "Layout":
         module = cst.parse_module(text)
-        layout = cls()
-        layout.after_imports = _after_imports(text)
+        layout = cls(module)
         layout.bound = _bound_names(module.body)
         layout.has_getattr = any(
             isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__getattr__" for stmt in module.body
@@ -53,50 +51,64 @@ class Layout:
         return layout
 
 
-def _after_imports(text: str) -> int | None:
+def after_imports(module: cst.Module) -> int | None:
     """The last line of the module's docstring and imports, when a statement below them runs code.
 
-    The imports run on: `__future__`, ``__all__``-style dunder assignments,
-    and ``if``/``try``/``with`` blocks in between, the statements that keep
-    an import below them "at the top of the file" for pycodestyle's E402, so
+    The imports run on through ``__all__``-style dunder assignments and
+    ``if``/``try``/``with`` blocks in between: the statements that keep an
+    import below them "at the top of the file" for pycodestyle's E402, so
     the block doesn't make a later import a lint error. `None` when nothing
     below runs code while the module is imported (a call, an import, a
     decorator), or the module is nothing but imports: one block at the end.
+    Read off the tree `Layout.of` parsed, the lines counted in the code of
+    the opening statements alone.
     """
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
-    end, rest = 0, list(tree.body)
-    while rest and _opens_the_module(rest[0], first=rest[0] is tree.body[0]):
-        statement = rest.pop(0)
-        if not isinstance(statement, ast.Assign):
-            end = statement.end_lineno or end
-    if not end or not rest or rest[0].lineno <= end or not any(_runs_code(stmt) for stmt in rest):
+    body = list(module.body)
+    lines = len(module.header)
+    end = index = 0
+    while index < len(body) and _opens_the_module(body[index], first=index == 0):
+        lines += len(lines_of(module.code_for_node(body[index])))
+        if not _is_dunder_assignment(body[index]):
+            end = lines
+        index += 1
+    rest = body[index:]
+    if not end or not rest or not any(_runs_code(stmt) for stmt in rest):
         return None
     return end
 
 
-def _opens_the_module(stmt: ast.stmt, *, first: bool) -> bool:
-    if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.If, ast.Try, ast.With)):
+def _opens_the_module(stmt: cst.CSTNode, *, first: bool) -> bool:
+    if isinstance(stmt, (cst.If, cst.Try, cst.With)):
         return True
-    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return False
+    if all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body):
+        return True
+    if len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr) and isinstance(
+            stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
         return first  # the docstring
-    return isinstance(stmt, ast.Assign) and all(
-        isinstance(target, ast.Name) and target.id.startswith("__") and target.id.endswith("__")
-        for target in stmt.targets)
+    return _is_dunder_assignment(stmt)
 
 
-def _runs_code(node: ast.AST) -> bool:
+def _is_dunder_assignment(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, cst.Assign) and all(
+            isinstance(target.target, cst.Name) and target.target.value.startswith("__")
+            and target.target.value.endswith("__") for target in small.targets)
+        for small in stmt.body)
+
+
+def _runs_code(node: cst.CSTNode) -> bool:
     """Whether a top-level statement calls or imports anything while the module is imported."""
-    if isinstance(node, (ast.Call, ast.Import, ast.ImportFrom)):
+    if isinstance(node, (cst.Call, cst.Import, cst.ImportFrom)):
         return True
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.decorator_list:
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.decorators:
         return True
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        return any(_runs_code(default) for default in [*node.args.defaults, *node.args.kw_defaults]
-                   if default is not None)
-    return any(_runs_code(child) for child in ast.iter_child_nodes(node))
+    if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+        parameters = node.params
+        return any(parameter.default is not None and _runs_code(parameter.default)
+                   for parameter in (*parameters.posonly_params, *parameters.params, *parameters.kwonly_params))
+    return any(_runs_code(child) for child in node.children)
 
 
 def _is_main_guard(stmt: cst.CSTNode) -> bool:
