@@ -340,9 +340,7 @@ def _block_body(request: ModuleCompat, names: dict[str, str], *, chains: bool, s
     if calls:
         parts.append("\n\n" + "".join(calls))
     if names and not served_early:
-        chain = "_compat_getattr = __getattr__\n" if chains else ""
-        parts.append(f"\n\n{chain}_COMPAT_OLD_NAMES = {_call('dict', [], names)}")
-        parts.append(_GETATTR.format(fallback=_CHAIN if chains else _RAISE))
+        parts.append(_served_names(names, chains=chains))
     if names:
         aliases = "".join(f"    {old} = {new}\n" for old, new in sorted(names.items()))
         parts.append("\n\nif TYPE_CHECKING:  # the old names, for type checkers\n" + aliases)
@@ -351,8 +349,14 @@ def _block_body(request: ModuleCompat, names: dict[str, str], *, chains: bool, s
 
 def _names_body(names: dict[str, str]) -> str:
     """The block right after the imports: the old module-level names, served as soon as the new ones exist."""
-    return "\nimport sys\n" + _WARN + f"\n\n_COMPAT_OLD_NAMES = {_call('dict', [], names)}" + \
-        _GETATTR.format(fallback=_RAISE)
+    return "\nimport sys\n" + _WARN + _served_names(names, chains=False)
+
+
+def _served_names(names: dict[str, str], *, chains: bool) -> str:
+    """The old module-level names and the module `__getattr__` that serves them (chained to the module's own)."""
+    chain = "_compat_getattr = __getattr__\n" if chains else ""
+    return f"\n\n{chain}_COMPAT_OLD_NAMES = {_call('dict', [], names)}" + \
+        _GETATTR.format(fallback=_CHAIN if chains else _RAISE)
 
 
 def _call(function: str, arguments: list[str], renamed: dict[str, str]) -> str:

@@ -95,8 +95,8 @@ class KeyClient:
 
     def scan(self, cursor=0, match=None, *args, **kwargs):
         """One SCAN over both forms: all of it at once, with cursor 0 back (one cursor can't walk two patterns)."""
-        old = old_key(match) if match is not None else None
-        if old is None or phase() == NEW_ONLY or cursor not in (0, "0", b"0"):
+        old = _scan_old_form(cursor, match)
+        if old is None:
             return self._client.scan(cursor, match, *args, **kwargs)
         return 0, list(self._scan_both(match, old, args, kwargs))
 
@@ -116,8 +116,8 @@ class AsyncKeyClient(KeyClient):
     """The same for an asyncio client (``redis.asyncio.Redis``): every command is awaited."""
 
     async def scan(self, cursor=0, match=None, *args, **kwargs):
-        old = old_key(match) if match is not None else None
-        if old is None or phase() == NEW_ONLY or cursor not in (0, "0", b"0"):
+        old = _scan_old_form(cursor, match)
+        if old is None:
             return await self._client.scan(cursor, match, *args, **kwargs)
         return 0, [key async for key in self._scan_both(match, old, args, kwargs)]
 
@@ -131,6 +131,13 @@ class AsyncKeyClient(KeyClient):
             if key not in seen:
                 seen.add(key)
                 yield key
+
+
+def _scan_old_form(cursor, match):
+    """The old form of a SCAN's pattern, when the scan starts (cursor 0) on a renamed key outside new-only."""
+    if match is None or cursor not in (0, "0", b"0") or phase() == NEW_ONLY:
+        return None
+    return old_key(match)
 
 
 # Client attributes that aren't commands on keys.
