@@ -585,6 +585,8 @@ class Index:
     @classmethod
     def annotated(cls, how: str, named: Type | None) -> Type | None:
         """The type of a value annotated with what `named` is: see summary.annotation_type_ref."""
+        if named is not None and named.kind == "ext" and named.name in _ANYTHING:
+            return None  # `x: Any` says nothing of x, as no annotation doesn't: its members may be ours
         if how == "ann":
             return cls.instance_of(named)
         if how == "items":
@@ -955,6 +957,9 @@ def summarize_module(project: Project, tree: ast.Module, name: str, path: Path, 
 
     return summarize(tree, name, str(path), is_package, absolute, text)
 
+
+# Annotations that admit any value: what is read off such a value may be any class's member, ours too.
+_ANYTHING = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
 
 # Third-party classes whose instances stand in for anyone's objects: their attributes may be ours.
 _STANDINS = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCallableMagicMock", "AsyncMock", "PropertyMock",
