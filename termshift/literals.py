@@ -63,6 +63,7 @@ LOCAL_HOSTS = re.compile(rf"^{_LOCAL_URL}(?=/|$)")
 _LOCAL_URL_INSIDE = re.compile(rf"(?<![a-z0-9+.-]){_LOCAL_URL}(?=/|$|[\s'\"`])")
 FOREIGN_URL_NOTE = "part of another service's URL: left as it is"
 NOT_SERVED_NOTE = "a URL path the project doesn't serve: left as it is"
+SENT_AWAY = "a key of a request to another service: left as it is"
 _ROUTE_PLACEHOLDER = re.compile(r"<[^<>/]*>|\{[^{}/]*\}|%\(?[^)/]*\)?[sdr]|%[sdr]")
 # A route placeholder's name: `{job_id}`, `{job_id:int}`, `<job_id>`, `<int:job_id>`.
 PLACEHOLDER_NAME = re.compile(r"\{([A-Za-z_]\w*)(?::[^}]*)?\}|<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
@@ -191,6 +192,42 @@ def _template(node: ast.AST) -> str | None:
                 parts.append("{}")
         return "".join(parts)
     return None
+
+
+def served(segments: tuple[str, ...], routes: Iterable[tuple[str, ...]], open_end: str = "") -> bool:
+    """Is this path one of `routes` (the project's): one with as many segments, each matching (a
+    placeholder matches anything, `<page>.json` matches `1.json`)? A path that goes on at run
+    time (`open_end`, see `_continued`) is the start of a longer route, or of its last segment."""
+    count = len(segments)
+    for route in routes:
+        if open_end == "segment":
+            found = len(route) > count and all(map(_segment_matches, route, segments))
+        elif open_end == "partial":
+            found = len(route) >= count and all(map(_segment_matches, route[:count - 1], segments[:-1])) \
+                and _segment_starts(route[count - 1], segments[-1])
+        else:
+            found = len(route) == count and all(map(_segment_matches, route, segments))
+        if found:
+            return True
+    return False
+
+
+def _request_paths(call: ast.Call) -> list[tuple[str, ...]]:
+    """The URLs and absolute paths a call is given as literals (`"/jobs/create"`,
+    `f"{base}/jobs/{id}"`, `"https://…"`), as `route_segments` (`()` for another service's URL)."""
+    found = []
+    for value in (*call.args, *(keyword.value for keyword in call.keywords)):
+        template = _template(value)
+        if not template:
+            continue
+        template = template.strip()
+        if "://" in template and not LOCAL_HOSTS.match(template):
+            found.append(())
+        elif template[0] in "/{" or LOCAL_HOSTS.match(template):
+            segments = route_segments(template)
+            if segments is not None:
+                found.append(segments)
+    return found
 
 
 def is_key(template: str) -> bool:
@@ -525,6 +562,46 @@ class _Context:
             return parent.comparators[0]
         return None
 
+    def _held_in(self, container: ast.AST) -> tuple[str, ast.AST] | None:
+        """The local name a dict is held in (`data = {…}`, or `data` itself), and the function (or
+        module) whose body uses it: where it goes is read off that body's calls."""
+        holder = self.parents.get(container)
+        if isinstance(container, ast.Name):
+            name = container.id
+        elif isinstance(holder, (ast.Assign, ast.AnnAssign)) and holder.value is container:
+            targets = holder.targets if isinstance(holder, ast.Assign) else [holder.target]
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+                return None
+            name = targets[0].id
+        else:
+            return None
+        body = self.parents.get(container)
+        while body is not None and not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)):
+            body = self.parents.get(body)
+        return (name, body) if body is not None else None
+
+    def request_paths(self, container: ast.AST) -> list[tuple[str, ...]]:
+        """Where a dict is sent, when it is the body of a request: the paths (as `route_segments`,
+        `()` for another service's URL) of the calls that hand it on next to a URL or an absolute
+        path (`client.perform_query("POST", "/jobs/create", data=data)`, the project's own wrapper
+        of an HTTP client as much as the client). Its keys are then that path's service's: the
+        project's only where the project serves the path (StringRoles.sent)."""
+        holder = self.parents.get(container)
+        if isinstance(holder, ast.keyword):
+            holder = self.parents.get(holder)
+        if isinstance(holder, ast.Call) and container is not holder.func:
+            return _request_paths(holder)
+        named = self._held_in(container)
+        if named is None:
+            return []
+        name, body = named
+        found = []
+        for sub in calls(body):
+            if any(isinstance(value, ast.Name) and value.id == name
+                   for value in (*sub.args, *(keyword.value for keyword in sub.keywords))):
+                found.extend(_request_paths(sub))
+        return found
+
     def _iterated_as_attribute_name(self, names: ast.AST) -> bool:
         """`for n in ("job_id", "hostname"): getattr(self, n)`: the strings are attribute names."""
         holder = self.parents.get(names)
@@ -576,6 +653,11 @@ class StringRoles:
         self.served_outside: frozenset[tuple[str, ...]] = frozenset()
         # The top-level modules the project imports: `rq:job:…` is in the namespace of `rq`, its data.
         self.imported: set[str] = set()
+        # Keys written into the body of a request, each with the path it is sent to (`()`: another
+        # service's URL): those sent to a path the project doesn't serve are that service's
+        # vocabulary, kept wherever they are written or read (`away`, made by engine._string_facts).
+        self.sent: set[tuple[str, tuple[str, ...]]] = set()
+        self.away: frozenset[str] = frozenset()
 
     def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None,
             context: _Context | None = None) -> None:
@@ -601,6 +683,7 @@ class StringRoles:
             if container is not None:
                 if _writes_key(outer, parent):
                     self.written.add(template)
+                    self.sent.update((template, path) for path in context.request_paths(container))
                 continue
             if context._is_event(outer, parent):
                 if not isinstance(parent, ast.Compare):
@@ -856,10 +939,10 @@ class LiteralFinder(_Context):
         segments = route_segments(stripped)
         if segments is not None:
             open_end = self._continued(node, stripped)
-            if self._served(segments, self.f.index.routes, open_end):
+            if served(segments, self.f.index.routes, open_end):
                 return _Verdict("route")
             roles = self.f.index.string_roles
-            if roles is not None and self._served(segments, roles.served_outside, open_end):
+            if roles is not None and served(segments, roles.served_outside, open_end):
                 return _Verdict("string", Action.REPORT, UNWRITTEN.format("a URL path served"))
             return _Verdict("string", Action.REPORT, NOT_SERVED_NOTE)
         if _IDENTIFIER_LIKE.fullmatch(stripped):
@@ -970,23 +1053,6 @@ class LiteralFinder(_Context):
             return ""
         return "segment" if path.endswith("/") else "partial"
 
-    def _served(self, segments: tuple[str, ...], routes: Iterable[tuple[str, ...]], open_end: str = "") -> bool:
-        """Is this path one of `routes` (the project's): one with as many segments, each matching (a
-        placeholder matches anything, `<page>.json` matches `1.json`)? A path that goes on at run
-        time (`open_end`, see `_continued`) is the start of a longer route, or of its last segment."""
-        count = len(segments)
-        for route in routes:
-            if open_end == "segment":
-                served = len(route) > count and all(map(_segment_matches, route, segments))
-            elif open_end == "partial":
-                served = len(route) >= count and all(map(_segment_matches, route[:count - 1], segments[:-1])) \
-                    and _segment_starts(route[count - 1], segments[-1])
-            else:
-                served = len(route) == count and all(map(_segment_matches, route, segments))
-            if served:
-                return True
-        return False
-
     def _payload(self, node: ast.AST, parent: ast.AST | None) -> _Verdict | None:
         container = self._container(node, parent)
         if container is None:
@@ -996,7 +1062,7 @@ class LiteralFinder(_Context):
             if isinstance(call, ast.keyword):
                 call = self.parents.get(call)
             if isinstance(call, ast.Call) and _callee_name(call) in HTTP_CALLS and self._is_third_party(call.func):
-                return _Verdict("payload-key", Action.REPORT, "a key of a request to another service: left as it is")
+                return _Verdict("payload-key", Action.REPORT, SENT_AWAY)
             if self._splatted_into_theirs(container):
                 return _Verdict("payload-key", Action.REPORT, THEIR_KEYWORD)
             return self._owned_key(node)
@@ -1014,20 +1080,10 @@ class LiteralFinder(_Context):
         if isinstance(holder, ast.keyword) and holder.arg is None:  # f(**{"job_id": …})
             call = self.parents.get(holder)
             return isinstance(call, ast.Call) and self._not_ours(call.func)
-        if isinstance(container, ast.Name):
-            name = container.id
-        elif isinstance(holder, (ast.Assign, ast.AnnAssign)) and holder.value is container:
-            targets = holder.targets if isinstance(holder, ast.Assign) else [holder.target]
-            if len(targets) != 1 or not isinstance(targets[0], ast.Name):
-                return False
-            name = targets[0].id
-        else:
+        named = self._held_in(container)
+        if named is None:
             return False
-        body = self.parents.get(container)
-        while body is not None and not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)):
-            body = self.parents.get(body)
-        if body is None:
-            return False
+        name, body = named
         return any(
             isinstance(sub, ast.Call) and self._not_ours(sub.func)
             and any(keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id == name
@@ -1049,6 +1105,8 @@ class LiteralFinder(_Context):
         key = (_template(node) or "").strip()
         if roles is None:
             return _Verdict("payload-key")
+        if key in roles.away:
+            return _Verdict("payload-key", Action.REPORT, SENT_AWAY)
         if key in roles.loose:
             return _Verdict("payload-key", Action.REPORT, LOOSE)
         if key not in roles.written:
