@@ -16,9 +16,9 @@ runs. It holds only what the module needs of:
   ``__init__`` and the constructors of data classes and named tuples;
 - ``_compat_members``: old member names as descriptors forwarding gets,
   sets and deletes to the new name (methods of every flavour, properties,
-  attributes, fields, enum members), and renamed methods and class
-  attributes that still honour a subclass — or a mock — defining the old
-  name (so an abstract class accepts a subclass implementing the old name).
+  attributes, fields, enum members), and renamed methods, properties and
+  class attributes that still honour a subclass — or a mock — defining the
+  old name (so an abstract class accepts a subclass implementing the old name).
 
 Moved modules leave a shim module at the old path. The generated code needs
 nothing but the standard library, and every piece carries a marker
@@ -213,17 +213,47 @@ class _CompatNewName:
         return _compat_bind(self.value, instance, owner)
 
 
+class _CompatNewData(_CompatNewName):
+    """A renamed property, slot or field, that a subclass or a mock (`mock.patch.object(Cls, "old",
+    property(...))`) still defining the old name overrides: sets and deletes go where gets do."""
+
+    def _override(self, instance):
+        for cls in type(instance).__mro__:
+            if self.old in vars(cls) and not isinstance(vars(cls)[self.old], _CompatOldName):
+                return vars(cls)[self.old]
+            if vars(cls).get(self.new) is self:
+                break
+        return self
+
+    def __set__(self, instance, value):
+        found = self._override(instance)
+        if found is self:
+            self.value.__set__(instance, value)
+        elif hasattr(type(found), "__set__"):
+            found.__set__(instance, value)
+        else:  # a plain value on the class: as before the rename, the instance's own shadows it
+            instance.__dict__[self.old] = value
+
+    def __delete__(self, instance):
+        found = self._override(instance)
+        if found is self:
+            self.value.__delete__(instance)
+        elif hasattr(type(found), "__delete__"):
+            found.__delete__(instance)
+        else:
+            del instance.__dict__[self.old]
+
+
 def _compat_members(owner, /, **renamed):
     for old, new in renamed.items():
         current = vars(owner).get(new)
         kind = type(current)
-        # Methods and class attributes honour an override of the old name; data
-        # descriptors (properties, slots, named tuple fields) and enum members can't
-        # (an enum member's class has owner in its MRO: no isinstance, which a Protocol refuses).
-        if new in vars(owner) and owner not in kind.__mro__ and not (
-            hasattr(kind, "__set__") or hasattr(kind, "__delete__")
-        ):
-            setattr(owner, new, _CompatNewName(current, old, new))
+        # Methods and class attributes honour an override of the old name, and so do data
+        # descriptors (properties, slots, named tuple fields); enum members can't (an enum
+        # member's class has owner in its MRO: no isinstance, which a Protocol refuses).
+        if new in vars(owner) and owner not in kind.__mro__:
+            data = hasattr(kind, "__set__") or hasattr(kind, "__delete__")
+            setattr(owner, new, (_CompatNewData if data else _CompatNewName)(current, old, new))
         setattr(owner, old, _CompatOldName(owner, old, new))
 '''
 
