@@ -69,8 +69,8 @@ def _compat_keywords(owner, name, /, **renamed):
     space = owner if isinstance(owner, dict) else vars(owner)
     attribute = space[name]
     function = getattr(attribute, "__func__", attribute)  # inside a staticmethod / classmethod
-    if not callable(function):
-        return
+    if not inspect.isfunction(function):
+        return  # what a decorator made of it (a task object, a cache): a function in its place would lose its members
 
     def new_keywords(kwargs):
         for old, new in renamed.items():
