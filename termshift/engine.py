@@ -846,7 +846,7 @@ def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] =
         for name, values in module_roles.items():
             if name == "events" and path in tests:
                 continue
-            getattr(roles, f"{name}_outside" if outside and name not in ("loose", "imported", "sent") else name).update(values)
+            getattr(roles, f"{name}_outside" if outside and name not in ("loose", "imported", "sent", "spelled") else name).update(values)
     roles.away = frozenset(key for key, path in roles.sent if not path or not served(path, routes | routes_outside))
     roles.written_outside -= roles.written
     roles.events_outside -= roles.events

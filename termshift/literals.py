@@ -658,6 +658,9 @@ class StringRoles:
         # vocabulary, kept wherever they are written or read (`away`, made by engine._string_facts).
         self.sent: set[tuple[str, tuple[str, ...]]] = set()
         self.away: frozenset[str] = frozenset()
+        # Key-shaped words of text that no stage renames (`"clusters jobs:read"`, a test's expected
+        # scopes): a key literal spelled the same (`["jobs:read"]`) renamed alone would no longer match it.
+        self.spelled: set[str] = set()
 
     def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None,
             context: _Context | None = None) -> None:
@@ -693,8 +696,11 @@ class StringRoles:
                     or context._environment(outer, parent) or context._names_something(outer, parent):
                 continue
             stripped = template.strip()
-            if any(character.isspace() for character in stripped) or route_segments(stripped) is not None:
-                continue  # prose, or a path: not a loose key
+            if any(character.isspace() for character in stripped):
+                self.spelled.update(word for word in stripped.split() if is_key(word))
+                continue  # prose: not a loose key
+            if route_segments(stripped) is not None:
+                continue  # a path: not a loose key
             self.loose.add(stripped)
             self.loose.update(re.findall(r"\w+", stripped))
 
@@ -922,6 +928,10 @@ class LiteralFinder(_Context):
                 return _Verdict("string", Action.REPORT, "an environment variable's name: it belongs to the environment")
             if self._compared_with_data(node):
                 return _Verdict("string", Action.REPORT, DATA)
+            roles = self.f.index.string_roles
+            if roles is not None and stripped in roles.spelled:
+                return _Verdict("key", Action.REPORT, "also spelled inside a text that stays as it is: a rename "
+                                "could not be made whole")
             owner = self._their_namespace(stripped)
             if owner:
                 return _Verdict("string", Action.REPORT, f"a key in the namespace of `{owner}`, a third party the "
