@@ -341,15 +341,18 @@ def _star_binding(index, summary, old: str, served: dict[str, dict[str, str]]) -
     return None
 
 
-# What a test asks a mock's method: `scheduler.remove_job.assert_called_once_with(...)`.
-_MOCK_QUESTION = rb"\.(%s)\.(assert_\w+|called\b|call_count|call_args(?:_list)?|await_count|mock_calls)"
+# What a test asks a mock's method (`scheduler.remove_job.assert_called_once_with(...)`), or tells it
+# to answer (`api.list_jobs.return_value = …`, `.side_effect = …`).
+_MOCK_QUESTION = rb"\.(%s)\.(assert_\w+|called\b|call_count|call_args(?:_list)?|await_count|mock_calls|return_value|side_effect)"
+_MOCK_TOLD = (b"return_value", b"side_effect")
 
 
-def mock_assertions(analysis, compat: CompatPlan) -> list[tuple[str, int, int, str, str]]:
-    """Where code outside the migrated paths asks a mock about a renamed method by its old name:
-    (path, line, column, old, new). A mock built from the class (`MagicMock(Scheduler)`,
-    `create_autospec`) has one child per name, so compat can't make `remove_job` stand for
-    `remove_step` there; the run says which tests will need the new name."""
+def mock_assertions(analysis, compat: CompatPlan) -> list[tuple[str, int, int, str, str, str]]:
+    """Where code outside the migrated paths asks a mock about a renamed method by its old name, or
+    tells it what to answer there: (path, line, column, old, new, how). A mock has one child per
+    name (`MagicMock(Scheduler)`, `create_autospec`, a bare `MagicMock()` in the class's place),
+    so compat can't make `remove_job` stand for `remove_step` there; the run says which tests
+    will need the new name."""
     renamed = {old: new for request in compat.modules.values() for members in request.members.values()
                for old, new in members.items()}
     if not renamed:
@@ -370,7 +373,8 @@ def mock_assertions(analysis, compat: CompatPlan) -> list[tuple[str, int, int, s
             line = data.count(b"\n", 0, match.start()) + 1
             column = match.start(1) - (data.rfind(b"\n", 0, match.start()) + 1)
             old = match.group(1).decode()
-            found.append((path.relative_to(analysis.root).as_posix(), line, column, old, renamed[old]))
+            how = "told what to answer" if match.group(2) in _MOCK_TOLD else "asked how it was called"
+            found.append((path.relative_to(analysis.root).as_posix(), line, column, old, renamed[old], how))
     return found
 
 

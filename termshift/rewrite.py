@@ -117,9 +117,9 @@ def apply(analysis: Analysis, the_plan: Plan, *, write: bool, compat_until: date
     deprecated = deprecation.plan(analysis, the_plan) if compat_until is not None else None
     if deprecated is not None:
         outcome.notes += [
-            Problem(path, line, column, f"a mock's {old!r} is asked how it was called: compat can't make it stand "
+            Problem(path, line, column, f"a mock's {old!r} is {how}: compat can't make it stand "
                     f"for {new!r}, so this test needs the new name")
-            for path, line, column, old, new in deprecation.mock_assertions(analysis, deprecated)]
+            for path, line, column, old, new, how in deprecation.mock_assertions(analysis, deprecated)]
     edits = the_plan.edits
     if deprecated is not None:
         # A module that only serves old names again (a star import re-exports them) has no edits.

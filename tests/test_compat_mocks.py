@@ -19,7 +19,7 @@ class Handle:
         self.ident = ident
 
     def remove(self):
-        self.scheduler.remove_job(self.ident)
+        return self.scheduler.remove_job(self.ident)
 '''
 
 TEST = '''\
@@ -38,6 +38,12 @@ def test_calls_are_counted():
     scheduler = create_autospec(Scheduler, instance=True)
     Handle(scheduler, "b").remove()
     assert scheduler.remove_job.call_count == 1
+
+
+def test_an_answer_told_by_the_old_name():
+    scheduler = MagicMock()
+    scheduler.remove_job.return_value = "removed"
+    assert Handle(scheduler, "d").remove() == "removed"
 
 
 def test_a_real_scheduler_is_fine():
@@ -61,15 +67,16 @@ def test_migrate_names_the_tests_that_ask_a_mock_by_an_old_method_name(tmp_path)
                              "app"], cwd=root, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert "notes: 2" in lines, result.stderr
+    assert "notes: 3" in lines, result.stderr
     said = "a mock's 'remove_job' is asked how it was called: compat can't make it stand for 'remove_step', " \
            "so this test needs the new name"
     assert f"  tests/test_handle.py:9:15: {said}" in lines
     assert f"  tests/test_handle.py:15:22: {said}" in lines
+    assert f"  tests/test_handle.py:20:15: {said.replace('asked how it was called', 'told what to answer')}" in lines
     # The notes are right: exactly those two tests fail, the real object's old name still works.
     suite = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W",
                             "ignore::DeprecationWarning"], cwd=root, capture_output=True, text=True, timeout=120)
-    assert "2 failed, 1 passed" in suite.stdout, suite.stdout
+    assert "3 failed, 1 passed" in suite.stdout, suite.stdout
 
 
 def test_no_compat_no_note(tmp_path):
