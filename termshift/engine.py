@@ -835,7 +835,7 @@ def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] =
     literal back, and never makes one the project's to rename. An event type a
     test module builds is no event the project sends: a fake of what comes in
     (a parsed log's `{"type": "Job"}`, a webhook), or what a check expects."""
-    from .literals import StringRoles, served
+    from .literals import StringRoles
 
     routes: set[tuple[str, ...]] = set()
     routes_outside: set[tuple[str, ...]] = set()
@@ -846,10 +846,8 @@ def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] =
         for name, values in module_roles.items():
             if name == "events" and path in tests:
                 continue
-            getattr(roles, f"{name}_outside" if outside and name not in ("loose", "imported", "sent", "spelled") else name).update(values)
-    roles.away = frozenset(key for key, path in roles.sent if not path or not served(path, routes | routes_outside))
-    roles.written_outside -= roles.written
-    roles.events_outside -= roles.events
+            getattr(roles, f"{name}_outside" if outside and name not in StringRoles.WHOLE else name).update(values)
+    roles.settle(routes | routes_outside)
     roles.served_outside = frozenset(routes_outside - routes)
     return frozenset(routes), roles
 

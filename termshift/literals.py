@@ -366,6 +366,7 @@ class _Context:
         self.docstrings: set[ast.AST] = set()
         self.enum_classes: set[ast.AST] = set()
         self.table_names = _route_table_names(tree)
+        self._sent_with: dict[tuple[str, ast.AST], list[tuple[str, ...]]] = {}  # request_paths, by name and body
         self.candidates: list[ast.AST] = []  # string literals (whole f-strings) that may mention the term
         parents = self.parents
         candidates = self.candidates
@@ -594,12 +595,14 @@ class _Context:
         named = self._held_in(container)
         if named is None:
             return []
-        name, body = named
-        found = []
-        for sub in calls(body):
-            if any(isinstance(value, ast.Name) and value.id == name
-                   for value in (*sub.args, *(keyword.value for keyword in sub.keywords))):
-                found.extend(_request_paths(sub))
+        found = self._sent_with.get(named)
+        if found is None:  # asked again for each key written into the same dict
+            name, body = named
+            found = self._sent_with[named] = [
+                path for sub in calls(body)
+                if any(isinstance(value, ast.Name) and value.id == name
+                       for value in (*sub.args, *(keyword.value for keyword in sub.keywords)))
+                for path in _request_paths(sub)]
         return found
 
     def _iterated_as_attribute_name(self, names: ast.AST) -> bool:
@@ -661,6 +664,16 @@ class StringRoles:
         # Key-shaped words of text that no stage renames (`"clusters jobs:read"`, a test's expected
         # scopes): a key literal spelled the same (`["jobs:read"]`) renamed alone would no longer match it.
         self.spelled: set[str] = set()
+
+    # The roles that hold whatever file gives them, in a migration of part of the project too:
+    # the others have an `_outside` twin for the files the migration leaves as they are.
+    WHOLE = frozenset({"loose", "imported", "sent", "spelled"})
+
+    def settle(self, routes: set[tuple[str, ...]]) -> None:
+        """Once every module is added, with every route the project serves: the keys sent away."""
+        self.away = frozenset(key for key, path in self.sent if not path or not served(path, routes))
+        self.written_outside -= self.written
+        self.events_outside -= self.events
 
     def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None,
             context: _Context | None = None) -> None:
