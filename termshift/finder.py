@@ -1036,7 +1036,7 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
         for alias in node.names:
             if alias.name != "*" and f.mentions(alias.name):
                 if first_party:
-                    if project.is_module(f"{source}.{alias.name}"):
+                    if f.index.imports_submodule(source, alias.name):
                         ref = Ref(OWN, "module")
                     else:
                         ref = f.index.resolve_name(source, alias.name)

@@ -537,11 +537,28 @@ class Index:
             source, _, attr = symbol.target.partition(":")
             if not self.project.is_first_party(source):
                 return self.theirs(f"{source}.{attr}")
-            if self.project.is_module(f"{source}.{attr}"):
+            if self.imports_submodule(source, attr):
                 return Ref(OWN, "module", Type("mod", f"{source}.{attr}"))
             return self.resolve_name(source, attr, seen)
         value_type = self.ref_type(module, symbol.type_ref, seen) if symbol.type_ref else None
         return Ref(OWN, symbol.kind, value_type)
+
+    def imports_submodule(self, package: str, name: str) -> bool:
+        """Whether `from package import name` binds the submodule `package.name`, first-party.
+
+        Python hands back the package's attribute, and falls back to the submodule only when
+        there is none. Loading a submodule sets that attribute, but a package that binds the
+        name by importing from the submodule itself (`from .Model import Model`) rebinds it
+        after the load: the name is then the package's, the class, not the module."""
+        submodule = f"{package}.{name}"
+        if not self.project.is_module(submodule):
+            return False
+        summary = self.module(package)
+        symbol = summary.symbols.get(name) if summary is not None else None
+        if symbol is None or symbol.kind != "import":
+            return True
+        source = symbol.target.partition(":")[0]
+        return not (source == submodule or source.startswith(f"{submodule}."))
 
     def looked_up_names(self, module: str, _seen: frozenset[str] = frozenset()) -> list[str]:
         """`looked_up_names` of the module, and those of ours it imports with `*` that it exports."""

@@ -250,7 +250,7 @@ class ScopeBuilder(NodeVisitor):
             binding: Binding
             if not finder.project.is_first_party(source):
                 binding = Binding("import", alias, ref=finder.index.theirs(f"{source}.{alias.name}"))
-            elif finder.project.is_module(f"{source}.{alias.name}"):
+            elif finder.index.imports_submodule(source, alias.name):
                 binding = Binding("import", alias, ref=Ref(OWN, "module", Type("mod", f"{source}.{alias.name}")))
             else:
                 binding = ImportedName(alias, finder.index, source, alias.name)
