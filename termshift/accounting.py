@@ -307,10 +307,20 @@ def _blocks(site: Site) -> bool:
     if site.action is Action.UNRESOLVED:
         return True
     if site.action is Action.EXTERNAL:
-        return site.note == MAYBE_A_CLOSURES  # (only a closure's parameter moves under its spelling)
+        # (only a closure's parameter moves under its spelling)
+        return site.note == MAYBE_A_CLOSURES or _setting_read_by_them(site)
     if site.action is Action.REPORT:
         return not any(mark in site.note for mark in _TIED_ELSEWHERE)
     return False
+
+
+def _setting_read_by_them(site: Site) -> bool:
+    """A setting's name read or set on a third party's object (`settings.CRON_JOB_TIMEOUT`,
+    `getattr(settings, "CRON_JOB_TIMEOUT", 60)`): a framework's settings object serves the names of
+    a settings module (Django's, `app.config.from_object`), so the project's definitions of that
+    name are the setting itself, or a copy read from it, and keep it with the reader."""
+    return site.role in (Role.REFERENCE, Role.STRING) and site.kind != "module" \
+        and _CONFIG_NAME.fullmatch(site.old) is not None
 
 
 class _Movers:
