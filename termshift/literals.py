@@ -30,7 +30,7 @@ from .index import OWN
 from .sites import Action, Role, Site
 from .summary import dotted, may_call
 from .textpos import NON_ASCII, Positions, line_starts
-from .vocabulary import MatchKind
+from .vocabulary import MatchKind, split_words
 
 if TYPE_CHECKING:
     from .finder import Finder
@@ -945,6 +945,11 @@ class LiteralFinder(_Context):
             if roles is not None and stripped in roles.spelled:
                 return _Verdict("key", Action.REPORT, "also spelled inside a text that stays as it is: a rename "
                                 "could not be made whole")
+            if roles is not None and any(self._loose_name(part, roles) for part in stripped.split(":")):
+                # `reverse("admin:cron_job_run")` next to `url(…, name="cron_job_run")`: the name a
+                # part of the key spells stays as it is in the string no stage claims.
+                return _Verdict("key", Action.REPORT, "a part of it is also used as a plain string where its role "
+                                "can't be told: a rename could not be made whole")
             owner = self._their_namespace(stripped)
             if owner:
                 return _Verdict("string", Action.REPORT, f"a key in the namespace of `{owner}`, a third party the "
@@ -973,6 +978,14 @@ class LiteralFinder(_Context):
             if payload is not None:
                 return payload
         return None
+
+    def _loose_name(self, part: str, roles: "StringRoles") -> bool:
+        """A part of a key that a loose string spells whole, and that is more than the term
+        alone (`cron_job_run`; not `jobs`, which many strings spell for as many reasons)."""
+        if part not in roles.loose:
+            return False
+        words = tuple(word.lower() for _, _, word in split_words(part))
+        return bool(words) and words not in self.f.vocab.forms
 
     def _fallback(self, template: str, node: ast.AST | None = None) -> _Verdict:
         if any(character.isspace() for character in template.strip()):
