@@ -367,6 +367,7 @@ class _Context:
         self.enum_classes: set[ast.AST] = set()
         self.table_names = _route_table_names(tree)
         self._sent_with: dict[tuple[str, ast.AST], list[tuple[str, ...]]] = {}  # request_paths, by name and body
+        self._patterns_in: dict[ast.AST, frozenset[str]] = {}  # the names a body hands to re.* as patterns
         self.candidates: list[ast.AST] = []  # string literals (whole f-strings) that may mention the term
         parents = self.parents
         candidates = self.candidates
@@ -722,6 +723,11 @@ _NAME_FUNCS = frozenset({"getattr", "setattr", "hasattr", "delattr", "object", "
                          "NewType", "ParamSpec", "TypeVarTuple", "NamedTuple", "TypedDict", "cast"})
 
 
+def _is_re_call(call: ast.Call) -> bool:
+    name = dotted(call.func) or ""
+    return name.startswith("re.") and name[3:] in _RE_FUNCTIONS
+
+
 def _writes_key(node: ast.AST, parent: ast.AST | None) -> bool:
     if isinstance(parent, ast.Dict):
         return True
@@ -1039,10 +1045,21 @@ class LiteralFinder(_Context):
         return False
 
     def _is_pattern(self, node: ast.AST, parent: ast.AST | None) -> bool:
-        """The pattern of `re.compile(...)`, `re.match(...)` and the like."""
+        """The pattern of `re.compile(...)`, `re.match(...)` and the like, or a name's value that
+        the function (or module) holding it hands to one (`pattern = r"JobId:(.*?)Job_Name"`, then
+        `re.findall(pattern, text)`)."""
         if isinstance(parent, ast.Call) and parent.args and parent.args[0] is node:
-            name = dotted(parent.func) or ""
-            return name.startswith("re.") and name[3:] in _RE_FUNCTIONS
+            return _is_re_call(parent)
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            named = self._held_in(node)
+            if named is not None:
+                name, body = named
+                patterns = self._patterns_in.get(body)
+                if patterns is None:
+                    patterns = self._patterns_in[body] = frozenset(
+                        sub.args[0].id for sub in calls(body)
+                        if sub.args and isinstance(sub.args[0], ast.Name) and _is_re_call(sub))
+                return name in patterns
         return False
 
     def _compared_with_data(self, node: ast.AST) -> bool:
