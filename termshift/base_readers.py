@@ -45,7 +45,7 @@ def reads_constructor(name: str, search_path: tuple[str, ...] = ()) -> bool:
     `getargspec` (`getfullargspec(cls.__init__)`, `init = cls.__init__; signature(init)`)?"""
     search_path = tuple(search_path)
     return _remembered(_CONSTRUCTORS, (name, search_path), lambda: any(
-        map(_module_reads_constructor, _class_sources(name, search_path, 0))))
+        map(module_reads_constructor, _class_sources(name, search_path, 0))))
 
 
 def _class_sources(name: str, search_path: tuple[str, ...], depth: int) -> list[Path]:
@@ -115,8 +115,8 @@ _SIGNATURE_CALL = re.compile(rb"\b(?:signature|getfullargspec|getargspec)\(")
 
 
 @lru_cache(maxsize=64)
-def _module_reads_constructor(path: Path) -> bool:
-    """Does a function of the module hand an `__init__` to a signature reader, itself or through a
+def module_reads_constructor(path: Path) -> bool:
+    """Does a function of the module (a third party's, or the project's own) hand an `__init__` to a signature reader, itself or through a
     local variable it was assigned to?"""
     try:
         text = path.read_bytes()

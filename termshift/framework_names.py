@@ -145,17 +145,25 @@ class FrameworkDeclarations:
         return ""
 
     def _constructor_read(self, class_qual: str | None) -> tuple[str, frozenset[str]]:
-        """The third-party base that reads the class's constructor by its parameters' names
-        (`base_readers.reads_constructor`), and those names; ("", ∅) when none does."""
+        """The base that reads the class's constructor by its parameters' names
+        (`base_readers.reads_constructor`), and those names; ("", ∅) when none does. A base of the
+        project's own does it as a third party's would (parsl's `RepresentationMixin` builds a
+        repr from `getfullargspec(self.__init__)` and the attributes named after the parameters):
+        the parameters and their attributes can't be renamed apart, nor in step with a reader
+        that spells no name."""
         if not class_qual:
             return "", frozenset()
         known = self.constructors_read.get(class_qual)
         if known is None:
-            from .base_readers import reads_constructor
+            from .base_readers import module_reads_constructor, reads_constructor
 
             index = self.f.index
             first_party, external, _ = index.mro(class_qual)
             base = next((name for name in external if reads_constructor(name, index.search_path)), "")
+            if not base:
+                base = next((f"{module}.{info.qualname}" for module, info in first_party
+                             if module in index.project.modules
+                             and module_reads_constructor(index.project.modules[module])), "")
             params: tuple[str, ...] = ()
             for module, info in first_party if base else ():
                 summary = index.module(module)
