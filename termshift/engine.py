@@ -805,20 +805,26 @@ def _garbage_is_freed() -> bool:
 
 def _quotes_the_term(job: _ShareJob, path: Path) -> bool:
     """Can this module add to the string facts at all? They come from strings without
-    whitespace that hold the term (keys, routes, event names), so a quote followed by
-    such a run is needed; most modules that mention the term only do so in names,
-    comments and prose, and skip the walk."""
+    whitespace that hold the term (keys, routes, event names), and from the words of prose
+    that name a key or a mapping's field (`"clusters jobs:read"`, a template's
+    `${job_name}`), so one of those is needed; most modules that mention the term only do so
+    in names, comments and prose, and skip the walk."""
     source = job.workspace.source(path)
     return source is not None and quotes_the_term(source.text, job.needles)
 
 
 def quotes_the_term(text: str, needles: tuple[bytes, ...]) -> bool:
-    """Does `text` hold a quote followed by a run without whitespace that holds one of `needles`?
+    """Does `text` hold a quote followed by a run without whitespace that holds one of `needles`,
+    or one of them next to a key's `:` or in a template's field (`${…}`, `$…`, `%(…)`)?
     Without one, a module's share of the string facts is empty."""
     pattern = _QUOTED_TERM.get(needles)
     if pattern is None:
-        alternatives = b"|".join(re.escape(needle) for needle in needles)
-        pattern = _QUOTED_TERM[needles] = re.compile(rb"[\"'][^\"'\s]*(?:" + alternatives + rb")")
+        term = rb"(?:" + b"|".join(re.escape(needle) for needle in needles) + rb")"
+        pattern = _QUOTED_TERM[needles] = re.compile(
+            rb"[\"'][^\"'\s]*" + term                # a quoted run: a key, a route, an event's name
+            + rb"|" + term + rb"[\w.-]*:[^\s\"']"     # a key's first part: `jobs:read` in prose
+            + rb"|[^\s\"']:[\w.-]*" + term            # a key's later part
+            + rb"|(?:\$\{?|%\()\w*" + term)           # a template's field
     return pattern.search(text.lower().encode("utf-8", "surrogatepass")) is not None
 
 

@@ -665,10 +665,13 @@ class StringRoles:
         # Key-shaped words of text that no stage renames (`"clusters jobs:read"`, a test's expected
         # scopes): a key literal spelled the same (`["jobs:read"]`) renamed alone would no longer match it.
         self.spelled: set[str] = set()
+        # The fields of text that no stage renames and that only a mapping fills (`${job_stdout_path}`
+        # of a `string.Template`, `%(job_id)s`): a key of the mapping renamed alone leaves it unfilled.
+        self.placeholders: set[str] = set()
 
     # The roles that hold whatever file gives them, in a migration of part of the project too:
     # the others have an `_outside` twin for the files the migration leaves as they are.
-    WHOLE = frozenset({"loose", "imported", "sent", "spelled"})
+    WHOLE = frozenset({"loose", "imported", "sent", "spelled", "placeholders"})
 
     def settle(self, routes: set[tuple[str, ...]]) -> None:
         """Once every module is added, with every route the project serves: the keys sent away."""
@@ -712,6 +715,7 @@ class StringRoles:
             stripped = template.strip()
             if any(character.isspace() for character in stripped):
                 self.spelled.update(word for word in stripped.split() if is_key(word))
+                self.placeholders.update(next(filter(None, match)) for match in _MAPPING_FIELD.findall(stripped))
                 continue  # prose: not a loose key
             if route_segments(stripped) is not None:
                 continue  # a path: not a loose key
@@ -721,6 +725,10 @@ class StringRoles:
 
 _NAME_FUNCS = frozenset({"getattr", "setattr", "hasattr", "delattr", "object", "patch", "import_module", "TypeVar", "parametrize",
                          "NewType", "ParamSpec", "TypeVarTuple", "NamedTuple", "TypedDict", "cast"})
+
+
+# The fields only a mapping fills: a `string.Template`'s `${name}` and `$name`, printf's `%(name)s`.
+_MAPPING_FIELD = re.compile(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)|%\(([A-Za-z_]\w*)\)")
 
 
 def _is_re_call(call: ast.Call) -> bool:
@@ -1162,6 +1170,9 @@ class LiteralFinder(_Context):
             return _Verdict("payload-key", Action.REPORT, SENT_AWAY)
         if key in roles.loose:
             return _Verdict("payload-key", Action.REPORT, LOOSE)
+        if key in roles.placeholders:
+            return _Verdict("payload-key", Action.REPORT, "also a field of a template that stays as it is (`${…}`, "
+                            "`%(…)s`), which the dict fills: a rename could not be made whole")
         if key not in roles.written:
             if key in roles.written_outside:
                 return _Verdict("payload-key", Action.REPORT, UNWRITTEN.format("a key written"))
