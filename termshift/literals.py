@@ -78,6 +78,10 @@ _MODULE_FILE_IN_TEXT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.pyi?(?![\w.])")
 _SCHEME_WITHOUT_COLON = re.compile(r"https?//")  # `http//localhost:8080/job/…`: a URL all the same
 _REPR_TEXT = re.compile(r"<([A-Z][A-Za-z0-9_]*)[ :>(]|([A-Z][A-Za-z0-9_]*)\(")  # `<Job 42>`, `Job(…)`: not `Job 42 done`
 _DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+# What only a regular expression spells: a group's `(?…`, a class escape (`\w`, `\d`), a lazy or
+# greedy run (`.*`, `.+`), a negated set. A key, a path or a name never does (a route registered with
+# a pattern, Django's `re_path`, is told by where it stands, before this).
+_REGEX_SHAPE = re.compile(r"\(\?|\\[wdsWDSbB]|\.[*+]|\[\^")
 _RE_FUNCTIONS = frozenset({"compile", "match", "fullmatch", "search", "findall", "finditer", "sub", "subn", "split"})
 
 
@@ -253,6 +257,7 @@ class _Verdict:
 
 
 PROSE = _Verdict("prose", role=Role.PROSE)
+PATTERN = "a regular expression: the text it matches may be anyone's"
 LOOSE = "also used as a plain string where its role can't be told: a rename could not be made whole"
 DATA = "a value (compared with ==, or a test's parameter value): data, left as it is"
 # A migration of part of the project leaves the other files as they are (engine.analyze's `rewriting`).
@@ -937,9 +942,11 @@ class LiteralFinder(_Context):
         if _MODULE_FILE.fullmatch(stripped):
             return _Verdict("string", Action.REPORT, "a module's file name: it changes if the module is renamed")
         if self._is_pattern(outer, parent):
-            return _Verdict("string", Action.REPORT, "a regular expression: the text it matches may be anyone's")
+            return _Verdict("string", Action.REPORT, PATTERN)
         if self._is_route_registration(outer, parent):
             return _Verdict("route", note=REGISTRATION)
+        if _REGEX_SHAPE.search(stripped):
+            return _Verdict("string", Action.REPORT, PATTERN)
         if self._is_event(outer, parent) and _EVENT_SHAPE.fullmatch(stripped):
             roles = self.f.index.string_roles
             if roles is not None and stripped in roles.loose:
