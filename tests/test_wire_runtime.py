@@ -593,3 +593,24 @@ def test_only_an_attribute_that_holds_a_redis_client_is_wrapped_as_one():
     )
     assert sorted(clients(text)) == [("Context", "_redis"), ("Context", "cache"), ("Context", "conn"),
                                      ("Context", "queue")]
+
+
+def test_an_enumeration_of_event_types_finds_its_members_by_their_old_values(monkeypatch):
+    import enum
+
+    class Kind(str, enum.Enum):
+        submitted = "step_submitted"
+        other = "other"
+
+        @classmethod
+        def _missing_(cls, value):
+            return cls.other if value == "unknown" else None
+
+    Kind.__module__ = "app.events"
+    wire.payloads({"__name__": "app.events", "Kind": Kind})
+    assert Kind.submitted.value == "step_submitted"  # members stay as they are: they can't be reassigned
+    assert Kind("job_submitted") is Kind.submitted and Kind("step_submitted") is Kind.submitted
+    assert Kind("unknown") is Kind.other  # the enumeration's own answer, for the rest
+    monkeypatch.setenv("TERMSHIFT_PHASE", "new-only")
+    with pytest.raises(ValueError):
+        Kind("job_submitted")

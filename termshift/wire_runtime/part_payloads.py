@@ -291,6 +291,22 @@ def payloads(namespace: dict) -> None:
             _wrap_class(value)
 
 
+def _old_values_found(cls) -> None:
+    """`Kind("job_submitted")` finds the member whose value is now `"step_submitted"`, until new-only;
+    an enumeration's own `_missing_` still answers the rest."""
+    fallback = cls._missing_
+
+    def _missing_(klass, value):
+        new = EVENTS.get(value) if isinstance(value, str) and phase() != NEW_ONLY else None
+        if new is not None:
+            for member in klass:
+                if member.value == new:
+                    return member
+        return fallback(value)
+
+    cls._missing_ = classmethod(_missing_)
+
+
 def _old_constant(value):
     """An event type (or a collection of them) in the old spelling that still equals, and hashes as, the new one."""
     old = _inverse(EVENTS)
@@ -326,10 +342,15 @@ def _old_name_values(getter):
 def _wrap_class(cls) -> None:
     import enum
 
+    if issubclass(cls, enum.Enum):
+        # Members can't be reassigned (a `str` enum's are strings): the old values are looked up instead.
+        if any(isinstance(member.value, str) and member.value in EVENTS.values() for member in cls):
+            _old_values_found(cls)
+        return
     for name, member in list(vars(cls).items()):
         if isinstance(member, str) and member in EVENTS.values():
             setattr(cls, name, wire_str(member))
-    if issubclass(cls, (dict, enum.Enum, BaseException)):
+    if issubclass(cls, (dict, BaseException)):
         return
     for name, member in list(vars(cls).items()):
         if name.startswith("_"):
