@@ -112,6 +112,8 @@ def _built_start(node: ast.expr) -> str:
 
 _SIGNATURE_READERS = frozenset({"signature", "getfullargspec", "getargspec"})
 _SIGNATURE_CALL = re.compile(rb"\b(?:signature|getfullargspec|getargspec)\(")
+_INIT_HANDED = re.compile(rb"(?:signature|getfullargspec|getargspec)\([^)\n]*__init__|=[ \t]*[\w.]+\.__init__[ \t]*(?:#.*)?$",
+                          re.MULTILINE)
 
 
 @lru_cache(maxsize=64)
@@ -122,7 +124,9 @@ def module_reads_constructor(path: Path) -> bool:
         text = path.read_bytes()
     except OSError:
         return False
-    tree = _parse(path) if b"__init__" in text and _SIGNATURE_CALL.search(text) else None
+    # An `__init__` in the reader's parentheses or bound to a name first (`init = self.__init__`), and
+    # a reader's call: else nothing to parse (submitit's `getfullargspec(_make_sbatch_string)`).
+    tree = _parse(path) if _SIGNATURE_CALL.search(text) and _INIT_HANDED.search(text) else None
     for function in ast.walk(tree) if tree is not None else ():
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
