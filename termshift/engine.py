@@ -819,13 +819,37 @@ def quotes_the_term(text: str, needles: tuple[bytes, ...]) -> bool:
     Without one, a module's share of the string facts is empty."""
     pattern = _QUOTED_TERM.get(needles)
     if pattern is None:
-        term = rb"(?:" + b"|".join(re.escape(needle) for needle in needles) + rb")"
-        pattern = _QUOTED_TERM[needles] = re.compile(
-            rb"[\"'][^\"'\s]*" + term                # a quoted run: a key, a route, an event's name
-            + rb"|" + term + rb"[\w.-]*:[^\s\"']"     # a key's first part: `jobs:read` in prose
-            + rb"|[^\s\"']:[\w.-]*" + term            # a key's later part
-            + rb"|(?:\$\{?|%\()\w*" + term)           # a template's field
-    return pattern.search(text.lower().encode("utf-8", "surrogatepass")) is not None
+        alternatives = b"|".join(re.escape(needle) for needle in needles)
+        pattern = _QUOTED_TERM[needles] = re.compile(rb"[\"'][^\"'\s]*(?:" + alternatives + rb")")
+    data = text.lower().encode("utf-8", "surrogatepass")
+    return pattern.search(data) is not None or _keyed_or_filled(data, needles)
+
+
+_RUN = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def _keyed_or_filled(data: bytes, needles: tuple[bytes, ...]) -> bool:
+    """Is one of `needles` in a run of a key's characters that a `:` joins to another
+    (`jobs:read`, `admin:app_job_run`), or in a template's field (`${job_id}`, `$job_id`,
+    `%(job_id)s`)? Looked for around each occurrence: a pattern without a fixed first
+    character would be tried at every position of every file."""
+    for needle in needles:
+        at = data.find(needle)
+        while at != -1:
+            start, end = at, at + len(needle)
+            while start and data[start - 1] in _RUN:
+                start -= 1
+            while end < len(data) and data[end] in _RUN:
+                end += 1
+            before, after = data[start - 2:start] if start > 1 else data[:start], data[end:end + 2]
+            if before[-1:] == b":" and before[:1] not in b" \t\r\n\"'":
+                return True
+            if after[:1] == b":" and after[1:] not in b" \t\r\n\"'":
+                return True
+            if before[-1:] == b"$" or before in (b"${", b"%("):
+                return True
+            at = data.find(needle, at + 1)
+    return False
 
 
 _QUOTED_TERM: dict[tuple[bytes, ...], "re.Pattern[bytes]"] = {}

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import builtins
 import pickle
+import re
 import zlib
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
@@ -553,6 +554,8 @@ class Index:
         submodule = f"{package}.{name}"
         if not self.project.is_module(submodule):
             return False
+        if not self.summarised(package) and not _imports_from(self.project.modules.get(package), name):
+            return True  # (the package isn't read for a name it can't import from its submodule)
         summary = self.module(package)
         symbol = summary.symbols.get(name) if summary is not None else None
         if symbol is None or symbol.kind != "import":
@@ -981,6 +984,16 @@ _ANYTHING = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"}
 # Third-party classes whose instances stand in for anyone's objects: their attributes may be ours.
 _STANDINS = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCallableMagicMock", "AsyncMock", "PropertyMock",
                        "create_autospec", "SimpleNamespace", "Namespace", "MockerFixture"})
+
+
+def _imports_from(path: Path | None, submodule: str) -> bool:
+    """Does the file spell an import from its package's `submodule` (`from .Model import …`,
+    `from pkg.Model import …`)? Without one, its package can't rebind the submodule's name."""
+    try:
+        text = path.read_bytes() if path is not None else b""
+    except OSError:
+        return False
+    return re.search(rb"\." + re.escape(submodule.encode()) + rb"\s+import\b", text) is not None
 
 
 def _looks_like_class(name: str) -> bool:
