@@ -161,8 +161,16 @@ def _compat_bind(value, instance, owner):
     return value.__get__(instance, owner) if hasattr(type(value), "__get__") else value
 
 
+def _compat_is(value, role):
+    # Each module with a compat block has its own copy of these classes: a subclass's, from another
+    # module, is told by its role, which no isinstance of this module's classes would see.
+    return getattr(type(value), "_compat_role", None) == role
+
+
 class _CompatOldName:
     """The old name of a member: gets, sets and deletes go to the new name."""
+
+    _compat_role = "old"
 
     def __init__(self, owner, old, new):
         self.owner, self.old, self.new = owner, old, new
@@ -171,7 +179,7 @@ class _CompatOldName:
         _compat_warn(f"{self.owner.__qualname__}.{self.old}", self.new)
         owner = owner or type(instance)
         found = next((vars(cls)[self.new] for cls in owner.__mro__ if self.new in vars(cls)), None)
-        if isinstance(found, _CompatNewName):  # the member itself, not an override of its old name
+        if _compat_is(found, "new"):  # the member itself, not an override of its old name
             state = getattr(instance, "__dict__", {})  # where an instance attribute shadows a class one
             return state[self.new] if self.new in state else _compat_bind(found.value, instance, owner)
         return getattr(owner if instance is None else instance, self.new)
@@ -195,6 +203,8 @@ class _CompatNewName:
     before the rename, that instance's own value is what the code calls.
     """
 
+    _compat_role = "new"
+
     def __init__(self, value, old, new):
         self.value, self.old, self.new = value, old, new
 
@@ -205,7 +215,7 @@ class _CompatNewName:
             _compat_warn(f"{owner.__qualname__}.{self.old}", self.new)
             return state[self.old]
         for cls in owner.__mro__:
-            if self.old in vars(cls) and not isinstance(vars(cls)[self.old], _CompatOldName):
+            if self.old in vars(cls) and not _compat_is(vars(cls)[self.old], "old"):
                 _compat_warn(f"overriding {cls.__qualname__}.{self.old}", f"{self.new}")
                 return _compat_bind(vars(cls)[self.old], instance, owner)
             if vars(cls).get(self.new) is self:
@@ -219,7 +229,7 @@ class _CompatNewData(_CompatNewName):
 
     def _override(self, instance):
         for cls in type(instance).__mro__:
-            if self.old in vars(cls) and not isinstance(vars(cls)[self.old], _CompatOldName):
+            if self.old in vars(cls) and not _compat_is(vars(cls)[self.old], "old"):
                 return vars(cls)[self.old]
             if vars(cls).get(self.new) is self:
                 break
