@@ -118,8 +118,8 @@ _INIT_HANDED = re.compile(rb"(?:signature|getfullargspec|getargspec)\([^)\n]*__i
 
 @lru_cache(maxsize=64)
 def module_reads_constructor(path: Path) -> bool:
-    """Does a function of the module (a third party's, or the project's own) hand an `__init__` to a signature reader, itself or through a
-    local variable it was assigned to?"""
+    """Does a function of the module (a third party's, or the project's own) hand an `__init__`
+    to a signature reader, itself or through a local variable it was assigned to?"""
     try:
         text = path.read_bytes()
     except OSError:

@@ -167,6 +167,7 @@ class Index:
         self._term_enums: frozenset[str] | None = None
         self._keyword_takers: frozenset[str] | None = None
         self._subclass_members: dict[str, list[str]] = {}
+        self._imports_spelled: dict[str, bool] = {}  # imports_submodule: does the package's text import from it
         # Whether a decorator or registrar of ours hands what it is given on to one that reads its
         # name, in another module (handovers.py), by (module, qualname): asked at most once a process.
         self.delegations: dict[tuple[str, str, bool], int] = {}  # handovers._hands_on's flags
@@ -554,8 +555,14 @@ class Index:
         submodule = f"{package}.{name}"
         if not self.project.is_module(submodule):
             return False
-        if not self.summarised(package) and not _imports_from(self.project.modules.get(package), name):
-            return True  # (the package isn't read for a name it can't import from its submodule)
+        if not self.summarised(package):
+            spelled = self._imports_spelled.get(submodule)
+            if spelled is None:
+                spelled = self._imports_spelled[submodule] = _imports_from(self.project.modules.get(package), name)
+            if not spelled:  # the package isn't summarised for a name it can't import from its submodule
+                if self._file is not None:
+                    self.consulted.add(package)  # (the answer rests on its text all the same)
+                return True
         summary = self.module(package)
         symbol = summary.symbols.get(name) if summary is not None else None
         if symbol is None or symbol.kind != "import":
