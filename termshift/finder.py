@@ -118,6 +118,7 @@ class Finder:
         self._identities: dict[str, str] = {}
         self._types: dict[ast.AST, Type | None] = {}  # the key keeps a node made here (a parsed annotation) alive
         self._in_progress: set[ast.AST] = set()
+        self._annotating: set[ast.AST] = set()
         self._strings = strings  # where the tree's strings sit, when the gather found it already
 
     # -- entry -------------------------------------------------------------
@@ -412,12 +413,14 @@ class Finder:
             return Type("func", f"{self.module}:{qual}") if qual else None
         if binding.kind == "param":
             if binding.annotation is not None:
-                return self.annotation_type(binding.annotation, where)
+                # Evaluated where the function is defined: in `def run(job: job.Job)` the
+                # annotation's `job` is the module, not the parameter.
+                return self._annotated(binding.annotation, where.parent or where)
             if binding.self_of:
                 return Type("cls" if binding.is_cls else "inst", binding.self_of)
             return self._fixture_type(binding.node.arg, where) if isinstance(binding.node, ast.arg) else None
         if binding.kind == "annassign":
-            return self.annotation_type(binding.annotation, where)
+            return self._annotated(binding.annotation, where)
         if binding.kind == "assign" and binding.value is not None:
             return self.type_of(binding.value, where)
         if binding.kind == "for" and binding.value is not None:
@@ -431,6 +434,17 @@ class Finder:
         # `with tp() as x`: x is often ours (pytest.raises, mock.patch): undecided.
         return None
         return None
+
+    def _annotated(self, annotation: ast.AST, scope: Scope) -> Type | None:
+        """A binding's type from its annotation; None while that annotation is being read (`job:
+        job.Job = …` at the top of a module names the binding it annotates)."""
+        if annotation in self._annotating:
+            return None
+        self._annotating.add(annotation)
+        try:
+            return self.annotation_type(annotation, scope)
+        finally:
+            self._annotating.discard(annotation)
 
     def _fixture_type(self, name: str, where: Scope) -> Type | None:
         """A test's (or fixture's) parameter is the pytest fixture of its name: its value's type."""
