@@ -9,6 +9,9 @@ findings `--fix` can fix.
 
 from __future__ import annotations
 
+import io
+import re
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
@@ -352,6 +355,69 @@ def _refuse_broken_modules(analysis: Analysis, result: Plan) -> None:
                 result.refusals.append(
                     Refusal(problem.path, problem.line, problem.column, name, new,
                             f"{name!r} is defined in {problem.path}, which can't be analysed, so its name is kept"))
+    _refuse_names_broken_modules_spell(analysis, result)
+
+
+def _refuse_names_broken_modules_spell(analysis: Analysis, result: Plan) -> None:
+    """A file that can't be analysed still uses names of the rest of the project (`job.CopyJob`,
+    `record["job_id"]`), unseen: each name or key it spells that a rename elsewhere would change is
+    kept everywhere, or the file would be left calling the old one."""
+    spelled: dict[str, tuple[str, str]] = {}  # old -> (new, the file spelling it)
+    for problem in analysis.problems:
+        try:
+            text = files.read_source(analysis.root / problem.path).text
+        except (files.SourceError, OSError):
+            continue
+        for old, new in spelled_names(text, analysis.vocabulary).items():
+            spelled.setdefault(old, (new, problem.path))
+    spelled = {old: where for old, where in spelled.items() if old not in result.refused_names}
+    if not spelled:
+        return
+    renamed = {site.old for site in analysis.all_sites()
+               if site.action is Action.RENAME and not site.local and site.old in spelled}
+    for old in sorted(renamed):
+        new, path = spelled[old]
+        result.refused_names.add(old)
+        result.refusals.append(Refusal(path, 1, 0, old, new,
+                                       f"{old!r} is spelled in {path}, which can't be analysed, so it is kept"))
+
+
+_FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", -1)  # Python 3.12 tokenizes an f-string's text apart
+
+
+def spelled_names(text: str, vocabulary) -> dict[str, str]:
+    """Every name in `text`, and every word of a string without spaces in it (a key, a route), that
+    `vocabulary` renames: old -> new. Comments and prose are left out; text that doesn't tokenize
+    is read word by word."""
+    found: dict[str, str] = {}
+
+    def name(word: str) -> None:
+        new = vocabulary.rewrite(word)
+        if new is not None:
+            found.setdefault(word, new)
+
+    def string(value: str) -> None:
+        if value and not any(char.isspace() for char in value):
+            if value.isidentifier():
+                name(value)
+            for match in vocabulary.scan(value):
+                if match.replacement:
+                    found.setdefault(match.word, match.replacement)
+
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.NAME:
+                name(token.string)
+            elif token.type == tokenize.STRING:
+                body = token.string.lstrip("rRbBuUfF")
+                quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+                string(body[len(quote):len(body) - len(quote)])
+            elif token.type == _FSTRING_MIDDLE:
+                string(token.string)
+    except (tokenize.TokenError, SyntaxError):
+        for match in re.finditer(r"[A-Za-z_][A-Za-z0-9_]*", text):
+            name(match.group())
+    return found
 
 
 def _refuse_generated_names(analysis: Analysis, result: Plan) -> None:

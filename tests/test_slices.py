@@ -27,7 +27,12 @@ def _sources() -> list[Path]:
 
 
 def _dump(tree: ast.AST) -> str:
-    return ast.dump(tree, include_attributes=True)
+    try:
+        return ast.dump(tree, include_attributes=True)
+    except RecursionError:  # deeper than `ast.dump` goes (a fidelity case's generated expression): node by node
+        return repr([(type(node).__name__, *(getattr(node, name, None) for name in node._attributes),
+                      *(value for _, value in ast.iter_fields(node) if not isinstance(value, (ast.AST, list))))
+                     for node in ast.walk(tree)])
 
 
 def test_the_slices_of_real_code_give_the_whole_tree() -> None:
