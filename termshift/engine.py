@@ -863,8 +863,10 @@ def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] =
     the union of each module's share. What a module of `unwritten` writes, sends
     or serves is set apart (`StringRoles.written_outside` ...): it can hold a
     literal back, and never makes one the project's to rename. An event type a
-    test module builds is no event the project sends: a fake of what comes in
-    (a parsed log's `{"type": "Job"}`, a webhook), or what a check expects."""
+    test module builds is no event the project sends, and a key only a test
+    module writes no key the project writes: a fake of what comes in (a parsed
+    log's `{"type": "Job"}`, a webhook, another service's response to a
+    request), or what a check expects."""
     from .literals import StringRoles
 
     routes: set[tuple[str, ...]] = set()
@@ -874,7 +876,9 @@ def _string_facts(shares: list[tuple[Path, tuple]], unwritten: frozenset[Path] =
         outside = path in unwritten
         (routes_outside if outside else routes).update(module_routes)
         for name, values in module_roles.items():
-            if name == "events" and path in tests:
+            if path in tests and name in ("events", "written"):
+                if name == "written":
+                    roles.written_by_tests.update(values)
                 continue
             getattr(roles, f"{name}_outside" if outside and name not in StringRoles.WHOLE else name).update(values)
     roles.settle(routes | routes_outside)

@@ -216,11 +216,12 @@ def served(segments: tuple[str, ...], routes: Iterable[tuple[str, ...]], open_en
     return False
 
 
-def _request_paths(call: ast.Call) -> list[tuple[str, ...]]:
+def _request_paths(call: ast.Call, values: Iterable[ast.AST] = ()) -> list[tuple[str, ...]]:
     """The URLs and absolute paths a call is given as literals (`"/jobs/create"`,
-    `f"{base}/jobs/{id}"`, `"https://…"`), as `route_segments` (`()` for another service's URL)."""
+    `f"{base}/jobs/{id}"`, `"https://…"`), and those of `values` (what its names hold), as
+    `route_segments` (`()` for another service's URL)."""
     found = []
-    for value in (*call.args, *(keyword.value for keyword in call.keywords)):
+    for value in (*call.args, *(keyword.value for keyword in call.keywords), *values):
         template = _template(value)
         if not template:
             continue
@@ -371,6 +372,7 @@ class _Context:
         self.docstrings: set[ast.AST] = set()
         self.enum_classes: set[ast.AST] = set()
         self.table_names = _route_table_names(tree)
+        self.tree = tree
         self._sent_with: dict[tuple[str, ast.AST], list[tuple[str, ...]]] = {}  # request_paths, by name and body
         self._patterns_in: dict[ast.AST, frozenset[str]] = {}  # the names a body hands to re.* as patterns
         self.candidates: list[ast.AST] = []  # string literals (whole f-strings) that may mention the term
@@ -582,9 +584,7 @@ class _Context:
             name = targets[0].id
         else:
             return None
-        body = self.parents.get(container)
-        while body is not None and not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)):
-            body = self.parents.get(body)
+        body = self._body_of(container)
         return (name, body) if body is not None else None
 
     def request_paths(self, container: ast.AST) -> list[tuple[str, ...]]:
@@ -597,7 +597,7 @@ class _Context:
         if isinstance(holder, ast.keyword):
             holder = self.parents.get(holder)
         if isinstance(holder, ast.Call) and container is not holder.func:
-            return _request_paths(holder)
+            return _request_paths(holder, self._held_paths(holder, self._body_of(holder)))
         named = self._held_in(container)
         if named is None:
             return []
@@ -608,8 +608,42 @@ class _Context:
                 path for sub in calls(body)
                 if any(isinstance(value, ast.Name) and value.id == name
                        for value in (*sub.args, *(keyword.value for keyword in sub.keywords)))
-                for path in _request_paths(sub)]
+                for path in _request_paths(sub, self._held_paths(sub, body))]
         return found
+
+    def _body_of(self, node: ast.AST) -> ast.AST | None:
+        body = self.parents.get(node)
+        while body is not None and not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)):
+            body = self.parents.get(body)
+        return body
+
+    def _held_paths(self, call: ast.Call, body: ast.AST | None) -> list[ast.AST]:
+        """What the names a call is handed hold, where `body` (its function's) assigns them a string,
+        or the result of a function of this module that returns one (`path = _to_query_path(project)`;
+        `client.api_request(path=path, data=body)`): the path may be such a string."""
+        names = {value.id for value in (*call.args, *(keyword.value for keyword in call.keywords))
+                 if isinstance(value, ast.Name)}
+        if not names or body is None or isinstance(body, ast.Lambda):
+            return []
+        held = []
+        for statement in walk_statements(body):
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id in names:
+                value = statement.value
+                if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+                    held.extend(self._returned_strings(value.func.id))
+                else:
+                    held.append(value)
+        return held
+
+    def _returned_strings(self, function: str) -> list[ast.AST]:
+        """What a function defined at the top of this module returns, where it returns a string."""
+        module = self.tree
+        for statement in module.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == function:
+                return [node.value for node in walk_statements(statement)
+                        if isinstance(node, ast.Return) and node.value is not None and _template(node.value)]
+        return []
 
     def _iterated_as_attribute_name(self, names: ast.AST) -> bool:
         """`for n in ("job_id", "hostname"): getattr(self, n)`: the strings are attribute names."""
@@ -644,7 +678,8 @@ class StringRoles:
     """How a project uses its strings, project-wide: the evidence a wire rename needs.
 
     A payload key is renamed only where the project itself writes it (a dict
-    literal key, a subscript assignment, `setdefault`) and never also uses the
+    literal key, a subscript assignment, `setdefault`), outside its tests (what
+    only a test writes fakes what comes in), and never also uses the
     same word as a loose string (`n = "array_job_id"; env[n]`, a column list
     handed to another program): then a rename could not be made whole, and the
     key is reported instead. An event type is renamed only if it never appears
@@ -659,6 +694,8 @@ class StringRoles:
         # and serve (engine._string_facts): a read of it renamed alone would miss what they hold.
         self.written_outside: set[str] = set()
         self.events_outside: set[str] = set()
+        # Keys only test modules write: fakes of data that comes in (another service's responses).
+        self.written_by_tests: set[str] = set()
         self.served_outside: frozenset[tuple[str, ...]] = frozenset()
         # The top-level modules the project imports: `rq:job:…` is in the namespace of `rq`, its data.
         self.imported: set[str] = set()
@@ -682,6 +719,7 @@ class StringRoles:
         """Once every module is added, with every route the project serves: the keys sent away."""
         self.away = frozenset(key for key, path in self.sent if not path or not served(path, routes))
         self.written_outside -= self.written
+        self.written_by_tests -= self.written
         self.events_outside -= self.events
 
     def add(self, tree: ast.Module, needles: Iterable[bytes], text: str | None = None,
@@ -1183,6 +1221,13 @@ class LiteralFinder(_Context):
         if key not in roles.written:
             if key in roles.written_outside:
                 return _Verdict("payload-key", Action.REPORT, UNWRITTEN.format("a key written"))
+            if key in roles.written_by_tests:
+                if key in self.f.index.defined:
+                    # A name of the project's too: the tests spell what the project makes of its names
+                    # (a data class's fields as `asdict` gives them, an object's `vars()`).
+                    return _Verdict("payload-key")
+                return _Verdict("payload-key", Action.REPORT, "a key only tests write (a fake of data that comes "
+                                "from elsewhere, as another service's response): left as it is")
             return _Verdict("payload-key", Action.REPORT,
                             "a key the project only reads (the data may come from elsewhere): left as it is")
         return _Verdict("payload-key")
