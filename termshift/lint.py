@@ -268,12 +268,13 @@ def _site_findings(analysis: engine.Analysis, the_plan: planning.Plan, compat: c
             if rule is None:
                 continue
             message = rule.message(site)
+            fixes = site.action is rename and site.key() in fixable
             kept = the_plan.withheld.get(site.key()) if the_plan.withheld else None
             if kept is not None:
                 message += f" (not fixable: {kept})"
-            elif refused and site.action in refusable and site.old in refused:
+            elif refused and not fixes and site.action in refusable and site.old in refused:
+                # A refusal of an identifier does not hold back a key spelling the same word.
                 message += f" (not fixable: {refused[site.old]})"
-            fixes = site.action is rename and site.key() in fixable
             yield _finding(Finding, rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
                            fixable=fixes, text=site.old, scope=site.scope, replacement=site.new if fixes else None)
 

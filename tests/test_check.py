@@ -454,3 +454,19 @@ def test_the_engine_marks_every_file_the_lint_reads_comments_from() -> None:
     from termshift import prefilter, suppressions
 
     assert suppressions.NEEDLE.encode() == prefilter.COMMENT_MARK
+
+
+def test_a_key_that_moves_is_not_called_unfixable_for_an_identifier_kept_with_the_same_word(tmp_path):
+    # `job` the attribute is kept (a use that can't be tied); "jobComplete" the key still moves:
+    # its finding is fixable, and says nothing of the attribute's refusal.
+    root = write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/store.py": "import json\n\n\ndef save(value):\n    return json.dumps({'jobComplete': value})\n\n\n"
+                        "def load(text):\n    return json.loads(text)['jobComplete']\n",
+        "app/other.py": "class Holder:\n    job = None\n\n\ndef name_of(thing):\n    return thing.job\n",
+    })
+    keys = [finding for finding in check(root).findings if finding.path == "app/store.py"]
+    assert len(keys) == 2 and all(finding.fixable for finding in keys)
+    assert not any("not fixable" in finding.message for finding in keys)
+    attribute = [finding for finding in check(root).findings if finding.path == "app/other.py" and finding.code == "TSH101"]
+    assert attribute and all("not fixable: 'job' is kept everywhere" in finding.message for finding in attribute)
