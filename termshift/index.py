@@ -510,6 +510,9 @@ class Index:
         if summary is None:
             if self.project.is_module(submodule):
                 return Ref(OWN, "module", Type("mod", submodule))
+            if self.project.is_namespace(submodule):
+                # `cloud` of `google.cloud.shop`: a folder shared with others, never renamed as ours
+                return Ref(UNKNOWN, "module", Type("mod", submodule))
             if not self.project.is_first_party(module):
                 return self.theirs(submodule)
             return _NOT_FOUND
@@ -537,6 +540,8 @@ class Index:
             return self.theirs(symbol.target)
         if symbol.kind == "import":
             source, _, attr = symbol.target.partition(":")
+            if self.project.is_namespace(source) and self.project.is_module(f"{source}.{attr}"):
+                return Ref(OWN, "module", Type("mod", f"{source}.{attr}"))  # ours, in a shared namespace
             if not self.project.is_first_party(source):
                 return self.theirs(f"{source}.{attr}")
             if self.imports_submodule(source, attr):

@@ -14,6 +14,12 @@ from typing import Iterable
 
 _INITS = ("__init__.py", "__init__.pyi")
 _SUFFIXES = (".py", ".pyi")
+# Marks, in `_module_names`' second result, a name from the root through namespace packages alone:
+# whether the project imports its package by it (`google.cloud.bigquery`) or by the name its
+# regular packages give (`pkg`, of a vendored `vendor/ns/pkg/`) is told by its text (`Project.build`).
+_WHOLE = "\0"
+# How much text is read, at most, for that evidence.
+_EVIDENCE_BYTES = 32 << 20
 
 
 def _is_package_dir(folder: str, cache: dict[str, bool]) -> bool:
@@ -70,8 +76,64 @@ def _module_names(root: Path, path: Path, cache: dict[str, bool]) -> tuple[list[
     if rel_parts and all(part.isidentifier() for part in rel_parts):
         dotted = ".".join(rel_parts)
         if dotted not in names:
+            if through and not names[0].startswith(_WHOLE) and _namespace_chain(top, folder, cache):
+                # `google/cloud/bigquery/job.py`: the folders above the package hold packages and
+                # nothing else, as namespace packages do (`tests/` with its conftest.py holds modules).
+                namespaced[dotted] = _WHOLE + ".".join(dotted.split(".")[:dotted.count(".") - names[0].count(".") + 1])
             names.append(dotted)
     return [name for name in names if name], namespaced
+
+
+def _imported_whole(packages: dict[str, list[tuple[Path, str]]], files: list[Path]) -> set[str]:
+    """Of packages below namespace folders (`google.cloud.bigquery`), those the project's text
+    imports or names by that name (`from google.cloud import bigquery`, `"google.cloud.bigquery.x"`):
+    their modules are known by it first. Their own files are read first; the reading stops once
+    each is told, or past `_EVIDENCE_BYTES`."""
+    import re
+
+    if not packages:
+        return set()
+    patterns = {}
+    for package in packages:
+        prefix, _, last = package.rpartition(".")
+        patterns[package] = re.compile(
+            rb"(?<![\w.])" + re.escape(package.encode()) + rb"(?![\w])|\bfrom[ \t]+" + re.escape(prefix.encode())
+            + rb"[ \t]+import[ \t(][^\n]*\b" + re.escape(last.encode()) + rb"\b")
+    own = {path for modules in packages.values() for path, _ in modules}
+    found: set[str] = set()
+    budget = _EVIDENCE_BYTES
+    for path in sorted(files, key=lambda path: path not in own):
+        if len(found) == len(patterns) or budget <= 0:
+            break
+        if not path.name.endswith(_SUFFIXES):
+            continue
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(budget)
+        except OSError:
+            continue
+        budget -= len(data)
+        found.update(package for package, pattern in patterns.items()
+                     if package not in found and pattern.search(data))
+    return found
+
+
+def _namespace_chain(top: str, folder: str, cache: dict[str, bool]) -> bool:
+    """Do `folder` and every folder above it short of `top` hold no module of their own?"""
+    while folder != top and folder.startswith(top):
+        key = "\0modules:" + folder
+        holds = cache.get(key)
+        if holds is None:
+            try:
+                with os.scandir(folder) as entries:
+                    holds = any(entry.name.endswith(_SUFFIXES) and entry.is_file() for entry in entries)
+            except OSError:
+                holds = True
+            cache[key] = holds
+        if holds:
+            return False
+        folder = os.path.dirname(folder)
+    return folder == top
 
 
 def _namespace_names(top: str, folder: str, parts: list[str]) -> list[str]:
@@ -108,12 +170,18 @@ class Project:
     def build(cls, root: Path, files: Iterable[Path], first_party: Iterable[str] = ()) -> "Project":
         project = cls(root=root)
         cache: dict[str, bool] = {}
+        files = list(files)
+        whole: dict[str, list[tuple[Path, str]]] = {}  # a package named from the root -> its modules so named
         for path in files:
             if not path.name.endswith(_SUFFIXES):
                 continue
             names, namespaced = _module_names(root, path, cache)
             if not names:
                 continue
+            for name, package in list(namespaced.items()):
+                if package.startswith(_WHOLE):
+                    namespaced[name] = package = package[len(_WHOLE):]
+                    whole.setdefault(package, []).append((path, name))
             project.module_of[path] = names[0]
             for name in names:
                 existing = project.modules.get(name)
@@ -127,6 +195,9 @@ class Project:
                 else:
                     project.top_level.add(name.split(".")[0])
         project.top_level.update(first_party)
+        for package in _imported_whole(whole, files):
+            for path, name in whole[package]:
+                project.module_of[path] = name
         return project
 
     def is_first_party(self, dotted: str) -> bool:

@@ -248,7 +248,10 @@ class ScopeBuilder(NodeVisitor):
             if alias.name == "*":
                 continue
             binding: Binding
-            if not finder.project.is_first_party(source):
+            if finder.project.is_namespace(source) and finder.project.is_module(f"{source}.{alias.name}"):
+                # `from google.cloud import shop`: a package of ours in a namespace shared with others
+                binding = Binding("import", alias, ref=Ref(OWN, "module", Type("mod", f"{source}.{alias.name}")))
+            elif not finder.project.is_first_party(source):
                 binding = Binding("import", alias, ref=finder.index.theirs(f"{source}.{alias.name}"))
             elif finder.index.imports_submodule(source, alias.name):
                 binding = Binding("import", alias, ref=Ref(OWN, "module", Type("mod", f"{source}.{alias.name}")))

@@ -77,3 +77,23 @@ def test_imports_through_the_namespace_are_tied_to_the_project(tmp_path: Path) -
     assert owners[(5, "jobs", "string")] == ("module", "rename")  # a dotted path to our code, not an event type
     assert owners[(9, "JobRunner", "reference")][1] == "rename"
     assert owners[(9, "JobPool", "reference")][1] == "external"  # acme.utils is someone else's
+
+
+def test_a_package_below_namespace_folders_is_known_by_the_name_the_project_imports_it_by(tmp_path: Path) -> None:
+    files = {
+        "google/cloud/shop/__init__.py": "",
+        "google/cloud/shop/jobs.py": "from google.cloud.shop import version\n",
+        "google/cloud/shop/version.py": "",
+        "vendor/lib/pkg/__init__.py": "",  # imported as `pkg` (vendor/lib is put on the path): nothing says otherwise
+        "vendor/lib/pkg/mod.py": "from pkg import other\n",
+        "tests/test_shop.py": "from google.cloud import shop\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    project = Project.build(tmp_path, [tmp_path / name for name in files])
+    assert project.module_of[tmp_path / "google/cloud/shop/jobs.py"] == "google.cloud.shop.jobs"
+    assert project.module_of[tmp_path / "google/cloud/shop/__init__.py"] == "google.cloud.shop"
+    assert project.module_of[tmp_path / "vendor/lib/pkg/mod.py"] == "pkg.mod"
+    # `google` is a namespace the project shares: google.auth is someone else's.
+    assert project.is_first_party("google.cloud.shop.jobs") and not project.is_first_party("google.auth")
