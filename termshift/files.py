@@ -14,6 +14,7 @@ import io
 import os
 import re
 import stat
+import subprocess
 import tokenize
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ class _Rules:
         # that makes a base-relative path relative to that .gitignore's folder.
         self._chains: dict[str, list[tuple[int, GitIgnoreSpec]]] = {}
         self._folder_verdicts: dict[str, bool] = {}  # folder (relative) -> excluded by itself
+        self._tracked: tuple[frozenset[str], frozenset[str]] | None = None  # see _tracked_though_ignored
 
     def covers(self, path: Path) -> bool:
         return path.is_relative_to(self.base)
@@ -179,8 +181,27 @@ class _Rules:
         for prefix, spec in self._chain(relative.rpartition("/")[0]):
             verdict = _verdict(spec, as_pattern_sees_it[prefix:])
             if verdict is not None:
-                return verdict
+                return verdict and not self._tracked_though_ignored(relative, is_dir)
         return False
+
+    def _tracked_though_ignored(self, relative: str, is_dir: bool) -> bool:
+        """Is a path a .gitignore matches a file git tracks all the same, or a folder holding one? A
+        .gitignore speaks only of untracked files: a tracked one is the project's (`hadoop_test.py`
+        ignored by a pattern meant for a generated file, committed before it), and its uses of the
+        project's names must move with them. Asked of git once, when a .gitignore first excludes
+        something; without git (or a repository) there is no such file."""
+        if self._tracked is None:
+            files_: frozenset[str] = frozenset()
+            try:
+                done = subprocess.run(["git", "ls-files", "-z", "--cached", "--ignored", "--exclude-standard"],
+                                      cwd=self.base, capture_output=True, timeout=30)
+                if done.returncode == 0:
+                    files_ = frozenset(name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name)
+            except (OSError, subprocess.SubprocessError):
+                pass
+            folders = frozenset(name[:end] for name in files_ for end in _slashes(name))
+            self._tracked = (files_, folders)
+        return relative in self._tracked[1 if is_dir else 0]
 
     def ignores_anywhere(self, path: Path, is_dir: bool) -> bool:
         """Whether `path` or any folder between the base and it is excluded.
@@ -204,6 +225,13 @@ class _Rules:
         if verdict is None:
             verdict = self._folder_verdicts[folder] = self.ignores_relative(folder, is_dir=True)
         return verdict
+
+
+def _slashes(name: str) -> Iterator[int]:
+    at = name.find("/")
+    while at != -1:
+        yield at
+        at = name.find("/", at + 1)
 
 
 def _load_gitignore(path: Path) -> GitIgnoreSpec | None:
@@ -279,7 +307,7 @@ def _walk(top: Path, rules: _Rules, suffixes: tuple[str, ...],
         prefix = relative + "/" if relative else ""
         with os.scandir(folder) as scan:
             entries = list(scan)
-        if folder != top_folder and roots.marks_a_project({entry.name for entry in entries}):
+        if folder != top_folder and roots.marks_a_project({entry.name for entry in entries}, folder):
             if nested is not None:
                 nested.append(Path(folder))
             continue

@@ -35,10 +35,30 @@ def find_root(start: str) -> str:
     return here if found is None else found
 
 
-def marks_a_project(names: set[str] | frozenset[str]) -> bool:
-    """Whether a folder holding these entries is a project's root (`_marks`, on a listing already made)."""
-    return any(marker in names for marker in PROJECT_MARKERS if marker != "setup.py") or (
-        "setup.py" in names and "__init__.py" not in names)
+def marks_a_project(names: set[str] | frozenset[str], folder: str | None = None) -> bool:
+    """Whether a folder holding these entries is a project's root (`_marks`, on a listing already made).
+    With `folder`, a pyproject.toml that is its only mark must declare a project or termshift's
+    settings: one holding a tool's settings alone (`[tool.mypy]` beside a test suite's fixtures)
+    marks no project."""
+    if "setup.cfg" in names or ".git" in names or ("setup.py" in names and "__init__.py" not in names):
+        return True
+    if "pyproject.toml" not in names:
+        return False
+    return folder is None or declares_a_project(os.path.join(folder, "pyproject.toml"))
+
+
+# The tables of a pyproject.toml that make its folder a project: packaging metadata, a build, termshift's own.
+_PROJECT_TABLES = ("[project]", "[build-system]", "[tool.poetry]", "[tool.termshift]", "[tool.setuptools",
+                   "[tool.hatch", "[tool.flit", "[tool.pdm", "[tool.uv")
+
+
+def declares_a_project(pyproject: str) -> bool:
+    try:
+        with open(pyproject, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return True
+    return any(line.strip().startswith(_PROJECT_TABLES) for line in text.splitlines())
 
 
 def repository_of(root: str) -> str:
@@ -48,13 +68,19 @@ def repository_of(root: str) -> str:
 
 
 def _nearest(folder: str, markers: tuple[str, ...]) -> str | None:
+    """The nearest folder a marker marks; one whose only mark is a pyproject.toml of a tool's
+    settings alone (`marks_a_project`) only when no folder above it is marked."""
     candidate = folder
+    settings_only = None
     while True:
-        if any(_marks(candidate, marker) for marker in markers):
-            return candidate
+        marked = [marker for marker in markers if _marks(candidate, marker)]
+        if marked:
+            if marked != ["pyproject.toml"] or declares_a_project(os.path.join(candidate, "pyproject.toml")):
+                return candidate
+            settings_only = settings_only or candidate
         parent = os.path.dirname(candidate)
         if parent == candidate:
-            return None
+            return settings_only
         candidate = parent
 
 

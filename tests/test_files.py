@@ -5,7 +5,9 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import shutil
 import stat
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -182,6 +184,21 @@ def test_discover_does_not_walk_excluded_dirs(root: Path, monkeypatch: pytest.Mo
     assert root in visited and root / "src" in visited
     for pruned in (".venv", "ignored_dir", "node_modules"):
         assert not any(v == root / pruned or (root / pruned) in v.parents for v in visited)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_file_git_tracks_is_the_projects_though_a_gitignore_matches_it(root: Path) -> None:
+    # A .gitignore speaks of untracked files only: `hadoop_test.py`, committed before a pattern
+    # meant for a generated file, is still the project's, and so is the folder holding one.
+    make(root, "app.py", "tests/hadoop_test.py", "tests/scratch_test.py", "build/tool.py", "out/kept.py", "out/junk.py")
+    (root / ".gitignore").write_text("hadoop_test.py\nscratch_test.py\nout/\n", encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-f", "tests/hadoop_test.py", "out/kept.py"], cwd=root, check=True)
+    found = rel(root, discover(root, [root]))
+    assert sorted(found) == ["app.py", "out/kept.py", "tests/hadoop_test.py"]  # build/ stays excluded by default
+    assert rel(root, discover(root, [root / "tests" / "hadoop_test.py"])) == ["tests/hadoop_test.py"]
 
 
 def test_discover_applies_excludes_to_named_files(root: Path) -> None:

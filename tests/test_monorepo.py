@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from termshift import cli, config as config_module, launch
+from termshift import cli, config as config_module, files, launch
 
 SHARED = '[tool.termshift]\nterms = { task = "work" }\nexclude = ["/other/generated/"]\n'
 
@@ -196,3 +196,27 @@ def test_a_replayed_check_sees_each_projects_settings_change(repo, monkeypatch, 
     assert (code, findings(out)) == (0, [])  # other/ now has the default terms, job -> step
     (repo / "other/termshift.toml").write_text('terms = { task = "work" }\n')  # a new file, nearer
     assert findings(run(args, repo, monkeypatch, capsys)[1]) == [("other/pkg/__init__.py", "Task")]
+
+
+def test_a_pyproject_holding_a_tools_settings_alone_marks_no_project(tmp_path, monkeypatch, capsys) -> None:
+    # `test/testconfig/pyproject.toml` with `[tool.mypy]` beside a suite's fixtures is no sub-project:
+    # a migrate at the top is one project's, and the files beside it are that project's.
+    for relative, text in {
+        "pyproject.toml": '[project]\nname = "app"\nversion = "0"\n',
+        "app/__init__.py": "",
+        "app/jobs.py": "class Job:\n    pass\n",
+        "test/testconfig/pyproject.toml": '[tool.mypy]\nplugins = ["app.mypy"]\n',
+        "test/testconfig/check_jobs.py": "from app.jobs import Job\n\nJOB = Job()\n",
+        "lib/pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n',
+        "lib/mod.py": "class JobLib:\n    pass\n",
+    }.items():
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    code, _, err = run(["migrate", "--no-compat", "app", "test"], tmp_path, monkeypatch, capsys,
+                       entry=lambda: cli.main(prog_name="termshift"))
+    assert code == 0, err
+    assert (tmp_path / "test/testconfig/check_steps.py").read_text() == "from app.steps import Step\n\nSTEP = Step()\n"
+    assert files.find_root(tmp_path / "test/testconfig/check_steps.py") == tmp_path.resolve()
+    code, _, err = run(["migrate", "app", "lib"], tmp_path, monkeypatch, capsys, entry=lambda: cli.main(prog_name="termshift"))
+    assert code == 2 and "run it once per project" in err, err  # lib's build-system makes it one
