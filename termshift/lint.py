@@ -257,6 +257,7 @@ def _site_findings(analysis: engine.Analysis, the_plan: planning.Plan, compat: c
                        for compat_code in (False, True))
     covering = compat.covering if compat.pieces else None
     rule_for, rename, refusable = registry.rule_for, Action.RENAME, (Action.RENAME, Action.REFUSED)
+    words = (Role.LITERAL, Role.PROSE)
 
     def of(path: str):
         if path not in analysis.sites:
@@ -272,8 +273,8 @@ def _site_findings(analysis: engine.Analysis, the_plan: planning.Plan, compat: c
             kept = the_plan.withheld.get(site.key()) if the_plan.withheld else None
             if kept is not None:
                 message += f" (not fixable: {kept})"
-            elif refused and not fixes and site.action in refusable and site.old in refused:
-                # A refusal of an identifier does not hold back a key spelling the same word.
+            elif refused and site.action in refusable and site.old in refused and not (fixes and site.role in words):
+                # A refusal is of a name: a key or a text spelling the same word moves all the same.
                 message += f" (not fixable: {refused[site.old]})"
             yield _finding(Finding, rule, site.path, site.line, site.column, site.end_line, site.end_column, message,
                            fixable=fixes, text=site.old, scope=site.scope, replacement=site.new if fixes else None)
