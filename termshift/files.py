@@ -191,16 +191,16 @@ class _Rules:
         project's names must move with them. Asked of git once, when a .gitignore first excludes
         something; without git (or a repository) there is no such file."""
         if self._tracked is None:
-            files_: frozenset[str] = frozenset()
+            tracked: frozenset[str] = frozenset()
             try:
                 done = subprocess.run(["git", "ls-files", "-z", "--cached", "--ignored", "--exclude-standard"],
                                       cwd=self.base, capture_output=True, timeout=30)
                 if done.returncode == 0:
-                    files_ = frozenset(name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name)
+                    tracked = frozenset(name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name)
             except (OSError, subprocess.SubprocessError):
                 pass
-            folders = frozenset(name[:end] for name in files_ for end in _slashes(name))
-            self._tracked = (files_, folders)
+            folders = frozenset(name[:end] for name in tracked for end in _slashes(name))
+            self._tracked = (tracked, folders)
         return relative in self._tracked[1 if is_dir else 0]
 
     def ignores_anywhere(self, path: Path, is_dir: bool) -> bool:

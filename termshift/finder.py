@@ -1054,8 +1054,8 @@ class _SiteVisitor(ComputedLookups, Handovers, FrameworkDeclarations, NodeVisito
                         ref = Ref(OWN, "module")
                     else:
                         ref = f.index.resolve_name(source, alias.name)
-                elif project.is_namespace(source) and project.is_module(f"{source}.{alias.name}"):
-                    ref = Ref(OWN, "module")  # a package of ours in a namespace shared with others
+                elif project.package_in_namespace(source, alias.name):
+                    ref = Ref(OWN, "module")
                 else:
                     ref = f.index.theirs(f"{source}.{alias.name}")
                     ref = ref if ref.owner != EXTERNAL else Ref(EXTERNAL, "")

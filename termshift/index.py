@@ -540,8 +540,9 @@ class Index:
             return self.theirs(symbol.target)
         if symbol.kind == "import":
             source, _, attr = symbol.target.partition(":")
-            if self.project.is_namespace(source) and self.project.is_module(f"{source}.{attr}"):
-                return Ref(OWN, "module", Type("mod", f"{source}.{attr}"))  # ours, in a shared namespace
+            package = self.project.package_in_namespace(source, attr)
+            if package:
+                return Ref(OWN, "module", Type("mod", package))
             if not self.project.is_first_party(source):
                 return self.theirs(f"{source}.{attr}")
             if self.imports_submodule(source, attr):

@@ -8,6 +8,7 @@ the project's own class.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -89,8 +90,6 @@ def _imported_whole(packages: dict[str, list[tuple[Path, str]]], files: list[Pat
     imports or names by that name (`from google.cloud import bigquery`, `"google.cloud.bigquery.x"`):
     their modules are known by it first. Their own files are read first; the reading stops once
     each is told, or past `_EVIDENCE_BYTES`."""
-    import re
-
     if not packages:
         return set()
     patterns = {}
@@ -225,6 +224,12 @@ class Project:
 
     def is_module(self, dotted: str) -> bool:
         return dotted in self.modules
+
+    def package_in_namespace(self, namespace: str, name: str) -> str | None:
+        """`google.cloud.shop` for `from google.cloud import shop`: a package of ours that a
+        namespace shared with others holds; None when `name` is no such package's."""
+        dotted = f"{namespace}.{name}"
+        return dotted if self.is_namespace(namespace) and dotted in self.modules else None
 
     def has_module_file(self, stem: str) -> bool:
         """Is `stem` the file name (less `.py`) of one of the project's modules: `mr_filter_job` in a

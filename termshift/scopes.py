@@ -248,9 +248,9 @@ class ScopeBuilder(NodeVisitor):
             if alias.name == "*":
                 continue
             binding: Binding
-            if finder.project.is_namespace(source) and finder.project.is_module(f"{source}.{alias.name}"):
-                # `from google.cloud import shop`: a package of ours in a namespace shared with others
-                binding = Binding("import", alias, ref=Ref(OWN, "module", Type("mod", f"{source}.{alias.name}")))
+            package = finder.project.package_in_namespace(source, alias.name)
+            if package:
+                binding = Binding("import", alias, ref=Ref(OWN, "module", Type("mod", package)))
             elif not finder.project.is_first_party(source):
                 binding = Binding("import", alias, ref=finder.index.theirs(f"{source}.{alias.name}"))
             elif finder.index.imports_submodule(source, alias.name):
